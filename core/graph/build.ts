@@ -1,0 +1,196 @@
+/**
+ * Build a Graph from an EdgeList: CSR and CSC by counting sorts, O(n + m) and
+ * no comparison sort, with neighbour lists sorted ascending (a counting sort by
+ * target, then a stable one by source). Options: undirected (store both
+ * directions), self-loops kept or dropped, duplicate edges kept or dropped
+ * (the first one's weight is kept), file ids renumbered in increasing order.
+ */
+import { EdgeList } from './edge-list.js';
+import { Graph } from './graph.js';
+import { sharedFloat64, sharedUint32 } from './shared.js';
+
+export interface BuildOptions {
+  /** Store every edge in both directions. Default false. */
+  undirected?: boolean;
+  /** Keep or drop edges v -> v. Default 'keep'. */
+  selfLoops?: 'keep' | 'drop';
+  /** Keep or drop repeated (source, target) pairs. Default 'keep'. */
+  duplicates?: 'keep' | 'drop';
+  /** Renumber dense ids in increasing order of file id (mapped lists only). Default true. */
+  sortIds?: boolean;
+  /** Called with (done, total) as building proceeds, for progress bars. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+const MAX_EDGES = 0xffffffff;
+
+export function buildGraph(list: EdgeList, options: BuildOptions = {}): Graph {
+  const undirected = options.undirected ?? false;
+  const dropLoops = options.selfLoops === 'drop';
+  const dropDuplicates = options.duplicates === 'drop';
+  const n = list.numVertices;
+  const progress = options.onProgress ?? (() => {});
+
+  let src = list.src;
+  let dst = list.dst;
+  let fileIds: Float64Array | null = null;
+  if (list.idMap) {
+    if (options.sortIds ?? true) {
+      const { relabel, sortedIds } = list.idMap.sortedRelabel();
+      fileIds = sharedFloat64(n);
+      fileIds.set(sortedIds);
+      // Relabel into fresh arrays: the list stays usable by its owner.
+      const m0 = list.length;
+      src = new Uint32Array(m0);
+      dst = new Uint32Array(m0);
+      for (let e = 0; e < m0; e++) {
+        src[e] = relabel[list.src[e]];
+        dst[e] = relabel[list.dst[e]];
+      }
+    } else {
+      fileIds = sharedFloat64(n);
+      fileIds.set(list.idMap.ids());
+    }
+  }
+  const weight = list.weight;
+  const m0 = list.length;
+
+  // Count stored edges per target (for the first counting sort) and in total.
+  let stored = 0;
+  const inCount = new Uint32Array(n + 1);
+  for (let e = 0; e < m0; e++) {
+    const s = src[e];
+    const t = dst[e];
+    if (s >= n || t >= n) throw new Error(`buildGraph: edge ${e} (${s} -> ${t}) names a vertex outside 0..${n - 1}`);
+    if (s === t) {
+      if (dropLoops) continue;
+      inCount[t + 1]++;
+      stored++;
+    } else {
+      inCount[t + 1]++;
+      stored++;
+      if (undirected) {
+        inCount[s + 1]++;
+        stored++;
+      }
+    }
+  }
+  if (stored > MAX_EDGES) throw new Error(`buildGraph: ${stored} stored edges exceed the 2^32-1 limit of 32-bit offsets`);
+  for (let v = 0; v < n; v++) inCount[v + 1] += inCount[v];
+  progress(1, 4);
+
+  // Pass 1: counting sort by target (stable), remembering sources and weights.
+  const bySrc = new Uint32Array(stored);
+  const byDst = new Uint32Array(stored);
+  const byW = weight ? new Float64Array(stored) : null;
+  const cursor = inCount.slice(0, n);
+  const outCount = new Uint32Array(n + 1);
+  for (let e = 0; e < m0; e++) {
+    const s = src[e];
+    const t = dst[e];
+    if (s === t && dropLoops) continue;
+    let p = cursor[t]++;
+    bySrc[p] = s;
+    byDst[p] = t;
+    if (byW) byW[p] = weight![e];
+    outCount[s + 1]++;
+    if (undirected && s !== t) {
+      p = cursor[s]++;
+      bySrc[p] = t;
+      byDst[p] = s;
+      if (byW) byW[p] = weight![e];
+      outCount[t + 1]++;
+    }
+  }
+  for (let v = 0; v < n; v++) outCount[v + 1] += outCount[v];
+  progress(2, 4);
+
+  // Pass 2: stable counting sort by source: targets end up ascending per source.
+  let outOffsets = sharedUint32(n + 1);
+  let outTargets = sharedUint32(stored);
+  let weights = byW ? sharedFloat64(stored) : null;
+  outOffsets.set(outCount);
+  const outCursor = outCount.slice(0, n);
+  for (let p = 0; p < stored; p++) {
+    const q = outCursor[bySrc[p]]++;
+    outTargets[q] = byDst[p];
+    if (weights) weights[q] = byW![p];
+  }
+
+  let m = stored;
+  if (dropDuplicates) {
+    // Sorted lists make duplicates adjacent: compact in place, then copy to exact size.
+    let write = 0;
+    let start = 0;
+    for (let v = 0; v < n; v++) {
+      const end = outOffsets[v + 1];
+      outOffsets[v] = write;
+      let last = -1;
+      for (let e = start; e < end; e++) {
+        const t = outTargets[e];
+        if (t === last) continue;
+        last = t;
+        outTargets[write] = t;
+        if (weights) weights[write] = weights[e];
+        write++;
+      }
+      start = end;
+    }
+    outOffsets[n] = write;
+    m = write;
+    if (m !== stored) {
+      const t = sharedUint32(m);
+      t.set(outTargets.subarray(0, m));
+      outTargets = t;
+      if (weights) {
+        const w = sharedFloat64(m);
+        w.set(weights.subarray(0, m));
+        weights = w;
+      }
+    }
+  }
+  progress(3, 4);
+
+  // CSC from the CSR: walking sources in order keeps each in-list ascending.
+  const inOffsets = sharedUint32(n + 1);
+  for (let e = 0; e < m; e++) inOffsets[outTargets[e] + 1]++;
+  for (let v = 0; v < n; v++) inOffsets[v + 1] += inOffsets[v];
+  const inSources = sharedUint32(m);
+  const inEdgeIds = sharedUint32(m);
+  const inCursor = inOffsets.slice(0, n);
+  for (let v = 0; v < n; v++) {
+    for (let e = outOffsets[v]; e < outOffsets[v + 1]; e++) {
+      const q = inCursor[outTargets[e]]++;
+      inSources[q] = v;
+      inEdgeIds[q] = e;
+    }
+  }
+  progress(4, 4);
+
+  return new Graph({
+    numVertices: n,
+    numEdges: m,
+    undirected,
+    outOffsets,
+    outTargets,
+    inOffsets,
+    inSources,
+    inEdgeIds,
+    weights,
+    fileIds,
+    vertexColumns: {},
+    edgeColumns: {},
+  });
+}
+
+/** Convenience: build from parallel arrays of dense ids (tests, small graphs). */
+export function graphFromPairs(
+  pairs: ReadonlyArray<readonly [number, number] | readonly [number, number, number]>,
+  options: BuildOptions & { numVertices?: number; weighted?: boolean } = {},
+): Graph {
+  const weighted = options.weighted ?? pairs.some((p) => p.length === 3);
+  const list = new EdgeList({ mapIds: false, weighted, expectedEdges: pairs.length });
+  if (options.numVertices !== undefined) list.setNumVertices(options.numVertices);
+  for (const p of pairs) list.add(p[0], p[1], p[2] ?? 1);
+  return buildGraph(list, options);
+}
