@@ -1,0 +1,138 @@
+/**
+ * The vertex-program API: what a user writes, in the spirit of PowerGraph's
+ * ivertex_program and Ligra's small core. A program declares its vertex (and
+ * optionally edge) columns by schema, its parameters with defaults, its
+ * accumulator, and which edges gather and scatter visit. Its `create` is called
+ * once per run in every thread (main or worker) and returns the per-vertex
+ * functions as closures over that thread's typed-array columns, so the hot
+ * loops make monomorphic calls and allocate nothing per edge. A program lives
+ * in its own module and records that module's `import.meta.url`, so worker
+ * threads and remote machines import exactly the same code.
+ */
+import type { Columns, Schema } from './graph/columns.js';
+import type { Graph } from './graph/graph.js';
+
+/** Which edges of a vertex gather or scatter visits. */
+export type EdgeSet = 'in' | 'out' | 'all' | 'none';
+
+/**
+ * The accumulator: a number combined by `sum` from `zero` (default: addition
+ * from 0), or a Float64Array of `size` that gather adds into in place and that
+ * partial results are added together elementwise.
+ */
+export type AccumulatorSpec =
+  | { kind: 'scalar'; zero?: number; sum?: (a: number, b: number) => number }
+  | { kind: 'vector'; size: number };
+
+/** Plain JSON-like parameter values: they are posted to workers by structured clone. */
+export type Params = Record<string, number | string | boolean | number[] | null>;
+
+/** What `create` receives: the graph, this run's columns and parameters. */
+export interface ProgramContext<VS extends Schema, ES extends Schema, P extends Params> {
+  graph: Graph;
+  numVertices: number;
+  /** The program's vertex columns, one shared typed array per field. */
+  vertex: Columns<VS>;
+  /** The program's edge columns, in CSR edge order. */
+  edge: Columns<ES>;
+  params: P;
+  /** Index of this thread (0 inline), and the thread count. */
+  thread: number;
+  threads: number;
+}
+
+/**
+ * Signal a neighbour: activate it for the next step. With delta caching
+ * enabled (scalar accumulators only), `delta` is added to its cached
+ * accumulator so its next gather can be skipped.
+ */
+export type Signal = (u: number, delta?: number) => void;
+
+/**
+ * The per-vertex functions a program's `create` returns. `A` is `number` for a
+ * scalar accumulator and `Float64Array` for a vector one.
+ * - gather(v, u, e, acc): v is the vertex being computed, u the neighbour
+ *   across edge e (an id into edge columns and graph.weights). Scalar: return
+ *   the contribution (combined by the accumulator's `sum`). Vector: add into
+ *   `acc` in place and return nothing.
+ * - apply(v, acc): write v's own columns from the accumulator. Return whether
+ *   v changed (for 'signalled' activation, scatter runs only for changed
+ *   vertices; the count of changed vertices is reported as progress).
+ * - scatter(v, u, e, signal): may signal neighbours (and post deltas).
+ */
+export interface VertexFunctions<A> {
+  /** Initialise vertex v's columns; return true to make v active at the start. */
+  init?(v: number): boolean | void;
+  gather?(v: number, u: number, e: number, acc: A): A extends number ? number : void;
+  apply(v: number, acc: A): boolean;
+  scatter?(v: number, u: number, e: number, signal: Signal): void;
+}
+
+/** A reduction over vertices after each superstep (or every few ms in async runs). */
+export interface Aggregator {
+  /** Value of vertex v; reads columns captured by `create`-like closures via the context. */
+  map: (v: number) => number;
+  reduce: 'sum' | 'min' | 'max';
+}
+
+export interface ProgramDefinition<VS extends Schema, ES extends Schema, P extends Params, A extends number | Float64Array> {
+  /** Short name, used by the command line and in reports. */
+  name: string;
+  /** The defining module's `import.meta.url`. */
+  url: string;
+  /** One-line description for `--help`. */
+  description?: string;
+  vertex: VS;
+  edge?: ES;
+  /** Parameters with their defaults; a run may override any of them. */
+  params: P;
+  accumulator: AccumulatorSpec;
+  gatherEdges: EdgeSet;
+  scatterEdges: EdgeSet;
+  /**
+   * 'all': every vertex runs every superstep (fixed-iteration algorithms).
+   * 'signalled': only vertices signalled in the previous step run (initially
+   * those whose init returned true, or all when init returns nothing).
+   */
+  activation: 'all' | 'signalled';
+  /** Delta caching (PowerGraph): scatter's deltas update cached accumulators. Scalar accumulators only. */
+  deltaCaching?: boolean;
+  create(ctx: ProgramContext<VS, ES, P>): VertexFunctions<A>;
+  /** Aggregators computed after each superstep, built over the same context. */
+  aggregators?(ctx: ProgramContext<VS, ES, P>): Record<string, Aggregator>;
+  /** Stop when this returns true, given the latest aggregates and the superstep just finished (1-based). */
+  converged?(aggregates: Record<string, number>, superstep: number, params: P): boolean;
+  /** The column written by `--out` (id<TAB>value lines), default the first vertex column. */
+  output?: keyof VS & string;
+}
+
+export type VertexProgram<
+  VS extends Schema = Schema,
+  ES extends Schema = Schema,
+  P extends Params = Params,
+  A extends number | Float64Array = number | Float64Array,
+> = ProgramDefinition<VS, ES, P, A> & { readonly kind: 'gasworks.program' };
+
+/**
+ * Define a vertex program. Types flow from the schema: `ctx.vertex.rank` is a
+ * Float64Array when the schema says `rank: 'f64'`, and a misspelt column is a
+ * compile error.
+ */
+export function defineProgram<
+  VS extends Schema,
+  P extends Params,
+  A extends number | Float64Array = number,
+  ES extends Schema = Record<never, never>,
+>(definition: ProgramDefinition<VS, ES, P, A>): VertexProgram<VS, ES, P, A> {
+  if (!definition.url || !/^file:/.test(definition.url)) {
+    throw new Error(`defineProgram(${definition.name}): 'url' must be the module's import.meta.url (a file: URL)`);
+  }
+  if (definition.accumulator.kind === 'vector' && definition.deltaCaching) {
+    throw new Error(`defineProgram(${definition.name}): delta caching needs a scalar accumulator`);
+  }
+  return Object.freeze({ ...definition, kind: 'gasworks.program' as const });
+}
+
+export function isVertexProgram(x: unknown): x is VertexProgram {
+  return typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'gasworks.program';
+}
