@@ -1,0 +1,191 @@
+/**
+ * The shared-memory vertex scheduler of the asynchronous engine's `fifo` and
+ * `priority` modes, used by every thread at once (and inline by one).
+ *
+ * Each vertex has a state word: idle, queued, running, or running-and-signalled
+ * ("dirty"). `signal(u)` moves idle -> queued (and queues u) or running ->
+ * dirty; a queued or dirty vertex absorbs further signals, so a vertex is never
+ * queued twice and never run by two threads at once. When a run ends, a dirty
+ * vertex is queued again instead of going idle, so a signal that arrives while
+ * its target runs is never lost. `pending` counts queued plus running vertices:
+ * it rises before a vertex is queued and falls only after its run (and every
+ * signal that run sent) is over, so a thread that finds the queue empty and
+ * pending at zero knows the computation is finished.
+ *
+ * Queued vertices sit in buckets, each a linked list through one shared `next`
+ * array (a vertex is in at most one bucket) guarded by a spin lock; threads pop
+ * small batches per lock. `fifo` has one bucket. `priority` is approximate: the
+ * |delta| of every signal(u, delta) is added to u's priority (plain, racy adds),
+ * a vertex is queued into bucket floor(log2(priority)) (64 buckets from 2^-40
+ * up) at the moment it becomes queued, and threads pop from the highest
+ * non-empty bucket; priority that accrues while a vertex waits does not move
+ * it. A popped vertex's priority restarts from zero.
+ */
+import { acquireLock, releaseLock } from './locks.js';
+
+export type QueueKind = 'fifo' | 'priority';
+
+const IDLE = 0;
+const QUEUED = 1;
+const RUNNING = 2;
+const DIRTY = 3;
+
+/** Int32 words per cache line: each bucket's words sit on their own line. */
+const LINE = 16;
+const PENDING = 0;
+const LOCK = 0;
+const HEAD = 1;
+const TAIL = 2;
+const SIZE = 3;
+
+const PRIORITY_BUCKETS = 64;
+/** log2 of the smallest priority with a bucket of its own (smaller ones share bucket 0). */
+const PRIORITY_FLOOR_LOG2 = -40;
+
+/** The shared arrays of a scheduler: post them to workers and rebuild with `new VertexQueue(buffers)`. */
+export interface VertexQueueBuffers {
+  kind: QueueKind;
+  control: Int32Array;
+  next: Int32Array;
+  state: Int32Array;
+  priority: Float64Array | null;
+}
+
+export function createQueueBuffers(numVertices: number, kind: QueueKind): VertexQueueBuffers {
+  const buckets = kind === 'priority' ? PRIORITY_BUCKETS : 1;
+  const control = new Int32Array(new SharedArrayBuffer((1 + buckets) * LINE * 4));
+  for (let b = 0; b < buckets; b++) {
+    control[(1 + b) * LINE + HEAD] = -1;
+    control[(1 + b) * LINE + TAIL] = -1;
+  }
+  return {
+    kind,
+    control,
+    next: new Int32Array(new SharedArrayBuffer(Math.max(1, numVertices) * 4)),
+    state: new Int32Array(new SharedArrayBuffer(Math.max(1, numVertices) * 4)),
+    priority: kind === 'priority' ? new Float64Array(new SharedArrayBuffer(Math.max(1, numVertices) * 8)) : null,
+  };
+}
+
+export class VertexQueue {
+  readonly kind: QueueKind;
+  private readonly control: Int32Array;
+  private readonly next: Int32Array;
+  private readonly state: Int32Array;
+  private readonly priority: Float64Array | null;
+  private readonly buckets: number;
+
+  constructor(buffers: VertexQueueBuffers) {
+    this.kind = buffers.kind;
+    this.control = buffers.control;
+    this.next = buffers.next;
+    this.state = buffers.state;
+    this.priority = buffers.priority;
+    this.buckets = buffers.kind === 'priority' ? PRIORITY_BUCKETS : 1;
+  }
+
+  /** Activate u; `delta` adds |delta| to its priority (priority mode). Safe from any thread. */
+  signal(u: number, delta?: number): void {
+    const priority = this.priority;
+    if (priority !== null && delta !== undefined) priority[u] += delta < 0 ? -delta : delta;
+    const state = this.state;
+    let s = Atomics.load(state, u);
+    for (;;) {
+      if (s === QUEUED || s === DIRTY) return;
+      if (s === IDLE) {
+        const seen = Atomics.compareExchange(state, u, IDLE, QUEUED);
+        if (seen === IDLE) {
+          Atomics.add(this.control, PENDING, 1);
+          this.push(u);
+          return;
+        }
+        s = seen;
+      } else {
+        const seen = Atomics.compareExchange(state, u, RUNNING, DIRTY);
+        if (seen === RUNNING) return;
+        s = seen;
+      }
+    }
+  }
+
+  /**
+   * Take up to `max` queued vertices into `out` (from the highest non-empty
+   * bucket) and mark them running; returns how many. 0 means the queue looked
+   * empty: check `pending()` before concluding that the work is done.
+   */
+  popBatch(out: Uint32Array, max: number): number {
+    const control = this.control;
+    for (let b = this.buckets - 1; b >= 0; b--) {
+      const base = (1 + b) * LINE;
+      if (Atomics.load(control, base + SIZE) === 0) continue;
+      acquireLock(control, base + LOCK);
+      let size = control[base + SIZE];
+      let head = control[base + HEAD];
+      let taken = 0;
+      while (taken < max && size > 0) {
+        out[taken++] = head;
+        head = this.next[head];
+        size--;
+      }
+      control[base + HEAD] = head;
+      if (size === 0) control[base + TAIL] = -1;
+      Atomics.store(control, base + SIZE, size);
+      releaseLock(control, base + LOCK);
+      if (taken === 0) continue;
+      const priority = this.priority;
+      for (let i = 0; i < taken; i++) {
+        const v = out[i];
+        if (priority !== null) priority[v] = 0;
+        Atomics.store(this.state, v, RUNNING);
+      }
+      return taken;
+    }
+    return 0;
+  }
+
+  /** End v's run: v goes idle, or back into the queue when it was signalled while running. */
+  finish(v: number): void {
+    const seen = Atomics.compareExchange(this.state, v, RUNNING, IDLE);
+    if (seen === RUNNING) {
+      Atomics.sub(this.control, PENDING, 1);
+      return;
+    }
+    // Dirty: it stays pending and goes to the back of the queue.
+    Atomics.store(this.state, v, QUEUED);
+    this.push(v);
+  }
+
+  /** Queued plus running vertices. */
+  pending(): number {
+    return Atomics.load(this.control, PENDING);
+  }
+
+  /** Vertices waiting in the buckets (a snapshot). */
+  queued(): number {
+    let total = 0;
+    for (let b = 0; b < this.buckets; b++) total += Atomics.load(this.control, (1 + b) * LINE + SIZE);
+    return total;
+  }
+
+  private bucketOf(u: number): number {
+    const priority = this.priority;
+    if (priority === null) return 0;
+    const p = priority[u];
+    if (!(p > 0)) return 0;
+    const b = Math.floor(Math.log2(p)) - PRIORITY_FLOOR_LOG2;
+    return b < 0 ? 0 : b >= PRIORITY_BUCKETS ? PRIORITY_BUCKETS - 1 : b;
+  }
+
+  private push(u: number): void {
+    const control = this.control;
+    const base = (1 + this.bucketOf(u)) * LINE;
+    this.next[u] = -1;
+    acquireLock(control, base + LOCK);
+    const tail = control[base + TAIL];
+    if (tail === -1) control[base + HEAD] = u;
+    else this.next[tail] = u;
+    control[base + TAIL] = u;
+    Atomics.store(control, base + SIZE, control[base + SIZE] + 1);
+    releaseLock(control, base + LOCK);
+  }
+}

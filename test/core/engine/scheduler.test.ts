@@ -1,0 +1,92 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { VertexQueue, createQueueBuffers } from '../../../core/engine/scheduler.js';
+
+function drain(queue: VertexQueue, max = 64): number[] {
+  const out = new Uint32Array(max);
+  const order: number[] = [];
+  for (;;) {
+    const k = queue.popBatch(out, max);
+    if (k === 0) return order;
+    for (let i = 0; i < k; i++) order.push(out[i]);
+  }
+}
+
+test('fifo: first in, first out; a queued vertex is never queued twice', () => {
+  const q = new VertexQueue(createQueueBuffers(10, 'fifo'));
+  for (const v of [5, 2, 5, 9, 2, 0]) q.signal(v);
+  assert.is(q.pending(), 4);
+  assert.is(q.queued(), 4);
+  const order = drain(q, 3);
+  assert.equal(order, [5, 2, 9, 0]);
+  assert.is(q.pending(), 4, 'popped vertices are running, still pending');
+  for (const v of order) q.finish(v);
+  assert.is(q.pending(), 0);
+  assert.equal(drain(q), []);
+});
+
+test('a signal to a running vertex re-queues it when it finishes; further signals are absorbed', () => {
+  const q = new VertexQueue(createQueueBuffers(4, 'fifo'));
+  q.signal(1);
+  assert.equal(drain(q), [1]);
+  q.signal(1);
+  q.signal(1);
+  assert.is(q.queued(), 0, 'not queued while it runs');
+  q.finish(1);
+  assert.is(q.pending(), 1);
+  assert.equal(drain(q), [1]);
+  q.finish(1);
+  assert.is(q.pending(), 0);
+  q.signal(1);
+  assert.equal(drain(q), [1], 'idle again: a new signal queues it');
+});
+
+test('priority: higher accumulated |delta| first, across buckets; fifo within a bucket', () => {
+  const q = new VertexQueue(createQueueBuffers(8, 'priority'));
+  q.signal(0, 1e-6);
+  q.signal(1, -4);
+  q.signal(2, 0.5);
+  q.signal(3);
+  q.signal(4, 3.5);
+  q.signal(5, 1000);
+  // 1 (|-4|) and 4 (3.5) share bucket [2, 4); order of arrival within it.
+  assert.equal(drain(q, 1), [5, 1, 4, 2, 0, 3]);
+  for (let v = 0; v < 6; v++) q.finish(v);
+  assert.is(q.pending(), 0);
+  // Priority restarts at zero after a pop.
+  q.signal(5, 1e-3);
+  q.signal(6, 1);
+  assert.equal(drain(q, 1), [6, 5]);
+});
+
+test('seeded random signal/pop/finish sequences keep pending = queued + running', () => {
+  for (const kind of ['fifo', 'priority'] as const) {
+    let s = 7;
+    const rand = (k: number): number => {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+      return (s >>> 8) % k;
+    };
+    const n = 50;
+    const q = new VertexQueue(createQueueBuffers(n, kind));
+    const running = new Set<number>();
+    const out = new Uint32Array(8);
+    for (let step = 0; step < 5000; step++) {
+      const op = rand(3);
+      if (op === 0) q.signal(rand(n), rand(100) / 10);
+      else if (op === 1) {
+        const k = q.popBatch(out, 1 + rand(8));
+        for (let i = 0; i < k; i++) {
+          assert.not.ok(running.has(out[i]), 'never run twice at once');
+          running.add(out[i]);
+        }
+      } else if (running.size > 0) {
+        const v = [...running][rand(running.size)];
+        running.delete(v);
+        q.finish(v);
+      }
+      assert.is(q.pending(), q.queued() + running.size);
+    }
+  }
+});
+
+test.run();
