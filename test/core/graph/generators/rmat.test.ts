@@ -1,0 +1,124 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { rmatEdges } from '../../../../core/graph/generators/rmat.js';
+import { buildGraph } from '../../../../core/graph/build.js';
+import { EdgeList } from '../../../../core/graph/edge-list.js';
+import { Random } from '../../../../core/util/random.js';
+import { UsageError } from '../../../../core/errors.js';
+
+/** The straightforward R-MAT (the first version of rmat.ts): Random's methods, one if-chain per level. */
+function referenceRmat(scale: number, edgeFactor: number, seed: number, relabel: boolean, maxWeight?: number): EdgeList {
+  const n = 2 ** scale;
+  const m = Math.round(n * edgeFactor);
+  const random = new Random(seed);
+  const list = new EdgeList({ mapIds: false, weighted: maxWeight !== undefined, expectedEdges: m });
+  list.setNumVertices(n);
+  const tA = Math.floor(0.57 * 4294967296);
+  const tAB = Math.floor((0.57 + 0.19) * 4294967296);
+  const tABC = Math.floor((0.57 + 0.19 + 0.19) * 4294967296);
+  let permutation: Uint32Array | null = null;
+  if (relabel) permutation = random.shuffle(Uint32Array.from({ length: n }, (_, i) => i));
+  for (let e = 0; e < m; e++) {
+    let s = 0;
+    let t = 0;
+    for (let level = 0; level < scale; level++) {
+      const r = random.nextU32();
+      s *= 2;
+      t *= 2;
+      if (r < tA) continue;
+      if (r < tAB) t += 1;
+      else if (r < tABC) s += 1;
+      else {
+        s += 1;
+        t += 1;
+      }
+    }
+    const w = maxWeight === undefined ? 1 : 1 + Math.floor(random.next() * (maxWeight - 1));
+    list.add(permutation ? permutation[s] : s, permutation ? permutation[t] : t, w);
+  }
+  return list;
+}
+
+/** FNV-1a over (src, dst, weight) of every edge. */
+function checksum(list: EdgeList): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < list.length; i++) {
+    h = Math.imul(h ^ list.src[i], 16777619) >>> 0;
+    h = Math.imul(h ^ list.dst[i], 16777619) >>> 0;
+    if (list.weight) h = Math.imul(h ^ list.weight[i], 16777619) >>> 0;
+  }
+  return h >>> 0;
+}
+
+test('the optimised generator reproduces the straightforward one edge for edge', () => {
+  for (const [scale, edgeFactor, seed, relabel, maxWeight] of [
+    [10, 16, 42, true, undefined],
+    [12, 8, 7, true, undefined],
+    [9, 4, 3, true, 10],
+    [8, 16, 5, false, undefined],
+    [1, 3, 9, true, 5],
+  ] as const) {
+    const fast = rmatEdges({ scale, edgeFactor, seed, relabel, maxWeight });
+    const ref = referenceRmat(scale, edgeFactor, seed, relabel, maxWeight);
+    assert.is(fast.length, ref.length);
+    assert.is(fast.numVertices, 2 ** scale);
+    assert.equal(fast.src.subarray(0, fast.length), ref.src.subarray(0, ref.length), `src scale ${scale}`);
+    assert.equal(fast.dst.subarray(0, fast.length), ref.dst.subarray(0, ref.length), `dst scale ${scale}`);
+    if (maxWeight !== undefined) assert.equal(fast.weight!.subarray(0, fast.length), ref.weight!.subarray(0, ref.length));
+  }
+});
+
+test('fixed-seed checksums recorded from the first implementation (commit f7cf784) still hold', () => {
+  assert.is(checksum(rmatEdges({ scale: 10, seed: 42 })), 1197274797);
+  assert.is(checksum(rmatEdges({ scale: 12, seed: 7, edgeFactor: 8 })), 3860938980);
+  assert.is(checksum(rmatEdges({ scale: 10, seed: 3, maxWeight: 10 })), 3129604998);
+  assert.is(checksum(rmatEdges({ scale: 8, seed: 5, relabel: false })), 1351440810);
+  assert.is(checksum(rmatEdges({ scale: 9, seed: 11, a: 0.45, b: 0.15, c: 0.15 })), 479252932);
+});
+
+test('deterministic per seed, different across seeds', () => {
+  const a = rmatEdges({ scale: 10, seed: 1 });
+  const b = rmatEdges({ scale: 10, seed: 1 });
+  const c = rmatEdges({ scale: 10, seed: 2 });
+  assert.equal(a.src, b.src);
+  assert.equal(a.dst, b.dst);
+  assert.not.equal(a.src, c.src);
+});
+
+test('quadrant frequencies match a, b, c, d and degrees are heavy-tailed', () => {
+  const scale = 14;
+  const list = rmatEdges({ scale, seed: 3, relabel: false });
+  const m = list.length;
+  const half = 2 ** (scale - 1);
+  let srcHigh = 0;
+  let dstHigh = 0;
+  for (let e = 0; e < m; e++) {
+    if (list.src[e] >= half) srcHigh++;
+    if (list.dst[e] >= half) dstHigh++;
+  }
+  // The top level puts the source in the lower half with probability c + d = 0.24, the target with b + d = 0.24.
+  const sd = Math.sqrt(m * 0.24 * 0.76);
+  assert.ok(Math.abs(srcHigh - 0.24 * m) < 5 * sd, `source high half ${srcHigh} of ${m}`);
+  assert.ok(Math.abs(dstHigh - 0.24 * m) < 5 * sd, `target high half ${dstHigh} of ${m}`);
+
+  const g = buildGraph(rmatEdges({ scale, seed: 3 }));
+  const n = g.numVertices;
+  let maxOut = 0;
+  let isolated = 0;
+  for (let v = 0; v < n; v++) {
+    const d = g.outDegree(v) + g.inDegree(v);
+    if (g.outDegree(v) > maxOut) maxOut = g.outDegree(v);
+    if (d === 0) isolated++;
+  }
+  const mean = g.numEdges / n;
+  // A Poisson(16) degree (Erdős–Rényi) essentially never exceeds 3x its mean at this size; R-MAT's hubs do by far.
+  assert.ok(maxOut > 20 * mean, `max out-degree ${maxOut}, mean ${mean}`);
+  assert.ok(isolated > n * 0.05, `isolated vertices ${isolated} of ${n}`);
+});
+
+test('bad parameters are UsageErrors', () => {
+  assert.throws(() => rmatEdges({ scale: 0 }), (e: unknown) => e instanceof UsageError);
+  assert.throws(() => rmatEdges({ scale: 4, a: 0.5, b: 0.3, c: 0.3 }), (e: unknown) => e instanceof UsageError);
+});
+
+test.run();
