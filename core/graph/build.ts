@@ -55,9 +55,10 @@ export function buildGraph(list: EdgeList, options: BuildOptions = {}): Graph {
   const weight = list.weight;
   const m0 = list.length;
 
-  // Count stored edges per target (for the first counting sort) and in total.
+  // Count stored edges per target (for the first counting sort) and per source.
   let stored = 0;
   const inCount = new Uint32Array(n + 1);
+  const outCount = new Uint32Array(n + 1);
   for (let e = 0; e < m0; e++) {
     const s = src[e];
     const t = dst[e];
@@ -65,44 +66,46 @@ export function buildGraph(list: EdgeList, options: BuildOptions = {}): Graph {
     if (s === t) {
       if (dropLoops) continue;
       inCount[t + 1]++;
+      outCount[s + 1]++;
       stored++;
     } else {
       inCount[t + 1]++;
+      outCount[s + 1]++;
       stored++;
       if (undirected) {
         inCount[s + 1]++;
+        outCount[t + 1]++;
         stored++;
       }
     }
   }
   if (stored > MAX_EDGES) throw new Error(`buildGraph: ${stored} stored edges exceed the 2^32-1 limit of 32-bit offsets`);
-  for (let v = 0; v < n; v++) inCount[v + 1] += inCount[v];
+  for (let v = 0; v < n; v++) {
+    inCount[v + 1] += inCount[v];
+    outCount[v + 1] += outCount[v];
+  }
   progress(1, 4);
 
-  // Pass 1: counting sort by target (stable), remembering sources and weights.
-  const bySrc = new Uint32Array(stored);
-  const byDst = new Uint32Array(stored);
+  // Pass 1: counting sort by target (stable). Source and target are stored
+  // interleaved so that each scattered write touches one cache line, not two.
+  const pairs = new Uint32Array(stored * 2);
   const byW = weight ? new Float64Array(stored) : null;
-  const cursor = inCount.slice(0, n);
-  const outCount = new Uint32Array(n + 1);
+  const cursor = inCount.subarray(0, n).slice();
   for (let e = 0; e < m0; e++) {
     const s = src[e];
     const t = dst[e];
     if (s === t && dropLoops) continue;
     let p = cursor[t]++;
-    bySrc[p] = s;
-    byDst[p] = t;
+    pairs[2 * p] = s;
+    pairs[2 * p + 1] = t;
     if (byW) byW[p] = weight![e];
-    outCount[s + 1]++;
     if (undirected && s !== t) {
       p = cursor[s]++;
-      bySrc[p] = t;
-      byDst[p] = s;
+      pairs[2 * p] = t;
+      pairs[2 * p + 1] = s;
       if (byW) byW[p] = weight![e];
-      outCount[t + 1]++;
     }
   }
-  for (let v = 0; v < n; v++) outCount[v + 1] += outCount[v];
   progress(2, 4);
 
   // Pass 2: stable counting sort by source: targets end up ascending per source.
@@ -110,11 +113,15 @@ export function buildGraph(list: EdgeList, options: BuildOptions = {}): Graph {
   let outTargets = sharedUint32(stored);
   let weights = byW ? sharedFloat64(stored) : null;
   outOffsets.set(outCount);
-  const outCursor = outCount.slice(0, n);
-  for (let p = 0; p < stored; p++) {
-    const q = outCursor[bySrc[p]]++;
-    outTargets[q] = byDst[p];
-    if (weights) weights[q] = byW![p];
+  const outCursor = outCount.subarray(0, n);
+  if (weights) {
+    for (let p = 0; p < stored; p++) {
+      const q = outCursor[pairs[2 * p]]++;
+      outTargets[q] = pairs[2 * p + 1];
+      weights[q] = byW![p];
+    }
+  } else {
+    for (let p = 0; p < stored; p++) outTargets[outCursor[pairs[2 * p]]++] = pairs[2 * p + 1];
   }
 
   let m = stored;
@@ -155,15 +162,22 @@ export function buildGraph(list: EdgeList, options: BuildOptions = {}): Graph {
   const inOffsets = sharedUint32(n + 1);
   for (let e = 0; e < m; e++) inOffsets[outTargets[e] + 1]++;
   for (let v = 0; v < n; v++) inOffsets[v + 1] += inOffsets[v];
-  const inSources = sharedUint32(m);
-  const inEdgeIds = sharedUint32(m);
+  // Scatter (source, edge id) pairs interleaved, then split them sequentially.
+  const inPairs = new Uint32Array(m * 2);
   const inCursor = inOffsets.slice(0, n);
   for (let v = 0; v < n; v++) {
-    for (let e = outOffsets[v]; e < outOffsets[v + 1]; e++) {
+    const end = outOffsets[v + 1];
+    for (let e = outOffsets[v]; e < end; e++) {
       const q = inCursor[outTargets[e]]++;
-      inSources[q] = v;
-      inEdgeIds[q] = e;
+      inPairs[2 * q] = v;
+      inPairs[2 * q + 1] = e;
     }
+  }
+  const inSources = sharedUint32(m);
+  const inEdgeIds = sharedUint32(m);
+  for (let q = 0; q < m; q++) {
+    inSources[q] = inPairs[2 * q];
+    inEdgeIds[q] = inPairs[2 * q + 1];
   }
   progress(4, 4);
 
