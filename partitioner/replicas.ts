@@ -1,0 +1,88 @@
+/**
+ * Helpers shared by every partitioner for the output arrays: the per-edge part
+ * array (Uint8 up to 256 parts, Uint16 beyond), the n x k replica bitset, and
+ * masters. A vertex's master is a replica picked by a hash of its id among its
+ * replicas (the (hash mod r)-th set bit of r), so any machine that knows the
+ * replica set computes the same master, masters spread evenly over parts, and
+ * no per-(vertex, part) counters are needed. A vertex with no edge gets the
+ * part hash(v) mod k and no replica.
+ */
+import { hash32 } from '../core/util/random.js';
+
+export const MAX_PARTS = 65536;
+
+export function wordsFor(k: number): number {
+  return (k + 31) >>> 5;
+}
+
+export function partsArray(m: number, k: number): Uint8Array | Uint16Array {
+  return k <= 256 ? new Uint8Array(m) : new Uint16Array(m);
+}
+
+/** Number of set bits of a 32-bit word. */
+export function popcount32(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) as number;
+}
+
+/** Whether part p is in v's replica set. */
+export function hasReplica(replicas: Uint32Array, words: number, v: number, p: number): boolean {
+  return (replicas[v * words + (p >>> 5)] & (1 << (p & 31))) !== 0;
+}
+
+/** Number of replicas of v. */
+export function replicaCount(replicas: Uint32Array, words: number, v: number): number {
+  let c = 0;
+  const base = v * words;
+  for (let w = 0; w < words; w++) c += popcount32(replicas[base + w]);
+  return c;
+}
+
+/** Set the replica bits of both endpoints of every edge from its part. */
+export function replicasFromParts(
+  src: Uint32Array,
+  dst: Uint32Array,
+  count: number,
+  parts: Uint8Array | Uint16Array,
+  replicas: Uint32Array,
+  words: number,
+): void {
+  for (let e = 0; e < count; e++) {
+    const p = parts[e];
+    const word = p >>> 5;
+    const bit = 1 << (p & 31);
+    replicas[src[e] * words + word] |= bit;
+    replicas[dst[e] * words + word] |= bit;
+  }
+}
+
+/** Masters by a hash of the vertex id among its replicas (see the header). */
+export function hashMasters(replicas: Uint32Array, n: number, words: number, k: number, seed: number): Uint32Array {
+  const masters = new Uint32Array(n);
+  for (let v = 0; v < n; v++) {
+    const h = hash32(v, seed ^ 0x27d4eb2f);
+    const r = replicaCount(replicas, words, v);
+    if (r === 0) {
+      masters[v] = h % k;
+      continue;
+    }
+    let pick = h % r;
+    const base = v * words;
+    for (let w = 0; w < words; w++) {
+      let bits = replicas[base + w];
+      const c = popcount32(bits);
+      if (pick >= c) {
+        pick -= c;
+        continue;
+      }
+      while (pick > 0) {
+        bits &= bits - 1;
+        pick--;
+      }
+      masters[v] = (w << 5) + (31 - Math.clz32(bits & -bits));
+      break;
+    }
+  }
+  return masters;
+}
