@@ -110,10 +110,12 @@ export class VertexQueue {
 
   /**
    * Take up to `max` queued vertices into `out` (from the highest non-empty
-   * bucket) and mark them running; returns how many. 0 means the queue looked
-   * empty: check `pending()` before concluding that the work is done.
+   * bucket), but no more than 1/`share` of that bucket (rounded up) so that
+   * `share` threads all get work from a short queue; marks them running and
+   * returns how many. 0 means the queue looked empty: check `pending()` before
+   * concluding that the work is done.
    */
-  popBatch(out: Uint32Array, max: number): number {
+  popBatch(out: Uint32Array, max: number, share = 1): number {
     const control = this.control;
     for (let b = this.buckets - 1; b >= 0; b--) {
       const base = (1 + b) * LINE;
@@ -122,7 +124,8 @@ export class VertexQueue {
       let size = control[base + SIZE];
       let head = control[base + HEAD];
       let taken = 0;
-      while (taken < max && size > 0) {
+      const limit = Math.min(max, Math.ceil(size / share));
+      while (taken < limit) {
         out[taken++] = head;
         head = this.next[head];
         size--;

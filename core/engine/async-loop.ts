@@ -1,0 +1,337 @@
+/**
+ * The asynchronous engine's work loop, the same code in every thread (and
+ * inline when there is one): run signalled vertices at once, one vertex =
+ * gather over its gather edges, apply, scatter over its scatter edges, where
+ * scatter's signals make neighbours runnable again.
+ *
+ * Modes (how runnable vertices are found):
+ * - `fifo` / `priority`: pop batches from the shared VertexQueue (scheduler.ts);
+ *   a thread that finds it empty stops only when no vertex is queued or
+ *   running anywhere (the queue's pending count), so no signal is lost.
+ * - `sweep`: in-place Gauss-Seidel sweeps: threads claim chunks of the vertex
+ *   range from a shared cursor and run the active ones (an activation flag per
+ *   vertex, cleared just before the vertex runs so that a signal arriving
+ *   during its run keeps it active); a barrier ends each sweep, and the run
+ *   ends after a sweep that ran nothing. A vertex is visited once per sweep,
+ *   by one thread.
+ * - `chromatic`: the same sweeps, one colour class at a time with a barrier
+ *   between colours, so adjacent vertices never run at once (edge consistency
+ *   without locks).
+ *
+ * Consistency: every mode already runs a vertex on one thread at a time
+ * (vertex consistency). Edge consistency by locks takes the scope locks of
+ * locks.ts around each vertex. Delta caching (signal(u, delta) adds delta to
+ * u's cached accumulator so u's next gather is skipped) is exact only when a
+ * neighbour's apply+scatter cannot overlap a vertex's gather, so the caller
+ * enables it (passes `cache`) for one thread or edge consistency only; under
+ * the chromatic engine two same-coloured neighbours can post to one vertex at
+ * once, so their adds are guarded by `cacheLocks`.
+ */
+import type { Graph } from '../graph/graph.js';
+import type { EdgeSet, Signal, VertexFunctions, VertexProgram } from '../program.js';
+import { SweepBarrier } from './async-barrier.js';
+import { acquireLock, lockScope, releaseLock, unlockScope } from './locks.js';
+import { VertexQueue, type VertexQueueBuffers } from './scheduler.js';
+
+export type AsyncMode = 'fifo' | 'priority' | 'sweep' | 'chromatic';
+
+/** Words of `AsyncShared.control`. */
+export const CONTROL = {
+  /** Non-zero: stop as soon as possible (converged, or the update bound reached). */
+  STOP: 0,
+  /** Always 0: a word to sleep on briefly. */
+  NAP: 1,
+  /** Set to 1 by the main thread when every worker is ready: the clock starts. */
+  START: 2,
+  BARRIER: 16,
+  CURSOR: 32,
+  RAN: 48,
+  CONTINUE: 64,
+  /** Sweeps that ran at least one vertex. */
+  SWEEPS: 80,
+  SIZE: 96,
+} as const;
+
+/** The shared state of one asynchronous run; posted to every worker as is. */
+export interface AsyncShared {
+  mode: AsyncMode;
+  control: Int32Array;
+  /** Vertex updates done so far by each thread (each writes its own slot). */
+  progress: Float64Array;
+  queue: VertexQueueBuffers | null;
+  /** Sweep and chromatic modes: 1 for a vertex signalled since it last ran. */
+  active: Uint8Array | null;
+  classOffsets: Uint32Array | null;
+  classVertices: Uint32Array | null;
+  /** Edge consistency by locks: one lock word per vertex. */
+  locks: Int32Array | null;
+  /** Delta caching, when enabled: cached accumulators, their validity, and (chromatic, threads > 1) add locks. */
+  cache: Float64Array | null;
+  cacheValid: Uint8Array | null;
+  cacheLocks: Int32Array | null;
+  /** Queue modes: stop once this many updates are done in all (Infinity: no bound). */
+  maxUpdates: number;
+  /** Sweep modes: stop after this many sweeps that ran something. */
+  maxSweeps: number;
+}
+
+export interface ThreadStats {
+  updates: number;
+  edges: number;
+}
+
+const uses = (set: EdgeSet, side: 'in' | 'out'): boolean => set === side || set === 'all';
+
+/** Largest batch a thread pops from a queue at once (fifo), and for priority where order matters more. */
+const FIFO_BATCH = 64;
+const PRIORITY_BATCH = 8;
+const SWEEP_CHUNK = 512;
+/** Empty polls of the queue before a thread naps 50 µs while others finish. */
+const POLLS_BEFORE_NAP = 256;
+
+/**
+ * Run this thread's share of an asynchronous computation until it is done or
+ * stopped. `onTick` (inline runs) is called every batch or chunk, for
+ * aggregators on a clock.
+ */
+export function runAsyncThread(
+  program: VertexProgram,
+  fns: VertexFunctions<number | Float64Array>,
+  graph: Graph,
+  shared: AsyncShared,
+  thread: number,
+  threads: number,
+  onTick: (() => void) | null,
+): ThreadStats {
+  const n = graph.numVertices;
+  const { inOffsets, inSources, inEdgeIds, outOffsets, outTargets } = graph;
+  const control = shared.control;
+  const progress = shared.progress;
+  const gatherIn = fns.gather !== undefined && uses(program.gatherEdges, 'in');
+  const gatherOut = fns.gather !== undefined && uses(program.gatherEdges, 'out');
+  const scatterIn = fns.scatter !== undefined && uses(program.scatterEdges, 'in');
+  const scatterOut = fns.scatter !== undefined && uses(program.scatterEdges, 'out');
+  const scopeIn = gatherIn || scatterIn;
+  const scopeOut = gatherOut || scatterOut;
+  const allActive = program.activation === 'all';
+  const vector = program.accumulator.kind === 'vector';
+  const accVector = program.accumulator.kind === 'vector' ? new Float64Array(program.accumulator.size) : null;
+  const zero = program.accumulator.kind === 'scalar' ? (program.accumulator.zero ?? 0) : 0;
+  const sum = program.accumulator.kind === 'scalar' ? (program.accumulator.sum ?? null) : null;
+  const gatherScalarFn = fns.gather as ((v: number, u: number, e: number, acc: number) => number) | undefined;
+  const gatherVectorFn = fns.gather as ((v: number, u: number, e: number, acc: Float64Array) => void) | undefined;
+  const apply = fns.apply as (v: number, acc: number | Float64Array) => boolean;
+  const scatter = fns.scatter;
+  const locks = threads > 1 ? shared.locks : null;
+  const { cache, cacheValid } = shared;
+  const cacheLocks = threads > 1 ? shared.cacheLocks : null;
+  const queue = shared.queue ? new VertexQueue(shared.queue) : null;
+  const active = shared.active;
+
+  let updates = 0;
+  let edges = 0;
+
+  const addDelta = (u: number, delta: number): void => {
+    if (cacheValid![u] === 0) return;
+    if (cacheLocks !== null) {
+      acquireLock(cacheLocks, u);
+      cache![u] += delta;
+      releaseLock(cacheLocks, u);
+    } else {
+      cache![u] += delta;
+    }
+  };
+  let signal: Signal;
+  if (queue !== null) {
+    signal = (u, delta) => {
+      if (cache !== null && delta !== undefined) addDelta(u, delta);
+      queue.signal(u, delta);
+    };
+  } else if (allActive || active === null) {
+    signal = (u, delta) => {
+      if (cache !== null && delta !== undefined) addDelta(u, delta);
+    };
+  } else {
+    signal = (u, delta) => {
+      if (cache !== null && delta !== undefined) addDelta(u, delta);
+      if (active[u] === 0) active[u] = 1;
+    };
+  }
+
+  const gatherScalar = (v: number): number => {
+    let acc = zero;
+    const f = gatherScalarFn!;
+    if (gatherIn) {
+      const end = inOffsets[v + 1];
+      for (let i = inOffsets[v]; i < end; i++) {
+        const x = f(v, inSources[i], inEdgeIds[i], acc);
+        acc = sum === null ? acc + x : sum(acc, x);
+      }
+      edges += end - inOffsets[v];
+    }
+    if (gatherOut) {
+      const end = outOffsets[v + 1];
+      for (let e = outOffsets[v]; e < end; e++) {
+        const x = f(v, outTargets[e], e, acc);
+        acc = sum === null ? acc + x : sum(acc, x);
+      }
+      edges += end - outOffsets[v];
+    }
+    return acc;
+  };
+
+  const gatherVector = (v: number, acc: Float64Array): void => {
+    acc.fill(0);
+    const f = gatherVectorFn!;
+    if (gatherIn) {
+      const end = inOffsets[v + 1];
+      for (let i = inOffsets[v]; i < end; i++) f(v, inSources[i], inEdgeIds[i], acc);
+      edges += end - inOffsets[v];
+    }
+    if (gatherOut) {
+      const end = outOffsets[v + 1];
+      for (let e = outOffsets[v]; e < end; e++) f(v, outTargets[e], e, acc);
+      edges += end - outOffsets[v];
+    }
+  };
+
+  const runVertex = (v: number): void => {
+    if (locks !== null) lockScope(locks, graph, v, scopeIn, scopeOut);
+    let changed: boolean;
+    if (vector) {
+      gatherVector(v, accVector!);
+      changed = apply(v, accVector!);
+    } else {
+      let acc: number;
+      if (cache !== null && cacheValid![v] === 1) {
+        acc = cache[v];
+      } else {
+        acc = gatherScalar(v);
+        if (cache !== null) {
+          cache[v] = acc;
+          cacheValid![v] = 1;
+        }
+      }
+      changed = apply(v, acc);
+    }
+    updates++;
+    if (changed || allActive) {
+      const f = scatter!;
+      if (scatterIn) {
+        const end = inOffsets[v + 1];
+        for (let i = inOffsets[v]; i < end; i++) f(v, inSources[i], inEdgeIds[i], signal);
+        edges += end - inOffsets[v];
+      }
+      if (scatterOut) {
+        const end = outOffsets[v + 1];
+        for (let e = outOffsets[v]; e < end; e++) f(v, outTargets[e], e, signal);
+        edges += end - outOffsets[v];
+      }
+    }
+    // Under activation 'all' a queued vertex keeps itself in the queue.
+    if (allActive && queue !== null) queue.signal(v);
+    if (locks !== null) unlockScope(locks, graph, v, scopeIn, scopeOut);
+  };
+
+  if (queue !== null) {
+    const batch = new Uint32Array(FIFO_BATCH);
+    const batchMax = queue.kind === 'priority' ? PRIORITY_BATCH : FIFO_BATCH;
+    const bounded = Number.isFinite(shared.maxUpdates);
+    let polls = 0;
+    for (;;) {
+      if (Atomics.load(control, CONTROL.STOP) !== 0) break;
+      const k = queue.popBatch(batch, batchMax, threads);
+      if (k === 0) {
+        if (queue.pending() === 0) break;
+        // Others are running vertices that may signal more: wait for them, then look again.
+        if (++polls > POLLS_BEFORE_NAP) Atomics.wait(control, CONTROL.NAP, 0, 0.05);
+        continue;
+      }
+      polls = 0;
+      for (let i = 0; i < k; i++) {
+        runVertex(batch[i]);
+        queue.finish(batch[i]);
+      }
+      progress[thread] = updates;
+      if (bounded) {
+        let total = 0;
+        for (let t = 0; t < threads; t++) total += progress[t];
+        if (total >= shared.maxUpdates) Atomics.store(control, CONTROL.STOP, 1);
+      }
+      if (onTick !== null) onTick();
+    }
+    progress[thread] = updates;
+    return { updates, edges };
+  }
+
+  // Sweep and chromatic modes.
+  const barrier = new SweepBarrier(control, CONTROL.BARRIER, threads);
+  const maxSweeps = shared.maxSweeps;
+  const resetCursor = (): void => {
+    Atomics.store(control, CONTROL.CURSOR, 0);
+  };
+  const decide = (): void => {
+    const ran = Atomics.load(control, CONTROL.RAN);
+    const sweeps = Atomics.load(control, CONTROL.SWEEPS) + (ran > 0 ? 1 : 0);
+    Atomics.store(control, CONTROL.SWEEPS, sweeps);
+    const go = ran > 0 && sweeps < maxSweeps && Atomics.load(control, CONTROL.STOP) === 0;
+    Atomics.store(control, CONTROL.CONTINUE, go ? 1 : 0);
+    Atomics.store(control, CONTROL.RAN, 0);
+    Atomics.store(control, CONTROL.CURSOR, 0);
+  };
+  const runRange = (order: Uint32Array | null, lo: number, hi: number): number => {
+    let ran = 0;
+    for (let i = lo; i < hi; i++) {
+      const v = order === null ? i : order[i];
+      if (allActive) {
+        runVertex(v);
+        ran++;
+      } else if (active![v] !== 0) {
+        active![v] = 0;
+        runVertex(v);
+        ran++;
+      }
+    }
+    return ran;
+  };
+  /** Claim chunks of positions [lo, hi) until none are left; returns vertices run. */
+  const runClaimed = (order: Uint32Array | null, lo: number, hi: number, chunk: number): number => {
+    let ran = 0;
+    for (;;) {
+      if (Atomics.load(control, CONTROL.STOP) !== 0) break;
+      const start = lo + Atomics.add(control, CONTROL.CURSOR, chunk);
+      if (start >= hi) break;
+      ran += runRange(order, start, Math.min(hi, start + chunk));
+      progress[thread] = updates;
+      if (onTick !== null) onTick();
+    }
+    return ran;
+  };
+
+  for (;;) {
+    let ran = 0;
+    if (shared.mode === 'chromatic') {
+      const offsets = shared.classOffsets!;
+      const classes = offsets.length - 1;
+      for (let c = 0; c < classes; c++) {
+        const lo = offsets[c];
+        const hi = offsets[c + 1];
+        const chunk = Math.max(16, Math.min(SWEEP_CHUNK, Math.ceil((hi - lo) / (threads * 4))));
+        ran += runClaimed(shared.classVertices, lo, hi, chunk);
+        if (c === classes - 1) {
+          Atomics.add(control, CONTROL.RAN, ran);
+          barrier.arrive(decide);
+        } else {
+          barrier.arrive(resetCursor);
+        }
+      }
+    } else {
+      ran = runClaimed(null, 0, n, SWEEP_CHUNK);
+      Atomics.add(control, CONTROL.RAN, ran);
+      barrier.arrive(decide);
+    }
+    if (Atomics.load(control, CONTROL.CONTINUE) === 0) break;
+  }
+  progress[thread] = updates;
+  return { updates, edges };
+}

@@ -1,0 +1,69 @@
+/**
+ * The worker-thread side of asynchronous runs: for each run message, import
+ * the program's own module (cached after the first run), rebuild the graph
+ * over the shared arrays, call the program's `create` for this thread, say
+ * ready, wait for the common start signal, run this thread's share of the work
+ * (async-loop.ts) and post its counts back; then wait for the next run (the
+ * worker is kept by async-pool.ts).
+ */
+import { isMainThread, parentPort } from 'node:worker_threads';
+import { Graph, type GraphArrays } from '../graph/graph.js';
+import type { Columns, Schema } from '../graph/columns.js';
+import { isVertexProgram, type Params, type VertexFunctions, type VertexProgram } from '../program.js';
+import { CONTROL, runAsyncThread, type AsyncShared } from './async-loop.js';
+
+/** What the main thread posts to each asynchronous worker. */
+export interface AsyncWorkerData {
+  programUrl: string;
+  programName: string;
+  params: Params;
+  graph: GraphArrays;
+  vertex: Columns<Schema>;
+  edge: Columns<Schema>;
+  shared: AsyncShared;
+  thread: number;
+  threads: number;
+}
+
+export type AsyncWorkerMessage =
+  | { type: 'ready' }
+  | { type: 'done'; updates: number; edges: number };
+
+/** The program named `name` among the exports of the module at `url`. */
+export async function importProgram(url: string, name: string): Promise<VertexProgram> {
+  const module = (await import(url)) as Record<string, unknown>;
+  for (const value of Object.values(module)) {
+    if (isVertexProgram(value) && value.name === name) return value;
+  }
+  throw new Error(`async worker: module ${url} exports no vertex program named "${name}"`);
+}
+
+async function runOne(data: AsyncWorkerData): Promise<void> {
+  const program = await importProgram(data.programUrl, data.programName);
+  const graph = new Graph(data.graph);
+  const fns = program.create({
+    graph,
+    numVertices: graph.numVertices,
+    vertex: data.vertex,
+    edge: data.edge,
+    params: data.params,
+    thread: data.thread,
+    threads: data.threads,
+  }) as VertexFunctions<number | Float64Array>;
+  const control = data.shared.control;
+  parentPort!.postMessage({ type: 'ready' } satisfies AsyncWorkerMessage);
+  while (Atomics.load(control, CONTROL.START) === 0) Atomics.wait(control, CONTROL.START, 0);
+  const stats = runAsyncThread(program, fns, graph, data.shared, data.thread, data.threads, null);
+  parentPort!.postMessage({ type: 'done', updates: stats.updates, edges: stats.edges } satisfies AsyncWorkerMessage);
+}
+
+if (parentPort && !isMainThread) {
+  parentPort.on('message', (data: AsyncWorkerData) => {
+    runOne(data).catch((error) => {
+      // Rethrown outside the promise so the worker's 'error' event carries it to the main thread.
+      process.nextTick(() => {
+        throw error;
+      });
+    });
+  });
+}

@@ -1,0 +1,290 @@
+/**
+ * The asynchronous engine: `runAsync(program, graph, options)`. It allocates
+ * the program's columns, runs `init`, sets up the shared scheduler state for
+ * the chosen mode (fifo / priority queue, in-place sweeps, or colour-by-colour
+ * chromatic sweeps; see async-loop.ts), then runs the work loop inline (one
+ * worker: no threads) or in `threads` worker threads over shared memory, while
+ * the main thread evaluates the program's aggregators every
+ * `aggregateEveryMs` and stops the run when `converged` says so.
+ *
+ * maxIterations bounds sweeps in the sweep and chromatic modes, and total
+ * vertex updates at maxIterations x n in the queue modes (checked after each
+ * batch, so a run may overshoot by a batch per thread). `iterations` in the
+ * result is the number of sweeps that ran something, or ceil(updates / n).
+ */
+import { allocateColumns, type Columns, type Schema } from '../graph/columns.js';
+import type { Graph } from '../graph/graph.js';
+import { sharedFloat64, sharedInt32, sharedUint8 } from '../graph/shared.js';
+import { UsageError } from '../errors.js';
+import type { Aggregator, Params, ProgramContext, VertexFunctions, VertexProgram } from '../program.js';
+import { CONTROL, runAsyncThread, type AsyncMode, type AsyncShared, type ThreadStats } from './async-loop.js';
+import type { AsyncWorkerData, AsyncWorkerMessage } from './async-worker.js';
+import { greedyColoring } from './coloring.js';
+import { VertexQueue, createQueueBuffers } from './scheduler.js';
+import { returnAsyncWorkers, takeAsyncWorkers } from './async-pool.js';
+
+export type AsyncScheduler = 'fifo' | 'priority' | 'sweep';
+export type Consistency = 'none' | 'vertex' | 'edge';
+export type EdgeConsistency = 'locks' | 'chromatic';
+
+export interface AsyncRunOptions {
+  /** Worker threads; 1 runs inline. Default 1. */
+  threads?: number;
+  /** Override program parameters. */
+  params?: Params;
+  /** Bound on sweeps, or on updates / n for queue schedulers. Default: none (Infinity) for 'signalled' programs, 100 for 'all'. */
+  maxIterations?: number;
+  /** Default 'sweep'. */
+  scheduler?: AsyncScheduler;
+  /** Default 'none' (Hogwild!: racy neighbour reads, each vertex still runs on one thread at a time). */
+  consistency?: Consistency;
+  /** How edge consistency is kept: per-vertex locks or the chromatic engine. Default 'locks'. */
+  edgeConsistency?: EdgeConsistency;
+  /** Aggregator period in ms during the run (they are also computed at the end). Default 100. */
+  aggregateEveryMs?: number;
+  /** Called with each aggregation (during the run and at the end). */
+  onAggregate?: (aggregates: Record<string, number>, iterations: number) => void;
+}
+
+export interface AsyncRunResult<VS extends Schema = Schema> {
+  vertex: Columns<VS>;
+  edge: Columns<Schema>;
+  /** Sweeps that ran something (sweep modes), or ceil(vertexUpdates / n) (queue modes). */
+  iterations: number;
+  /** Exact number of apply calls. */
+  vertexUpdates: number;
+  edgesTraversed: number;
+  computeSeconds: number;
+  edgesPerSecond: number;
+  converged: boolean;
+  aggregates: Record<string, number>;
+  /** Colours used by the chromatic engine (0 otherwise). */
+  colors: number;
+}
+
+const SCHEDULERS: readonly AsyncScheduler[] = ['fifo', 'priority', 'sweep'];
+const CONSISTENCIES: readonly Consistency[] = ['none', 'vertex', 'edge'];
+const EDGE_CONSISTENCIES: readonly EdgeConsistency[] = ['locks', 'chromatic'];
+
+function check<T extends string>(name: string, value: T | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value)) throw new UsageError(`runAsync: ${name} must be one of ${allowed.join(', ')}; got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** Map-reduce every aggregator over all vertices (reads may race with running threads). */
+export function computeAggregates(aggregators: Record<string, Aggregator>, n: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, { map, reduce }] of Object.entries(aggregators)) {
+    let acc = reduce === 'sum' ? 0 : reduce === 'min' ? Infinity : -Infinity;
+    for (let v = 0; v < n; v++) {
+      const x = map(v);
+      if (reduce === 'sum') acc += x;
+      else if (reduce === 'min') acc = x < acc ? x : acc;
+      else acc = x > acc ? x : acc;
+    }
+    out[name] = acc;
+  }
+  return out;
+}
+
+export async function runAsync<VS extends Schema, ES extends Schema, P extends Params, A extends number | Float64Array>(
+  program: VertexProgram<VS, ES, P, A>,
+  graph: Graph,
+  options: AsyncRunOptions = {},
+): Promise<AsyncRunResult<VS>> {
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`runAsync: threads must be a positive integer; got ${threads}`);
+  const scheduler = check('scheduler', options.scheduler, SCHEDULERS, 'sweep');
+  const consistency = check('consistency', options.consistency, CONSISTENCIES, 'none');
+  const edgeConsistency = check('edgeConsistency', options.edgeConsistency, EDGE_CONSISTENCIES, 'locks');
+  const chromatic = consistency === 'edge' && edgeConsistency === 'chromatic';
+  if (chromatic && scheduler !== 'sweep') {
+    throw new UsageError(`runAsync: the chromatic engine sweeps colour by colour; it cannot use the '${scheduler}' scheduler (use 'sweep', or edgeConsistency 'locks')`);
+  }
+  const maxIterations = options.maxIterations ?? (program.activation === 'all' ? 100 : Infinity);
+  if (!(maxIterations > 0)) throw new UsageError(`runAsync: maxIterations must be positive; got ${maxIterations}`);
+  const aggregateEveryMs = options.aggregateEveryMs ?? 100;
+  if (!(aggregateEveryMs > 0)) throw new UsageError(`runAsync: aggregateEveryMs must be positive; got ${aggregateEveryMs}`);
+  for (const key of Object.keys(options.params ?? {})) {
+    if (!(key in program.params)) throw new UsageError(`runAsync: program ${program.name} has no parameter "${key}" (it has: ${Object.keys(program.params).join(', ') || 'none'})`);
+  }
+
+  const n = graph.numVertices;
+  const params = { ...program.params, ...(options.params ?? {}) } as P;
+  const vertex = allocateColumns(program.vertex, n);
+  const edge = allocateColumns((program.edge ?? {}) as ES, graph.numEdges);
+  const ctx: ProgramContext<VS, ES, P> = { graph, numVertices: n, vertex, edge, params, thread: 0, threads };
+  const fns = program.create(ctx) as unknown as VertexFunctions<number | Float64Array>;
+  const aggregators = program.aggregators ? program.aggregators(ctx) : {};
+
+  const mode: AsyncMode = chromatic ? 'chromatic' : scheduler;
+  const coloring = chromatic ? greedyColoring(graph) : null;
+  const useCache = program.deltaCaching === true && program.accumulator.kind === 'scalar' && (threads === 1 || consistency === 'edge');
+  const shared: AsyncShared = {
+    mode,
+    control: sharedInt32(CONTROL.SIZE),
+    progress: sharedFloat64(threads),
+    queue: mode === 'fifo' || mode === 'priority' ? createQueueBuffers(n, mode) : null,
+    active: mode === 'sweep' || mode === 'chromatic' ? sharedUint8(Math.max(1, n)) : null,
+    classOffsets: coloring ? coloring.classOffsets : null,
+    classVertices: coloring ? coloring.classVertices : null,
+    locks: consistency === 'edge' && !chromatic && threads > 1 ? sharedInt32(Math.max(1, n)) : null,
+    cache: useCache ? sharedFloat64(Math.max(1, n)) : null,
+    cacheValid: useCache ? sharedUint8(Math.max(1, n)) : null,
+    cacheLocks: useCache && chromatic && threads > 1 ? sharedInt32(Math.max(1, n)) : null,
+    maxUpdates: mode === 'fifo' || mode === 'priority' ? maxIterations * n : Infinity,
+    maxSweeps: mode === 'sweep' || mode === 'chromatic' ? maxIterations : Infinity,
+  };
+
+  // Initial activation: every vertex under 'all'; otherwise those whose init did not return false.
+  const queue = shared.queue ? new VertexQueue(shared.queue) : null;
+  for (let v = 0; v < n; v++) {
+    const initial = fns.init ? fns.init(v) : undefined;
+    if (program.activation !== 'all' && initial === false) continue;
+    if (queue) queue.signal(v);
+    else shared.active![v] = 1;
+  }
+
+  const iterationsSoFar = (): number => {
+    if (queue === null) return Atomics.load(shared.control, CONTROL.SWEEPS);
+    let updates = 0;
+    for (let t = 0; t < threads; t++) updates += shared.progress[t];
+    return n === 0 ? 0 : Math.ceil(updates / n);
+  };
+  let converged = false;
+  let aggregates: Record<string, number> = {};
+  const hasAggregates = Object.keys(aggregators).length > 0;
+  const aggregate = (final: boolean): void => {
+    if (!hasAggregates) return;
+    aggregates = computeAggregates(aggregators, n);
+    const iterations = iterationsSoFar();
+    options.onAggregate?.(aggregates, iterations);
+    if (!final && program.converged && program.converged(aggregates, Math.max(1, iterations), params)) {
+      converged = true;
+      Atomics.store(shared.control, CONTROL.STOP, 1);
+    }
+  };
+
+  let stats: ThreadStats[];
+  let started: number;
+  if (threads === 1) {
+    let last = performance.now();
+    started = last;
+    const onTick = hasAggregates
+      ? (): void => {
+          const now = performance.now();
+          if (now - last >= aggregateEveryMs) {
+            aggregate(false);
+            last = performance.now();
+          }
+        }
+      : null;
+    stats = [runAsyncThread(program as unknown as VertexProgram, fns, graph, shared, 0, 1, onTick)];
+  } else {
+    const run = await runInWorkers(program as unknown as VertexProgram, graph, vertex, edge, params, shared, threads, () => {
+      started = performance.now();
+      return hasAggregates ? setInterval(() => aggregate(false), aggregateEveryMs) : null;
+    });
+    stats = run;
+  }
+  const computeSeconds = (performance.now() - started!) / 1000;
+  aggregate(true);
+
+  let vertexUpdates = 0;
+  let edgesTraversed = 0;
+  for (const s of stats) {
+    vertexUpdates += s.updates;
+    edgesTraversed += s.edges;
+  }
+  if (!converged && hasAggregates && program.converged) {
+    // The run may have ended by running out of work: the final aggregates still decide convergence.
+    converged = program.converged(aggregates, Math.max(1, iterationsSoFar()), params);
+  }
+  const iterations = queue === null ? Atomics.load(shared.control, CONTROL.SWEEPS) : n === 0 ? 0 : Math.ceil(vertexUpdates / n);
+  return {
+    vertex,
+    edge: edge as Columns<Schema>,
+    iterations,
+    vertexUpdates,
+    edgesTraversed,
+    computeSeconds,
+    edgesPerSecond: computeSeconds > 0 ? edgesTraversed / computeSeconds : 0,
+    converged,
+    aggregates,
+    colors: coloring ? coloring.numColors : 0,
+  };
+}
+
+/** Give the run to pooled workers, release them together once all are ready, and collect their counts. */
+async function runInWorkers(
+  program: VertexProgram,
+  graph: Graph,
+  vertex: Columns<Schema>,
+  edge: Columns<Schema>,
+  params: Params,
+  shared: AsyncShared,
+  threads: number,
+  onStart: () => ReturnType<typeof setInterval> | null,
+): Promise<ThreadStats[]> {
+  const workers = takeAsyncWorkers(threads);
+  let timer: ReturnType<typeof setInterval> | null = null;
+  let failed = false;
+  const detach: Array<() => void> = [];
+  try {
+    return await new Promise<ThreadStats[]>((resolve, reject) => {
+      const stats: ThreadStats[] = new Array(threads);
+      let ready = 0;
+      let done = 0;
+      const fail = (error: unknown): void => {
+        failed = true;
+        Atomics.store(shared.control, CONTROL.STOP, 1);
+        Atomics.store(shared.control, CONTROL.START, 1);
+        Atomics.notify(shared.control, CONTROL.START);
+        reject(error);
+      };
+      workers.forEach((worker, t) => {
+        const onExit = (code: number): void => {
+          if (stats[t] === undefined) fail(new Error(`runAsync: worker ${t} exited (code ${code}) before finishing`));
+        };
+        const onMessage = (message: AsyncWorkerMessage): void => {
+          if (message.type === 'ready') {
+            if (++ready === threads) {
+              timer = onStart();
+              Atomics.store(shared.control, CONTROL.START, 1);
+              Atomics.notify(shared.control, CONTROL.START);
+            }
+          } else {
+            stats[t] = { updates: message.updates, edges: message.edges };
+            if (++done === threads) resolve(stats);
+          }
+        };
+        worker.on('error', fail);
+        worker.on('exit', onExit);
+        worker.on('message', onMessage);
+        detach.push(() => {
+          worker.off('error', fail);
+          worker.off('exit', onExit);
+          worker.off('message', onMessage);
+        });
+        const data: AsyncWorkerData = {
+          programUrl: program.url,
+          programName: program.name,
+          params,
+          graph: graph.toArrays(),
+          vertex,
+          edge,
+          shared,
+          thread: t,
+          threads,
+        };
+        worker.postMessage(data);
+      });
+    });
+  } finally {
+    if (timer !== null) clearInterval(timer);
+    for (const off of detach) off();
+    if (failed) await Promise.all(workers.map((w) => w.terminate()));
+    else returnAsyncWorkers(workers);
+  }
+}
