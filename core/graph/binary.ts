@@ -312,10 +312,13 @@ function assemble(path: string, header: BinaryHeader, arrays: Map<string, { arra
       if (offsets[v] > offsets[v + 1]) throw bad(`${name} decreases at vertex ${v} (${offsets[v]} > ${offsets[v + 1]})`);
     }
   }
-  for (const [name, ids, limit] of [['outTargets', outTargets, n], ['inSources', inSources, n], ['inEdgeIds', inEdgeIds, m]] as const) {
-    let max = 0;
-    for (let e = 0; e < m; e++) if (ids[e] > max) max = ids[e];
-    if (m > 0 && max >= limit) throw bad(`${name} holds ${max}, expected values below ${limit}`);
+  // One pass over the three per-edge arrays; the loop only finds the first bad entry.
+  for (let e = 0; e < m; e++) {
+    if (outTargets[e] >= n || inSources[e] >= n || inEdgeIds[e] >= m) {
+      const [name, value, limit] =
+        outTargets[e] >= n ? ['outTargets', outTargets[e], n] : inSources[e] >= n ? ['inSources', inSources[e], n] : ['inEdgeIds', inEdgeIds[e], m];
+      throw bad(`${name} holds ${value} at position ${e}, expected values below ${limit}`);
+    }
   }
   const weights = typed('weights', Float64Array, m, false);
   const fileIds = typed('fileIds', Float64Array, n, false);
@@ -389,12 +392,20 @@ export async function readGraphFile(path: string): Promise<Graph> {
     const header = parseHeader(path, headerBytes, crc, fileBytes);
     const dataStart = align8(PREAMBLE_BYTES + length);
     const arrays = new Map<string, { array: NumericArray | null; bytes: Uint8Array }>();
-    for (const s of header.sections) {
-      const target = sectionTarget(s);
-      const got = await readFully(target.bytes, dataStart + s.offset);
-      if (got !== s.bytes) throw new InputError(path, null, `truncated: section ${s.name} is cut short`);
-      checkCrc(path, s, target.bytes);
-      arrays.set(s.name, target);
+    const sections = header.sections;
+    const targets = sections.map(sectionTarget);
+    // Pipelined: the next section is read (on libuv's thread pool) while this
+    // thread checksums the one before it.
+    let reading = sections.length > 0 ? readFully(targets[0].bytes, dataStart + sections[0].offset) : null;
+    for (let i = 0; i < sections.length; i++) {
+      const got = await reading!;
+      if (i + 1 < sections.length) {
+        reading = readFully(targets[i + 1].bytes, dataStart + sections[i + 1].offset);
+        reading.catch(() => {}); // a failure surfaces at its await; do not report it as unhandled meanwhile
+      }
+      if (got !== sections[i].bytes) throw new InputError(path, null, `truncated: section ${sections[i].name} is cut short`);
+      checkCrc(path, sections[i], targets[i].bytes);
+      arrays.set(sections[i].name, targets[i]);
     }
     return assemble(path, header, arrays);
   } finally {

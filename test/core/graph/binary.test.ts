@@ -170,7 +170,7 @@ test('bad files: magic, version, truncation, corrupt header and section, inconsi
   const targets = sharedUint32(3);
   targets.set([1, 7, 0]);
   await writeGraphFile(badTarget, new Graph({ ...broken.toArrays(), outTargets: targets }));
-  await rejects(badTarget, /header inconsistent: outTargets holds 7, expected values below 3/);
+  await rejects(badTarget, /header inconsistent: outTargets holds 7 at position 1, expected values below 3/);
 
   await rejects(join(dir, 'missing.gwg'), /cannot open/);
 });
