@@ -185,24 +185,26 @@ export const edgeCounter = defineProgram({
     const count = edge.count;
     // This thread's copy of the counters its current vertex read, in visiting order.
     let seen = new Float64Array(1024);
-    let k = 0;
+    let filled = 0;
+    let read = 0;
     return {
       gather(_v, _u, e) {
-        if (k === seen.length) {
-          const bigger = new Float64Array(k * 2);
+        if (filled === seen.length) {
+          const bigger = new Float64Array(filled * 2);
           bigger.set(seen);
           seen = bigger;
         }
-        seen[k++] = count[e];
+        seen[filled++] = count[e];
         return 0;
       },
       apply(v) {
         runs[v]++;
-        k = 0;
+        filled = 0;
+        read = 0;
         return true;
       },
       scatter(_v, _u, e) {
-        count[e] = seen[k++] + 1;
+        count[e] = seen[read++] + 1;
       },
     };
   },
