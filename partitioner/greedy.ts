@@ -7,6 +7,7 @@
  * part index. State: the replica bitset (n x k bits) and k loads.
  */
 import { hashMasters, partsArray, wordsFor } from './replicas.js';
+import { leastLoaded } from './least-loaded.js';
 import { PartLoads } from './loads.js';
 import { visitOrder } from './stream.js';
 import type { EdgeStream, Partition, PartitionOptions, Partitioner } from './types.js';
@@ -28,38 +29,10 @@ export function greedyVertexCut(stream: EdgeStream, k: number, options: Partitio
     const v = dst[e];
     const baseU = u * words;
     const baseV = v * words;
-    let best = -1;
-    let bestLoad = Infinity;
-    // Rule 1: least loaded part holding both ends.
-    for (let w = 0; w < words; w++) {
-      let bits = replicas[baseU + w] & replicas[baseV + w];
-      while (bits !== 0) {
-        const p = (w << 5) + (31 - Math.clz32(bits & -bits));
-        bits &= bits - 1;
-        const load = loads[p];
-        if (load < bestLoad && load < capacity) {
-          bestLoad = load;
-          best = p;
-        }
-      }
-    }
-    // Rule 2: least loaded part holding either end.
-    if (best < 0) {
-      for (let w = 0; w < words; w++) {
-        let bits = replicas[baseU + w] | replicas[baseV + w];
-        while (bits !== 0) {
-          const p = (w << 5) + (31 - Math.clz32(bits & -bits));
-          bits &= bits - 1;
-          const load = loads[p];
-          if (load < bestLoad && load < capacity) {
-            bestLoad = load;
-            best = p;
-          }
-        }
-      }
-    }
-    // Rule 3: least loaded part of all (never at the cap before the last edge).
-    if (best < 0) best = tracker.minPart;
+    const minPart = tracker.minPart;
+    let best = leastLoaded(replicas, baseU, baseV, words, 0, loads, capacity, minPart);
+    if (best < 0) best = leastLoaded(replicas, baseU, baseV, words, 1, loads, capacity, minPart);
+    if (best < 0) best = minPart;
     tracker.add(best);
     parts[e] = best;
     const word = best >>> 5;

@@ -1,9 +1,9 @@
 /**
  * Edge counts per part for the load-aware streaming partitioners, with the
- * least and most loaded part kept up to date in O(1) amortized time: loads
- * only grow by one, so the minimum moves only when the least loaded part
- * receives an edge, and a rescan of k parts then pays for itself over the next
- * k edges. `capacity` is the hard cap ceil((1 + slack) * m / k) that keeps
+ * least and most loaded part kept up to date cheaply: loads only grow by one,
+ * so the minimum part moves only when it receives an edge, and then either to
+ * the next part at the same load (a forward scan) or, once no part is left at
+ * that load, to the first part one edge higher (a full scan, once per level). `capacity` is the hard cap ceil((1 + slack) * m / k) that keeps
  * greedy and HDRF within their balance slack.
  */
 export class PartLoads {
@@ -25,9 +25,19 @@ export class PartLoads {
     const load = ++loads[p];
     if (load > this.maxLoad) this.maxLoad = load;
     if (p === this.minPart) {
+      // minPart was the lowest index at the minimum: a part after it may still be there.
+      const k = loads.length;
+      const min = this.minLoad;
+      for (let q = p + 1; q < k; q++) {
+        if (loads[q] === min) {
+          this.minPart = q;
+          return;
+        }
+      }
+      // None left at the old minimum: the new one is min + 1, first reached by a full scan.
       let best = 0;
       let bestLoad = loads[0];
-      for (let q = 1; q < loads.length; q++) {
+      for (let q = 1; q < k; q++) {
         if (loads[q] < bestLoad) {
           bestLoad = loads[q];
           best = q;
