@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+/**
+ * The `gasworks` command line: one commander program, one module per command
+ * under commands/. A user's mistake (bad input file, bad option) prints its
+ * message alone and exits 1; anything else is a bug and keeps its stack.
+ */
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { isUserError } from '../../core/errors.js';
+import { registerGenerate } from './commands/generate.js';
+import { registerInfo } from './commands/info.js';
+import { registerStart } from './commands/start.js';
+
+function packageVersion(): string {
+  for (const rel of ['../../package.json', '../../../package.json']) {
+    try {
+      return JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')).version as string;
+    } catch {
+      // try the next location (sources vs compiled dist/)
+    }
+  }
+  return 'unknown';
+}
+
+export function buildProgram(): Command {
+  const program = new Command('gasworks')
+    .description('graph-parallel machine learning for Node.js: vertex programs on every core, vertex-cut partitioners')
+    .version(packageVersion())
+    .showHelpAfterError('(add --help for usage)');
+  registerStart(program);
+  registerInfo(program);
+  registerGenerate(program);
+  return program;
+}
+
+export async function main(argv: string[] = process.argv): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    if (isUserError(error)) {
+      process.stderr.write(`gasworks: ${error.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    throw error;
+  }
+}
+
+// Run when executed directly (node dist/apps/cli/main.js, npx gasworks), not when imported by tests.
+const invoked = process.argv[1] ?? '';
+if (/apps[\\/]cli[\\/]main\.(js|ts)$/.test(invoked) || /[\\/]gasworks$/.test(invoked)) {
+  await main();
+}
