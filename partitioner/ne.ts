@@ -13,7 +13,7 @@
  * that assigning an edge is a swap-remove from both ends' lists (each slot
  * knows its twin's position) and a vertex's unassigned-edge count is its
  * boundary score. The boundary is an indexed binary min-heap on that count.
- * Self-loops go, at the end, to a part their vertex already has. Memory is
+ * Self-loops go, at the end, to the least loaded part their vertex already has. Memory is
  * O(n + m): 12 bytes per edge slot, 2 slots per edge.
  */
 import { Random } from '../core/util/random.js';
@@ -180,14 +180,18 @@ export function neVertexCut(stream: EdgeStream, k: number, options: PartitionOpt
     }
   }
 
-  // Self-loops: to a part the vertex already has, else the least loaded part.
+  // Self-loops: to the least loaded part the vertex already has, else the least loaded part.
   for (let e = 0; e < m; e++) {
     const v = src[e];
     if (v !== dst[e]) continue;
     let p = -1;
-    for (let w = 0; w < words && p < 0; w++) {
-      const bits = replicas[v * words + w];
-      if (bits !== 0) p = (w << 5) + (31 - Math.clz32(bits & -bits));
+    for (let w = 0; w < words; w++) {
+      let bits = replicas[v * words + w];
+      while (bits !== 0) {
+        const q = (w << 5) + (31 - Math.clz32(bits & -bits));
+        bits &= bits - 1;
+        if (p < 0 || loads[q] < loads[p]) p = q;
+      }
     }
     if (p < 0) {
       p = 0;

@@ -1,0 +1,95 @@
+/**
+ * How partitioner benchmark results are shown and kept: a terminal table
+ * (cli-table3), a Markdown table, JSON, and an SVG chart of replication factor
+ * against k (a line per partitioner, a panel per graph) drawn by vega-lite,
+ * compiled to vega and rendered in Node with no browser. `writeBenchFiles`
+ * writes all three files into a folder, each temp-then-rename.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import Table from 'cli-table3';
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import { writeFileAtomic } from '../../core/io/atomic-write.js';
+import type { BenchRecord } from './run.js';
+
+const HEAD = ['graph', 'k', 'algo', 'order', 'repl. factor', 'edge bal.', 'vertex bal.', 'cut', 'seconds', 'Medges/s'];
+
+function row(r: BenchRecord): string[] {
+  return [
+    r.graph,
+    String(r.k),
+    r.algo,
+    r.order,
+    r.replicationFactor.toFixed(3),
+    r.edgeBalance.toFixed(3),
+    r.vertexBalance.toFixed(3),
+    r.cutFraction === null ? '' : r.cutFraction.toFixed(3),
+    r.seconds.toFixed(3),
+    (r.edgesPerSecond / 1e6).toFixed(1),
+  ];
+}
+
+/** No rule between body rows: a long run list stays readable. */
+const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
+
+export function benchTable(records: readonly BenchRecord[]): string {
+  const table = new Table({ head: HEAD, chars: COMPACT, style: { head: [], border: [] } });
+  for (const r of records) table.push(row(r));
+  return table.toString();
+}
+
+export function benchMarkdown(records: readonly BenchRecord[], title = 'Partitioner benchmark'): string {
+  const lines = [`# ${title}`, ''];
+  if (records.length > 0) {
+    const r = records[0];
+    lines.push(
+      `Stream order: ${r.order}; seed ${r.seed}; balance slack ${r.balanceSlack}; HDRF lambda ${records.find((x) => x.lambda !== null)?.lambda ?? 1}, balance term ${records.find((x) => x.balanceTerm !== null)?.balanceTerm ?? 'normalized'}. ` +
+        `Seconds are medians over ${r.secondsAll.length} run(s), single-threaded, Node ${process.version}.`,
+      '',
+    );
+  }
+  lines.push(`| ${HEAD.join(' | ')} |`, `|${HEAD.map((h, i) => (i >= 4 ? ' ---: ' : ' --- ')).join('|')}|`);
+  for (const r of records) lines.push(`| ${row(r).join(' | ')} |`);
+  return lines.join('\n') + '\n';
+}
+
+/** Replication factor against k, a line per partitioner, a panel per graph. */
+export async function benchChartSvg(records: readonly BenchRecord[]): Promise<string> {
+  const spec: TopLevelSpec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    data: { values: records.map((r) => ({ graph: r.graph, algo: r.algo, k: r.k, replicationFactor: r.replicationFactor })) },
+    facet: { column: { field: 'graph', type: 'nominal', title: null } },
+    spec: {
+      width: 260,
+      height: 220,
+      mark: { type: 'line', point: true },
+      encoding: {
+        x: { field: 'k', type: 'quantitative', scale: { type: 'log', base: 2 }, axis: { values: [...new Set(records.map((r) => r.k))] }, title: 'parts k' },
+        y: { field: 'replicationFactor', type: 'quantitative', title: 'replication factor' },
+        color: { field: 'algo', type: 'nominal', title: 'partitioner' },
+      },
+    },
+    resolve: { scale: { y: 'independent' } },
+  };
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  const svg = await view.toSVG();
+  view.finalize();
+  return svg;
+}
+
+export interface WrittenFiles {
+  json: string;
+  markdown: string;
+  svg: string;
+}
+
+/** Write `<name>.json`, `<name>.md` and `<name>.svg` into `dir` (created if missing). */
+export async function writeBenchFiles(dir: string, records: readonly BenchRecord[], name = 'partitioners', extraMarkdown = ''): Promise<WrittenFiles> {
+  await mkdir(dir, { recursive: true });
+  const files = { json: join(dir, `${name}.json`), markdown: join(dir, `${name}.md`), svg: join(dir, `${name}.svg`) };
+  await writeFileAtomic(files.json, JSON.stringify(records, null, 2) + '\n');
+  await writeFileAtomic(files.markdown, benchMarkdown(records) + extraMarkdown);
+  await writeFileAtomic(files.svg, await benchChartSvg(records));
+  return files;
+}

@@ -1,0 +1,121 @@
+/**
+ * The partitioner benchmark: every (graph, k, partitioner) combination, each
+ * run `repeat` times on the same edge stream and visiting order, reporting the
+ * median time and the quality figures of the run (partitioners are
+ * deterministic, so every repeat gives the same partition). Graphs are loaded
+ * one at a time and dropped after their runs. Callers see progress through
+ * `onRun` (one call per run, returning a progress callback) and each record as
+ * it is made through `onRecord`.
+ */
+import { partitionGraph } from '../index.js';
+import { shuffledOrder } from '../stream.js';
+import type { Partitioner, PartitionOptions, StreamOrder } from '../types.js';
+import { loadEdgeStream, type LoadedStream } from './source.js';
+
+export interface BenchOptions {
+  graphs: string[];
+  parts: number[];
+  algos: Partitioner[];
+  order: StreamOrder;
+  seed: number;
+  repeat: number;
+  lambda?: number;
+  balanceTerm?: 'normalized' | 'absolute';
+  balanceSlack?: number;
+  /** Called before loading a graph; returns a (done, total) progress callback. */
+  onLoad?: (spec: string) => ((done: number, total: number) => void) | undefined;
+  /** Called before each run; returns a (done, total) progress callback for it. */
+  onRun?: (graph: string, algo: string, k: number, repeat: number) => ((done: number, total: number) => void) | undefined;
+  onRecord?: (record: BenchRecord) => void;
+}
+
+export interface BenchRecord {
+  graph: string;
+  algo: string;
+  kind: string;
+  k: number;
+  order: StreamOrder;
+  seed: number;
+  vertices: number;
+  edges: number;
+  replicationFactor: number;
+  edgeBalance: number;
+  vertexBalance: number;
+  /** Edge-cut only: fraction of edges whose ends have different owners. */
+  cutFraction: number | null;
+  /** Median over repeats. */
+  seconds: number;
+  secondsAll: number[];
+  edgesPerSecond: number;
+  /** Working state of the partitioner (besides input and output). */
+  stateBytes: number;
+  /** Output arrays: parts, replica bitset, masters. */
+  outputBytes: number;
+  /** The process's peak resident set so far (all runs before this one included). */
+  maxRssBytes: number;
+  lambda: number | null;
+  balanceTerm: string | null;
+  balanceSlack: number;
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+export async function runPartitionerBench(options: BenchOptions): Promise<BenchRecord[]> {
+  const records: BenchRecord[] = [];
+  for (const spec of options.graphs) {
+    const loaded: LoadedStream = await loadEdgeStream(spec, { onProgress: options.onLoad?.(spec) });
+    const { stream, name } = loaded;
+    const visit = options.order === 'shuffled' ? shuffledOrder(stream.count, options.seed) : null;
+    for (const k of options.parts) {
+      for (const partitioner of options.algos) {
+        const runOptions: PartitionOptions = {
+          seed: options.seed,
+          visit,
+          lambda: options.lambda,
+          balanceTerm: options.balanceTerm,
+          balanceSlack: options.balanceSlack,
+        };
+        const seconds: number[] = [];
+        let last: ReturnType<typeof partitionGraph> | null = null;
+        for (let r = 0; r < options.repeat; r++) {
+          runOptions.onProgress = options.onRun?.(name, partitioner.name, k, r);
+          last = partitionGraph(stream, partitioner, k, runOptions);
+          seconds.push(last.seconds);
+        }
+        const { partition, metrics } = last!;
+        const time = median(seconds);
+        const isHdrf = partitioner.name === 'hdrf';
+        const record: BenchRecord = {
+          graph: name,
+          algo: partitioner.name,
+          kind: partitioner.kind,
+          k,
+          order: options.order,
+          seed: options.seed,
+          vertices: metrics.vertices,
+          edges: stream.count,
+          replicationFactor: metrics.replicationFactor,
+          edgeBalance: metrics.edgeBalance,
+          vertexBalance: metrics.vertexBalance,
+          cutFraction: metrics.cutFraction,
+          seconds: time,
+          secondsAll: seconds,
+          edgesPerSecond: time > 0 ? stream.count / time : 0,
+          stateBytes: partition.stateBytes,
+          outputBytes: partition.parts.byteLength + partition.replicas.byteLength + partition.masters.byteLength,
+          maxRssBytes: process.resourceUsage().maxRSS * 1024,
+          lambda: isHdrf ? (options.lambda ?? 1) : null,
+          balanceTerm: isHdrf ? (options.balanceTerm ?? 'normalized') : null,
+          balanceSlack: options.balanceSlack ?? 0.05,
+        };
+        records.push(record);
+        options.onRecord?.(record);
+      }
+    }
+  }
+  return records;
+}
