@@ -263,7 +263,7 @@ function parseHeader(path: string, bytes: Uint8Array, crc: number, fileBytes: nu
   if (fileBytes > header.fileBytes) throw bad(`file has ${fileBytes} bytes, the header says ${header.fileBytes}`);
   const dataStart = align8(PREAMBLE_BYTES + bytes.length);
   for (const s of header.sections) {
-    if (typeof s.name !== 'string' || !(s.dtype in BYTES_PER) || !isCount(s.offset) || !isCount(s.bytes) || !isCount(s.width) || !isCount(s.crc32)) {
+    if (typeof s.name !== 'string' || !Object.hasOwn(BYTES_PER, s.dtype) || !isCount(s.offset) || !isCount(s.bytes) || !isCount(s.width) || !isCount(s.crc32)) {
       throw bad(`section entry ${JSON.stringify(s)} is malformed`);
     }
     if (s.offset % 8 !== 0 || dataStart + s.offset + s.bytes > header.fileBytes || s.bytes % BYTES_PER[s.dtype] !== 0) {

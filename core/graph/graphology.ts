@@ -29,7 +29,8 @@
  * `weightAttribute` (default "weight") becomes `graph.weights` when any edge
  * has it, edges without it weighing 1, as graphology's own metrics assume.
  * toGraphology writes every column back as an attribute (vectors as plain
- * arrays) and the weights under `weightAttribute`.
+ * arrays) and the weights under `weightAttribute`; an undirected edge takes
+ * the values of its stored copy whose source is the smaller dense id.
  */
 import graphology from 'graphology';
 import type { AbstractGraph, Attributes, GraphType } from 'graphology-types';

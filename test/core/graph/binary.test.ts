@@ -158,6 +158,15 @@ test('bad files: magic, version, truncation, corrupt header and section, inconsi
     await rejects(flipped, new RegExp(`corrupt section ${name}: checksum mismatch`));
   }
 
+  // A header with a valid checksum but a bogus dtype: rewritten in place, same length.
+  const tampered = fresh();
+  const json = bytes.subarray(24, 24 + headerLength).toString('utf8').replace('"dtype":"u32"', '"dtype":"xyz"');
+  const t = Buffer.from(bytes);
+  t.write(json, 24, 'utf8');
+  t.writeUInt32LE(crc32(Buffer.from(json, 'utf8')), 16);
+  writeFileSync(tampered, t);
+  await rejects(tampered, /header inconsistent: section entry .*xyz.* is malformed/);
+
   // A graph whose offsets decrease (checksums are right: the writer does not validate).
   const broken = graphFromPairs([[0, 1], [1, 2], [2, 0]], { numVertices: 3 });
   const offsets = sharedUint32(4);
