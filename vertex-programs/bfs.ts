@@ -1,0 +1,64 @@
+/**
+ * Breadth-first search levels from a source over out-edges: level(v) is the
+ * number of edges on a shortest path from the source, -1 when v cannot be
+ * reached (an integer column, so -1 rather than Infinity). A signalled vertex
+ * takes 1 + the smallest level among its reached in-neighbours; when that
+ * lowered its level it signals the out-neighbours it can lower. A synchronous
+ * run advances one frontier per superstep (the textbook BFS); an asynchronous
+ * one may settle a vertex at a larger level first and correct it later, and
+ * ends with the same levels.
+ *
+ * Params: source 0 (dense id). Output: `level` (i32; -1 when unreachable).
+ * Aggregators: reached (vertices with a level), depth (largest level).
+ */
+import { UsageError } from '../core/errors.js';
+import { defineProgram } from '../core/program.js';
+
+const min = (a: number, b: number): number => (a < b ? a : b);
+
+const bfs = defineProgram({
+  name: 'bfs',
+  url: import.meta.url,
+  description: 'Breadth-first search levels from --param source=ID (-1 when unreachable)',
+  vertex: { level: 'i32' },
+  params: { source: 0 },
+  accumulator: { kind: 'scalar', zero: Infinity, sum: min },
+  gatherEdges: 'in',
+  scatterEdges: 'out',
+  activation: 'signalled',
+  output: 'level',
+  create({ vertex, params, numVertices }) {
+    const level = vertex.level;
+    const source = params.source;
+    if (!Number.isInteger(source) || source < 0 || source >= numVertices) {
+      throw new UsageError(`bfs: source must be a dense vertex id in 0..${numVertices - 1}; got ${source}`);
+    }
+    return {
+      init(v) {
+        level[v] = -1;
+        return v === source;
+      },
+      gather: (_v, u) => (level[u] < 0 ? Infinity : level[u] + 1),
+      apply(v, acc) {
+        const best = v === source ? 0 : acc;
+        if (best < Infinity && (level[v] < 0 || best < level[v])) {
+          level[v] = best;
+          return true;
+        }
+        return false;
+      },
+      scatter(v, u, _e, signal) {
+        if (level[u] < 0 || level[v] + 1 < level[u]) signal(u);
+      },
+    };
+  },
+  aggregators({ vertex }) {
+    const level = vertex.level;
+    return {
+      reached: { map: (v) => (level[v] >= 0 ? 1 : 0), reduce: 'sum' },
+      depth: { map: (v) => level[v], reduce: 'max' },
+    };
+  },
+});
+
+export default bfs;

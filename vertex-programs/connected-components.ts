@@ -1,0 +1,57 @@
+/**
+ * Weakly connected components by min-label propagation: every vertex starts
+ * with its own dense id as its label and repeatedly takes the smallest label
+ * among itself and its neighbours in either direction; a vertex whose label
+ * dropped signals the neighbours whose label is larger. The answer is the
+ * same in any schedule: each vertex ends with the smallest dense id of its
+ * component. Loaders number dense ids in increasing order of file id, so that
+ * is also the component's smallest file id (graph.fileId(label) gives it).
+ * Gather and scatter visit 'all' edges so that directed graphs give weak
+ * components; on a graph stored in both directions each neighbour is simply
+ * seen twice.
+ *
+ * Params: none. Output: `component` (f64, a dense id).
+ * Aggregator: components (number of vertices that are their own component's label).
+ */
+import { defineProgram } from '../core/program.js';
+
+const min = (a: number, b: number): number => (a < b ? a : b);
+
+const connectedComponents = defineProgram({
+  name: 'connected-components',
+  url: import.meta.url,
+  description: 'Weakly connected components: label = smallest dense id in the component',
+  vertex: { component: 'f64' },
+  params: {},
+  accumulator: { kind: 'scalar', zero: Infinity, sum: min },
+  gatherEdges: 'all',
+  scatterEdges: 'all',
+  activation: 'signalled',
+  output: 'component',
+  create({ vertex }) {
+    const component = vertex.component;
+    return {
+      init(v) {
+        component[v] = v;
+        return true;
+      },
+      gather: (_v, u) => component[u],
+      apply(v, acc) {
+        if (acc < component[v]) {
+          component[v] = acc;
+          return true;
+        }
+        return false;
+      },
+      scatter(v, u, _e, signal) {
+        if (component[v] < component[u]) signal(u);
+      },
+    };
+  },
+  aggregators({ vertex }) {
+    const component = vertex.component;
+    return { components: { map: (v) => (component[v] === v ? 1 : 0), reduce: 'sum' } };
+  },
+});
+
+export default connectedComponents;

@@ -1,0 +1,79 @@
+/**
+ * Single-source shortest paths over out-edges, weighted by graph.weights (1
+ * per edge on an unweighted graph): a signalled vertex takes the minimum over
+ * its in-neighbours u of dist(u) + w(u, v) and, when that improved its
+ * distance, signals the out-neighbours it can improve in turn (Bellman-Ford
+ * relaxation driven by signals). The distances are the same in any schedule;
+ * summing along a path in path order keeps them bit-identical as well.
+ * Negative weights are rejected (UsageError naming the edge): relaxation would
+ * not end on a negative cycle, and this program promises Dijkstra's answer.
+ *
+ * Params: source 0 (dense id). Output: `distance` (f64; Infinity when unreachable).
+ * Aggregator: reached (vertices with a finite distance).
+ */
+import { UsageError } from '../core/errors.js';
+import { defineProgram } from '../core/program.js';
+
+const min = (a: number, b: number): number => (a < b ? a : b);
+
+const sssp = defineProgram({
+  name: 'sssp',
+  url: import.meta.url,
+  description: 'Weighted single-source shortest paths from --param source=ID (Infinity when unreachable)',
+  vertex: { distance: 'f64' },
+  params: { source: 0 },
+  accumulator: { kind: 'scalar', zero: Infinity, sum: min },
+  gatherEdges: 'in',
+  scatterEdges: 'out',
+  activation: 'signalled',
+  output: 'distance',
+  create({ vertex, graph, params, numVertices }) {
+    const distance = vertex.distance;
+    const source = params.source;
+    if (!Number.isInteger(source) || source < 0 || source >= numVertices) {
+      throw new UsageError(`sssp: source must be a dense vertex id in 0..${numVertices - 1}; got ${source}`);
+    }
+    const weights = graph.weights;
+    if (weights !== null) {
+      for (let v = 0; v < numVertices; v++) {
+        for (let e = graph.outOffsets[v]; e < graph.outOffsets[v + 1]; e++) {
+          const w = weights[e];
+          if (!(w >= 0)) {
+            throw new UsageError(
+              `sssp: edge ${graph.key(v)} -> ${graph.key(graph.outTargets[e])} has weight ${w}; shortest paths need non-negative weights`,
+            );
+          }
+        }
+      }
+    }
+    return {
+      init(v) {
+        distance[v] = Infinity;
+        return v === source;
+      },
+      gather: weights === null ? (_v, u) => distance[u] + 1 : (_v, u, e) => distance[u] + weights[e],
+      apply(v, acc) {
+        const best = v === source ? 0 : acc;
+        if (best < distance[v]) {
+          distance[v] = best;
+          return true;
+        }
+        return false;
+      },
+      scatter:
+        weights === null
+          ? (v, u, _e, signal) => {
+              if (distance[v] + 1 < distance[u]) signal(u);
+            }
+          : (v, u, e, signal) => {
+              if (distance[v] + weights[e] < distance[u]) signal(u);
+            },
+    };
+  },
+  aggregators({ vertex }) {
+    const distance = vertex.distance;
+    return { reached: { map: (v) => (distance[v] < Infinity ? 1 : 0), reduce: 'sum' } };
+  },
+});
+
+export default sssp;
