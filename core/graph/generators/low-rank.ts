@@ -6,8 +6,9 @@
  * product plus Gaussian noise (optionally clamped). Which pairs are observed:
  * each user gets `ratingsPerUser` distinct items (or, with `density`, an even
  * share of density * users * items ratings), chosen uniformly, and every item
- * is first handed to one user so that no user and no item is left unseen; a
- * user's count is raised when that is needed to cover all items. Each (user,
+ * is first handed to one user so that no user and no item is left unseen
+ * (unless `coverItems: false`); a user's count is raised when that is needed
+ * to cover all items. Each (user,
  * item) pair appears at most once. Ratings are listed user by user.
  */
 import { UsageError } from '../../errors.js';
@@ -26,6 +27,8 @@ export interface PlantedLowRankOptions {
   noise?: number;
   /** Clamp each rating into [min, max] after adding noise. Default: no clamping. */
   clampRange?: readonly [number, number];
+  /** Hand every item to some user first, so that no item goes unrated. Default true. */
+  coverItems?: boolean;
   /** Default 1. */
   seed?: number;
 }
@@ -71,10 +74,11 @@ export function plantedLowRank(options: PlantedLowRankOptions): PlantedRatings {
   }
 
   // Coverage: item perm[j] goes to user userOrder[j % users]; quotas grow to fit.
+  const covered = options.coverItems === false ? 0 : items;
   const itemOrder = random.shuffle(Uint32Array.from({ length: items }, (_, i) => i));
   const userOrder = random.shuffle(Uint32Array.from({ length: users }, (_, i) => i));
   const forcedCount = new Uint32Array(users);
-  for (let j = 0; j < items; j++) forcedCount[userOrder[j % users]]++;
+  for (let j = 0; j < covered; j++) forcedCount[userOrder[j % users]]++;
   const forcedStart = new Uint32Array(users + 1);
   let count = 0;
   for (let u = 0; u < users; u++) {
@@ -82,9 +86,9 @@ export function plantedLowRank(options: PlantedLowRankOptions): PlantedRatings {
     forcedStart[u + 1] = forcedStart[u] + forcedCount[u];
     count += quota[u];
   }
-  const forced = new Uint32Array(items);
+  const forced = new Uint32Array(covered);
   const cursor = forcedStart.slice(0, users);
-  for (let j = 0; j < items; j++) forced[cursor[userOrder[j % users]]++] = itemOrder[j];
+  for (let j = 0; j < covered; j++) forced[cursor[userOrder[j % users]]++] = itemOrder[j];
 
   const outUsers = new Uint32Array(count);
   const outItems = new Uint32Array(count);

@@ -56,6 +56,16 @@ test('coverage holds when items outnumber the ratings users would give, and for 
   assert.is(full.count, 63);
 });
 
+test('coverItems: false leaves items unrated and counts exact', () => {
+  const r = plantedLowRank({ users: 5, items: 100, rank: 2, ratingsPerUser: 2, coverItems: false, seed: 6 });
+  assert.is(r.count, 10);
+  const rated = new Set(r.items);
+  assert.ok(rated.size <= 10);
+  assert.equal(new Set(r.users).size, 5);
+  const coveredRun = plantedLowRank({ users: 5, items: 100, rank: 2, ratingsPerUser: 2, seed: 6 });
+  assert.equal(new Set(coveredRun.items).size, 100);
+});
+
 test('noise: residuals have the requested standard deviation; clampRange clamps', () => {
   const rank = 4;
   const noise = 0.2;
