@@ -22,27 +22,30 @@ function inverseOutDegrees(outOffsets: Uint32Array, n: number): Float64Array {
 export const pagerankAll = defineProgram({
   name: 'bench-pagerank-all',
   url: import.meta.url,
-  vertex: { rank: 'f64', change: 'f64' },
+  vertex: { rank: 'f64', share: 'f64', change: 'f64' },
   params: { damping: 0.85, epsilon: 1e-6 },
   accumulator: { kind: 'scalar' },
   gatherEdges: 'in',
   scatterEdges: 'none',
   activation: 'all',
   create({ vertex, graph, params, numVertices }) {
-    const { rank, change } = vertex;
+    const { rank, share, change } = vertex;
     const inv = inverseOutDegrees(graph.outOffsets, numVertices);
     const d = params.damping;
     const base = (1 - d) / numVertices;
     return {
       init(v) {
         rank[v] = 1 / numVertices;
+        share[v] = rank[v] * inv[v];
         change[v] = 1;
       },
-      gather: (_v, u) => rank[u] * inv[u],
+      // One random read per edge: share = rank / outdegree, kept by apply.
+      gather: (_v, u) => share[u],
       apply(v, acc) {
         const next = base + d * acc;
         change[v] = next - rank[v];
         rank[v] = next;
+        share[v] = next * inv[v];
         return true;
       },
     };
@@ -57,7 +60,7 @@ export const pagerankAll = defineProgram({
 export const pagerankDynamic = defineProgram({
   name: 'bench-pagerank-dynamic',
   url: import.meta.url,
-  vertex: { rank: 'f64', change: 'f64' },
+  vertex: { rank: 'f64', share: 'f64', change: 'f64' },
   params: { damping: 0.85, tolerance: 1e-12 },
   accumulator: { kind: 'scalar' },
   gatherEdges: 'in',
@@ -65,7 +68,7 @@ export const pagerankDynamic = defineProgram({
   activation: 'signalled',
   deltaCaching: true,
   create({ vertex, graph, params, numVertices }) {
-    const { rank, change } = vertex;
+    const { rank, share, change } = vertex;
     const inv = inverseOutDegrees(graph.outOffsets, numVertices);
     const d = params.damping;
     const base = (1 - d) / numVertices;
@@ -73,13 +76,15 @@ export const pagerankDynamic = defineProgram({
     return {
       init(v) {
         rank[v] = 1 / numVertices;
+        share[v] = rank[v] * inv[v];
       },
-      gather: (_v, u) => rank[u] * inv[u],
+      gather: (_v, u) => share[u],
       apply(v, acc) {
         const next = base + d * acc;
         const delta = next - rank[v];
         change[v] = delta;
         rank[v] = next;
+        share[v] = next * inv[v];
         return delta > tolerance || delta < -tolerance;
       },
       scatter(v, u, _e, signal) {

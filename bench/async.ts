@@ -7,7 +7,9 @@
  * means different accuracy for Jacobi, Gauss-Seidel and dynamic schedules.
  * Times are compute seconds (workers started, init done), medians of `runs`.
  * Writes bench/results/async.{json,md}.
- * Usage: node --expose-gc --import tsx bench/async.ts [scale] [runs] [threads,...]
+ * Usage: node --expose-gc --import tsx bench/async.ts [scale] [runs] [threads,...] [engines,...]
+ * where engines are among sync, sweep, fifo, dynamic (default: sync,sweep,fifo;
+ * dynamic takes minutes at scale 20).
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +25,7 @@ import { pagerankAll, pagerankDynamic } from './async-pagerank.js';
 const scale = Number(process.argv[2] ?? 20);
 const runs = Number(process.argv[3] ?? 3);
 const threadCounts = (process.argv[4] ?? '1,2').split(',').map(Number);
+const engines = new Set((process.argv[5] ?? 'sync,sweep,fifo').split(','));
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 interface Outcome {
@@ -59,7 +62,7 @@ function reference(graph: Graph, damping: number): Float64Array {
 const asyncRunner =
   (program: VertexProgram, options: AsyncRunOptions): Runner =>
   async (threads) => {
-    const r = await runAsync(program, graph, { ...options, threads, aggregateEveryMs: 10 });
+    const r = await runAsync(program, graph, { ...options, threads, aggregateEveryMs: 1 });
     return { seconds: r.computeSeconds, iterations: r.iterations, vertexUpdates: r.vertexUpdates, edgesPerSecond: r.edgesPerSecond, converged: r.converged, rank: r.vertex.rank as Float64Array };
   };
 
@@ -71,7 +74,9 @@ const exact = reference(graph, 0.85);
 const runners: Array<{ name: string; run: Runner }> = [];
 // The synchronous engine, once its entry point exists (loaded by URL: this bench predates it).
 const indexUrl = new URL(`../core/engine/index${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
-if (existsSync(fileURLToPath(indexUrl))) {
+if (!engines.has('sync')) {
+  // not asked for
+} else if (existsSync(fileURLToPath(indexUrl))) {
   const index = (await import(indexUrl.href)) as { runProgram: (p: VertexProgram, g: Graph, o: object) => Promise<Record<string, unknown>> };
   runners.push({
     name: 'sync (Jacobi supersteps)',
@@ -90,12 +95,18 @@ if (existsSync(fileURLToPath(indexUrl))) {
 } else {
   console.log('core/engine/index.ts not found: no synchronous baseline in this run');
 }
-runners.push({ name: 'async sweep (in-place Gauss-Seidel)', run: asyncRunner(pagerankAll as unknown as VertexProgram, { scheduler: 'sweep', maxIterations: 1000 }) });
-runners.push({ name: 'async fifo (every vertex requeued)', run: asyncRunner(pagerankAll as unknown as VertexProgram, { scheduler: 'fifo', maxIterations: 1000 }) });
-runners.push({
-  name: 'async fifo dynamic (signal if |change| > 1e-12)',
-  run: asyncRunner(pagerankDynamic as unknown as VertexProgram, { scheduler: 'fifo', maxIterations: 1000 }),
-});
+if (engines.has('sweep')) {
+  runners.push({ name: 'async sweep (in-place Gauss-Seidel)', run: asyncRunner(pagerankAll as unknown as VertexProgram, { scheduler: 'sweep', maxIterations: 1000 }) });
+}
+if (engines.has('fifo')) {
+  runners.push({ name: 'async fifo (every vertex requeued)', run: asyncRunner(pagerankAll as unknown as VertexProgram, { scheduler: 'fifo', maxIterations: 1000 }) });
+}
+if (engines.has('dynamic')) {
+  runners.push({
+    name: 'async fifo dynamic (signal if |change| > 1e-12)',
+    run: asyncRunner(pagerankDynamic as unknown as VertexProgram, { scheduler: 'fifo', maxIterations: 1000 }),
+  });
+}
 
 interface Row {
   engine: string;

@@ -43,6 +43,8 @@ export const CONTROL = {
   NAP: 1,
   /** Set to 1 by the main thread when every worker is ready: the clock starts. */
   START: 2,
+  /** Set to 1 when the program's `converged` stopped the run. */
+  CONVERGED: 3,
   BARRIER: 16,
   CURSOR: 32,
   RAN: 48,
@@ -73,6 +75,8 @@ export interface AsyncShared {
   maxUpdates: number;
   /** Sweep modes: stop after this many sweeps that ran something. */
   maxSweeps: number;
+  /** When aggregators last ran (sharedClockMs), for the period between aggregations. */
+  lastAggregateMs: Float64Array;
 }
 
 export interface ThreadStats {
@@ -91,8 +95,10 @@ const POLLS_BEFORE_NAP = 256;
 
 /**
  * Run this thread's share of an asynchronous computation until it is done or
- * stopped. `onTick` (inline runs) is called every batch or chunk, for
- * aggregators on a clock.
+ * stopped. `onTick` (inline queue runs) is called after every batch, for
+ * aggregators on a clock; `atSweepEnd` (sweep modes) is called with the sweep
+ * count by whichever thread ends a sweep, before the others go on, and may set
+ * STOP to end the run there.
  */
 export function runAsyncThread(
   program: VertexProgram,
@@ -102,6 +108,7 @@ export function runAsyncThread(
   thread: number,
   threads: number,
   onTick: (() => void) | null,
+  atSweepEnd: ((sweeps: number) => void) | null,
 ): ThreadStats {
   const n = graph.numVertices;
   const { inOffsets, inSources, inEdgeIds, outOffsets, outTargets } = graph;
@@ -274,6 +281,7 @@ export function runAsyncThread(
     const ran = Atomics.load(control, CONTROL.RAN);
     const sweeps = Atomics.load(control, CONTROL.SWEEPS) + (ran > 0 ? 1 : 0);
     Atomics.store(control, CONTROL.SWEEPS, sweeps);
+    if (atSweepEnd !== null && ran > 0) atSweepEnd(sweeps);
     const go = ran > 0 && sweeps < maxSweeps && Atomics.load(control, CONTROL.STOP) === 0;
     Atomics.store(control, CONTROL.CONTINUE, go ? 1 : 0);
     Atomics.store(control, CONTROL.RAN, 0);
@@ -303,7 +311,6 @@ export function runAsyncThread(
       if (start >= hi) break;
       ran += runRange(order, start, Math.min(hi, start + chunk));
       progress[thread] = updates;
-      if (onTick !== null) onTick();
     }
     return ran;
   };

@@ -10,6 +10,7 @@ import { isMainThread, parentPort } from 'node:worker_threads';
 import { Graph, type GraphArrays } from '../graph/graph.js';
 import type { Columns, Schema } from '../graph/columns.js';
 import { isVertexProgram, type Params, type VertexFunctions, type VertexProgram } from '../program.js';
+import { aggregationStep } from './async-aggregate.js';
 import { CONTROL, runAsyncThread, type AsyncShared } from './async-loop.js';
 
 /** What the main thread posts to each asynchronous worker. */
@@ -23,10 +24,12 @@ export interface AsyncWorkerData {
   shared: AsyncShared;
   thread: number;
   threads: number;
+  aggregateEveryMs: number;
 }
 
 export type AsyncWorkerMessage =
   | { type: 'ready' }
+  | { type: 'aggregate'; aggregates: Record<string, number>; iterations: number }
   | { type: 'done'; updates: number; edges: number };
 
 /** The program named `name` among the exports of the module at `url`. */
@@ -41,7 +44,7 @@ export async function importProgram(url: string, name: string): Promise<VertexPr
 async function runOne(data: AsyncWorkerData): Promise<void> {
   const program = await importProgram(data.programUrl, data.programName);
   const graph = new Graph(data.graph);
-  const fns = program.create({
+  const ctx = {
     graph,
     numVertices: graph.numVertices,
     vertex: data.vertex,
@@ -49,11 +52,19 @@ async function runOne(data: AsyncWorkerData): Promise<void> {
     params: data.params,
     thread: data.thread,
     threads: data.threads,
-  }) as VertexFunctions<number | Float64Array>;
+  };
+  const fns = program.create(ctx) as VertexFunctions<number | Float64Array>;
   const control = data.shared.control;
+  // Sweep modes aggregate at sweep ends in whichever worker ends the sweep; the main thread hears of it.
+  const atSweepEnd =
+    data.shared.queue === null && program.aggregators
+      ? aggregationStep(program, program.aggregators(ctx), data.params, graph.numVertices, control, data.shared.lastAggregateMs, data.aggregateEveryMs, (aggregates, iterations) =>
+          parentPort!.postMessage({ type: 'aggregate', aggregates, iterations } satisfies AsyncWorkerMessage),
+        )
+      : null;
   parentPort!.postMessage({ type: 'ready' } satisfies AsyncWorkerMessage);
   while (Atomics.load(control, CONTROL.START) === 0) Atomics.wait(control, CONTROL.START, 0);
-  const stats = runAsyncThread(program, fns, graph, data.shared, data.thread, data.threads, null);
+  const stats = runAsyncThread(program, fns, graph, data.shared, data.thread, data.threads, null, atSweepEnd);
   parentPort!.postMessage({ type: 'done', updates: stats.updates, edges: stats.edges } satisfies AsyncWorkerMessage);
 }
 

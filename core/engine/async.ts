@@ -16,7 +16,8 @@ import { allocateColumns, type Columns, type Schema } from '../graph/columns.js'
 import type { Graph } from '../graph/graph.js';
 import { sharedFloat64, sharedInt32, sharedUint8 } from '../graph/shared.js';
 import { UsageError } from '../errors.js';
-import type { Aggregator, Params, ProgramContext, VertexFunctions, VertexProgram } from '../program.js';
+import type { Params, ProgramContext, VertexFunctions, VertexProgram } from '../program.js';
+import { aggregationStep, sharedClockMs } from './async-aggregate.js';
 import { CONTROL, runAsyncThread, type AsyncMode, type AsyncShared, type ThreadStats } from './async-loop.js';
 import type { AsyncWorkerData, AsyncWorkerMessage } from './async-worker.js';
 import { greedyColoring } from './coloring.js';
@@ -72,21 +73,7 @@ function check<T extends string>(name: string, value: T | undefined, allowed: re
   return value;
 }
 
-/** Map-reduce every aggregator over all vertices (reads may race with running threads). */
-export function computeAggregates(aggregators: Record<string, Aggregator>, n: number): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [name, { map, reduce }] of Object.entries(aggregators)) {
-    let acc = reduce === 'sum' ? 0 : reduce === 'min' ? Infinity : -Infinity;
-    for (let v = 0; v < n; v++) {
-      const x = map(v);
-      if (reduce === 'sum') acc += x;
-      else if (reduce === 'min') acc = x < acc ? x : acc;
-      else acc = x > acc ? x : acc;
-    }
-    out[name] = acc;
-  }
-  return out;
-}
+export { computeAggregates } from './async-aggregate.js';
 
 export async function runAsync<VS extends Schema, ES extends Schema, P extends Params, A extends number | Float64Array>(
   program: VertexProgram<VS, ES, P, A>,
@@ -135,6 +122,7 @@ export async function runAsync<VS extends Schema, ES extends Schema, P extends P
     cacheLocks: useCache && chromatic && threads > 1 ? sharedInt32(Math.max(1, n)) : null,
     maxUpdates: mode === 'fifo' || mode === 'priority' ? maxIterations * n : Infinity,
     maxSweeps: mode === 'sweep' || mode === 'chromatic' ? maxIterations : Infinity,
+    lastAggregateMs: sharedFloat64(1),
   };
 
   // Initial activation: every vertex under 'all'; otherwise those whose init did not return false.
@@ -152,54 +140,37 @@ export async function runAsync<VS extends Schema, ES extends Schema, P extends P
     for (let t = 0; t < threads; t++) updates += shared.progress[t];
     return n === 0 ? 0 : Math.ceil(updates / n);
   };
-  let converged = false;
   let aggregates: Record<string, number> = {};
-  const hasAggregates = Object.keys(aggregators).length > 0;
-  const aggregate = (final: boolean): void => {
-    if (!hasAggregates) return;
-    aggregates = computeAggregates(aggregators, n);
-    const iterations = iterationsSoFar();
-    options.onAggregate?.(aggregates, iterations);
-    if (!final && program.converged && program.converged(aggregates, Math.max(1, iterations), params)) {
-      converged = true;
-      Atomics.store(shared.control, CONTROL.STOP, 1);
-    }
+  const report = (values: Record<string, number>, iterations: number): void => {
+    aggregates = values;
+    options.onAggregate?.(values, iterations);
   };
+  const step = aggregationStep(program as unknown as VertexProgram, aggregators, params, n, shared.control, shared.lastAggregateMs, aggregateEveryMs, report);
 
   let stats: ThreadStats[];
-  let started: number;
+  let started = performance.now();
+  shared.lastAggregateMs[0] = sharedClockMs();
   if (threads === 1) {
-    let last = performance.now();
-    started = last;
-    const onTick = hasAggregates
-      ? (): void => {
-          const now = performance.now();
-          if (now - last >= aggregateEveryMs) {
-            aggregate(false);
-            last = performance.now();
-          }
-        }
-      : null;
-    stats = [runAsyncThread(program as unknown as VertexProgram, fns, graph, shared, 0, 1, onTick)];
+    const onTick = step && queue !== null ? (): void => step(iterationsSoFar()) : null;
+    stats = [runAsyncThread(program as unknown as VertexProgram, fns, graph, shared, 0, 1, onTick, step)];
   } else {
-    const run = await runInWorkers(program as unknown as VertexProgram, graph, vertex, edge, params, shared, threads, () => {
+    stats = await runInWorkers(program as unknown as VertexProgram, graph, vertex, edge, params, shared, threads, aggregateEveryMs, report, () => {
       started = performance.now();
-      return hasAggregates ? setInterval(() => aggregate(false), aggregateEveryMs) : null;
+      shared.lastAggregateMs[0] = sharedClockMs();
+      // Queue modes aggregate from here on a clock; sweep modes at sweep ends, in the workers.
+      return step && queue !== null ? setInterval(() => step(iterationsSoFar()), aggregateEveryMs) : null;
     });
-    stats = run;
   }
-  const computeSeconds = (performance.now() - started!) / 1000;
-  aggregate(true);
+  const computeSeconds = (performance.now() - started) / 1000;
+  // Final aggregates; they also decide convergence for a run that ended by running out of work.
+  if (step) step(iterationsSoFar(), true);
+  const converged = Atomics.load(shared.control, CONTROL.CONVERGED) === 1;
 
   let vertexUpdates = 0;
   let edgesTraversed = 0;
   for (const s of stats) {
     vertexUpdates += s.updates;
     edgesTraversed += s.edges;
-  }
-  if (!converged && hasAggregates && program.converged) {
-    // The run may have ended by running out of work: the final aggregates still decide convergence.
-    converged = program.converged(aggregates, Math.max(1, iterationsSoFar()), params);
   }
   const iterations = queue === null ? Atomics.load(shared.control, CONTROL.SWEEPS) : n === 0 ? 0 : Math.ceil(vertexUpdates / n);
   return {
@@ -225,6 +196,8 @@ async function runInWorkers(
   params: Params,
   shared: AsyncShared,
   threads: number,
+  aggregateEveryMs: number,
+  report: (aggregates: Record<string, number>, iterations: number) => void,
   onStart: () => ReturnType<typeof setInterval> | null,
 ): Promise<ThreadStats[]> {
   const workers = takeAsyncWorkers(threads);
@@ -254,6 +227,8 @@ async function runInWorkers(
               Atomics.store(shared.control, CONTROL.START, 1);
               Atomics.notify(shared.control, CONTROL.START);
             }
+          } else if (message.type === 'aggregate') {
+            report(message.aggregates, message.iterations);
           } else {
             stats[t] = { updates: message.updates, edges: message.edges };
             if (++done === threads) resolve(stats);
@@ -277,6 +252,7 @@ async function runInWorkers(
           shared,
           thread: t,
           threads,
+          aggregateEveryMs,
         };
         worker.postMessage(data);
       });
