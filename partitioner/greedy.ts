@@ -1,65 +1,24 @@
 /**
  * PowerGraph's greedy vertex-cut, oblivious variant (Gonzalez et al., OSDI
- * 2012): each edge (u, v) goes, by the first rule that applies, to the least
- * loaded part among (1) the parts both u and v already have, (2) the parts
- * either has, (3) all parts. Parts at the balance cap ceil((1 + slack) m / k)
- * are skipped, so the largest part never exceeds it; ties go to the lowest
- * part index. State: the replica bitset (n x k bits) and k loads.
+ * 2012), as PowerGraph's code computes it (edge_to_proc_greedy): edge (u, v)
+ * goes to the part with the highest [p holds u] + [p holds v] + (maxload -
+ * load(p)) / (1 + maxload - minload). That realises the paper's rules (a part
+ * holding both ends, else one holding either, else the least loaded) with a
+ * soft balance term, and is HDRF with g = 1, which is how the HDRF paper
+ * compares the two. Ties go to the lowest part index (PowerGraph draws at
+ * random); parts at the balance cap are skipped. The loop is scored-stream.ts.
  */
-import { hashMasters, partsArray, wordsFor } from './replicas.js';
-import { leastLoaded } from './least-loaded.js';
-import { PartLoads } from './loads.js';
-import { visitOrder } from './stream.js';
+import { scoredVertexCut } from './scored-stream.js';
 import type { EdgeStream, Partition, PartitionOptions, Partitioner } from './types.js';
 
 export function greedyVertexCut(stream: EdgeStream, k: number, options: PartitionOptions = {}): Partition {
-  const { src, dst, count: m, numVertices: n } = stream;
-  const seed = options.seed ?? 1;
-  const words = wordsFor(k);
-  const parts = partsArray(m, k);
-  const replicas = new Uint32Array(n * words);
-  const tracker = new PartLoads(k, m, options.balanceSlack ?? 0.05);
-  const loads = tracker.loads;
-  const capacity = tracker.capacity;
-  const visit = visitOrder(stream, options);
-  const progress = options.onProgress;
-  for (let i = 0; i < m; i++) {
-    const e = visit === null ? i : visit[i];
-    const u = src[e];
-    const v = dst[e];
-    const baseU = u * words;
-    const baseV = v * words;
-    const minPart = tracker.minPart;
-    let best = leastLoaded(replicas, baseU, baseV, words, 0, loads, capacity, minPart);
-    if (best < 0) best = leastLoaded(replicas, baseU, baseV, words, 1, loads, capacity, minPart);
-    if (best < 0) best = minPart;
-    tracker.add(best);
-    parts[e] = best;
-    const word = best >>> 5;
-    const bit = 1 << (best & 31);
-    replicas[baseU + word] |= bit;
-    replicas[baseV + word] |= bit;
-    if (progress !== undefined && (i & 0xfffff) === 0) progress(i, m);
-  }
-  if (progress) progress(m, m);
-  return {
-    algo: 'greedy',
-    kind: 'vertex-cut',
-    k,
-    numVertices: n,
-    numEdges: m,
-    words,
-    parts,
-    replicas,
-    masters: hashMasters(replicas, n, words, k, seed),
-    stateBytes: loads.byteLength,
-  };
+  return scoredVertexCut(stream, k, options, { algo: 'greedy', degreeWeighted: false, lambda: 1, epsilon: 1, normalized: true });
 }
 
 export const greedy: Partitioner = {
   name: 'greedy',
   kind: 'vertex-cut',
   streaming: true,
-  description: "PowerGraph's oblivious greedy: least loaded of the shared, then either end's, then all parts",
+  description: "PowerGraph's oblivious greedy: parts holding both ends, then either, with a balance term",
   partition: greedyVertexCut,
 };

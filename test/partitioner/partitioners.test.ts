@@ -131,7 +131,7 @@ test('HDRF equals a direct transcription of the paper (full scan of k parts), bo
   }
 });
 
-test("greedy equals a direct transcription of PowerGraph's oblivious rules", () => {
+test("greedy equals a direct transcription of PowerGraph's oblivious rules (both ends, else either, else least loaded)", () => {
   const stream = small[0][1];
   for (const k of [3, 8, 40]) {
     const got = partitionGraph(stream, 'greedy', k, { seed: 1, balanceSlack: 1e9 }).partition;

@@ -1,0 +1,115 @@
+/**
+ * The scoring loop shared by HDRF and PowerGraph's greedy, which differ only
+ * in g: edge (u, v) goes to the part p with the highest g(u, p) + g(v, p) +
+ * C_bal(p), g(x, p) being 0 when p does not hold x yet. Parts outside both
+ * replica sets score C_bal alone, and within the parts both ends hold, or u
+ * alone, or v alone, the g sum is constant; so the candidates are the least
+ * loaded part of each of those three sets and the least loaded part overall
+ * (see least-loaded.ts): per edge the work is at most the replicas of u and v,
+ * not k, and O(1) for hubs. Parts at the balance cap ceil((1 + slack) m / k)
+ * are skipped. Ties go to the lowest part index, as in a scan of all k parts.
+ * State: n x (k bits + a 32-bit partial degree), each vertex's degree beside
+ * its replica words so that an endpoint costs one cache miss; k loads.
+ */
+import { hashMasters, partsArray, wordsFor } from './replicas.js';
+import { leastLoaded } from './least-loaded.js';
+import { PartLoads } from './loads.js';
+import { visitOrder } from './stream.js';
+import type { EdgeStream, Partition, PartitionOptions } from './types.js';
+
+export interface ScoreRule {
+  algo: string;
+  /** HDRF: g(x, p) = 1 + (1 - theta(x)); greedy: g(x, p) = 1. */
+  degreeWeighted: boolean;
+  lambda: number;
+  epsilon: number;
+  /** Divide the balance term by (epsilon + maxload - minload). */
+  normalized: boolean;
+}
+
+export function scoredVertexCut(stream: EdgeStream, k: number, options: PartitionOptions, rule: ScoreRule): Partition {
+  const { src, dst, count: m, numVertices: n } = stream;
+  const seed = options.seed ?? 1;
+  const { lambda, epsilon, normalized, degreeWeighted } = rule;
+  if (!(lambda >= 0)) throw new Error(`${rule.algo}: lambda must be >= 0, got ${lambda}`);
+  if (!(epsilon > 0)) throw new Error(`${rule.algo}: epsilon must be > 0, got ${epsilon}`);
+  const words = wordsFor(k);
+  const parts = partsArray(m, k);
+  // Each vertex's partial degree and replica words side by side: one cache line per endpoint.
+  const stride = words + 1;
+  const state = new Uint32Array(n * stride);
+  const tracker = new PartLoads(k, m, options.balanceSlack ?? 0.05);
+  const loads = tracker.loads;
+  const capacity = tracker.capacity;
+  const visit = visitOrder(stream, options);
+  const progress = options.onProgress;
+  for (let i = 0; i < m; i++) {
+    const e = visit === null ? i : visit[i];
+    const u = src[e];
+    const v = dst[e];
+    const du = ++state[u * stride];
+    const dv = ++state[v * stride];
+    // Summed in the reference's order, (g_u + g_v) + balance, so ties fall the same way.
+    const sum = du + dv;
+    const gU = degreeWeighted ? 1 + (1 - du / sum) : 1;
+    const gV = degreeWeighted ? 1 + (1 - dv / sum) : 1;
+    const maxLoad = tracker.maxLoad;
+    // Absolute mode multiplies by lambda alone, exactly as the reference does.
+    const scale = normalized ? lambda / (epsilon + maxLoad - tracker.minLoad) : lambda;
+    const minPart = tracker.minPart;
+    let best = minPart;
+    let bestScore = (maxLoad - tracker.minLoad) * scale;
+    const baseU = u * stride + 1;
+    const baseV = v * stride + 1;
+    // Within each class of parts (both ends, u only, v only) the score is g_class
+    // plus the balance term, so the least loaded part of the class is its best.
+    const both = leastLoaded(state, baseU, baseV, words, 0, loads, capacity, minPart);
+    if (both >= 0) {
+      const score = gU + gV + (maxLoad - loads[both]) * scale;
+      if (score > bestScore || (score === bestScore && both < best)) {
+        bestScore = score;
+        best = both;
+      }
+    }
+    const onlyU = leastLoaded(state, baseU, baseV, words, 2, loads, capacity, minPart);
+    if (onlyU >= 0) {
+      const score = gU + (maxLoad - loads[onlyU]) * scale;
+      if (score > bestScore || (score === bestScore && onlyU < best)) {
+        bestScore = score;
+        best = onlyU;
+      }
+    }
+    const onlyV = leastLoaded(state, baseU, baseV, words, 3, loads, capacity, minPart);
+    if (onlyV >= 0) {
+      const score = gV + (maxLoad - loads[onlyV]) * scale;
+      if (score > bestScore || (score === bestScore && onlyV < best)) {
+        bestScore = score;
+        best = onlyV;
+      }
+    }
+    tracker.add(best);
+    parts[e] = best;
+    const word = best >>> 5;
+    const bit = 1 << (best & 31);
+    state[baseU + word] |= bit;
+    state[baseV + word] |= bit;
+    if (progress !== undefined && (i & 0xfffff) === 0) progress(i, m);
+  }
+  if (progress) progress(m, m);
+  const replicas = new Uint32Array(n * words);
+  for (let v = 0; v < n; v++) {
+    for (let w = 0; w < words; w++) replicas[v * words + w] = state[v * stride + 1 + w];
+  }
+  return {
+    algo: rule.algo,
+    kind: 'vertex-cut',
+    k,
+    numVertices: n,
+    numEdges: m,
+    words,
+    parts,
+    replicas,
+    masters: hashMasters(replicas, n, words, k, seed),
+    stateBytes: state.byteLength + loads.byteLength,
+  };
+}
