@@ -1,0 +1,67 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import fc from 'fast-check';
+import { singleSource as dijkstra } from 'graphology-shortest-path/dijkstra.js';
+import { graphFromPairs } from '../../core/graph/build.js';
+import { UsageError } from '../../core/errors.js';
+import type { VertexProgram } from '../../core/program.js';
+import sssp from '../../vertex-programs/sssp.js';
+import { firstDifference, runEverywhere } from './engines.js';
+import { graphOf, rmat, smallGraph, toGraphology } from './graphs.js';
+import { ssspReference } from './reference.js';
+
+const program = sssp as unknown as VertexProgram;
+
+/** graphology's Dijkstra paths, summed into distances (Infinity when unreachable). */
+function graphologyDistances(graph: Parameters<typeof toGraphology>[0], source: number): Float64Array {
+  const g = toGraphology(graph);
+  const paths = dijkstra(g, String(source), 'weight');
+  return Float64Array.from({ length: graph.numVertices }, (_, v) => {
+    const path = paths[String(v)];
+    if (path === undefined) return Infinity;
+    let d = 0;
+    for (let i = 0; i + 1 < path.length; i++) d += g.getEdgeAttribute(g.edge(path[i], path[i + 1]), 'weight') as number;
+    return d;
+  });
+}
+
+test('weighted directed R-MAT: = Dijkstra on every engine, bit for bit', async () => {
+  const graph = rmat(9, 3, 42, { maxWeight: 20 });
+  let source = 0;
+  while (graph.outDegree(source) === 0) source++;
+  const expected = ssspReference(graph, source);
+  for (const run of await runEverywhere(program, graph, { params: { source } })) {
+    assert.is(firstDifference(run.vertex.distance, expected), null, run.label);
+  }
+});
+
+test('random weighted graphs (property): = graphology dijkstra', async () => {
+  await fc.assert(
+    fc.asyncProperty(smallGraph, fc.boolean(), async (sample, undirected) => {
+      // Duplicates dropped: graphology keeps one edge per pair, and so does the graph (its first weight).
+      const graph = graphOf(sample, { undirected, weighted: true, duplicates: 'drop' });
+      const [run] = await runEverywhere(program, graph, { inlineOnly: true });
+      assert.is(firstDifference(run.vertex.distance, graphologyDistances(graph, 0)), null);
+    }),
+    { seed: 42, numRuns: 60 },
+  );
+});
+
+test('unweighted graph: every edge weighs 1', async () => {
+  const graph = graphFromPairs([[0, 1], [1, 2], [0, 2], [2, 3]], { numVertices: 5 });
+  const [run] = await runEverywhere(program, graph, { inlineOnly: true });
+  assert.equal([...run.vertex.distance], [0, 1, 1, 2, Infinity]);
+});
+
+test('a negative weight is a UsageError naming the edge', async () => {
+  const graph = graphFromPairs([[0, 1, 2], [1, 2, -3]]);
+  try {
+    await runEverywhere(program, graph, { inlineOnly: true });
+    assert.unreachable('should throw');
+  } catch (error) {
+    assert.instance(error, UsageError);
+    assert.match((error as Error).message, 'edge 1 -> 2 has weight -3');
+  }
+});
+
+test.run();
