@@ -47,6 +47,8 @@ export interface BenchRecord {
   seconds: number;
   secondsAll: number[];
   edgesPerSecond: number;
+  /** Median CPU seconds over repeats (steadier than wall time on a busy machine). */
+  cpuSeconds: number;
   /** Working state of the partitioner (besides input and output). */
   stateBytes: number;
   /** Output arrays: parts, replica bitset, masters. */
@@ -80,11 +82,13 @@ export async function runPartitionerBench(options: BenchOptions): Promise<BenchR
           balanceSlack: options.balanceSlack,
         };
         const seconds: number[] = [];
+        const cpuSeconds: number[] = [];
         let last: ReturnType<typeof partitionGraph> | null = null;
         for (let r = 0; r < options.repeat; r++) {
           runOptions.onProgress = options.onRun?.(name, partitioner.name, k, r);
           last = partitionGraph(stream, partitioner, k, runOptions);
           seconds.push(last.seconds);
+          cpuSeconds.push(last.cpuSeconds);
         }
         const { partition, metrics } = last!;
         const time = median(seconds);
@@ -105,6 +109,7 @@ export async function runPartitionerBench(options: BenchOptions): Promise<BenchR
           seconds: time,
           secondsAll: seconds,
           edgesPerSecond: time > 0 ? stream.count / time : 0,
+          cpuSeconds: median(cpuSeconds),
           stateBytes: partition.stateBytes,
           outputBytes: partition.parts.byteLength + partition.replicas.byteLength + partition.masters.byteLength,
           maxRssBytes: process.resourceUsage().maxRSS * 1024,

@@ -13,7 +13,7 @@ const small: Array<[string, EdgeStream]> = [
   ['skewed 200 x 3000', skewedStream(200, 3000, 11)],
   ['rmat scale 9', streamFromEdgeList(rmatEdges({ scale: 9, edgeFactor: 8, seed: 3 }))],
 ];
-const ks = [1, 2, 3, 7, 8, 33, 64];
+const ks = [1, 2, 3, 7, 8, 33, 64, 300];
 
 test('every partitioner: each edge once, replicas and masters consistent, metrics recounted by brute force', () => {
   for (const partitioner of partitioners) {
