@@ -132,7 +132,7 @@ export function runAsyncThread(
   const locks = threads > 1 ? shared.locks : null;
   const { cache, cacheValid } = shared;
   const cacheLocks = threads > 1 ? shared.cacheLocks : null;
-  const queue = shared.queue ? new VertexQueue(shared.queue) : null;
+  const queue = shared.queue ? new VertexQueue(shared.queue, { buffered: true }) : null;
   const active = shared.active;
 
   let updates = 0;
@@ -255,10 +255,8 @@ export function runAsyncThread(
         continue;
       }
       polls = 0;
-      for (let i = 0; i < k; i++) {
-        runVertex(batch[i]);
-        queue.finish(batch[i]);
-      }
+      for (let i = 0; i < k; i++) runVertex(batch[i]);
+      queue.finishBatch(batch, k);
       progress[thread] = updates;
       if (bounded) {
         let total = 0;

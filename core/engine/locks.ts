@@ -9,12 +9,18 @@
  * several plain updates, and spins on plain reads while the lock is held.
  */
 
-/** Take lock u, spinning while another thread holds it. */
+/** Plain spins before a waiting thread starts to nap (its holder may have lost its core). */
+const SPINS_BEFORE_NAP = 2000;
+
+/** Take lock u, spinning while another thread holds it, then napping 20 µs at a time. */
 export function acquireLock(words: Int32Array, u: number): void {
   if (words[u] === 0 && Atomics.compareExchange(words, u, 0, 1) === 0) return;
+  let spins = 0;
   for (;;) {
     while (Atomics.load(words, u) !== 0) {
-      // spin: holders keep locks only for one vertex's gather/apply/scatter
+      // Holders keep a lock for one vertex's run or one queue append; on an
+      // oversubscribed machine the holder may be descheduled, so stop burning the core.
+      if (++spins > SPINS_BEFORE_NAP) Atomics.wait(words, u, 1, 0.02);
     }
     if (Atomics.compareExchange(words, u, 0, 1) === 0) return;
   }

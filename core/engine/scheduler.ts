@@ -20,6 +20,13 @@
  * up) at the moment it becomes queued, and threads pop from the highest
  * non-empty bucket; priority that accrues while a vertex waits does not move
  * it. A popped vertex's priority restarts from zero.
+ *
+ * A worker's queue is `buffered`: the vertices its signals queue wait in a
+ * local outbox and enter the shared buckets in one locked append per batch
+ * (`finishBatch` flushes), since one lock round trip per vertex is what made
+ * per-vertex scheduling slow. They are counted as pending at the flush, which
+ * comes before the runs that signalled them are finished, so pending never
+ * reads zero while work is still buffered.
  */
 import { acquireLock, releaseLock } from './locks.js';
 
@@ -74,8 +81,16 @@ export class VertexQueue {
   private readonly state: Int32Array;
   private readonly priority: Float64Array | null;
   private readonly buckets: number;
+  private readonly buffered: boolean;
+  /** Vertices queued by this thread and not yet in the buckets (buffered mode). */
+  private outbox = new Int32Array(1024);
+  private outboxSize = 0;
+  /** How many outbox vertices are newly queued (the rest are re-queued dirty ones, already pending). */
+  private outboxNew = 0;
+  private outboxBucket = new Uint8Array(1024);
 
-  constructor(buffers: VertexQueueBuffers) {
+  constructor(buffers: VertexQueueBuffers, options: { buffered?: boolean } = {}) {
+    this.buffered = options.buffered ?? false;
     this.kind = buffers.kind;
     this.control = buffers.control;
     this.next = buffers.next;
@@ -95,8 +110,13 @@ export class VertexQueue {
       if (s === IDLE) {
         const seen = Atomics.compareExchange(state, u, IDLE, QUEUED);
         if (seen === IDLE) {
-          Atomics.add(this.control, PENDING, 1);
-          this.push(u);
+          if (this.buffered) {
+            this.toOutbox(u);
+            this.outboxNew++;
+          } else {
+            Atomics.add(this.control, PENDING, 1);
+            this.push(u);
+          }
           return;
         }
         s = seen;
@@ -155,7 +175,89 @@ export class VertexQueue {
     }
     // Dirty: it stays pending and goes to the back of the queue.
     Atomics.store(this.state, v, QUEUED);
-    this.push(v);
+    if (this.buffered) this.toOutbox(v);
+    else this.push(v);
+  }
+
+  /**
+   * End the runs of `vertices[0..count)` (buffered mode): flush the outbox
+   * (with the dirty ones re-queued), then let the others go idle.
+   */
+  finishBatch(vertices: Uint32Array, count: number): void {
+    let idle = 0;
+    for (let i = 0; i < count; i++) {
+      const v = vertices[i];
+      if (Atomics.compareExchange(this.state, v, RUNNING, IDLE) === RUNNING) {
+        idle++;
+      } else {
+        Atomics.store(this.state, v, QUEUED);
+        this.toOutbox(v);
+      }
+    }
+    this.flush();
+    if (idle > 0) Atomics.sub(this.control, PENDING, idle);
+  }
+
+  /** Move the outbox into the shared buckets: one lock per bucket used. */
+  flush(): void {
+    const size = this.outboxSize;
+    if (size === 0) return;
+    if (this.outboxNew > 0) Atomics.add(this.control, PENDING, this.outboxNew);
+    const outbox = this.outbox;
+    if (this.priority === null) {
+      this.append(0, outbox, size);
+    } else {
+      // Group by bucket: a pass per distinct bucket, in the order they first appear.
+      const bucketOf = this.outboxBucket;
+      for (let i = 0; i < size; i++) bucketOf[i] = this.bucketOf(outbox[i]);
+      let done = 0;
+      let from = 0;
+      while (done < size) {
+        while (bucketOf[from] === 255) from++;
+        const b = bucketOf[from];
+        const control = this.control;
+        const base = (1 + b) * LINE;
+        acquireLock(control, base + LOCK);
+        for (let i = from; i < size; i++) {
+          if (bucketOf[i] !== b) continue;
+          this.link(base, outbox[i]);
+          bucketOf[i] = 255;
+          done++;
+        }
+        releaseLock(control, base + LOCK);
+      }
+    }
+    this.outboxSize = 0;
+    this.outboxNew = 0;
+  }
+
+  private toOutbox(u: number): void {
+    if (this.outboxSize === this.outbox.length) {
+      const bigger = new Int32Array(this.outbox.length * 2);
+      bigger.set(this.outbox);
+      this.outbox = bigger;
+      this.outboxBucket = new Uint8Array(bigger.length);
+    }
+    this.outbox[this.outboxSize++] = u;
+  }
+
+  /** Append under the bucket's lock (caller holds it). */
+  private link(base: number, u: number): void {
+    const control = this.control;
+    this.next[u] = -1;
+    const tail = control[base + TAIL];
+    if (tail === -1) control[base + HEAD] = u;
+    else this.next[tail] = u;
+    control[base + TAIL] = u;
+    Atomics.store(control, base + SIZE, control[base + SIZE] + 1);
+  }
+
+  private append(bucket: number, vertices: Int32Array, count: number): void {
+    const control = this.control;
+    const base = (1 + bucket) * LINE;
+    acquireLock(control, base + LOCK);
+    for (let i = 0; i < count; i++) this.link(base, vertices[i]);
+    releaseLock(control, base + LOCK);
   }
 
   /** Queued plus running vertices. */
@@ -182,13 +284,8 @@ export class VertexQueue {
   private push(u: number): void {
     const control = this.control;
     const base = (1 + this.bucketOf(u)) * LINE;
-    this.next[u] = -1;
     acquireLock(control, base + LOCK);
-    const tail = control[base + TAIL];
-    if (tail === -1) control[base + HEAD] = u;
-    else this.next[tail] = u;
-    control[base + TAIL] = u;
-    Atomics.store(control, base + SIZE, control[base + SIZE] + 1);
+    this.link(base, u);
     releaseLock(control, base + LOCK);
   }
 }

@@ -89,4 +89,32 @@ test('seeded random signal/pop/finish sequences keep pending = queued + running'
   }
 });
 
+test('buffered: signals wait in the outbox until finishBatch, counted as pending before the runs end', () => {
+  for (const kind of ['fifo', 'priority'] as const) {
+    const buffers = createQueueBuffers(10, kind);
+    const main = new VertexQueue(buffers);
+    const worker = new VertexQueue(buffers, { buffered: true });
+    main.signal(0);
+    main.signal(1);
+    const batch = new Uint32Array(4);
+    assert.is(worker.popBatch(batch, 4), 2);
+    // While 0 and 1 run they signal 2..5 (priorities in different buckets) and 1 again.
+    worker.signal(2, 1);
+    worker.signal(3, 1000);
+    worker.signal(4, 1);
+    worker.signal(1);
+    worker.signal(5, 0.001);
+    assert.is(worker.queued(), 0, 'nothing visible before the flush');
+    assert.is(worker.pending(), 2);
+    worker.finishBatch(batch, 2);
+    // 0 went idle; 1 (dirty) was re-queued; 2..5 are new.
+    assert.is(worker.pending(), 5);
+    assert.is(worker.queued(), 5);
+    const order = drain(main, 1);
+    assert.equal([...order].sort(), [1, 2, 3, 4, 5]);
+    if (kind === 'priority') assert.equal(order, [3, 2, 4, 5, 1]);
+    else assert.equal(order, [2, 3, 4, 5, 1], "new ones in signal order, then the re-queued dirty one");
+  }
+});
+
 test.run();
