@@ -134,6 +134,16 @@ export function runAsyncThread(
   const cacheLocks = threads > 1 ? shared.cacheLocks : null;
   const queue = shared.queue ? new VertexQueue(shared.queue, { buffered: true }) : null;
   const active = shared.active;
+  // A signaller writes its data and then reads the target's flag or state word;
+  // the target's thread writes that word and then reads the data. Without a
+  // full fence between the write and the read on both sides (x86 lets a load
+  // pass an earlier store), each could miss the other's write and the signal
+  // would be lost. Atomics.store is such a fence: one per vertex run on the
+  // signalling side, and the flag clear on the running side (queue mode's pop
+  // already stores with Atomics). Scope locks and the chromatic engine's
+  // barriers order these accesses already; one thread needs nothing.
+  const fenced = threads > 1 && locks === null && shared.mode !== 'chromatic' && (scatterIn || scatterOut);
+  const fenceWord = new Int32Array(new SharedArrayBuffer(4));
 
   let updates = 0;
   let edges = 0;
@@ -223,6 +233,7 @@ export function runAsyncThread(
     }
     updates++;
     if (changed || allActive) {
+      if (fenced) Atomics.store(fenceWord, 0, 0);
       const f = scatter!;
       if (scatterIn) {
         const end = inOffsets[v + 1];
@@ -293,7 +304,8 @@ export function runAsyncThread(
         runVertex(v);
         ran++;
       } else if (active![v] !== 0) {
-        active![v] = 0;
+        if (fenced) Atomics.store(active!, v, 0);
+        else active![v] = 0;
         runVertex(v);
         ran++;
       }

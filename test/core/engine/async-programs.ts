@@ -210,6 +210,40 @@ export const edgeCounter = defineProgram({
   },
 });
 
+/**
+ * Detects two threads running one vertex at once: each run marks the vertex
+ * busy with an atomic add, spins a little, and counts an overlap when the mark
+ * was already set. Every vertex signals its out-neighbours on every run, so
+ * vertices are often signalled while they run.
+ */
+export const vertexGuard = defineProgram({
+  name: 'test-vertex-guard',
+  url: import.meta.url,
+  vertex: { busy: 'i32', overlaps: 'i32', value: 'f64' },
+  params: {},
+  accumulator: { kind: 'scalar' },
+  gatherEdges: 'in',
+  scatterEdges: 'out',
+  activation: 'all',
+  create({ vertex }) {
+    const { busy, overlaps, value } = vertex;
+    return {
+      gather: (_v, u) => value[u],
+      apply(v, acc) {
+        if (Atomics.add(busy, v, 1) !== 0) overlaps[v]++;
+        let x = acc;
+        for (let i = 0; i < 200; i++) x = (x * 0.5 + i) % 1000;
+        value[v] = x;
+        Atomics.sub(busy, v, 1);
+        return true;
+      },
+      scatter(_v, u, _e, signal) {
+        signal(u);
+      },
+    };
+  },
+});
+
 // ---- serial references ----
 
 /** Component label = smallest vertex id in the component (union-find over every edge). */

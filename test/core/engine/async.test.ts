@@ -8,12 +8,14 @@ import { rmatEdges } from '../../../core/graph/generators/rmat.js';
 import type { Graph } from '../../../core/graph/graph.js';
 import { UsageError } from '../../../core/errors.js';
 import { Random } from '../../../core/util/random.js';
+import { bfs, connectedComponents, pagerankDelta as libraryPagerankDelta, sssp } from '../../../vertex-programs/index.js';
 import {
   distances,
   edgeCounter,
   minLabel,
   pagerankAll,
   pagerankDelta,
+  vertexGuard,
   referenceComponents,
   referenceDistances,
   referencePagerank,
@@ -136,6 +138,59 @@ test('an aggregator stops an always-active run; the answer is at the fixed point
     }
   }
 });
+
+test('vertex consistency: no vertex runs on two threads at once, whatever the scheduler', async () => {
+  const graph = buildGraph(rmatEdges({ scale: 7, edgeFactor: 8, seed: 2 }), { undirected: true });
+  for (const scheduler of ['fifo', 'priority', 'sweep'] as const) {
+    for (const consistency of ['none', 'vertex'] as const) {
+      const result = await runAsync(vertexGuard, graph, { scheduler, consistency, threads: 2, maxIterations: 60 });
+      let overlaps = 0;
+      for (let v = 0; v < graph.numVertices; v++) overlaps += result.vertex.overlaps[v];
+      assert.is(overlaps, 0, `${scheduler}/${consistency}`);
+    }
+  }
+});
+
+test('the bundled vertex programs (vertex-programs/) give the reference answers asynchronously', async () => {
+  const directed = unionGraph(31, { undirected: false, weighted: true });
+  const n = directed.numVertices;
+  const configs: AsyncRunOptions[] = [
+    { scheduler: 'fifo', threads: 2 },
+    { scheduler: 'sweep', threads: 2, consistency: 'edge', edgeConsistency: 'chromatic' },
+    { scheduler: 'priority', threads: 1 },
+  ];
+  const components = referenceComponents(directedAsUndirected(directed));
+  const levels = referenceDistances(directed, n, false);
+  const distancesFrom0 = referenceDistances(directed, n, true);
+  for (const config of configs) {
+    const label = describe(config);
+    const cc = await runAsync(connectedComponents, directed, config);
+    assert.is(firstMismatch(cc.vertex.component, components), null, `connected-components ${label}`);
+    const b = await runAsync(bfs, directed, { ...config, params: { source: 0 } });
+    const expectedLevels = Array.from(levels, (x) => (x === Infinity ? -1 : x));
+    assert.is(firstMismatch(b.vertex.level, expectedLevels), null, `bfs ${label}`);
+    const s = await runAsync(sssp, directed, { ...config, params: { source: 0 } });
+    assert.is(firstMismatch(s.vertex.distance, distancesFrom0), null, `sssp ${label}`);
+  }
+  const graph = buildGraph(rmatEdges({ scale: 10, edgeFactor: 8, seed: 4 }));
+  const expected = referencePagerank(graph, 0.85, 1e-14);
+  for (const config of configs) {
+    const r = await runAsync(libraryPagerankDelta, graph, { ...config, params: { tolerance: 1e-13 } });
+    let l1 = 0;
+    for (let v = 0; v < graph.numVertices; v++) l1 += Math.abs(r.vertex.rank[v] - expected[v]);
+    assert.ok(l1 < 1e-8, `pagerank-delta ${describe(config)}: L1 ${l1}`);
+  }
+});
+
+/** The same vertices with every edge in both directions (weak components). */
+function directedAsUndirected(graph: Graph): Graph {
+  const list = new EdgeList({ mapIds: false });
+  list.setNumVertices(graph.numVertices);
+  for (let v = 0; v < graph.numVertices; v++) {
+    for (let e = graph.outOffsets[v]; e < graph.outOffsets[v + 1]; e++) list.add(v, graph.outTargets[e]);
+  }
+  return buildGraph(list, { undirected: true });
+}
 
 /** An undirected R-MAT with hubs and no self-loops: neighbourhoods overlap a lot. */
 function contendedGraph(): Graph {
