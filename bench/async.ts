@@ -112,6 +112,8 @@ interface Row {
   engine: string;
   threads: number;
   medianSeconds: number;
+  /** CPU seconds of the whole process (all threads) over the run, set-up included: the machine is shared. */
+  medianCpuSeconds: number;
   iterations: number;
   vertexUpdates: number;
   edgesPerSecond: number;
@@ -123,10 +125,14 @@ for (const threads of threadCounts) {
   for (const { name, run } of runners) {
     const times: number[] = [];
     let last: Outcome | null = null;
+    const cpu: number[] = [];
     for (let r = 0; r < runs; r++) {
       (globalThis as { gc?: () => void }).gc?.();
+      const before = process.cpuUsage();
       last = await run(threads);
+      const used = process.cpuUsage(before);
       times.push(last.seconds);
+      cpu.push((used.user + used.system) / 1e6);
     }
     let l1 = 0;
     for (let v = 0; v < graph.numVertices; v++) l1 += Math.abs(last!.rank[v] - exact[v]);
@@ -134,6 +140,7 @@ for (const threads of threadCounts) {
       engine: name,
       threads,
       medianSeconds: median(times),
+      medianCpuSeconds: median(cpu),
       iterations: last!.iterations,
       vertexUpdates: last!.vertexUpdates,
       edgesPerSecond: last!.edgesPerSecond,
@@ -141,7 +148,7 @@ for (const threads of threadCounts) {
       l1ToReference: l1,
     };
     rows.push(row);
-    console.log(`${threads} thread(s)  ${name.padEnd(48)} ${row.medianSeconds.toFixed(3)} s  [${times.map((t) => t.toFixed(2)).join(' ')}]  ${row.iterations} it  ${(row.vertexUpdates / 1e6).toFixed(1)}M updates  ${(row.edgesPerSecond / 1e6).toFixed(0)}M edges/s  L1 to reference ${row.l1ToReference.toExponential(2)}`);
+    console.log(`${threads} thread(s)  ${name.padEnd(48)} ${row.medianSeconds.toFixed(3)} s  [${times.map((t) => t.toFixed(2)).join(' ')}]  cpu ${row.medianCpuSeconds.toFixed(2)} s  ${row.iterations} it  ${(row.vertexUpdates / 1e6).toFixed(1)}M updates  ${(row.edgesPerSecond / 1e6).toFixed(0)}M edges/s  L1 to reference ${row.l1ToReference.toExponential(2)}`);
   }
 }
 await closeAsyncWorkers();
@@ -154,9 +161,9 @@ await writeFileAtomic(
   'bench/results/async.md',
   `# PageRank to L1 change < 1e-6: asynchronous vs synchronous\n\n${result.graph}, median compute seconds of ${runs} runs, ${result.node}. ` +
     `Ratio: time / time of the first engine on the same thread count (sync when present).\n\n` +
-    `| engine | threads | median s | ratio | iterations | updates | edges/s | L1 to reference |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n` +
+    `| engine | threads | median s | ratio | CPU s (whole run) | iterations | updates | edges/s | L1 to reference |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n` +
     rows
-      .map((r) => `| ${r.engine} | ${r.threads} | ${r.medianSeconds.toFixed(3)} | ${(r.medianSeconds / baseline(r.threads)).toFixed(2)} | ${r.iterations} | ${r.vertexUpdates} | ${(r.edgesPerSecond / 1e6).toFixed(0)}M | ${r.l1ToReference.toExponential(2)} |`)
+      .map((r) => `| ${r.engine} | ${r.threads} | ${r.medianSeconds.toFixed(3)} | ${(r.medianSeconds / baseline(r.threads)).toFixed(2)} | ${r.medianCpuSeconds.toFixed(2)} | ${r.iterations} | ${r.vertexUpdates} | ${(r.edgesPerSecond / 1e6).toFixed(0)}M | ${r.l1ToReference.toExponential(2)} |`)
       .join('\n') +
     '\n',
 );
