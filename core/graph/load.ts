@@ -1,0 +1,113 @@
+/**
+ * One entry point for the command line: `loadGraph(path, options)` picks a
+ * loader by format name, or by file name when the format is 'auto', and
+ * returns a Graph. The formats and how 'auto' chooses are listed in
+ * GRAPH_FORMATS (for `--help`). The binary graph file reader lives in
+ * core/graph/binary.ts and is imported on demand.
+ */
+import { UsageError } from '../errors.js';
+import type { BuildOptions } from './build.js';
+import type { Graph } from './graph.js';
+import { loadMatrixMarket } from './loaders/matrix-market.js';
+import { loadRatings, ratingsToGraph } from './loaders/movielens.js';
+import { loadSignedNetwork } from './loaders/signed.js';
+import { loadEdgeList } from './loaders/snap.js';
+
+export type GraphFormat = 'auto' | 'snap' | 'weighted' | 'mtx' | 'movielens' | 'signed' | 'bin';
+
+export interface LoadGraphOptions extends Omit<BuildOptions, 'onProgress'> {
+  /** Default 'auto': decided by the file name (see GRAPH_FORMATS). */
+  format?: GraphFormat;
+  /** Called as the file is read with (bytes read, file size); compressed bytes for gzip. */
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+}
+
+/** Every format loadGraph reads, with what 'auto' recognises it by. */
+export const GRAPH_FORMATS: ReadonlyArray<{ name: GraphFormat; description: string; auto: string }> = [
+  { name: 'auto', description: 'choose by file name (after stripping .gz)', auto: '' },
+  { name: 'bin', description: 'gasworks binary graph file', auto: '*.bin, *.gwg' },
+  { name: 'mtx', description: 'Matrix Market coordinate (symmetric -> undirected)', auto: '*.mtx' },
+  {
+    name: 'movielens',
+    description: 'MovieLens ratings as a bipartite user -> item graph, weights = ratings',
+    auto: 'u.data, *.base, *.test, ratings.dat, ratings.csv',
+  },
+  { name: 'signed', description: 'signed rating CSV source,target,rating,time (Bitcoin OTC/Alpha)', auto: 'other *.csv' },
+  { name: 'snap', description: 'SNAP edge list "source target", weighted when a third column is present', auto: 'anything else' },
+  { name: 'weighted', description: 'edge list "source target weight"', auto: '' },
+];
+
+const FORMAT_NAMES = GRAPH_FORMATS.map((f) => f.name);
+
+/** The format 'auto' picks for a file name. */
+export function detectFormat(path: string): Exclude<GraphFormat, 'auto'> {
+  const name = (path.split(/[\\/]/).pop() ?? path).toLowerCase().replace(/\.gz$/, '');
+  if (name.endsWith('.bin') || name.endsWith('.gwg')) return 'bin';
+  if (name.endsWith('.mtx')) return 'mtx';
+  if (
+    name === 'u.data' ||
+    name.endsWith('.u.data') ||
+    name.endsWith('.base') ||
+    name.endsWith('.test') ||
+    name.endsWith('ratings.dat') ||
+    name.endsWith('ratings.csv')
+  ) {
+    return 'movielens';
+  }
+  if (name.endsWith('.csv')) return 'signed';
+  return 'snap';
+}
+
+interface BinaryModule {
+  readGraphFile(path: string): Promise<Graph>;
+}
+
+async function readBinary(path: string): Promise<Graph> {
+  // A computed specifier: this module compiles whether or not binary.ts exists yet.
+  const specifier = new URL('./binary.js', import.meta.url).href;
+  let binary: BinaryModule;
+  try {
+    binary = (await import(specifier)) as BinaryModule;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ERR_MODULE_NOT_FOUND') {
+      throw new UsageError(`loadGraph: reading ${path} needs the binary graph reader core/graph/binary.js, which is not built`);
+    }
+    throw error;
+  }
+  if (typeof binary.readGraphFile !== 'function') {
+    throw new UsageError('loadGraph: core/graph/binary.js does not export readGraphFile');
+  }
+  return binary.readGraphFile(path);
+}
+
+/** Load a graph in any supported format. Bad input is an InputError, a bad option a UsageError. */
+export async function loadGraph(path: string, options: LoadGraphOptions = {}): Promise<Graph> {
+  const requested = options.format ?? 'auto';
+  if (!FORMAT_NAMES.includes(requested)) {
+    throw new UsageError(`loadGraph: unknown format "${requested}"; expected one of ${FORMAT_NAMES.join(', ')}`);
+  }
+  const format = requested === 'auto' ? detectFormat(path) : requested;
+  const build = {
+    undirected: options.undirected,
+    selfLoops: options.selfLoops,
+    duplicates: options.duplicates,
+    sortIds: options.sortIds,
+  };
+  const onProgress = options.onProgress;
+  switch (format) {
+    case 'bin':
+      return readBinary(path);
+    case 'mtx':
+      return loadMatrixMarket(path, { ...build, onProgress });
+    case 'movielens':
+      return ratingsToGraph(await loadRatings(path, { onProgress }), build);
+    case 'signed':
+      return loadSignedNetwork(path, { ...build, onProgress });
+    case 'snap':
+      return loadEdgeList(path, { ...build, weighted: 'auto', onProgress });
+    case 'weighted':
+      return loadEdgeList(path, { ...build, weighted: true, onProgress });
+  }
+}
+
