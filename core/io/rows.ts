@@ -105,12 +105,12 @@ export function scanRow(b: Buffer, p: number, file: string, line: number, format
     if (next === -1) break;
     if (next === -2) {
       const q = skipBlanks(b, end);
-      if (q === end) {
+      if (q === end && b[q] !== sepCode) {
         // Text glued to the value ("12x", "5.0" for an id): the value itself is malformed.
         const what = column.kind === 'id' ? `a non-negative integer ${column.name}` : `a finite number as ${column.name}`;
         throw new InputError(file, line, `expected ${what} in column ${count}, found ${tokenAt(b, p, sepCode)}`);
       }
-      throw new InputError(file, line, `expected ${separatorName(sep)} or end of line after column ${count}, found ${tokenAt(b, q, sepCode)}`);
+      throw new InputError(file, line, `expected ${separatorName(sep)} or end of line after column ${count}, found ${tokenAt(b, q)}`);
     }
     if (count === columns.length) {
       throw new InputError(file, line, `expected ${columns.length} columns, found extra ${tokenAt(b, next, sepCode)}`);
