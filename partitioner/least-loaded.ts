@@ -41,3 +41,20 @@ export function leastLoaded(
   }
   return best;
 }
+
+/** The least loaded part among the set bits of one word (parts 0..31) under `capacity`, or -1. */
+export function leastInWord(bits: number, loads: Float64Array, capacity: number): number {
+  let best = -1;
+  let bestLoad = capacity;
+  while (bits !== 0) {
+    const low = bits & -bits;
+    bits ^= low;
+    const p = 31 - Math.clz32(low);
+    const load = loads[p];
+    if (load < bestLoad) {
+      bestLoad = load;
+      best = p;
+    }
+  }
+  return best;
+}

@@ -12,7 +12,7 @@
  * its replica words so that an endpoint costs one cache miss; k loads.
  */
 import { hashMasters, partsArray, wordsFor } from './replicas.js';
-import { leastLoaded } from './least-loaded.js';
+import { leastInWord, leastLoaded } from './least-loaded.js';
 import { PartLoads } from './loads.js';
 import { visitOrder } from './stream.js';
 import type { EdgeStream, Partition, PartitionOptions } from './types.js';
@@ -43,6 +43,9 @@ export function scoredVertexCut(stream: EdgeStream, k: number, options: Partitio
   const capacity = tracker.capacity;
   const visit = visitOrder(stream, options);
   const progress = options.onProgress;
+  let scaleMax = -1;
+  let scaleMin = -1;
+  let scale = 0;
   for (let i = 0; i < m; i++) {
     const e = visit === null ? i : visit[i];
     const u = src[e];
@@ -54,8 +57,13 @@ export function scoredVertexCut(stream: EdgeStream, k: number, options: Partitio
     const gU = degreeWeighted ? 1 + (1 - du / sum) : 1;
     const gV = degreeWeighted ? 1 + (1 - dv / sum) : 1;
     const maxLoad = tracker.maxLoad;
+    // The balance scale changes only with the extreme loads: divide only then.
     // Absolute mode multiplies by lambda alone, exactly as the reference does.
-    const scale = normalized ? lambda / (epsilon + maxLoad - tracker.minLoad) : lambda;
+    if (maxLoad !== scaleMax || tracker.minLoad !== scaleMin) {
+      scaleMax = maxLoad;
+      scaleMin = tracker.minLoad;
+      scale = normalized ? lambda / (epsilon + maxLoad - scaleMin) : lambda;
+    }
     const minPart = tracker.minPart;
     let best = minPart;
     let bestScore = (maxLoad - tracker.minLoad) * scale;
@@ -63,7 +71,25 @@ export function scoredVertexCut(stream: EdgeStream, k: number, options: Partitio
     const baseV = v * stride + 1;
     // Within each class of parts (both ends, u only, v only) the score is g_class
     // plus the balance term, so the least loaded part of the class is its best.
-    const both = leastLoaded(state, baseU, baseV, words, 0, loads, capacity, minPart);
+    let both: number;
+    let onlyU: number;
+    let onlyV: number;
+    if (words === 1) {
+      // k <= 32, the common case: the three sets are single words.
+      const ru = state[baseU];
+      const rv = state[baseV];
+      const minBit = 1 << minPart;
+      const setBoth = ru & rv;
+      const setU = ru & ~rv;
+      const setV = rv & ~ru;
+      both = setBoth === 0 ? -1 : (setBoth & minBit) !== 0 ? minPart : leastInWord(setBoth, loads, capacity);
+      onlyU = setU === 0 ? -1 : (setU & minBit) !== 0 ? minPart : leastInWord(setU, loads, capacity);
+      onlyV = setV === 0 ? -1 : (setV & minBit) !== 0 ? minPart : leastInWord(setV, loads, capacity);
+    } else {
+      both = leastLoaded(state, baseU, baseV, words, 0, loads, capacity, minPart);
+      onlyU = leastLoaded(state, baseU, baseV, words, 2, loads, capacity, minPart);
+      onlyV = leastLoaded(state, baseU, baseV, words, 3, loads, capacity, minPart);
+    }
     if (both >= 0) {
       const score = gU + gV + (maxLoad - loads[both]) * scale;
       if (score > bestScore || (score === bestScore && both < best)) {
@@ -71,7 +97,6 @@ export function scoredVertexCut(stream: EdgeStream, k: number, options: Partitio
         best = both;
       }
     }
-    const onlyU = leastLoaded(state, baseU, baseV, words, 2, loads, capacity, minPart);
     if (onlyU >= 0) {
       const score = gU + (maxLoad - loads[onlyU]) * scale;
       if (score > bestScore || (score === bestScore && onlyU < best)) {
@@ -79,7 +104,6 @@ export function scoredVertexCut(stream: EdgeStream, k: number, options: Partitio
         best = onlyU;
       }
     }
-    const onlyV = leastLoaded(state, baseU, baseV, words, 3, loads, capacity, minPart);
     if (onlyV >= 0) {
       const score = gV + (maxLoad - loads[onlyV]) * scale;
       if (score > bestScore || (score === bestScore && onlyV < best)) {
