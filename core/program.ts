@@ -39,6 +39,13 @@ export interface ProgramContext<VS extends Schema, ES extends Schema, P extends 
   /** Index of this thread (0 inline), and the thread count. */
   thread: number;
   threads: number;
+  /**
+   * The aggregators' values after the previous superstep (synchronous
+   * engine; empty before the first), updated in place, so apply may read a
+   * global value such as PageRank's dangling mass. Asynchronous runs leave it
+   * empty.
+   */
+  aggregates?: Record<string, number>;
 }
 
 /**

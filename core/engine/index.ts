@@ -1,0 +1,131 @@
+/**
+ * The one entry point for running a vertex program:
+ * `runProgram(program, graph, { engine, workers, ... })`. It picks the
+ * synchronous (BSP) engine or the asynchronous one, maps the common options
+ * onto each, and returns the same result shape from both. `workers: 1` runs
+ * inline with no threads; the default is one worker per core.
+ */
+import { availableParallelism } from 'node:os';
+import type { Columns, Schema } from '../graph/columns.js';
+import type { Graph } from '../graph/graph.js';
+import { UsageError } from '../errors.js';
+import type { Params, VertexProgram } from '../program.js';
+import { runAsync, type AsyncScheduler, type Consistency, type EdgeConsistency } from './async.js';
+import { runSync } from './sync.js';
+import { closeEngineWorkers } from './worker-pool.js';
+import { closeAsyncWorkers } from './async-pool.js';
+
+export type EngineName = 'sync' | 'async';
+
+export interface RunProgress {
+  /** Superstep (sync) or sweep / update round (async) just finished. */
+  superstep: number;
+  /** Vertices to run next (sync); -1 when the engine does not know (async). */
+  active: number;
+  aggregates: Record<string, number>;
+  edgesPerSecond: number;
+}
+
+export interface RunOptions<P extends Params = Params> {
+  /** 'sync' (BSP supersteps, the default) or 'async' (workers run signalled vertices at once). */
+  engine?: EngineName;
+  /** Threads; 1 runs inline with no worker threads. Default: one per core. */
+  workers?: number;
+  /** Supersteps (sync), sweeps (async sweep/chromatic) or updates / n (async queues). */
+  maxIterations?: number;
+  /** Override the program's parameters (others keep their defaults). */
+  params?: Partial<P>;
+  /** Async only: 'sweep' (in-place Gauss-Seidel sweeps, default), 'fifo' or 'priority'. */
+  scheduler?: AsyncScheduler;
+  /** Async only: 'none' (lock-free, Hogwild!, default), 'vertex' or 'edge'. */
+  consistency?: Consistency;
+  /** Async only, with consistency 'edge': per-vertex 'locks' (default) or the 'chromatic' engine. */
+  edgeConsistency?: EdgeConsistency;
+  /** Async only: aggregate every this many milliseconds (default 100). */
+  aggregateEveryMs?: number;
+  onProgress?: (progress: RunProgress) => void;
+}
+
+export interface RunResult<VS extends Schema = Schema> {
+  /** The program's vertex columns, as the run left them. */
+  vertex: Columns<VS>;
+  edge: Columns<Schema>;
+  engine: EngineName;
+  workers: number;
+  /** Supersteps (sync), sweeps or ceil(updates / n) (async). */
+  iterations: number;
+  /** Exact number of apply calls. */
+  vertexUpdates: number;
+  /** Edges visited by gather and scatter. */
+  edgesTraversed: number;
+  /** Engine time, setup and loading excluded. */
+  computeSeconds: number;
+  edgesPerSecond: number;
+  /** True when the run stopped by convergence (aggregator test, or no work left), not by maxIterations. */
+  converged: boolean;
+  aggregates: Record<string, number>;
+}
+
+export function defaultWorkers(): number {
+  return Math.max(1, availableParallelism());
+}
+
+export async function runProgram<VS extends Schema, ES extends Schema, P extends Params, A extends number | Float64Array>(
+  program: VertexProgram<VS, ES, P, A>,
+  graph: Graph,
+  options: RunOptions<P> = {},
+): Promise<RunResult<VS>> {
+  const engine = options.engine ?? 'sync';
+  const workers = options.workers ?? defaultWorkers();
+  const params = options.params as Params | undefined;
+  if (engine === 'sync') {
+    for (const key of ['scheduler', 'consistency', 'edgeConsistency'] as const) {
+      if (options[key] !== undefined) throw new UsageError(`runProgram: option "${key}" is for the async engine; this run uses engine 'sync'`);
+    }
+    const r = await runSync(program, graph, {
+      threads: workers,
+      params,
+      maxIterations: options.maxIterations,
+      onProgress: options.onProgress,
+    });
+    return { ...r, engine, workers };
+  }
+  if (engine === 'async') {
+    const r = await runAsync(program, graph, {
+      threads: workers,
+      params,
+      maxIterations: options.maxIterations,
+      scheduler: options.scheduler,
+      consistency: options.consistency,
+      edgeConsistency: options.edgeConsistency,
+      aggregateEveryMs: options.aggregateEveryMs,
+      onAggregate: options.onProgress
+        ? (aggregates, iterations) => {
+            options.onProgress!({ superstep: iterations, active: -1, aggregates, edgesPerSecond: 0 });
+          }
+        : undefined,
+    });
+    return {
+      vertex: r.vertex,
+      edge: r.edge,
+      engine,
+      workers,
+      iterations: r.iterations,
+      vertexUpdates: r.vertexUpdates,
+      edgesTraversed: r.edgesTraversed,
+      computeSeconds: r.computeSeconds,
+      edgesPerSecond: r.edgesPerSecond,
+      converged: r.converged,
+      aggregates: r.aggregates,
+    };
+  }
+  throw new UsageError(`runProgram: engine must be 'sync' or 'async'; got ${JSON.stringify(engine)}`);
+}
+
+/** End the idle worker threads kept between runs (they never keep the process alive anyway). */
+export async function closeWorkers(): Promise<void> {
+  await Promise.all([closeEngineWorkers(), closeAsyncWorkers()]);
+}
+
+export { runSync, runAsync };
+export type { AsyncScheduler, Consistency, EdgeConsistency };

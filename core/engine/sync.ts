@@ -1,0 +1,227 @@
+/**
+ * The synchronous (BSP) engine: `runSync(program, graph, options)`.
+ * Allocates the program's columns on shared memory, runs `init`, splits the
+ * vertices into edge-balanced chunks, then runs supersteps (sync-loop.ts)
+ * inline for one thread or on pooled worker threads that share every array,
+ * until `maxIterations`, convergence by aggregator, or no work is left (no
+ * vertex signalled, or with 'all' activation no vertex changed).
+ */
+import { allocateColumns, type Columns, type Schema } from '../graph/columns.js';
+import type { Graph } from '../graph/graph.js';
+import { sharedFloat64, sharedInt32, sharedUint8 } from '../graph/shared.js';
+import { UsageError } from '../errors.js';
+import type { Params, ProgramContext, VertexFunctions, VertexProgram } from '../program.js';
+import { siblingModule } from '../workers/spawn.js';
+import { SYNC, STAT, STAT_WIDTH, edgeBalancedChunks, runSyncThread, type SyncShared } from './sync-loop.js';
+import type { SyncWorkerData, SyncWorkerMessage } from './sync-worker.js';
+import { returnWorkers, takeWorkers } from './worker-pool.js';
+
+export interface SyncProgress {
+  superstep: number;
+  /** Vertices that will run in the next superstep. */
+  active: number;
+  aggregates: Record<string, number>;
+  edgesPerSecond: number;
+}
+
+export interface SyncRunOptions {
+  /** Threads; 1 runs inline with no worker threads. Default 1. */
+  threads?: number;
+  params?: Params;
+  /** Supersteps at most. Default 100 for 'all' activation, unbounded for 'signalled'. */
+  maxIterations?: number;
+  onProgress?: (progress: SyncProgress) => void;
+}
+
+export interface SyncRunResult<VS extends Schema = Schema> {
+  vertex: Columns<VS>;
+  edge: Columns<Schema>;
+  iterations: number;
+  vertexUpdates: number;
+  edgesTraversed: number;
+  computeSeconds: number;
+  edgesPerSecond: number;
+  converged: boolean;
+  aggregates: Record<string, number>;
+}
+
+const WORKER_URL = siblingModule(import.meta.url, 'sync-worker');
+
+export function checkParams(who: string, program: VertexProgram, params: Params | undefined): void {
+  for (const key of Object.keys(params ?? {})) {
+    if (!(key in program.params)) {
+      throw new UsageError(`${who}: program ${program.name} has no parameter "${key}" (it has: ${Object.keys(program.params).join(', ') || 'none'})`);
+    }
+  }
+}
+
+export async function runSync<VS extends Schema, ES extends Schema, P extends Params, A extends number | Float64Array>(
+  program: VertexProgram<VS, ES, P, A>,
+  graph: Graph,
+  options: SyncRunOptions = {},
+): Promise<SyncRunResult<VS>> {
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`runSync: threads must be a positive integer; got ${threads}`);
+  const maxIterations = options.maxIterations ?? (program.activation === 'all' ? 100 : Infinity);
+  if (!(maxIterations > 0)) throw new UsageError(`runSync: maxIterations must be positive; got ${maxIterations}`);
+  checkParams('runSync', program as unknown as VertexProgram, options.params);
+
+  const n = graph.numVertices;
+  const params = { ...program.params, ...(options.params ?? {}) } as P;
+  const vertex = allocateColumns(program.vertex, n);
+  const edge = allocateColumns((program.edge ?? {}) as ES, graph.numEdges);
+  const aggregates: Record<string, number> = {};
+  const ctx: ProgramContext<VS, ES, P> = { graph, numVertices: n, vertex, edge, params, thread: 0, threads, aggregates };
+  const fns = program.create(ctx) as unknown as VertexFunctions<number | Float64Array>;
+  const aggregators = program.aggregators ? program.aggregators(ctx) : {};
+  const aggregatorNames = Object.keys(aggregators);
+
+  const signalled = program.activation === 'signalled';
+  const useCache = program.deltaCaching === true && program.accumulator.kind === 'scalar';
+  const shared: SyncShared = {
+    control: sharedInt32(SYNC.SIZE),
+    chunks: edgeBalancedChunks(graph, threads, program.gatherEdges, program.scatterEdges),
+    activeEven: signalled ? sharedUint8(Math.max(1, n)) : null,
+    activeOdd: signalled ? sharedUint8(Math.max(1, n)) : null,
+    changed: sharedUint8(Math.max(1, n)),
+    stats: sharedFloat64(threads * STAT_WIDTH),
+    partials: sharedFloat64(Math.max(1, threads * aggregatorNames.length)),
+    aggregates: sharedFloat64(Math.max(1, aggregatorNames.length)),
+    totals: sharedFloat64(3),
+    cache: useCache ? sharedFloat64(Math.max(1, n)) : null,
+    cacheValid: useCache ? sharedUint8(Math.max(1, n)) : null,
+    deltas: useCache ? sharedFloat64(Math.max(1, n * threads)) : null,
+    maxIterations,
+    aggregatorNames,
+  };
+
+  // Initial activation: all vertices, or under 'signalled' those whose init did not return false.
+  let initiallyActive = 0;
+  for (let v = 0; v < n; v++) {
+    const initial = fns.init ? fns.init(v) : undefined;
+    if (signalled) {
+      if (initial === false) continue;
+      shared.activeEven![v] = 1;
+    }
+    initiallyActive++;
+  }
+
+  const started = performance.now();
+  let lastEdges = 0;
+  let lastTime = started;
+  const edgesSoFar = (): number => {
+    let total = 0;
+    for (let t = 0; t < threads; t++) total += shared.stats[t * STAT_WIDTH + STAT.EDGES];
+    return total;
+  };
+  const report = options.onProgress
+    ? (superstep: number): void => {
+        const now = performance.now();
+        const edges = edgesSoFar();
+        const rate = now > lastTime ? ((edges - lastEdges) * 1000) / (now - lastTime) : 0;
+        lastEdges = edges;
+        lastTime = now;
+        const values: Record<string, number> = {};
+        aggregatorNames.forEach((name, i) => (values[name] = shared.aggregates[i]));
+        options.onProgress!({ superstep, active: signalled ? shared.totals[0] : n, aggregates: values, edgesPerSecond: rate });
+      }
+    : undefined;
+
+  if (n > 0 && initiallyActive > 0) {
+    if (threads === 1) {
+      runSyncThread(program as unknown as VertexProgram, fns, aggregators, aggregates, params, graph, shared, 0, 1, { afterStep: report });
+    } else {
+      await runInWorkers(program as unknown as VertexProgram, graph, vertex, edge, params, shared, threads, report);
+    }
+  } else {
+    Atomics.store(shared.control, SYNC.CONVERGED, 1);
+  }
+  const computeSeconds = (performance.now() - started) / 1000;
+
+  let vertexUpdates = 0;
+  for (let t = 0; t < threads; t++) vertexUpdates += shared.stats[t * STAT_WIDTH + STAT.UPDATES];
+  const edgesTraversed = edgesSoFar();
+  const finalAggregates: Record<string, number> = {};
+  aggregatorNames.forEach((name, i) => (finalAggregates[name] = shared.aggregates[i]));
+  return {
+    vertex,
+    edge: edge as Columns<Schema>,
+    iterations: Atomics.load(shared.control, SYNC.SUPERSTEP),
+    vertexUpdates,
+    edgesTraversed,
+    computeSeconds,
+    edgesPerSecond: computeSeconds > 0 ? edgesTraversed / computeSeconds : 0,
+    converged: Atomics.load(shared.control, SYNC.CONVERGED) === 1,
+    aggregates: finalAggregates,
+  };
+}
+
+/** Hand the run to pooled workers, start them together once all are ready, and wait for all to finish. */
+async function runInWorkers(
+  program: VertexProgram,
+  graph: Graph,
+  vertex: Columns<Schema>,
+  edge: Columns<Schema>,
+  params: Params,
+  shared: SyncShared,
+  threads: number,
+  report: ((superstep: number) => void) | undefined,
+): Promise<void> {
+  const workers = takeWorkers(WORKER_URL, threads);
+  const start = sharedInt32(1);
+  let failed = false;
+  const detach: Array<() => void> = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let ready = 0;
+      let done = 0;
+      const fail = (error: unknown): void => {
+        if (failed) return;
+        failed = true;
+        Atomics.store(shared.control, SYNC.ABORT, 1);
+        Atomics.store(start, 0, 1);
+        Atomics.notify(start, 0);
+        reject(error);
+      };
+      workers.forEach((worker, t) => {
+        const onExit = (code: number): void => fail(new Error(`runSync: worker ${t} exited (code ${code}) before finishing`));
+        const onMessage = (message: SyncWorkerMessage): void => {
+          if (message.type === 'ready') {
+            if (++ready === threads) {
+              Atomics.store(start, 0, 1);
+              Atomics.notify(start, 0);
+            }
+          } else if (message.type === 'step') {
+            report?.(message.superstep);
+          } else if (++done === threads) resolve();
+        };
+        worker.on('error', fail);
+        worker.on('exit', onExit);
+        worker.on('message', onMessage);
+        detach.push(() => {
+          worker.off('error', fail);
+          worker.off('exit', onExit);
+          worker.off('message', onMessage);
+        });
+        const data: SyncWorkerData = {
+          programUrl: program.url,
+          programName: program.name,
+          params,
+          graph: graph.toArrays(),
+          vertex,
+          edge,
+          shared,
+          start,
+          thread: t,
+          threads,
+          reportSteps: t === 0 && report !== undefined,
+        };
+        worker.postMessage(data);
+      });
+    });
+  } finally {
+    for (const off of detach) off();
+    if (failed) await Promise.all(workers.map((w) => w.terminate()));
+    else returnWorkers(WORKER_URL, workers);
+  }
+}
