@@ -44,7 +44,7 @@ export function benchMarkdown(records: readonly BenchRecord[], title = 'Partitio
   if (records.length > 0) {
     const r = records[0];
     lines.push(
-      `Stream order: ${r.order}; seed ${r.seed}; balance slack ${r.balanceSlack}; HDRF lambda ${records.find((x) => x.lambda !== null)?.lambda ?? 1}, balance term ${records.find((x) => x.balanceTerm !== null)?.balanceTerm ?? 'normalized'}. ` +
+      `Stream order: ${[...new Set(records.map((x) => x.order))].join(', ')}; seed ${r.seed}; balance slack ${r.balanceSlack}; HDRF lambda ${records.find((x) => x.lambda !== null)?.lambda ?? 1}, balance term ${records.find((x) => x.balanceTerm !== null)?.balanceTerm ?? 'normalized'}. ` +
         `Seconds are medians over ${r.secondsAll.length} run(s), single-threaded, Node ${process.version}.`,
       '',
     );
@@ -54,11 +54,13 @@ export function benchMarkdown(records: readonly BenchRecord[], title = 'Partitio
   return lines.join('\n') + '\n';
 }
 
-/** Replication factor against k, a line per partitioner, a panel per graph. */
+/** Replication factor against k, a line per partitioner, a panel per graph (and stream order, when runs mix them). */
 export async function benchChartSvg(records: readonly BenchRecord[]): Promise<string> {
+  const mixedOrders = new Set(records.map((r) => r.order)).size > 1;
+  const panel = (r: BenchRecord): string => (mixedOrders ? `${r.graph} (${r.order})` : r.graph);
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    data: { values: records.map((r) => ({ graph: r.graph, algo: r.algo, k: r.k, replicationFactor: r.replicationFactor })) },
+    data: { values: records.map((r) => ({ graph: panel(r), algo: r.algo, k: r.k, replicationFactor: r.replicationFactor })) },
     facet: { column: { field: 'graph', type: 'nominal', title: null } },
     spec: {
       width: 260,
