@@ -9,7 +9,7 @@ import { tempDir } from '../../helpers.js';
 import { rejectsInput } from '../graph/loaders/input-error.js';
 
 const dir = tempDir();
-const text = Array.from({ length: 5000 }, (_, i) => `line ${i} ${'x'.repeat(i % 97)}`).join('\n');
+const text = Array.from({ length: 1500 }, (_, i) => `line ${i} ${'x'.repeat(i % 97)}`).join('\n');
 
 async function readAll(path: string, chunkSize?: number): Promise<string> {
   const parts: Buffer[] = [];
