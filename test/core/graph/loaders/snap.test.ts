@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
+import { statSync } from 'node:fs';
 import { loadEdgeList, parseEdgeList } from '../../../../core/graph/loaders/snap.js';
 import type { EdgeList } from '../../../../core/graph/edge-list.js';
 import { dataset, tempDir } from '../../../helpers.js';
@@ -67,6 +68,16 @@ test('comments, blank lines, tabs and spaces, CRLF, no final newline, gzip', asy
     assert.equal(Array.from(g.fileIds!), [10, 20, 30]);
     assert.equal(Array.from(g.outNeighbors(0)), [0, 1]);
   }
+});
+
+test('onProgress reports bytes read up to the (compressed) file size', async () => {
+  const path = writeText(dir, 'progress.txt.gz', '1 2\n'.repeat(1000));
+  let done = 0;
+  let total = 0;
+  const g = await loadEdgeList(path, { onProgress: (d, t) => ((done = d), (total = t)) });
+  assert.is(g.numEdges, 1000);
+  assert.is(total, statSync(path).size);
+  assert.is(done, total);
 });
 
 test('weighted: auto-detected third column, decimals, exponents, negatives', async () => {
