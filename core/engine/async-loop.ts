@@ -93,6 +93,17 @@ const SWEEP_CHUNK = 512;
 /** Empty polls of the queue before a thread naps 50 µs while others finish. */
 const POLLS_BEFORE_NAP = 256;
 
+type ThreadLoop = (
+  program: VertexProgram,
+  fns: VertexFunctions<number | Float64Array>,
+  graph: Graph,
+  shared: AsyncShared,
+  thread: number,
+  threads: number,
+  onTick: (() => void) | null,
+  atSweepEnd: ((sweeps: number) => void) | null,
+) => ThreadStats;
+
 /**
  * Run this thread's share of an asynchronous computation until it is done or
  * stopped. `onTick` (inline queue runs) is called after every batch, for
@@ -100,7 +111,42 @@ const POLLS_BEFORE_NAP = 256;
  * count by whichever thread ends a sweep, before the others go on, and may set
  * STOP to end the run there.
  */
-export function runAsyncThread(
+export const runAsyncThread: ThreadLoop = (...args) => freshThreadLoop()(...args);
+
+/**
+ * Why a fresh copy per run: V8 inlines the program's gather / apply / scatter
+ * into the loop only while each call site has seen one target. Every run calls
+ * `create` again and gets new closures, so a loop shared by all runs in a
+ * process (or a reused worker) deoptimises on the second run and re-optimises
+ * without inlining them: measured 4-5x slower per edge. Compiling the loop's
+ * source again for each run gives it call sites of its own (a run number in
+ * the source keeps V8's compilation cache from handing back the old copy). The
+ * loop refers to nothing outside itself but the names passed in below.
+ */
+const LOOP_SOURCE = threadLoop.toString();
+let loopCopies = 0;
+function freshThreadLoop(): ThreadLoop {
+  const make = new Function(
+    'SweepBarrier',
+    'VertexQueue',
+    'acquireLock',
+    'releaseLock',
+    'lockScope',
+    'unlockScope',
+    'CONTROL',
+    'uses',
+    'FIFO_BATCH',
+    'PRIORITY_BATCH',
+    'SWEEP_CHUNK',
+    'POLLS_BEFORE_NAP',
+    '__name',
+    `"use strict"; // thread loop copy ${++loopCopies}\n return (${LOOP_SOURCE});`,
+  );
+  const keepName = <T>(f: T): T => f;
+  return make(SweepBarrier, VertexQueue, acquireLock, releaseLock, lockScope, unlockScope, CONTROL, uses, FIFO_BATCH, PRIORITY_BATCH, SWEEP_CHUNK, POLLS_BEFORE_NAP, keepName) as ThreadLoop;
+}
+
+function threadLoop(
   program: VertexProgram,
   fns: VertexFunctions<number | Float64Array>,
   graph: Graph,
@@ -146,6 +192,8 @@ export function runAsyncThread(
   const fenceWord = new Int32Array(new SharedArrayBuffer(4));
 
   let updates = 0;
+  // A run may resume this loop after a convergence claim that did not hold: progress counts on.
+  const progressBase = progress[thread];
   let edges = 0;
 
   const addDelta = (u: number, delta: number): void => {
@@ -268,7 +316,7 @@ export function runAsyncThread(
       polls = 0;
       for (let i = 0; i < k; i++) runVertex(batch[i]);
       queue.finishBatch(batch, k);
-      progress[thread] = updates;
+      progress[thread] = progressBase + updates;
       if (bounded) {
         let total = 0;
         for (let t = 0; t < threads; t++) total += progress[t];
@@ -276,7 +324,7 @@ export function runAsyncThread(
       }
       if (onTick !== null) onTick();
     }
-    progress[thread] = updates;
+    progress[thread] = progressBase + updates;
     return { updates, edges };
   }
 
@@ -320,7 +368,7 @@ export function runAsyncThread(
       const start = lo + Atomics.add(control, CONTROL.CURSOR, chunk);
       if (start >= hi) break;
       ran += runRange(order, start, Math.min(hi, start + chunk));
-      progress[thread] = updates;
+      progress[thread] = progressBase + updates;
     }
     return ran;
   };
@@ -349,6 +397,6 @@ export function runAsyncThread(
     }
     if (Atomics.load(control, CONTROL.CONTINUE) === 0) break;
   }
-  progress[thread] = updates;
+  progress[thread] = progressBase + updates;
   return { updates, edges };
 }

@@ -126,13 +126,15 @@ export async function runAsync<VS extends Schema, ES extends Schema, P extends P
   };
 
   // Initial activation: every vertex under 'all'; otherwise those whose init did not return false.
-  const queue = shared.queue ? new VertexQueue(shared.queue) : null;
+  // (Queued through an outbox: one lock for the whole initial set.)
+  const queue = shared.queue ? new VertexQueue(shared.queue, { buffered: true }) : null;
   for (let v = 0; v < n; v++) {
     const initial = fns.init ? fns.init(v) : undefined;
     if (program.activation !== 'all' && initial === false) continue;
     if (queue) queue.signal(v);
     else shared.active![v] = 1;
   }
+  if (queue) queue.flush();
 
   const iterationsSoFar = (): number => {
     if (queue === null) return Atomics.load(shared.control, CONTROL.SWEEPS);
@@ -147,19 +149,33 @@ export async function runAsync<VS extends Schema, ES extends Schema, P extends P
   };
   const step = aggregationStep(program as unknown as VertexProgram, aggregators, params, n, shared.control, shared.lastAggregateMs, aggregateEveryMs, report);
 
-  let stats: ThreadStats[];
-  let started = performance.now();
-  shared.lastAggregateMs[0] = sharedClockMs();
-  if (threads === 1) {
-    const onTick = step && queue !== null ? (): void => step(iterationsSoFar()) : null;
-    stats = [runAsyncThread(program as unknown as VertexProgram, fns, graph, shared, 0, 1, onTick, step)];
-  } else {
-    stats = await runInWorkers(program as unknown as VertexProgram, graph, vertex, edge, params, shared, threads, aggregateEveryMs, report, () => {
-      started = performance.now();
+  // Queue modes aggregate on a clock, over a racy snapshot: a vertex held by a
+  // descheduled thread can make the others look converged. So a convergence
+  // claim there stops the threads, is checked again on the quiet state, and
+  // the run resumes (same queue) when it does not hold. Sweep modes aggregate
+  // in the barrier at a sweep's end, when no vertex is running.
+  const stats: ThreadStats[] = [];
+  let started = 0;
+  for (let round = 0; ; round++) {
+    Atomics.store(shared.control, CONTROL.START, 0);
+    if (threads === 1) {
+      if (round === 0) started = performance.now();
       shared.lastAggregateMs[0] = sharedClockMs();
-      // Queue modes aggregate from here on a clock; sweep modes at sweep ends, in the workers.
-      return step && queue !== null ? setInterval(() => step(iterationsSoFar()), aggregateEveryMs) : null;
-    });
+      const onTick = step && queue !== null ? (): void => step(iterationsSoFar()) : null;
+      stats.push(runAsyncThread(program as unknown as VertexProgram, fns, graph, shared, 0, 1, onTick, step));
+    } else {
+      const run = await runInWorkers(program as unknown as VertexProgram, graph, vertex, edge, params, shared, threads, aggregateEveryMs, report, () => {
+        if (round === 0) started = performance.now();
+        shared.lastAggregateMs[0] = sharedClockMs();
+        return step && queue !== null ? setInterval(() => step(iterationsSoFar()), aggregateEveryMs) : null;
+      });
+      stats.push(...run);
+    }
+    if (queue === null || step === null || Atomics.load(shared.control, CONTROL.CONVERGED) === 0) break;
+    Atomics.store(shared.control, CONTROL.CONVERGED, 0);
+    step(iterationsSoFar(), true);
+    if (Atomics.load(shared.control, CONTROL.CONVERGED) === 1 || queue.pending() === 0) break;
+    Atomics.store(shared.control, CONTROL.STOP, 0);
   }
   const computeSeconds = (performance.now() - started) / 1000;
   // Final aggregates; they also decide convergence for a run that ended by running out of work.
