@@ -1,12 +1,18 @@
 /**
- * Build a Graph from an EdgeList: CSR and CSC by counting sorts, O(n + m) and
- * no comparison sort, with neighbour lists sorted ascending (a counting sort by
- * target, then a stable one by source). Options: undirected (store both
- * directions), self-loops kept or dropped, duplicate edges kept or dropped
- * (the first one's weight is kept), file ids renumbered in increasing order.
+ * Build a Graph from an EdgeList: CSR and CSC in O(n + m) with no comparison
+ * sort, neighbour lists ascending, equal neighbours in input order. Three
+ * stable two-level counting sorts (radix.ts): edges by target, then by source
+ * (targets end up ascending per source), then the CSR by target for the CSC.
+ * Each scatters into a few hundred buckets of vertex ids and then sorts every
+ * bucket in cache, so no pass writes at random over the whole array; at 64M
+ * edges this is what makes the build take seconds rather than half a minute.
+ * Options: undirected (store both directions), self-loops kept or dropped,
+ * duplicate edges kept or dropped (the first one's weight is kept), file ids
+ * renumbered in increasing order.
  */
 import { EdgeList } from './edge-list.js';
 import { Graph } from './graph.js';
+import { bucketStarts, sortBuckets, splitVertexIds, type VertexSplit } from './radix.js';
 import { sharedFloat64, sharedUint32 } from './shared.js';
 
 export interface BuildOptions {
@@ -20,6 +26,11 @@ export interface BuildOptions {
   sortIds?: boolean;
   /** Called with (done, total) as building proceeds, for progress bars. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Internal, for tests: log2 of the number of vertex-id buckets the sorts use
+   * (radix.ts chooses by size when absent). Does not change the result.
+   */
+  bucketBits?: number;
 }
 
 const MAX_EDGES = 0xffffffff;
@@ -55,74 +66,36 @@ export function buildGraph(list: EdgeList, options: BuildOptions = {}): Graph {
   const weight = list.weight;
   const m0 = list.length;
 
-  // Count stored edges per target (for the first counting sort) and per source.
-  let stored = 0;
-  const inCount = new Uint32Array(n + 1);
-  const outCount = new Uint32Array(n + 1);
-  for (let e = 0; e < m0; e++) {
-    const s = src[e];
-    const t = dst[e];
-    if (s >= n || t >= n) throw new Error(`buildGraph: edge ${e} (${s} -> ${t}) names a vertex outside 0..${n - 1}`);
-    if (s === t) {
-      if (dropLoops) continue;
-      inCount[t + 1]++;
-      outCount[s + 1]++;
-      stored++;
-    } else {
-      inCount[t + 1]++;
-      outCount[s + 1]++;
-      stored++;
-      if (undirected) {
-        inCount[s + 1]++;
-        outCount[t + 1]++;
-        stored++;
-      }
-    }
-  }
+  // One pass checks ids, counts stored edges and histograms both ends by
+  // bucket only: per-vertex counts come out of the in-cache bucket sorts.
+  const split = splitVertexIds(n, undirected ? 2 * m0 : m0, options.bucketBits);
+  const inBuckets = new Uint32Array(split.buckets);
+  const outBuckets = new Uint32Array(split.buckets);
+  const stored = countBuckets(src, dst, m0, n, dropLoops, undirected, split.loBits, inBuckets, outBuckets);
   if (stored > MAX_EDGES) throw new Error(`buildGraph: ${stored} stored edges exceed the 2^32-1 limit of 32-bit offsets`);
-  for (let v = 0; v < n; v++) {
-    inCount[v + 1] += inCount[v];
-    outCount[v + 1] += outCount[v];
-  }
   progress(1, 4);
 
-  // Pass 1: counting sort by target (stable). Source and target are stored
-  // interleaved so that each scattered write touches one cache line, not two.
-  const pairs = new Uint32Array(stored * 2);
-  const byW = weight ? new Float64Array(stored) : null;
-  const cursor = inCount.subarray(0, n).slice();
-  for (let e = 0; e < m0; e++) {
-    const s = src[e];
-    const t = dst[e];
-    if (s === t && dropLoops) continue;
-    let p = cursor[t]++;
-    pairs[2 * p] = s;
-    pairs[2 * p + 1] = t;
-    if (byW) byW[p] = weight![e];
-    if (undirected && s !== t) {
-      p = cursor[s]++;
-      pairs[2 * p] = t;
-      pairs[2 * p + 1] = s;
-      if (byW) byW[p] = weight![e];
-    }
-  }
+  // Sort 1, by target, stable in input order: sources (and weights) land in
+  // `bySource`, the target of position p is implied by `targetStarts`.
+  // `bySource` is shared memory because it is reused as the CSC's inSources.
+  const digits = new Uint16Array(stored);
+  let bySource: Uint32Array | null = sharedUint32(stored);
+  let byTargetW = weight ? new Float64Array(stored) : null;
+  const targetStarts = new Uint32Array(n + 1);
+  let starts = bucketStarts(inBuckets);
+  scatterInput(src, dst, weight, m0, dropLoops, undirected, split.loBits, starts.slice(), bySource, digits, byTargetW);
+  sortBuckets(split, n, starts, digits, bySource, null, byTargetW, targetStarts);
   progress(2, 4);
 
-  // Pass 2: stable counting sort by source: targets end up ascending per source.
+  // Sort 2, by source, stable: walking sort 1's output in order makes each
+  // source's targets ascending, equal targets in input order.
   let outOffsets = sharedUint32(n + 1);
   let outTargets = sharedUint32(stored);
-  let weights = byW ? sharedFloat64(stored) : null;
-  outOffsets.set(outCount);
-  const outCursor = outCount.subarray(0, n);
-  if (weights) {
-    for (let p = 0; p < stored; p++) {
-      const q = outCursor[pairs[2 * p]]++;
-      outTargets[q] = pairs[2 * p + 1];
-      weights[q] = byW![p];
-    }
-  } else {
-    for (let p = 0; p < stored; p++) outTargets[outCursor[pairs[2 * p]]++] = pairs[2 * p + 1];
-  }
+  let weights = weight ? sharedFloat64(stored) : null;
+  starts = bucketStarts(outBuckets);
+  scatterBySource(n, targetStarts, bySource, byTargetW, split.loBits, starts.slice(), outTargets, digits, weights);
+  byTargetW = null;
+  sortBuckets(split, n, starts, digits, outTargets, null, weights, outOffsets);
 
   let m = stored;
   if (dropDuplicates) {
@@ -154,31 +127,21 @@ export function buildGraph(list: EdgeList, options: BuildOptions = {}): Graph {
         w.set(weights.subarray(0, m));
         weights = w;
       }
+      inBuckets.fill(0);
+      for (let e = 0; e < m; e++) inBuckets[outTargets[e] >>> split.loBits]++;
     }
   }
   progress(3, 4);
 
-  // CSC from the CSR: walking sources in order keeps each in-list ascending.
-  const inOffsets = sharedUint32(n + 1);
-  for (let e = 0; e < m; e++) inOffsets[outTargets[e] + 1]++;
-  for (let v = 0; v < n; v++) inOffsets[v + 1] += inOffsets[v];
-  // Scatter (source, edge id) pairs interleaved, then split them sequentially.
-  const inPairs = new Uint32Array(m * 2);
-  const inCursor = inOffsets.slice(0, n);
-  for (let v = 0; v < n; v++) {
-    const end = outOffsets[v + 1];
-    for (let e = outOffsets[v]; e < end; e++) {
-      const q = inCursor[outTargets[e]]++;
-      inPairs[2 * q] = v;
-      inPairs[2 * q + 1] = e;
-    }
-  }
-  const inSources = sharedUint32(m);
+  // Sort 3, the CSR by target: walking sources in order keeps each in-list
+  // ascending. Sort 1's array is dead by now; reuse it when the size fits.
+  const inSources = m === stored ? bySource : sharedUint32(m);
+  bySource = null;
   const inEdgeIds = sharedUint32(m);
-  for (let q = 0; q < m; q++) {
-    inSources[q] = inPairs[2 * q];
-    inEdgeIds[q] = inPairs[2 * q + 1];
-  }
+  const inOffsets = sharedUint32(n + 1);
+  starts = bucketStarts(inBuckets);
+  scatterCsr(n, outOffsets, outTargets, split.loBits, starts.slice(), inSources, inEdgeIds, digits);
+  sortBuckets(split, n, starts, digits, inSources, inEdgeIds, null, inOffsets);
   progress(4, 4);
 
   return new Graph({
@@ -195,6 +158,120 @@ export function buildGraph(list: EdgeList, options: BuildOptions = {}): Graph {
     vertexColumns: {},
     edgeColumns: {},
   });
+}
+
+/**
+ * Histogram the stored edges' targets (inBuckets) and sources (outBuckets) by
+ * bucket, checking every id against n; returns the number of stored edges.
+ */
+function countBuckets(
+  src: Uint32Array,
+  dst: Uint32Array,
+  m0: number,
+  n: number,
+  dropLoops: boolean,
+  undirected: boolean,
+  loBits: number,
+  inBuckets: Uint32Array,
+  outBuckets: Uint32Array,
+): number {
+  let stored = 0;
+  for (let e = 0; e < m0; e++) {
+    const s = src[e];
+    const t = dst[e];
+    if (s >= n || t >= n) throw new Error(`buildGraph: edge ${e} (${s} -> ${t}) names a vertex outside 0..${n - 1}`);
+    if (s === t && dropLoops) continue;
+    inBuckets[t >>> loBits]++;
+    outBuckets[s >>> loBits]++;
+    stored++;
+    if (undirected && s !== t) {
+      inBuckets[s >>> loBits]++;
+      outBuckets[t >>> loBits]++;
+      stored++;
+    }
+  }
+  return stored;
+}
+
+/** Scatter the input edges into target buckets, in input order: source, target digit, weight. */
+function scatterInput(
+  src: Uint32Array,
+  dst: Uint32Array,
+  weight: Float64Array | null,
+  m0: number,
+  dropLoops: boolean,
+  undirected: boolean,
+  loBits: number,
+  cursor: Uint32Array,
+  outSource: Uint32Array,
+  digits: Uint16Array,
+  outWeight: Float64Array | null,
+): void {
+  const mask = 2 ** loBits - 1;
+  for (let e = 0; e < m0; e++) {
+    const s = src[e];
+    const t = dst[e];
+    if (s === t && dropLoops) continue;
+    let p = cursor[t >>> loBits]++;
+    outSource[p] = s;
+    digits[p] = t & mask;
+    if (outWeight) outWeight[p] = weight![e];
+    if (undirected && s !== t) {
+      p = cursor[s >>> loBits]++;
+      outSource[p] = t;
+      digits[p] = s & mask;
+      if (outWeight) outWeight[p] = weight![e];
+    }
+  }
+}
+
+/** Walk edges in target order (sort 1's output) and scatter them into source buckets. */
+function scatterBySource(
+  n: number,
+  targetStarts: Uint32Array,
+  bySource: Uint32Array,
+  byTargetW: Float64Array | null,
+  loBits: number,
+  cursor: Uint32Array,
+  outTargets: Uint32Array,
+  digits: Uint16Array,
+  outWeight: Float64Array | null,
+): void {
+  const mask = 2 ** loBits - 1;
+  for (let t = 0; t < n; t++) {
+    const end = targetStarts[t + 1];
+    for (let p = targetStarts[t]; p < end; p++) {
+      const s = bySource[p];
+      const q = cursor[s >>> loBits]++;
+      outTargets[q] = t;
+      digits[q] = s & mask;
+      if (outWeight) outWeight[q] = byTargetW![p];
+    }
+  }
+}
+
+/** Walk the CSR in order and scatter (source, edge id) into target buckets. */
+function scatterCsr(
+  n: number,
+  outOffsets: Uint32Array,
+  outTargets: Uint32Array,
+  loBits: number,
+  cursor: Uint32Array,
+  inSources: Uint32Array,
+  inEdgeIds: Uint32Array,
+  digits: Uint16Array,
+): void {
+  const mask = 2 ** loBits - 1;
+  for (let v = 0; v < n; v++) {
+    const end = outOffsets[v + 1];
+    for (let e = outOffsets[v]; e < end; e++) {
+      const t = outTargets[e];
+      const q = cursor[t >>> loBits]++;
+      inSources[q] = v;
+      inEdgeIds[q] = e;
+      digits[q] = t & mask;
+    }
+  }
 }
 
 /** Convenience: build from parallel arrays of dense ids (tests, small graphs). */

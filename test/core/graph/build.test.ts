@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { buildGraph, graphFromPairs } from '../../../core/graph/build.js';
 import { EdgeList } from '../../../core/graph/edge-list.js';
+import type { Graph } from '../../../core/graph/graph.js';
 import { rmatEdges } from '../../../core/graph/generators/rmat.js';
 import { isShared } from '../../../core/graph/shared.js';
 
@@ -26,7 +27,41 @@ function reference(
   });
 }
 
-test('CSR and CSC match a brute-force adjacency for every option (property)', () => {
+/**
+ * Check every array of g against the reference adjacency: CSR lists exactly,
+ * and the CSC as the reference's in-lists (sources ascending, each pointing at
+ * the CSR position of the edge it mirrors).
+ */
+function checkGraph(g: Graph, n: number, ref: Array<Array<[number, number]>>): void {
+  assert.is(g.numVertices, n);
+  assert.is(g.numEdges, ref.reduce((a, l) => a + l.length, 0));
+  const inLists: number[][] = Array.from({ length: n }, () => []);
+  let e = 0;
+  for (let v = 0; v < n; v++) {
+    assert.is(g.outOffsets[v], e, `outOffsets[${v}]`);
+    for (const [t, w] of ref[v]) {
+      if (g.outTargets[e] !== t || g.weights![e] !== w) {
+        assert.unreachable(`vertex ${v} edge ${e}: got (${g.outTargets[e]}, ${g.weights![e]}), expected (${t}, ${w})`);
+      }
+      inLists[t].push(v, e);
+      e++;
+    }
+  }
+  assert.is(g.outOffsets[n], e);
+  let q = 0;
+  for (let v = 0; v < n; v++) {
+    assert.is(g.inOffsets[v], q, `inOffsets[${v}]`);
+    const list = inLists[v];
+    for (let i = 0; i < list.length; i += 2, q++) {
+      if (g.inSources[q] !== list[i] || g.inEdgeIds[q] !== list[i + 1]) {
+        assert.unreachable(`in-list of ${v} at ${q}: got (${g.inSources[q]}, ${g.inEdgeIds[q]}), expected (${list[i]}, ${list[i + 1]})`);
+      }
+    }
+  }
+  assert.is(g.inOffsets[n], q);
+}
+
+test('CSR and CSC match a brute-force adjacency for every option and bucket split (property)', () => {
   fc.assert(
     fc.property(
       fc.integer({ min: 1, max: 12 }),
@@ -34,36 +69,48 @@ test('CSR and CSC match a brute-force adjacency for every option (property)', ()
       fc.boolean(),
       fc.constantFrom('keep' as const, 'drop' as const),
       fc.constantFrom('keep' as const, 'drop' as const),
-      (n, raw, undirected, selfLoops, duplicates) => {
+      fc.constantFrom(undefined, 0, 1, 2, 3, 4),
+      (n, raw, undirected, selfLoops, duplicates, bucketBits) => {
         const edges = raw.map(([s, t, w]) => [s % n, t % n, w] as [number, number, number]);
-        const g = graphFromPairs(edges, { numVertices: n, weighted: true, undirected, selfLoops, duplicates });
-        const ref = reference(n, edges, { undirected, selfLoops, duplicates });
-        assert.is(g.numVertices, n);
-        assert.is(g.numEdges, ref.reduce((a, l) => a + l.length, 0));
-        for (let v = 0; v < n; v++) {
-          const got: Array<[number, number]> = [];
-          for (let e = g.outOffsets[v]; e < g.outOffsets[v + 1]; e++) got.push([g.outTargets[e], g.weights![e]]);
-          assert.equal(got, ref[v]);
-        }
-        // CSC: every in-entry points at the CSR edge it mirrors, sources ascending.
-        for (let v = 0; v < n; v++) {
-          let last = -1;
-          for (let q = g.inOffsets[v]; q < g.inOffsets[v + 1]; q++) {
-            const s = g.inSources[q];
-            const e = g.inEdgeIds[q];
-            assert.ok(s >= last);
-            last = s;
-            assert.is(g.outTargets[e], v);
-            assert.ok(e >= g.outOffsets[s] && e < g.outOffsets[s + 1]);
-          }
-          let inDeg = 0;
-          for (let u = 0; u < n; u++) for (const [t] of ref[u]) if (t === v) inDeg++;
-          assert.is(g.inDegree(v), inDeg);
-        }
+        const g = graphFromPairs(edges, { numVertices: n, weighted: true, undirected, selfLoops, duplicates, bucketBits });
+        checkGraph(g, n, reference(n, edges, { undirected, selfLoops, duplicates }));
       },
     ),
-    { seed: 42, numRuns: 300 },
+    { seed: 42, numRuns: 400 },
   );
+});
+
+test('unweighted builds agree with weighted ones on structure', () => {
+  const list = rmatEdges({ scale: 9, edgeFactor: 4, seed: 5 });
+  const weighted = new EdgeList({ mapIds: false, weighted: true });
+  weighted.setNumVertices(list.numVertices);
+  for (let e = 0; e < list.length; e++) weighted.add(list.src[e], list.dst[e], e % 3);
+  for (const options of [{}, { undirected: true, duplicates: 'drop' as const, bucketBits: 3 }]) {
+    const a = buildGraph(list, options);
+    const b = buildGraph(weighted, options);
+    assert.is(a.weights, null);
+    for (const name of ['outOffsets', 'outTargets', 'inOffsets', 'inSources', 'inEdgeIds'] as const) {
+      assert.equal(a[name], b[name], name);
+    }
+  }
+});
+
+test('more than 2^16 vertices (several buckets of 16-bit digits) match the reference', () => {
+  // Scale 17 R-MAT without relabelling: skewed buckets, hubs, duplicates, self-loops.
+  const list = rmatEdges({ scale: 17, edgeFactor: 2, seed: 3, relabel: false, maxWeight: 4 });
+  const n = list.numVertices;
+  const edges: Array<[number, number, number]> = [];
+  for (let e = 0; e < list.length; e++) edges.push([list.src[e], list.dst[e], list.weight![e]]);
+  const cases = [
+    { undirected: false, selfLoops: 'keep' as const, duplicates: 'keep' as const },
+    { undirected: true, selfLoops: 'drop' as const, duplicates: 'drop' as const, bucketBits: 11 },
+  ];
+  for (const options of cases) checkGraph(buildGraph(list, options), n, reference(n, edges, options));
+  // Few edges over many vertices: the digit width (16 bits), not the edge count, sets the split.
+  const sparse = rmatEdges({ scale: 17, edgeFactor: 0.02, seed: 4, maxWeight: 4 });
+  const sparseEdges: Array<[number, number, number]> = [];
+  for (let e = 0; e < sparse.length; e++) sparseEdges.push([sparse.src[e], sparse.dst[e], sparse.weight![e]]);
+  checkGraph(buildGraph(sparse, { undirected: true }), n, reference(n, sparseEdges, { undirected: true }));
 });
 
 test('file ids map to dense ids in increasing order', () => {
