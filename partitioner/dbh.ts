@@ -7,7 +7,7 @@
  * stream itself.
  */
 import { hash32 } from '../core/util/random.js';
-import { hashMasters, partsArray, wordsFor } from './replicas.js';
+import { hashMasters, hashToRange, partsArray, wordsFor } from './replicas.js';
 import { visitOrder } from './stream.js';
 import type { EdgeStream, Partition, PartitionOptions, Partitioner } from './types.js';
 
@@ -29,7 +29,7 @@ export function dbhVertexCut(stream: EdgeStream, k: number, options: PartitionOp
     const e = visit === null ? i : visit[i];
     const u = src[e];
     const v = dst[e];
-    const p = hash32(degree[u] <= degree[v] ? u : v, vertexSeed) % k;
+    const p = hashToRange(hash32(degree[u] <= degree[v] ? u : v, vertexSeed), k);
     parts[e] = p;
     const word = p >>> 5;
     const bit = 1 << (p & 31);

@@ -7,7 +7,7 @@
  * report that fraction).
  */
 import { hash32 } from '../core/util/random.js';
-import { partsArray, wordsFor } from './replicas.js';
+import { hashToRange, partsArray, wordsFor } from './replicas.js';
 import type { EdgeStream, Partition, PartitionOptions, Partitioner } from './types.js';
 
 export function hashEdgeCut(stream: EdgeStream, k: number, options: PartitionOptions = {}): Partition {
@@ -18,7 +18,7 @@ export function hashEdgeCut(stream: EdgeStream, k: number, options: PartitionOpt
   const replicas = new Uint32Array(n * words);
   const owners = new Uint32Array(n);
   const ownerSeed = seed ^ 0x3c6ef372;
-  for (let v = 0; v < n; v++) owners[v] = hash32(v, ownerSeed) % k;
+  for (let v = 0; v < n; v++) owners[v] = hashToRange(hash32(v, ownerSeed), k);
   const progress = options.onProgress;
   // Every edge is placed independently of the others, so the visiting order is moot.
   for (let e = 0; e < m; e++) {

@@ -8,7 +8,7 @@
  * it goes to the less loaded of the two (the first on a tie).
  */
 import { hash32 } from '../core/util/random.js';
-import { hashMasters, partsArray, wordsFor } from './replicas.js';
+import { hashMasters, hashToRange, partsArray, wordsFor } from './replicas.js';
 import { visitOrder } from './stream.js';
 import type { EdgeStream, Partition, PartitionOptions, Partitioner } from './types.js';
 
@@ -34,8 +34,8 @@ export function gridVertexCut(stream: EdgeStream, k: number, options: PartitionO
     const e = visit === null ? i : visit[i];
     const u = src[e];
     const v = dst[e];
-    const cu = hash32(u, cellSeed) % k;
-    const cv = hash32(v, cellSeed) % k;
+    const cu = hashToRange(hash32(u, cellSeed), k);
+    const cv = hashToRange(hash32(v, cellSeed), k);
     const rowU = cu - (cu % columns);
     const rowV = cv - (cv % columns);
     const a = rowU + (cv % columns);

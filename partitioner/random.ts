@@ -5,7 +5,7 @@
  * pass, no state beyond the output: the fastest partitioner and, on power-law
  * graphs, the one with the most replicas.
  */
-import { hashMasters, partsArray, wordsFor } from './replicas.js';
+import { hashMasters, hashToRange, partsArray, wordsFor } from './replicas.js';
 import { visitOrder } from './stream.js';
 import type { EdgeStream, Partition, PartitionOptions, Partitioner } from './types.js';
 
@@ -32,7 +32,7 @@ export function randomVertexCut(stream: EdgeStream, k: number, options: Partitio
     const e = visit === null ? i : visit[i];
     const u = src[e];
     const v = dst[e];
-    const p = edgeHash(u, v, seed) % k;
+    const p = hashToRange(edgeHash(u, v, seed), k);
     parts[e] = p;
     const word = p >>> 5;
     const bit = 1 << (p & 31);

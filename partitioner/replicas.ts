@@ -11,6 +11,15 @@ import { hash32 } from '../core/util/random.js';
 
 export const MAX_PARTS = 65536;
 
+/**
+ * Map a 32-bit hash to 0..n-1 (n <= 65536) by its top 16 bits, multiply-shift:
+ * integer arithmetic, where `h % n` on a hash above 2^31 is a floating-point
+ * remainder in V8. Part sizes differ by at most one over the 65536 values.
+ */
+export function hashToRange(h: number, n: number): number {
+  return ((h >>> 16) * n) >>> 16;
+}
+
 export function wordsFor(k: number): number {
   return (k + 31) >>> 5;
 }
@@ -64,10 +73,10 @@ export function hashMasters(replicas: Uint32Array, n: number, words: number, k: 
     const h = hash32(v, seed ^ 0x27d4eb2f);
     const r = replicaCount(replicas, words, v);
     if (r === 0) {
-      masters[v] = h % k;
+      masters[v] = hashToRange(h, k);
       continue;
     }
-    let pick = h % r;
+    let pick = hashToRange(h, r);
     const base = v * words;
     for (let w = 0; w < words; w++) {
       let bits = replicas[base + w];
