@@ -20,9 +20,19 @@ export type EdgeSet = 'in' | 'out' | 'all' | 'none';
  * from 0), or a Float64Array of `size` that gather adds into in place and that
  * partial results are added together elementwise.
  */
-export type AccumulatorSpec =
-  | { kind: 'scalar'; zero?: number; sum?: (a: number, b: number) => number }
-  | { kind: 'vector'; size: number };
+export interface ScalarAccumulator {
+  kind: 'scalar';
+  zero?: number;
+  sum?: (a: number, b: number) => number;
+}
+export interface VectorAccumulator {
+  kind: 'vector';
+  size: number;
+}
+export type AccumulatorSpec = ScalarAccumulator | VectorAccumulator;
+
+/** The accumulator value a spec gives gather and apply: Float64Array for a vector spec, else number. */
+export type AccumulatorOf<S extends AccumulatorSpec> = S extends VectorAccumulator ? Float64Array : number;
 
 /** Plain JSON-like parameter values: they are posted to workers by structured clone. */
 export type Params = Record<string, number | string | boolean | number[] | null>;
@@ -123,14 +133,18 @@ export type VertexProgram<
 /**
  * Define a vertex program. Types flow from the schema: `ctx.vertex.rank` is a
  * Float64Array when the schema says `rank: 'f64'`, and a misspelt column is a
- * compile error.
+ * compile error. The accumulator type is inferred from the accumulator spec:
+ * `{ kind: 'vector', size }` makes gather's and apply's `acc` a Float64Array,
+ * `{ kind: 'scalar' }` a number, with no explicit generic arguments.
  */
 export function defineProgram<
   VS extends Schema,
   P extends Params,
-  A extends number | Float64Array = number,
+  S extends AccumulatorSpec = ScalarAccumulator,
   ES extends Schema = Record<never, never>,
->(definition: ProgramDefinition<VS, ES, P, A>): VertexProgram<VS, ES, P, A> {
+>(
+  definition: ProgramDefinition<VS, ES, P, AccumulatorOf<S>> & { accumulator: S },
+): VertexProgram<VS, ES, P, AccumulatorOf<S>> {
   if (!definition.url || !/^file:/.test(definition.url)) {
     throw new Error(`defineProgram(${definition.name}): 'url' must be the module's import.meta.url (a file: URL)`);
   }

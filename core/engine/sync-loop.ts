@@ -1,7 +1,11 @@
 /**
- * One thread's share of a synchronous (BSP) run: supersteps of
- * gather + apply, a barrier, scatter (+ aggregator partials), a barrier whose
- * serial step reduces the aggregates and decides whether to go on. The same
+ * One thread's share of a synchronous (BSP) run: supersteps of gather (into
+ * a shared accumulator array), a barrier, apply (+ aggregator partials), a
+ * barrier, scatter (only for programs that scatter), and a barrier whose
+ * serial step reduces the aggregates and decides whether to go on. Gather and
+ * apply are separate phases so that every gather reads the previous
+ * superstep's vertex data (Jacobi, as PowerGraph's synchronous engine): the
+ * answer does not depend on the thread count or the order of vertices. The same
  * function runs inline (one thread, no workers) and in every worker thread;
  * all coordination is in shared memory (a chunk cursor taken with
  * Atomics.add, a spin-then-wait barrier), with no message per superstep.
@@ -39,6 +43,8 @@ export interface SyncShared {
   activeOdd: Uint8Array | null;
   /** Vertices whose apply returned true this superstep (they scatter). */
   changed: Uint8Array;
+  /** Accumulators from the gather phase, read by the apply phase: n values (scalar) or n * size (vector). */
+  accs: Float64Array;
   /** Per-thread counters, cumulative over the run. */
   stats: Float64Array;
   /** Per-thread aggregator partials for the current superstep. */
@@ -168,6 +174,11 @@ export function runSyncThread(
   const aggMaps = aggNames.map((name) => aggregators[name].map);
   const aggReduces = aggNames.map((name) => aggregators[name].reduce);
 
+  // Accumulators of the active vertices, written by the gather phase and read by
+  // the apply phase, so every gather sees the previous superstep's values.
+  const accs = shared.accs;
+  const size = vector ? (spec as { size: number }).size : 1;
+
   let updates = 0;
   let edges = 0;
   let signals = 0;
@@ -184,7 +195,7 @@ export function runSyncThread(
     }
   };
 
-  /** Scalar gather of v over the chosen edge sets. */
+  /** Scalar gather of v over the chosen edge sets; plain addition gets its own loops. */
   const gatherScalar = (v: number): number => {
     let acc = zero;
     if (gather === undefined) return acc;
@@ -214,48 +225,56 @@ export function runSyncThread(
     return acc;
   };
 
+  /** Vector gather of v into `acc` (zeroed first), then copied to v's slot of `accs`. */
   const gatherVector = (v: number, acc: Float64Array): void => {
     acc.fill(0);
-    if (gather === undefined) return;
-    if (gatherIn) {
-      const end = inOff[v + 1];
-      for (let q = inOff[v]; q < end; q++) gather(v, inSrc[q], inEdge[q], acc);
-      edges += end - inOff[v];
+    if (gather !== undefined) {
+      if (gatherIn) {
+        const end = inOff[v + 1];
+        for (let q = inOff[v]; q < end; q++) gather(v, inSrc[q], inEdge[q], acc);
+        edges += end - inOff[v];
+      }
+      if (gatherOut) {
+        const end = outOff[v + 1];
+        for (let e = outOff[v]; e < end; e++) gather(v, outTgt[e], e, acc);
+        edges += end - outOff[v];
+      }
     }
-    if (gatherOut) {
-      const end = outOff[v + 1];
-      for (let e = outOff[v]; e < end; e++) gather(v, outTgt[e], e, acc);
-      edges += end - outOff[v];
-    }
+    const base = v * size;
+    for (let i = 0; i < size; i++) accs[base + i] = acc[i];
   };
 
-  const runVertex = (v: number): void => {
+  /** The accumulator of v: from its delta-cached value when valid, else by gathering. */
+  const gatherCached = (v: number): number => {
+    let acc: number;
+    if (cacheValid![v] === 1) {
+      acc = cache![v];
+      for (let t = 0; t < threads; t++) {
+        acc += deltas![t * n + v];
+        deltas![t * n + v] = 0;
+      }
+    } else {
+      acc = gatherScalar(v);
+      for (let t = 0; t < threads; t++) deltas![t * n + v] = 0;
+      cacheValid![v] = 1;
+    }
+    cache![v] = acc;
+    return acc;
+  };
+
+  const applyVertex = (v: number): void => {
     let isChanged: boolean;
     if (vacc !== null) {
-      gatherVector(v, vacc);
+      const base = v * size;
+      for (let i = 0; i < size; i++) vacc[i] = accs[base + i];
       isChanged = apply(v, vacc);
-    } else if (cache !== null) {
-      let acc: number;
-      if (cacheValid![v] === 1) {
-        acc = cache[v];
-        for (let t = 0; t < threads; t++) {
-          acc += deltas![t * n + v];
-          deltas![t * n + v] = 0;
-        }
-      } else {
-        acc = gatherScalar(v);
-        for (let t = 0; t < threads; t++) deltas![t * n + v] = 0;
-        cacheValid![v] = 1;
-      }
-      cache[v] = acc;
-      isChanged = apply(v, acc);
     } else {
-      isChanged = apply(v, gatherScalar(v));
+      isChanged = apply(v, accs[v]);
     }
     updates++;
     if (isChanged) {
-      changed[v] = 1;
       changedCount++;
+      if (doScatter) changed[v] = 1;
     }
   };
 
@@ -264,30 +283,55 @@ export function runSyncThread(
     const current = allActive ? null : superstep % 2 === 0 ? shared.activeEven! : shared.activeOdd!;
     next = allActive ? changed : superstep % 2 === 0 ? shared.activeOdd! : shared.activeEven!;
 
-    // Phase 1: gather and apply over active vertices, chunk by chunk.
+    // Phase 1: gather of every active vertex into `accs` (nobody writes vertex data yet).
     for (let c = Atomics.add(control, SYNC.CURSOR, 1); c < numChunks; c = Atomics.add(control, SYNC.CURSOR, 1)) {
       const end = chunks[c + 1];
-      if (current === null) {
-        for (let v = chunks[c]; v < end; v++) runVertex(v);
+      if (vacc !== null) {
+        for (let v = chunks[c]; v < end; v++) if (current === null || current[v] !== 0) gatherVector(v, vacc);
+      } else if (cache !== null) {
+        for (let v = chunks[c]; v < end; v++) if (current === null || current[v] !== 0) accs[v] = gatherCached(v);
+      } else if (current === null) {
+        for (let v = chunks[c]; v < end; v++) accs[v] = gatherScalar(v);
       } else {
-        for (let v = chunks[c]; v < end; v++) {
-          if (current[v] === 0) continue;
-          current[v] = 0;
-          runVertex(v);
-        }
+        for (let v = chunks[c]; v < end; v++) if (current[v] !== 0) accs[v] = gatherScalar(v);
       }
     }
     barrier.arrive(() => Atomics.store(control, SYNC.CURSOR, 0));
     if (Atomics.load(control, SYNC.ABORT) !== 0) return;
 
-    // Phase 2: scatter from changed vertices; aggregator partials over all vertices.
+    // Phase 2: apply of every active vertex; aggregator partials (map(v) reads v's own, now final, data).
     const partialBase = thread * aggCount;
     for (let i = 0; i < aggCount; i++) shared.partials[partialBase + i] = identityOf(aggReduces[i]);
     for (let c = Atomics.add(control, SYNC.CURSOR, 1); c < numChunks; c = Atomics.add(control, SYNC.CURSOR, 1)) {
       const start = chunks[c];
       const end = chunks[c + 1];
-      if (doScatter) {
+      if (current === null) {
+        for (let v = start; v < end; v++) applyVertex(v);
+      } else {
         for (let v = start; v < end; v++) {
+          if (current[v] === 0) continue;
+          current[v] = 0;
+          applyVertex(v);
+        }
+      }
+      for (let i = 0; i < aggCount; i++) {
+        const map = aggMaps[i];
+        const reduce = aggReduces[i];
+        let acc = shared.partials[partialBase + i];
+        if (reduce === 'sum') for (let v = start; v < end; v++) acc += map(v);
+        else if (reduce === 'min') for (let v = start; v < end; v++) acc = Math.min(acc, map(v));
+        else for (let v = start; v < end; v++) acc = Math.max(acc, map(v));
+        shared.partials[partialBase + i] = acc;
+      }
+    }
+
+    // Phase 3 (programs that scatter): scatter from the vertices whose apply returned true.
+    if (doScatter) {
+      barrier.arrive(() => Atomics.store(control, SYNC.CURSOR, 0));
+      if (Atomics.load(control, SYNC.ABORT) !== 0) return;
+      for (let c = Atomics.add(control, SYNC.CURSOR, 1); c < numChunks; c = Atomics.add(control, SYNC.CURSOR, 1)) {
+        const end = chunks[c + 1];
+        for (let v = chunks[c]; v < end; v++) {
           if (changed[v] === 0) continue;
           changed[v] = 0;
           if (scatterOut) {
@@ -301,17 +345,6 @@ export function runSyncThread(
             edges += stop - inOff[v];
           }
         }
-      } else {
-        changed.fill(0, start, end);
-      }
-      for (let i = 0; i < aggCount; i++) {
-        const map = aggMaps[i];
-        const reduce = aggReduces[i];
-        let acc = shared.partials[partialBase + i];
-        if (reduce === 'sum') for (let v = start; v < end; v++) acc += map(v);
-        else if (reduce === 'min') for (let v = start; v < end; v++) acc = Math.min(acc, map(v));
-        else for (let v = start; v < end; v++) acc = Math.max(acc, map(v));
-        shared.partials[partialBase + i] = acc;
       }
     }
     stats[statBase + STAT.UPDATES] = updates;

@@ -10,7 +10,7 @@ import { isMainThread, parentPort } from 'node:worker_threads';
 import { Graph, type GraphArrays } from '../graph/graph.js';
 import type { Columns, Schema } from '../graph/columns.js';
 import type { Params, VertexFunctions } from '../program.js';
-import { importProgram } from './async-worker.js';
+import { importProgram } from './load-program.js';
 import { SYNC, runSyncThread, type SyncShared } from './sync-loop.js';
 
 export interface SyncWorkerData {

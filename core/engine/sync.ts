@@ -84,6 +84,7 @@ export async function runSync<VS extends Schema, ES extends Schema, P extends Pa
     activeEven: signalled ? sharedUint8(Math.max(1, n)) : null,
     activeOdd: signalled ? sharedUint8(Math.max(1, n)) : null,
     changed: sharedUint8(Math.max(1, n)),
+    accs: sharedFloat64(Math.max(1, n * (program.accumulator.kind === 'vector' ? program.accumulator.size : 1))),
     stats: sharedFloat64(threads * STAT_WIDTH),
     partials: sharedFloat64(Math.max(1, threads * aggregatorNames.length)),
     aggregates: sharedFloat64(Math.max(1, aggregatorNames.length)),

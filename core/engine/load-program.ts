@@ -1,0 +1,27 @@
+/**
+ * Import a vertex program from its module URL, as worker threads (and the
+ * command line, for a user's own file) do: the export whose `kind` is
+ * 'gasworks.program', preferring the default export, and when `name` is given
+ * the one with that name. Errors name the module and what it exports.
+ */
+import { isVertexProgram, type VertexProgram } from '../program.js';
+
+/** The program exported by the module at `url` (a file: URL). */
+export async function importProgram(url: string, name?: string): Promise<VertexProgram> {
+  const module = (await import(url)) as Record<string, unknown>;
+  return findProgram(module, url, name);
+}
+
+/** The program among a module's exports: the default one first, else the only one, or the one called `name`. */
+export function findProgram(module: Record<string, unknown>, url: string, name?: string): VertexProgram {
+  const candidates = [module.default, ...Object.entries(module).filter(([k]) => k !== 'default').map(([, v]) => v)].filter(isVertexProgram);
+  if (name !== undefined) {
+    const named = candidates.find((p) => p.name === name);
+    if (named) return named;
+    throw new Error(`importProgram: module ${url} exports no vertex program named "${name}" (it exports: ${candidates.map((p) => p.name).join(', ') || 'none'})`);
+  }
+  if (candidates.length === 0) {
+    throw new Error(`importProgram: module ${url} exports no vertex program (define one with defineProgram and export it, preferably as the default export)`);
+  }
+  return candidates[0];
+}
