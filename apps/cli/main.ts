@@ -10,6 +10,7 @@ import { isUserError } from '../../core/errors.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerInfo } from './commands/info.js';
 import { registerStart } from './commands/start.js';
+import { registerBenchPartitioners } from './commands/bench-partitioners.js';
 
 function packageVersion(): string {
   for (const rel of ['../../package.json', '../../../package.json']) {
@@ -30,6 +31,8 @@ export function buildProgram(): Command {
   registerStart(program);
   registerInfo(program);
   registerGenerate(program);
+  const bench = program.command('bench').description('benchmarks users run on their own graphs');
+  registerBenchPartitioners(bench);
   return program;
 }
 

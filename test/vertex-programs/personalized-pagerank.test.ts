@@ -16,9 +16,14 @@ test('R-MAT: every engine = power iteration from the source; unreachable vertice
   while (graph.outDegree(source) === 0) source++;
   const expected = personalizedPagerankReference(graph, source, 0.85, 400);
   const reachable = bfsReference(graph, source);
+  // Delta caching never posts changes at or below the tolerance, so a cached sum may drift
+  // by up to tolerance per in-edge, amplified by 1 / (1 - d) through the iteration.
+  let maxInDegree = 0;
+  for (let v = 0; v < graph.numVertices; v++) maxInDegree = Math.max(maxInDegree, graph.inDegree(v));
+  const bound = Math.max(1e-10, (1e-12 * maxInDegree) / (1 - 0.85));
   for (const run of await runEverywhere(program, graph, { params: { source } })) {
     const error = maxAbsDifference(run.vertex.rank, expected);
-    assert.ok(error < 1e-10, `${run.label}: ${error}`);
+    assert.ok(error < bound, `${run.label}: ${error} (bound ${bound})`);
     for (let v = 0; v < graph.numVertices; v++) {
       if (reachable[v] < 0) assert.is(run.vertex.rank[v], 0, `${run.label}: unreachable vertex ${v}`);
     }
