@@ -10,6 +10,7 @@ import { isUserError } from '../../core/errors.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerInfo } from './commands/info.js';
 import { registerStart } from './commands/start.js';
+import { registerRun } from './commands/run.js';
 import { registerBenchPartitioners } from './commands/bench-partitioners.js';
 
 function packageVersion(): string {
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerStart(program);
   registerInfo(program);
   registerGenerate(program);
+  registerRun(program);
   const bench = program.command('bench').description('benchmarks users run on their own graphs');
   registerBenchPartitioners(bench);
   return program;

@@ -1,0 +1,220 @@
+/**
+ * `gasworks run PROGRAM --graph GRAPH`: run a bundled vertex program (by
+ * name) or a user's own (a path to its .ts/.js module) on a graph, on the
+ * synchronous or asynchronous engine, with progress on stderr, a summary at
+ * the end (`--json` for machines), and `--out` writing `id<TAB>value` lines
+ * in the file's own vertex ids.
+ */
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { InvalidArgumentError, type Command } from 'commander';
+import { UsageError } from '../../../core/errors.js';
+import type { Graph } from '../../../core/graph/graph.js';
+import type { NumericArray } from '../../../core/graph/shared.js';
+import { openAtomic } from '../../../core/io/atomic-write.js';
+import { defaultWorkers, runProgram, type RunOptions } from '../../../core/engine/index.js';
+import { isVertexProgram, type Params, type VertexProgram } from '../../../core/program.js';
+import { getProgram, programs } from '../../../vertex-programs/index.js';
+import { GRAPH_SPEC_HELP, openGraph } from '../graph-source.js';
+import { addGraphOptions, graphOptionsFrom, type GraphFlags } from '../graph-flags.js';
+import { formatNumber, printJson, summaryTable } from '../output.js';
+import { progressEnabled } from '../progress.js';
+
+interface RunFlags extends GraphFlags {
+  graph: string;
+  engine: 'sync' | 'async';
+  workers?: number;
+  iterations?: number;
+  param: string[];
+  source?: string;
+  tolerance?: number;
+  scheduler?: 'fifo' | 'priority' | 'sweep';
+  consistency?: 'none' | 'vertex' | 'edge';
+  chromatic?: boolean;
+  out?: string;
+  json?: boolean;
+}
+
+function positiveInt(value: string): number {
+  const x = Number(value);
+  if (!Number.isInteger(x) || x < 1) throw new InvalidArgumentError('expected a positive integer.');
+  return x;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** A bundled program by name, or the vertex program exported by a user's module. */
+export async function resolveProgram(name: string): Promise<VertexProgram> {
+  const looksLikePath = /[\\/]/.test(name) || /\.(c|m)?(t|j)s$/.test(name);
+  if (!looksLikePath) return getProgram(name);
+  const path = isAbsolute(name) ? name : resolve(process.cwd(), name);
+  if (!existsSync(path)) throw new UsageError(`run: program module ${name} not found`);
+  if (/\.(c|m)?ts$/.test(path)) {
+    // Node 20 cannot import TypeScript by itself: register tsx for this thread (workers get their own bootstrap).
+    const { register } = await import('tsx/esm/api');
+    register();
+  }
+  const module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  const found = [module.default, ...Object.values(module)].find(isVertexProgram);
+  if (!found) throw new UsageError(`run: ${name} exports no vertex program (define one with defineProgram and export it)`);
+  return found;
+}
+
+/** `--param key=value` parsed against the program's defaults (numbers, booleans, strings). */
+export function parseParams(program: VertexProgram, pairs: string[]): Params {
+  const out: Params = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`run: --param expects key=value, got "${pair}"`);
+    const key = pair.slice(0, eq);
+    const raw = pair.slice(eq + 1);
+    if (!(key in program.params)) {
+      throw new UsageError(`run: program ${program.name} has no parameter "${key}" (it has: ${Object.keys(program.params).join(', ') || 'none'})`);
+    }
+    const fallback = program.params[key];
+    if (typeof fallback === 'number') {
+      const x = Number(raw);
+      if (raw.trim() === '' || Number.isNaN(x)) throw new UsageError(`run: --param ${key} expects a number, got "${raw}"`);
+      out[key] = x;
+    } else if (typeof fallback === 'boolean') {
+      if (raw !== 'true' && raw !== 'false') throw new UsageError(`run: --param ${key} expects true or false, got "${raw}"`);
+      out[key] = raw === 'true';
+    } else {
+      out[key] = raw;
+    }
+  }
+  return out;
+}
+
+/** The dense id of a vertex named by its file id (or label). */
+export function vertexByKey(graph: Graph, key: string): number {
+  if (graph.labels) {
+    const v = graph.labels.indexOf(key);
+    if (v >= 0) return v;
+  } else if (/^\d+$/.test(key)) {
+    const v = graph.denseId(Number(key));
+    if (v >= 0) return v;
+  }
+  throw new UsageError(`run: vertex "${key}" is not in the graph`);
+}
+
+/** Write `key<TAB>value...` lines for one column, in batches, atomically. */
+export async function writeColumn(path: string, graph: Graph, column: NumericArray): Promise<void> {
+  const n = graph.numVertices;
+  const width = n === 0 ? 1 : column.length / n;
+  const file = await openAtomic(path);
+  try {
+    let lines: string[] = [];
+    for (let v = 0; v < n; v++) {
+      let line = graph.key(v);
+      for (let i = 0; i < width; i++) line += '\t' + column[v * width + i];
+      lines.push(line);
+      if (lines.length === 65536) {
+        await file.write(lines.join('\n') + '\n');
+        lines = [];
+      }
+    }
+    if (lines.length) await file.write(lines.join('\n') + '\n');
+  } catch (error) {
+    await file.abort();
+    throw error;
+  }
+  await file.commit();
+}
+
+export function registerRun(program: Command): void {
+  const cmd = program
+    .command('run')
+    .description(`run a vertex program on a graph (bundled: ${Object.keys(programs).join(', ')}; or a path to your own module)`)
+    .argument('<program>', 'a bundled program name, or a path to a .ts/.js module exporting a vertex program')
+    .requiredOption('-g, --graph <graph>', GRAPH_SPEC_HELP)
+    .option('--engine <engine>', 'sync (BSP supersteps) or async (run signalled vertices at once)', 'sync')
+    .option('-w, --workers <n>', `threads (default: one per core, ${defaultWorkers()} here; 1 = no threads)`, positiveInt)
+    .option('-i, --iterations <n>', 'at most this many supersteps (sync) or sweeps (async)', positiveInt)
+    .option('-p, --param <key=value>', 'set a program parameter (repeatable)', collect, [])
+    .option('--source <id>', 'source vertex, by its id in the file (programs with a source parameter)')
+    .option('--tolerance <x>', 'convergence tolerance (programs with a tolerance parameter)', Number)
+    .option('--scheduler <name>', 'async: sweep, fifo or priority')
+    .option('--consistency <name>', 'async: none, vertex or edge')
+    .option('--chromatic', 'async with --consistency edge: the chromatic engine instead of locks')
+    .option('-o, --out <file>', 'write id<TAB>value lines of the program\'s output column')
+    .option('--json', 'print a JSON summary')
+    .option('-q, --quiet', 'no progress on stderr');
+  addGraphOptions(cmd);
+  cmd.action(async (name: string, flags: RunFlags) => {
+    const vp = await resolveProgram(name);
+    if (flags.engine !== 'sync' && flags.engine !== 'async') throw new UsageError(`run: --engine must be sync or async, got "${flags.engine}"`);
+    const params = parseParams(vp, flags.param);
+    const { graph, name: graphName, loadSeconds } = await openGraph(flags.graph, graphOptionsFrom(flags));
+    if (flags.source !== undefined) {
+      if (!('source' in vp.params)) throw new UsageError(`run: program ${vp.name} has no source parameter`);
+      params.source = vertexByKey(graph, flags.source);
+    }
+    if (flags.tolerance !== undefined) {
+      if (!('tolerance' in vp.params)) throw new UsageError(`run: program ${vp.name} has no tolerance parameter`);
+      if (!(flags.tolerance >= 0)) throw new UsageError('run: --tolerance must be a non-negative number');
+      params.tolerance = flags.tolerance;
+    }
+    const workers = flags.workers ?? defaultWorkers();
+    const showProgress = progressEnabled(flags);
+    const options: RunOptions = {
+      engine: flags.engine,
+      workers,
+      maxIterations: flags.iterations,
+      params,
+      scheduler: flags.scheduler,
+      consistency: flags.consistency,
+      edgeConsistency: flags.chromatic ? 'chromatic' : undefined,
+      onProgress: showProgress
+        ? (p) => {
+            const aggs = Object.entries(p.aggregates)
+              .map(([k, v]) => `${k} ${formatNumber(v)}`)
+              .join(', ');
+            const active = p.active >= 0 ? ` | active ${formatNumber(p.active)}` : '';
+            const rate = p.edgesPerSecond > 0 ? ` | ${formatNumber(p.edgesPerSecond / 1e6, 3)}M edges/s` : '';
+            process.stderr.write(`\r\x1b[K${vp.name}: step ${p.superstep}${active}${aggs ? ' | ' + aggs : ''}${rate}`);
+          }
+        : undefined,
+    };
+    const result = await runProgram(vp, graph, options);
+    if (showProgress) process.stderr.write('\r\x1b[K');
+    const column = vp.output ?? Object.keys(vp.vertex)[0];
+    if (flags.out) await writeColumn(flags.out, graph, result.vertex[column] as NumericArray);
+    const summary = {
+      program: vp.name,
+      graph: graphName,
+      vertices: graph.numVertices,
+      edges: graph.numEdges,
+      engine: result.engine,
+      workers: result.workers,
+      iterations: result.iterations,
+      converged: result.converged,
+      vertexUpdates: result.vertexUpdates,
+      edgesTraversed: result.edgesTraversed,
+      computeSeconds: result.computeSeconds,
+      edgesPerSecond: result.edgesPerSecond,
+      loadSeconds,
+      aggregates: result.aggregates,
+      params: { ...vp.params, ...params },
+      ...(flags.out ? { out: flags.out, column } : {}),
+    };
+    if (flags.json) {
+      printJson(summary);
+      return;
+    }
+    const rows: Array<[string, string | number]> = [
+      ['graph', `${graphName}: ${formatNumber(graph.numVertices)} vertices, ${formatNumber(graph.numEdges)} edges`],
+      ['engine', `${result.engine}, ${result.workers} worker${result.workers === 1 ? '' : 's'}`],
+      ['iterations', `${result.iterations}${result.converged ? ' (converged)' : ''}`],
+      ['vertex updates', result.vertexUpdates],
+      ['compute time', `${result.computeSeconds.toFixed(3)} s (load ${loadSeconds.toFixed(2)} s)`],
+      ['edges/s', `${formatNumber(result.edgesPerSecond / 1e6, 4)}M`],
+    ];
+    for (const [k, v] of Object.entries(result.aggregates)) rows.push([`aggregate ${k}`, v]);
+    if (flags.out) rows.push(['output', `${flags.out} (${column})`]);
+    process.stdout.write(summaryTable(`gasworks run ${vp.name}`, rows) + '\n');
+  });
+}
