@@ -7,7 +7,8 @@
  * and peak RSS. Medians of `runs` runs at the small scales, one run at the
  * largest; old and new alternate so that load from other processes on the
  * machine falls on both. A check child also builds one graph both ways and
- * compares every array. Writes bench/results/build.{json,md}.
+ * compares every array. Writes bench/results/build.{json,md} (build-<options>.*
+ * for other options).
  * Usage: node --import tsx bench/build.ts [scales=20,22] [runs=3] [options=default]
  * where options is one of default, undirected-dedupe, weighted.
  */
@@ -30,6 +31,8 @@ type Implementation = keyof typeof implementations;
 
 interface Measurement {
   seconds: number;
+  /** User + system CPU seconds of the build: less disturbed by other load than wall seconds. */
+  cpuSeconds: number;
   /** Peak RSS of the whole child, MiB. */
   peakMiB: number;
   /** Peak RSS once the edge list was generated, before the build, MiB. */
@@ -43,10 +46,12 @@ function child(implementation: Implementation, scale: number, variant: string): 
   const spec = VARIANTS[variant];
   const list = rmatEdges({ scale, seed: 1, maxWeight: spec.maxWeight });
   const beforeBuildMiB = maxRssMiB();
+  const cpu = process.cpuUsage();
   const start = performance.now();
   const g = implementations[implementation](list, spec.build);
   const seconds = (performance.now() - start) / 1000;
-  const result: Measurement = { seconds, peakMiB: maxRssMiB(), beforeBuildMiB, edges: g.numEdges };
+  const used = process.cpuUsage(cpu);
+  const result: Measurement = { seconds, cpuSeconds: (used.user + used.system) / 1e6, peakMiB: maxRssMiB(), beforeBuildMiB, edges: g.numEdges };
   process.stdout.write(JSON.stringify(result) + '\n');
 }
 
@@ -105,6 +110,7 @@ async function main(): Promise<void> {
     }
     const summary = (ms: Measurement[]) => ({
       seconds: median(ms.map((m) => m.seconds)),
+      cpuSeconds: median(ms.map((m) => m.cpuSeconds)),
       peakMiB: median(ms.map((m) => m.peakMiB)),
       beforeBuildMiB: median(ms.map((m) => m.beforeBuildMiB)),
       all: ms.map((m) => m.seconds),
@@ -118,26 +124,29 @@ async function main(): Promise<void> {
       reference,
       radix,
       speedup: reference.seconds / radix.seconds,
+      cpuSpeedup: reference.cpuSeconds / radix.cpuSeconds,
       peakRatio: radix.peakMiB / reference.peakMiB,
     };
-    console.log(`scale ${scale}: ${reference.seconds.toFixed(2)} s -> ${radix.seconds.toFixed(2)} s (${row.speedup.toFixed(1)}x), peak RSS ${reference.peakMiB.toFixed(0)} -> ${radix.peakMiB.toFixed(0)} MiB`);
+    console.log(`scale ${scale}: ${reference.seconds.toFixed(2)} s -> ${radix.seconds.toFixed(2)} s (${row.speedup.toFixed(1)}x; CPU ${reference.cpuSeconds.toFixed(2)} -> ${radix.cpuSeconds.toFixed(2)} s, ${row.cpuSpeedup.toFixed(1)}x), peak RSS ${reference.peakMiB.toFixed(0)} -> ${radix.peakMiB.toFixed(0)} MiB`);
     rows.push(row);
   }
   mkdirSync('bench/results', { recursive: true });
+  const base = variant === 'default' ? 'bench/results/build' : `bench/results/build-${variant}`;
   const meta = { node: process.version, variant, options: VARIANTS[variant], check: { scale: checkScale, ...checked } };
-  await writeFileAtomic('bench/results/build.json', JSON.stringify({ ...meta, rows }, null, 2) + '\n');
+  await writeFileAtomic(`${base}.json`, JSON.stringify({ ...meta, rows }, null, 2) + '\n');
   await writeFileAtomic(
-    'bench/results/build.md',
+    `${base}.md`,
     `# buildGraph: two-level radix sorts vs one-level counting sorts\n\n` +
       `R-MAT (edge factor 16, seed 1), options \`${variant}\` ${JSON.stringify(VARIANTS[variant])}, ${process.version}; ` +
       `each run in its own child process. Outputs identical at scale ${checkScale}: ${checked.identical}.\n` +
       `Peak RSS is the child's whole peak; "before" is its peak once the edge list was generated.\n\n` +
-      '| scale | edges | runs | reference s | radix s | speedup | reference peak MiB | radix peak MiB | before build MiB |\n' +
-      '| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n' +
+      '| scale | edges | runs | reference s | radix s | speedup | reference CPU s | radix CPU s | CPU speedup | reference peak MiB | radix peak MiB | before build MiB |\n' +
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n' +
       rows
         .map(
           (r) =>
             `| ${r.scale} | ${r.edges} | ${r.runs} | ${r.reference.seconds.toFixed(2)} | ${r.radix.seconds.toFixed(2)} | ${r.speedup.toFixed(1)}x | ` +
+            `${r.reference.cpuSeconds.toFixed(2)} | ${r.radix.cpuSeconds.toFixed(2)} | ${r.cpuSpeedup.toFixed(1)}x | ` +
             `${r.reference.peakMiB.toFixed(0)} | ${r.radix.peakMiB.toFixed(0)} | ${r.radix.beforeBuildMiB.toFixed(0)} |`,
         )
         .join('\n') +

@@ -89,7 +89,7 @@ export function buildGraph(list: EdgeList, options: BuildOptions = {}): Graph {
 
   // Sort 2, by source, stable: walking sort 1's output in order makes each
   // source's targets ascending, equal targets in input order.
-  let outOffsets = sharedUint32(n + 1);
+  const outOffsets = sharedUint32(n + 1);
   let outTargets = sharedUint32(stored);
   let weights = weight ? sharedFloat64(stored) : null;
   starts = bucketStarts(outBuckets);
