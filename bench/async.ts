@@ -1,7 +1,7 @@
 /**
  * Benchmark: PageRank to an L1 change below 1e-6 on an R-MAT graph, the
  * asynchronous engine (in-place sweeps, fifo queue, dynamic fifo with delta
- * caching) against the synchronous engine (when core/engine/index.ts exists),
+ * caching) against the synchronous engine (Jacobi supersteps),
  * on 1 and 2 workers. Every configuration also reports its L1 distance to a
  * reference solved to 1e-13 by serial Gauss-Seidel, since "converged to 1e-6"
  * means different accuracy for Jacobi, Gauss-Seidel and dynamic schedules.
@@ -11,10 +11,8 @@
  * where engines are among sync, sweep, fifo, dynamic (default: sync,sweep,fifo;
  * dynamic takes minutes at scale 20).
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { runAsync, type AsyncRunOptions } from '../core/engine/async.js';
-import { closeAsyncWorkers } from '../core/engine/async-pool.js';
+import { mkdirSync } from 'node:fs';
+import { closeWorkers, runProgram, type RunOptions } from '../core/engine/index.js';
 import { buildGraph } from '../core/graph/build.js';
 import { rmatEdges } from '../core/graph/generators/rmat.js';
 import type { Graph } from '../core/graph/graph.js';
@@ -59,10 +57,10 @@ function reference(graph: Graph, damping: number): Float64Array {
   return rank;
 }
 
-const asyncRunner =
-  (program: VertexProgram, options: AsyncRunOptions): Runner =>
-  async (threads) => {
-    const r = await runAsync(program, graph, { ...options, threads, aggregateEveryMs: 1 });
+const runner =
+  (program: VertexProgram, options: RunOptions): Runner =>
+  async (workers) => {
+    const r = await runProgram(program, graph, { ...options, workers, aggregateEveryMs: 1 });
     return { seconds: r.computeSeconds, iterations: r.iterations, vertexUpdates: r.vertexUpdates, edgesPerSecond: r.edgesPerSecond, converged: r.converged, rank: r.vertex.rank as Float64Array };
   };
 
@@ -72,39 +70,18 @@ console.log(`R-MAT scale ${scale}: ${graph.numVertices} vertices, ${graph.numEdg
 const exact = reference(graph, 0.85);
 
 const runners: Array<{ name: string; run: Runner }> = [];
-// The synchronous engine, once its entry point exists (loaded by URL: this bench predates it).
-const indexUrl = new URL(`../core/engine/index${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
-if (!engines.has('sync')) {
-  // not asked for
-} else if (existsSync(fileURLToPath(indexUrl))) {
-  const index = (await import(indexUrl.href)) as { runProgram: (p: VertexProgram, g: Graph, o: object) => Promise<Record<string, unknown>> };
-  runners.push({
-    name: 'sync (Jacobi supersteps)',
-    run: async (threads) => {
-      const r = await index.runProgram(pagerankAll as unknown as VertexProgram, graph, { engine: 'sync', threads, maxIterations: 1000 });
-      return {
-        seconds: r.computeSeconds as number,
-        iterations: r.iterations as number,
-        vertexUpdates: r.vertexUpdates as number,
-        edgesPerSecond: r.edgesPerSecond as number,
-        converged: r.converged as boolean,
-        rank: (r.vertex as { rank: Float64Array }).rank,
-      };
-    },
-  });
-} else {
-  console.log('core/engine/index.ts not found: no synchronous baseline in this run');
-}
+const all = pagerankAll as unknown as VertexProgram;
+if (engines.has('sync')) runners.push({ name: 'sync (Jacobi supersteps)', run: runner(all, { engine: 'sync', maxIterations: 1000 }) });
 if (engines.has('sweep')) {
-  runners.push({ name: 'async sweep (in-place Gauss-Seidel)', run: asyncRunner(pagerankAll as unknown as VertexProgram, { scheduler: 'sweep', maxIterations: 1000 }) });
+  runners.push({ name: 'async sweep (in-place Gauss-Seidel)', run: runner(all, { engine: 'async', scheduler: 'sweep', maxIterations: 1000 }) });
 }
 if (engines.has('fifo')) {
-  runners.push({ name: 'async fifo (every vertex requeued)', run: asyncRunner(pagerankAll as unknown as VertexProgram, { scheduler: 'fifo', maxIterations: 1000 }) });
+  runners.push({ name: 'async fifo (every vertex requeued)', run: runner(all, { engine: 'async', scheduler: 'fifo', maxIterations: 1000 }) });
 }
 if (engines.has('dynamic')) {
   runners.push({
     name: 'async fifo dynamic (signal if |change| > 1e-12)',
-    run: asyncRunner(pagerankDynamic as unknown as VertexProgram, { scheduler: 'fifo', maxIterations: 1000 }),
+    run: runner(pagerankDynamic as unknown as VertexProgram, { engine: 'async', scheduler: 'fifo', maxIterations: 1000 }),
   });
 }
 
@@ -151,7 +128,7 @@ for (const threads of threadCounts) {
     console.log(`${threads} thread(s)  ${name.padEnd(48)} ${row.medianSeconds.toFixed(3)} s  [${times.map((t) => t.toFixed(2)).join(' ')}]  cpu ${row.medianCpuSeconds.toFixed(2)} s  ${row.iterations} it  ${(row.vertexUpdates / 1e6).toFixed(1)}M updates  ${(row.edgesPerSecond / 1e6).toFixed(0)}M edges/s  L1 to reference ${row.l1ToReference.toExponential(2)}`);
   }
 }
-await closeAsyncWorkers();
+await closeWorkers();
 
 const result = { graph: `R-MAT scale ${scale} (${graph.numVertices} vertices, ${graph.numEdges} edges)`, runs, node: process.version, rows };
 mkdirSync('bench/results', { recursive: true });
