@@ -9,7 +9,8 @@
 import { isMainThread, parentPort } from 'node:worker_threads';
 import { Graph, type GraphArrays } from '../graph/graph.js';
 import type { Columns, Schema } from '../graph/columns.js';
-import { isVertexProgram, type Params, type VertexFunctions, type VertexProgram } from '../program.js';
+import type { Params, VertexFunctions, VertexProgram } from '../program.js';
+import { importProgram as importProgramModule } from './load-program.js';
 import { aggregationStep } from './async-aggregate.js';
 import { CONTROL, runAsyncThread, type AsyncShared } from './async-loop.js';
 
@@ -32,13 +33,9 @@ export type AsyncWorkerMessage =
   | { type: 'aggregate'; aggregates: Record<string, number>; iterations: number }
   | { type: 'done'; updates: number; edges: number };
 
-/** The program named `name` among the exports of the module at `url`. */
+/** The program named `name` among the exports of the module at `url` (tsx registered first for a .ts module). */
 export async function importProgram(url: string, name: string): Promise<VertexProgram> {
-  const module = (await import(url)) as Record<string, unknown>;
-  for (const value of Object.values(module)) {
-    if (isVertexProgram(value) && value.name === name) return value;
-  }
-  throw new Error(`async worker: module ${url} exports no vertex program named "${name}"`);
+  return importProgramModule(url, name);
 }
 
 async function runOne(data: AsyncWorkerData): Promise<void> {

@@ -5,9 +5,24 @@
  * the one with that name. Errors name the module and what it exports.
  */
 import { isVertexProgram, type VertexProgram } from '../program.js';
+import { needsTypeScriptLoader } from '../workers/spawn.js';
+
+let typeScriptRegistered = false;
+
+/**
+ * Node 20 cannot import TypeScript by itself: a user's `.ts` program needs
+ * tsx registered in this thread first (once). Compiled programs skip this.
+ */
+export async function ensureTypeScriptLoader(url: string): Promise<void> {
+  if (typeScriptRegistered || !needsTypeScriptLoader(url)) return;
+  const { register } = await import('tsx/esm/api');
+  register();
+  typeScriptRegistered = true;
+}
 
 /** The program exported by the module at `url` (a file: URL). */
 export async function importProgram(url: string, name?: string): Promise<VertexProgram> {
+  await ensureTypeScriptLoader(url);
   const module = (await import(url)) as Record<string, unknown>;
   return findProgram(module, url, name);
 }
