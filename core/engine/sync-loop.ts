@@ -117,12 +117,58 @@ export function identityOf(reduce: Aggregator['reduce']): number {
   return reduce === 'sum' ? 0 : reduce === 'min' ? Infinity : -Infinity;
 }
 
+/** The per-thread superstep loop's signature (see threadLoop below). */
+export type SyncThreadLoop = (
+  program: VertexProgram,
+  fns: VertexFunctions<number | Float64Array>,
+  aggregators: Record<string, Aggregator>,
+  aggregates: Record<string, number>,
+  params: Params,
+  graph: Graph,
+  shared: SyncShared,
+  thread: number,
+  threads: number,
+  hooks?: ThreadHooks,
+) => void;
+
 /**
- * Run this thread's part of every superstep until the run stops. `aggregates`
- * is the context's record that apply may read; it is refreshed in place after
- * each superstep.
+ * Run this thread's part of every superstep until the run stops, on a fresh
+ * copy of the loop (see freshThreadLoop). `aggregates` is the context's
+ * record that apply may read; it is refreshed in place after each superstep.
  */
-export function runSyncThread(
+export const runSyncThread: SyncThreadLoop = (...args) => freshThreadLoop()(...args);
+
+/**
+ * Why a fresh copy per run: V8 inlines the program's gather / apply and the
+ * aggregators' maps into the loop only while each call site has seen one
+ * target. Every run calls `create` again and gets new closures, and the
+ * inline engine in the main thread (or a pooled worker) may run several
+ * programs in one process, so one shared loop would see many targets at the
+ * same call sites, deoptimise, and run on without inlining (several times
+ * slower per edge). Compiling the loop's source again for each run gives it
+ * call sites of its own (a copy number in the source keeps V8's compilation
+ * cache from handing back an old copy). The loop refers to nothing outside
+ * itself but the names passed in below.
+ */
+const LOOP_SOURCE = threadLoop.toString();
+let loopCopies = 0;
+function freshThreadLoop(): SyncThreadLoop {
+  const make = new Function(
+    'SweepBarrier',
+    'SYNC',
+    'STAT',
+    'STAT_WIDTH',
+    'identityOf',
+    'reduceAggregates',
+    '__name',
+    `"use strict"; // sync thread loop copy ${++loopCopies}\n return (${LOOP_SOURCE});`,
+  );
+  const keepName = <T>(f: T): T => f;
+  return make(SweepBarrier, SYNC, STAT, STAT_WIDTH, identityOf, reduceAggregates, keepName) as SyncThreadLoop;
+}
+
+/** The superstep loop itself, compiled afresh per run by freshThreadLoop. */
+function threadLoop(
   program: VertexProgram,
   fns: VertexFunctions<number | Float64Array>,
   aggregators: Record<string, Aggregator>,
@@ -154,6 +200,8 @@ export function runSyncThread(
   const scatterIn = program.scatterEdges === 'in' || program.scatterEdges === 'all';
   const scatterOut = program.scatterEdges === 'out' || program.scatterEdges === 'all';
   const gather = fns.gather as ((v: number, u: number, e: number, acc: number | Float64Array) => number) | undefined;
+  // A gather declared with fewer than three parameters never reads the edge id: skip loading inEdgeIds (4 bytes per edge).
+  const gatherUsesEdge = gather !== undefined && gather.length >= 3;
   const apply = fns.apply as (v: number, acc: number | Float64Array) => boolean;
   const scatter = fns.scatter;
   const doScatter = scatter !== undefined && program.scatterEdges !== 'none';
@@ -195,6 +243,17 @@ export function runSyncThread(
     }
   };
 
+  /** The hot case (scalar, plain addition, in-edges only, edge id unused): one tight loop per vertex. */
+  const gatherInPlain = (v: number): number => {
+    let acc = zero;
+    const begin = inOff[v];
+    const end = inOff[v + 1];
+    for (let q = begin; q < end; q++) acc += gather!(v, inSrc[q], 0, 0);
+    edges += end - begin;
+    return acc;
+  };
+  const plainIn = gather !== undefined && sum === undefined && gatherIn && !gatherOut && !gatherUsesEdge;
+
   /** Scalar gather of v over the chosen edge sets; plain addition gets its own loops. */
   const gatherScalar = (v: number): number => {
     let acc = zero;
@@ -202,7 +261,7 @@ export function runSyncThread(
     if (sum === undefined) {
       if (gatherIn) {
         const end = inOff[v + 1];
-        for (let q = inOff[v]; q < end; q++) acc += gather(v, inSrc[q], inEdge[q], 0);
+        for (let q = inOff[v]; q < end; q++) acc += gather(v, inSrc[q], gatherUsesEdge ? inEdge[q] : 0, 0);
         edges += end - inOff[v];
       }
       if (gatherOut) {
@@ -291,7 +350,8 @@ export function runSyncThread(
       } else if (cache !== null) {
         for (let v = chunks[c]; v < end; v++) if (current === null || current[v] !== 0) accs[v] = gatherCached(v);
       } else if (current === null) {
-        for (let v = chunks[c]; v < end; v++) accs[v] = gatherScalar(v);
+        if (plainIn) for (let v = chunks[c]; v < end; v++) accs[v] = gatherInPlain(v);
+        else for (let v = chunks[c]; v < end; v++) accs[v] = gatherScalar(v);
       } else {
         for (let v = chunks[c]; v < end; v++) if (current[v] !== 0) accs[v] = gatherScalar(v);
       }

@@ -107,9 +107,14 @@ export async function runSync<VS extends Schema, ES extends Schema, P extends Pa
     initiallyActive++;
   }
 
-  const started = performance.now();
+  // Compute time starts when every thread is ready (workers started, program created), so it is engine time alone.
+  let started = performance.now();
   let lastEdges = 0;
   let lastTime = started;
+  const markStart = (): void => {
+    started = performance.now();
+    lastTime = started;
+  };
   const edgesSoFar = (): number => {
     let total = 0;
     for (let t = 0; t < threads; t++) total += shared.stats[t * STAT_WIDTH + STAT.EDGES];
@@ -132,7 +137,7 @@ export async function runSync<VS extends Schema, ES extends Schema, P extends Pa
     if (threads === 1) {
       runSyncThread(program as unknown as VertexProgram, fns, aggregators, aggregates, params, graph, shared, 0, 1, { afterStep: report });
     } else {
-      await runInWorkers(program as unknown as VertexProgram, graph, vertex, edge, params, shared, threads, report);
+      await runInWorkers(program as unknown as VertexProgram, graph, vertex, edge, params, shared, threads, report, markStart);
     }
   } else {
     Atomics.store(shared.control, SYNC.CONVERGED, 1);
@@ -167,6 +172,7 @@ async function runInWorkers(
   shared: SyncShared,
   threads: number,
   report: ((superstep: number) => void) | undefined,
+  markStart: () => void,
 ): Promise<void> {
   const workers = takeWorkers(WORKER_URL, threads);
   const start = sharedInt32(1);
@@ -189,6 +195,7 @@ async function runInWorkers(
         const onMessage = (message: SyncWorkerMessage): void => {
           if (message.type === 'ready') {
             if (++ready === threads) {
+              markStart();
               Atomics.store(start, 0, 1);
               Atomics.notify(start, 0);
             }
