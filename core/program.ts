@@ -71,7 +71,11 @@ export type Signal = (u: number, delta?: number) => void;
  * - gather(v, u, e, acc): v is the vertex being computed, u the neighbour
  *   across edge e (an id into edge columns and graph.weights). Scalar: return
  *   the contribution (combined by the accumulator's `sum`). Vector: add into
- *   `acc` in place and return nothing.
+ *   `acc` in place and return nothing. A gather declared with fewer than three
+ *   parameters (e.g. `(v, u) => ...`) gets 0 for e: the synchronous engine then
+ *   skips loading in-edge ids, so declare `e` to receive it. Gather reads
+ *   neighbours' data as the previous superstep left it (the synchronous engine
+ *   runs every gather before any apply).
  * - apply(v, acc): write v's own columns from the accumulator. Return whether
  *   v changed (for 'signalled' activation, scatter runs only for changed
  *   vertices; the count of changed vertices is reported as progress).

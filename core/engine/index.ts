@@ -4,6 +4,12 @@
  * synchronous (BSP) engine or the asynchronous one, maps the common options
  * onto each, and returns the same result shape from both. `workers: 1` runs
  * inline with no threads; the default is one worker per core.
+ *
+ * Determinism: in the synchronous engine every vertex's gather runs in one
+ * thread, in edge order, and every gather reads the previous superstep's
+ * values, so results are bit-identical for every worker count (aggregates are
+ * combined from per-thread partials, so their last bits may differ). The
+ * asynchronous engine gives no such guarantee.
  */
 import { availableParallelism } from 'node:os';
 import type { Columns, Schema } from '../graph/columns.js';
