@@ -121,7 +121,9 @@ export const runAsyncThread: ThreadLoop = (...args) => freshThreadLoop()(...args
  * without inlining them: measured 4-5x slower per edge. Compiling the loop's
  * source again for each run gives it call sites of its own (a run number in
  * the source keeps V8's compilation cache from handing back the old copy). The
- * loop refers to nothing outside itself but the names passed in below.
+ * loop refers to nothing outside itself but the names passed in below, so a
+ * coverage tool that instruments source (rather than V8's own coverage, as c8
+ * uses) would break it.
  */
 const LOOP_SOURCE = threadLoop.toString();
 let loopCopies = 0;
