@@ -24,6 +24,9 @@ const vectorProgram = defineProgram({
     const count: Uint32Array = vertex.count;
     // @ts-expect-error a misspelt column is a compile error
     void vertex.factor;
+    // @ts-expect-error a column has its schema's array type: 'f64x4' is a Float64Array, not a Uint32Array
+    const wrongType: Uint32Array = vertex.factors;
+    void wrongType;
     const rate: number = params.rate;
     // @ts-expect-error a parameter the program does not declare
     void params.rte;
