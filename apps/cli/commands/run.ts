@@ -57,7 +57,13 @@ export async function resolveProgram(name: string): Promise<VertexProgram> {
     const { register } = await import('tsx/esm/api');
     register();
   }
-  const module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (error) {
+    // A syntax error or a failing import in the user's own module: their mistake, say it plainly.
+    throw new UsageError(`run: could not load program module ${name}: ${(error as Error).message}`);
+  }
   const found = [module.default, ...Object.values(module)].find(isVertexProgram);
   if (!found) throw new UsageError(`run: ${name} exports no vertex program (define one with defineProgram and export it)`);
   return found;

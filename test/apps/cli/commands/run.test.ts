@@ -183,7 +183,8 @@ test('user mistakes are UsageErrors with a message', async () => {
   await usageError(['pagerank', '--graph', graphFile, '--workers', '0'], /positive integer/);
   await usageError(['pagerank', '--graph', graphFile, '--engine', 'fast'], /--engine must be sync or async/);
   await usageError(['./no-such-program.ts', '--graph', graphFile], /not found/);
-  const notAProgram = join(dir, 'not-a-program.js');
+  // .mjs: a bare .js outside a package is CommonJS to Node, and this module uses export.
+  const notAProgram = join(dir, 'not-a-program.mjs');
   writeFileSync(notAProgram, 'export const x = 1;\n');
   await usageError([notAProgram, '--graph', graphFile], /exports no vertex program/);
 });
