@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runAsync, type AsyncRunOptions } from '../../../core/engine/async.js';
 import { closeAsyncWorkers } from '../../../core/engine/async-pool.js';
+import { runProgram } from '../../../core/engine/index.js';
 import { buildGraph, graphFromPairs } from '../../../core/graph/build.js';
 import { EdgeList } from '../../../core/graph/edge-list.js';
 import { rmatEdges } from '../../../core/graph/generators/rmat.js';
@@ -260,6 +261,20 @@ test('a graph with no signalled vertex finishes at once; isolated vertices', asy
       const result = await runAsync(distances, graph, { ...config, threads, params: { sourceEvery: 2, weighted: false } });
       assert.equal(Array.from(result.vertex.dist), [0, Infinity, 0, Infinity, 0]);
     }
+  }
+});
+
+test('runProgram dispatches engine async with its options', async () => {
+  const graph = unionGraph(41, { undirected: true, weighted: false });
+  const expected = referenceComponents(graph);
+  for (const options of [
+    { scheduler: 'priority', consistency: 'edge' },
+    { scheduler: 'sweep', consistency: 'edge', edgeConsistency: 'chromatic' },
+  ] as const) {
+    const result = await runProgram(minLabel, graph, { engine: 'async', workers: 2, ...options });
+    assert.is(result.engine, 'async');
+    assert.is(result.workers, 2);
+    assert.is(firstMismatch(result.vertex.label, expected), null, JSON.stringify(options));
   }
 });
 
