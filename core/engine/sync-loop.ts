@@ -243,15 +243,7 @@ function threadLoop(
     }
   };
 
-  /** The hot case (scalar, plain addition, in-edges only, edge id unused): one tight loop per vertex. */
-  const gatherInPlain = (v: number): number => {
-    let acc = zero;
-    const begin = inOff[v];
-    const end = inOff[v + 1];
-    for (let q = begin; q < end; q++) acc += gather!(v, inSrc[q], 0, 0);
-    edges += end - begin;
-    return acc;
-  };
+  // The hot case (scalar, plain addition, in-edges only, edge id unused) has its own loop in phase 1.
   const plainIn = gather !== undefined && sum === undefined && gatherIn && !gatherOut && !gatherUsesEdge;
 
   /** Scalar gather of v over the chosen edge sets; plain addition gets its own loops. */
@@ -337,6 +329,9 @@ function threadLoop(
     }
   };
 
+  // Uncaptured copies for the loops below.
+  const gatherFn = (gather ?? ((): number => 0)) as (v: number, u: number, e: number, acc: number) => number;
+  const applyFn = apply as (v: number, acc: number) => boolean;
   for (;;) {
     const superstep = Atomics.load(control, SYNC.SUPERSTEP);
     const current = allActive ? null : superstep % 2 === 0 ? shared.activeEven! : shared.activeOdd!;
@@ -350,8 +345,17 @@ function threadLoop(
       } else if (cache !== null) {
         for (let v = chunks[c]; v < end; v++) if (current === null || current[v] !== 0) accs[v] = gatherCached(v);
       } else if (current === null) {
-        if (plainIn) for (let v = chunks[c]; v < end; v++) accs[v] = gatherInPlain(v);
-        else for (let v = chunks[c]; v < end; v++) accs[v] = gatherScalar(v);
+        if (plainIn) {
+          // The hot loop, written out here so its locals stay in registers (no closure call or context write per vertex).
+          const start = chunks[c];
+          for (let v = start; v < end; v++) {
+            let acc = zero;
+            const stop = inOff[v + 1];
+            for (let q = inOff[v]; q < stop; q++) acc += gatherFn(v, inSrc[q], 0, 0);
+            accs[v] = acc;
+          }
+          edges += inOff[end] - inOff[start];
+        } else for (let v = chunks[c]; v < end; v++) accs[v] = gatherScalar(v);
       } else {
         for (let v = chunks[c]; v < end; v++) if (current[v] !== 0) accs[v] = gatherScalar(v);
       }
@@ -365,7 +369,17 @@ function threadLoop(
     for (let c = Atomics.add(control, SYNC.CURSOR, 1); c < numChunks; c = Atomics.add(control, SYNC.CURSOR, 1)) {
       const start = chunks[c];
       const end = chunks[c + 1];
-      if (current === null) {
+      if (current === null && vacc === null) {
+        let chunkChanged = 0;
+        for (let v = start; v < end; v++) {
+          if (applyFn(v, accs[v])) {
+            chunkChanged++;
+            if (doScatter) changed[v] = 1;
+          }
+        }
+        updates += end - start;
+        changedCount += chunkChanged;
+      } else if (current === null) {
         for (let v = start; v < end; v++) applyVertex(v);
       } else {
         for (let v = start; v < end; v++) {
