@@ -27,31 +27,46 @@ export interface HandWorkerData {
 
 /** Run `iterations` pull iterations over [from, to); returns the buffer holding the final ranks. */
 export function handPagerank(d: HandWorkerData, barrier: SweepBarrier): Float64Array {
-  const { inOffsets, inSources, inv, contrib, from, to, damping } = d;
-  const n = inOffsets.length - 1;
-  const base = (1 - damping) / n;
+  // Two separate functions, so neither variant's JIT feedback colours the other's.
+  return d.variant === 'contrib' ? handContrib(d, barrier) : handPlain(d, barrier);
+}
+
+function handPlain(d: HandWorkerData, barrier: SweepBarrier): Float64Array {
+  const { inOffsets, inSources, inv, from, to, damping } = d;
+  const base = (1 - damping) / (inOffsets.length - 1);
   let rank = d.rankA;
   let next = d.rankB;
   for (let it = 0; it < d.iterations; it++) {
-    if (d.variant === 'contrib') {
-      for (let v = from; v < to; v++) contrib[v] = rank[v] * inv[v];
-      barrier.arrive(null);
-      for (let v = from; v < to; v++) {
-        let acc = 0;
-        const end = inOffsets[v + 1];
-        for (let q = inOffsets[v]; q < end; q++) acc += contrib[inSources[q]];
-        next[v] = base + damping * acc;
+    for (let v = from; v < to; v++) {
+      let acc = 0;
+      const end = inOffsets[v + 1];
+      for (let q = inOffsets[v]; q < end; q++) {
+        const u = inSources[q];
+        acc += rank[u] * inv[u];
       }
-    } else {
-      for (let v = from; v < to; v++) {
-        let acc = 0;
-        const end = inOffsets[v + 1];
-        for (let q = inOffsets[v]; q < end; q++) {
-          const u = inSources[q];
-          acc += rank[u] * inv[u];
-        }
-        next[v] = base + damping * acc;
-      }
+      next[v] = base + damping * acc;
+    }
+    barrier.arrive(null);
+    const t = rank;
+    rank = next;
+    next = t;
+  }
+  return rank;
+}
+
+function handContrib(d: HandWorkerData, barrier: SweepBarrier): Float64Array {
+  const { inOffsets, inSources, inv, contrib, from, to, damping } = d;
+  const base = (1 - damping) / (inOffsets.length - 1);
+  let rank = d.rankA;
+  let next = d.rankB;
+  for (let it = 0; it < d.iterations; it++) {
+    for (let v = from; v < to; v++) contrib[v] = rank[v] * inv[v];
+    barrier.arrive(null);
+    for (let v = from; v < to; v++) {
+      let acc = 0;
+      const end = inOffsets[v + 1];
+      for (let q = inOffsets[v]; q < end; q++) acc += contrib[inSources[q]];
+      next[v] = base + damping * acc;
     }
     barrier.arrive(null);
     const t = rank;

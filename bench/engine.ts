@@ -350,7 +350,7 @@ function markdown(
       '| | graphology | gasworks | ratio |', '| --- | ---: | ---: | ---: |',
       `| load (parse + build) | ${graphology.loadSeconds.toFixed(2)} s | ${graphology.oursLoadSeconds.toFixed(2)} s | ${(graphology.loadSeconds / graphology.oursLoadSeconds).toFixed(1)}x |`,
       `| memory of the loaded graph | ${(graphology.bytes / 2 ** 20).toFixed(0)} MiB | ${(graphology.oursBytes / 2 ** 20).toFixed(1)} MiB (measured ${(graphology.oursMeasuredBytes / 2 ** 20).toFixed(1)} MiB) | ${graphology.ratios.memoryRatio.toFixed(0)}x |`,
-      `| pagerank, ms / iteration | ${(graphology.secondsPerIteration * 1000).toFixed(1)} | see above | ${graphology.ratios.speedup1Worker.toFixed(0)}x (1 worker), ${graphology.ratios.speedup2Workers.toFixed(0)}x (2 workers) |`,
+      `| pagerank, ms / iteration | ${(graphology.secondsPerIteration * 1000).toFixed(1)} | see above | ${graphology.ratios.speedup1Worker.toFixed(2)}x (1 worker), ${graphology.ratios.speedup2Workers.toFixed(2)}x (2 workers) |`,
       '',
     );
   }
