@@ -26,7 +26,7 @@ const pagerank = defineProgram({
   name: 'pagerank',
   url: import.meta.url,
   description: 'PageRank by fixed power iterations (damping 0.85; dangling rank dropped, see normalizeRanks)',
-  vertex: { rank: 'f64', change: 'f64' },
+  vertex: { rank: 'f64', change: 'f64', contribution: 'f64' },
   params: { damping: 0.85, tolerance: 0 },
   accumulator: { kind: 'scalar' },
   gatherEdges: 'in',
@@ -34,10 +34,11 @@ const pagerank = defineProgram({
   activation: 'all',
   output: 'rank',
   create({ vertex, graph, params, numVertices }) {
-    const { rank, change } = vertex;
+    const { rank, change, contribution } = vertex;
     const d = params.damping;
     const base = (1 - d) / numVertices;
-    // 1 / outdegree once per thread, so the per-edge work is one multiply.
+    // Each vertex keeps rank / outdegree as its contribution, written by its own apply,
+    // so a gather reads one array per edge (one cache miss, not two).
     const { outOffsets } = graph;
     const inverseOutDegree = new Float64Array(numVertices);
     for (let v = 0; v < numVertices; v++) {
@@ -47,14 +48,16 @@ const pagerank = defineProgram({
     return {
       init(v) {
         rank[v] = 1 / numVertices;
+        contribution[v] = rank[v] * inverseOutDegree[v];
         change[v] = Infinity;
         return true;
       },
-      gather: (_v, u) => rank[u] * inverseOutDegree[u],
+      gather: (_v, u) => contribution[u],
       apply(v, acc) {
         const next = base + d * acc;
         change[v] = next - rank[v];
         rank[v] = next;
+        contribution[v] = next * inverseOutDegree[v];
         return true;
       },
     };
