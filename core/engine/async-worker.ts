@@ -4,7 +4,7 @@
  * over the shared arrays, call the program's `create` for this thread, say
  * ready, wait for the common start signal, run this thread's share of the work
  * (async-loop.ts) and post its counts back; then wait for the next run (the
- * worker is kept by async-pool.ts).
+ * worker is kept by the engine pool, worker-pool.ts).
  */
 import { isMainThread, parentPort } from 'node:worker_threads';
 import { Graph, type GraphArrays } from '../graph/graph.js';

@@ -22,7 +22,8 @@ import { CONTROL, runAsyncThread, type AsyncMode, type AsyncShared, type ThreadS
 import type { AsyncWorkerData, AsyncWorkerMessage } from './async-worker.js';
 import { greedyColoring } from './coloring.js';
 import { VertexQueue, createQueueBuffers } from './scheduler.js';
-import { returnAsyncWorkers, takeAsyncWorkers } from './async-pool.js';
+import { asyncWorkerUrl } from './async-pool.js';
+import { runOnWorkers } from './worker-run.js';
 
 export type AsyncScheduler = 'fifo' | 'priority' | 'sweep';
 export type Consistency = 'none' | 'vertex' | 'edge';
@@ -216,67 +217,47 @@ async function runInWorkers(
   report: (aggregates: Record<string, number>, iterations: number) => void,
   onStart: () => ReturnType<typeof setInterval> | null,
 ): Promise<ThreadStats[]> {
-  const workers = takeAsyncWorkers(threads);
+  const stats: ThreadStats[] = new Array(threads);
   let timer: ReturnType<typeof setInterval> | null = null;
-  let failed = false;
-  const detach: Array<() => void> = [];
+  const release = (): void => {
+    Atomics.store(shared.control, CONTROL.START, 1);
+    Atomics.notify(shared.control, CONTROL.START);
+  };
+  const graphArrays = graph.toArrays();
   try {
-    return await new Promise<ThreadStats[]>((resolve, reject) => {
-      const stats: ThreadStats[] = new Array(threads);
-      let ready = 0;
-      let done = 0;
-      const fail = (error: unknown): void => {
-        failed = true;
+    await runOnWorkers<AsyncWorkerMessage>({
+      who: 'runAsync',
+      moduleUrl: asyncWorkerUrl(),
+      threads,
+      dataFor: (t): AsyncWorkerData => ({
+        programUrl: program.url,
+        programName: program.name,
+        params,
+        graph: graphArrays,
+        vertex,
+        edge,
+        shared,
+        thread: t,
+        threads,
+        aggregateEveryMs,
+      }),
+      start: () => {
+        timer = onStart();
+        release();
+      },
+      abort: () => {
         Atomics.store(shared.control, CONTROL.STOP, 1);
-        Atomics.store(shared.control, CONTROL.START, 1);
-        Atomics.notify(shared.control, CONTROL.START);
-        reject(error);
-      };
-      workers.forEach((worker, t) => {
-        const onExit = (code: number): void => {
-          if (stats[t] === undefined) fail(new Error(`runAsync: worker ${t} exited (code ${code}) before finishing`));
-        };
-        const onMessage = (message: AsyncWorkerMessage): void => {
-          if (message.type === 'ready') {
-            if (++ready === threads) {
-              timer = onStart();
-              Atomics.store(shared.control, CONTROL.START, 1);
-              Atomics.notify(shared.control, CONTROL.START);
-            }
-          } else if (message.type === 'aggregate') {
-            report(message.aggregates, message.iterations);
-          } else {
-            stats[t] = { updates: message.updates, edges: message.edges };
-            if (++done === threads) resolve(stats);
-          }
-        };
-        worker.on('error', fail);
-        worker.on('exit', onExit);
-        worker.on('message', onMessage);
-        detach.push(() => {
-          worker.off('error', fail);
-          worker.off('exit', onExit);
-          worker.off('message', onMessage);
-        });
-        const data: AsyncWorkerData = {
-          programUrl: program.url,
-          programName: program.name,
-          params,
-          graph: graph.toArrays(),
-          vertex,
-          edge,
-          shared,
-          thread: t,
-          threads,
-          aggregateEveryMs,
-        };
-        worker.postMessage(data);
-      });
+        release();
+      },
+      onMessage: (_t, message) => {
+        if (message.type === 'aggregate') report(message.aggregates, message.iterations);
+      },
+      onDone: (t, message) => {
+        if (message.type === 'done') stats[t] = { updates: message.updates, edges: message.edges };
+      },
     });
   } finally {
     if (timer !== null) clearInterval(timer);
-    for (const off of detach) off();
-    if (failed) await Promise.all(workers.map((w) => w.terminate()));
-    else returnAsyncWorkers(workers);
   }
+  return stats;
 }

@@ -14,7 +14,7 @@ import type { Params, ProgramContext, VertexFunctions, VertexProgram } from '../
 import { siblingModule } from '../workers/spawn.js';
 import { SYNC, STAT, STAT_WIDTH, edgeBalancedChunks, runSyncThread, type SyncShared } from './sync-loop.js';
 import type { SyncWorkerData, SyncWorkerMessage } from './sync-worker.js';
-import { returnWorkers, takeWorkers } from './worker-pool.js';
+import { runOnWorkers } from './worker-run.js';
 
 export interface SyncProgress {
   superstep: number;
@@ -174,62 +174,39 @@ async function runInWorkers(
   report: ((superstep: number) => void) | undefined,
   markStart: () => void,
 ): Promise<void> {
-  const workers = takeWorkers(WORKER_URL, threads);
   const start = sharedInt32(1);
-  let failed = false;
-  const detach: Array<() => void> = [];
-  try {
-    await new Promise<void>((resolve, reject) => {
-      let ready = 0;
-      let done = 0;
-      const fail = (error: unknown): void => {
-        if (failed) return;
-        failed = true;
-        Atomics.store(shared.control, SYNC.ABORT, 1);
-        Atomics.store(start, 0, 1);
-        Atomics.notify(start, 0);
-        reject(error);
-      };
-      workers.forEach((worker, t) => {
-        const onExit = (code: number): void => fail(new Error(`runSync: worker ${t} exited (code ${code}) before finishing`));
-        const onMessage = (message: SyncWorkerMessage): void => {
-          if (message.type === 'ready') {
-            if (++ready === threads) {
-              markStart();
-              Atomics.store(start, 0, 1);
-              Atomics.notify(start, 0);
-            }
-          } else if (message.type === 'step') {
-            report?.(message.superstep);
-          } else if (++done === threads) resolve();
-        };
-        worker.on('error', fail);
-        worker.on('exit', onExit);
-        worker.on('message', onMessage);
-        detach.push(() => {
-          worker.off('error', fail);
-          worker.off('exit', onExit);
-          worker.off('message', onMessage);
-        });
-        const data: SyncWorkerData = {
-          programUrl: program.url,
-          programName: program.name,
-          params,
-          graph: graph.toArrays(),
-          vertex,
-          edge,
-          shared,
-          start,
-          thread: t,
-          threads,
-          reportSteps: t === 0 && report !== undefined,
-        };
-        worker.postMessage(data);
-      });
-    });
-  } finally {
-    for (const off of detach) off();
-    if (failed) await Promise.all(workers.map((w) => w.terminate()));
-    else returnWorkers(WORKER_URL, workers);
-  }
+  const release = (): void => {
+    Atomics.store(start, 0, 1);
+    Atomics.notify(start, 0);
+  };
+  const graphArrays = graph.toArrays();
+  await runOnWorkers<SyncWorkerMessage>({
+    who: 'runSync',
+    moduleUrl: WORKER_URL,
+    threads,
+    dataFor: (t): SyncWorkerData => ({
+      programUrl: program.url,
+      programName: program.name,
+      params,
+      graph: graphArrays,
+      vertex,
+      edge,
+      shared,
+      start,
+      thread: t,
+      threads,
+      reportSteps: t === 0 && report !== undefined,
+    }),
+    start: () => {
+      markStart();
+      release();
+    },
+    abort: () => {
+      Atomics.store(shared.control, SYNC.ABORT, 1);
+      release();
+    },
+    onMessage: (_t, message) => {
+      if (message.type === 'step') report?.(message.superstep);
+    },
+  });
 }
