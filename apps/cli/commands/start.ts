@@ -2,17 +2,19 @@
  * `gasworks start` (what `npm start` runs): the quick-start job on an embedded
  * default, a seeded R-MAT graph generated in memory, so a fresh clone shows
  * gasworks working with no data: the graph's statistics, as `gasworks info`
- * prints them.
+ * prints them, then 20 PageRank supersteps on every core and the top vertices.
  */
 import type { Command } from 'commander';
 import { graphStats } from '../../../core/graph/stats.js';
+import { defaultWorkers, runProgram } from '../../../core/engine/index.js';
+import pagerank from '../../../vertex-programs/pagerank.js';
 import { openGraph } from '../graph-source.js';
-import { formatBytes, printJson, summaryTable } from '../output.js';
+import { formatBytes, formatNumber, printJson, summaryTable } from '../output.js';
 
 export function registerStart(program: Command): void {
   program
     .command('start')
-    .description('quick start: generate an R-MAT graph in memory and describe it')
+    .description('quick start: generate an R-MAT graph in memory, describe it, and rank its vertices with PageRank')
     .option('--scale <n>', 'R-MAT scale (2^scale vertices, 16 edges each)', '16')
     .option('--json', 'print JSON instead of tables')
     .option('-q, --quiet', 'no progress bar')
@@ -20,8 +22,21 @@ export function registerStart(program: Command): void {
       const spec = `rmat:${flags.scale}:16:1`;
       const { graph, loadSeconds } = await openGraph(spec, { quiet: flags.quiet });
       const s = graphStats(graph);
+      const run = await runProgram(pagerank, graph, { workers: defaultWorkers(), maxIterations: 20 });
+      const rank = run.vertex.rank;
+      const top = Array.from({ length: graph.numVertices }, (_, v) => v)
+        .sort((a, b) => rank[b] - rank[a])
+        .slice(0, 5)
+        .map((v) => ({ vertex: graph.key(v), rank: rank[v], inDegree: graph.inDegree(v) }));
+      const pagerankSummary = {
+        workers: run.workers,
+        iterations: run.iterations,
+        computeSeconds: run.computeSeconds,
+        edgesPerSecond: run.edgesPerSecond,
+        top,
+      };
       if (flags.json) {
-        printJson({ graph: spec, ...s, loadSeconds });
+        printJson({ graph: spec, ...s, loadSeconds, pagerank: pagerankSummary });
         return;
       }
       process.stdout.write(
@@ -35,6 +50,12 @@ export function registerStart(program: Command): void {
           ['memory', formatBytes(s.bytes)],
         ]) + '\n',
       );
-      process.stdout.write('Next: gasworks info FILE | gasworks generate rmat --scale 20 --out g.bin | gasworks --help\n');
+      process.stdout.write(
+        summaryTable(`PageRank, ${run.iterations} supersteps on ${run.workers} worker${run.workers === 1 ? '' : 's'}`, [
+          ['compute time', `${run.computeSeconds.toFixed(3)} s (${formatNumber(run.edgesPerSecond / 1e6, 3)}M edges/s)`],
+          ...top.map((t, i): [string, string] => [`#${i + 1} vertex ${t.vertex}`, `rank ${t.rank.toExponential(3)}, in-degree ${t.inDegree}`]),
+        ]) + '\n',
+      );
+      process.stdout.write('Next: gasworks run pagerank --graph FILE | gasworks info FILE | gasworks generate rmat --scale 20 --out g.bin | gasworks --help\n');
     });
 }

@@ -78,6 +78,12 @@ test('start runs the quick-start job on an embedded graph', () => {
   assert.is(r.status, 0, r.stderr);
   const info = JSON.parse(r.stdout.trim().split('\n').pop()!);
   assert.is(info.edges, 16 * 1024);
+  // PageRank ran: the top vertex has the largest rank of all five, and ranks are probabilities.
+  assert.is(info.pagerank.iterations, 20);
+  assert.is(info.pagerank.top.length, 5);
+  const ranks = info.pagerank.top.map((t: { rank: number }) => t.rank);
+  assert.equal(ranks, [...ranks].sort((a: number, b: number) => b - a));
+  assert.ok(ranks[0] > 0 && ranks[0] < 1);
 });
 
 test.run();
