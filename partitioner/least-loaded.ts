@@ -13,7 +13,7 @@ export function leastLoaded(
   baseV: number,
   words: number,
   mode: number,
-  loads: Float64Array,
+  loads: Int32Array,
   capacity: number,
   minPart: number,
 ): number {
@@ -43,7 +43,7 @@ export function leastLoaded(
 }
 
 /** The least loaded part among the set bits of one word (parts 0..31) under `capacity`, or -1. */
-export function leastInWord(bits: number, loads: Float64Array, capacity: number): number {
+export function leastInWord(bits: number, loads: Int32Array, capacity: number): number {
   let best = -1;
   let bestLoad = capacity;
   while (bits !== 0) {
