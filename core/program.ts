@@ -10,6 +10,7 @@
  * threads and remote machines import exactly the same code.
  */
 import type { Columns, Schema } from './graph/columns.js';
+import { UsageError } from './errors.js';
 import type { Graph } from './graph/graph.js';
 
 /** Which edges of a vertex gather or scatter visits. */
@@ -160,4 +161,13 @@ export function defineProgram<
 
 export function isVertexProgram(x: unknown): x is VertexProgram {
   return typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'gasworks.program';
+}
+
+/** Throw a UsageError naming `who` when `params` has a key the program does not declare. */
+export function checkParams(who: string, program: VertexProgram, params: Params | undefined): void {
+  for (const key of Object.keys(params ?? {})) {
+    if (!(key in program.params)) {
+      throw new UsageError(`${who}: program ${program.name} has no parameter "${key}" (it has: ${Object.keys(program.params).join(', ') || 'none'})`);
+    }
+  }
 }

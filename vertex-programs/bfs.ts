@@ -11,8 +11,8 @@
  * Params: source 0 (dense id). Output: `level` (i32; -1 when unreachable).
  * Aggregators: reached (vertices with a level), depth (largest level).
  */
-import { UsageError } from '../core/errors.js';
 import { defineProgram } from '../core/program.js';
+import { checkSource } from './setup.js';
 
 const min = (a: number, b: number): number => (a < b ? a : b);
 
@@ -30,9 +30,7 @@ const bfs = defineProgram({
   create({ vertex, params, numVertices }) {
     const level = vertex.level;
     const source = params.source;
-    if (!Number.isInteger(source) || source < 0 || source >= numVertices) {
-      throw new UsageError(`bfs: source must be a dense vertex id in 0..${numVertices - 1}; got ${source}`);
-    }
+    checkSource('bfs', source, numVertices);
     return {
       init(v) {
         level[v] = -1;

@@ -13,6 +13,7 @@
  * Output: `rank` (f64). Aggregator: total (sum of ranks).
  */
 import { defineProgram } from '../core/program.js';
+import { inverseOutDegrees } from './setup.js';
 
 const pagerankDelta = defineProgram({
   name: 'pagerank-delta',
@@ -31,12 +32,7 @@ const pagerankDelta = defineProgram({
     const d = params.damping;
     const tolerance = params.tolerance;
     const base = (1 - d) / numVertices;
-    const { outOffsets } = graph;
-    const inverseOutDegree = new Float64Array(numVertices);
-    for (let v = 0; v < numVertices; v++) {
-      const degree = outOffsets[v + 1] - outOffsets[v];
-      inverseOutDegree[v] = degree === 0 ? 0 : 1 / degree;
-    }
+    const inverseOutDegree = inverseOutDegrees(graph);
     return {
       init(v) {
         rank[v] = 1 / numVertices;

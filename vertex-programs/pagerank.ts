@@ -21,6 +21,7 @@
  * Edge weights are ignored.
  */
 import { defineProgram } from '../core/program.js';
+import { inverseOutDegrees } from './setup.js';
 
 const pagerank = defineProgram({
   name: 'pagerank',
@@ -39,12 +40,7 @@ const pagerank = defineProgram({
     const base = (1 - d) / numVertices;
     // Each vertex keeps rank / outdegree as its contribution, written by its own apply,
     // so a gather reads one array per edge (one cache miss, not two).
-    const { outOffsets } = graph;
-    const inverseOutDegree = new Float64Array(numVertices);
-    for (let v = 0; v < numVertices; v++) {
-      const degree = outOffsets[v + 1] - outOffsets[v];
-      inverseOutDegree[v] = degree === 0 ? 0 : 1 / degree;
-    }
+    const inverseOutDegree = inverseOutDegrees(graph);
     return {
       init(v) {
         rank[v] = 1 / numVertices;

@@ -13,8 +13,8 @@
  * Params: source 0 (dense id), damping 0.85, tolerance 1e-12.
  * Output: `rank` (f64). Aggregator: total (sum of ranks).
  */
-import { UsageError } from '../core/errors.js';
 import { defineProgram } from '../core/program.js';
+import { checkSource, inverseOutDegrees } from './setup.js';
 
 const personalizedPagerank = defineProgram({
   name: 'personalized-pagerank',
@@ -31,17 +31,10 @@ const personalizedPagerank = defineProgram({
   create({ vertex, graph, params, numVertices }) {
     const { rank, change } = vertex;
     const source = params.source;
-    if (!Number.isInteger(source) || source < 0 || source >= numVertices) {
-      throw new UsageError(`personalized-pagerank: source must be a dense vertex id in 0..${numVertices - 1}; got ${source}`);
-    }
+    checkSource('personalized-pagerank', source, numVertices);
     const d = params.damping;
     const tolerance = params.tolerance;
-    const { outOffsets } = graph;
-    const inverseOutDegree = new Float64Array(numVertices);
-    for (let v = 0; v < numVertices; v++) {
-      const degree = outOffsets[v + 1] - outOffsets[v];
-      inverseOutDegree[v] = degree === 0 ? 0 : 1 / degree;
-    }
+    const inverseOutDegree = inverseOutDegrees(graph);
     return {
       init(v) {
         rank[v] = 0;

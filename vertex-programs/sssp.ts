@@ -13,6 +13,7 @@
  */
 import { UsageError } from '../core/errors.js';
 import { defineProgram } from '../core/program.js';
+import { checkSource } from './setup.js';
 
 const min = (a: number, b: number): number => (a < b ? a : b);
 
@@ -30,9 +31,7 @@ const sssp = defineProgram({
   create({ vertex, graph, params, numVertices }) {
     const distance = vertex.distance;
     const source = params.source;
-    if (!Number.isInteger(source) || source < 0 || source >= numVertices) {
-      throw new UsageError(`sssp: source must be a dense vertex id in 0..${numVertices - 1}; got ${source}`);
-    }
+    checkSource('sssp', source, numVertices);
     const weights = graph.weights;
     if (weights !== null) {
       for (let v = 0; v < numVertices; v++) {

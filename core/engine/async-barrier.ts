@@ -27,6 +27,16 @@ export class SweepBarrier {
     this.threads = threads;
   }
 
+  /**
+   * Release every thread waiting here without the others arriving (a thread
+   * failed): waiters return as if the barrier had passed and must check the
+   * run's abort flag.
+   */
+  breakAll(): void {
+    Atomics.add(this.control, this.generation, 1);
+    Atomics.notify(this.control, this.generation);
+  }
+
   /** Wait until all threads arrive; the last to arrive runs `serial` first. */
   arrive(serial: (() => void) | null): void {
     const control = this.control;

@@ -9,8 +9,8 @@
 import { isMainThread, parentPort } from 'node:worker_threads';
 import { Graph, type GraphArrays } from '../graph/graph.js';
 import type { Columns, Schema } from '../graph/columns.js';
-import type { Params, VertexFunctions, VertexProgram } from '../program.js';
-import { importProgram as importProgramModule } from './load-program.js';
+import type { Params, VertexFunctions } from '../program.js';
+import { importProgram } from './load-program.js';
 import { aggregationStep } from './async-aggregate.js';
 import { CONTROL, runAsyncThread, type AsyncShared } from './async-loop.js';
 
@@ -32,11 +32,6 @@ export type AsyncWorkerMessage =
   | { type: 'ready' }
   | { type: 'aggregate'; aggregates: Record<string, number>; iterations: number }
   | { type: 'done'; updates: number; edges: number };
-
-/** The program named `name` among the exports of the module at `url` (tsx registered first for a .ts module). */
-export async function importProgram(url: string, name: string): Promise<VertexProgram> {
-  return importProgramModule(url, name);
-}
 
 async function runOne(data: AsyncWorkerData): Promise<void> {
   const program = await importProgram(data.programUrl, data.programName);

@@ -16,13 +16,13 @@ import { allocateColumns, type Columns, type Schema } from '../graph/columns.js'
 import type { Graph } from '../graph/graph.js';
 import { sharedFloat64, sharedInt32, sharedUint8 } from '../graph/shared.js';
 import { UsageError } from '../errors.js';
-import type { Params, ProgramContext, VertexFunctions, VertexProgram } from '../program.js';
+import { checkParams, type Params, type ProgramContext, type VertexFunctions, type VertexProgram } from '../program.js';
+import { siblingModule } from '../workers/spawn.js';
 import { aggregationStep, sharedClockMs } from './async-aggregate.js';
 import { CONTROL, runAsyncThread, type AsyncMode, type AsyncShared, type ThreadStats } from './async-loop.js';
 import type { AsyncWorkerData, AsyncWorkerMessage } from './async-worker.js';
 import { greedyColoring } from './coloring.js';
 import { VertexQueue, createQueueBuffers } from './scheduler.js';
-import { asyncWorkerUrl } from './async-pool.js';
 import { runOnWorkers } from './worker-run.js';
 
 export type AsyncScheduler = 'fifo' | 'priority' | 'sweep';
@@ -64,6 +64,8 @@ export interface AsyncRunResult<VS extends Schema = Schema> {
   colors: number;
 }
 
+const WORKER_URL = siblingModule(import.meta.url, 'async-worker');
+
 const SCHEDULERS: readonly AsyncScheduler[] = ['fifo', 'priority', 'sweep'];
 const CONSISTENCIES: readonly Consistency[] = ['none', 'vertex', 'edge'];
 const EDGE_CONSISTENCIES: readonly EdgeConsistency[] = ['locks', 'chromatic'];
@@ -74,7 +76,6 @@ function check<T extends string>(name: string, value: T | undefined, allowed: re
   return value;
 }
 
-export { computeAggregates } from './async-aggregate.js';
 
 export async function runAsync<VS extends Schema, ES extends Schema, P extends Params, A extends number | Float64Array>(
   program: VertexProgram<VS, ES, P, A>,
@@ -94,9 +95,7 @@ export async function runAsync<VS extends Schema, ES extends Schema, P extends P
   if (!(maxIterations > 0)) throw new UsageError(`runAsync: maxIterations must be positive; got ${maxIterations}`);
   const aggregateEveryMs = options.aggregateEveryMs ?? 100;
   if (!(aggregateEveryMs > 0)) throw new UsageError(`runAsync: aggregateEveryMs must be positive; got ${aggregateEveryMs}`);
-  for (const key of Object.keys(options.params ?? {})) {
-    if (!(key in program.params)) throw new UsageError(`runAsync: program ${program.name} has no parameter "${key}" (it has: ${Object.keys(program.params).join(', ') || 'none'})`);
-  }
+  checkParams('runAsync', program as unknown as VertexProgram, options.params);
 
   const n = graph.numVertices;
   const params = { ...program.params, ...(options.params ?? {}) } as P;
@@ -227,7 +226,7 @@ async function runInWorkers(
   try {
     await runOnWorkers<AsyncWorkerMessage>({
       who: 'runAsync',
-      moduleUrl: asyncWorkerUrl(),
+      moduleUrl: WORKER_URL,
       threads,
       dataFor: (t): AsyncWorkerData => ({
         programUrl: program.url,

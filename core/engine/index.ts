@@ -19,7 +19,6 @@ import type { Params, VertexProgram } from '../program.js';
 import { runAsync, type AsyncScheduler, type Consistency, type EdgeConsistency } from './async.js';
 import { runSync } from './sync.js';
 import { closeEngineWorkers } from './worker-pool.js';
-import { closeAsyncWorkers } from './async-pool.js';
 
 export type EngineName = 'sync' | 'async';
 
@@ -130,7 +129,7 @@ export async function runProgram<VS extends Schema, ES extends Schema, P extends
 
 /** End the idle worker threads kept between runs (they never keep the process alive anyway). */
 export async function closeWorkers(): Promise<void> {
-  await Promise.all([closeEngineWorkers(), closeAsyncWorkers()]);
+  await closeEngineWorkers();
 }
 
 export { runSync, runAsync };

@@ -11,6 +11,7 @@ import { Graph, type GraphArrays } from '../graph/graph.js';
 import type { Columns, Schema } from '../graph/columns.js';
 import type { Params, VertexFunctions } from '../program.js';
 import { importProgram } from './load-program.js';
+import { SweepBarrier } from './async-barrier.js';
 import { SYNC, runSyncThread, type SyncShared } from './sync-loop.js';
 
 export interface SyncWorkerData {
@@ -58,8 +59,7 @@ async function runOne(data: SyncWorkerData): Promise<void> {
   } catch (error) {
     // Release the other threads from the barrier before reporting.
     Atomics.store(data.shared.control, SYNC.ABORT, 1);
-    Atomics.add(data.shared.control, SYNC.BARRIER + 1, 1);
-    Atomics.notify(data.shared.control, SYNC.BARRIER + 1);
+    new SweepBarrier(data.shared.control, SYNC.BARRIER, data.threads).breakAll();
     throw error;
   }
   parentPort!.postMessage({ type: 'done' } satisfies SyncWorkerMessage);

@@ -10,7 +10,7 @@ import { allocateColumns, type Columns, type Schema } from '../graph/columns.js'
 import type { Graph } from '../graph/graph.js';
 import { sharedFloat64, sharedInt32, sharedUint8 } from '../graph/shared.js';
 import { UsageError } from '../errors.js';
-import type { Params, ProgramContext, VertexFunctions, VertexProgram } from '../program.js';
+import { checkParams, type Params, type ProgramContext, type VertexFunctions, type VertexProgram } from '../program.js';
 import { siblingModule } from '../workers/spawn.js';
 import { SYNC, STAT, STAT_WIDTH, edgeBalancedChunks, runSyncThread, type SyncShared } from './sync-loop.js';
 import type { SyncWorkerData, SyncWorkerMessage } from './sync-worker.js';
@@ -47,13 +47,6 @@ export interface SyncRunResult<VS extends Schema = Schema> {
 
 const WORKER_URL = siblingModule(import.meta.url, 'sync-worker');
 
-export function checkParams(who: string, program: VertexProgram, params: Params | undefined): void {
-  for (const key of Object.keys(params ?? {})) {
-    if (!(key in program.params)) {
-      throw new UsageError(`${who}: program ${program.name} has no parameter "${key}" (it has: ${Object.keys(program.params).join(', ') || 'none'})`);
-    }
-  }
-}
 
 export async function runSync<VS extends Schema, ES extends Schema, P extends Params, A extends number | Float64Array>(
   program: VertexProgram<VS, ES, P, A>,

@@ -6,7 +6,6 @@
  * the module.
  */
 import { Worker, type WorkerOptions } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
 
 /** True for module URLs or paths that need a TypeScript loader. */
 export function needsTypeScriptLoader(moduleUrl: string): boolean {
@@ -35,4 +34,3 @@ export function siblingModule(fromUrl: string, baseName: string): string {
   return new URL(`./${baseName}${ext}`, fromUrl).href;
 }
 
-export { fileURLToPath };

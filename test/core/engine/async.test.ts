@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runAsync, type AsyncRunOptions } from '../../../core/engine/async.js';
-import { closeAsyncWorkers } from '../../../core/engine/async-pool.js';
+import { closeWorkers } from '../../../core/engine/index.js';
 import { runProgram } from '../../../core/engine/index.js';
 import { buildGraph, graphFromPairs } from '../../../core/graph/build.js';
 import { EdgeList } from '../../../core/graph/edge-list.js';
@@ -299,6 +299,6 @@ test('bad options are UsageErrors', async () => {
   }
 });
 
-test.after(closeAsyncWorkers);
+test.after(closeWorkers);
 
 test.run();
