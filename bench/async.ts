@@ -11,7 +11,6 @@
  * where engines are among sync, sweep, fifo, dynamic (default: sync,sweep,fifo;
  * dynamic takes minutes at scale 20).
  */
-import { mkdirSync } from 'node:fs';
 import { closeWorkers, runProgram, type RunOptions } from '../core/engine/index.js';
 import { buildGraph } from '../core/graph/build.js';
 import { rmatEdges } from '../core/graph/generators/rmat.js';
@@ -19,12 +18,13 @@ import type { Graph } from '../core/graph/graph.js';
 import { writeFileAtomic } from '../core/io/atomic-write.js';
 import type { VertexProgram } from '../core/program.js';
 import { pagerankAll, pagerankDynamic } from './async-pagerank.js';
+import { median } from './stats.js';
+import { resultsPath } from './paths.js';
 
 const scale = Number(process.argv[2] ?? 20);
 const runs = Number(process.argv[3] ?? 3);
 const threadCounts = (process.argv[4] ?? '1,2').split(',').map(Number);
 const engines = new Set((process.argv[5] ?? 'sync,sweep,fifo').split(','));
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 interface Outcome {
   seconds: number;
@@ -131,11 +131,10 @@ for (const threads of threadCounts) {
 await closeWorkers();
 
 const result = { graph: `R-MAT scale ${scale} (${graph.numVertices} vertices, ${graph.numEdges} edges)`, runs, node: process.version, rows };
-mkdirSync('bench/results', { recursive: true });
-await writeFileAtomic('bench/results/async.json', JSON.stringify(result, null, 2) + '\n');
+await writeFileAtomic(resultsPath('async.json'), JSON.stringify(result, null, 2) + '\n');
 const baseline = (threads: number): number => (rows.find((r) => r.threads === threads && r.engine.startsWith('sync')) ?? rows.find((r) => r.threads === threads)!).medianSeconds;
 await writeFileAtomic(
-  'bench/results/async.md',
+  resultsPath('async.md'),
   `# PageRank to L1 change < 1e-6: asynchronous vs synchronous\n\n${result.graph}, median compute seconds of ${runs} runs, ${result.node}. ` +
     `Ratio: time / time of the first engine on the same thread count (sync when present).\n\n` +
     `| engine | threads | median s | ratio | CPU s (whole run) | iterations | updates | edges/s | L1 to reference |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n` +

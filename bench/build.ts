@@ -13,13 +13,14 @@
  * where options is one of default, undirected-dedupe, weighted.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildGraph, type BuildOptions } from '../core/graph/build.js';
 import { rmatEdges } from '../core/graph/generators/rmat.js';
 import type { Graph } from '../core/graph/graph.js';
 import { writeFileAtomic } from '../core/io/atomic-write.js';
 import { referenceBuildGraph } from './build-reference.js';
+import { median } from './stats.js';
+import { resultsPath } from './paths.js';
 
 const VARIANTS: Record<string, { build: BuildOptions; maxWeight?: number }> = {
   default: { build: {} },
@@ -85,7 +86,6 @@ function spawnChild(args: string[]): unknown {
   return JSON.parse(lines[lines.length - 1]);
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
   const scales = (process.argv[2] ?? '20,22').split(',').map(Number);
@@ -130,8 +130,7 @@ async function main(): Promise<void> {
     console.log(`scale ${scale}: ${reference.seconds.toFixed(2)} s -> ${radix.seconds.toFixed(2)} s (${row.speedup.toFixed(1)}x; CPU ${reference.cpuSeconds.toFixed(2)} -> ${radix.cpuSeconds.toFixed(2)} s, ${row.cpuSpeedup.toFixed(1)}x), peak RSS ${reference.peakMiB.toFixed(0)} -> ${radix.peakMiB.toFixed(0)} MiB`);
     rows.push(row);
   }
-  mkdirSync('bench/results', { recursive: true });
-  const base = variant === 'default' ? 'bench/results/build' : `bench/results/build-${variant}`;
+  const base = resultsPath(variant === 'default' ? 'build' : `build-${variant}`);
   const meta = { node: process.version, variant, options: VARIANTS[variant], check: { scale: checkScale, ...checked } };
   await writeFileAtomic(`${base}.json`, JSON.stringify({ ...meta, rows }, null, 2) + '\n');
   await writeFileAtomic(

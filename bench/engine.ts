@@ -31,12 +31,12 @@ import { siblingModule, spawnModuleWorker } from '../core/workers/spawn.js';
 import { datasetsDir, resultsPath } from './paths.js';
 import pagerank from '../vertex-programs/pagerank.js';
 import { handPagerank, type HandWorkerData } from './engine-hand-worker.js';
+import { median } from './stats.js';
 
 const graphologyPagerank = graphologyPagerankModule as unknown as (graph: DirectedGraph, options: object) => Record<string, number>;
 const ITERATIONS = 20;
 const DAMPING = 0.85;
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const EPINIONS = `${datasetsDir.replace(/\/?$/, '/')}snap/soc-Epinions1.txt.gz`;
 

@@ -8,7 +8,7 @@
  * process has --expose-gc. Writes bench/results/graph-file.{json,md}.
  * Usage: node --expose-gc --import tsx bench/graph-file.ts [scale] [runs]
  */
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readGraphFile, readGraphFileSync, writeGraphFile } from '../core/graph/binary.js';
@@ -16,13 +16,14 @@ import { buildGraph } from '../core/graph/build.js';
 import { rmatEdges } from '../core/graph/generators/rmat.js';
 import { loadEdgeList } from '../core/graph/loaders/snap.js';
 import { openAtomic, writeFileAtomic } from '../core/io/atomic-write.js';
+import { median } from './stats.js';
+import { resultsPath } from './paths.js';
 
 const scale = Number(process.argv[2] ?? 20);
 const runs = Number(process.argv[3] ?? 3);
 const dir = mkdtempSync(join(tmpdir(), 'gasworks-bench-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 async function time(fn: () => Promise<unknown> | unknown): Promise<number[]> {
   const out: number[] = [];
   for (let r = 0; r < runs; r++) {
@@ -69,10 +70,9 @@ const result = {
   node: process.version,
 };
 console.log(result);
-mkdirSync('bench/results', { recursive: true });
-await writeFileAtomic('bench/results/graph-file.json', JSON.stringify(result, null, 2) + '\n');
+await writeFileAtomic(resultsPath('graph-file.json'), JSON.stringify(result, null, 2) + '\n');
 await writeFileAtomic(
-  'bench/results/graph-file.md',
+  resultsPath('graph-file.md'),
   `# Graph file load: binary .gwg vs text edge list\n\n${result.graph}, median of ${runs} runs, ${result.node}.\n\n` +
     `| what | bytes | median s | ratio |\n| --- | --- | --- | --- |\n` +
     `| text edge list (parse + build) | ${result.textBytes} | ${result.textLoadMedianS.toFixed(3)} | 1 |\n` +

@@ -11,7 +11,7 @@
  * Writes bench/results/load.{json,md}.
  * Usage: node --expose-gc --import tsx bench/load.ts [scale] [runs]
  */
-import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -20,6 +20,8 @@ import type { Graph } from '../core/graph/graph.js';
 import { rmatEdges } from '../core/graph/generators/rmat.js';
 import { loadEdgeList, parseEdgeList } from '../core/graph/loaders/snap.js';
 import { openAtomic, writeFileAtomic } from '../core/io/atomic-write.js';
+import { median } from './stats.js';
+import { resultsPath } from './paths.js';
 
 const scale = Number(process.argv[2] ?? 20);
 const runs = Number(process.argv[3] ?? 3);
@@ -31,7 +33,6 @@ interface Timing {
   cpu: number;
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function measure(name: string, fn: () => Promise<unknown>): Promise<{ wall: number; cpu: number; all: Timing[] }> {
   const all: Timing[] = [];
@@ -154,7 +155,6 @@ const md = [
   'Command: `node --expose-gc --import tsx bench/load.ts ' + `${scale} ${runs}\``,
   '',
 ].join('\n');
-mkdirSync('bench/results', { recursive: true });
-await writeFileAtomic('bench/results/load.json', JSON.stringify(result, null, 2) + '\n');
-await writeFileAtomic('bench/results/load.md', md);
-console.log('wrote bench/results/load.json and bench/results/load.md');
+await writeFileAtomic(resultsPath('load.json'), JSON.stringify(result, null, 2) + '\n');
+await writeFileAtomic(resultsPath('load.md'), md);
+console.log(`wrote ${resultsPath('load.json')} and ${resultsPath('load.md')}`);

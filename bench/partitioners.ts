@@ -14,22 +14,15 @@
  */
 import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { partitionGraph, partitioners } from '../partitioner/index.js';
 import { median, runPartitionerBench, type BenchRecord } from '../partitioner/bench/run.js';
 import { benchTable, writeBenchFiles } from '../partitioner/bench/report.js';
 import { loadEdgeStream } from '../partitioner/bench/source.js';
-import { shuffledOrder } from '../partitioner/stream.js';
 import type { PartitionOptions } from '../partitioner/types.js';
+import { datasetsDir, repoRoot } from './paths.js';
 
-/** The nearest folder above this file holding package.json (sources or dist/). */
-const repoRoot = ((): string => {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return dir;
-})();
-const datasets = process.env.GASWORKS_DATASETS ?? resolve(repoRoot, '..', 'shared', 'datasets');
+const datasets = datasetsDir;
 const quick = process.argv.includes('--quick');
 const repeatArg = process.argv.indexOf('--repeat');
 const repeat = repeatArg > 0 ? Number(process.argv[repeatArg + 1]) : 3;
@@ -87,8 +80,7 @@ if (existsSync(epinions)) {
   const rows: string[] = [];
   for (const ref of reference) {
     for (const [k, published] of [[8, ref.k8], [32, ref.k32]] as const) {
-      const visit = ref.options.order === 'shuffled' ? shuffledOrder(stream.count, 1) : null;
-      const ours = partitionGraph(stream, ref.algo, k, { ...ref.options, visit, seed: 1 }).metrics.replicationFactor;
+      const ours = partitionGraph(stream, ref.algo, k, { ...ref.options, seed: 1 }).metrics.replicationFactor;
       const ratio = ours / published;
       const verdict = ref.algo === 'ne' ? (ours <= published ? 'at or below' : 'ABOVE') : Math.abs(ratio - 1) <= 0.05 ? 'within 5%' : 'OFF by more than 5%';
       rows.push(`| ${ref.what} | ${k} | ${published.toFixed(2)} | ${ours.toFixed(3)} | ${ratio.toFixed(3)} | ${verdict} |`);

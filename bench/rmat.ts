@@ -5,14 +5,14 @@
  * bench/results/rmat.{json,md}.
  * Usage: node --expose-gc --import tsx bench/rmat.ts [scales=18,20] [runs=3]
  */
-import { mkdirSync } from 'node:fs';
 import { rmatEdges } from '../core/graph/generators/rmat.js';
 import { writeFileAtomic } from '../core/io/atomic-write.js';
 import { referenceRmat } from '../test/core/graph/generators/rmat-reference.js';
+import { median } from './stats.js';
+import { resultsPath } from './paths.js';
 
 const scales = (process.argv[2] ?? '18,20').split(',').map(Number);
 const runs = Number(process.argv[3] ?? 3);
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 function time(fn: () => unknown): number {
   (globalThis as { gc?: () => void }).gc?.();
   const t = performance.now();
@@ -32,10 +32,9 @@ for (const scale of scales) {
   console.log(row);
   rows.push(row);
 }
-mkdirSync('bench/results', { recursive: true });
-await writeFileAtomic('bench/results/rmat.json', JSON.stringify({ runs, node: process.version, rows }, null, 2) + '\n');
+await writeFileAtomic(resultsPath('rmat.json'), JSON.stringify({ runs, node: process.version, rows }, null, 2) + '\n');
 await writeFileAtomic(
-  'bench/results/rmat.md',
+  resultsPath('rmat.md'),
   `# R-MAT generator: optimised vs first version\n\nMedian of ${runs} runs, ${process.version}, edge factor 16.\n\n` +
     '| scale | edges | first version s | optimised s | speedup |\n| --- | --- | --- | --- | --- |\n' +
     rows.map((r) => `| ${r.scale} | ${r.edges} | ${r.referenceS.toFixed(3)} | ${r.optimisedS.toFixed(3)} | ${r.speedup.toFixed(1)}x |`).join('\n') +

@@ -7,7 +7,7 @@
  * stream itself.
  */
 import { hash32 } from '../core/util/random.js';
-import { hashMasters, hashToRange, partsArray, wordsFor } from './replicas.js';
+import { vertexCutPartition, hashToRange, partsArray, wordsFor } from './replicas.js';
 import { visitOrder } from './stream.js';
 import type { EdgeStream, Partition, PartitionOptions, Partitioner } from './types.js';
 
@@ -38,18 +38,7 @@ export function dbhVertexCut(stream: EdgeStream, k: number, options: PartitionOp
     if (progress !== undefined && (i & 0xfffff) === 0) progress(i, m);
   }
   if (progress) progress(m, m);
-  return {
-    algo: 'dbh',
-    kind: 'vertex-cut',
-    k,
-    numVertices: n,
-    numEdges: m,
-    words,
-    parts,
-    replicas,
-    masters: hashMasters(replicas, n, words, k, seed),
-    stateBytes: degree.byteLength,
-  };
+  return vertexCutPartition('dbh', k, n, parts, replicas, words, seed, degree.byteLength);
 }
 
 export const dbh: Partitioner = {

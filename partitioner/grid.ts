@@ -8,7 +8,7 @@
  * it goes to the less loaded of the two (the first on a tie).
  */
 import { hash32 } from '../core/util/random.js';
-import { hashMasters, hashToRange, partsArray, wordsFor } from './replicas.js';
+import { vertexCutPartition, hashToRange, partsArray, wordsFor } from './replicas.js';
 import { visitOrder } from './stream.js';
 import type { EdgeStream, Partition, PartitionOptions, Partitioner } from './types.js';
 
@@ -50,18 +50,7 @@ export function gridVertexCut(stream: EdgeStream, k: number, options: PartitionO
     if (progress !== undefined && (i & 0xfffff) === 0) progress(i, m);
   }
   if (progress) progress(m, m);
-  return {
-    algo: 'grid',
-    kind: 'vertex-cut',
-    k,
-    numVertices: n,
-    numEdges: m,
-    words,
-    parts,
-    replicas,
-    masters: hashMasters(replicas, n, words, k, seed),
-    stateBytes: loads.byteLength,
-  };
+  return vertexCutPartition('grid', k, n, parts, replicas, words, seed, loads.byteLength);
 }
 
 export const grid: Partitioner = {

@@ -50,6 +50,9 @@ import type { EdgeStream, Partition, PartitionOptions, Partitioner } from './typ
 
 export type { EdgeStream, Partition, PartitionOptions, Partitioner } from './types.js';
 export type { QualityMetrics } from './metrics.js';
+export { streamFromEdgeList, streamFromGraph, shuffledOrder } from './stream.js';
+export { hasReplica, replicaCount } from './replicas.js';
+export { measurePartition } from './metrics.js';
 
 /** Every partitioner, in the order reports list them. */
 export const partitioners: readonly Partitioner[] = [random, grid, dbh, greedy, hdrf, ne, edgeCut];

@@ -17,7 +17,7 @@
  * O(n + m): 12 bytes per edge slot, 2 slots per edge.
  */
 import { Random } from '../core/util/random.js';
-import { hashMasters, partsArray, wordsFor } from './replicas.js';
+import { vertexCutPartition, partsArray, wordsFor } from './replicas.js';
 import type { EdgeStream, Partition, PartitionOptions, Partitioner } from './types.js';
 
 export function neVertexCut(stream: EdgeStream, k: number, options: PartitionOptions = {}): Partition {
@@ -206,18 +206,7 @@ export function neVertexCut(stream: EdgeStream, k: number, options: PartitionOpt
   const stateBytes =
     start.byteLength + live.byteLength + adjV.byteLength + adjE.byteLength + twin.byteLength +
     heap.byteLength + heapPos.byteLength + inS.byteLength + seeds.byteLength + loads.byteLength;
-  return {
-    algo: 'ne',
-    kind: 'vertex-cut',
-    k,
-    numVertices: n,
-    numEdges: m,
-    words,
-    parts,
-    replicas,
-    masters: hashMasters(replicas, n, words, k, seed),
-    stateBytes,
-  };
+  return vertexCutPartition('ne', k, n, parts, replicas, words, seed, stateBytes);
 }
 
 export const ne: Partitioner = {

@@ -5,7 +5,7 @@
  * pass, no state beyond the output: the fastest partitioner and, on power-law
  * graphs, the one with the most replicas.
  */
-import { hashMasters, hashToRange, partsArray, wordsFor } from './replicas.js';
+import { vertexCutPartition, hashToRange, partsArray, wordsFor } from './replicas.js';
 import { visitOrder } from './stream.js';
 import type { EdgeStream, Partition, PartitionOptions, Partitioner } from './types.js';
 
@@ -41,18 +41,7 @@ export function randomVertexCut(stream: EdgeStream, k: number, options: Partitio
     if (progress !== undefined && (i & 0xfffff) === 0) progress(i, m);
   }
   if (progress) progress(m, m);
-  return {
-    algo: 'random',
-    kind: 'vertex-cut',
-    k,
-    numVertices: n,
-    numEdges: m,
-    words,
-    parts,
-    replicas,
-    masters: hashMasters(replicas, n, words, k, seed),
-    stateBytes: 0,
-  };
+  return vertexCutPartition('random', k, n, parts, replicas, words, seed, 0);
 }
 
 export const random: Partitioner = {

@@ -8,6 +8,7 @@
  * part hash(v) mod k and no replica.
  */
 import { hash32 } from '../core/util/random.js';
+import type { Partition } from './types.js';
 
 export const MAX_PARTS = 65536;
 
@@ -48,24 +49,6 @@ export function replicaCount(replicas: Uint32Array, words: number, v: number): n
   return c;
 }
 
-/** Set the replica bits of both endpoints of every edge from its part. */
-export function replicasFromParts(
-  src: Uint32Array,
-  dst: Uint32Array,
-  count: number,
-  parts: Uint8Array | Uint16Array,
-  replicas: Uint32Array,
-  words: number,
-): void {
-  for (let e = 0; e < count; e++) {
-    const p = parts[e];
-    const word = p >>> 5;
-    const bit = 1 << (p & 31);
-    replicas[src[e] * words + word] |= bit;
-    replicas[dst[e] * words + word] |= bit;
-  }
-}
-
 /** Masters by a hash of the vertex id among its replicas (see the header). */
 export function hashMasters(replicas: Uint32Array, n: number, words: number, k: number, seed: number): Uint32Array {
   const masters = new Uint32Array(n);
@@ -94,4 +77,29 @@ export function hashMasters(replicas: Uint32Array, n: number, words: number, k: 
     }
   }
   return masters;
+}
+
+/** The result of a vertex-cut: its replica sets, with masters chosen by hashMasters. */
+export function vertexCutPartition(
+  algo: string,
+  k: number,
+  numVertices: number,
+  parts: Uint8Array | Uint16Array,
+  replicas: Uint32Array,
+  words: number,
+  seed: number,
+  stateBytes: number,
+): Partition {
+  return {
+    algo,
+    kind: 'vertex-cut',
+    k,
+    numVertices,
+    numEdges: parts.length,
+    words,
+    parts,
+    replicas,
+    masters: hashMasters(replicas, numVertices, words, k, seed),
+    stateBytes,
+  };
 }

@@ -11,7 +11,7 @@
  * State: n x (k bits + a 32-bit partial degree), each vertex's degree beside
  * its replica words so that an endpoint costs one cache miss; k loads.
  */
-import { hashMasters, partsArray, wordsFor } from './replicas.js';
+import { vertexCutPartition, partsArray, wordsFor } from './replicas.js';
 import { leastInWord, leastLoaded } from './least-loaded.js';
 import { PartLoads } from './loads.js';
 import { visitOrder } from './stream.js';
@@ -124,16 +124,5 @@ export function scoredVertexCut(stream: EdgeStream, k: number, options: Partitio
   for (let v = 0; v < n; v++) {
     for (let w = 0; w < words; w++) replicas[v * words + w] = state[v * stride + 1 + w];
   }
-  return {
-    algo: rule.algo,
-    kind: 'vertex-cut',
-    k,
-    numVertices: n,
-    numEdges: m,
-    words,
-    parts,
-    replicas,
-    masters: hashMasters(replicas, n, words, k, seed),
-    stateBytes: state.byteLength + loads.byteLength,
-  };
+  return vertexCutPartition(rule.algo, k, n, parts, replicas, words, seed, state.byteLength + loads.byteLength);
 }

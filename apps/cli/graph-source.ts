@@ -40,10 +40,6 @@ function parseIntPart(spec: string, value: string | undefined, what: string, fal
   return x;
 }
 
-/** True when `spec` names a generator rather than a file. */
-export function isGeneratorSpec(spec: string): boolean {
-  return /^(rmat|er|grid):/.test(spec);
-}
 
 export async function openGraph(spec: string, options: GraphSourceOptions = {}): Promise<LoadedGraph> {
   const started = performance.now();

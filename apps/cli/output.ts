@@ -32,12 +32,6 @@ export function summaryTable(title: string, rows: Array<[string, string | number
   return table.toString();
 }
 
-/** A table with a header row, e.g. one row per benchmark run. */
-export function gridTable(head: string[], rows: Array<Array<string | number>>): string {
-  const table = new Table({ head, style: { head: [], border: [] } });
-  for (const row of rows) table.push(row.map((c) => (typeof c === 'number' ? formatNumber(c) : c)));
-  return table.toString();
-}
 
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value) + '\n');

@@ -11,6 +11,7 @@ import { checkParts, partitioners, resolveAlgos } from '../../../partitioner/ind
 import { runPartitionerBench, type BenchRecord } from '../../../partitioner/bench/run.js';
 import { benchTable, writeBenchFiles } from '../../../partitioner/bench/report.js';
 import { startProgress } from '../progress.js';
+import { printJson } from '../output.js';
 
 export interface BenchPartitionersFlags {
   graph: string[];
@@ -80,7 +81,7 @@ export async function benchPartitioners(flags: BenchPartitionersFlags): Promise<
     onLoad: (spec) => progressFor(`loading ${spec}`, 'units'),
     onRun: (graph, algo, k, r) => progressFor(`${graph} ${algo} k=${k}${r > 0 ? ` #${r + 1}` : ''}`, 'edges'),
     onRecord: (record) => {
-      if (flags.json) process.stdout.write(JSON.stringify(record) + '\n');
+      if (flags.json) printJson(record);
     },
   });
   (bar as ReturnType<typeof startProgress> | null)?.stop();
