@@ -6,7 +6,7 @@
  * replicas / mean), and for the edge-cut the fraction of edges whose ends have
  * different owners. Time, edges/s and memory are the runner's (see run.ts).
  */
-import { popcount32 } from './replicas.js';
+import { popcount32 } from '../core/util/bits.js';
 import type { Partition } from './types.js';
 
 export interface QualityMetrics {

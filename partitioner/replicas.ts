@@ -7,6 +7,7 @@
  * no per-(vertex, part) counters are needed. A vertex with no edge gets the
  * part hash(v) mod k and no replica.
  */
+import { popcount32 } from '../core/util/bits.js';
 import { hash32 } from '../core/util/random.js';
 import type { Partition } from './types.js';
 
@@ -29,12 +30,6 @@ export function partsArray(m: number, k: number): Uint8Array | Uint16Array {
   return k <= 256 ? new Uint8Array(m) : new Uint16Array(m);
 }
 
-/** Number of set bits of a 32-bit word. */
-export function popcount32(x: number): number {
-  x = x - ((x >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) as number;
-}
 
 /** Whether part p is in v's replica set. */
 export function hasReplica(replicas: Uint32Array, words: number, v: number, p: number): boolean {

@@ -46,7 +46,8 @@ export function buildGraph(list: EdgeList, options: BuildOptions = {}): Graph {
   let dst = list.dst;
   let fileIds: Float64Array | null = null;
   if (list.idMap) {
-    if (options.sortIds ?? true) {
+    // Ids interned in increasing order (a loader that numbers them itself) need no relabelling.
+    if ((options.sortIds ?? true) && !strictlyIncreasing(list.idMap.ids())) {
       const { relabel, sortedIds } = list.idMap.sortedRelabel();
       fileIds = sharedFloat64(n);
       fileIds.set(sortedIds);
@@ -272,6 +273,44 @@ function scatterCsr(
       digits[q] = t & mask;
     }
   }
+}
+
+/**
+ * Build, and say for every CSR edge which input edge it came from:
+ * `origin[e]` is an index into `list` (for `duplicates: 'drop'`, the first
+ * occurrence, since the sorts are stable). The sorts already carry a weight
+ * per edge, so they carry the input index in that lane and the list's own
+ * weights (if any) are gathered afterwards. Loaders and interop use this to
+ * put per-edge values (times, attributes) in CSR order.
+ */
+export function buildGraphWithOrigin(list: EdgeList, options: BuildOptions = {}): { graph: Graph; origin: Float64Array } {
+  const weights = list.weight;
+  const m0 = list.length;
+  const index = new Float64Array(Math.max(1, m0));
+  for (let e = 0; e < m0; e++) index[e] = e;
+  list.weight = index;
+  let graph: Graph;
+  try {
+    graph = buildGraph(list, options);
+  } finally {
+    list.weight = weights;
+  }
+  const origin = graph.weights!;
+  if (weights === null) {
+    graph.weights = null;
+  } else {
+    const m = graph.numEdges;
+    const built = sharedFloat64(m);
+    for (let e = 0; e < m; e++) built[e] = weights[origin[e]];
+    graph.weights = built;
+  }
+  return { graph, origin };
+}
+
+/** True when the values strictly increase. */
+function strictlyIncreasing(values: Float64Array): boolean {
+  for (let i = 1; i < values.length; i++) if (!(values[i - 1] < values[i])) return false;
+  return true;
 }
 
 /** Convenience: build from parallel arrays of dense ids (tests, small graphs). */

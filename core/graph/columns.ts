@@ -45,10 +45,6 @@ export function parseFieldType(name: string, type: string): FieldLayout {
   return { name, scalar: m[1] as ScalarType, width: m[2] ? Number(m[2]) : 1 };
 }
 
-export function bytesPerElement(scalar: ScalarType): number {
-  return BYTES[scalar];
-}
-
 function allocate(scalar: ScalarType, length: number, shared: boolean): NumericArray {
   const bytes = length * BYTES[scalar];
   const buffer = shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
@@ -76,30 +72,3 @@ export function allocateColumns<S extends Schema>(schema: S, count: number, shar
   return out as Columns<S>;
 }
 
-/** The layout of every field of a schema, in declaration order. */
-export function schemaLayout(schema: Schema): FieldLayout[] {
-  return Object.entries(schema).map(([name, type]) => parseFieldType(name, type));
-}
-
-/** Total bytes the columns hold. */
-export function columnsBytes(columns: Record<string, NumericArray>): number {
-  let total = 0;
-  for (const array of Object.values(columns)) total += array.byteLength;
-  return total;
-}
-
-/** The schema type string that describes an existing typed array of `count` elements. */
-export function fieldTypeOf(array: NumericArray, count: number): FieldType {
-  let scalar: ScalarType;
-  if (array instanceof Float64Array) scalar = 'f64';
-  else if (array instanceof Float32Array) scalar = 'f32';
-  else if (array instanceof Uint32Array) scalar = 'u32';
-  else if (array instanceof Int32Array) scalar = 'i32';
-  else if (array instanceof Uint8Array) scalar = 'u8';
-  else throw new Error(`columns: unsupported array type ${array.constructor.name}`);
-  const width = count === 0 ? 1 : array.length / count;
-  if (!Number.isInteger(width) || width < 1) {
-    throw new Error(`columns: array of length ${array.length} is not a whole number of values for ${count} elements`);
-  }
-  return width === 1 ? scalar : (`${scalar}x${width}` as FieldType);
-}

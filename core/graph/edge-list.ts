@@ -47,7 +47,8 @@ export class EdgeList {
     this.denseVertices = Math.max(this.denseVertices, n);
   }
 
-  private grow(): void {
+  /** Double the capacity (loaders that write the arrays directly call this when full). */
+  grow(): void {
     const capacity = this.src.length * 2;
     const src = new Uint32Array(capacity);
     src.set(this.src);

@@ -2,8 +2,8 @@
  * One entry point for the command line: `loadGraph(path, options)` picks a
  * loader by format name, or by file name when the format is 'auto', and
  * returns a Graph. The formats and how 'auto' chooses are listed in
- * GRAPH_FORMATS (for `--help`). The binary graph file reader lives in
- * core/graph/binary.ts and is imported on demand.
+ * GRAPH_FORMATS (for `--help`). The binary graph file reader is
+ * core/graph/binary.ts.
  */
 import { UsageError } from '../errors.js';
 import type { BuildOptions } from './build.js';
@@ -12,6 +12,7 @@ import { loadMatrixMarket } from './loaders/matrix-market.js';
 import { loadRatings, ratingsToGraph } from './loaders/movielens.js';
 import { loadSignedNetwork } from './loaders/signed.js';
 import { loadEdgeList } from './loaders/snap.js';
+import { readGraphFile } from './binary.js';
 
 export type GraphFormat = 'auto' | 'snap' | 'weighted' | 'mtx' | 'movielens' | 'signed' | 'bin';
 
@@ -58,28 +59,7 @@ export function detectFormat(path: string): Exclude<GraphFormat, 'auto'> {
   return 'snap';
 }
 
-interface BinaryModule {
-  readGraphFile(path: string): Promise<Graph>;
-}
 
-async function readBinary(path: string): Promise<Graph> {
-  // A computed specifier: this module compiles whether or not binary.ts exists yet.
-  const specifier = new URL('./binary.js', import.meta.url).href;
-  let binary: BinaryModule;
-  try {
-    binary = (await import(specifier)) as BinaryModule;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ERR_MODULE_NOT_FOUND') {
-      throw new UsageError(`loadGraph: reading ${path} needs the binary graph reader core/graph/binary.js, which is not built`);
-    }
-    throw error;
-  }
-  if (typeof binary.readGraphFile !== 'function') {
-    throw new UsageError('loadGraph: core/graph/binary.js does not export readGraphFile');
-  }
-  return binary.readGraphFile(path);
-}
 
 /** Load a graph in any supported format. Bad input is an InputError, a bad option a UsageError. */
 export async function loadGraph(path: string, options: LoadGraphOptions = {}): Promise<Graph> {
@@ -97,7 +77,7 @@ export async function loadGraph(path: string, options: LoadGraphOptions = {}): P
   const onProgress = options.onProgress;
   switch (format) {
     case 'bin':
-      return readBinary(path);
+      return readGraphFile(path);
     case 'mtx':
       return loadMatrixMarket(path, { ...build, onProgress });
     case 'movielens':

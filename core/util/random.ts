@@ -4,6 +4,7 @@
  * generator (sfc32, 128 bits of state) seeded through splitmix32 so that
  * nearby seeds give unrelated streams. Not for cryptography.
  */
+import { sfc32Seed } from './sfc32.js';
 
 /** A seeded generator: `nextU32()` in [0, 2^32), `next()` in [0, 1). */
 export class Random {
@@ -13,20 +14,12 @@ export class Random {
   private d: number;
 
   constructor(seed: number) {
-    let s = seed >>> 0;
-    // splitmix32 spreads one 32-bit seed over the 128-bit state.
-    const mix = (): number => {
-      s = (s + 0x9e3779b9) >>> 0;
-      let z = s;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      return (z ^ (z >>> 16)) >>> 0;
-    };
-    this.a = mix();
-    this.b = mix();
-    this.c = mix();
-    this.d = mix();
-    for (let i = 0; i < 12; i++) this.nextU32();
+    // Seeded exactly as sfc32Seed (splitmix32, then 12 warm-up steps), so both styles give one stream.
+    const state = sfc32Seed(seed);
+    this.a = state[0];
+    this.b = state[1];
+    this.c = state[2];
+    this.d = state[3];
   }
 
   /** Uniform 32-bit unsigned integer. */

@@ -14,4 +14,4 @@ export {
 } from './erdos-renyi.js';
 export { grid2d, gridEdgeCount, type GridOptions } from './grid.js';
 export { plantedLowRank, type PlantedLowRankOptions, type PlantedRatings } from './low-rank.js';
-export { sfc32Seed, sfc32U32, sfc32Double, sfc32Int, sfc32Shuffle } from './sfc32.js';
+export { sfc32Seed, sfc32U32, sfc32Double, sfc32Int, sfc32Shuffle } from '../../util/sfc32.js';

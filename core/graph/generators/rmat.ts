@@ -10,7 +10,7 @@
  */
 import { UsageError } from '../../errors.js';
 import { EdgeList } from '../edge-list.js';
-import { sfc32Double, sfc32Seed, sfc32Shuffle } from './sfc32.js';
+import { sfc32Double, sfc32Seed, sfc32Shuffle } from '../../util/sfc32.js';
 
 export interface RmatOptions {
   /** log2 of the vertex count. */

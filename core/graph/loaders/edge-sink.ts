@@ -10,6 +10,7 @@
  */
 import { EdgeList } from '../edge-list.js';
 import type { IdMap } from '../idmap.js';
+import { popcount32 } from '../../util/bits.js';
 
 const MAX_TABLE = 1 << 25;
 
@@ -61,28 +62,10 @@ export class EdgeSink {
 
   /** Double the list's capacity. */
   grow(): void {
-    const list = this.list;
-    const capacity = list.src.length * 2;
-    const src = new Uint32Array(capacity);
-    src.set(list.src);
-    list.src = src;
-    const dst = new Uint32Array(capacity);
-    dst.set(list.dst);
-    list.dst = dst;
-    if (list.weight !== null) {
-      const w = new Float64Array(capacity);
-      w.set(list.weight);
-      list.weight = w;
-    }
+    this.list.grow();
   }
 }
 
-function popcount32(x: number): number {
-  x = x - ((x >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  x = (x + (x >>> 4)) & 0x0f0f0f0f;
-  return Math.imul(x, 0x01010101) >>> 24;
-}
 
 /**
  * Turn raw file ids (all at most maxId) in src/dst[0, count) into dense ids

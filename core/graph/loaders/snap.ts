@@ -233,12 +233,6 @@ class SnapParser implements LineBlockParser {
   }
 }
 
-/** True when the ids strictly increase. */
-export function isAscending(ids: Float64Array): boolean {
-  for (let i = 1; i < ids.length; i++) if (!(ids[i - 1] < ids[i])) return false;
-  return true;
-}
-
 /**
  * Parse an edge-list file into an EdgeList with file ids mapped to dense ids
  * (in increasing order of file id when every id is below 2^27, the usual case;
@@ -257,12 +251,10 @@ export async function parseEdgeList(path: string, options: EdgeListFileOptions =
 /** Load an edge-list file (SNAP, or weighted with a third column) as a Graph. */
 export async function loadEdgeList(path: string, options: LoadEdgeListOptions = {}): Promise<Graph> {
   const list = await parseEdgeList(path, options);
-  // The raw-id path already numbers ids in increasing order: skip the re-sort.
-  const sortIds = (options.sortIds ?? true) && !isAscending(list.idMap!.ids());
   return buildGraph(list, {
     undirected: options.undirected,
     selfLoops: options.selfLoops,
     duplicates: options.duplicates,
-    sortIds,
+    sortIds: options.sortIds,
   });
 }

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { sfc32Double, sfc32Int, sfc32Seed, sfc32Shuffle, sfc32U32 } from '../../../../core/graph/generators/sfc32.js';
-import { Random } from '../../../../core/util/random.js';
+import { sfc32Double, sfc32Int, sfc32Seed, sfc32Shuffle, sfc32U32 } from '../../../core/util/sfc32.js';
+import { Random } from '../../../core/util/random.js';
 
 test('the inline state gives exactly the stream of Random for the same seed', () => {
   for (const seed of [0, 1, 42, 0xffffffff, 123456789]) {

@@ -4,7 +4,7 @@
  * words into local variables and step them inline: there the generator costs
  * a few register operations per draw instead of object field traffic. For a
  * seed, `sfc32Seed` + `sfc32U32`/`sfc32Double` give exactly the stream of
- * `new Random(seed)`'s `nextU32`/`next` (test/core/graph/generators/sfc32.test.ts
+ * `new Random(seed)`'s `nextU32`/`next` (test/core/util/sfc32.test.ts
  * checks this), so a generator may mix both styles and stay reproducible.
  */
 
