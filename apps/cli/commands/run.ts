@@ -14,7 +14,8 @@ import type { Graph } from '../../../core/graph/graph.js';
 import type { NumericArray } from '../../../core/graph/shared.js';
 import { openAtomic } from '../../../core/io/atomic-write.js';
 import { defaultWorkers, runProgram, type RunOptions } from '../../../core/engine/index.js';
-import { isVertexProgram, type Params, type VertexProgram } from '../../../core/program.js';
+import type { Params, VertexProgram } from '../../../core/program.js';
+import { ensureTypeScriptLoader, findProgram } from '../../../core/engine/load-program.js';
 import { getProgram, programs } from '../../../vertex-programs/index.js';
 import { GRAPH_SPEC_HELP, openGraph } from '../graph-source.js';
 import { addGraphOptions, graphOptionsFrom, type GraphFlags } from '../graph-flags.js';
@@ -52,21 +53,20 @@ export async function resolveProgram(name: string): Promise<VertexProgram> {
   if (!looksLikePath) return getProgram(name);
   const path = isAbsolute(name) ? name : resolve(process.cwd(), name);
   if (!existsSync(path)) throw new UsageError(`run: program module ${name} not found`);
-  if (/\.(c|m)?ts$/.test(path)) {
-    // Node 20 cannot import TypeScript by itself: register tsx for this thread (workers get their own bootstrap).
-    const { register } = await import('tsx/esm/api');
-    register();
-  }
+  const url = pathToFileURL(path).href;
   let module: Record<string, unknown>;
   try {
-    module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    await ensureTypeScriptLoader(url);
+    module = (await import(url)) as Record<string, unknown>;
   } catch (error) {
     // A syntax error or a failing import in the user's own module: their mistake, say it plainly.
     throw new UsageError(`run: could not load program module ${name}: ${(error as Error).message}`);
   }
-  const found = [module.default, ...Object.values(module)].find(isVertexProgram);
-  if (!found) throw new UsageError(`run: ${name} exports no vertex program (define one with defineProgram and export it)`);
-  return found;
+  try {
+    return findProgram(module, name);
+  } catch (error) {
+    throw new UsageError(`run: ${(error as Error).message}`);
+  }
 }
 
 /** `--param key=value` parsed against the program's defaults (numbers, booleans, strings). */
