@@ -18,6 +18,7 @@
 import type { Graph } from '../graph/graph.js';
 import type { Aggregator, Params, Signal, VertexFunctions, VertexProgram } from '../program.js';
 import { SweepBarrier, BARRIER_WORDS } from './async-barrier.js';
+import { compileKernels, type KernelEnv } from './sync-kernels.js';
 
 /** Int32 control words. */
 export const SYNC = {
@@ -75,7 +76,9 @@ export function edgeBalancedChunks(graph: Graph, threads: number, gather: string
   let total = 0;
   for (let v = 0; v < n; v++) total += weightOf(v);
   // Many more chunks than threads for dynamic balance, few enough that the cursor is not contended.
-  const chunksWanted = threads === 1 ? 1 : Math.min(n, threads * 64);
+  // One thread gets many chunks too: a kernel called often is optimised between calls, while a
+  // single call per superstep waits for on-stack replacement in the interpreter (slow first superstep).
+  const chunksWanted = Math.min(n, threads * 64);
   const target = Math.max(1, total / Math.max(1, chunksWanted));
   const starts: number[] = [0];
   let acc = 0;
@@ -117,76 +120,44 @@ export function identityOf(reduce: Aggregator['reduce']): number {
   return reduce === 'sum' ? 0 : reduce === 'min' ? Infinity : -Infinity;
 }
 
-/** The per-thread superstep loop's signature (see threadLoop below). */
-export type SyncThreadLoop = (
-  program: VertexProgram,
-  fns: VertexFunctions<number | Float64Array>,
-  aggregators: Record<string, Aggregator>,
-  aggregates: Record<string, number>,
-  params: Params,
-  graph: Graph,
-  shared: SyncShared,
-  thread: number,
-  threads: number,
-  hooks?: ThreadHooks,
-) => void;
 
-/**
- * Run this thread's part of every superstep until the run stops, on a fresh
- * copy of the loop (see freshThreadLoop). `aggregates` is the context's
- * record that apply may read; it is refreshed in place after each superstep.
- */
-export const runSyncThread: SyncThreadLoop = (...args) => freshThreadLoop()(...args);
-
-/**
- * Why a fresh copy per run: V8 inlines the program's gather / apply and the
- * aggregators' maps into the loop only while each call site has seen one
- * target. Every run calls `create` again and gets new closures, and the
- * inline engine in the main thread (or a pooled worker) may run several
- * programs in one process, so one shared loop would see many targets at the
- * same call sites, deoptimise, and run on without inlining (several times
- * slower per edge). Compiling the loop's source again for each run gives it
- * call sites of its own (a copy number in the source keeps V8's compilation
- * cache from handing back an old copy). The loop refers to nothing outside
- * itself but the names passed in below.
- */
-const LOOP_SOURCE = threadLoop.toString();
-let loopCopies = 0;
-function freshThreadLoop(): SyncThreadLoop {
-  const make = new Function(
-    'SweepBarrier',
-    'SYNC',
-    'STAT',
-    'STAT_WIDTH',
-    'identityOf',
-    'reduceAggregates',
-    'rangeReducer',
-    '__name',
-    `"use strict"; // sync thread loop copy ${++loopCopies}\n return (${LOOP_SOURCE});`,
-  );
-  const keepName = <T>(f: T): T => f;
-  return make(SweepBarrier, SYNC, STAT, STAT_WIDTH, identityOf, reduceAggregates, rangeReducer, keepName) as SyncThreadLoop;
+/** What a thread's `signal` closure reads and counts (see createSignal). */
+interface SignalState {
+  /** Active flags of the next superstep (swapped each superstep). */
+  next: Uint8Array;
+  signals: number;
+  allActive: boolean;
+  /** This thread's pending deltas (delta caching), else null. */
+  deltas: Float64Array | null;
+  cacheValid: Uint8Array | null;
 }
 
 /**
- * One aggregator's map-reduce over a vertex range, compiled afresh for each
- * aggregator of each run, for the reason freshThreadLoop gives: its `map`
- * call site then sees one function and V8 inlines it (one shared loop over
- * several aggregators' maps measured a quarter of a small graph's superstep).
+ * The `signal` a scatter is handed. One module-level factory, so every run's
+ * signal is a closure of the same function and the program's scatter keeps
+ * one call target for it across runs (V8 can then still inline it).
  */
-let reducerCopies = 0;
-export function rangeReducer(aggregator: Aggregator): (acc: number, start: number, end: number) => number {
-  const step =
-    aggregator.reduce === 'sum' ? 'acc += map(v);' : aggregator.reduce === 'min' ? 'acc = Math.min(acc, map(v));' : 'acc = Math.max(acc, map(v));';
-  const make = new Function(
-    'map',
-    `"use strict"; // aggregator range copy ${++reducerCopies}\n return function (acc, start, end) { for (let v = start; v < end; v++) ${step} return acc; };`,
-  );
-  return make(aggregator.map) as (acc: number, start: number, end: number) => number;
+function createSignal(state: SignalState): Signal {
+  return (u: number, delta?: number): void => {
+    if (!state.allActive && state.next[u] === 0) {
+      state.next[u] = 1;
+      state.signals++;
+    }
+    const deltas = state.deltas;
+    if (deltas !== null) {
+      if (delta === undefined) state.cacheValid![u] = 0;
+      else deltas[u] += delta;
+    }
+  };
 }
 
-/** The superstep loop itself, compiled afresh per run by freshThreadLoop. */
-function threadLoop(
+/**
+ * Run this thread's part of every superstep until the run stops. `aggregates`
+ * is the context's record that apply may read; it is refreshed in place after
+ * each superstep. The per-vertex work is in this run's kernels
+ * (sync-kernels.ts); this loop hands out chunks and keeps the supersteps in step.
+ */
+export function runSyncThread(
   program: VertexProgram,
   fns: VertexFunctions<number | Float64Array>,
   aggregators: Record<string, Aggregator>,
@@ -204,272 +175,140 @@ function threadLoop(
   const numChunks = chunks.length - 1;
   const barrier = new SweepBarrier(control, SYNC.BARRIER, threads);
   const allActive = program.activation === 'all';
-  const changed = shared.changed;
   const stats = shared.stats;
   const statBase = thread * STAT_WIDTH;
-
-  const inOff = graph.inOffsets;
-  const inSrc = graph.inSources;
-  const inEdge = graph.inEdgeIds;
-  const outOff = graph.outOffsets;
-  const outTgt = graph.outTargets;
-  const gatherIn = program.gatherEdges === 'in' || program.gatherEdges === 'all';
-  const gatherOut = program.gatherEdges === 'out' || program.gatherEdges === 'all';
-  const scatterIn = program.scatterEdges === 'in' || program.scatterEdges === 'all';
-  const scatterOut = program.scatterEdges === 'out' || program.scatterEdges === 'all';
-  const gather = fns.gather as ((v: number, u: number, e: number, acc: number | Float64Array) => number) | undefined;
-  // A gather declared with fewer than three parameters never reads the edge id: skip loading inEdgeIds (4 bytes per edge).
-  const gatherUsesEdge = gather !== undefined && gather.length >= 3;
-  const apply = fns.apply as (v: number, acc: number | Float64Array) => boolean;
-  const scatter = fns.scatter;
-  const doScatter = scatter !== undefined && program.scatterEdges !== 'none';
-
   const spec = program.accumulator;
-  const vector = spec.kind === 'vector';
-  const zero = spec.kind === 'scalar' ? (spec.zero ?? 0) : 0;
-  const sum = spec.kind === 'scalar' ? spec.sum : undefined;
-  const vacc = vector ? new Float64Array(spec.size) : null;
-
-  const cache = shared.cache;
-  const cacheValid = shared.cacheValid;
-  const deltas = shared.deltas;
-  const myDeltas = deltas ? deltas.subarray(thread * n, thread * n + n) : null;
-
+  const gather = fns.gather;
+  const doScatter = fns.scatter !== undefined && program.scatterEdges !== 'none';
   const aggNames = shared.aggregatorNames;
   const aggCount = aggNames.length;
   const aggReduces = aggNames.map((name) => aggregators[name].reduce);
-  const aggRanges = aggNames.map((name) => rangeReducer(aggregators[name]));
 
-  // Accumulators of the active vertices, written by the gather phase and read by
-  // the apply phase, so every gather sees the previous superstep's values.
-  const accs = shared.accs;
-  const size = vector ? (spec as { size: number }).size : 1;
-
-  let updates = 0;
-  let edges = 0;
-  let signals = 0;
-  let changedCount = 0;
-  let next: Uint8Array = shared.activeOdd ?? changed;
-  const signal: Signal = (u: number, delta?: number): void => {
-    if (!allActive && next[u] === 0) {
-      next[u] = 1;
-      signals++;
-    }
-    if (myDeltas !== null) {
-      if (delta === undefined) cacheValid![u] = 0;
-      else myDeltas[u] += delta;
-    }
+  const signalState: SignalState = {
+    next: shared.activeOdd ?? shared.changed,
+    signals: 0,
+    allActive,
+    deltas: shared.deltas ? shared.deltas.subarray(thread * n, thread * n + n) : null,
+    cacheValid: shared.cacheValid,
+  };
+  const tally = new Float64Array(3);
+  const kernels = compileKernels(
+    {
+      gatherIn: program.gatherEdges === 'in' || program.gatherEdges === 'all',
+      gatherOut: program.gatherEdges === 'out' || program.gatherEdges === 'all',
+      scatterIn: program.scatterEdges === 'in' || program.scatterEdges === 'all',
+      scatterOut: program.scatterEdges === 'out' || program.scatterEdges === 'all',
+      hasGather: gather !== undefined,
+      // A gather declared with fewer than three parameters never reads the edge id: skip loading inEdgeIds.
+      gatherUsesEdge: gather !== undefined && gather.length >= 3,
+      vector: spec.kind === 'vector',
+      size: spec.kind === 'vector' ? spec.size : 1,
+      customSum: spec.kind === 'scalar' && spec.sum !== undefined,
+      cached: shared.cache !== null,
+      signalled: !allActive,
+      scatters: doScatter,
+      aggregators: aggReduces,
+    },
+    {
+      n,
+      threads,
+      inOff: graph.inOffsets,
+      inSrc: graph.inSources,
+      inEdge: graph.inEdgeIds,
+      outOff: graph.outOffsets,
+      outTgt: graph.outTargets,
+      accs: shared.accs,
+      changed: shared.changed,
+      cache: shared.cache,
+      cacheValid: shared.cacheValid,
+      deltas: shared.deltas,
+      zero: spec.kind === 'scalar' ? (spec.zero ?? 0) : 0,
+      gather: gather as KernelEnv['gather'],
+      sum: spec.kind === 'scalar' ? spec.sum : undefined,
+      apply: fns.apply as KernelEnv['apply'],
+      scatter: fns.scatter,
+      signal: createSignal(signalState),
+      maps: aggNames.map((name) => aggregators[name].map),
+      tally,
+    },
+  );
+  const partials = shared.partials;
+  const partialBase = thread * aggCount;
+  const nextCursor = (): number => Atomics.add(control, SYNC.CURSOR, 1);
+  const resetCursor = (): void => {
+    Atomics.store(control, SYNC.CURSOR, 0);
   };
 
-  // The hot case (scalar, plain addition, in-edges only, edge id unused) has its own loop in phase 1.
-  const plainIn = gather !== undefined && sum === undefined && gatherIn && !gatherOut && !gatherUsesEdge;
-
-  /** Scalar gather of v over the chosen edge sets; plain addition gets its own loops. */
-  const gatherScalar = (v: number): number => {
-    let acc = zero;
-    if (gather === undefined) return acc;
-    if (sum === undefined) {
-      if (gatherIn) {
-        const end = inOff[v + 1];
-        for (let q = inOff[v]; q < end; q++) acc += gather(v, inSrc[q], gatherUsesEdge ? inEdge[q] : 0, 0);
-        edges += end - inOff[v];
-      }
-      if (gatherOut) {
-        const end = outOff[v + 1];
-        for (let e = outOff[v]; e < end; e++) acc += gather(v, outTgt[e], e, 0);
-        edges += end - outOff[v];
-      }
-    } else {
-      if (gatherIn) {
-        const end = inOff[v + 1];
-        for (let q = inOff[v]; q < end; q++) acc = sum(acc, gather(v, inSrc[q], inEdge[q], 0));
-        edges += end - inOff[v];
-      }
-      if (gatherOut) {
-        const end = outOff[v + 1];
-        for (let e = outOff[v]; e < end; e++) acc = sum(acc, gather(v, outTgt[e], e, 0));
-        edges += end - outOff[v];
-      }
-    }
-    return acc;
-  };
-
-  /** Vector gather of v into `acc` (zeroed first), then copied to v's slot of `accs`. */
-  const gatherVector = (v: number, acc: Float64Array): void => {
-    acc.fill(0);
-    if (gather !== undefined) {
-      if (gatherIn) {
-        const end = inOff[v + 1];
-        for (let q = inOff[v]; q < end; q++) gather(v, inSrc[q], inEdge[q], acc);
-        edges += end - inOff[v];
-      }
-      if (gatherOut) {
-        const end = outOff[v + 1];
-        for (let e = outOff[v]; e < end; e++) gather(v, outTgt[e], e, acc);
-        edges += end - outOff[v];
-      }
-    }
-    const base = v * size;
-    for (let i = 0; i < size; i++) accs[base + i] = acc[i];
-  };
-
-  /** The accumulator of v: from its delta-cached value when valid, else by gathering. */
-  const gatherCached = (v: number): number => {
-    let acc: number;
-    if (cacheValid![v] === 1) {
-      acc = cache![v];
-      for (let t = 0; t < threads; t++) {
-        acc += deltas![t * n + v];
-        deltas![t * n + v] = 0;
-      }
-    } else {
-      acc = gatherScalar(v);
-      for (let t = 0; t < threads; t++) deltas![t * n + v] = 0;
-      cacheValid![v] = 1;
-    }
-    cache![v] = acc;
-    return acc;
-  };
-
-  const applyVertex = (v: number): void => {
-    let isChanged: boolean;
-    if (vacc !== null) {
-      const base = v * size;
-      for (let i = 0; i < size; i++) vacc[i] = accs[base + i];
-      isChanged = apply(v, vacc);
-    } else {
-      isChanged = apply(v, accs[v]);
-    }
-    updates++;
-    if (isChanged) {
-      changedCount++;
-      if (doScatter) changed[v] = 1;
-    }
-  };
-
-  // Uncaptured copies for the loops below.
-  const gatherFn = (gather ?? ((): number => 0)) as (v: number, u: number, e: number, acc: number) => number;
-  const applyFn = apply as (v: number, acc: number) => boolean;
   for (;;) {
     const superstep = Atomics.load(control, SYNC.SUPERSTEP);
     const current = allActive ? null : superstep % 2 === 0 ? shared.activeEven! : shared.activeOdd!;
-    next = allActive ? changed : superstep % 2 === 0 ? shared.activeOdd! : shared.activeEven!;
+    signalState.next = allActive ? shared.changed : superstep % 2 === 0 ? shared.activeOdd! : shared.activeEven!;
 
     // Phase 1: gather of every active vertex into `accs` (nobody writes vertex data yet).
-    for (let c = Atomics.add(control, SYNC.CURSOR, 1); c < numChunks; c = Atomics.add(control, SYNC.CURSOR, 1)) {
-      const end = chunks[c + 1];
-      if (vacc !== null) {
-        for (let v = chunks[c]; v < end; v++) if (current === null || current[v] !== 0) gatherVector(v, vacc);
-      } else if (cache !== null) {
-        for (let v = chunks[c]; v < end; v++) if (current === null || current[v] !== 0) accs[v] = gatherCached(v);
-      } else if (current === null) {
-        if (plainIn) {
-          // The hot loop, written out here so its locals stay in registers (no closure call or context write per vertex).
-          const start = chunks[c];
-          for (let v = start; v < end; v++) {
-            let acc = zero;
-            const stop = inOff[v + 1];
-            for (let q = inOff[v]; q < stop; q++) acc += gatherFn(v, inSrc[q], 0, 0);
-            accs[v] = acc;
-          }
-          edges += inOff[end] - inOff[start];
-        } else for (let v = chunks[c]; v < end; v++) accs[v] = gatherScalar(v);
-      } else {
-        for (let v = chunks[c]; v < end; v++) if (current[v] !== 0) accs[v] = gatherScalar(v);
-      }
-    }
-    barrier.arrive(() => Atomics.store(control, SYNC.CURSOR, 0));
+    for (let c = nextCursor(); c < numChunks; c = nextCursor()) kernels.gather(chunks[c], chunks[c + 1], current);
+    barrier.arrive(resetCursor);
     if (Atomics.load(control, SYNC.ABORT) !== 0) return;
 
-    // Phase 2: apply of every active vertex; aggregator partials (map(v) reads v's own, now final, data).
-    const partialBase = thread * aggCount;
-    for (let i = 0; i < aggCount; i++) shared.partials[partialBase + i] = identityOf(aggReduces[i]);
-    for (let c = Atomics.add(control, SYNC.CURSOR, 1); c < numChunks; c = Atomics.add(control, SYNC.CURSOR, 1)) {
-      const start = chunks[c];
-      const end = chunks[c + 1];
-      if (current === null && vacc === null) {
-        let chunkChanged = 0;
-        for (let v = start; v < end; v++) {
-          if (applyFn(v, accs[v])) {
-            chunkChanged++;
-            if (doScatter) changed[v] = 1;
-          }
-        }
-        updates += end - start;
-        changedCount += chunkChanged;
-      } else if (current === null) {
-        for (let v = start; v < end; v++) applyVertex(v);
-      } else {
-        for (let v = start; v < end; v++) {
-          if (current[v] === 0) continue;
-          current[v] = 0;
-          applyVertex(v);
-        }
-      }
-      for (let i = 0; i < aggCount; i++) {
-        shared.partials[partialBase + i] = aggRanges[i](shared.partials[partialBase + i], start, end);
-      }
-    }
+    // Phase 2: apply of every active vertex, with the aggregator maps folded in.
+    for (let i = 0; i < aggCount; i++) partials[partialBase + i] = identityOf(aggReduces[i]);
+    for (let c = nextCursor(); c < numChunks; c = nextCursor()) kernels.apply(chunks[c], chunks[c + 1], current, partials, partialBase);
 
     // Phase 3 (programs that scatter): scatter from the vertices whose apply returned true.
     if (doScatter) {
-      barrier.arrive(() => Atomics.store(control, SYNC.CURSOR, 0));
+      barrier.arrive(resetCursor);
       if (Atomics.load(control, SYNC.ABORT) !== 0) return;
-      for (let c = Atomics.add(control, SYNC.CURSOR, 1); c < numChunks; c = Atomics.add(control, SYNC.CURSOR, 1)) {
-        const end = chunks[c + 1];
-        for (let v = chunks[c]; v < end; v++) {
-          if (changed[v] === 0) continue;
-          changed[v] = 0;
-          if (scatterOut) {
-            const stop = outOff[v + 1];
-            for (let e = outOff[v]; e < stop; e++) scatter!(v, outTgt[e], e, signal);
-            edges += stop - outOff[v];
-          }
-          if (scatterIn) {
-            const stop = inOff[v + 1];
-            for (let q = inOff[v]; q < stop; q++) scatter!(v, inSrc[q], inEdge[q], signal);
-            edges += stop - inOff[v];
-          }
-        }
-      }
+      for (let c = nextCursor(); c < numChunks; c = nextCursor()) kernels.scatter(chunks[c], chunks[c + 1]);
     }
-    stats[statBase + STAT.UPDATES] = updates;
-    stats[statBase + STAT.EDGES] = edges;
-    stats[statBase + STAT.SIGNALS] = signals;
-    stats[statBase + STAT.CHANGED] = changedCount;
-    barrier.arrive(() => {
-      Atomics.store(control, SYNC.CURSOR, 0);
-      const done = superstep + 1;
-      let totalSignals = 0;
-      let totalChanged = 0;
-      for (let t = 0; t < threads; t++) {
-        totalSignals += stats[t * STAT_WIDTH + STAT.SIGNALS];
-        totalChanged += stats[t * STAT_WIDTH + STAT.CHANGED];
-      }
-      const previousSignals = shared.totals[1];
-      const previousChanged = shared.totals[2];
-      shared.totals[0] = totalSignals - previousSignals;
-      shared.totals[1] = totalSignals;
-      shared.totals[2] = totalChanged;
-      const stepChanged = totalChanged - previousChanged;
-      let stop = done >= shared.maxIterations;
-      if (aggCount > 0) {
-        const values = reduceAggregates(shared, aggregators, threads);
-        if (program.converged && program.converged(values, done, params)) {
-          Atomics.store(control, SYNC.CONVERGED, 1);
-          stop = true;
-        }
-      }
-      // Nothing left to do: no signal (signalled activation), or a fixed point (all active, none changed).
-      if ((!allActive && shared.totals[0] === 0) || (allActive && stepChanged === 0)) {
-        Atomics.store(control, SYNC.CONVERGED, 1);
-        stop = true;
-      }
-      Atomics.store(control, SYNC.SUPERSTEP, done);
-      if (stop) Atomics.store(control, SYNC.STOP, 1);
-    });
+    stats[statBase + STAT.UPDATES] = tally[1];
+    stats[statBase + STAT.EDGES] = tally[0];
+    stats[statBase + STAT.SIGNALS] = signalState.signals;
+    stats[statBase + STAT.CHANGED] = tally[2];
+    barrier.arrive(() => finishSuperstep(program, aggregators, params, shared, threads, superstep, allActive));
     for (let i = 0; i < aggCount; i++) aggregates[aggNames[i]] = shared.aggregates[i];
     if (thread === 0 && hooks.afterStep) hooks.afterStep(superstep + 1);
     if (Atomics.load(control, SYNC.STOP) !== 0 || Atomics.load(control, SYNC.ABORT) !== 0) return;
   }
+}
+
+/** The serial step at the end of a superstep (one thread): totals, aggregates, and whether to stop. */
+function finishSuperstep(
+  program: VertexProgram,
+  aggregators: Record<string, Aggregator>,
+  params: Params,
+  shared: SyncShared,
+  threads: number,
+  superstep: number,
+  allActive: boolean,
+): void {
+  const control = shared.control;
+  const stats = shared.stats;
+  Atomics.store(control, SYNC.CURSOR, 0);
+  const done = superstep + 1;
+  let totalSignals = 0;
+  let totalChanged = 0;
+  for (let t = 0; t < threads; t++) {
+    totalSignals += stats[t * STAT_WIDTH + STAT.SIGNALS];
+    totalChanged += stats[t * STAT_WIDTH + STAT.CHANGED];
+  }
+  const previousSignals = shared.totals[1];
+  const previousChanged = shared.totals[2];
+  shared.totals[0] = totalSignals - previousSignals;
+  shared.totals[1] = totalSignals;
+  shared.totals[2] = totalChanged;
+  const stepChanged = totalChanged - previousChanged;
+  let stop = done >= shared.maxIterations;
+  if (shared.aggregatorNames.length > 0) {
+    const values = reduceAggregates(shared, aggregators, threads);
+    if (program.converged && program.converged(values, done, params)) {
+      Atomics.store(control, SYNC.CONVERGED, 1);
+      stop = true;
+    }
+  }
+  // Nothing left to do: no signal (signalled activation), or a fixed point (all active, none changed).
+  if ((!allActive && shared.totals[0] === 0) || (allActive && stepChanged === 0)) {
+    Atomics.store(control, SYNC.CONVERGED, 1);
+    stop = true;
+  }
+  Atomics.store(control, SYNC.SUPERSTEP, done);
+  if (stop) Atomics.store(control, SYNC.STOP, 1);
 }

@@ -1,0 +1,201 @@
+/**
+ * The per-chunk kernels of the synchronous engine, generated for each run:
+ * `gather(start, end, current)`, `apply(start, end, current, partials, base)`
+ * and `scatter(start, end)`. The generator writes only the code a program
+ * needs (scalar or vector accumulator, plain `+` or the program's `sum`, in
+ * and/or out edges, edge ids or not, delta caching, signalled activation, and
+ * one fused line per aggregator map) and compiles it with `new Function`.
+ *
+ * Why generate, and why per run: V8 makes a call through a function variable
+ * fast only by inlining the one target it has seen at that call site. The
+ * program's gather, apply and maps are fresh closures on every run (`create`
+ * is called again), and one process runs many programs, so kernels shared by
+ * all runs would see many targets, deoptimise and run without inlining,
+ * several times slower per edge. Fresh kernels have call sites of their own.
+ * They are kept small on purpose: each is a separate function that TurboFan
+ * compiles in a millisecond or two, where one big superstep function took
+ * 40-60 ms to compile, three times per run (measured with --trace-opt), which
+ * dominated short runs on small graphs. The superstep driver (barriers,
+ * cursor, convergence) stays ordinary code in sync-loop.ts: it runs once per
+ * chunk, not per edge.
+ *
+ * Counts go to `tally` (edges, updates, changed) once per chunk, not per edge.
+ * Aggregator maps run right after their vertex's apply, in the same pass:
+ * a map reads only its own vertex, which no other apply writes.
+ */
+import type { Aggregator, Signal } from '../program.js';
+
+export interface KernelShape {
+  gatherIn: boolean;
+  gatherOut: boolean;
+  scatterIn: boolean;
+  scatterOut: boolean;
+  /** The program has a gather function. */
+  hasGather: boolean;
+  /** gather reads its edge id (declared with three or more parameters). */
+  gatherUsesEdge: boolean;
+  /** Vector accumulator of `size` doubles; else scalar. */
+  vector: boolean;
+  size: number;
+  /** Scalar accumulator combined by the program's `sum` (else plain +). */
+  customSum: boolean;
+  /** Delta caching (scalar accumulators only). */
+  cached: boolean;
+  /** 'signalled' activation: a per-superstep active flag per vertex. */
+  signalled: boolean;
+  /** The program scatters: apply marks changed vertices for the scatter phase. */
+  scatters: boolean;
+  aggregators: Array<Aggregator['reduce']>;
+}
+
+/** What the kernels read; arrays are shared, functions are this thread's. */
+export interface KernelEnv {
+  n: number;
+  threads: number;
+  inOff: Uint32Array;
+  inSrc: Uint32Array;
+  inEdge: Uint32Array;
+  outOff: Uint32Array;
+  outTgt: Uint32Array;
+  accs: Float64Array;
+  changed: Uint8Array;
+  cache: Float64Array | null;
+  cacheValid: Uint8Array | null;
+  deltas: Float64Array | null;
+  zero: number;
+  gather: ((v: number, u: number, e: number, acc: never) => number | void) | undefined;
+  sum: ((a: number, b: number) => number) | undefined;
+  apply: (v: number, acc: never) => boolean;
+  scatter: ((v: number, u: number, e: number, signal: Signal) => void) | undefined;
+  signal: Signal;
+  maps: Array<(v: number) => number>;
+  /** [edges, updates, changed], this thread's running totals. */
+  tally: Float64Array;
+}
+
+export interface SyncKernels {
+  gather(start: number, end: number, current: Uint8Array | null): void;
+  apply(start: number, end: number, current: Uint8Array | null, partials: Float64Array, base: number): void;
+  scatter(start: number, end: number): void;
+}
+
+let copies = 0;
+
+/** Compile this run's kernels for one thread. */
+export function compileKernels(shape: KernelShape, env: KernelEnv): SyncKernels {
+  const source = kernelSource(shape);
+  const make = new Function('env', `"use strict"; // sync kernels copy ${++copies}\n${source}`);
+  return make(env) as SyncKernels;
+}
+
+/** The kernels' source for a shape (exported for tests and for reading). */
+export function kernelSource(shape: KernelShape): string {
+  const { vector, signalled } = shape;
+  const lines: string[] = [
+    'const { n, threads, inOff, inSrc, inEdge, outOff, outTgt, accs, changed, cache, cacheValid, deltas, zero, gather, sum, apply, scatter, signal, tally } = env;',
+    ...shape.aggregators.map((_, i) => `const map${i} = env.maps[${i}];`),
+    vector ? `const size = ${shape.size}; const vacc = new Float64Array(size);` : '',
+    'return { gather: gatherChunk, apply: applyChunk, scatter: scatterChunk };',
+    '',
+    gatherChunkSource(shape),
+    applyChunkSource(shape),
+    scatterChunkSource(shape),
+  ];
+  return lines.join('\n');
+}
+
+function gatherChunkSource(shape: KernelShape): string {
+  const skip = shape.signalled ? 'if (current[v] === 0) continue;' : '';
+  if (!shape.hasGather) {
+    // No gather: accumulators are the zero of their kind.
+    const fill = shape.vector ? 'for (let i = 0; i < size; i++) accs[v * size + i] = 0;' : 'accs[v] = zero;';
+    return `function gatherChunk(start, end, current) { for (let v = start; v < end; v++) { ${skip} ${fill} } }`;
+  }
+  const inEdgeId = shape.gatherUsesEdge ? 'inEdge[q]' : '0';
+  if (shape.vector) {
+    return `function gatherChunk(start, end, current) {
+  let edges = 0;
+  for (let v = start; v < end; v++) {
+    ${skip}
+    for (let i = 0; i < size; i++) vacc[i] = 0;
+    ${shape.gatherIn ? `{ const stop = inOff[v + 1]; for (let q = inOff[v]; q < stop; q++) gather(v, inSrc[q], ${inEdgeId}, vacc); edges += stop - inOff[v]; }` : ''}
+    ${shape.gatherOut ? '{ const stop = outOff[v + 1]; for (let e = outOff[v]; e < stop; e++) gather(v, outTgt[e], e, vacc); edges += stop - outOff[v]; }' : ''}
+    const base = v * size;
+    for (let i = 0; i < size; i++) accs[base + i] = vacc[i];
+  }
+  tally[0] += edges;
+}`;
+  }
+  const combine = (call: string): string => (shape.customSum ? `acc = sum(acc, ${call});` : `acc += ${call};`);
+  const gatherBody = [
+    'acc = zero;',
+    shape.gatherIn
+      ? `{ const stop = inOff[v + 1]; for (let q = inOff[v]; q < stop; q++) ${combine(`gather(v, inSrc[q], ${inEdgeId}, 0)`)} edges += stop - inOff[v]; }`
+      : '',
+    shape.gatherOut ? `{ const stop = outOff[v + 1]; for (let e = outOff[v]; e < stop; e++) ${combine('gather(v, outTgt[e], e, 0)')} edges += stop - outOff[v]; }` : '',
+  ].join('\n      ');
+  // Delta caching: a valid cached accumulator plus every thread's pending deltas replaces the gather.
+  const body = shape.cached
+    ? `if (cacheValid[v] === 1) {
+      acc = cache[v];
+      for (let t = 0; t < threads; t++) { acc += deltas[t * n + v]; deltas[t * n + v] = 0; }
+    } else {
+      ${gatherBody}
+      for (let t = 0; t < threads; t++) deltas[t * n + v] = 0;
+      cacheValid[v] = 1;
+    }
+    cache[v] = acc;`
+    : gatherBody;
+  return `function gatherChunk(start, end, current) {
+  let edges = 0;
+  let acc = zero;
+  for (let v = start; v < end; v++) {
+    ${skip}
+    ${body}
+    accs[v] = acc;
+  }
+  tally[0] += edges;
+}`;
+}
+
+function applyChunkSource(shape: KernelShape): string {
+  const aggs = shape.aggregators;
+  const load = aggs.map((_, i) => `let a${i} = partials[base + ${i}];`).join(' ');
+  const fold = aggs
+    .map((reduce, i) => (reduce === 'sum' ? `a${i} += map${i}(v);` : reduce === 'min' ? `a${i} = Math.min(a${i}, map${i}(v));` : `a${i} = Math.max(a${i}, map${i}(v));`))
+    .join(' ');
+  const store = aggs.map((_, i) => `partials[base + ${i}] = a${i};`).join(' ');
+  const call = shape.vector
+    ? '{ const at = v * size; for (let i = 0; i < size; i++) vacc[i] = accs[at + i]; isChanged = apply(v, vacc); }'
+    : 'isChanged = apply(v, accs[v]);';
+  const onChange = shape.scatters ? '{ changedCount++; changed[v] = 1; }' : 'changedCount++;';
+  const one = `${call} updates++; if (isChanged) ${onChange}`;
+  const step = shape.signalled ? `if (current[v] !== 0) { current[v] = 0; ${one} }` : one;
+  return `function applyChunk(start, end, current, partials, base) {
+  let updates = 0;
+  let changedCount = 0;
+  let isChanged = false;
+  ${load}
+  for (let v = start; v < end; v++) {
+    ${step}
+    ${fold}
+  }
+  ${store}
+  tally[1] += updates;
+  tally[2] += changedCount;
+}`;
+}
+
+function scatterChunkSource(shape: KernelShape): string {
+  if (!shape.scatters) return 'function scatterChunk(start, end) {}';
+  return `function scatterChunk(start, end) {
+  let edges = 0;
+  for (let v = start; v < end; v++) {
+    if (changed[v] === 0) continue;
+    changed[v] = 0;
+    ${shape.scatterOut ? '{ const stop = outOff[v + 1]; for (let e = outOff[v]; e < stop; e++) scatter(v, outTgt[e], e, signal); edges += stop - outOff[v]; }' : ''}
+    ${shape.scatterIn ? '{ const stop = inOff[v + 1]; for (let q = inOff[v]; q < stop; q++) scatter(v, inSrc[q], inEdge[q], signal); edges += stop - inOff[v]; }' : ''}
+  }
+  tally[0] += edges;
+}`;
+}
