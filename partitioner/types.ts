@@ -34,7 +34,8 @@ export interface PartitionOptions {
   /**
    * HDRF's balance term: 'normalized' as in the paper, lambda (max - load) /
    * (epsilon + max - min); or 'absolute', lambda (max - load), as the 2PS
-   * authors' implementation computes it. Default 'normalized'.
+   * authors' implementation computes it (their published figures were run
+   * with lambda 1.1). Default 'normalized'.
    */
   balanceTerm?: 'normalized' | 'absolute';
   /**
