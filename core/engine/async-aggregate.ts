@@ -8,23 +8,8 @@
  * modes aggregate on a clock from the main thread (or between batches inline).
  */
 import type { Aggregator, Params, VertexProgram } from '../program.js';
+import { compileAggregation } from './aggregation.js';
 import { CONTROL } from './async-loop.js';
-
-/** Map-reduce every aggregator over vertices 0..n-1. */
-export function computeAggregates(aggregators: Record<string, Aggregator>, n: number): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [name, { map, reduce }] of Object.entries(aggregators)) {
-    let acc = reduce === 'sum' ? 0 : reduce === 'min' ? Infinity : -Infinity;
-    for (let v = 0; v < n; v++) {
-      const x = map(v);
-      if (reduce === 'sum') acc += x;
-      else if (reduce === 'min') acc = x < acc ? x : acc;
-      else acc = x > acc ? x : acc;
-    }
-    out[name] = acc;
-  }
-  return out;
-}
 
 /** Milliseconds on a clock shared by all threads of the process. */
 export function sharedClockMs(): number {
@@ -48,10 +33,11 @@ export function aggregationStep(
   report: (aggregates: Record<string, number>, iterations: number) => void,
 ): ((iterations: number, force?: boolean) => void) | null {
   if (Object.keys(aggregators).length === 0) return null;
+  const aggregateAll = compileAggregation(aggregators);
   return (iterations, force = false) => {
     const now = sharedClockMs();
     if (!force && now - lastMs[0] < everyMs) return;
-    const aggregates = computeAggregates(aggregators, numVertices);
+    const aggregates = aggregateAll(numVertices);
     lastMs[0] = sharedClockMs();
     report(aggregates, iterations);
     if (program.converged && program.converged(aggregates, Math.max(1, iterations), params)) {

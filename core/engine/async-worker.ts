@@ -7,24 +7,13 @@
  * worker is kept by the engine pool, worker-pool.ts).
  */
 import { isMainThread, parentPort } from 'node:worker_threads';
-import { Graph, type GraphArrays } from '../graph/graph.js';
-import type { Columns, Schema } from '../graph/columns.js';
-import type { Params, VertexFunctions } from '../program.js';
-import { importProgram } from './load-program.js';
+import { prepareInWorker, type WorkerProgramData } from './run-setup.js';
 import { aggregationStep } from './async-aggregate.js';
 import { CONTROL, runAsyncThread, type AsyncShared } from './async-loop.js';
 
 /** What the main thread posts to each asynchronous worker. */
-export interface AsyncWorkerData {
-  programUrl: string;
-  programName: string;
-  params: Params;
-  graph: GraphArrays;
-  vertex: Columns<Schema>;
-  edge: Columns<Schema>;
+export interface AsyncWorkerData extends WorkerProgramData {
   shared: AsyncShared;
-  thread: number;
-  threads: number;
   aggregateEveryMs: number;
 }
 
@@ -34,23 +23,12 @@ export type AsyncWorkerMessage =
   | { type: 'done'; updates: number; edges: number };
 
 async function runOne(data: AsyncWorkerData): Promise<void> {
-  const program = await importProgram(data.programUrl, data.programName);
-  const graph = new Graph(data.graph);
-  const ctx = {
-    graph,
-    numVertices: graph.numVertices,
-    vertex: data.vertex,
-    edge: data.edge,
-    params: data.params,
-    thread: data.thread,
-    threads: data.threads,
-  };
-  const fns = program.create(ctx) as VertexFunctions<number | Float64Array>;
+  const { program, graph, fns, aggregators } = await prepareInWorker(data);
   const control = data.shared.control;
   // Sweep modes aggregate at sweep ends in whichever worker ends the sweep; the main thread hears of it.
   const atSweepEnd =
     data.shared.queue === null && program.aggregators
-      ? aggregationStep(program, program.aggregators(ctx), data.params, graph.numVertices, control, data.shared.lastAggregateMs, data.aggregateEveryMs, (aggregates, iterations) =>
+      ? aggregationStep(program, aggregators, data.params, graph.numVertices, control, data.shared.lastAggregateMs, data.aggregateEveryMs, (aggregates, iterations) =>
           parentPort!.postMessage({ type: 'aggregate', aggregates, iterations } satisfies AsyncWorkerMessage),
         )
       : null;

@@ -12,17 +12,18 @@
  * batch, so a run may overshoot by a batch per thread). `iterations` in the
  * result is the number of sweeps that ran something, or ceil(updates / n).
  */
-import { allocateColumns, type Columns, type Schema } from '../graph/columns.js';
+import type { Columns, Schema } from '../graph/columns.js';
 import type { Graph } from '../graph/graph.js';
 import { sharedFloat64, sharedInt32, sharedUint8 } from '../graph/shared.js';
 import { UsageError } from '../errors.js';
-import { checkParams, type Params, type ProgramContext, type VertexFunctions, type VertexProgram } from '../program.js';
+import type { Params, VertexProgram } from '../program.js';
 import { siblingModule } from '../workers/spawn.js';
 import { aggregationStep, sharedClockMs } from './async-aggregate.js';
 import { CONTROL, runAsyncThread, type AsyncMode, type AsyncShared, type ThreadStats } from './async-loop.js';
 import type { AsyncWorkerData, AsyncWorkerMessage } from './async-worker.js';
 import { greedyColoring } from './coloring.js';
 import { VertexQueue, createQueueBuffers } from './scheduler.js';
+import { prepareRun } from './run-setup.js';
 import { runOnWorkers } from './worker-run.js';
 
 export type AsyncScheduler = 'fifo' | 'priority' | 'sweep';
@@ -82,8 +83,6 @@ export async function runAsync<VS extends Schema, ES extends Schema, P extends P
   graph: Graph,
   options: AsyncRunOptions = {},
 ): Promise<AsyncRunResult<VS>> {
-  const threads = options.threads ?? 1;
-  if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`runAsync: threads must be a positive integer; got ${threads}`);
   const scheduler = check('scheduler', options.scheduler, SCHEDULERS, 'sweep');
   const consistency = check('consistency', options.consistency, CONSISTENCIES, 'none');
   const edgeConsistency = check('edgeConsistency', options.edgeConsistency, EDGE_CONSISTENCIES, 'locks');
@@ -91,19 +90,10 @@ export async function runAsync<VS extends Schema, ES extends Schema, P extends P
   if (chromatic && scheduler !== 'sweep') {
     throw new UsageError(`runAsync: the chromatic engine sweeps colour by colour; it cannot use the '${scheduler}' scheduler (use 'sweep', or edgeConsistency 'locks')`);
   }
-  const maxIterations = options.maxIterations ?? (program.activation === 'all' ? 100 : Infinity);
-  if (!(maxIterations > 0)) throw new UsageError(`runAsync: maxIterations must be positive; got ${maxIterations}`);
   const aggregateEveryMs = options.aggregateEveryMs ?? 100;
   if (!(aggregateEveryMs > 0)) throw new UsageError(`runAsync: aggregateEveryMs must be positive; got ${aggregateEveryMs}`);
-  checkParams('runAsync', program as unknown as VertexProgram, options.params);
-
+  const { threads, maxIterations, params, vertex, edge, fns, aggregators } = prepareRun('runAsync', program, graph, options);
   const n = graph.numVertices;
-  const params = { ...program.params, ...(options.params ?? {}) } as P;
-  const vertex = allocateColumns(program.vertex, n);
-  const edge = allocateColumns((program.edge ?? {}) as ES, graph.numEdges);
-  const ctx: ProgramContext<VS, ES, P> = { graph, numVertices: n, vertex, edge, params, thread: 0, threads };
-  const fns = program.create(ctx) as unknown as VertexFunctions<number | Float64Array>;
-  const aggregators = program.aggregators ? program.aggregators(ctx) : {};
 
   const mode: AsyncMode = chromatic ? 'chromatic' : scheduler;
   const coloring = chromatic ? greedyColoring(graph) : null;

@@ -24,6 +24,7 @@
  * a map reads only its own vertex, which no other apply writes.
  */
 import type { Aggregator, Signal } from '../program.js';
+import { foldSource } from './aggregation.js';
 
 export interface KernelShape {
   gatherIn: boolean;
@@ -161,9 +162,7 @@ function gatherChunkSource(shape: KernelShape): string {
 function applyChunkSource(shape: KernelShape): string {
   const aggs = shape.aggregators;
   const load = aggs.map((_, i) => `let a${i} = partials[base + ${i}];`).join(' ');
-  const fold = aggs
-    .map((reduce, i) => (reduce === 'sum' ? `a${i} += map${i}(v);` : reduce === 'min' ? `a${i} = Math.min(a${i}, map${i}(v));` : `a${i} = Math.max(a${i}, map${i}(v));`))
-    .join(' ');
+  const fold = foldSource(aggs);
   const store = aggs.map((_, i) => `partials[base + ${i}] = a${i};`).join(' ');
   const call = shape.vector
     ? '{ const at = v * size; for (let i = 0; i < size; i++) vacc[i] = accs[at + i]; isChanged = apply(v, vacc); }'

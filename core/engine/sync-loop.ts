@@ -18,6 +18,7 @@
 import type { Graph } from '../graph/graph.js';
 import type { Aggregator, Params, Signal, VertexFunctions, VertexProgram } from '../program.js';
 import { SweepBarrier, BARRIER_WORDS } from './async-barrier.js';
+import { identityOf } from './aggregation.js';
 import { compileKernels, type KernelEnv } from './sync-kernels.js';
 
 /** Int32 control words. */
@@ -116,9 +117,6 @@ function reduceAggregates(shared: SyncShared, aggregators: Record<string, Aggreg
   return out;
 }
 
-export function identityOf(reduce: Aggregator['reduce']): number {
-  return reduce === 'sum' ? 0 : reduce === 'min' ? Infinity : -Infinity;
-}
 
 
 /** What a thread's `signal` closure reads and counts (see createSignal). */

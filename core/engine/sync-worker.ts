@@ -7,25 +7,14 @@
  * run (workers are pooled by worker-pool.ts).
  */
 import { isMainThread, parentPort } from 'node:worker_threads';
-import { Graph, type GraphArrays } from '../graph/graph.js';
-import type { Columns, Schema } from '../graph/columns.js';
-import type { Params, VertexFunctions } from '../program.js';
-import { importProgram } from './load-program.js';
+import { prepareInWorker, type WorkerProgramData } from './run-setup.js';
 import { SweepBarrier } from './async-barrier.js';
 import { SYNC, runSyncThread, type SyncShared } from './sync-loop.js';
 
-export interface SyncWorkerData {
-  programUrl: string;
-  programName: string;
-  params: Params;
-  graph: GraphArrays;
-  vertex: Columns<Schema>;
-  edge: Columns<Schema>;
+export interface SyncWorkerData extends WorkerProgramData {
   shared: SyncShared;
   /** Control word the workers wait on before starting. */
   start: Int32Array;
-  thread: number;
-  threads: number;
   /** Post a 'step' message after each superstep (thread 0 only). */
   reportSteps: boolean;
 }
@@ -33,21 +22,7 @@ export interface SyncWorkerData {
 export type SyncWorkerMessage = { type: 'ready' } | { type: 'step'; superstep: number } | { type: 'done' };
 
 async function runOne(data: SyncWorkerData): Promise<void> {
-  const program = await importProgram(data.programUrl, data.programName);
-  const graph = new Graph(data.graph);
-  const aggregates: Record<string, number> = {};
-  const ctx = {
-    graph,
-    numVertices: graph.numVertices,
-    vertex: data.vertex,
-    edge: data.edge,
-    params: data.params,
-    thread: data.thread,
-    threads: data.threads,
-    aggregates,
-  };
-  const fns = program.create(ctx) as VertexFunctions<number | Float64Array>;
-  const aggregators = program.aggregators ? program.aggregators(ctx) : {};
+  const { program, graph, fns, aggregators, aggregates } = await prepareInWorker(data);
   parentPort!.postMessage({ type: 'ready' } satisfies SyncWorkerMessage);
   while (Atomics.load(data.start, 0) === 0) Atomics.wait(data.start, 0, 0);
   if (Atomics.load(data.shared.control, SYNC.ABORT) !== 0) return;

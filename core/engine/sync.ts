@@ -6,14 +6,14 @@
  * until `maxIterations`, convergence by aggregator, or no work is left (no
  * vertex signalled, or with 'all' activation no vertex changed).
  */
-import { allocateColumns, type Columns, type Schema } from '../graph/columns.js';
+import type { Columns, Schema } from '../graph/columns.js';
 import type { Graph } from '../graph/graph.js';
 import { sharedFloat64, sharedInt32, sharedUint8 } from '../graph/shared.js';
-import { UsageError } from '../errors.js';
-import { checkParams, type Params, type ProgramContext, type VertexFunctions, type VertexProgram } from '../program.js';
+import type { Params, VertexProgram } from '../program.js';
 import { siblingModule } from '../workers/spawn.js';
 import { SYNC, STAT, STAT_WIDTH, edgeBalancedChunks, runSyncThread, type SyncShared } from './sync-loop.js';
 import type { SyncWorkerData, SyncWorkerMessage } from './sync-worker.js';
+import { prepareRun } from './run-setup.js';
 import { runOnWorkers } from './worker-run.js';
 
 export interface SyncProgress {
@@ -53,20 +53,8 @@ export async function runSync<VS extends Schema, ES extends Schema, P extends Pa
   graph: Graph,
   options: SyncRunOptions = {},
 ): Promise<SyncRunResult<VS>> {
-  const threads = options.threads ?? 1;
-  if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`runSync: threads must be a positive integer; got ${threads}`);
-  const maxIterations = options.maxIterations ?? (program.activation === 'all' ? 100 : Infinity);
-  if (!(maxIterations > 0)) throw new UsageError(`runSync: maxIterations must be positive; got ${maxIterations}`);
-  checkParams('runSync', program as unknown as VertexProgram, options.params);
-
+  const { threads, maxIterations, params, vertex, edge, fns, aggregators, aggregates } = prepareRun('runSync', program, graph, options);
   const n = graph.numVertices;
-  const params = { ...program.params, ...(options.params ?? {}) } as P;
-  const vertex = allocateColumns(program.vertex, n);
-  const edge = allocateColumns((program.edge ?? {}) as ES, graph.numEdges);
-  const aggregates: Record<string, number> = {};
-  const ctx: ProgramContext<VS, ES, P> = { graph, numVertices: n, vertex, edge, params, thread: 0, threads, aggregates };
-  const fns = program.create(ctx) as unknown as VertexFunctions<number | Float64Array>;
-  const aggregators = program.aggregators ? program.aggregators(ctx) : {};
   const aggregatorNames = Object.keys(aggregators);
 
   const signalled = program.activation === 'signalled';

@@ -1,0 +1,93 @@
+/**
+ * What both engines do before their first superstep or sweep, in one place:
+ * check the common options (threads, maxIterations, params), merge the
+ * parameters with the program's defaults, allocate the program's vertex and
+ * edge columns on shared memory, build the context, call `create` and
+ * `aggregators`. `prepareRun` is the main thread's side; `prepareInWorker`
+ * is a worker thread's, over the columns and graph arrays the main thread
+ * posted (the program's module is imported there by its URL).
+ */
+import { allocateColumns, type Columns, type Schema } from '../graph/columns.js';
+import { Graph, type GraphArrays } from '../graph/graph.js';
+import { UsageError } from '../errors.js';
+import { checkParams, type Aggregator, type Params, type ProgramContext, type VertexFunctions, type VertexProgram } from '../program.js';
+import { importProgram } from './load-program.js';
+
+export interface CommonRunOptions {
+  threads?: number;
+  params?: Params;
+  maxIterations?: number;
+}
+
+/** One thread's view of a run: the context `create` got and what it returned. */
+export interface ThreadSetup<VS extends Schema = Schema, ES extends Schema = Schema, P extends Params = Params> {
+  ctx: ProgramContext<VS, ES, P>;
+  fns: VertexFunctions<number | Float64Array>;
+  aggregators: Record<string, Aggregator>;
+  /** The record behind `ctx.aggregates` (the engine refreshes it in place). */
+  aggregates: Record<string, number>;
+}
+
+export interface PreparedRun<VS extends Schema, ES extends Schema, P extends Params> extends ThreadSetup<VS, ES, P> {
+  threads: number;
+  /** Default 100 for 'all' activation, unbounded for 'signalled'. */
+  maxIterations: number;
+  params: P;
+  vertex: Columns<VS>;
+  edge: Columns<ES>;
+}
+
+/** Check the options `who` ('runSync', 'runAsync') was given, allocate the columns, and create the program in this thread. */
+export function prepareRun<VS extends Schema, ES extends Schema, P extends Params, A extends number | Float64Array>(
+  who: string,
+  program: VertexProgram<VS, ES, P, A>,
+  graph: Graph,
+  options: CommonRunOptions,
+): PreparedRun<VS, ES, P> {
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`${who}: threads must be a positive integer; got ${threads}`);
+  const maxIterations = options.maxIterations ?? (program.activation === 'all' ? 100 : Infinity);
+  if (!(maxIterations > 0)) throw new UsageError(`${who}: maxIterations must be positive; got ${maxIterations}`);
+  checkParams(who, program as unknown as VertexProgram, options.params);
+  const params = { ...program.params, ...(options.params ?? {}) } as P;
+  const vertex = allocateColumns(program.vertex, graph.numVertices);
+  const edge = allocateColumns((program.edge ?? {}) as ES, graph.numEdges);
+  const setup = createInThread(program, graph, vertex, edge, params, 0, threads);
+  return { ...setup, threads, maxIterations, params, vertex, edge };
+}
+
+/** What the main thread posts to a worker so that it can create the same program over the same memory. */
+export interface WorkerProgramData {
+  programUrl: string;
+  programName: string;
+  params: Params;
+  graph: GraphArrays;
+  vertex: Columns<Schema>;
+  edge: Columns<Schema>;
+  thread: number;
+  threads: number;
+}
+
+/** A worker's side: import the program by URL, rebuild the graph over the shared arrays, create the program. */
+export async function prepareInWorker(data: WorkerProgramData): Promise<ThreadSetup & { program: VertexProgram; graph: Graph }> {
+  const program = await importProgram(data.programUrl, data.programName);
+  const graph = new Graph(data.graph);
+  const setup = createInThread(program, graph, data.vertex, data.edge, data.params, data.thread, data.threads);
+  return { ...setup, program, graph };
+}
+
+function createInThread<VS extends Schema, ES extends Schema, P extends Params, A extends number | Float64Array>(
+  program: VertexProgram<VS, ES, P, A>,
+  graph: Graph,
+  vertex: Columns<VS>,
+  edge: Columns<ES>,
+  params: P,
+  thread: number,
+  threads: number,
+): ThreadSetup<VS, ES, P> {
+  const aggregates: Record<string, number> = {};
+  const ctx: ProgramContext<VS, ES, P> = { graph, numVertices: graph.numVertices, vertex, edge, params, thread, threads, aggregates };
+  const fns = program.create(ctx) as unknown as VertexFunctions<number | Float64Array>;
+  const aggregators = program.aggregators ? program.aggregators(ctx) : {};
+  return { ctx, fns, aggregators, aggregates };
+}
