@@ -23,7 +23,7 @@ import { CONTROL, runAsyncThread, type AsyncMode, type AsyncShared, type ThreadS
 import type { AsyncWorkerData, AsyncWorkerMessage } from './async-worker.js';
 import { greedyColoring } from './coloring.js';
 import { VertexQueue, createQueueBuffers } from './scheduler.js';
-import { prepareRun } from './run-setup.js';
+import { prepareRun, type WorkerProgramData } from './run-setup.js';
 import { runOnWorkers } from './worker-run.js';
 
 export type AsyncScheduler = 'fifo' | 'priority' | 'sweep';
@@ -208,36 +208,23 @@ async function runInWorkers(
 ): Promise<ThreadStats[]> {
   const stats: ThreadStats[] = new Array(threads);
   let timer: ReturnType<typeof setInterval> | null = null;
-  const release = (): void => {
-    Atomics.store(shared.control, CONTROL.START, 1);
-    Atomics.notify(shared.control, CONTROL.START);
-  };
-  const graphArrays = graph.toArrays();
   try {
     await runOnWorkers<AsyncWorkerMessage>({
       who: 'runAsync',
       moduleUrl: WORKER_URL,
       threads,
-      dataFor: (t): AsyncWorkerData => ({
-        programUrl: program.url,
-        programName: program.name,
-        params,
-        graph: graphArrays,
-        vertex,
-        edge,
-        shared,
-        thread: t,
-        threads,
-        aggregateEveryMs,
-      }),
+      program,
+      graph,
+      vertex,
+      edge,
+      params,
+      extra: (): Omit<AsyncWorkerData, keyof WorkerProgramData> => ({ shared, aggregateEveryMs }),
+      startWord: shared.control,
+      startIndex: CONTROL.START,
       start: () => {
         timer = onStart();
-        release();
       },
-      abort: () => {
-        Atomics.store(shared.control, CONTROL.STOP, 1);
-        release();
-      },
+      abort: () => Atomics.store(shared.control, CONTROL.STOP, 1),
       onMessage: (_t, message) => {
         if (message.type === 'aggregate') report(message.aggregates, message.iterations);
       },

@@ -13,7 +13,7 @@ import type { Params, VertexProgram } from '../program.js';
 import { siblingModule } from '../workers/spawn.js';
 import { SYNC, STAT, STAT_WIDTH, edgeBalancedChunks, runSyncThread, type SyncShared } from './sync-loop.js';
 import type { SyncWorkerData, SyncWorkerMessage } from './sync-worker.js';
-import { prepareRun } from './run-setup.js';
+import { prepareRun, type WorkerProgramData } from './run-setup.js';
 import { runOnWorkers } from './worker-run.js';
 
 export interface SyncProgress {
@@ -156,36 +156,20 @@ async function runInWorkers(
   markStart: () => void,
 ): Promise<void> {
   const start = sharedInt32(1);
-  const release = (): void => {
-    Atomics.store(start, 0, 1);
-    Atomics.notify(start, 0);
-  };
-  const graphArrays = graph.toArrays();
   await runOnWorkers<SyncWorkerMessage>({
     who: 'runSync',
     moduleUrl: WORKER_URL,
     threads,
-    dataFor: (t): SyncWorkerData => ({
-      programUrl: program.url,
-      programName: program.name,
-      params,
-      graph: graphArrays,
-      vertex,
-      edge,
-      shared,
-      start,
-      thread: t,
-      threads,
-      reportSteps: t === 0 && report !== undefined,
-    }),
-    start: () => {
-      markStart();
-      release();
-    },
-    abort: () => {
-      Atomics.store(shared.control, SYNC.ABORT, 1);
-      release();
-    },
+    program,
+    graph,
+    vertex,
+    edge,
+    params,
+    extra: (t): Omit<SyncWorkerData, keyof WorkerProgramData> => ({ shared, start, reportSteps: t === 0 && report !== undefined }),
+    startWord: start,
+    startIndex: 0,
+    start: markStart,
+    abort: () => Atomics.store(shared.control, SYNC.ABORT, 1),
     onMessage: (_t, message) => {
       if (message.type === 'step') report?.(message.superstep);
     },

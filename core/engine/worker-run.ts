@@ -1,11 +1,17 @@
 /**
  * One run on pooled worker threads, as both engines do it: take `threads`
- * workers from the pool, post each its data, release them all together once
+ * workers from the pool, post each the program's data (run-setup.ts) plus the
+ * engine's own fields, release them all together through a start word once
  * every one has said 'ready', pass their other messages on, and resolve when
  * every one has said 'done'. A worker error or an early exit aborts the run:
- * `abort` lets the others leave their waits, the run rejects with the
- * worker's own error, and that run's workers are terminated, not pooled.
+ * `abort` tells the others to stop, the start word lets them leave their
+ * waits, the run rejects with the worker's own error, and that run's workers
+ * are terminated, not pooled.
  */
+import type { Columns, Schema } from '../graph/columns.js';
+import type { Graph } from '../graph/graph.js';
+import type { Params, VertexProgram } from '../program.js';
+import type { WorkerProgramData } from './run-setup.js';
 import { returnWorkers, takeWorkers } from './worker-pool.js';
 
 export interface WorkerRun<M extends { type: string }> {
@@ -13,11 +19,19 @@ export interface WorkerRun<M extends { type: string }> {
   who: string;
   moduleUrl: string;
   threads: number;
-  /** The message posted to worker `thread`. */
-  dataFor(thread: number): unknown;
-  /** Called once when all workers are ready: release them (e.g. set and notify a start word). */
-  start(): void;
-  /** Called on failure, before rejecting: make the other workers stop waiting. */
+  program: VertexProgram;
+  graph: Graph;
+  vertex: Columns<Schema>;
+  edge: Columns<Schema>;
+  params: Params;
+  /** The engine's own fields of the message posted to worker `thread`. */
+  extra(thread: number): object;
+  /** Workers wait until `startWord[startIndex]` is nonzero; it is set and notified on start and on abort. */
+  startWord: Int32Array;
+  startIndex: number;
+  /** Called once all workers are ready, just before they are released (start the clock, timers). */
+  start?(): void;
+  /** Called on failure, before they are released and the run rejects: tell the workers to stop. */
   abort(): void;
   /** Any message other than 'ready' and 'done'. */
   onMessage?(thread: number, message: M): void;
@@ -27,6 +41,22 @@ export interface WorkerRun<M extends { type: string }> {
 
 export async function runOnWorkers<M extends { type: string }>(run: WorkerRun<M>): Promise<void> {
   const workers = takeWorkers(run.moduleUrl, run.threads);
+  const release = (): void => {
+    Atomics.store(run.startWord, run.startIndex, 1);
+    Atomics.notify(run.startWord, run.startIndex);
+  };
+  const graphArrays = run.graph.toArrays();
+  const dataFor = (thread: number): WorkerProgramData => ({
+    programUrl: run.program.url,
+    programName: run.program.name,
+    params: run.params,
+    graph: graphArrays,
+    vertex: run.vertex,
+    edge: run.edge,
+    thread,
+    threads: run.threads,
+    ...run.extra(thread),
+  });
   let failed = false;
   const detach: Array<() => void> = [];
   try {
@@ -38,6 +68,7 @@ export async function runOnWorkers<M extends { type: string }>(run: WorkerRun<M>
         if (failed) return;
         failed = true;
         run.abort();
+        release();
         reject(error);
       };
       workers.forEach((worker, t) => {
@@ -46,7 +77,10 @@ export async function runOnWorkers<M extends { type: string }>(run: WorkerRun<M>
         };
         const onMessage = (message: M): void => {
           if (message.type === 'ready') {
-            if (++ready === run.threads) run.start();
+            if (++ready === run.threads) {
+              run.start?.();
+              release();
+            }
           } else if (message.type === 'done') {
             finished[t] = true;
             run.onDone?.(t, message);
@@ -61,7 +95,7 @@ export async function runOnWorkers<M extends { type: string }>(run: WorkerRun<M>
           worker.off('exit', onExit);
           worker.off('message', onMessage);
         });
-        worker.postMessage(run.dataFor(t));
+        worker.postMessage(dataFor(t));
       });
     });
   } finally {
