@@ -235,6 +235,19 @@ test('on a power-law graph the quality order of the literature holds', () => {
   }
 });
 
+test('greedy and HDRF state is vertices x k bits (HDRF adds a degree word), whatever the number of edges', () => {
+  for (const k of [8, 33, 300]) {
+    const words = Math.ceil(k / 32);
+    for (const m of [400, 40000]) {
+      const stream = skewedStream(200, m, 5);
+      const greedy = partitionGraph(stream, 'greedy', k, { seed: 1 }).partition;
+      const hdrf = partitionGraph(stream, 'hdrf', k, { seed: 1 }).partition;
+      assert.is(greedy.stateBytes, 200 * words * 4 + k * 4, `greedy k=${k} m=${m}`);
+      assert.is(hdrf.stateBytes, 200 * (words + 1) * 4 + k * 4, `hdrf k=${k} m=${m}`);
+    }
+  }
+});
+
 test('measurePartition on a hand-made partition', () => {
   // Edges 0-1, 1-2, 2-0 in parts 0, 1, 1; vertex 3 isolated.
   const stream: EdgeStream = { numVertices: 4, count: 3, src: Uint32Array.of(0, 1, 2), dst: Uint32Array.of(1, 2, 0) };
