@@ -5,6 +5,8 @@
  * Market entries. A separator is a run of blanks, or a comma or `::` with
  * optional blanks around it. Every mistake (missing column, bad id, NaN,
  * extra text) is an InputError naming the file, the line and what was found.
+ * `RowParser` is the line loop around scanRow (blank lines, a header line,
+ * the separator, a constant column count) that those loaders share.
  */
 import { InputError } from '../errors.js';
 import {
@@ -17,6 +19,7 @@ import {
   TAB,
   TOO_LARGE,
   atLineEnd,
+  nextLine,
   scanNumber,
   scanUint,
   scanned,
@@ -132,4 +135,65 @@ export function scanRow(b: Buffer, p: number, file: string, line: number, format
 /** Is the line at p blank (only spaces or tabs)? */
 export function isBlankLine(b: Buffer, p: number): boolean {
   return atLineEnd(b, skipBlanks(b, p));
+}
+
+/** True when the line at p starts with a letter: a CSV header such as `userId,movieId,...`. */
+export function startsWithLetter(b: Buffer, p: number): boolean {
+  const c = b[skipBlanks(b, p)] | 0x20;
+  return c >= 97 && c <= 122;
+}
+
+/**
+ * The line loop of a row-per-record file, shared by the loaders of
+ * MovieLens ratings, signed networks and labels: count lines, skip blank
+ * lines and a header on line 1 (a line that starts with a letter), take the
+ * separator from the first data line, scan each row, and insist that every
+ * row has as many columns as the first (their names in the message). A
+ * subclass says what a row means in `onRow`.
+ */
+export abstract class RowParser {
+  line = 0;
+  /** Columns of the first data row (0 until one is read). */
+  columns = 0;
+  private format: RowFormat | null = null;
+  private firstDataLine = 0;
+  private readonly rowValues: Float64Array;
+
+  constructor(
+    protected readonly file: string,
+    private readonly spec: Pick<RowFormat, 'columns' | 'required'>,
+  ) {
+    this.rowValues = new Float64Array(spec.columns.length);
+  }
+
+  /** One data row: `values[0..columns-1]` hold its columns. */
+  protected abstract onRow(values: Float64Array, line: number): void;
+
+  parse(b: Buffer, start: number, end: number): void {
+    const values = this.rowValues;
+    let p = start;
+    while (p < end) {
+      const line = ++this.line;
+      if (isBlankLine(b, p)) {
+        p = nextLine(b, p);
+        continue;
+      }
+      if (this.format === null) {
+        if (line === 1 && startsWithLetter(b, p)) {
+          p = nextLine(b, p); // a header line such as userId,movieId,rating,timestamp
+          continue;
+        }
+        this.format = { ...this.spec, separator: detectSeparator(b, p) };
+      }
+      p = scanRow(b, p, this.file, line, this.format, values);
+      if (this.columns === 0) {
+        this.columns = row.count;
+        this.firstDataLine = line;
+      } else if (row.count !== this.columns) {
+        const names = this.spec.columns.slice(0, this.columns).map((c) => c.name).join(', ');
+        throw new InputError(this.file, line, `expected ${this.columns} columns as on line ${this.firstDataLine} (${names}), found ${row.count}`);
+      }
+      this.onRow(values, line);
+    }
+  }
 }

@@ -10,10 +10,7 @@
  */
 import { InputError } from '../../errors.js';
 import { parseLineBlocks } from '../../io/line-blocks.js';
-import type { LineBlockParser } from '../../io/line-blocks.js';
-import { detectSeparator, isBlankLine, row, scanRow } from '../../io/rows.js';
-import type { RowFormat } from '../../io/rows.js';
-import { nextLine, skipBlanks } from '../../io/scan.js';
+import { RowParser } from '../../io/rows.js';
 import { buildGraph } from '../build.js';
 import type { BuildOptions } from '../build.js';
 import { EdgeList } from '../edge-list.js';
@@ -55,69 +52,31 @@ const COLUMNS = [
   { name: 'timestamp', kind: 'number' },
 ] as const;
 
-/** True when the line at p starts with a letter: a CSV header such as `userId,movieId,...`. */
-export function startsWithLetter(b: Buffer, p: number): boolean {
-  const c = b[skipBlanks(b, p)] | 0x20;
-  return c >= 97 && c <= 122;
-}
-
-class RatingsParser implements LineBlockParser {
-  line = 0;
-  private format: RowFormat | null = null;
-  /** Columns of the first data line (3 or 4): every line must match. */
-  private columns = 0;
-  private firstDataLine = 0;
+class RatingsParser extends RowParser {
   readonly users = new GrowableUint32();
   readonly items = new GrowableUint32();
   readonly values = new GrowableFloat64();
   times: GrowableFloat64 | null = null;
   readonly userMap = new IdMap();
   readonly itemMap = new IdMap();
-  private readonly row = new Float64Array(4);
 
   constructor(
-    private readonly file: string,
+    file: string,
     private readonly low: number,
     private readonly high: number,
-  ) {}
+  ) {
+    super(file, { columns: COLUMNS, required: 3 });
+  }
 
-  parse(b: Buffer, start: number, end: number): void {
-    const values = this.row;
-    let p = start;
-    while (p < end) {
-      const line = ++this.line;
-      if (isBlankLine(b, p)) {
-        p = nextLine(b, p);
-        continue;
-      }
-      if (this.format === null) {
-        if (this.line === 1 && startsWithLetter(b, p)) {
-          p = nextLine(b, p); // a header such as userId,movieId,rating,timestamp
-          continue;
-        }
-        this.format = { separator: detectSeparator(b, p), columns: COLUMNS, required: 3 };
-      }
-      p = scanRow(b, p, this.file, line, this.format, values);
-      if (this.columns === 0) {
-        this.columns = row.count;
-        this.firstDataLine = line;
-        if (row.count === 4) this.times = new GrowableFloat64();
-      } else if (row.count !== this.columns) {
-        throw new InputError(
-          this.file,
-          line,
-          `expected ${this.columns} columns as on line ${this.firstDataLine} (user, item, rating${this.columns === 4 ? ', timestamp' : ''}), found ${row.count}`,
-        );
-      }
-      const rating = values[2];
-      if (rating < this.low || rating > this.high) {
-        throw new InputError(this.file, line, `rating ${rating} is outside the expected range [${this.low}, ${this.high}] (option ratingRange)`);
-      }
-      this.users.push(this.userMap.intern(values[0]));
-      this.items.push(this.itemMap.intern(values[1]));
-      this.values.push(rating);
-      if (this.times !== null) this.times.push(values[3]);
+  protected onRow(row: Float64Array, line: number): void {
+    const rating = row[2];
+    if (rating < this.low || rating > this.high) {
+      throw new InputError(this.file, line, `rating ${rating} is outside the expected range [${this.low}, ${this.high}] (option ratingRange)`);
     }
+    this.users.push(this.userMap.intern(row[0]));
+    this.items.push(this.itemMap.intern(row[1]));
+    this.values.push(rating);
+    if (this.columns === 4) (this.times ??= new GrowableFloat64()).push(row[3]);
   }
 }
 

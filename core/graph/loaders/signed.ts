@@ -7,17 +7,13 @@
  */
 import { InputError } from '../../errors.js';
 import { parseLineBlocks } from '../../io/line-blocks.js';
-import type { LineBlockParser } from '../../io/line-blocks.js';
-import { detectSeparator, isBlankLine, row, scanRow } from '../../io/rows.js';
-import type { RowFormat } from '../../io/rows.js';
-import { nextLine } from '../../io/scan.js';
+import { RowParser } from '../../io/rows.js';
 import type { BuildOptions } from '../build.js';
 import type { Graph } from '../graph.js';
 import { IdMap } from '../idmap.js';
 import { buildWithEdgeValues } from './edge-order.js';
 import { EdgeSink } from './edge-sink.js';
 import { GrowableFloat64 } from './growable.js';
-import { startsWithLetter } from './movielens.js';
 
 export interface LoadSignedOptions extends Omit<BuildOptions, 'onProgress'> {
   /** Inclusive range a rating must lie in. Default [-10, 10] (Bitcoin OTC / Alpha; 0 is accepted). */
@@ -33,51 +29,25 @@ const NETWORK_COLUMNS = [
   { name: 'time', kind: 'number' },
 ] as const;
 
-class SignedParser implements LineBlockParser {
-  line = 0;
-  private format: RowFormat | null = null;
-  private columns = 0;
-  private firstDataLine = 0;
+class SignedParser extends RowParser {
   readonly sink = new EdgeSink(true);
   readonly times = new GrowableFloat64();
-  private readonly row = new Float64Array(4);
 
   constructor(
-    private readonly file: string,
+    file: string,
     private readonly low: number,
     private readonly high: number,
-  ) {}
+  ) {
+    super(file, { columns: NETWORK_COLUMNS, required: 3 });
+  }
 
-  parse(b: Buffer, start: number, end: number): void {
-    const values = this.row;
-    let p = start;
-    while (p < end) {
-      const line = ++this.line;
-      if (isBlankLine(b, p)) {
-        p = nextLine(b, p);
-        continue;
-      }
-      if (this.format === null) {
-        if (line === 1 && startsWithLetter(b, p)) {
-          p = nextLine(b, p); // a header line such as source,target,rating,time
-          continue;
-        }
-        this.format = { separator: detectSeparator(b, p), columns: NETWORK_COLUMNS, required: 3 };
-      }
-      p = scanRow(b, p, this.file, line, this.format, values);
-      if (this.columns === 0) {
-        this.columns = row.count;
-        this.firstDataLine = line;
-      } else if (row.count !== this.columns) {
-        throw new InputError(this.file, line, `expected ${this.columns} columns as on line ${this.firstDataLine}, found ${row.count}`);
-      }
-      const rating = values[2];
-      if (rating < this.low || rating > this.high) {
-        throw new InputError(this.file, line, `rating ${rating} is outside the expected range [${this.low}, ${this.high}] (option ratingRange)`);
-      }
-      this.sink.push(values[0], values[1], rating);
-      if (this.columns === 4) this.times.push(values[3]);
+  protected onRow(row: Float64Array, line: number): void {
+    const rating = row[2];
+    if (rating < this.low || rating > this.high) {
+      throw new InputError(this.file, line, `rating ${rating} is outside the expected range [${this.low}, ${this.high}] (option ratingRange)`);
     }
+    this.sink.push(row[0], row[1], rating);
+    if (this.columns === 4) this.times.push(row[3]);
   }
 
   get hasTime(): boolean {
@@ -117,51 +87,34 @@ const LABEL_COLUMNS = [
   { name: 'label', kind: 'number' },
 ] as const;
 
-class LabelsParser implements LineBlockParser {
-  line = 0;
-  private format: RowFormat | null = null;
+class LabelsParser extends RowParser {
   readonly seen = new IdMap();
   readonly ids = new GrowableFloat64();
   readonly labels = new GrowableFloat64();
   private readonly lines = new GrowableFloat64();
-  private readonly row = new Float64Array(2);
 
-  constructor(private readonly file: string) {}
+  constructor(file: string) {
+    super(file, { columns: LABEL_COLUMNS });
+  }
 
-  parse(b: Buffer, start: number, end: number): void {
-    const values = this.row;
-    let p = start;
-    while (p < end) {
-      const line = ++this.line;
-      if (isBlankLine(b, p)) {
-        p = nextLine(b, p);
-        continue;
-      }
-      if (this.format === null) {
-        if (line === 1 && startsWithLetter(b, p)) {
-          p = nextLine(b, p); // a header line such as personId,labelId
-          continue;
-        }
-        this.format = { separator: detectSeparator(b, p), columns: LABEL_COLUMNS };
-      }
-      p = scanRow(b, p, this.file, line, this.format, values);
-      const [id, label] = values;
-      if (!Number.isInteger(label) || label < -128 || label > 127) {
-        throw new InputError(this.file, line, `expected an integer label in -128..127 (such as +1 or -1), found ${label}`);
-      }
-      const before = this.seen.size;
-      const k = this.seen.intern(id);
-      if (k < before) {
-        const previous = this.labels.data[k];
-        if (previous !== label) {
-          throw new InputError(this.file, line, `node ${id} is labelled ${label} here but ${previous} on line ${this.lines.data[k]}`);
-        }
-        continue;
-      }
-      this.ids.push(id);
-      this.labels.push(label);
-      this.lines.push(line);
+  protected onRow(row: Float64Array, line: number): void {
+    const id = row[0];
+    const label = row[1];
+    if (!Number.isInteger(label) || label < -128 || label > 127) {
+      throw new InputError(this.file, line, `expected an integer label in -128..127 (such as +1 or -1), found ${label}`);
     }
+    const before = this.seen.size;
+    const k = this.seen.intern(id);
+    if (k < before) {
+      const previous = this.labels.data[k];
+      if (previous !== label) {
+        throw new InputError(this.file, line, `node ${id} is labelled ${label} here but ${previous} on line ${this.lines.data[k]}`);
+      }
+      return;
+    }
+    this.ids.push(id);
+    this.labels.push(label);
+    this.lines.push(line);
   }
 }
 
