@@ -104,11 +104,16 @@ export interface ProgramDefinition<VS extends Schema, ES extends Schema, P exten
   url: string;
   /** One-line description for `--help`. */
   description?: string;
-  vertex: VS;
+  /**
+   * Vertex columns by schema. May be a function of the run's parameters when
+   * a width depends on one (ALS: `(p) => ({ factors: \`f64x${p.rank}\` })`).
+   */
+  vertex: VS | ((params: P) => VS);
   edge?: ES;
   /** Parameters with their defaults; a run may override any of them. */
   params: P;
-  accumulator: AccumulatorSpec;
+  /** May be a function of the run's parameters, like `vertex`. */
+  accumulator: AccumulatorSpec | ((params: P) => AccumulatorSpec);
   gatherEdges: EdgeSet;
   scatterEdges: EdgeSet;
   /**
@@ -148,15 +153,38 @@ export function defineProgram<
   S extends AccumulatorSpec = ScalarAccumulator,
   ES extends Schema = Record<never, never>,
 >(
-  definition: ProgramDefinition<VS, ES, P, AccumulatorOf<S>> & { accumulator: S },
+  definition: ProgramDefinition<VS, ES, P, AccumulatorOf<S>> & { accumulator: S | ((params: P) => S) },
 ): VertexProgram<VS, ES, P, AccumulatorOf<S>> {
   if (!definition.url || !/^file:/.test(definition.url)) {
     throw new Error(`defineProgram(${definition.name}): 'url' must be the module's import.meta.url (a file: URL)`);
   }
-  if (definition.accumulator.kind === 'vector' && definition.deltaCaching) {
-    throw new Error(`defineProgram(${definition.name}): delta caching needs a scalar accumulator`);
+  const program = Object.freeze({ ...definition, kind: 'gasworks.program' as const });
+  // Check the shape now with the default parameters, so a mistake shows where the program is defined.
+  resolveProgram(program as unknown as VertexProgram, program.params);
+  return program;
+}
+
+/** A program as it runs with `params`: `vertex` and `accumulator` as plain values, checked. */
+export interface ResolvedProgram extends VertexProgram {
+  vertex: Schema;
+  accumulator: AccumulatorSpec;
+}
+
+/**
+ * The program with its parameter-dependent `vertex` schema and accumulator
+ * worked out for `params` (the defaults merged with a run's overrides). Every
+ * thread resolves the same parameters, so all agree on the column widths.
+ */
+export function resolveProgram(program: VertexProgram, params: Params): ResolvedProgram {
+  const vertex = typeof program.vertex === 'function' ? program.vertex(params) : program.vertex;
+  const accumulator = typeof program.accumulator === 'function' ? program.accumulator(params) : program.accumulator;
+  if (accumulator.kind === 'vector' && !(Number.isInteger(accumulator.size) && accumulator.size > 0)) {
+    throw new UsageError(`program ${program.name}: a vector accumulator needs a positive integer size; got ${accumulator.size}`);
   }
-  return Object.freeze({ ...definition, kind: 'gasworks.program' as const });
+  if (accumulator.kind === 'vector' && program.deltaCaching) {
+    throw new Error(`defineProgram(${program.name}): delta caching needs a scalar accumulator`);
+  }
+  return { ...program, vertex, accumulator };
 }
 
 export function isVertexProgram(x: unknown): x is VertexProgram {

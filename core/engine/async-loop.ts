@@ -28,7 +28,7 @@
  * once, so their adds are guarded by `cacheLocks`.
  */
 import type { Graph } from '../graph/graph.js';
-import type { EdgeSet, Signal, VertexFunctions, VertexProgram } from '../program.js';
+import type { EdgeSet, Signal, VertexFunctions, VertexProgram, ResolvedProgram } from '../program.js';
 import { SweepBarrier } from './async-barrier.js';
 import { acquireLock, lockScope, releaseLock, unlockScope } from './locks.js';
 import { VertexQueue, type VertexQueueBuffers } from './scheduler.js';
@@ -94,7 +94,7 @@ const SWEEP_CHUNK = 512;
 const POLLS_BEFORE_NAP = 256;
 
 type ThreadLoop = (
-  program: VertexProgram,
+  program: ResolvedProgram,
   fns: VertexFunctions<number | Float64Array>,
   graph: Graph,
   shared: AsyncShared,
@@ -149,7 +149,7 @@ function freshThreadLoop(): ThreadLoop {
 }
 
 function threadLoop(
-  program: VertexProgram,
+  program: ResolvedProgram,
   fns: VertexFunctions<number | Float64Array>,
   graph: Graph,
   shared: AsyncShared,

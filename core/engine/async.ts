@@ -79,7 +79,7 @@ function check<T extends string>(name: string, value: T | undefined, allowed: re
 
 
 export async function runAsync<VS extends Schema, ES extends Schema, P extends Params, A extends number | Float64Array>(
-  program: VertexProgram<VS, ES, P, A>,
+  definition: VertexProgram<VS, ES, P, A>,
   graph: Graph,
   options: AsyncRunOptions = {},
 ): Promise<AsyncRunResult<VS>> {
@@ -92,7 +92,7 @@ export async function runAsync<VS extends Schema, ES extends Schema, P extends P
   }
   const aggregateEveryMs = options.aggregateEveryMs ?? 100;
   if (!(aggregateEveryMs > 0)) throw new UsageError(`runAsync: aggregateEveryMs must be positive; got ${aggregateEveryMs}`);
-  const { threads, maxIterations, params, vertex, edge, fns, aggregators } = prepareRun('runAsync', program, graph, options);
+  const { program, threads, maxIterations, params, vertex, edge, fns, aggregators } = prepareRun('runAsync', definition, graph, options);
   const n = graph.numVertices;
 
   const mode: AsyncMode = chromatic ? 'chromatic' : scheduler;
@@ -137,7 +137,7 @@ export async function runAsync<VS extends Schema, ES extends Schema, P extends P
     aggregates = values;
     options.onAggregate?.(values, iterations);
   };
-  const step = aggregationStep(program as unknown as VertexProgram, aggregators, params, n, shared.control, shared.lastAggregateMs, aggregateEveryMs, report);
+  const step = aggregationStep(program, aggregators, params, n, shared.control, shared.lastAggregateMs, aggregateEveryMs, report);
 
   // Queue modes aggregate on a clock, over a racy snapshot: a vertex held by a
   // descheduled thread can make the others look converged. So a convergence
@@ -152,9 +152,9 @@ export async function runAsync<VS extends Schema, ES extends Schema, P extends P
       if (round === 0) started = performance.now();
       shared.lastAggregateMs[0] = sharedClockMs();
       const onTick = step && queue !== null ? (): void => step(iterationsSoFar()) : null;
-      stats.push(runAsyncThread(program as unknown as VertexProgram, fns, graph, shared, 0, 1, onTick, step));
+      stats.push(runAsyncThread(program, fns, graph, shared, 0, 1, onTick, step));
     } else {
-      const run = await runInWorkers(program as unknown as VertexProgram, graph, vertex, edge, params, shared, threads, aggregateEveryMs, report, () => {
+      const run = await runInWorkers(program, graph, vertex, edge, params, shared, threads, aggregateEveryMs, report, () => {
         if (round === 0) started = performance.now();
         shared.lastAggregateMs[0] = sharedClockMs();
         return step && queue !== null ? setInterval(() => step(iterationsSoFar()), aggregateEveryMs) : null;

@@ -10,7 +10,7 @@
 import { allocateColumns, type Columns, type Schema } from '../graph/columns.js';
 import { Graph, type GraphArrays } from '../graph/graph.js';
 import { UsageError } from '../errors.js';
-import { checkParams, type Aggregator, type Params, type ProgramContext, type VertexFunctions, type VertexProgram } from '../program.js';
+import { checkParams, resolveProgram, type Aggregator, type Params, type ProgramContext, type ResolvedProgram, type VertexFunctions, type VertexProgram } from '../program.js';
 import { importProgram } from './load-program.js';
 
 export interface CommonRunOptions {
@@ -21,6 +21,8 @@ export interface CommonRunOptions {
 
 /** One thread's view of a run: the context `create` got and what it returned. */
 export interface ThreadSetup<VS extends Schema = Schema, ES extends Schema = Schema, P extends Params = Params> {
+  /** The program with its schema and accumulator worked out for this run's parameters. */
+  program: ResolvedProgram;
   ctx: ProgramContext<VS, ES, P>;
   fns: VertexFunctions<number | Float64Array>;
   aggregators: Record<string, Aggregator>;
@@ -50,9 +52,10 @@ export function prepareRun<VS extends Schema, ES extends Schema, P extends Param
   if (!(maxIterations > 0)) throw new UsageError(`${who}: maxIterations must be positive; got ${maxIterations}`);
   checkParams(who, program as unknown as VertexProgram, options.params);
   const params = { ...program.params, ...(options.params ?? {}) } as P;
-  const vertex = allocateColumns(program.vertex, graph.numVertices);
+  const resolved = resolveProgram(program as unknown as VertexProgram, params);
+  const vertex = allocateColumns(resolved.vertex, graph.numVertices) as Columns<VS>;
   const edge = allocateColumns((program.edge ?? {}) as ES, graph.numEdges);
-  const setup = createInThread(program, graph, vertex, edge, params, 0, threads);
+  const setup = createInThread(resolved, graph, vertex, edge, params, 0, threads);
   return { ...setup, threads, maxIterations, params, vertex, edge };
 }
 
@@ -69,15 +72,15 @@ export interface WorkerProgramData {
 }
 
 /** A worker's side: import the program by URL, rebuild the graph over the shared arrays, create the program. */
-export async function prepareInWorker(data: WorkerProgramData): Promise<ThreadSetup & { program: VertexProgram; graph: Graph }> {
-  const program = await importProgram(data.programUrl, data.programName);
+export async function prepareInWorker(data: WorkerProgramData): Promise<ThreadSetup & { graph: Graph }> {
+  const program = resolveProgram(await importProgram(data.programUrl, data.programName), data.params);
   const graph = new Graph(data.graph);
   const setup = createInThread(program, graph, data.vertex, data.edge, data.params, data.thread, data.threads);
-  return { ...setup, program, graph };
+  return { ...setup, graph };
 }
 
-function createInThread<VS extends Schema, ES extends Schema, P extends Params, A extends number | Float64Array>(
-  program: VertexProgram<VS, ES, P, A>,
+function createInThread<VS extends Schema, ES extends Schema, P extends Params>(
+  program: ResolvedProgram,
   graph: Graph,
   vertex: Columns<VS>,
   edge: Columns<ES>,
@@ -87,7 +90,7 @@ function createInThread<VS extends Schema, ES extends Schema, P extends Params, 
 ): ThreadSetup<VS, ES, P> {
   const aggregates: Record<string, number> = {};
   const ctx: ProgramContext<VS, ES, P> = { graph, numVertices: graph.numVertices, vertex, edge, params, thread, threads, aggregates };
-  const fns = program.create(ctx) as unknown as VertexFunctions<number | Float64Array>;
-  const aggregators = program.aggregators ? program.aggregators(ctx) : {};
-  return { ctx, fns, aggregators, aggregates };
+  const fns = program.create(ctx as unknown as ProgramContext<Schema, Schema, Params>) as VertexFunctions<number | Float64Array>;
+  const aggregators = program.aggregators ? program.aggregators(ctx as unknown as ProgramContext<Schema, Schema, Params>) : {};
+  return { program, ctx, fns, aggregators, aggregates };
 }

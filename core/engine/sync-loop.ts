@@ -16,7 +16,7 @@
  * point sums (and so the answers) are the same for every worker count.
  */
 import type { Graph } from '../graph/graph.js';
-import type { Aggregator, Params, Signal, VertexFunctions, VertexProgram } from '../program.js';
+import type { Aggregator, Params, Signal, VertexFunctions, VertexProgram, ResolvedProgram } from '../program.js';
 import { SweepBarrier, BARRIER_WORDS } from './async-barrier.js';
 import { identityOf } from './aggregation.js';
 import { compileKernels, type KernelEnv } from './sync-kernels.js';
@@ -156,7 +156,7 @@ function createSignal(state: SignalState): Signal {
  * (sync-kernels.ts); this loop hands out chunks and keeps the supersteps in step.
  */
 export function runSyncThread(
-  program: VertexProgram,
+  program: ResolvedProgram,
   fns: VertexFunctions<number | Float64Array>,
   aggregators: Record<string, Aggregator>,
   aggregates: Record<string, number>,
@@ -270,7 +270,7 @@ export function runSyncThread(
 
 /** The serial step at the end of a superstep (one thread): totals, aggregates, and whether to stop. */
 function finishSuperstep(
-  program: VertexProgram,
+  program: ResolvedProgram,
   aggregators: Record<string, Aggregator>,
   params: Params,
   shared: SyncShared,

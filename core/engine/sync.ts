@@ -49,11 +49,11 @@ const WORKER_URL = siblingModule(import.meta.url, 'sync-worker');
 
 
 export async function runSync<VS extends Schema, ES extends Schema, P extends Params, A extends number | Float64Array>(
-  program: VertexProgram<VS, ES, P, A>,
+  definition: VertexProgram<VS, ES, P, A>,
   graph: Graph,
   options: SyncRunOptions = {},
 ): Promise<SyncRunResult<VS>> {
-  const { threads, maxIterations, params, vertex, edge, fns, aggregators, aggregates } = prepareRun('runSync', program, graph, options);
+  const { program, threads, maxIterations, params, vertex, edge, fns, aggregators, aggregates } = prepareRun('runSync', definition, graph, options);
   const n = graph.numVertices;
   const aggregatorNames = Object.keys(aggregators);
 
@@ -116,9 +116,9 @@ export async function runSync<VS extends Schema, ES extends Schema, P extends Pa
 
   if (n > 0 && initiallyActive > 0) {
     if (threads === 1) {
-      runSyncThread(program as unknown as VertexProgram, fns, aggregators, aggregates, params, graph, shared, 0, 1, { afterStep: report });
+      runSyncThread(program, fns, aggregators, aggregates, params, graph, shared, 0, 1, { afterStep: report });
     } else {
-      await runInWorkers(program as unknown as VertexProgram, graph, vertex, edge, params, shared, threads, report, markStart);
+      await runInWorkers(program, graph, vertex, edge, params, shared, threads, report, markStart);
     }
   } else {
     Atomics.store(shared.control, SYNC.CONVERGED, 1);

@@ -7,7 +7,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { defineProgram, isVertexProgram, type VertexProgram } from '../../core/program.js';
+import { defineProgram, isVertexProgram, type AccumulatorSpec, type VertexProgram } from '../../core/program.js';
 import { findProgram } from '../../core/engine/load-program.js';
 
 const vectorProgram = defineProgram({
@@ -101,7 +101,7 @@ test('defineProgram freezes the definition and tags it', () => {
   assert.ok(isVertexProgram(vectorProgram));
   assert.ok(isVertexProgram(asGeneric));
   assert.ok(Object.isFrozen(scalarProgram));
-  assert.is(vectorProgram.accumulator.kind, 'vector');
+  assert.is((vectorProgram.accumulator as AccumulatorSpec).kind, 'vector');
   assert.not.ok(isVertexProgram({ name: 'x' }));
 });
 

@@ -187,7 +187,7 @@ export function registerRun(program: Command): void {
     };
     const result = await runProgram(vp, graph, options);
     if (showProgress) process.stderr.write('\r\x1b[K');
-    const column = vp.output ?? Object.keys(vp.vertex)[0];
+    const column = vp.output ?? Object.keys(result.vertex)[0];
     if (flags.out) await writeColumn(flags.out, graph, result.vertex[column] as NumericArray);
     const summary = {
       program: vp.name,

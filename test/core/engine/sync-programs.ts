@@ -107,6 +107,36 @@ export const neighbourMoments = defineProgram({
 });
 
 /**
+ * Powers of out-neighbour ids, u^0 .. u^(degree-1), summed: a vector column
+ * and accumulator whose width is the parameter `degree`, so every thread
+ * must size them from the run's parameters.
+ */
+export const neighbourPowers = defineProgram({
+  name: 'test-neighbour-powers',
+  url: import.meta.url,
+  vertex: (p) => ({ powers: `f64x${p.degree}` as const }),
+  params: { degree: 2 },
+  accumulator: (p) => ({ kind: 'vector', size: p.degree }),
+  gatherEdges: 'out',
+  scatterEdges: 'none',
+  activation: 'all',
+  create({ vertex, params }) {
+    const { powers } = vertex;
+    const degree = params.degree;
+    return {
+      gather(_v, u, _e, acc) {
+        let x = 1;
+        for (let i = 0; i < degree; i++, x *= u) acc[i] += x;
+      },
+      apply(v, acc) {
+        powers.set(acc, v * degree);
+        return true;
+      },
+    };
+  },
+});
+
+/**
  * PageRank with a fixed number of supersteps (all active) and an aggregator
  * for the L1 change; `tolerance` > 0 stops early by aggregator.
  */

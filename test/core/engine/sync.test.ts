@@ -14,7 +14,7 @@ import { Random } from '../../../core/util/random.js';
 import { UsageError } from '../../../core/errors.js';
 import { closeWorkers, runProgram } from '../../../core/engine/index.js';
 import { edgeBalancedChunks } from '../../../core/engine/sync-loop.js';
-import { failing, inDegree, minLabel, neighbourMoments, pagerankDelta, pagerankFixed } from './sync-programs.js';
+import { failing, inDegree, minLabel, neighbourMoments, neighbourPowers, pagerankDelta, pagerankFixed } from './sync-programs.js';
 
 const THREADS = [1, 2, 3];
 
@@ -149,6 +149,28 @@ test('vector accumulator over out-edges: moments of out-neighbour ids', async ()
       assert.equal(Array.from(r.vertex.moments.subarray(v * 3, v * 3 + 3)), [g.outDegree(v), s1, s2]);
     }
   }
+});
+
+test('columns and accumulator sized by a parameter: every thread and both engines size them from the run', async () => {
+  const g = randomGraph(120, 900, 11);
+  for (const degree of [1, 4]) {
+    for (const engine of ['sync', 'async'] as const) {
+      for (const workers of [1, 2]) {
+        const r = await runProgram(neighbourPowers, g, { engine, workers, maxIterations: 1, params: { degree } });
+        assert.is(r.vertex.powers.length, g.numVertices * degree);
+        for (let v = 0; v < g.numVertices; v++) {
+          const expected = new Array<number>(degree).fill(0);
+          for (const u of g.outNeighbors(v)) for (let i = 0; i < degree; i++) expected[i] += u ** i;
+          assert.equal(Array.from(r.vertex.powers.subarray(v * degree, v * degree + degree)), expected, `${engine} x${workers}, degree ${degree}, vertex ${v}`);
+        }
+      }
+    }
+  }
+  await rejectsWith(
+    () => runProgram(neighbourPowers, g, { workers: 1, params: { degree: 0 } }),
+    (e) => e instanceof UsageError && /positive integer size/.test(String(e)),
+    'degree 0',
+  );
 });
 
 test('PageRank, 20 fixed supersteps: bit-identical to the serial Jacobi loop for 1, 2, 3 threads', async () => {
