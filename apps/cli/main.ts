@@ -11,6 +11,7 @@ import { registerGenerate } from './commands/generate.js';
 import { registerInfo } from './commands/info.js';
 import { registerStart } from './commands/start.js';
 import { registerRun } from './commands/run.js';
+import { registerRecommend } from './commands/recommend.js';
 import { registerBenchPartitioners } from './commands/bench-partitioners.js';
 
 function packageVersion(): string {
@@ -26,13 +27,14 @@ function packageVersion(): string {
 
 export function buildProgram(): Command {
   const program = new Command('gasworks')
-    .description('graph-parallel machine learning for Node.js: vertex programs on every core, vertex-cut partitioners')
+    .description('graph-parallel machine learning for Node.js: vertex programs on every core, vertex-cut partitioners, a recommender')
     .version(packageVersion())
     .showHelpAfterError('(add --help for usage)');
   registerStart(program);
   registerInfo(program);
   registerGenerate(program);
   registerRun(program);
+  registerRecommend(program);
   const bench = program.command('bench').description('benchmarks users run on their own graphs');
   registerBenchPartitioners(bench);
   return program;

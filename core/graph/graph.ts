@@ -7,6 +7,7 @@
  * in the CSR; `inEdgeIds` gives the edge id of each CSC entry, so edge columns
  * are stored once, in CSR order. Neighbour lists are sorted ascending.
  */
+import { indexOfSorted } from '../util/search.js';
 import type { NumericArray } from './shared.js';
 import { sharedFloat64, sharedUint32 } from './shared.js';
 
@@ -93,16 +94,7 @@ export class Graph implements GraphArrays {
   denseId(fileId: number): number {
     const ids = this.fileIds;
     if (!ids) return Number.isInteger(fileId) && fileId >= 0 && fileId < this.numVertices ? fileId : -1;
-    let lo = 0;
-    let hi = ids.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const x = ids[mid];
-      if (x === fileId) return mid;
-      if (x < fileId) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
+    return indexOfSorted(ids, fileId);
   }
 
   /** Number of self-loops (v -> v). */

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { UsageError } from '../../../core/errors.js';
 import type { Graph } from '../../../core/graph/graph.js';
 import type { NumericArray } from '../../../core/graph/shared.js';
@@ -21,6 +21,7 @@ import { GRAPH_SPEC_HELP, openGraph } from '../graph-source.js';
 import { addGraphOptions, graphOptionsFrom, type GraphFlags } from '../graph-flags.js';
 import { formatNumber, printJson, summaryTable } from '../output.js';
 import { progressEnabled } from '../progress.js';
+import { collect, positiveInt } from '../arguments.js';
 
 interface RunFlags extends GraphFlags {
   graph: string;
@@ -35,16 +36,6 @@ interface RunFlags extends GraphFlags {
   chromatic?: boolean;
   out?: string;
   json?: boolean;
-}
-
-function positiveInt(value: string): number {
-  const x = Number(value);
-  if (!Number.isInteger(x) || x < 1) throw new InvalidArgumentError('expected a positive integer.');
-  return x;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 /** A bundled program by name, or the vertex program exported by a user's module. */

@@ -1,0 +1,30 @@
+/**
+ * Parsers for command-line option values, shared by the commands: each
+ * rejects a malformed value with commander's InvalidArgumentError, which
+ * commander reports as "option '--x <n>' argument 'abc' is invalid. expected ...".
+ */
+import { InvalidArgumentError } from 'commander';
+
+export function positiveInt(value: string): number {
+  const x = Number(value);
+  if (!Number.isInteger(x) || x < 1) throw new InvalidArgumentError('expected a positive integer.');
+  return x;
+}
+
+export function positiveNumber(value: string): number {
+  const x = Number(value);
+  if (!(x > 0) || !Number.isFinite(x)) throw new InvalidArgumentError('expected a positive number.');
+  return x;
+}
+
+/** A number strictly between 0 and 1. */
+export function fraction(value: string): number {
+  const x = Number(value);
+  if (!(x > 0 && x < 1)) throw new InvalidArgumentError('expected a number between 0 and 1 (exclusive).');
+  return x;
+}
+
+/** Commander's collector for a repeatable option. */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

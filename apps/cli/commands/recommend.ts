@@ -1,0 +1,171 @@
+/**
+ * `gasworks recommend train` and `gasworks recommend top`: the matrix
+ * factorisation recommender (apps/recommender) from the command line. `train`
+ * fits a model on a ratings file (or generated ratings), evaluates it on a
+ * test file or a seeded hold-out split (RMSE, MAE, precision / recall / NDCG
+ * at k), and can save it; `top` loads a saved model and lists a user's best
+ * items, skipping those the user rated in an optional ratings file.
+ */
+import type { Command } from 'commander';
+import { UsageError } from '../../../core/errors.js';
+import { defaultWorkers } from '../../../core/engine/index.js';
+import { indexOfId, loadModel, saveModel } from '../../recommender/model.js';
+import { rankingQuality, ratingError } from '../../recommender/metrics.js';
+import { recommend } from '../../recommender/recommend.js';
+import { openRatings, PLANTED_HELP } from '../../recommender/source.js';
+import { splitRatings } from '../../recommender/split.js';
+import { TRAIN_DEFAULTS, trainFactorModel } from '../../recommender/train.js';
+import { fraction, positiveInt, positiveNumber } from '../arguments.js';
+import { formatNumber, printJson, summaryTable } from '../output.js';
+import { progressEnabled, startProgress } from '../progress.js';
+
+interface TrainFlags {
+  ratings: string;
+  test?: string;
+  testFraction: number;
+  rank: number;
+  lambda: number;
+  iterations: number;
+  biases: boolean;
+  seed: number;
+  workers?: number;
+  k: number;
+  save?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+interface TopFlags {
+  model: string;
+  user: string;
+  n: number;
+  ratings?: string;
+  json?: boolean;
+}
+
+export function registerRecommend(program: Command): void {
+  const group = program.command('recommend').description('matrix factorisation recommender: train and evaluate a model, list top items');
+  group
+    .command('train')
+    .description('fit an ALS factor model on ratings, report RMSE and top-k quality on held-out ratings, optionally save it')
+    .option('-r, --ratings <ratings>', `training ratings: ${PLANTED_HELP}`, 'planted:2000:1000:5')
+    .option('-t, --test <file>', 'test ratings (default: hold out --test-fraction of --ratings)')
+    .option('--test-fraction <x>', 'share of the ratings held out for testing when no --test is given', fraction, 0.2)
+    .option('--rank <n>', 'latent factors per user and item', positiveInt, TRAIN_DEFAULTS.rank)
+    .option('--lambda <x>', 'regularisation, weighted by rating counts', positiveNumber, TRAIN_DEFAULTS.lambda)
+    .option('-i, --iterations <n>', 'ALS iterations (each updates users, then items)', positiveInt, TRAIN_DEFAULTS.iterations)
+    .option('--no-biases', 'no user and item biases')
+    .option('--seed <n>', 'seed of the initial factors and of the hold-out split', positiveInt, TRAIN_DEFAULTS.seed)
+    .option('-w, --workers <n>', `threads (default: one per core, ${defaultWorkers()} here)`, positiveInt)
+    .option('-k, --k <n>', 'list length for precision / recall / NDCG', positiveInt, 10)
+    .option('-s, --save <file>', 'save the model (.gwm) for `gasworks recommend top`')
+    .option('--json', 'print a JSON summary')
+    .option('-q, --quiet', 'no progress on stderr')
+    .action(async (flags: TrainFlags) => {
+      const loading = startProgress('loading ratings', 1, { quiet: flags.quiet });
+      const ratings = await openRatings(flags.ratings, (read, total) => loading.update(read, total));
+      loading.stop();
+      const { train, test } = flags.test
+        ? { train: ratings, test: await openRatings(flags.test) }
+        : splitRatings(ratings, flags.testFraction, flags.seed);
+      const showProgress = progressEnabled(flags);
+      const result = await trainFactorModel(train, {
+        rank: flags.rank,
+        lambda: flags.lambda,
+        iterations: flags.iterations,
+        biases: flags.biases,
+        seed: flags.seed,
+        workers: flags.workers ?? defaultWorkers(),
+        onIteration: showProgress ? (i, rmse) => process.stderr.write(`\r\x1b[Kals: iteration ${i}/${flags.iterations} | train RMSE ${rmse.toFixed(4)}`) : undefined,
+      });
+      if (showProgress) process.stderr.write('\r\x1b[K');
+      const scale = minMax(train.values);
+      const error = ratingError(result.model, test, scale);
+      const ranking = rankingQuality(result.model, train, test, flags.k, 4);
+      if (flags.save) await saveModel(flags.save, result.model);
+      const summary = {
+        ratings: flags.ratings,
+        test: flags.test ?? `${flags.testFraction} held out (seed ${flags.seed})`,
+        users: train.numUsers,
+        items: train.numItems,
+        trainRatings: train.count,
+        testRatings: test.count,
+        algo: result.model.algo,
+        params: result.model.params,
+        trainRmse: result.trainRmse[result.trainRmse.length - 1],
+        trainRmseByIteration: result.trainRmse,
+        testRmse: error.rmse,
+        testMae: error.mae,
+        testUnknown: error.unknown,
+        ratingScale: scale,
+        k: flags.k,
+        precisionAtK: ranking.precision,
+        recallAtK: ranking.recall,
+        ndcgAtK: ranking.ndcg,
+        rankedUsers: ranking.users,
+        computeSeconds: result.computeSeconds,
+        ...(flags.save ? { model: flags.save } : {}),
+      };
+      if (flags.json) {
+        printJson(summary);
+        return;
+      }
+      const rows: Array<[string, string | number]> = [
+        ['ratings', `${formatNumber(train.count)} train / ${formatNumber(test.count)} test (${summary.test})`],
+        ['users x items', `${formatNumber(train.numUsers)} x ${formatNumber(train.numItems)}`],
+        ['model', `ALS, rank ${flags.rank}, lambda ${flags.lambda}, ${flags.iterations} iterations${flags.biases ? ', biases' : ''}`],
+        ['train RMSE', summary.trainRmse.toFixed(4)],
+        ['test RMSE / MAE', `${error.rmse.toFixed(4)} / ${error.mae.toFixed(4)}${error.unknown ? ` (${error.unknown} with an unseen user or item)` : ''}`],
+        [`precision / recall / NDCG @${flags.k}`, `${ranking.precision.toFixed(4)} / ${ranking.recall.toFixed(4)} / ${ranking.ndcg.toFixed(4)} over ${ranking.users} users`],
+        ['compute time', `${result.computeSeconds.toFixed(3)} s`],
+      ];
+      if (flags.save) rows.push(['model file', flags.save]);
+      process.stdout.write(summaryTable(`gasworks recommend train: ${flags.ratings}`, rows) + '\n');
+    });
+
+  group
+    .command('top')
+    .description("list a user's best items from a saved model")
+    .requiredOption('-m, --model <file>', 'a model saved by `gasworks recommend train --save`')
+    .requiredOption('-u, --user <id>', "the user's id as in the ratings file")
+    .option('-n, --n <n>', 'how many items', positiveInt, 10)
+    .option('-r, --ratings <ratings>', "skip the items the user rated here (usually the training file)")
+    .option('--json', 'print JSON')
+    .action(async (flags: TopFlags) => {
+      const model = await loadModel(flags.model);
+      const userId = Number(flags.user);
+      const u = Number.isFinite(userId) ? indexOfId(model.userIds, userId) : -1;
+      if (u < 0) throw new UsageError(`recommend top: user ${flags.user} is not in the model (${model.numUsers} users, ids ${model.userIds[0]} to ${model.userIds[model.numUsers - 1]})`);
+      let exclude: Uint8Array | null = null;
+      if (flags.ratings) {
+        const rated = await openRatings(flags.ratings);
+        exclude = new Uint8Array(model.numItems);
+        for (let k = 0; k < rated.count; k++) {
+          if (rated.userIds[rated.users[k]] !== userId) continue;
+          const i = indexOfId(model.itemIds, rated.itemIds[rated.items[k]]);
+          if (i >= 0) exclude[i] = 1;
+        }
+      }
+      const top = recommend(model, u, flags.n, exclude);
+      if (flags.json) {
+        printJson({ user: userId, items: top });
+        return;
+      }
+      process.stdout.write(
+        summaryTable(
+          `top ${top.length} items for user ${userId}`,
+          top.map((t, r): [string, string] => [`#${r + 1} item ${t.item}`, `predicted ${t.score.toFixed(3)}`]),
+        ) + '\n',
+      );
+    });
+}
+
+function minMax(values: Float64Array): [number, number] {
+  let low = Infinity;
+  let high = -Infinity;
+  for (let k = 0; k < values.length; k++) {
+    if (values[k] < low) low = values[k];
+    if (values[k] > high) high = values[k];
+  }
+  return [low, high];
+}

@@ -1,0 +1,131 @@
+/**
+ * Alternating least squares for matrix factorisation with biases, as a
+ * vertex program over the bipartite user -> item ratings graph
+ * (core/graph/loaders/movielens.ts, ratingsToGraph). Model: rating(u, i) ~
+ * mean + b_u + b_i + x_u . y_i. Each vertex keeps `factors` = (x, b), rank + 1
+ * doubles, the bias last.
+ *
+ * Users run first (init activates them), then items, then users...: every
+ * vertex that runs signals all its neighbours, and the graph is bipartite, so
+ * the two sides alternate by superstep and each solves against the other
+ * side's latest factors. A vertex v gathers, over its ratings r with
+ * neighbour w = (y, b_w), the normal equations of its least-squares problem:
+ * A += z z^T and c += (r - mean - b_w) z with z = (y, 1); apply solves
+ * (A + lambda * n_v * I) (x, b) = c by Cholesky (kernels/cholesky.ts), the
+ * weighted-lambda regularisation of Zhou et al. (2008), n_v being v's number
+ * of ratings. With `biases: false` z = y and b stays 0. One ALS iteration
+ * is two supersteps.
+ *
+ * Params: rank 10, lambda 0.1, biases true, seed 1 (the initial factors,
+ * uniform in +-0.1, from a hash of (seed, vertex, index): the same for any
+ * thread count). The global mean is computed from the ratings by `create`.
+ * Aggregator `sse`: the sum of squared training errors over all ratings,
+ * counted at the users (so RMSE = sqrt(sse / ratings)).
+ */
+import { defineProgram } from '../../core/program.js';
+import { hash32 } from '../../core/util/random.js';
+import { choleskyFactor, choleskySolveFactored } from '../../kernels/cholesky.js';
+
+/** Mean of the edge weights (the ratings): the model's global offset. */
+export function meanRating(weights: Float64Array | null, count: number): number {
+  if (weights === null || count === 0) return 0;
+  let total = 0;
+  for (let e = 0; e < count; e++) total += weights[e];
+  return total / count;
+}
+
+const als = defineProgram({
+  name: 'als',
+  url: import.meta.url,
+  description: 'ALS matrix factorisation with biases on a user -> item ratings graph (rank 10, lambda 0.1)',
+  vertex: (p) => ({ factors: `f64x${p.rank + 1}` as const }),
+  params: { rank: 10, lambda: 0.1, biases: true as boolean, seed: 1 },
+  accumulator: (p) => {
+    const unknowns = p.rank + (p.biases ? 1 : 0);
+    return { kind: 'vector', size: unknowns * unknowns + unknowns };
+  },
+  gatherEdges: 'all',
+  scatterEdges: 'all',
+  activation: 'signalled',
+  output: 'factors',
+  create({ graph, vertex, params }) {
+    const { rank, lambda, seed } = params;
+    if (!(Number.isInteger(rank) && rank >= 1)) throw new Error(`als: rank must be a positive integer, got ${rank}`);
+    if (!(lambda > 0)) throw new Error(`als: lambda must be > 0 (the solves need it), got ${lambda}`);
+    const weights = graph.weights;
+    if (weights === null) throw new Error('als: the graph has no ratings (edge weights); build it with ratingsToGraph');
+    const { factors } = vertex;
+    const width = rank + 1;
+    const unknowns = rank + (params.biases ? 1 : 0);
+    const mean = meanRating(weights, graph.numEdges);
+    const system = new Float64Array(unknowns * unknowns);
+    const solution = new Float64Array(unknowns);
+    const { outOffsets, inOffsets } = graph;
+    return {
+      init(v) {
+        for (let i = 0; i < rank; i++) factors[v * width + i] = ((hash32(v * width + i, seed) / 2 ** 32) * 2 - 1) * 0.1;
+        factors[v * width + rank] = 0;
+        // Users (the vertices with out-edges) run first.
+        return outOffsets[v + 1] > outOffsets[v];
+      },
+      gather(_v, w, e, acc) {
+        const base = w * width;
+        const target = weights[e] - mean - factors[base + rank];
+        const rhs = unknowns * unknowns;
+        for (let i = 0; i < unknowns; i++) {
+          const zi = i < rank ? factors[base + i] : 1;
+          acc[rhs + i] += target * zi;
+          const row = i * unknowns;
+          for (let j = i; j < unknowns; j++) acc[row + j] += zi * (j < rank ? factors[base + j] : 1);
+        }
+      },
+      apply(v, acc) {
+        const ratings = outOffsets[v + 1] - outOffsets[v] + inOffsets[v + 1] - inOffsets[v];
+        if (ratings === 0) return false;
+        const ridge = lambda * ratings;
+        for (let i = 0; i < unknowns; i++) {
+          for (let j = i; j < unknowns; j++) {
+            const x = acc[i * unknowns + j];
+            system[i * unknowns + j] = x;
+            system[j * unknowns + i] = x;
+          }
+          system[i * unknowns + i] += ridge;
+          solution[i] = acc[unknowns * unknowns + i];
+        }
+        if (!choleskyFactor(system, 0, unknowns)) throw new Error(`als: the system of vertex ${graph.key(v)} is not positive definite`);
+        choleskySolveFactored(system, 0, solution, 0, unknowns);
+        for (let i = 0; i < unknowns; i++) factors[v * width + i] = solution[i];
+        return true;
+      },
+      scatter(_v, w, _e, signal) {
+        signal(w);
+      },
+    };
+  },
+  aggregators({ graph, vertex, params }) {
+    const { factors } = vertex;
+    const rank = params.rank;
+    const width = rank + 1;
+    const weights = graph.weights!;
+    const mean = meanRating(weights, graph.numEdges);
+    const { outOffsets, outTargets } = graph;
+    return {
+      sse: {
+        map(u) {
+          let total = 0;
+          for (let e = outOffsets[u]; e < outOffsets[u + 1]; e++) {
+            const i = outTargets[e];
+            let prediction = mean + factors[u * width + rank] + factors[i * width + rank];
+            for (let k = 0; k < rank; k++) prediction += factors[u * width + k] * factors[i * width + k];
+            const error = weights[e] - prediction;
+            total += error * error;
+          }
+          return total;
+        },
+        reduce: 'sum',
+      },
+    };
+  },
+});
+
+export default als;

@@ -1,0 +1,42 @@
+/**
+ * Where a recommender's ratings come from: a ratings file (MovieLens u.data,
+ * ratings.dat or ratings.csv, gzip or not; see loadRatings), or a generated
+ * spec `planted:USERS:ITEMS[:RANK[:SEED]]`: planted low-rank ratings
+ * (core/graph/generators/low-rank.ts) on a 1-5 scale, 20 per user, noise 0.25,
+ * which needs no data at all. Generated users and items get file ids 1..n.
+ */
+import { UsageError } from '../../core/errors.js';
+import { plantedLowRank } from '../../core/graph/generators/low-rank.js';
+import { loadRatings, type Ratings } from '../../core/graph/loaders/movielens.js';
+
+export const PLANTED_HELP = 'a ratings file (MovieLens u.data / ratings.dat / ratings.csv, .gz ok) or planted:USERS:ITEMS[:RANK[:SEED]]';
+
+/** Planted low-rank ratings as a Ratings set: 20 per user (at most all items), values 3 + rating, clamped to 1..5. */
+export function plantedRatings(users: number, items: number, rank = 5, seed = 1): Ratings {
+  const p = plantedLowRank({ users, items, rank, ratingsPerUser: Math.min(20, items), noise: 0.25, seed });
+  const values = new Float64Array(p.count);
+  for (let k = 0; k < p.count; k++) values[k] = Math.min(5, Math.max(1, 3 + p.values[k]));
+  return {
+    users: p.users,
+    items: p.items,
+    values,
+    times: null,
+    numUsers: users,
+    numItems: items,
+    userIds: Float64Array.from({ length: users }, (_, u) => u + 1),
+    itemIds: Float64Array.from({ length: items }, (_, i) => i + 1),
+    count: p.count,
+  };
+}
+
+/** Ratings from a file path or a `planted:` spec. */
+export async function openRatings(spec: string, onProgress?: (read: number, total: number) => void): Promise<Ratings> {
+  if (!spec.startsWith('planted:')) return loadRatings(spec, { onProgress });
+  const parts = spec.slice('planted:'.length).split(':');
+  const numbers = parts.map(Number);
+  if (parts.length < 2 || parts.length > 4 || !numbers.every((x) => Number.isInteger(x) && x >= 1)) {
+    throw new UsageError(`ratings spec "${spec}": expected planted:USERS:ITEMS[:RANK[:SEED]] with positive integers, e.g. planted:2000:1000:5`);
+  }
+  const [users, items, rank, seed] = numbers;
+  return plantedRatings(users, items, rank ?? 5, seed ?? 1);
+}

@@ -1,0 +1,79 @@
+/**
+ * `gasworks recommend` as a user meets it, in a child process: train on a
+ * MovieLens-style file with a test file, --json and --save, then `top` from
+ * the saved model with the user's rated items skipped; the default (generated
+ * ratings, hold-out split); and user mistakes that exit 1 with one line.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gasworks, type CliResult } from './cli-runner.js';
+import { plantedRatings } from '../../../apps/recommender/source.js';
+import { splitRatings } from '../../../apps/recommender/split.js';
+import type { Ratings } from '../../../core/graph/loaders/movielens.js';
+import { tempDir } from '../../helpers.js';
+
+const dir = tempDir();
+
+function ok(r: CliResult): CliResult {
+  assert.is(r.status, 0, `exit status ${r.status}; stderr: ${r.stderr}`);
+  return r;
+}
+
+/** u.data style lines (user, item, rating, time), with file ids offset so they are not 0..n-1. */
+function writeRatings(path: string, r: Ratings): void {
+  const lines: string[] = [];
+  for (let k = 0; k < r.count; k++) lines.push(`${r.userIds[r.users[k]] + 100}\t${r.itemIds[r.items[k]] * 3}\t${Math.round(r.values[k])}\t${880000000 + k}`);
+  writeFileSync(path, lines.join('\n') + '\n');
+}
+
+const { train, test: held } = splitRatings(plantedRatings(150, 60, 3, 4), 0.2, 2);
+const trainFile = join(dir, 'u1.base');
+const testFile = join(dir, 'u1.test');
+writeRatings(trainFile, train);
+writeRatings(testFile, held);
+
+test('recommend train --json --save, then recommend top skipping rated items', () => {
+  const model = join(dir, 'model.gwm');
+  const r = ok(gasworks(['recommend', 'train', '-r', trainFile, '-t', testFile, '--rank', '3', '-i', '8', '-w', '2', '--save', model, '--json']));
+  const s = JSON.parse(r.stdout);
+  assert.is(s.trainRatings, train.count);
+  assert.is(s.testRatings, held.count);
+  assert.is(s.trainRmseByIteration.length, 8);
+  assert.ok(s.testRmse > 0 && s.testRmse < 0.8, `test RMSE ${s.testRmse}`);
+  assert.ok(s.trainRmse < s.trainRmseByIteration[0], 'training RMSE should fall');
+  for (const key of ['precisionAtK', 'recallAtK', 'ndcgAtK']) assert.ok(s[key] >= 0 && s[key] <= 1, `${key} ${s[key]}`);
+  const user = train.userIds[train.users[0]] + 100;
+  const top = JSON.parse(ok(gasworks(['recommend', 'top', '-m', model, '-u', String(user), '-n', '5', '-r', trainFile, '--json'])).stdout);
+  assert.is(top.user, user);
+  assert.is(top.items.length, 5);
+  const rated = new Set<number>();
+  for (let k = 0; k < train.count; k++) if (train.userIds[train.users[k]] + 100 === user) rated.add(train.itemIds[train.items[k]] * 3);
+  for (const item of top.items) assert.not.ok(rated.has(item.item), `item ${item.item} was rated in training`);
+  for (let i = 1; i < top.items.length; i++) assert.ok(top.items[i].score <= top.items[i - 1].score, 'best first');
+});
+
+test('recommend train with no arguments runs on generated ratings and prints a table', () => {
+  const r = ok(gasworks(['recommend', 'train', '-i', '2', '-w', '1']));
+  assert.match(r.stdout, 'test RMSE');
+  assert.match(r.stdout, 'planted:2000:1000:5');
+});
+
+test('recommend: user mistakes exit 1 with a message and no stack trace', () => {
+  const bad = join(dir, 'bad.data');
+  writeFileSync(bad, '1\t2\t4\n1\tx\t3\n');
+  for (const [args, message] of [
+    [['recommend', 'train', '-r', bad], /bad\.data:2: expected a non-negative integer item id/],
+    [['recommend', 'train', '-r', 'planted:10'], /planted:USERS:ITEMS/],
+    [['recommend', 'train', '--rank', '0'], /positive integer/],
+    [['recommend', 'top', '-m', trainFile, '-u', '1'], /not a gasworks model/],
+  ] as const) {
+    const r = gasworks([...args]);
+    assert.is(r.status, 1, `${args.join(' ')}: status ${r.status}, stderr ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.not.match(r.stderr, /\n\s+at /, `${args.join(' ')}: stack trace`);
+  }
+});
+
+test.run();
