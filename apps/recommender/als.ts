@@ -16,23 +16,13 @@
  * of ratings. With `biases: false` z = y and b stays 0. One ALS iteration
  * is two supersteps.
  *
- * Params: rank 10, lambda 0.1, biases true, seed 1 (the initial factors,
- * uniform in +-0.1, from a hash of (seed, vertex, index): the same for any
- * thread count). The global mean is computed from the ratings by `create`.
- * Aggregator `sse`: the sum of squared training errors over all ratings,
- * counted at the users (so RMSE = sqrt(sse / ratings)).
+ * Params: rank 10, lambda 0.1, biases true, seed 1 (of the initial factors;
+ * see factors.ts, which also holds the global mean and the aggregator `sse`,
+ * the sum of squared training errors).
  */
 import { defineProgram } from '../../core/program.js';
-import { hash32 } from '../../core/util/random.js';
 import { choleskyFactor, choleskySolveFactored } from '../../kernels/cholesky.js';
-
-/** Mean of the edge weights (the ratings): the model's global offset. */
-export function meanRating(weights: Float64Array | null, count: number): number {
-  if (weights === null || count === 0) return 0;
-  let total = 0;
-  for (let e = 0; e < count; e++) total += weights[e];
-  return total / count;
-}
+import { initFactors, meanRating, ratingsOf, squaredErrorAggregator } from './factors.js';
 
 const als = defineProgram({
   name: 'als',
@@ -52,8 +42,7 @@ const als = defineProgram({
     const { rank, lambda, seed } = params;
     if (!(Number.isInteger(rank) && rank >= 1)) throw new Error(`als: rank must be a positive integer, got ${rank}`);
     if (!(lambda > 0)) throw new Error(`als: lambda must be > 0 (the solves need it), got ${lambda}`);
-    const weights = graph.weights;
-    if (weights === null) throw new Error('als: the graph has no ratings (edge weights); build it with ratingsToGraph');
+    const weights = ratingsOf(graph, 'als');
     const { factors } = vertex;
     const width = rank + 1;
     const unknowns = rank + (params.biases ? 1 : 0);
@@ -63,8 +52,7 @@ const als = defineProgram({
     const { outOffsets, inOffsets } = graph;
     return {
       init(v) {
-        for (let i = 0; i < rank; i++) factors[v * width + i] = ((hash32(v * width + i, seed) / 2 ** 32) * 2 - 1) * 0.1;
-        factors[v * width + rank] = 0;
+        initFactors(factors, v, rank, seed);
         // Users (the vertices with out-edges) run first.
         return outOffsets[v + 1] > outOffsets[v];
       },
@@ -103,28 +91,7 @@ const als = defineProgram({
     };
   },
   aggregators({ graph, vertex, params }) {
-    const { factors } = vertex;
-    const rank = params.rank;
-    const width = rank + 1;
-    const weights = graph.weights!;
-    const mean = meanRating(weights, graph.numEdges);
-    const { outOffsets, outTargets } = graph;
-    return {
-      sse: {
-        map(u) {
-          let total = 0;
-          for (let e = outOffsets[u]; e < outOffsets[u + 1]; e++) {
-            const i = outTargets[e];
-            let prediction = mean + factors[u * width + rank] + factors[i * width + rank];
-            for (let k = 0; k < rank; k++) prediction += factors[u * width + k] * factors[i * width + k];
-            const error = weights[e] - prediction;
-            total += error * error;
-          }
-          return total;
-        },
-        reduce: 'sum',
-      },
-    };
+    return { sse: squaredErrorAggregator(graph, vertex.factors, params.rank) };
   },
 });
 

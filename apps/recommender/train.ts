@@ -1,39 +1,51 @@
 /**
  * Train a factor model on ratings: build the bipartite user -> item graph,
- * run the algorithm's vertex program on the engine, and cut the vertex
- * factors into a FactorModel (users are vertices 0..U-1, items U..U+I-1, as
- * ratingsToGraph lays them out). Options are declared up front with their
- * defaults; the training RMSE after each iteration is reported as it goes.
+ * run the algorithm's vertex program (ALS or SGD) on the synchronous engine,
+ * and cut the vertex factors into a FactorModel (users are vertices 0..U-1,
+ * items U..U+I-1, as ratingsToGraph lays them out). Options are declared up
+ * front with their defaults; the training RMSE after each iteration is
+ * reported as it goes.
  */
 import { UsageError } from '../../core/errors.js';
 import { runProgram } from '../../core/engine/index.js';
 import { ratingsToGraph, type Ratings } from '../../core/graph/loaders/movielens.js';
-import als, { meanRating } from './als.js';
+import als from './als.js';
+import { meanRating } from './factors.js';
 import type { FactorModel } from './model.js';
+import sgd from './sgd.js';
+
+export type FactorAlgorithm = 'als' | 'sgd';
 
 export const TRAIN_DEFAULTS = {
-  algo: 'als' as 'als',
+  algo: 'als' as FactorAlgorithm,
   rank: 10,
-  lambda: 0.1,
-  iterations: 10,
+  /** Per algorithm: ALS weights it by rating counts, SGD applies it per step. */
+  lambda: { als: 0.1, sgd: 0.05 },
+  iterations: { als: 10, sgd: 30 },
+  learningRate: 0.01,
   biases: true,
   seed: 1,
 };
 
 export interface TrainOptions {
-  /** 'als' (default). */
-  algo?: 'als';
+  /** 'als' (default) or 'sgd'. */
+  algo?: FactorAlgorithm;
   /** Latent factors per user and item. Default 10. */
   rank?: number;
-  /** Regularisation, weighted by each vertex's rating count. Default 0.1 (best of 0.05-0.4 on MovieLens 100K u1, rank 10). */
+  /**
+   * Regularisation. ALS: weighted by each vertex's rating count, default 0.1
+   * (best of 0.05-0.4 on MovieLens 100K u1, rank 10); SGD: per step, default 0.05.
+   */
   lambda?: number;
-  /** ALS iterations (each updates users, then items). Default 10. */
+  /** ALS iterations (each updates users, then items; default 10) or SGD epochs (default 30). */
   iterations?: number;
+  /** SGD step size. Default 0.01. */
+  learningRate?: number;
   /** Learn user and item biases. Default true. */
   biases?: boolean;
   /** Seed of the initial factors. Default 1. */
   seed?: number;
-  /** Threads. Default 1. */
+  /** Threads. Default 1. SGD with more than one is Hogwild!: slightly different answers per run. */
   workers?: number;
   /** After each iteration: its number (1-based) and the training RMSE. */
   onIteration?: (iteration: number, trainRmse: number) => void;
@@ -46,37 +58,49 @@ export interface TrainResult {
   computeSeconds: number;
 }
 
+function positiveInteger(name: string, x: number): void {
+  if (!(Number.isInteger(x) && x >= 1)) throw new UsageError(`trainFactorModel: ${name} must be a positive integer; got ${x}`);
+}
+
 export async function trainFactorModel(ratings: Ratings, options: TrainOptions = {}): Promise<TrainResult> {
-  const o = { ...TRAIN_DEFAULTS, ...options };
-  if (o.algo !== 'als') throw new UsageError(`trainFactorModel: algo must be 'als'; got ${JSON.stringify(o.algo)}`);
-  if (!(Number.isInteger(o.rank) && o.rank >= 1)) throw new UsageError(`trainFactorModel: rank must be a positive integer; got ${o.rank}`);
-  if (!(o.lambda > 0)) throw new UsageError(`trainFactorModel: lambda must be > 0; got ${o.lambda}`);
-  if (!(Number.isInteger(o.iterations) && o.iterations >= 1)) throw new UsageError(`trainFactorModel: iterations must be a positive integer; got ${o.iterations}`);
+  const algo = options.algo ?? TRAIN_DEFAULTS.algo;
+  if (algo !== 'als' && algo !== 'sgd') throw new UsageError(`trainFactorModel: algo must be 'als' or 'sgd'; got ${JSON.stringify(algo)}`);
+  const rank = options.rank ?? TRAIN_DEFAULTS.rank;
+  const lambda = options.lambda ?? TRAIN_DEFAULTS.lambda[algo];
+  const iterations = options.iterations ?? TRAIN_DEFAULTS.iterations[algo];
+  const learningRate = options.learningRate ?? TRAIN_DEFAULTS.learningRate;
+  const biases = options.biases ?? TRAIN_DEFAULTS.biases;
+  const seed = options.seed ?? TRAIN_DEFAULTS.seed;
+  positiveInteger('rank', rank);
+  positiveInteger('iterations', iterations);
+  if (!(algo === 'als' ? lambda > 0 : lambda >= 0)) throw new UsageError(`trainFactorModel: lambda must be ${algo === 'als' ? '> 0' : '>= 0'}; got ${lambda}`);
+  if (!(learningRate > 0)) throw new UsageError(`trainFactorModel: learningRate must be > 0; got ${learningRate}`);
   if (ratings.count === 0) throw new UsageError('trainFactorModel: no ratings to train on');
 
   const graph = ratingsToGraph(ratings);
   const trainRmse: number[] = [];
-  const params = { rank: o.rank, lambda: o.lambda, biases: o.biases, seed: o.seed };
-  const run = await runProgram(als, graph, {
-    workers: options.workers ?? 1,
-    maxIterations: 2 * o.iterations,
-    params,
-    onProgress: (p) => {
-      // Two supersteps (users, then items) make one iteration.
-      if (p.superstep % 2 !== 0) return;
-      const rmse = Math.sqrt(p.aggregates.sse / ratings.count);
-      trainRmse.push(rmse);
-      o.onIteration?.(p.superstep / 2, rmse);
-    },
-  });
-  const width = o.rank + 1;
+  // ALS takes two supersteps (users, then items) per iteration; an SGD epoch is one.
+  const stepsPerIteration = algo === 'als' ? 2 : 1;
+  const onProgress = (p: { superstep: number; aggregates: Record<string, number> }): void => {
+    if (p.superstep % stepsPerIteration !== 0) return;
+    const rmse = Math.sqrt(p.aggregates.sse / ratings.count);
+    trainRmse.push(rmse);
+    options.onIteration?.(p.superstep / stepsPerIteration, rmse);
+  };
+  const common = { workers: options.workers ?? 1, maxIterations: stepsPerIteration * iterations, onProgress };
+  const params: Record<string, number | boolean> = algo === 'als' ? { rank, lambda, biases, seed } : { rank, lambda, biases, seed, learningRate };
+  const run =
+    algo === 'als'
+      ? await runProgram(als, graph, { ...common, params: { rank, lambda, biases, seed } })
+      : await runProgram(sgd, graph, { ...common, params: { rank, lambda, biases, seed, learningRate } });
+  const width = rank + 1;
   const U = ratings.numUsers;
   const factors = run.vertex.factors;
   return {
     model: {
-      algo: o.algo,
-      params: { ...params, iterations: o.iterations },
-      rank: o.rank,
+      algo,
+      params: { ...params, iterations },
+      rank,
       mean: meanRating(graph.weights, graph.numEdges),
       numUsers: U,
       numItems: ratings.numItems,

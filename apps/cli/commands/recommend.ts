@@ -23,9 +23,11 @@ interface TrainFlags {
   ratings: string;
   test?: string;
   testFraction: number;
+  algo: string;
   rank: number;
-  lambda: number;
-  iterations: number;
+  lambda?: number;
+  iterations?: number;
+  learningRate: number;
   biases: boolean;
   seed: number;
   workers?: number;
@@ -47,13 +49,15 @@ export function registerRecommend(program: Command): void {
   const group = program.command('recommend').description('matrix factorisation recommender: train and evaluate a model, list top items');
   group
     .command('train')
-    .description('fit an ALS factor model on ratings, report RMSE and top-k quality on held-out ratings, optionally save it')
+    .description('fit a factor model (ALS or SGD) on ratings, report RMSE and top-k quality on held-out ratings, optionally save it')
     .option('-r, --ratings <ratings>', `training ratings: ${PLANTED_HELP}`, 'planted:2000:1000:5')
     .option('-t, --test <file>', 'test ratings (default: hold out --test-fraction of --ratings)')
     .option('--test-fraction <x>', 'share of the ratings held out for testing when no --test is given', fraction, 0.2)
+    .option('-a, --algo <algo>', 'als (alternating least squares) or sgd (stochastic gradient descent, Hogwild! on several workers)', 'als')
     .option('--rank <n>', 'latent factors per user and item', positiveInt, TRAIN_DEFAULTS.rank)
-    .option('--lambda <x>', 'regularisation, weighted by rating counts', positiveNumber, TRAIN_DEFAULTS.lambda)
-    .option('-i, --iterations <n>', 'ALS iterations (each updates users, then items)', positiveInt, TRAIN_DEFAULTS.iterations)
+    .option('--lambda <x>', `regularisation (default: als ${TRAIN_DEFAULTS.lambda.als}, weighted by rating counts; sgd ${TRAIN_DEFAULTS.lambda.sgd}, per step)`, positiveNumber)
+    .option('-i, --iterations <n>', `ALS iterations, each updating users then items (default ${TRAIN_DEFAULTS.iterations.als}), or SGD epochs (default ${TRAIN_DEFAULTS.iterations.sgd})`, positiveInt)
+    .option('--learning-rate <x>', 'SGD step size', positiveNumber, TRAIN_DEFAULTS.learningRate)
     .option('--no-biases', 'no user and item biases')
     .option('--seed <n>', 'seed of the initial factors and of the hold-out split', positiveInt, TRAIN_DEFAULTS.seed)
     .option('-w, --workers <n>', `threads (default: one per core, ${defaultWorkers()} here)`, positiveInt)
@@ -63,6 +67,10 @@ export function registerRecommend(program: Command): void {
     .option('-q, --quiet', 'no progress on stderr')
     .action(async (flags: TrainFlags) => {
       const loading = startProgress('loading ratings', 1, { quiet: flags.quiet });
+      if (flags.algo !== 'als' && flags.algo !== 'sgd') throw new UsageError(`recommend train: --algo must be als or sgd; got "${flags.algo}"`);
+      const algo = flags.algo;
+      const iterations = flags.iterations ?? TRAIN_DEFAULTS.iterations[algo];
+      const lambda = flags.lambda ?? TRAIN_DEFAULTS.lambda[algo];
       const ratings = await openRatings(flags.ratings, (read, total) => loading.update(read, total));
       loading.stop();
       const { train, test } = flags.test
@@ -70,13 +78,15 @@ export function registerRecommend(program: Command): void {
         : splitRatings(ratings, flags.testFraction, flags.seed);
       const showProgress = progressEnabled(flags);
       const result = await trainFactorModel(train, {
+        algo,
         rank: flags.rank,
-        lambda: flags.lambda,
-        iterations: flags.iterations,
+        lambda,
+        iterations,
+        learningRate: flags.learningRate,
         biases: flags.biases,
         seed: flags.seed,
         workers: flags.workers ?? defaultWorkers(),
-        onIteration: showProgress ? (i, rmse) => process.stderr.write(`\r\x1b[Kals: iteration ${i}/${flags.iterations} | train RMSE ${rmse.toFixed(4)}`) : undefined,
+        onIteration: showProgress ? (i, rmse) => process.stderr.write(`\r\x1b[K${algo}: iteration ${i}/${iterations} | train RMSE ${rmse.toFixed(4)}`) : undefined,
       });
       if (showProgress) process.stderr.write('\r\x1b[K');
       const scale = minMax(train.values);
@@ -113,7 +123,7 @@ export function registerRecommend(program: Command): void {
       const rows: Array<[string, string | number]> = [
         ['ratings', `${formatNumber(train.count)} train / ${formatNumber(test.count)} test (${summary.test})`],
         ['users x items', `${formatNumber(train.numUsers)} x ${formatNumber(train.numItems)}`],
-        ['model', `ALS, rank ${flags.rank}, lambda ${flags.lambda}, ${flags.iterations} iterations${flags.biases ? ', biases' : ''}`],
+        ['model', `${algo.toUpperCase()}, rank ${flags.rank}, lambda ${lambda}${algo === 'sgd' ? `, learning rate ${flags.learningRate}` : ''}, ${iterations} ${algo === 'sgd' ? 'epochs' : 'iterations'}${flags.biases ? ', biases' : ''}`],
         ['train RMSE', summary.trainRmse.toFixed(4)],
         ['test RMSE / MAE', `${error.rmse.toFixed(4)} / ${error.mae.toFixed(4)}${error.unknown ? ` (${error.unknown} with an unseen user or item)` : ''}`],
         [`precision / recall / NDCG @${flags.k}`, `${ranking.precision.toFixed(4)} / ${ranking.recall.toFixed(4)} / ${ranking.ndcg.toFixed(4)} over ${ranking.users} users`],

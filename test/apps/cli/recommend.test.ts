@@ -54,10 +54,14 @@ test('recommend train --json --save, then recommend top skipping rated items', (
   for (let i = 1; i < top.items.length; i++) assert.ok(top.items[i].score <= top.items[i - 1].score, 'best first');
 });
 
-test('recommend train with no arguments runs on generated ratings and prints a table', () => {
+test('recommend train with no arguments runs on generated ratings and prints a table; --algo sgd', () => {
   const r = ok(gasworks(['recommend', 'train', '-i', '2', '-w', '1']));
   assert.match(r.stdout, 'test RMSE');
   assert.match(r.stdout, 'planted:2000:1000:5');
+  const s = JSON.parse(ok(gasworks(['recommend', 'train', '-r', trainFile, '-t', testFile, '-a', 'sgd', '-i', '20', '--learning-rate', '0.03', '--rank', '3', '--json'])).stdout);
+  assert.is(s.algo, 'sgd');
+  assert.is(s.trainRmseByIteration.length, 20);
+  assert.ok(s.testRmse < 0.8, `SGD test RMSE ${s.testRmse}`);
 });
 
 test('recommend: user mistakes exit 1 with a message and no stack trace', () => {
@@ -67,6 +71,7 @@ test('recommend: user mistakes exit 1 with a message and no stack trace', () => 
     [['recommend', 'train', '-r', bad], /bad\.data:2: expected a non-negative integer item id/],
     [['recommend', 'train', '-r', 'planted:10'], /planted:USERS:ITEMS/],
     [['recommend', 'train', '--rank', '0'], /positive integer/],
+    [['recommend', 'train', '--algo', 'svd'], /--algo must be als or sgd/],
     [['recommend', 'top', '-m', trainFile, '-u', '1'], /not a gasworks model/],
   ] as const) {
     const r = gasworks([...args]);

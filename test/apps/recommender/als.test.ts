@@ -1,9 +1,11 @@
 /**
- * ALS on the engine against an independent serial ALS (dense normal
- * equations solved by Gaussian elimination with partial pivoting, same
- * initial factors, same update order: all users, then all items), on 1 and
- * 2 workers; recovery of planted low-rank ratings; and MovieLens 100K u1
- * (when present) against the global-mean and bias-only closed forms.
+ * ALS and SGD on the engine against independent serial implementations: ALS
+ * with dense normal equations solved by Gaussian elimination with partial
+ * pivoting (same initial factors, same update order: all users, then all
+ * items) on 1 and 2 workers; SGD step by step in the same order on 1 worker,
+ * and close to that on 2 (Hogwild!). Then recovery of planted low-rank
+ * ratings, and MovieLens 100K u1 (when present) against the global-mean and
+ * bias-only closed forms.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -17,17 +19,19 @@ import { trainFactorModel } from '../../../apps/recommender/train.js';
 import { dataset } from '../../helpers.js';
 import { gaussSolve } from '../../reference/linear.js';
 
-
-/** Serial ALS with the documented model, init and regularisation: rows of (factor, bias) per user, then per item. */
-function serialAls(r: Ratings, rank: number, lambda: number, iterations: number, biases: boolean, seed: number): { users: number[][]; items: number[][] } {
+/** The documented starting point: (factor, bias) rows from the seeded hash, zero biases, and the mean rating. */
+function serialStart(r: Ratings, rank: number, seed: number): { U: number; users: number[][]; items: number[][]; mean: number } {
   const U = r.numUsers;
   const width = rank + 1;
   const init = (v: number): number[] => [...Array.from({ length: rank }, (_, i) => ((hash32(v * width + i, seed) / 2 ** 32) * 2 - 1) * 0.1), 0];
-  const users = Array.from({ length: U }, (_, u) => init(u));
-  const items = Array.from({ length: r.numItems }, (_, i) => init(U + i));
   let mean = 0;
   for (let k = 0; k < r.count; k++) mean += r.values[k];
-  mean /= r.count;
+  return { U, users: Array.from({ length: U }, (_, u) => init(u)), items: Array.from({ length: r.numItems }, (_, i) => init(U + i)), mean: mean / r.count };
+}
+
+/** Serial ALS with the documented model, init and regularisation: rows of (factor, bias) per user, then per item. */
+function serialAls(r: Ratings, rank: number, lambda: number, iterations: number, biases: boolean, seed: number): { users: number[][]; items: number[][] } {
+  const { U, users, items, mean } = serialStart(r, rank, seed);
   const byUser = Array.from({ length: U }, () => [] as Array<[number, number]>);
   const byItem = Array.from({ length: r.numItems }, () => [] as Array<[number, number]>);
   for (let k = 0; k < r.count; k++) {
@@ -73,6 +77,47 @@ test('ALS on the engine equals a serial ALS (1 and 2 workers, with and without b
   }
 });
 
+/** Serial SGD epochs: users in id order, each user's ratings in item order. */
+function serialSgd(r: Ratings, rank: number, eta: number, lambda: number, epochs: number, seed: number): { users: number[][]; items: number[][] } {
+  const { U, users, items, mean } = serialStart(r, rank, seed);
+  const byUser = Array.from({ length: U }, () => [] as Array<[number, number]>);
+  for (let k = 0; k < r.count; k++) byUser[r.users[k]].push([r.items[k], r.values[k]]);
+  for (const list of byUser) list.sort((a, b) => a[0] - b[0]);
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    for (let u = 0; u < U; u++) {
+      const x = users[u];
+      for (const [i, value] of byUser[u]) {
+        const y = items[i];
+        let prediction = mean + x[rank] + y[rank];
+        for (let k = 0; k < rank; k++) prediction += x[k] * y[k];
+        const error = value - prediction;
+        x[rank] += eta * (error - lambda * x[rank]);
+        y[rank] += eta * (error - lambda * y[rank]);
+        for (let k = 0; k < rank; k++) {
+          const xk = x[k];
+          const yk = y[k];
+          x[k] = xk + eta * (error * yk - lambda * xk);
+          y[k] = yk + eta * (error * xk - lambda * yk);
+        }
+      }
+    }
+  }
+  return { users, items };
+}
+
+test('SGD on the engine equals serial SGD on 1 worker, and is close to it on 2 (Hogwild!)', async () => {
+  const ratings = plantedRatings(80, 50, 3, 6);
+  const expected = serialSgd(ratings, 4, 0.02, 0.05, 5, 3);
+  const one = await trainFactorModel(ratings, { algo: 'sgd', rank: 4, learningRate: 0.02, lambda: 0.05, iterations: 5, seed: 3, workers: 1 });
+  let worst = 0;
+  for (let u = 0; u < ratings.numUsers; u++) for (let k = 0; k < 5; k++) worst = Math.max(worst, Math.abs(one.model.users[u * 5 + k] - expected.users[u][k]));
+  for (let i = 0; i < ratings.numItems; i++) for (let k = 0; k < 5; k++) worst = Math.max(worst, Math.abs(one.model.items[i * 5 + k] - expected.items[i][k]));
+  assert.ok(worst < 1e-12, `max |difference| ${worst}`);
+  const two = await trainFactorModel(ratings, { algo: 'sgd', rank: 4, learningRate: 0.02, lambda: 0.05, iterations: 5, seed: 3, workers: 2 });
+  const last = (r: { trainRmse: number[] }): number => r.trainRmse[r.trainRmse.length - 1];
+  assert.ok(Math.abs(last(two) - last(one)) < 0.02, `training RMSE on 2 workers ${last(two)} vs 1 worker ${last(one)}`);
+});
+
 test('ALS recovers planted low-rank ratings: held-out RMSE near the noise', async () => {
   const ratings = plantedRatings(400, 200, 3, 7);
   const { train, test } = splitRatings(ratings, 0.2, 3);
@@ -83,7 +128,7 @@ test('ALS recovers planted low-rank ratings: held-out RMSE near the noise', asyn
   assert.ok(error.rmse < 0.4, `held-out RMSE ${error.rmse}`);
 });
 
-test('MovieLens 100K u1: ALS beats the global mean and the bias-only model on the test split', async () => {
+test('MovieLens 100K u1: ALS and SGD beat the global mean and the bias-only model on the test split', async () => {
   const base = dataset('movielens/ml-100k.u1.base.gz', 'MovieLens u1 ALS');
   const held = dataset('movielens/ml-100k.u1.test.gz', 'MovieLens u1 ALS');
   if (!base || !held) return;
@@ -126,6 +171,8 @@ test('MovieLens 100K u1: ALS beats the global mean and the bias-only model on th
   assert.ok(als.rmse < biasRmse, `ALS test RMSE ${als.rmse} vs bias-only ${biasRmse}`);
   assert.ok(als.rmse < meanRmse - 0.15, `ALS test RMSE ${als.rmse} vs global mean ${meanRmse}`);
   assert.ok(als.rmse < 0.95, `ALS test RMSE ${als.rmse}`);
+  const sgd = ratingError((await trainFactorModel(train, { algo: 'sgd' })).model, test, [1, 5]);
+  assert.ok(sgd.rmse < biasRmse && sgd.rmse < 0.95, `SGD test RMSE ${sgd.rmse} vs bias-only ${biasRmse}`);
   await closeWorkers();
 });
 

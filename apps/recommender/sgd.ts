@@ -1,0 +1,80 @@
+/**
+ * Stochastic gradient descent for matrix factorisation with biases (Funk's
+ * method as in Koren, Bell and Volinsky 2009), as a vertex program over the
+ * bipartite user -> item ratings graph: the model and the factor column are
+ * ALS's (factors.ts). Every superstep is an epoch: each user's apply walks
+ * its ratings in item order and, for each, takes one step on the squared
+ * error plus L2 penalty, moving its own factor and bias and those of the
+ * item: e = r - prediction; b_u += eta (e - lambda b_u); b_i += eta (e -
+ * lambda b_i); x_u += eta (e y_i - lambda x_u); y_i += eta (e x_u - lambda y_i).
+ *
+ * Writing the item's factors from the user's apply is outside the
+ * gather-apply-scatter contract on purpose: it is the Hogwild! scheme (Niu et
+ * al. 2011), where threads update shared parameters without locks and the
+ * rare collisions on sparse data cost little accuracy. With one worker the
+ * run is deterministic (users in id order); with more, items touched by users
+ * on two threads at once see racy updates, so answers vary slightly from run
+ * to run. Items' own applies do nothing.
+ *
+ * Params: rank 10, learningRate 0.01, lambda 0.05, biases true, seed 1. The
+ * aggregator `sse` is summed as each user finishes its epoch (a running
+ * training error, not one taken at the epoch's end).
+ */
+import { defineProgram } from '../../core/program.js';
+import { initFactors, meanRating, ratingsOf, squaredErrorAggregator } from './factors.js';
+
+const sgd = defineProgram({
+  name: 'sgd',
+  url: import.meta.url,
+  description: 'SGD matrix factorisation with biases (Hogwild! across threads) on a user -> item ratings graph',
+  vertex: (p) => ({ factors: `f64x${p.rank + 1}` as const }),
+  params: { rank: 10, learningRate: 0.01, lambda: 0.05, biases: true as boolean, seed: 1 },
+  accumulator: { kind: 'scalar' },
+  gatherEdges: 'none',
+  scatterEdges: 'none',
+  activation: 'all',
+  output: 'factors',
+  create({ graph, vertex, params }) {
+    const { rank, learningRate: eta, lambda, seed, biases } = params;
+    if (!(Number.isInteger(rank) && rank >= 1)) throw new Error(`sgd: rank must be a positive integer, got ${rank}`);
+    if (!(eta > 0)) throw new Error(`sgd: learningRate must be > 0, got ${eta}`);
+    if (!(lambda >= 0)) throw new Error(`sgd: lambda must be >= 0, got ${lambda}`);
+    const weights = ratingsOf(graph, 'sgd');
+    const { factors } = vertex;
+    const width = rank + 1;
+    const mean = meanRating(weights, graph.numEdges);
+    const { outOffsets, outTargets } = graph;
+    return {
+      init(v) {
+        initFactors(factors, v, rank, seed);
+      },
+      apply(u) {
+        const end = outOffsets[u + 1];
+        if (outOffsets[u] === end) return false;
+        const a = u * width;
+        for (let e = outOffsets[u]; e < end; e++) {
+          const b = outTargets[e] * width;
+          let prediction = mean + factors[a + rank] + factors[b + rank];
+          for (let k = 0; k < rank; k++) prediction += factors[a + k] * factors[b + k];
+          const error = weights[e] - prediction;
+          if (biases) {
+            factors[a + rank] += eta * (error - lambda * factors[a + rank]);
+            factors[b + rank] += eta * (error - lambda * factors[b + rank]);
+          }
+          for (let k = 0; k < rank; k++) {
+            const x = factors[a + k];
+            const y = factors[b + k];
+            factors[a + k] = x + eta * (error * y - lambda * x);
+            factors[b + k] = y + eta * (error * x - lambda * y);
+          }
+        }
+        return true;
+      },
+    };
+  },
+  aggregators({ graph, vertex, params }) {
+    return { sse: squaredErrorAggregator(graph, vertex.factors, params.rank) };
+  },
+});
+
+export default sgd;
