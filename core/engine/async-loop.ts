@@ -26,11 +26,15 @@
  * enables it (passes `cache`) for one thread or edge consistency only; under
  * the chromatic engine two same-coloured neighbours can post to one vertex at
  * once, so their adds are guarded by `cacheLocks`.
+ *
+ * The per-vertex work itself (gather, apply, scatter, locks, fence) is this
+ * run's generated code from async-kernels.ts; this loop finds the vertices.
  */
 import type { Graph } from '../graph/graph.js';
 import type { EdgeSet, Signal, VertexFunctions, VertexProgram, ResolvedProgram } from '../program.js';
 import { SweepBarrier } from './async-barrier.js';
-import { acquireLock, lockScope, releaseLock, unlockScope } from './locks.js';
+import { compileAsyncKernels, type AsyncKernelEnv } from './async-kernels.js';
+import { acquireLock, releaseLock } from './locks.js';
 import { VertexQueue, type VertexQueueBuffers } from './scheduler.js';
 
 export type AsyncMode = 'fifo' | 'priority' | 'sweep' | 'chromatic';
@@ -133,19 +137,18 @@ function freshThreadLoop(): ThreadLoop {
     'VertexQueue',
     'acquireLock',
     'releaseLock',
-    'lockScope',
-    'unlockScope',
     'CONTROL',
     'uses',
     'FIFO_BATCH',
     'PRIORITY_BATCH',
     'SWEEP_CHUNK',
     'POLLS_BEFORE_NAP',
+    'compileAsyncKernels',
     '__name',
     `"use strict"; // thread loop copy ${++loopCopies}\n return (${LOOP_SOURCE});`,
   );
   const keepName = <T>(f: T): T => f;
-  return make(SweepBarrier, VertexQueue, acquireLock, releaseLock, lockScope, unlockScope, CONTROL, uses, FIFO_BATCH, PRIORITY_BATCH, SWEEP_CHUNK, POLLS_BEFORE_NAP, keepName) as ThreadLoop;
+  return make(SweepBarrier, VertexQueue, acquireLock, releaseLock, CONTROL, uses, FIFO_BATCH, PRIORITY_BATCH, SWEEP_CHUNK, POLLS_BEFORE_NAP, compileAsyncKernels, keepName) as ThreadLoop;
 }
 
 function threadLoop(
@@ -173,9 +176,6 @@ function threadLoop(
   const accVector = program.accumulator.kind === 'vector' ? new Float64Array(program.accumulator.size) : null;
   const zero = program.accumulator.kind === 'scalar' ? (program.accumulator.zero ?? 0) : 0;
   const sum = program.accumulator.kind === 'scalar' ? (program.accumulator.sum ?? null) : null;
-  const gatherScalarFn = fns.gather as ((v: number, u: number, e: number, acc: number) => number) | undefined;
-  const gatherVectorFn = fns.gather as ((v: number, u: number, e: number, acc: Float64Array) => void) | undefined;
-  const apply = fns.apply as (v: number, acc: number | Float64Array) => boolean;
   const scatter = fns.scatter;
   const locks = threads > 1 ? shared.locks : null;
   const { cache, cacheValid } = shared;
@@ -193,10 +193,8 @@ function threadLoop(
   const fenced = threads > 1 && locks === null && shared.mode !== 'chromatic' && (scatterIn || scatterOut);
   const fenceWord = new Int32Array(new SharedArrayBuffer(4));
 
-  let updates = 0;
   // A run may resume this loop after a convergence claim that did not hold: progress counts on.
   const progressBase = progress[thread];
-  let edges = 0;
 
   const addDelta = (u: number, delta: number): void => {
     if (cacheValid![u] === 0) return;
@@ -225,81 +223,40 @@ function threadLoop(
     };
   }
 
-  const gatherScalar = (v: number): number => {
-    let acc = zero;
-    const f = gatherScalarFn!;
-    if (gatherIn) {
-      const end = inOffsets[v + 1];
-      for (let i = inOffsets[v]; i < end; i++) {
-        const x = f(v, inSources[i], inEdgeIds[i], acc);
-        acc = sum === null ? acc + x : sum(acc, x);
-      }
-      edges += end - inOffsets[v];
-    }
-    if (gatherOut) {
-      const end = outOffsets[v + 1];
-      for (let e = outOffsets[v]; e < end; e++) {
-        const x = f(v, outTargets[e], e, acc);
-        acc = sum === null ? acc + x : sum(acc, x);
-      }
-      edges += end - outOffsets[v];
-    }
-    return acc;
-  };
-
-  const gatherVector = (v: number, acc: Float64Array): void => {
-    acc.fill(0);
-    const f = gatherVectorFn!;
-    if (gatherIn) {
-      const end = inOffsets[v + 1];
-      for (let i = inOffsets[v]; i < end; i++) f(v, inSources[i], inEdgeIds[i], acc);
-      edges += end - inOffsets[v];
-    }
-    if (gatherOut) {
-      const end = outOffsets[v + 1];
-      for (let e = outOffsets[v]; e < end; e++) f(v, outTargets[e], e, acc);
-      edges += end - outOffsets[v];
-    }
-  };
-
-  const runVertex = (v: number): void => {
-    if (locks !== null) lockScope(locks, graph, v, scopeIn, scopeOut);
-    let changed: boolean;
-    if (vector) {
-      gatherVector(v, accVector!);
-      changed = apply(v, accVector!);
-    } else {
-      let acc: number;
-      if (cache !== null && cacheValid![v] === 1) {
-        acc = cache[v];
-      } else {
-        acc = gatherScalar(v);
-        if (cache !== null) {
-          cache[v] = acc;
-          cacheValid![v] = 1;
-        }
-      }
-      changed = apply(v, acc);
-    }
-    updates++;
-    if (changed || allActive) {
-      if (fenced) Atomics.store(fenceWord, 0, 0);
-      const f = scatter!;
-      if (scatterIn) {
-        const end = inOffsets[v + 1];
-        for (let i = inOffsets[v]; i < end; i++) f(v, inSources[i], inEdgeIds[i], signal);
-        edges += end - inOffsets[v];
-      }
-      if (scatterOut) {
-        const end = outOffsets[v + 1];
-        for (let e = outOffsets[v]; e < end; e++) f(v, outTargets[e], e, signal);
-        edges += end - outOffsets[v];
-      }
-    }
-    // Under activation 'all' a queued vertex keeps itself in the queue.
-    if (allActive && queue !== null) queue.signal(v);
-    if (locks !== null) unlockScope(locks, graph, v, scopeIn, scopeOut);
-  };
+  const tally = new Float64Array(2);
+  const { runVertex, runRange } = compileAsyncKernels(
+    {
+      gatherIn,
+      gatherOut,
+      scatterIn,
+      scatterOut,
+      gatherUsesEdge: fns.gather !== undefined && fns.gather.length >= 3,
+      vector,
+      customSum: sum !== null,
+      allActive,
+      locks: locks !== null,
+      cached: cache !== null,
+      fenced,
+      requeue: allActive && queue !== null,
+    },
+    {
+      graph,
+      gather: fns.gather as AsyncKernelEnv['gather'],
+      sum,
+      zero,
+      apply: fns.apply as AsyncKernelEnv['apply'],
+      scatter,
+      signal,
+      accVector,
+      cache,
+      cacheValid,
+      locks,
+      active,
+      queue,
+      fenceWord,
+      tally,
+    },
+  );
 
   if (queue !== null) {
     const batch = new Uint32Array(FIFO_BATCH);
@@ -318,7 +275,7 @@ function threadLoop(
       polls = 0;
       for (let i = 0; i < k; i++) runVertex(batch[i]);
       queue.finishBatch(batch, k);
-      progress[thread] = progressBase + updates;
+      progress[thread] = progressBase + tally[0];
       if (bounded) {
         let total = 0;
         for (let t = 0; t < threads; t++) total += progress[t];
@@ -326,8 +283,8 @@ function threadLoop(
       }
       if (onTick !== null) onTick();
     }
-    progress[thread] = progressBase + updates;
-    return { updates, edges };
+    progress[thread] = progressBase + tally[0];
+    return { updates: tally[0], edges: tally[1] };
   }
 
   // Sweep and chromatic modes.
@@ -346,22 +303,6 @@ function threadLoop(
     Atomics.store(control, CONTROL.RAN, 0);
     Atomics.store(control, CONTROL.CURSOR, 0);
   };
-  const runRange = (order: Uint32Array | null, lo: number, hi: number): number => {
-    let ran = 0;
-    for (let i = lo; i < hi; i++) {
-      const v = order === null ? i : order[i];
-      if (allActive) {
-        runVertex(v);
-        ran++;
-      } else if (active![v] !== 0) {
-        if (fenced) Atomics.store(active!, v, 0);
-        else active![v] = 0;
-        runVertex(v);
-        ran++;
-      }
-    }
-    return ran;
-  };
   /** Claim chunks of positions [lo, hi) until none are left; returns vertices run. */
   const runClaimed = (order: Uint32Array | null, lo: number, hi: number, chunk: number): number => {
     let ran = 0;
@@ -370,7 +311,7 @@ function threadLoop(
       const start = lo + Atomics.add(control, CONTROL.CURSOR, chunk);
       if (start >= hi) break;
       ran += runRange(order, start, Math.min(hi, start + chunk));
-      progress[thread] = progressBase + updates;
+      progress[thread] = progressBase + tally[0];
     }
     return ran;
   };
@@ -399,6 +340,6 @@ function threadLoop(
     }
     if (Atomics.load(control, CONTROL.CONTINUE) === 0) break;
   }
-  progress[thread] = progressBase + updates;
-  return { updates, edges };
+  progress[thread] = progressBase + tally[0];
+  return { updates: tally[0], edges: tally[1] };
 }
