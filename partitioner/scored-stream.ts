@@ -16,7 +16,7 @@
 import { vertexCutPartition, partsArray, wordsFor } from './replicas.js';
 import { leastInWord, leastLoaded } from './least-loaded.js';
 import { PartLoads } from './loads.js';
-import { visitOrder } from './stream.js';
+import { LOOKAHEAD, keepReads, visitOrder } from './stream.js';
 import type { EdgeStream, Partition, PartitionOptions } from './types.js';
 
 export interface ScoreRule {
@@ -50,7 +50,13 @@ export function scoredVertexCut(stream: EdgeStream, k: number, options: Partitio
   let scaleMax = -1;
   let scaleMin = -1;
   let scale = 0;
+  // Early reads of the state of edges ahead (see LOOKAHEAD): the misses then overlap.
+  let touched = 0;
   for (let i = 0; i < m; i++) {
+    if (i + LOOKAHEAD < m) {
+      const ahead = visit === null ? i + LOOKAHEAD : visit[i + LOOKAHEAD];
+      touched ^= state[src[ahead] * stride] ^ state[dst[ahead] * stride];
+    }
     const e = visit === null ? i : visit[i];
     const u = src[e];
     const v = dst[e];
@@ -128,6 +134,7 @@ export function scoredVertexCut(stream: EdgeStream, k: number, options: Partitio
     if (progress !== undefined && (i & 0xfffff) === 0) progress(i, m);
   }
   if (progress) progress(m, m);
+  keepReads(touched);
   // Greedy's state is already the n x words replica table; HDRF's drops its degree column.
   let replicas = state;
   if (degreeSlot !== 0) {
