@@ -12,6 +12,7 @@ import { registerInfo } from './commands/info.js';
 import { registerStart } from './commands/start.js';
 import { registerRun } from './commands/run.js';
 import { registerRecommend } from './commands/recommend.js';
+import { registerFraud } from './commands/fraud.js';
 import { registerBenchPartitioners } from './commands/bench-partitioners.js';
 
 function packageVersion(): string {
@@ -27,7 +28,7 @@ function packageVersion(): string {
 
 export function buildProgram(): Command {
   const program = new Command('gasworks')
-    .description('graph-parallel machine learning for Node.js: vertex programs on every core, vertex-cut partitioners, a recommender')
+    .description('graph-parallel machine learning for Node.js: vertex programs on every core, vertex-cut partitioners, a recommender, fraud detection')
     .version(packageVersion())
     .showHelpAfterError('(add --help for usage)');
   registerStart(program);
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerGenerate(program);
   registerRun(program);
   registerRecommend(program);
+  registerFraud(program);
   const bench = program.command('bench').description('benchmarks users run on their own graphs');
   registerBenchPartitioners(bench);
   return program;

@@ -27,3 +27,17 @@ export function gasworks(args: string[], options: { cwd?: string; timeoutMs?: nu
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+/**
+ * Run each case and check it is reported as a user's mistake: exit status 1,
+ * stderr matching the case's message, and no stack trace.
+ */
+export function expectUserMistakes(cases: ReadonlyArray<readonly [readonly string[], RegExp]>, check: { is(a: unknown, b: unknown, m?: string): void; ok(x: unknown, m?: string): void }): void {
+  for (const [args, message] of cases) {
+    const r = gasworks([...args]);
+    const what = args.join(' ');
+    check.is(r.status, 1, `${what}: status ${r.status}, stderr ${r.stderr}`);
+    check.ok(message.test(r.stderr), `${what}: stderr ${JSON.stringify(r.stderr)} does not match ${message}`);
+    check.ok(!/\n\s+at /.test(r.stderr), `${what}: stack trace in ${r.stderr}`);
+  }
+}

@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gasworks, type CliResult } from './cli-runner.js';
+import { expectUserMistakes, gasworks, type CliResult } from './cli-runner.js';
 import { plantedRatings } from '../../../apps/recommender/source.js';
 import { splitRatings } from '../../../apps/recommender/split.js';
 import type { Ratings } from '../../../core/graph/loaders/movielens.js';
@@ -67,18 +67,13 @@ test('recommend train with no arguments runs on generated ratings and prints a t
 test('recommend: user mistakes exit 1 with a message and no stack trace', () => {
   const bad = join(dir, 'bad.data');
   writeFileSync(bad, '1\t2\t4\n1\tx\t3\n');
-  for (const [args, message] of [
+  expectUserMistakes([
     [['recommend', 'train', '-r', bad], /bad\.data:2: expected a non-negative integer item id/],
     [['recommend', 'train', '-r', 'planted:10'], /planted:USERS:ITEMS/],
     [['recommend', 'train', '--rank', '0'], /positive integer/],
     [['recommend', 'train', '--algo', 'svd'], /--algo must be als or sgd/],
     [['recommend', 'top', '-m', trainFile, '-u', '1'], /not a gasworks model/],
-  ] as const) {
-    const r = gasworks([...args]);
-    assert.is(r.status, 1, `${args.join(' ')}: status ${r.status}, stderr ${r.stderr}`);
-    assert.match(r.stderr, message);
-    assert.not.match(r.stderr, /\n\s+at /, `${args.join(' ')}: stack trace`);
-  }
+  ] as const, assert);
 });
 
 test.run();
