@@ -23,7 +23,7 @@ import { CONTROL, runAsyncThread, type AsyncMode, type AsyncShared, type ThreadS
 import type { AsyncWorkerData, AsyncWorkerMessage } from './async-worker.js';
 import { greedyColoring } from './coloring.js';
 import { VertexQueue, createQueueBuffers } from './scheduler.js';
-import { prepareRun, type WorkerProgramData } from './run-setup.js';
+import { prepareRun, workerProgramData } from './run-setup.js';
 import { runOnWorkers } from './worker-run.js';
 
 export type AsyncScheduler = 'fifo' | 'priority' | 'sweep';
@@ -208,17 +208,13 @@ async function runInWorkers(
 ): Promise<ThreadStats[]> {
   const stats: ThreadStats[] = new Array(threads);
   let timer: ReturnType<typeof setInterval> | null = null;
+  const programData = workerProgramData(program, graph, vertex, edge, params, threads);
   try {
     await runOnWorkers<AsyncWorkerMessage>({
       who: 'runAsync',
       moduleUrl: WORKER_URL,
       threads,
-      program,
-      graph,
-      vertex,
-      edge,
-      params,
-      extra: (): Omit<AsyncWorkerData, keyof WorkerProgramData> => ({ shared, aggregateEveryMs }),
+      dataFor: (t): AsyncWorkerData => ({ ...programData(t), shared, aggregateEveryMs }),
       startWord: shared.control,
       startIndex: CONTROL.START,
       start: () => {

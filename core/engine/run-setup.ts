@@ -71,6 +71,19 @@ export interface WorkerProgramData {
   threads: number;
 }
 
+/** What the main thread posts to each worker about the program, by thread (the graph's arrays gathered once). */
+export function workerProgramData(
+  program: VertexProgram,
+  graph: Graph,
+  vertex: Columns<Schema>,
+  edge: Columns<Schema>,
+  params: Params,
+  threads: number,
+): (thread: number) => WorkerProgramData {
+  const graphArrays = graph.toArrays();
+  return (thread) => ({ programUrl: program.url, programName: program.name, params, graph: graphArrays, vertex, edge, thread, threads });
+}
+
 /** A worker's side: import the program by URL, rebuild the graph over the shared arrays, create the program. */
 export async function prepareInWorker(data: WorkerProgramData): Promise<ThreadSetup & { graph: Graph }> {
   const program = resolveProgram(await importProgram(data.programUrl, data.programName), data.params);

@@ -13,7 +13,7 @@ import type { Params, VertexProgram } from '../program.js';
 import { siblingModule } from '../workers/spawn.js';
 import { SYNC, STAT, STAT_WIDTH, edgeBalancedChunks, runSyncThread, type SyncShared } from './sync-loop.js';
 import type { SyncWorkerData, SyncWorkerMessage } from './sync-worker.js';
-import { prepareRun, type WorkerProgramData } from './run-setup.js';
+import { prepareRun, workerProgramData } from './run-setup.js';
 import { runOnWorkers } from './worker-run.js';
 
 export interface SyncProgress {
@@ -156,16 +156,12 @@ async function runInWorkers(
   markStart: () => void,
 ): Promise<void> {
   const start = sharedInt32(1);
+  const programData = workerProgramData(program, graph, vertex, edge, params, threads);
   await runOnWorkers<SyncWorkerMessage>({
     who: 'runSync',
     moduleUrl: WORKER_URL,
     threads,
-    program,
-    graph,
-    vertex,
-    edge,
-    params,
-    extra: (t): Omit<SyncWorkerData, keyof WorkerProgramData> => ({ shared, start, reportSteps: t === 0 && report !== undefined }),
+    dataFor: (t): SyncWorkerData => ({ ...programData(t), shared, start, reportSteps: t === 0 && report !== undefined }),
     startWord: start,
     startIndex: 0,
     start: markStart,

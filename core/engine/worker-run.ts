@@ -1,17 +1,12 @@
 /**
- * One run on pooled worker threads, as both engines do it: take `threads`
- * workers from the pool, post each the program's data (run-setup.ts) plus the
- * engine's own fields, release them all together through a start word once
- * every one has said 'ready', pass their other messages on, and resolve when
- * every one has said 'done'. A worker error or an early exit aborts the run:
+ * One run on pooled worker threads, as both engines (and the SGD app) do it:
+ * take `threads` workers from the pool, post each its data, release them all
+ * together through a start word once every one has said 'ready', pass their
+ * other messages on, and resolve when every one has said 'done'. A worker error or an early exit aborts the run:
  * `abort` tells the others to stop, the start word lets them leave their
  * waits, the run rejects with the worker's own error, and that run's workers
  * are terminated, not pooled.
  */
-import type { Columns, Schema } from '../graph/columns.js';
-import type { Graph } from '../graph/graph.js';
-import type { Params, VertexProgram } from '../program.js';
-import type { WorkerProgramData } from './run-setup.js';
 import { returnWorkers, takeWorkers } from './worker-pool.js';
 
 export interface WorkerRun<M extends { type: string }> {
@@ -19,13 +14,8 @@ export interface WorkerRun<M extends { type: string }> {
   who: string;
   moduleUrl: string;
   threads: number;
-  program: VertexProgram;
-  graph: Graph;
-  vertex: Columns<Schema>;
-  edge: Columns<Schema>;
-  params: Params;
-  /** The engine's own fields of the message posted to worker `thread`. */
-  extra(thread: number): object;
+  /** The message posted to worker `thread` (structured-cloned; shared arrays are shared). */
+  dataFor(thread: number): unknown;
   /** Workers wait until `startWord[startIndex]` is nonzero; it is set and notified on start and on abort. */
   startWord: Int32Array;
   startIndex: number;
@@ -45,18 +35,6 @@ export async function runOnWorkers<M extends { type: string }>(run: WorkerRun<M>
     Atomics.store(run.startWord, run.startIndex, 1);
     Atomics.notify(run.startWord, run.startIndex);
   };
-  const graphArrays = run.graph.toArrays();
-  const dataFor = (thread: number): WorkerProgramData => ({
-    programUrl: run.program.url,
-    programName: run.program.name,
-    params: run.params,
-    graph: graphArrays,
-    vertex: run.vertex,
-    edge: run.edge,
-    thread,
-    threads: run.threads,
-    ...run.extra(thread),
-  });
   let failed = false;
   const detach: Array<() => void> = [];
   try {
@@ -95,7 +73,7 @@ export async function runOnWorkers<M extends { type: string }>(run: WorkerRun<M>
           worker.off('exit', onExit);
           worker.off('message', onMessage);
         });
-        worker.postMessage(dataFor(t));
+        worker.postMessage(run.dataFor(t));
       });
     });
   } finally {
