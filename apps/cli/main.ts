@@ -13,6 +13,7 @@ import { registerStart } from './commands/start.js';
 import { registerRun } from './commands/run.js';
 import { registerRecommend } from './commands/recommend.js';
 import { registerFraud } from './commands/fraud.js';
+import { registerSgd } from './commands/sgd.js';
 import { registerBenchPartitioners } from './commands/bench-partitioners.js';
 
 function packageVersion(): string {
@@ -28,7 +29,7 @@ function packageVersion(): string {
 
 export function buildProgram(): Command {
   const program = new Command('gasworks')
-    .description('graph-parallel machine learning for Node.js: vertex programs on every core, vertex-cut partitioners, a recommender, fraud detection')
+    .description('graph-parallel machine learning for Node.js: vertex programs on every core, vertex-cut partitioners, a recommender, fraud detection, parallel SGD')
     .version(packageVersion())
     .showHelpAfterError('(add --help for usage)');
   registerStart(program);
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerRun(program);
   registerRecommend(program);
   registerFraud(program);
+  registerSgd(program);
   const bench = program.command('bench').description('benchmarks users run on their own graphs');
   registerBenchPartitioners(bench);
   return program;

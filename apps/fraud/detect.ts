@@ -17,7 +17,7 @@ import { UsageError } from '../../core/errors.js';
 import { runProgram } from '../../core/engine/index.js';
 import type { Graph } from '../../core/graph/graph.js';
 import type { Labels } from '../../core/graph/loaders/signed.js';
-import { precisionAtK, rocAuc } from './metrics.js';
+import { precisionAtK, rocAuc } from '../metrics/classification.js';
 import rev2 from './rev2.js';
 
 export const FRAUD_METHODS = ['rev2', 'negative'] as const;

@@ -16,7 +16,7 @@ import type { Graph } from '../../../core/graph/graph.js';
 import { loadLabels, loadSignedNetwork } from '../../../core/graph/loaders/signed.js';
 import { Random } from '../../../core/util/random.js';
 import { evaluateScores, scoreAccounts } from '../../../apps/fraud/detect.js';
-import { precisionAtK, rocAuc } from '../../../apps/fraud/metrics.js';
+import { precisionAtK, rocAuc } from '../../../apps/metrics/classification.js';
 import rev2 from '../../../apps/fraud/rev2.js';
 import { dataset } from '../../helpers.js';
 

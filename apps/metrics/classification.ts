@@ -1,5 +1,6 @@
 /**
- * How well fraud scores rank the labelled accounts: ROC AUC (the chance that
+ * How well scores rank labelled items (fraud scores, classifier outputs):
+ * ROC AUC (the chance that
  * a random fraudulent account scores above a random benign one, ties counting
  * half: the Mann-Whitney statistic from average ranks) and precision at k
  * (the share of fraudulent accounts among the k highest scores, labelled
