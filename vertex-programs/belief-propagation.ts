@@ -16,13 +16,19 @@
  * which signals its neighbours. Gathers only read what applies write, so a
  * synchronous run is the deterministic flooding schedule at any worker count.
  *
+ * Signed MRFs (`signed: true`, for trust and rating networks): an edge whose
+ * weight is negative couples its ends the other way, psi = epsilon when
+ * x_u = x_v and 1 - epsilon otherwise (heterophily: a negative rating from an
+ * honest account points at a fraudulent one), which negates the message
+ * across it; other edges keep psi as above.
+ *
  * MRF edges: on a graph built undirected, each stored pair is one MRF edge
  * (its copy with source < target holds the messages); on a directed graph
  * every edge u -> v is one MRF edge between u and v (so build it undirected,
  * duplicates dropped, unless parallel couplings are meant). Self-loops are
  * ignored.
  *
- * Params: epsilon 0.1; damping 0; tolerance 1e-8 (on message log-odds);
+ * Params: epsilon 0.1; damping 0; tolerance 1e-8 (on message log-odds); signed false;
  * priorColumn 'prior': the graph vertex column (any numeric type) holding
  * P(x_v = 1), clamped to [1e-12, 1 - 1e-12]; every prior is 0.5 when the graph
  * has no such column. Stops when no message moves, or after maxIterations.
@@ -39,7 +45,7 @@ const beliefPropagation = defineProgram({
   description: 'Loopy belief propagation, 2 states: priors from vertex column "prior", homophily epsilon 0.1',
   vertex: { belief: 'f64', logOdds: 'f64' },
   edge: { message: 'f64x2', pending: 'f64x2' },
-  params: { epsilon: 0.1, damping: 0, tolerance: 1e-8, priorColumn: 'prior' },
+  params: { epsilon: 0.1, damping: 0, tolerance: 1e-8, priorColumn: 'prior', signed: false as boolean },
   accumulator: { kind: 'scalar' },
   gatherEdges: 'all',
   scatterEdges: 'all',
@@ -73,6 +79,9 @@ const beliefPropagation = defineProgram({
     }
     const { outOffsets, inOffsets, inSources, inEdgeIds, outTargets } = graph;
     const undirected = graph.undirected;
+    const signed = params.signed === true;
+    const weights = graph.weights;
+    if (signed && weights === null) throw new UsageError('belief-propagation: signed needs edge weights (their signs choose each edge\'s coupling)');
     const same = 1 - epsilon;
 
     /** The message a vertex with cavity log-odds h sends across one edge. */
@@ -94,7 +103,8 @@ const beliefPropagation = defineProgram({
         // Slot 2e carries source -> target, 2e + 1 target -> source.
         const toV = out ? 2 * e + 1 : 2 * e;
         const toU = out ? 2 * e : 2 * e + 1;
-        const fresh = send(logOdds[u] - message[toU]);
+        const sent = send(logOdds[u] - message[toU]);
+        const fresh = signed && weights![e] < 0 ? -sent : sent;
         const m = damping === 0 ? fresh : damping * message[toV] + (1 - damping) * fresh;
         pending[toV] = m;
         return m;

@@ -1,7 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { graphFromPairs } from '../../core/graph/build.js';
+import { buildGraph, graphFromPairs } from '../../core/graph/build.js';
+import { EdgeList } from '../../core/graph/edge-list.js';
 import type { Graph } from '../../core/graph/graph.js';
 import { sharedFloat64 } from '../../core/graph/shared.js';
 import { UsageError } from '../../core/errors.js';
@@ -52,6 +53,24 @@ test('random trees (property), stored directed or undirected: exact marginals', 
       assert.ok(error < 1e-9, `${run.label}: ${error}`);
     }),
     { seed: 42, numRuns: 60 },
+  );
+});
+
+test('signed trees (property): negative edges are heterophilous, exact marginals', async () => {
+  await fc.assert(
+    fc.asyncProperty(tree, fc.array(fc.boolean(), { minLength: 10, maxLength: 10 }), async ({ n, parents, priors, epsilon }, negative) => {
+      const list = new EdgeList({ mapIds: false, weighted: true });
+      list.setNumVertices(n);
+      for (let k = 1; k < n; k++) list.add(parents[k], k, negative[k - 1] ? -3 : 2);
+      const graph = withPriors(buildGraph(list), priors);
+      // mrfEdges lists edges in CSR order; each knows its weight's sign there.
+      const edges = mrfEdges(graph);
+      const heterophilous = edges.map(([a, b]) => graph.weights![graph.outOffsets[a] + Array.from(graph.outNeighbors(a)).indexOf(b)] < 0);
+      const [run] = await runEverywhere(program, graph, { params: { epsilon, tolerance: 1e-13, signed: true }, inlineOnly: true });
+      const error = maxAbsDifference(run.vertex.belief, exactMarginals(n, edges, priors, epsilon, heterophilous));
+      assert.ok(error < 1e-9, `${run.label}: ${error}`);
+    }),
+    { seed: 7, numRuns: 60 },
   );
 });
 

@@ -206,15 +206,18 @@ export function mrfEdges(graph: Graph): Array<[number, number]> {
   return edges;
 }
 
-/** Exact P(x_v = 1) by summing the joint over all 2^n states (n <= 20). */
-export function exactMarginals(n: number, edges: Array<[number, number]>, prior: ArrayLike<number>, epsilon: number): Float64Array {
+/** Exact P(x_v = 1) by summing the joint over all 2^n states (n <= 20); `heterophilous[k]` swaps edge k's potential. */
+export function exactMarginals(n: number, edges: Array<[number, number]>, prior: ArrayLike<number>, epsilon: number, heterophilous?: ArrayLike<boolean>): Float64Array {
   if (n > 20) throw new Error('exactMarginals: at most 20 vertices');
   const one = new Float64Array(n);
   let total = 0;
   for (let state = 0; state < 1 << n; state++) {
     let p = 1;
     for (let v = 0; v < n; v++) p *= state & (1 << v) ? prior[v] : 1 - prior[v];
-    for (const [a, b] of edges) p *= ((state >> a) & 1) === ((state >> b) & 1) ? 1 - epsilon : epsilon;
+    edges.forEach(([a, b], k) => {
+      const equal = ((state >> a) & 1) === ((state >> b) & 1);
+      p *= equal !== (heterophilous?.[k] === true) ? 1 - epsilon : epsilon;
+    });
     total += p;
     for (let v = 0; v < n; v++) if (state & (1 << v)) one[v] += p;
   }
