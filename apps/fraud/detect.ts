@@ -6,6 +6,12 @@
  *   users), 'goodness' (as a ratee: (1 - G) / 2), or 'combined' (the default:
  *   their mean, an account that rates unfairly or is rated badly by fair
  *   raters scores high).
+ * - 'bp': loopy belief propagation on the signed network (a rating is an MRF
+ *   edge, homophilous when positive and heterophilous when negative; see
+ *   vertex-programs/belief-propagation.ts) from a few labelled accounts: the
+ *   `seeds` get prior P(fraud) = `seedConfidence` (fraudulent) or 1 minus it
+ *   (benign), the rest 0.5; the score is the belief P(fraud). Evaluate it on
+ *   labels that were not seeds (splitLabels).
  * - 'negative': the baseline of the share of negative ratings an account
  *   received, smoothed toward the network's overall share by one rating
  *   ((negative in-ratings + share) / (in-ratings + 1)), computed directly.
@@ -15,12 +21,15 @@
  */
 import { UsageError } from '../../core/errors.js';
 import { runProgram } from '../../core/engine/index.js';
-import type { Graph } from '../../core/graph/graph.js';
+import { Graph } from '../../core/graph/graph.js';
+import { sharedFloat64 } from '../../core/graph/shared.js';
+import { hash32 } from '../../core/util/random.js';
+import beliefPropagation from '../../vertex-programs/belief-propagation.js';
 import type { Labels } from '../../core/graph/loaders/signed.js';
 import { precisionAtK, rocAuc } from '../metrics/classification.js';
 import rev2 from './rev2.js';
 
-export const FRAUD_METHODS = ['rev2', 'negative'] as const;
+export const FRAUD_METHODS = ['rev2', 'bp', 'negative'] as const;
 export type FraudMethod = (typeof FRAUD_METHODS)[number];
 export const REV2_SCORES = ['combined', 'fairness', 'goodness'] as const;
 export type Rev2Score = (typeof REV2_SCORES)[number];
@@ -34,8 +43,14 @@ export interface FraudScoreOptions {
   workers?: number;
   /** REV2 parameters (alpha, beta, gamma1, gamma2, tolerance). */
   params?: Partial<typeof rev2.params>;
-  /** REV2: at most this many supersteps. Default 100. */
+  /** REV2 and BP: at most this many supersteps. Default 100. */
   maxIterations?: number;
+  /** BP: the labelled accounts whose priors are set (required for 'bp'). */
+  seeds?: Labels;
+  /** BP: prior P(fraud) of a fraudulent seed (1 minus it for a benign one). Default 0.95. */
+  seedConfidence?: number;
+  /** BP: edge potential epsilon (see belief-propagation). Default 0.3 (0.1-0.4 gave the same AUC on Bitcoin OTC; 0.3 converged fastest). */
+  epsilon?: number;
 }
 
 export interface FraudScores {
@@ -67,6 +82,7 @@ export async function scoreAccounts(network: Graph, options: FraudScoreOptions =
     }
     return { method, fairness, goodness, scores, iterations: run.iterations, converged: run.converged, computeSeconds: run.computeSeconds };
   }
+  if (method === 'bp') return scoreByBeliefPropagation(network, options);
   const started = performance.now();
   const weights = network.weights;
   if (weights === null) throw new UsageError('scoreAccounts: the network has no ratings (edge weights)');
@@ -81,6 +97,50 @@ export async function scoreAccounts(network: Graph, options: FraudScoreOptions =
     scores[v] = (count + share) / (inOffsets[v + 1] - inOffsets[v] + 1);
   }
   return { method, fairness: null, goodness: null, scores, iterations: 1, converged: true, computeSeconds: (performance.now() - started) / 1000 };
+}
+
+async function scoreByBeliefPropagation(network: Graph, options: FraudScoreOptions): Promise<FraudScores> {
+  const seeds = options.seeds;
+  if (!seeds || seeds.ids.length === 0) throw new UsageError("scoreAccounts: method 'bp' needs labelled seed accounts (options.seeds)");
+  const confidence = options.seedConfidence ?? 0.95;
+  if (!(confidence > 0.5 && confidence < 1)) throw new UsageError(`scoreAccounts: seedConfidence must be in (0.5, 1); got ${confidence}`);
+  const prior = sharedFloat64(network.numVertices).fill(0.5);
+  for (let i = 0; i < seeds.ids.length; i++) {
+    const v = network.denseId(seeds.ids[i]);
+    if (v >= 0) prior[v] = seeds.labels[i] < 0 ? confidence : 1 - confidence;
+  }
+  const withPriors = new Graph({ ...network.toArrays(), vertexColumns: { ...network.vertexColumns, prior } });
+  const run = await runProgram(beliefPropagation, withPriors, {
+    workers: options.workers ?? 1,
+    maxIterations: options.maxIterations ?? 100,
+    params: { signed: true, epsilon: options.epsilon ?? 0.3, damping: 0.5, tolerance: 1e-6 },
+  });
+  return {
+    method: 'bp',
+    fairness: null,
+    goodness: null,
+    scores: Float64Array.from(run.vertex.belief),
+    iterations: run.iterations,
+    converged: run.converged,
+    computeSeconds: run.computeSeconds,
+  };
+}
+
+/** A seeded split of labels into seeds (a `fraction` of each class) and the rest, for evaluating semi-supervised methods. */
+export function splitLabels(labels: Labels, fraction: number, seed = 1): { seeds: Labels; heldOut: Labels } {
+  if (!(fraction > 0 && fraction < 1)) throw new UsageError(`splitLabels: fraction must be in (0, 1); got ${fraction}`);
+  const inSeeds = (i: number): boolean => hash32(i, seed) < fraction * 2 ** 32;
+  const pick = (keep: boolean): Labels => {
+    const ids: number[] = [];
+    const values: number[] = [];
+    for (let i = 0; i < labels.ids.length; i++) {
+      if (inSeeds(i) !== keep) continue;
+      ids.push(labels.ids[i]);
+      values.push(labels.labels[i]);
+    }
+    return { ids: Float64Array.from(ids), labels: Int8Array.from(values) };
+  };
+  return { seeds: pick(true), heldOut: pick(false) };
 }
 
 export interface FraudEvaluation {

@@ -9,9 +9,9 @@ import { UsageError } from '../../../core/errors.js';
 import { defaultWorkers } from '../../../core/engine/index.js';
 import { loadLabels, loadSignedNetwork } from '../../../core/graph/loaders/signed.js';
 import { writeFileAtomic } from '../../../core/io/atomic-write.js';
-import { evaluateScores, FRAUD_METHODS, REV2_SCORES, scoreAccounts, type FraudMethod, type Rev2Score } from '../../fraud/detect.js';
+import { evaluateScores, FRAUD_METHODS, REV2_SCORES, scoreAccounts, splitLabels, type FraudMethod, type Rev2Score } from '../../fraud/detect.js';
 import { topByScore } from '../../recommender/recommend.js';
-import { positiveInt } from '../arguments.js';
+import { fraction, positiveInt } from '../arguments.js';
 import { formatNumber, printJson, summaryTable } from '../output.js';
 
 interface FraudFlags {
@@ -21,6 +21,8 @@ interface FraudFlags {
   score: string;
   top: number;
   k: string;
+  seedFraction: number;
+  seed: number;
   workers?: number;
   out?: string;
   json?: boolean;
@@ -34,6 +36,8 @@ export function registerFraud(program: Command): void {
     .option('-l, --labels <file>', 'ground truth: node_id,label lines, label -1 fraudulent, +1 benign (e.g. otc_gt.csv)')
     .option('-m, --method <method>', `${FRAUD_METHODS.join(' or ')}`, 'rev2')
     .option('--score <score>', `rev2: what ranks accounts, ${REV2_SCORES.join(', ')} (1 - fairness as a rater, badness as a ratee, or their mean)`, 'combined')
+    .option('--seed-fraction <x>', 'bp: share of the labelled accounts used as seeds; the metrics use the others', fraction, 0.1)
+    .option('--seed <n>', 'bp: seed of the seed / evaluation split', positiveInt, 1)
     .option('-t, --top <n>', 'list this many most suspicious accounts', positiveInt, 10)
     .option('-k, --k <list>', 'precision at these k, separated by commas', '10,50,100')
     .option('-w, --workers <n>', `threads (default: one per core, ${defaultWorkers()} here)`, positiveInt)
@@ -46,12 +50,17 @@ export function registerFraud(program: Command): void {
       if (!ks.every((x) => Number.isInteger(x) && x > 0)) throw new UsageError(`fraud: --k must be positive integers separated by commas; got "${flags.k}"`);
       const network = await loadSignedNetwork(flags.network);
       const labels = flags.labels ? await loadLabels(flags.labels) : null;
+      if (flags.method === 'bp' && labels === null) throw new UsageError('fraud: --method bp starts from labelled accounts: give --labels');
+      // BP is seeded with some labels; it is judged on the others.
+      const split = flags.method === 'bp' ? splitLabels(labels!, flags.seedFraction, flags.seed) : null;
       const result = await scoreAccounts(network, {
         method: flags.method as FraudMethod,
         score: flags.score as Rev2Score,
         workers: flags.workers ?? defaultWorkers(),
+        seeds: split?.seeds,
       });
-      const evaluation = labels ? evaluateScores(network, result.scores, labels, ks) : null;
+      const judged = split ? split.heldOut : labels;
+      const evaluation = judged ? evaluateScores(network, result.scores, judged, ks) : null;
       if (flags.out) {
         const lines: string[] = [];
         for (let v = 0; v < network.numVertices; v++) lines.push(`${network.key(v)}\t${result.scores[v]}`);
@@ -74,7 +83,7 @@ export function registerFraud(program: Command): void {
         converged: result.converged,
         computeSeconds: result.computeSeconds,
         ...(evaluation
-          ? { labels: flags.labels, auc: evaluation.auc, precisionAtK: evaluation.precision, fraudulent: evaluation.fraudulent, benign: evaluation.benign, labelsNotInNetwork: evaluation.missing }
+          ? { labels: flags.labels, ...(split ? { seeds: split.seeds.ids.length, evaluatedOn: 'labels not used as seeds' } : {}), auc: evaluation.auc, precisionAtK: evaluation.precision, fraudulent: evaluation.fraudulent, benign: evaluation.benign, labelsNotInNetwork: evaluation.missing }
           : {}),
         top,
         ...(flags.out ? { out: flags.out } : {}),
@@ -85,11 +94,18 @@ export function registerFraud(program: Command): void {
       }
       const rows: Array<[string, string | number]> = [
         ['network', `${formatNumber(network.numVertices)} accounts, ${formatNumber(network.numEdges)} ratings`],
-        ['method', result.method === 'rev2' ? `REV2 (${flags.score}), ${result.iterations} iterations${result.converged ? ', converged' : ''}` : 'share of negative ratings received'],
+        [
+          'method',
+          result.method === 'rev2'
+            ? `REV2 (${flags.score}), ${result.iterations} iterations${result.converged ? ', converged' : ''}`
+            : result.method === 'bp'
+              ? `signed belief propagation from ${split!.seeds.ids.length} seed accounts, ${result.iterations} supersteps${result.converged ? ', converged' : ''}`
+              : 'share of negative ratings received',
+        ],
         ['compute time', `${result.computeSeconds.toFixed(3)} s`],
       ];
       if (evaluation) {
-        rows.push(['labels', `${evaluation.fraudulent} fraudulent, ${evaluation.benign} benign${evaluation.missing ? `, ${evaluation.missing} not in the network` : ''}`]);
+        rows.push(['labels', `${evaluation.fraudulent} fraudulent, ${evaluation.benign} benign${split ? ' (not seeds)' : ''}${evaluation.missing ? `, ${evaluation.missing} not in the network` : ''}`]);
         rows.push(['ROC AUC', evaluation.auc.toFixed(4)]);
         for (const k of ks) rows.push([`precision@${k}`, evaluation.precision[k].toFixed(3)]);
       }

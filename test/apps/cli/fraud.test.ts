@@ -36,12 +36,21 @@ test('fraud --json --out: REV2 ranks the contrarian rater and the panned account
   assert.ok(written.get(104)! > written.get(100)!, 'the contrarian scores above an honest rater');
 });
 
+test('fraud --method bp seeds from the labels and judges on the rest', () => {
+  const r = gasworks(['fraud', '-n', networkFile, '-l', labelsFile, '-m', 'bp', '--seed-fraction', '0.5', '--json']);
+  assert.is(r.status, 0, r.stderr);
+  const s = JSON.parse(r.stdout);
+  assert.is(s.method, 'bp');
+  assert.is(s.fraudulent + s.benign + s.labelsNotInNetwork + s.seeds, 6);
+});
+
 test('fraud: user mistakes exit 1 with a message and no stack trace', () => {
   const bad = join(dir, 'bad.csv');
   writeFileSync(bad, '1,2,5\n1,2\n');
   expectUserMistakes([
     [['fraud', '-n', bad], /bad\.csv:2: expected 3 columns/],
-    [['fraud', '-n', networkFile, '-m', 'magic'], /--method must be one of rev2, negative/],
+    [['fraud', '-n', networkFile, '-m', 'magic'], /--method must be one of rev2, bp, negative/],
+    [['fraud', '-n', networkFile, '-m', 'bp'], /--method bp starts from labelled accounts/],
     [['fraud', '-n', networkFile, '-k', '10,x'], /--k must be positive integers/],
     [['fraud', '-n', join(dir, 'missing.csv')], /missing\.csv/],
   ] as const, assert);
