@@ -73,8 +73,8 @@ export type Signal = (u: number, delta?: number) => void;
  *   across edge e (an id into edge columns and graph.weights). Scalar: return
  *   the contribution (combined by the accumulator's `sum`). Vector: add into
  *   `acc` in place and return nothing. A gather declared with fewer than three
- *   parameters (e.g. `(v, u) => ...`) gets 0 for e: the synchronous engine then
- *   skips loading in-edge ids, so declare `e` to receive it. Gather reads
+ *   parameters (e.g. `(v, u) => ...`) gets 0 for e: both engines then skip
+ *   loading in-edge ids, so declare `e` to receive it. Gather reads
  *   neighbours' data as the previous superstep left it (the synchronous engine
  *   runs every gather before any apply).
  * - apply(v, acc): write v's own columns from the accumulator. Return whether
@@ -90,9 +90,16 @@ export interface VertexFunctions<A> {
   scatter?(v: number, u: number, e: number, signal: Signal): void;
 }
 
-/** A reduction over vertices after each superstep (or every few ms in async runs). */
+/**
+ * A reduction over vertices after each superstep (or every few ms in async
+ * runs). The synchronous engine runs `map(v)` right after v's apply, in the
+ * same pass, so a map should read only v's own data, which no other apply
+ * writes; a map that reads neighbours sees some of them already updated in
+ * this superstep (fine for a progress figure, not for an exact value, unless,
+ * as in ALS, the neighbours are not the ones being applied).
+ */
 export interface Aggregator {
-  /** Value of vertex v; reads columns captured by `create`-like closures via the context. */
+  /** Value of vertex v, read from columns the closures captured from the context. */
   map: (v: number) => number;
   reduce: 'sum' | 'min' | 'max';
 }
@@ -182,7 +189,7 @@ export function resolveProgram(program: VertexProgram, params: Params): Resolved
     throw new UsageError(`program ${program.name}: a vector accumulator needs a positive integer size; got ${accumulator.size}`);
   }
   if (accumulator.kind === 'vector' && program.deltaCaching) {
-    throw new Error(`defineProgram(${program.name}): delta caching needs a scalar accumulator`);
+    throw new UsageError(`program ${program.name}: delta caching needs a scalar accumulator`);
   }
   return { ...program, vertex, accumulator };
 }
@@ -191,11 +198,20 @@ export function isVertexProgram(x: unknown): x is VertexProgram {
   return typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'gasworks.program';
 }
 
-/** Throw a UsageError naming `who` when `params` has a key the program does not declare. */
+/**
+ * Throw a UsageError naming `who` when `params` has a key the program does
+ * not declare, or a value of another type than the default's (a string where
+ * a number is declared would otherwise turn arithmetic into concatenation).
+ */
 export function checkParams(who: string, program: VertexProgram, params: Params | undefined): void {
-  for (const key of Object.keys(params ?? {})) {
+  for (const [key, value] of Object.entries(params ?? {})) {
     if (!(key in program.params)) {
       throw new UsageError(`${who}: program ${program.name} has no parameter "${key}" (it has: ${Object.keys(program.params).join(', ') || 'none'})`);
+    }
+    const declared = program.params[key];
+    const kind = (x: unknown): string => (x === null ? 'null' : Array.isArray(x) ? 'array' : typeof x);
+    if (declared !== null && value !== null && kind(value) !== kind(declared)) {
+      throw new UsageError(`${who}: parameter "${key}" of program ${program.name} must be a ${kind(declared)} (like its default ${JSON.stringify(declared)}); got ${JSON.stringify(value)}`);
     }
   }
 }

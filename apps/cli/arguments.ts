@@ -17,6 +17,25 @@ export function positiveNumber(value: string): number {
   return x;
 }
 
+export function nonNegativeNumber(value: string): number {
+  const x = Number(value);
+  if (!(x >= 0) || !Number.isFinite(x)) throw new InvalidArgumentError('expected a number >= 0.');
+  return x;
+}
+
+export function nonNegativeInt(value: string): number {
+  const x = Number(value);
+  if (!Number.isInteger(x) || x < 0) throw new InvalidArgumentError('expected a whole number >= 0.');
+  return x;
+}
+
+/** A number in (0, 1]. */
+export function unitInterval(value: string): number {
+  const x = Number(value);
+  if (!(x > 0 && x <= 1)) throw new InvalidArgumentError('expected a number in (0, 1].');
+  return x;
+}
+
 /** A number strictly between 0 and 1. */
 export function fraction(value: string): number {
   const x = Number(value);

@@ -16,7 +16,7 @@
  * out-edge reliabilities for F, and scatters over out-edges to recompute the
  * reliability of each of v's ratings from the new F(v) and G(target) (each
  * edge has one writer, its rater, so runs are the same at any worker count).
- * It stops when no account's F or G moved by more than `tolerance`.
+ * It stops when no account's |change of F| + |change of G| exceeds `tolerance`.
  * Low fairness marks a likely fraudulent rater: the fraud score is 1 - F.
  *
  * Params: alpha 1, beta 1, gamma1 1, gamma2 1, tolerance 1e-6.

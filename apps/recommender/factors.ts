@@ -3,8 +3,9 @@
  * bipartite ratings graph keeps rank + 1 doubles, its factor and then its
  * bias; the global mean rating; the seeded initial factors (uniform in
  * +-0.1 from a hash of (seed, vertex, index), so the same for any thread
- * count or order); and the aggregator that sums squared training errors
- * over all ratings, counted at the users (RMSE = sqrt(sse / ratings)).
+ * count or order); and the aggregator with which ALS sums squared training
+ * errors over all ratings, counted at the users (RMSE = sqrt(sse / ratings);
+ * SGD sums the errors it meets during its epoch instead, see sgd.ts).
  */
 import type { Graph } from '../../core/graph/graph.js';
 import type { Aggregator } from '../../core/program.js';

@@ -17,17 +17,20 @@
  * to run. Items' own applies do nothing.
  *
  * Params: rank 10, learningRate 0.01, lambda 0.05, biases true, seed 1. The
- * aggregator `sse` is summed as each user finishes its epoch (a running
- * training error, not one taken at the epoch's end).
+ * aggregator `sse` sums each rating's squared error just before its step
+ * (the running training error of the epoch, kept per user in the column
+ * `loss`): free to compute, where re-predicting every rating at the epoch's
+ * end would cost as much as the epoch itself.
  */
 import { defineProgram } from '../../core/program.js';
-import { initFactors, meanRating, ratingsOf, squaredErrorAggregator } from './factors.js';
+import { initFactors, meanRating, ratingsOf } from './factors.js';
 
 const sgd = defineProgram({
-  name: 'sgd',
+  // Not plain 'sgd': apps/sgd is the logistic-regression SGD.
+  name: 'sgd-mf',
   url: import.meta.url,
   description: 'SGD matrix factorisation with biases (Hogwild! across threads) on a user -> item ratings graph',
-  vertex: (p) => ({ factors: `f64x${p.rank + 1}` as const }),
+  vertex: (p) => ({ factors: `f64x${p.rank + 1}` as const, loss: 'f64' as const }),
   params: { rank: 10, learningRate: 0.01, lambda: 0.05, biases: true as boolean, seed: 1 },
   accumulator: { kind: 'scalar' },
   gatherEdges: 'none',
@@ -40,7 +43,7 @@ const sgd = defineProgram({
     if (!(eta > 0)) throw new Error(`sgd: learningRate must be > 0, got ${eta}`);
     if (!(lambda >= 0)) throw new Error(`sgd: lambda must be >= 0, got ${lambda}`);
     const weights = ratingsOf(graph, 'sgd');
-    const { factors } = vertex;
+    const { factors, loss } = vertex;
     const width = rank + 1;
     const mean = meanRating(weights, graph.numEdges);
     const { outOffsets, outTargets } = graph;
@@ -52,11 +55,13 @@ const sgd = defineProgram({
         const end = outOffsets[u + 1];
         if (outOffsets[u] === end) return false;
         const a = u * width;
+        let squared = 0;
         for (let e = outOffsets[u]; e < end; e++) {
           const b = outTargets[e] * width;
           let prediction = mean + factors[a + rank] + factors[b + rank];
           for (let k = 0; k < rank; k++) prediction += factors[a + k] * factors[b + k];
           const error = weights[e] - prediction;
+          squared += error * error;
           if (biases) {
             factors[a + rank] += eta * (error - lambda * factors[a + rank]);
             factors[b + rank] += eta * (error - lambda * factors[b + rank]);
@@ -68,12 +73,14 @@ const sgd = defineProgram({
             factors[b + k] = y + eta * (error * x - lambda * y);
           }
         }
+        loss[u] = squared;
         return true;
       },
     };
   },
-  aggregators({ graph, vertex, params }) {
-    return { sse: squaredErrorAggregator(graph, vertex.factors, params.rank) };
+  aggregators({ vertex }) {
+    const { loss } = vertex;
+    return { sse: { map: (v) => loss[v], reduce: 'sum' } };
   },
 });
 

@@ -96,18 +96,31 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
   const width = rank + 1;
   const U = ratings.numUsers;
   const factors = run.vertex.factors;
+  // Users and items with no rating here (a hold-out split keeps every id) were never trained:
+  // leave them out of the model, so that they count as unknown and are never recommended.
+  const rated = (side: 0 | 1, count: number, offset: number): { ids: Float64Array; rows: Float64Array } => {
+    const seen = new Uint8Array(count);
+    for (let k = 0; k < ratings.count; k++) seen[side === 0 ? ratings.users[k] : ratings.items[k]] = 1;
+    const keep = Array.from({ length: count }, (_, i) => i).filter((i) => seen[i] === 1);
+    const fileIds = side === 0 ? ratings.userIds : ratings.itemIds;
+    const rows = new Float64Array(keep.length * width);
+    keep.forEach((i, r) => rows.set(factors.subarray((offset + i) * width, (offset + i + 1) * width), r * width));
+    return { ids: Float64Array.from(keep, (i) => fileIds[i]), rows };
+  };
+  const users = rated(0, U, 0);
+  const items = rated(1, ratings.numItems, U);
   return {
     model: {
       algo,
       params: { ...params, iterations },
       rank,
       mean: meanRating(graph.weights, graph.numEdges),
-      numUsers: U,
-      numItems: ratings.numItems,
-      userIds: Float64Array.from(ratings.userIds),
-      itemIds: Float64Array.from(ratings.itemIds),
-      users: Float64Array.from(factors.subarray(0, U * width)),
-      items: Float64Array.from(factors.subarray(U * width, (U + ratings.numItems) * width)),
+      numUsers: users.ids.length,
+      numItems: items.ids.length,
+      userIds: users.ids,
+      itemIds: items.ids,
+      users: users.rows,
+      items: items.rows,
     },
     trainRmse,
     computeSeconds: run.computeSeconds,

@@ -16,13 +16,20 @@
  *   clocks of `batchSize` examples against the shared weights, pushing its
  *   clock's update at the end, and may start clock c only when every thread
  *   has finished clock c - staleness - 1 (reads are at most `staleness`
- *   clocks stale).
+ *   clocks stale). All threads tick the same number of clocks per epoch.
  * - 'async' (Hogwild!, Niu et al. 2011): per-example updates straight into
  *   the shared weights, no locks.
  * - 'easgd' (elastic averaging, Zhang, Choromanska and LeCun 2015): each
  *   thread runs SGD on its own copy of the weights, and every `tau` examples
  *   moves it and the shared centre toward each other by `alpha` of their
  *   difference; the centre is the model.
+ *
+ * Apart from BSP, threads write the shared weights without locks: two
+ * threads pushing an SSP clock, or moving the EASGD centre, at the same
+ * moment can lose one of the two adds to a weight (rare on sparse data, most
+ * likely on the bias, which every example touches), as in Hogwild!; this is
+ * the price of those models here, not a bug to be fixed by a lock per
+ * weight.
  *
  * Per-example steps regularise only the weights the example touches (the
  * usual sparse-SGD shortcut); BSP steps regularise every weight. The
@@ -226,9 +233,14 @@ export function runSgdThread(shared: SgdShared, thread: number, threads: number)
           }
         }
         break;
-      case 'ssp':
-        for (let lo = 0; lo < order.length; lo += batchSize) sspClock(lo, Math.min(order.length, lo + batchSize), rate);
+      case 'ssp': {
+        // Every thread ticks the same number of clocks per epoch (the last ones possibly empty):
+        // otherwise a thread with a longer shard would gain clocks each epoch until the
+        // staleness bound stopped it while the others wait at the epoch barrier.
+        const clocks = Math.ceil(maxShard / batchSize);
+        for (let c = 0; c < clocks; c++) sspClock(Math.min(order.length, c * batchSize), Math.min(order.length, (c + 1) * batchSize), rate);
         break;
+      }
       case 'bsp': {
         // Every thread takes the same number of steps, the last ones possibly empty.
         const steps = Math.ceil(maxShard / batchSize);

@@ -1,5 +1,6 @@
 /**
- * Aggregator code shared by the engines: each reduction's identity, the
+ * Aggregator code shared by the engines: each reduction's identity and how
+ * it combines two values, the
  * source line that folds one vertex's map into a running value (the sync
  * kernels fuse these into apply; see sync-kernels.ts), and `compileAggregation`,
  * a whole pass over the vertices for the async engine's periodic aggregates.
@@ -12,6 +13,11 @@ import type { Aggregator } from '../program.js';
 
 export function identityOf(reduce: Aggregator['reduce']): number {
   return reduce === 'sum' ? 0 : reduce === 'min' ? Infinity : -Infinity;
+}
+
+/** Two values combined by a reduction (the per-thread partials of one aggregator). */
+export function combine(reduce: Aggregator['reduce'], a: number, b: number): number {
+  return reduce === 'sum' ? a + b : reduce === 'min' ? Math.min(a, b) : Math.max(a, b);
 }
 
 /** Source that folds `map<i>(v)` into `a<i>` for each reduction, in order. */

@@ -118,13 +118,15 @@ type ThreadLoop = (
 export const runAsyncThread: ThreadLoop = (...args) => freshThreadLoop()(...args);
 
 /**
- * Why a fresh copy per run: V8 inlines the program's gather / apply / scatter
- * into the loop only while each call site has seen one target. Every run calls
- * `create` again and gets new closures, so a loop shared by all runs in a
- * process (or a reused worker) deoptimises on the second run and re-optimises
- * without inlining them: measured 4-5x slower per edge. Compiling the loop's
- * source again for each run gives it call sites of its own (a run number in
- * the source keeps V8's compilation cache from handing back the old copy). The
+ * Why a fresh copy per run: the loop calls this run's generated per-vertex
+ * code (runVertex, once per vertex in the queue modes) and builds the signal
+ * closures the program's scatter calls; a loop shared by all runs in a
+ * process (or a reused worker) would meet new targets at those call sites on
+ * every run and stop inlining them (the per-edge code moved to
+ * async-kernels.ts for the same reason, where sharing measured 4-5x slower).
+ * Compiling the loop's source again for each run gives it call sites of its
+ * own (a run number in the source keeps V8's compilation cache from handing
+ * back the old copy). The
  * loop refers to nothing outside itself but the names passed in below, so a
  * coverage tool that instruments source (rather than V8's own coverage, as c8
  * uses) would break it.

@@ -18,7 +18,7 @@
 import type { Graph } from '../graph/graph.js';
 import type { Aggregator, Params, Signal, VertexFunctions, VertexProgram, ResolvedProgram } from '../program.js';
 import { SweepBarrier, BARRIER_WORDS } from './async-barrier.js';
-import { identityOf } from './aggregation.js';
+import { combine, identityOf } from './aggregation.js';
 import { compileKernels, type KernelEnv } from './sync-kernels.js';
 
 /** Int32 control words. */
@@ -109,7 +109,7 @@ function reduceAggregates(shared: SyncShared, aggregators: Record<string, Aggreg
     let acc = shared.partials[i];
     for (let t = 1; t < threads; t++) {
       const x = shared.partials[t * k + i];
-      acc = reduce === 'sum' ? acc + x : reduce === 'min' ? Math.min(acc, x) : Math.max(acc, x);
+      acc = combine(reduce, acc, x);
     }
     shared.aggregates[i] = acc;
     out[names[i]] = acc;

@@ -1,7 +1,9 @@
 /**
  * `gasworks fraud`: fraud scores for the accounts of a rating network
- * (apps/fraud): REV2 on the engine, or the negative-ratings baseline; with a
- * labels file, the ROC AUC and precision at k against it; the most suspicious
+ * (apps/fraud): REV2 on the engine, signed belief propagation from labelled
+ * seed accounts, or the negative-ratings baseline; with a labels file, the
+ * ROC AUC and precision at k against it (for BP, against the labels that
+ * were not seeds); the most suspicious
  * accounts, and optionally every account's score in an `id<TAB>score` file.
  */
 import type { Command } from 'commander';
@@ -10,7 +12,7 @@ import { defaultWorkers } from '../../../core/engine/index.js';
 import { loadLabels, loadSignedNetwork } from '../../../core/graph/loaders/signed.js';
 import { writeFileAtomic } from '../../../core/io/atomic-write.js';
 import { evaluateScores, FRAUD_METHODS, REV2_SCORES, scoreAccounts, splitLabels, type FraudMethod, type Rev2Score } from '../../fraud/detect.js';
-import { topByScore } from '../../recommender/recommend.js';
+import { topByScore } from '../../metrics/top-k.js';
 import { fraction, positiveInt } from '../arguments.js';
 import { formatNumber, printJson, summaryTable } from '../output.js';
 

@@ -15,7 +15,7 @@ import { recommend } from '../../recommender/recommend.js';
 import { openRatings, PLANTED_HELP } from '../../recommender/source.js';
 import { splitRatings } from '../../recommender/split.js';
 import { TRAIN_DEFAULTS, trainFactorModel } from '../../recommender/train.js';
-import { fraction, positiveInt, positiveNumber } from '../arguments.js';
+import { fraction, nonNegativeNumber, positiveInt, positiveNumber } from '../arguments.js';
 import { formatNumber, printJson, summaryTable } from '../output.js';
 import { progressEnabled, startProgress } from '../progress.js';
 
@@ -51,11 +51,11 @@ export function registerRecommend(program: Command): void {
     .command('train')
     .description('fit a factor model (ALS or SGD) on ratings, report RMSE and top-k quality on held-out ratings, optionally save it')
     .option('-r, --ratings <ratings>', `training ratings: ${PLANTED_HELP}`, 'planted:2000:1000:5')
-    .option('-t, --test <file>', 'test ratings (default: hold out --test-fraction of --ratings)')
+    .option('-t, --test <file>', 'test ratings, a file (default: hold out --test-fraction of --ratings)')
     .option('--test-fraction <x>', 'share of the ratings held out for testing when no --test is given', fraction, 0.2)
     .option('-a, --algo <algo>', 'als (alternating least squares) or sgd (stochastic gradient descent, Hogwild! on several workers)', 'als')
     .option('--rank <n>', 'latent factors per user and item', positiveInt, TRAIN_DEFAULTS.rank)
-    .option('--lambda <x>', `regularisation (default: als ${TRAIN_DEFAULTS.lambda.als}, weighted by rating counts; sgd ${TRAIN_DEFAULTS.lambda.sgd}, per step)`, positiveNumber)
+    .option('--lambda <x>', `regularisation (default: als ${TRAIN_DEFAULTS.lambda.als}, weighted by rating counts, > 0; sgd ${TRAIN_DEFAULTS.lambda.sgd}, per step)`, nonNegativeNumber)
     .option('-i, --iterations <n>', `ALS iterations, each updating users then items (default ${TRAIN_DEFAULTS.iterations.als}), or SGD epochs (default ${TRAIN_DEFAULTS.iterations.sgd})`, positiveInt)
     .option('--learning-rate <x>', 'SGD step size', positiveNumber, TRAIN_DEFAULTS.learningRate)
     .option('--no-biases', 'no user and item biases')
@@ -69,6 +69,8 @@ export function registerRecommend(program: Command): void {
       const loading = startProgress('loading ratings', 1, { quiet: flags.quiet });
       if (flags.algo !== 'als' && flags.algo !== 'sgd') throw new UsageError(`recommend train: --algo must be als or sgd; got "${flags.algo}"`);
       const algo = flags.algo;
+      // Planted ratings are a new problem for every seed: their test set is held out from --ratings, never generated apart.
+      if (flags.test?.startsWith('planted:')) throw new UsageError('recommend train: --test takes a ratings file; for planted ratings leave --test out and --test-fraction is held out');
       const iterations = flags.iterations ?? TRAIN_DEFAULTS.iterations[algo];
       const lambda = flags.lambda ?? TRAIN_DEFAULTS.lambda[algo];
       const ratings = await openRatings(flags.ratings, (read, total) => loading.update(read, total));

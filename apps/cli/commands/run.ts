@@ -39,7 +39,7 @@ interface RunFlags extends GraphFlags {
 }
 
 /** A bundled program by name, or the vertex program exported by a user's module. */
-export async function resolveProgram(name: string): Promise<VertexProgram> {
+export async function loadProgramByName(name: string): Promise<VertexProgram> {
   const looksLikePath = /[\\/]/.test(name) || /\.(c|m)?(t|j)s$/.test(name);
   if (!looksLikePath) return getProgram(name);
   const path = isAbsolute(name) ? name : resolve(process.cwd(), name);
@@ -142,7 +142,7 @@ export function registerRun(program: Command): void {
     .option('-q, --quiet', 'no progress on stderr');
   addGraphOptions(cmd);
   cmd.action(async (name: string, flags: RunFlags) => {
-    const vp = await resolveProgram(name);
+    const vp = await loadProgramByName(name);
     if (flags.engine !== 'sync' && flags.engine !== 'async') throw new UsageError(`run: --engine must be sync or async, got "${flags.engine}"`);
     const params = parseParams(vp, flags.param);
     const { graph, name: graphName, loadSeconds } = await openGraph(flags.graph, graphOptionsFrom(flags));

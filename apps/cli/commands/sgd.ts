@@ -2,7 +2,7 @@
  * `gasworks sgd`: parallel SGD for sparse logistic regression (apps/sgd) on a
  * LIBSVM file, or on planted data when none is given, under the chosen
  * consistency model; the training log-loss per epoch, then accuracy,
- * log-loss and ROC AUC on a test file (or on the training data).
+ * log-loss and ROC AUC on a test file or on a seeded hold-out of the data.
  */
 import type { Command } from 'commander';
 import { UsageError } from '../../../core/errors.js';
@@ -12,21 +12,17 @@ import { evaluateModel } from '../../sgd/logistic.js';
 import { plantedLogistic } from '../../sgd/synthetic.js';
 import { CONSISTENCIES, SGD_DEFAULTS, trainLogistic } from '../../sgd/train.js';
 import type { Consistency, SgdParams } from '../../sgd/loop.js';
-import { fraction, positiveInt, positiveNumber } from '../arguments.js';
+import { fraction, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, unitInterval } from '../arguments.js';
+import { splitExamples } from '../../sgd/split.js';
 import { printJson, summaryTable } from '../output.js';
 
 interface SgdFlags extends SgdParams {
   train: string;
   test?: string;
+  testFraction: number;
   consistency: string;
   workers?: number;
   json?: boolean;
-}
-
-function nonNegative(value: string): number {
-  const x = Number(value);
-  if (!(x >= 0) || !Number.isFinite(x)) throw new UsageError(`sgd: expected a number >= 0, got "${value}"`);
-  return x;
 }
 
 /** A LIBSVM file, or `planted:EXAMPLES:FEATURES:NONZEROS[:SEED]`. */
@@ -44,26 +40,28 @@ export function registerSgd(program: Command): void {
     .command('sgd')
     .description('parallel SGD for sparse logistic regression (LIBSVM data) with BSP, SSP, asynchronous (Hogwild!) or elastic-averaging consistency')
     .option('--train <data>', 'training examples: a LIBSVM file (.gz ok) or planted:EXAMPLES:FEATURES:NONZEROS[:SEED]', 'planted:50000:1000:20')
-    .option('--test <data>', 'test examples, same forms (default: report on the training data)')
+    .option('--test <file>', 'test examples, a LIBSVM file (default: hold out --test-fraction of --train)')
+    .option('--test-fraction <x>', 'share of --train held out for testing when no --test is given', fraction, 0.2)
     .option('-c, --consistency <model>', `${CONSISTENCIES.join(', ')}`, SGD_DEFAULTS.consistency)
     .option('-w, --workers <n>', `threads (default: one per core, ${defaultWorkers()} here)`, positiveInt)
     .option('-e, --epochs <n>', 'passes over the data', positiveInt, SGD_DEFAULTS.epochs)
     .option('--learning-rate <x>', 'step size of the first epoch', positiveNumber, SGD_DEFAULTS.learningRate)
-    .option('--decay <x>', 'epoch e steps by learningRate / (1 + decay * e)', nonNegative, SGD_DEFAULTS.decay)
-    .option('--lambda <x>', 'L2 regularisation', nonNegative, SGD_DEFAULTS.lambda)
+    .option('--decay <x>', 'epoch e steps by learningRate / (1 + decay * e)', nonNegativeNumber, SGD_DEFAULTS.decay)
+    .option('--lambda <x>', 'L2 regularisation', nonNegativeNumber, SGD_DEFAULTS.lambda)
     .option('--batch-size <n>', 'bsp and ssp: examples per thread per step (clock)', positiveInt, SGD_DEFAULTS.batchSize)
-    .option('--staleness <n>', 'ssp: how many clocks a thread may run ahead of the slowest', nonNegative, SGD_DEFAULTS.staleness)
+    .option('--staleness <n>', 'ssp: how many clocks a thread may run ahead of the slowest', nonNegativeInt, SGD_DEFAULTS.staleness)
     .option('--tau <n>', 'easgd: examples between elastic exchanges', positiveInt, SGD_DEFAULTS.tau)
-    .option('--alpha <x>', 'easgd: elastic moving rate', fraction, SGD_DEFAULTS.alpha)
+    .option('--alpha <x>', 'easgd: elastic moving rate, in (0, 1]', unitInterval, SGD_DEFAULTS.alpha)
     .option('--seed <n>', 'seed of the shuffles', positiveInt, SGD_DEFAULTS.seed)
     .option('--json', 'print a JSON summary')
     .action(async (flags: SgdFlags) => {
       if (!(CONSISTENCIES as readonly string[]).includes(flags.consistency)) {
         throw new UsageError(`sgd: --consistency must be one of ${CONSISTENCIES.join(', ')}; got "${flags.consistency}"`);
       }
-      if (!Number.isInteger(flags.staleness)) throw new UsageError(`sgd: --staleness must be a whole number; got ${flags.staleness}`);
-      const train = await openData(flags.train);
-      const test = flags.test ? await openData(flags.test) : train;
+      // Planted data is a new problem for every seed: its test set is held out from --train, never generated apart.
+      if (flags.test?.startsWith('planted:')) throw new UsageError('sgd: --test takes a LIBSVM file; for planted data leave --test out and --test-fraction is held out');
+      const all = await openData(flags.train);
+      const { train, test } = flags.test ? { train: all, test: await loadLibsvm(flags.test) } : splitExamples(all, flags.testFraction, flags.seed);
       const result = await trainLogistic(train, {
         consistency: flags.consistency as Consistency,
         workers: flags.workers ?? defaultWorkers(),
@@ -80,8 +78,9 @@ export function registerSgd(program: Command): void {
       const quality = evaluateModel(result.weights, result.numFeatures, test);
       const summary = {
         train: flags.train,
-        test: flags.test ?? flags.train,
+        test: flags.test ?? `${flags.testFraction} of --train held out (seed ${flags.seed})`,
         examples: train.numExamples,
+        testExamples: test.numExamples,
         features: train.numFeatures,
         consistency: result.consistency,
         workers: flags.workers ?? defaultWorkers(),
@@ -98,10 +97,10 @@ export function registerSgd(program: Command): void {
       }
       process.stdout.write(
         summaryTable(`gasworks sgd: ${flags.train}`, [
-          ['data', `${train.numExamples} examples, ${train.numFeatures} features${flags.test ? `; test ${test.numExamples} examples` : ' (evaluated on the training data)'}`],
+          ['data', `${train.numExamples} training examples, ${train.numFeatures} features; ${test.numExamples} test examples${flags.test ? '' : ` (held out, ${flags.testFraction})`}`],
           ['consistency', `${result.consistency} on ${summary.workers} worker${summary.workers === 1 ? '' : 's'}, ${flags.epochs} epochs`],
           ['training log-loss by epoch', result.history.map((x) => x.toFixed(4)).join(' ')],
-          [flags.test ? 'test accuracy / log-loss / AUC' : 'accuracy / log-loss / AUC', `${quality.accuracy.toFixed(4)} / ${quality.logLoss.toFixed(4)} / ${quality.auc.toFixed(4)}`],
+          ['test accuracy / log-loss / AUC', `${quality.accuracy.toFixed(4)} / ${quality.logLoss.toFixed(4)} / ${quality.auc.toFixed(4)}`],
           ['time', `${result.seconds.toFixed(3)} s`],
         ]) + '\n',
       );

@@ -72,6 +72,7 @@ test('recommend: user mistakes exit 1 with a message and no stack trace', () => 
     [['recommend', 'train', '-r', 'planted:10'], /planted:USERS:ITEMS/],
     [['recommend', 'train', '--rank', '0'], /positive integer/],
     [['recommend', 'train', '--algo', 'svd'], /--algo must be als or sgd/],
+    [['recommend', 'train', '-t', 'planted:10:10'], /--test takes a ratings file/],
     [['recommend', 'top', '-m', trainFile, '-u', '1'], /not a gasworks model/],
   ] as const, assert);
 });

@@ -42,10 +42,14 @@ test('sgd --json on a LIBSVM file with a test file, every consistency model on 2
   }
 });
 
-test('sgd with no data runs on planted examples and prints a table', () => {
+test('sgd on planted examples holds out a test share and learns them', () => {
   const r = gasworks(['sgd', '--train', 'planted:4000:100:10', '-e', '3', '-w', '1']);
   assert.is(r.status, 0, r.stderr);
-  assert.match(r.stdout, 'accuracy / log-loss / AUC');
+  assert.match(r.stdout, 'test accuracy / log-loss / AUC');
+  const s = JSON.parse(gasworks(['sgd', '--train', 'planted:4000:100:10', '-e', '5', '-w', '1', '--json']).stdout);
+  assert.is(s.examples + s.testExamples, 4000);
+  assert.ok(Math.abs(s.testExamples / 4000 - 0.2) < 0.03, `test share ${s.testExamples}`);
+  assert.ok(s.accuracy > 0.75, `held-out accuracy ${s.accuracy}`);
 });
 
 test('sgd: user mistakes exit 1 with a message and no stack trace', () => {
@@ -56,7 +60,8 @@ test('sgd: user mistakes exit 1 with a message and no stack trace', () => {
       [['sgd', '--train', bad], /bad\.svm:2/],
       [['sgd', '-c', 'gossip'], /--consistency must be one of bsp, ssp, async, easgd/],
       [['sgd', '--train', 'planted:10:5'], /planted:EXAMPLES:FEATURES:NONZEROS/],
-      [['sgd', '--alpha', '3'], /between 0 and 1/],
+      [['sgd', '--alpha', '3'], /in \(0, 1\]/],
+      [['sgd', '--test', 'planted:10:5:2'], /--test takes a LIBSVM file/],
     ],
     assert,
   );

@@ -118,6 +118,19 @@ test('SGD on the engine equals serial SGD on 1 worker, and is close to it on 2 (
   assert.ok(Math.abs(last(two) - last(one)) < 0.02, `training RMSE on 2 workers ${last(two)} vs 1 worker ${last(one)}`);
 });
 
+test('users and items with no training rating stay out of the model: unknown to the metrics, never recommended', async () => {
+  const ratings = plantedRatings(60, 400, 3, 2);
+  const { train, test: held } = splitRatings(ratings, 0.2, 3);
+  const trainedItems = new Set(Array.from(train.items.subarray(0, train.count)));
+  const { model } = await trainFactorModel(train, { rank: 3, iterations: 2 });
+  assert.is(model.numItems, trainedItems.size);
+  assert.ok(model.numItems < ratings.numItems, 'the split leaves some items untrained');
+  let unseen = 0;
+  for (let k = 0; k < held.count; k++) if (!trainedItems.has(held.items[k])) unseen++;
+  assert.ok(unseen > 0);
+  assert.is(ratingError(model, held, [1, 5]).unknown, unseen);
+});
+
 test('ALS recovers planted low-rank ratings: held-out RMSE near the noise', async () => {
   const ratings = plantedRatings(400, 200, 3, 7);
   const { train, test } = splitRatings(ratings, 0.2, 3);

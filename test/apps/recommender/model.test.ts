@@ -1,6 +1,6 @@
 /**
  * The factor model's pieces against brute force: prediction by its formula,
- * id lookup, top-n selection against a full sort (property test), ranking
+ * id lookup, ranking
  * metrics on a hand-worked example, the hold-out split, and the model file
  * (round trip; damaged, truncated and foreign files are InputErrors naming it).
  */
@@ -8,12 +8,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import fc from 'fast-check';
 import { InputError } from '../../../core/errors.js';
 import type { Ratings } from '../../../core/graph/loaders/movielens.js';
 import { indexOfId, loadModel, predict, saveModel, type FactorModel } from '../../../apps/recommender/model.js';
 import { rankingQuality, ratingError } from '../../../apps/recommender/metrics.js';
-import { topByScore } from '../../../apps/recommender/recommend.js';
 import { plantedRatings } from '../../../apps/recommender/source.js';
 import { splitRatings } from '../../../apps/recommender/split.js';
 import { tempDir } from '../../helpers.js';
@@ -59,28 +57,6 @@ test('predict is mean + biases + dot product; indexOfId finds file ids', () => {
   assert.is(indexOfId(m.itemIds, 5), 2);
   assert.is(indexOfId(m.itemIds, 4), -1);
   assert.is(indexOfId(m.userIds, 20), 1);
-});
-
-test('topByScore equals a full sort (score descending, then index), excluded items skipped (property)', () => {
-  fc.assert(
-    fc.property(
-      fc.array(fc.integer({ min: -5, max: 5 }), { maxLength: 60 }),
-      fc.nat(70),
-      fc.array(fc.boolean(), { maxLength: 60 }),
-      (values, n, skip) => {
-        const scores = Float64Array.from(values);
-        const exclude = Uint8Array.from(values, (_, i) => (skip[i] ? 1 : 0));
-        const expected = values
-          .map((s, i) => ({ s, i }))
-          .filter(({ i }) => exclude[i] === 0)
-          .sort((a, b) => b.s - a.s || a.i - b.i)
-          .slice(0, n)
-          .map(({ i }) => i);
-        assert.equal(Array.from(topByScore(scores, n, exclude)), expected);
-      },
-    ),
-    { seed: 42, numRuns: 300 },
-  );
 });
 
 test('rankingQuality: precision, recall and NDCG on a hand-worked example', () => {

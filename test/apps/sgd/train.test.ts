@@ -95,6 +95,15 @@ test('every consistency model, 1 and 2 threads, learns planted data nearly as we
   await closeWorkers();
 });
 
+test('uneven shards (an odd example count on 2 threads, small batches): every model finishes its epochs', async () => {
+  const data = plantedLogistic({ examples: 1001, features: 30, nonzeros: 5, seed: 4 });
+  for (const consistency of CONSISTENCIES) {
+    const r = await trainLogistic(data, { consistency, workers: 2, batchSize: 7, staleness: 1, epochs: 6 });
+    assert.is(r.history.length, 6);
+    assert.ok(r.history.every(Number.isFinite), `${consistency}: ${r.history}`);
+  }
+});
+
 test('evaluateModel: accuracy, log-loss and AUC by hand; features beyond the model ignored', () => {
   // Two features and a bias of 0.5; examples: (1, 0) +1, (0, 1) -1, (1, 1) -1, and one with feature 2 (unknown) +1.
   const data: SparseDataset = {

@@ -173,6 +173,21 @@ test('columns and accumulator sized by a parameter: every thread and both engine
   );
 });
 
+test('parameters of the wrong type and aggregators with an unknown reduce are UsageErrors', async () => {
+  const g = randomGraph(20, 60, 1);
+  await rejectsWith(
+    () => runProgram(neighbourPowers, g, { workers: 1, params: { degree: '3' as unknown as number } }),
+    (e) => e instanceof UsageError && /parameter "degree" of program test-neighbour-powers must be a number/.test(String(e)),
+    'string for a number',
+  );
+  const odd = { ...pagerankFixed, aggregators: () => ({ l1: { map: () => 1, reduce: 'Sum' as 'sum' } }) };
+  await rejectsWith(
+    () => runProgram(odd, g, { workers: 1, maxIterations: 1 }),
+    (e) => e instanceof UsageError && /aggregator "l1" needs a map function and reduce 'sum', 'min' or 'max'/.test(String(e)),
+    'reduce Sum',
+  );
+});
+
 test('PageRank, 20 fixed supersteps: bit-identical to the serial Jacobi loop for 1, 2, 3 threads', async () => {
   for (const g of [randomGraph(500, 4000, 7), rmat(10, 4)]) {
     const expected = serialPagerank(g, 20);
