@@ -57,14 +57,16 @@ const als = defineProgram({
         return outOffsets[v + 1] > outOffsets[v];
       },
       gather(_v, w, e, acc) {
+        // Captured arrays copied to locals (see sgd.ts): V8 reloads them from the closure otherwise.
+        const f = factors;
         const base = w * width;
-        const target = weights[e] - mean - factors[base + rank];
+        const target = weights[e] - mean - f[base + rank];
         const rhs = unknowns * unknowns;
         for (let i = 0; i < unknowns; i++) {
-          const zi = i < rank ? factors[base + i] : 1;
+          const zi = i < rank ? f[base + i] : 1;
           acc[rhs + i] += target * zi;
           const row = i * unknowns;
-          for (let j = i; j < unknowns; j++) acc[row + j] += zi * (j < rank ? factors[base + j] : 1);
+          for (let j = i; j < unknowns; j++) acc[row + j] += zi * (j < rank ? f[base + j] : 1);
         }
       },
       apply(v, acc) {

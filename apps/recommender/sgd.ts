@@ -52,6 +52,11 @@ const sgd = defineProgram({
         initFactors(factors, v, rank, seed);
       },
       apply(u) {
+        // Captured arrays copied to locals: read from the closure inside the loop, this ran
+        // 2x slower from a program's second run on in the same process (V8 compiles a closure
+        // created more than once without specialising it to its captured values).
+        const factors = vertex.factors;
+        const ratings = weights;
         const end = outOffsets[u + 1];
         if (outOffsets[u] === end) return false;
         const a = u * width;
@@ -60,7 +65,7 @@ const sgd = defineProgram({
           const b = outTargets[e] * width;
           let prediction = mean + factors[a + rank] + factors[b + rank];
           for (let k = 0; k < rank; k++) prediction += factors[a + k] * factors[b + k];
-          const error = weights[e] - prediction;
+          const error = ratings[e] - prediction;
           squared += error * error;
           if (biases) {
             factors[a + rank] += eta * (error - lambda * factors[a + rank]);
