@@ -34,13 +34,49 @@ const triangleCount = defineProgram({
     const { outOffsets, outTargets } = graph;
     const undirected = graph.undirected;
 
-    /** |N(a) ∩ N(b)| by merging two ascending lists. */
+    /**
+     * |N(a) ∩ N(b)| of two ascending lists: a merge when their lengths are
+     * alike, else a search of each entry of the short list in the long one
+     * (from where the last search stopped). On power-law graphs most edges
+     * join a small list to a hub's: the merge costs the hub's degree, the
+     * search the small degree times a logarithm. Measured on R-MAT 17 made
+     * undirected (one worker): 16.6 -> 15.1 s; the rest is intersections of
+     * two hubs' lists, which only a degree-ordered count would avoid.
+     */
     const common = (a: number, b: number): number => {
       let i = offsets[a];
-      const iEnd = offsets[a + 1];
+      let iEnd = offsets[a + 1];
       let j = offsets[b];
-      const jEnd = offsets[b + 1];
+      let jEnd = offsets[b + 1];
+      if (iEnd - i > jEnd - j) {
+        const t = i;
+        i = j;
+        j = t;
+        const tEnd = iEnd;
+        iEnd = jEnd;
+        jEnd = tEnd;
+      }
       let count = 0;
+      if ((jEnd - j) > 16 * (iEnd - i)) {
+        const t = targets;
+        for (; i < iEnd && j < jEnd; i++) {
+          const x = t[i];
+          // First position in [j, jEnd) holding a value >= x.
+          let lo = j;
+          let hi = jEnd;
+          while (lo < hi) {
+            const mid = (lo + hi) >>> 1;
+            if (t[mid] < x) lo = mid + 1;
+            else hi = mid;
+          }
+          if (lo < jEnd && t[lo] === x) {
+            count++;
+            lo++;
+          }
+          j = lo;
+        }
+        return count;
+      }
       while (i < iEnd && j < jEnd) {
         const x = targets[i];
         const y = targets[j];
