@@ -20,8 +20,13 @@ export function margin(w: Float64Array, data: SparseDataset, k: number): number 
 }
 
 /** log(1 + exp(-z)) without overflow: the loss of margin z on a positive example. */
-function softplusNegative(z: number): number {
+export function softplusNegative(z: number): number {
   return z > 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z));
+}
+
+/** The log-loss of margin z for an example labelled `label` (> 0 positive). */
+export function exampleLoss(z: number, label: number): number {
+  return label > 0 ? softplusNegative(z) : softplusNegative(-z);
 }
 
 /** Mean log-loss of the model on the dataset (the training objective without its L2 term). */

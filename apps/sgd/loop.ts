@@ -3,26 +3,36 @@
  * memory, the same function inline and in every worker thread. The examples
  * are split into one contiguous shard per thread; each epoch a thread walks
  * its shard in a seeded shuffled order; the weights (and the bias, last) are
- * one shared Float64Array. How threads see each other's progress is the
- * consistency model:
+ * one shared Float64Array. The shuffle moves blocks of 32 consecutive
+ * examples (in order within a block): a shuffle of single examples made
+ * every row a cache miss, 4.5x slower per epoch on planted data of 320,000
+ * rows, where blocks of 32 cost 1.25x a sequential pass. How threads see each
+ * other's progress is the consistency model:
  *
  * - 'bsp' (bulk synchronous): steps of `batchSize` examples per thread;
  *   every thread adds its batch's gradient into its own row of a shared
- *   gradient table, a barrier, then each thread updates its own slice of the
- *   features from the sum over threads (the model is partitioned across
- *   threads for the update), another barrier. Deterministic for a given
- *   thread count; mini-batch SGD.
+ *   gradient table and lists the features it touched, a barrier, then each
+ *   thread updates the touched features of its own slice of the model from
+ *   the sum over threads (the model is partitioned across threads for the
+ *   update), another barrier: the batches' gradients are summed, so each
+ *   example takes its step, only delayed to the step's end. Deterministic
+ *   for a given thread count.
  * - 'ssp' (stale synchronous parallel, Ho et al. 2013): each thread works in
  *   clocks of `batchSize` examples against the shared weights, pushing its
- *   clock's update at the end, and may start clock c only when every thread
+ *   clock's summed update at the end, and may start clock c only when every thread
  *   has finished clock c - staleness - 1 (reads are at most `staleness`
  *   clocks stale). All threads tick the same number of clocks per epoch.
  * - 'async' (Hogwild!, Niu et al. 2011): per-example updates straight into
- *   the shared weights, no locks.
+ *   the shared weights, no locks; only the bias, which every example moves,
+ *   is pushed once per 32 examples (see exampleStep).
  * - 'easgd' (elastic averaging, Zhang, Choromanska and LeCun 2015): each
  *   thread runs SGD on its own copy of the weights, and every `tau` examples
  *   moves it and the shared centre toward each other by `alpha` of their
- *   difference; the centre is the model.
+ *   difference; the centre is the model. Only the coordinates the thread
+ *   touched since its last exchange are exchanged (and the bias): on sparse
+ *   data a dense exchange costs the whole model every `tau` examples (it
+ *   made an epoch of 320,000 examples over 100,000 features take 4.5 s);
+ *   the others have not moved on this thread.
  *
  * Apart from BSP, threads write the shared weights without locks: two
  * threads pushing an SSP clock, or moving the EASGD centre, at the same
@@ -31,16 +41,22 @@
  * the price of those models here, not a bug to be fixed by a lock per
  * weight.
  *
- * Per-example steps regularise only the weights the example touches (the
- * usual sparse-SGD shortcut); BSP steps regularise every weight. The
- * learning rate of epoch e is learningRate / (1 + decay * e). After each
+ * Steps regularise only the weights their examples touch (the usual
+ * sparse-SGD shortcut), BSP's included. The learning rate of epoch e is
+ * learningRate / (1 + decay * e). `history` gets each epoch's mean training
+ * log-loss as met during the epoch (each example's loss just before its own
+ * step: free, where a pass with the final weights cost most of an epoch).
+ * The per-example loops are top-level
+ * functions taking their arrays as arguments: as closures over this
+ * function's variables they ran several times slower from the second run in
+ * a process on (V8 does not specialise a closure created more than once). After each
  * epoch all threads meet at a barrier, where one computes the training
  * log-loss of the model into `history`.
  */
 import { SweepBarrier } from '../../core/engine/async-barrier.js';
 import type { SparseDataset } from '../../core/graph/loaders/libsvm.js';
 import { sfc32Seed, sfc32Shuffle } from '../../core/util/sfc32.js';
-import { logLoss, sigmoid } from './logistic.js';
+import { exampleLoss, sigmoid } from './logistic.js';
 
 export type Consistency = 'bsp' | 'ssp' | 'async' | 'easgd';
 
@@ -73,14 +89,19 @@ export interface SgdShared {
   params: SgdParams;
   /** numFeatures weights, then the bias: the model (the centre, under EASGD). */
   weights: Float64Array;
-  /** BSP: threads x (numFeatures + 1) gradient sums, and each thread's batch size. */
+  /** BSP: threads x (numFeatures + 1) gradient sums, each thread's batch size, the features each touched (threads x (numFeatures + 1), counts), and the step that last updated each feature. */
   gradients: Float64Array | null;
   batchCounts: Float64Array | null;
+  touched: Int32Array | null;
+  touchedCounts: Int32Array | null;
+  updatedAt: Int32Array | null;
   /** Thread t's shard is examples [shards[t], shards[t + 1]). */
   shards: Uint32Array;
   control: Int32Array;
-  /** Training log-loss after each epoch. */
+  /** Mean training log-loss met in each epoch. */
   history: Float64Array;
+  /** Each thread's sum of example losses in the current epoch. */
+  losses: Float64Array;
 }
 
 export function controlWords(threads: number): number {
@@ -100,9 +121,181 @@ export function shardByNonzeros(data: SparseDataset, threads: number): Uint32Arr
   return shards;
 }
 
+/**
+ * One example's logistic step on `w` (the shared weights, or EASGD's own
+ * copy); marks touched features when `mark` is given. With `pendingBias`
+ * the bias step goes there instead of into w (the caller adds it to w now and
+ * then): every example moves the bias, and under Hogwild! two threads writing
+ * it at every example kept its cache line moving between cores, which cost
+ * more than the second thread gained.
+ */
+function exampleStep(w: Float64Array, data: SparseDataset, k: number, rate: number, lambda: number, mark: TouchSet | null, pendingBias: Float64Array | null): number {
+  const { rowOffsets, indices, values } = data;
+  const d = data.numFeatures;
+  const end = rowOffsets[k + 1];
+  let z = pendingBias === null ? w[d] : w[d] + pendingBias[0];
+  for (let q = rowOffsets[k]; q < end; q++) z += w[indices[q]] * values[q];
+  const g = sigmoid(z) - (data.labels[k] > 0 ? 1 : 0);
+  for (let q = rowOffsets[k]; q < end; q++) {
+    const j = indices[q];
+    w[j] -= rate * (g * values[q] + lambda * w[j]);
+    if (mark !== null && mark.flags[j] === 0) {
+      mark.flags[j] = 1;
+      mark.list[mark.count++] = j;
+    }
+  }
+  if (pendingBias === null) w[d] -= rate * g;
+  else pendingBias[0] -= rate * g;
+  return exampleLoss(z, data.labels[k]);
+}
+
+/** A set of feature ids: a flag per feature and the list of those set. */
+interface TouchSet {
+  flags: Uint8Array;
+  list: Int32Array;
+  count: number;
+}
+
+function touchSet(width: number): TouchSet {
+  return { flags: new Uint8Array(width), list: new Int32Array(width), count: 0 };
+}
+
+/** EASGD's elastic exchange over the touched coordinates and the bias; clears the set. */
+function elasticExchange(local: Float64Array, centre: Float64Array, set: TouchSet, bias: number, alpha: number): void {
+  const { flags, list } = set;
+  for (let i = 0; i < set.count; i++) {
+    const j = list[i];
+    flags[j] = 0;
+    const diff = alpha * (local[j] - centre[j]);
+    local[j] -= diff;
+    centre[j] += diff;
+  }
+  set.count = 0;
+  const diff = alpha * (local[bias] - centre[bias]);
+  local[bias] -= diff;
+  centre[bias] += diff;
+}
+
+/**
+ * The summed gradient of the examples at positions lo..hi-1 of `order`
+ * against `weights`, added into into[offset + j] (offset + numFeatures for
+ * the bias), the features touched listed in `set`; returns their summed loss.
+ * SSP's clock and BSP's step both start with it.
+ */
+function batchGradient(weights: Float64Array, data: SparseDataset, order: Uint32Array, lo: number, hi: number, into: Float64Array, offset: number, set: TouchSet): number {
+  const { rowOffsets, indices, values, labels } = data;
+  const d = data.numFeatures;
+  const { flags, list } = set;
+  let loss = 0;
+  for (let i = lo; i < hi; i++) {
+    const k = order[i];
+    const end = rowOffsets[k + 1];
+    let z = weights[d];
+    for (let q = rowOffsets[k]; q < end; q++) z += weights[indices[q]] * values[q];
+    loss += exampleLoss(z, labels[k]);
+    const g = sigmoid(z) - (labels[k] > 0 ? 1 : 0);
+    for (let q = rowOffsets[k]; q < end; q++) {
+      const j = indices[q];
+      if (flags[j] === 0) {
+        flags[j] = 1;
+        list[set.count++] = j;
+      }
+      into[offset + j] += g * values[q];
+    }
+    into[offset + d] += g;
+  }
+  return loss;
+}
+
+/** SSP: one clock's summed gradient against the shared weights, then pushed into them (touched features regularised once). */
+function sspUpdate(weights: Float64Array, data: SparseDataset, order: Uint32Array, lo: number, hi: number, rate: number, lambda: number, gradient: Float64Array, set: TouchSet): number {
+  const loss = batchGradient(weights, data, order, lo, hi, gradient, 0, set);
+  const d = data.numFeatures;
+  const { flags, list } = set;
+  for (let i = 0; i < set.count; i++) {
+    const j = list[i];
+    weights[j] -= rate * (gradient[j] + lambda * weights[j]);
+    gradient[j] = 0;
+    flags[j] = 0;
+  }
+  set.count = 0;
+  weights[d] -= rate * gradient[d];
+  gradient[d] = 0;
+  return loss;
+}
+
+/** BSP, first half of a step: this thread's batch gradient into its row, and the features it touched (found with `set`) into its list. */
+function bspGradient(shared: SgdShared, thread: number, order: Uint32Array, lo: number, hi: number, set: TouchSet): number {
+  const width = shared.data.numFeatures + 1;
+  const row = thread * width;
+  const loss = batchGradient(shared.weights, shared.data, order, lo, hi, shared.gradients!, row, set);
+  const touched = shared.touched!;
+  const { flags, list } = set;
+  for (let i = 0; i < set.count; i++) {
+    touched[row + i] = list[i];
+    flags[list[i]] = 0;
+  }
+  shared.touchedCounts![thread] = set.count;
+  set.count = 0;
+  shared.batchCounts![thread] = Math.max(0, hi - lo);
+  return loss;
+}
+
+/** BSP, second half: update the touched features of this thread's slice from every thread's rows (each once, marked with `step`). */
+function bspUpdate(shared: SgdShared, thread: number, threads: number, step: number, rate: number, lambda: number): void {
+  const { weights } = shared;
+  const gradients = shared.gradients!;
+  const touched = shared.touched!;
+  const counts = shared.touchedCounts!;
+  const updatedAt = shared.updatedAt!;
+  const d = shared.data.numFeatures;
+  const width = d + 1;
+  let examples = 0;
+  for (let t = 0; t < threads; t++) examples += shared.batchCounts![t];
+  if (examples === 0) return;
+  const sliceFrom = Math.floor((width * thread) / threads);
+  const sliceTo = Math.floor((width * (thread + 1)) / threads);
+  // The batch's per-example gradients are summed, not averaged: every example takes its own
+  // step, only later (so one learning rate serves every consistency model, and BSP with one
+  // thread and batches of one is plain SGD); averaging divided each sparse feature's step by
+  // the batch size, and learned 2x slower again on 2 threads.
+  const updateFeature = (j: number, regularise: boolean): void => {
+    let g = 0;
+    for (let t = 0; t < threads; t++) {
+      g += gradients[t * width + j];
+      gradients[t * width + j] = 0;
+    }
+    weights[j] -= rate * (g + (regularise ? lambda * weights[j] : 0));
+  };
+  for (let t = 0; t < threads; t++) {
+    const base = t * width;
+    for (let i = 0; i < counts[t]; i++) {
+      const j = touched[base + i];
+      if (j < sliceFrom || j >= sliceTo || updatedAt[j] === step) continue;
+      updatedAt[j] = step;
+      updateFeature(j, true);
+    }
+  }
+  if (d >= sliceFrom && d < sliceTo) updateFeature(d, false);
+}
+
+/** Examples per block of the epoch's shuffle (see the header); also how often async adds its pending bias steps. A power of two. */
+const SHUFFLE_BLOCK = 32;
+
+/** This epoch's order of the shard starting at `from`: its blocks of SHUFFLE_BLOCK examples shuffled, each block in order. */
+function shuffleBlocks(order: Uint32Array, from: number, blocks: Uint32Array, random: Int32Array): void {
+  for (let b = 0; b < blocks.length; b++) blocks[b] = b;
+  sfc32Shuffle(random, blocks);
+  let at = 0;
+  for (let i = 0; i < blocks.length; i++) {
+    const start = blocks[i] * SHUFFLE_BLOCK;
+    const end = Math.min(order.length, start + SHUFFLE_BLOCK);
+    for (let k = start; k < end; k++) order[at++] = from + k;
+  }
+}
+
 export function runSgdThread(shared: SgdShared, thread: number, threads: number): void {
   const { data, params, weights, control } = shared;
-  const { labels, rowOffsets, indices, values } = data;
   const d = data.numFeatures;
   const width = d + 1;
   const { lambda, batchSize, staleness, tau, alpha } = params;
@@ -110,27 +303,18 @@ export function runSgdThread(shared: SgdShared, thread: number, threads: number)
   const from = shared.shards[thread];
   const to = shared.shards[thread + 1];
   const order = new Uint32Array(to - from);
+  const blocks = new Uint32Array(Math.ceil((to - from) / SHUFFLE_BLOCK));
   const random = sfc32Seed((params.seed * 1_000_003 + thread * 7919) | 0);
-  // EASGD's private weights; SSP's per-clock update.
+  // EASGD's private weights; the features touched (since EASGD's last exchange, in an SSP clock, in a BSP batch); SSP's per-clock update.
   const local = shared.consistency === 'easgd' ? Float64Array.from(weights) : null;
+  const set = touchSet(width);
   const delta = shared.consistency === 'ssp' ? new Float64Array(width) : null;
-  const touched = shared.consistency === 'ssp' ? new Uint32Array(width) : null;
-  const isTouched = shared.consistency === 'ssp' ? new Uint8Array(width) : null;
+  // Async: the bias steps of a block of examples, added to the shared bias at the block's end.
+  const pendingBias = new Float64Array(1);
   const maxShard = Math.max(...Array.from({ length: threads }, (_, t) => shared.shards[t + 1] - shared.shards[t]));
   let clock = 0;
+  let step = 0;
   let sinceExchange = 0;
-
-  /** One example's logistic step on `w` (shared weights, or EASGD's own copy). */
-  const step = (w: Float64Array, k: number, rate: number): void => {
-    let z = w[d];
-    for (let q = rowOffsets[k]; q < rowOffsets[k + 1]; q++) z += w[indices[q]] * values[q];
-    const g = sigmoid(z) - (labels[k] > 0 ? 1 : 0);
-    for (let q = rowOffsets[k]; q < rowOffsets[k + 1]; q++) {
-      const j = indices[q];
-      w[j] -= rate * (g * values[q] + lambda * w[j]);
-    }
-    w[d] -= rate * g;
-  };
 
   /** SSP: wait until every thread has finished clock `clock - staleness - 1`. */
   const waitForStragglers = (): void => {
@@ -144,112 +328,57 @@ export function runSgdThread(shared: SgdShared, thread: number, threads: number)
     }
   };
 
-  /** SSP: one clock's batch against the shared weights, pushed at the end. */
-  const sspClock = (lo: number, hi: number, rate: number): void => {
-    waitForStragglers();
-    let count = 0;
-    for (let i = lo; i < hi; i++) {
-      const k = order[i];
-      let z = weights[d];
-      for (let q = rowOffsets[k]; q < rowOffsets[k + 1]; q++) z += weights[indices[q]] * values[q];
-      const g = sigmoid(z) - (labels[k] > 0 ? 1 : 0);
-      for (let q = rowOffsets[k]; q < rowOffsets[k + 1]; q++) {
-        const j = indices[q];
-        if (isTouched![j] === 0) {
-          isTouched![j] = 1;
-          touched![count++] = j;
-        }
-        delta![j] -= rate * (g * values[q] + lambda * weights[j]);
-      }
-      if (isTouched![d] === 0) {
-        isTouched![d] = 1;
-        touched![count++] = d;
-      }
-      delta![d] -= rate * g;
-    }
-    for (let i = 0; i < count; i++) {
-      const j = touched![i];
-      weights[j] += delta![j];
-      delta![j] = 0;
-      isTouched![j] = 0;
-    }
-    clock++;
-    Atomics.store(control, SGD_CONTROL.CLOCKS + thread, clock);
-    Atomics.add(control, SGD_CONTROL.CLOCK_CHANGED, 1);
-    Atomics.notify(control, SGD_CONTROL.CLOCK_CHANGED);
-  };
-
-  /** BSP: one synchronous mini-batch step (positions lo..hi-1 of this thread's order; maybe none). */
-  const bspStep = (lo: number, hi: number, rate: number): void => {
-    const gradients = shared.gradients!;
-    const row = thread * width;
-    for (let i = lo; i < hi; i++) {
-      const k = order[i];
-      let z = weights[d];
-      for (let q = rowOffsets[k]; q < rowOffsets[k + 1]; q++) z += weights[indices[q]] * values[q];
-      const g = sigmoid(z) - (labels[k] > 0 ? 1 : 0);
-      for (let q = rowOffsets[k]; q < rowOffsets[k + 1]; q++) gradients[row + indices[q]] += g * values[q];
-      gradients[row + d] += g;
-    }
-    shared.batchCounts![thread] = Math.max(0, hi - lo);
-    barrier.arrive(null);
-    // This thread updates its slice of the model from every thread's gradients.
-    let examples = 0;
-    for (let t = 0; t < threads; t++) examples += shared.batchCounts![t];
-    const sliceFrom = Math.floor((width * thread) / threads);
-    const sliceTo = Math.floor((width * (thread + 1)) / threads);
-    if (examples > 0) {
-      for (let j = sliceFrom; j < sliceTo; j++) {
-        let g = 0;
-        for (let t = 0; t < threads; t++) {
-          g += gradients[t * width + j];
-          gradients[t * width + j] = 0;
-        }
-        weights[j] -= rate * (g / examples + (j < d ? lambda * weights[j] : 0));
-      }
-    }
-    barrier.arrive(null);
-  };
-
   for (let epoch = 0; epoch < params.epochs; epoch++) {
     if (Atomics.load(control, SGD_CONTROL.ABORT) !== 0) return;
     const rate = params.learningRate / (1 + params.decay * epoch);
-    for (let i = 0; i < order.length; i++) order[i] = from + i;
-    sfc32Shuffle(random, order);
+    shuffleBlocks(order, from, blocks, random);
+    let loss = 0;
+    // BSP steps and SSP clocks: every thread takes the same number per epoch (the last ones
+    // possibly empty), or a thread with a longer shard would wait for others that never come.
+    const rounds = Math.ceil(maxShard / batchSize);
     switch (shared.consistency) {
       case 'async':
-        for (let i = 0; i < order.length; i++) step(weights, order[i], rate);
-        break;
-      case 'easgd':
         for (let i = 0; i < order.length; i++) {
-          step(local!, order[i], rate);
-          if (++sinceExchange === tau) {
-            sinceExchange = 0;
-            for (let j = 0; j < width; j++) {
-              const diff = alpha * (local![j] - weights[j]);
-              local![j] -= diff;
-              weights[j] += diff;
-            }
+          loss += exampleStep(weights, data, order[i], rate, lambda, null, pendingBias);
+          if ((i & (SHUFFLE_BLOCK - 1)) === SHUFFLE_BLOCK - 1 || i === order.length - 1) {
+            weights[d] += pendingBias[0];
+            pendingBias[0] = 0;
           }
         }
         break;
-      case 'ssp': {
-        // Every thread ticks the same number of clocks per epoch (the last ones possibly empty):
-        // otherwise a thread with a longer shard would gain clocks each epoch until the
-        // staleness bound stopped it while the others wait at the epoch barrier.
-        const clocks = Math.ceil(maxShard / batchSize);
-        for (let c = 0; c < clocks; c++) sspClock(Math.min(order.length, c * batchSize), Math.min(order.length, (c + 1) * batchSize), rate);
+      case 'easgd':
+        for (let i = 0; i < order.length; i++) {
+          loss += exampleStep(local!, data, order[i], rate, lambda, set, null);
+          if (++sinceExchange === tau) {
+            sinceExchange = 0;
+            elasticExchange(local!, weights, set, d, alpha);
+          }
+        }
         break;
-      }
-      case 'bsp': {
-        // Every thread takes the same number of steps, the last ones possibly empty.
-        const steps = Math.ceil(maxShard / batchSize);
-        for (let s = 0; s < steps; s++) bspStep(Math.min(order.length, s * batchSize), Math.min(order.length, (s + 1) * batchSize), rate);
+      case 'ssp':
+        for (let c = 0; c < rounds; c++) {
+          waitForStragglers();
+          loss += sspUpdate(weights, data, order, Math.min(order.length, c * batchSize), Math.min(order.length, (c + 1) * batchSize), rate, lambda, delta!, set);
+          clock++;
+          Atomics.store(control, SGD_CONTROL.CLOCKS + thread, clock);
+          Atomics.add(control, SGD_CONTROL.CLOCK_CHANGED, 1);
+          Atomics.notify(control, SGD_CONTROL.CLOCK_CHANGED);
+        }
         break;
-      }
+      case 'bsp':
+        for (let c = 0; c < rounds; c++) {
+          loss += bspGradient(shared, thread, order, Math.min(order.length, c * batchSize), Math.min(order.length, (c + 1) * batchSize), set);
+          barrier.arrive(null);
+          bspUpdate(shared, thread, threads, ++step, rate, lambda);
+          barrier.arrive(null);
+        }
+        break;
     }
+    shared.losses[thread] = loss;
     barrier.arrive(() => {
-      shared.history[epoch] = logLoss(weights, data);
+      let total = 0;
+      for (let t = 0; t < threads; t++) total += shared.losses[t];
+      shared.history[epoch] = total / data.numExamples;
     });
   }
 }

@@ -43,7 +43,7 @@ export interface SgdResult {
   numFeatures: number;
   consistency: Consistency;
   params: SgdParams;
-  /** Training log-loss after each epoch. */
+  /** Mean training log-loss met during each epoch (each example's loss before its own step). */
   history: number[];
   seconds: number;
 }
@@ -89,9 +89,13 @@ export async function trainLogistic(data: SparseDataset, options: SgdOptions = {
     weights: sharedFloat64(width),
     gradients: consistency === 'bsp' ? sharedFloat64(threads * width) : null,
     batchCounts: consistency === 'bsp' ? sharedFloat64(threads) : null,
+    touched: consistency === 'bsp' ? sharedInt32(threads * width) : null,
+    touchedCounts: consistency === 'bsp' ? sharedInt32(threads) : null,
+    updatedAt: consistency === 'bsp' ? sharedInt32(width) : null,
     shards: shardByNonzeros(data, threads),
     control: sharedInt32(controlWords(threads)),
     history: sharedFloat64(params.epochs),
+    losses: sharedFloat64(threads),
   };
   const started = performance.now();
   if (threads === 1) {

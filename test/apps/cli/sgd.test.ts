@@ -31,7 +31,7 @@ writeLibsvm(testFile, 2500, 3000, data);
 
 test('sgd --json on a LIBSVM file with a test file, every consistency model on 2 workers', () => {
   for (const consistency of ['bsp', 'ssp', 'async', 'easgd']) {
-    const r = gasworks(['sgd', '--train', trainFile, '--test', testFile, '-c', consistency, '-w', '2', '-e', '8', '--learning-rate', consistency === 'bsp' ? '5' : '0.5', '--json']);
+    const r = gasworks(['sgd', '--train', trainFile, '--test', testFile, '-c', consistency, '-w', '2', '-e', '8', '--learning-rate', '0.5', '--json']);
     assert.is(r.status, 0, r.stderr);
     const s = JSON.parse(r.stdout);
     assert.is(s.examples, 2500);
