@@ -56,6 +56,8 @@ export function registerStart(program: Command): void {
           ...top.map((t, i): [string, string] => [`#${i + 1} vertex ${t.vertex}`, `rank ${t.rank.toExponential(3)}, in-degree ${t.inDegree}`]),
         ]) + '\n',
       );
-      process.stdout.write('Next: gasworks run pagerank --graph FILE | gasworks info FILE | gasworks generate rmat --scale 20 --out g.bin | gasworks --help\n');
+      process.stdout.write(
+        'Next: gasworks run pagerank --graph FILE | gasworks info FILE | gasworks recommend train | gasworks sgd | gasworks fraud --network FILE | gasworks bench partitioners --graph FILE | gasworks --help\n',
+      );
     });
 }
