@@ -55,6 +55,8 @@ export interface FraudScoreOptions {
 
 export interface FraudScores {
   method: FraudMethod;
+  /** 'bp' runs: the seed accounts found in the network. */
+  seedsFound?: number;
   /** 'rev2' runs: the vertex columns (fairness, goodness) behind the scores. */
   fairness: Float64Array | null;
   goodness: Float64Array | null;
@@ -105,10 +107,14 @@ async function scoreByBeliefPropagation(network: Graph, options: FraudScoreOptio
   const confidence = options.seedConfidence ?? 0.95;
   if (!(confidence > 0.5 && confidence < 1)) throw new UsageError(`scoreAccounts: seedConfidence must be in (0.5, 1); got ${confidence}`);
   const prior = sharedFloat64(network.numVertices).fill(0.5);
+  let found = 0;
   for (let i = 0; i < seeds.ids.length; i++) {
     const v = network.denseId(seeds.ids[i]);
-    if (v >= 0) prior[v] = seeds.labels[i] < 0 ? confidence : 1 - confidence;
+    if (v < 0) continue;
+    prior[v] = seeds.labels[i] < 0 ? confidence : 1 - confidence;
+    found++;
   }
+  if (found === 0) throw new UsageError(`scoreAccounts: none of the ${seeds.ids.length} seed ids is an account of the network (are the labels for this network?)`);
   const withPriors = new Graph({ ...network.toArrays(), vertexColumns: { ...network.vertexColumns, prior } });
   const run = await runProgram(beliefPropagation, withPriors, {
     workers: options.workers ?? 1,
@@ -117,6 +123,7 @@ async function scoreByBeliefPropagation(network: Graph, options: FraudScoreOptio
   });
   return {
     method: 'bp',
+    seedsFound: found,
     fairness: null,
     goodness: null,
     scores: Float64Array.from(run.vertex.belief),
@@ -126,10 +133,21 @@ async function scoreByBeliefPropagation(network: Graph, options: FraudScoreOptio
   };
 }
 
-/** A seeded split of labels into seeds (a `fraction` of each class) and the rest, for evaluating semi-supervised methods. */
+/**
+ * A seeded split of labels into seeds and the rest, for evaluating
+ * semi-supervised methods: in each class, the `fraction` of its labels (at
+ * least one) with the lowest hashes of (index, seed).
+ */
 export function splitLabels(labels: Labels, fraction: number, seed = 1): { seeds: Labels; heldOut: Labels } {
   if (!(fraction > 0 && fraction < 1)) throw new UsageError(`splitLabels: fraction must be in (0, 1); got ${fraction}`);
-  const inSeeds = (i: number): boolean => hash32(i, seed) < fraction * 2 ** 32;
+  const chosen = new Uint8Array(labels.ids.length);
+  for (const fraud of [true, false]) {
+    const members = Array.from({ length: labels.ids.length }, (_, i) => i).filter((i) => labels.labels[i] < 0 === fraud);
+    members.sort((a, b) => hash32(a, seed) - hash32(b, seed) || a - b);
+    const take = members.length === 0 ? 0 : Math.max(1, Math.round(fraction * members.length));
+    for (let r = 0; r < take; r++) chosen[members[r]] = 1;
+  }
+  const inSeeds = (i: number): boolean => chosen[i] === 1;
   const pick = (keep: boolean): Labels => {
     const ids: number[] = [];
     const values: number[] = [];

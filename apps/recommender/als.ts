@@ -20,6 +20,7 @@
  * see factors.ts, which also holds the global mean and the aggregator `sse`,
  * the sum of squared training errors).
  */
+import { UsageError } from '../../core/errors.js';
 import { defineProgram } from '../../core/program.js';
 import { choleskyFactor, choleskySolveFactored } from '../../kernels/cholesky.js';
 import { initFactors, meanRating, ratingsOf, squaredErrorAggregator } from './factors.js';
@@ -40,8 +41,8 @@ const als = defineProgram({
   output: 'factors',
   create({ graph, vertex, params }) {
     const { rank, lambda, seed } = params;
-    if (!(Number.isInteger(rank) && rank >= 1)) throw new Error(`als: rank must be a positive integer, got ${rank}`);
-    if (!(lambda > 0)) throw new Error(`als: lambda must be > 0 (the solves need it), got ${lambda}`);
+    if (!(Number.isInteger(rank) && rank >= 1)) throw new UsageError(`als: rank must be a positive integer, got ${rank}`);
+    if (!(lambda > 0)) throw new UsageError(`als: lambda must be > 0 (the solves need it), got ${lambda}`);
     const weights = ratingsOf(graph, 'als');
     const { factors } = vertex;
     const width = rank + 1;

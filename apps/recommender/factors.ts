@@ -7,6 +7,7 @@
  * errors over all ratings, counted at the users (RMSE = sqrt(sse / ratings);
  * SGD sums the errors it meets during its epoch instead, see sgd.ts).
  */
+import { UsageError } from '../../core/errors.js';
 import type { Graph } from '../../core/graph/graph.js';
 import type { Aggregator } from '../../core/program.js';
 import { hash32 } from '../../core/util/random.js';
@@ -28,7 +29,7 @@ export function initFactors(factors: Float64Array, v: number, rank: number, seed
 
 /** The ratings graph's weights, or an error naming the program. */
 export function ratingsOf(graph: Graph, who: string): Float64Array {
-  if (graph.weights === null) throw new Error(`${who}: the graph has no ratings (edge weights); build it with ratingsToGraph`);
+  if (graph.weights === null) throw new UsageError(`${who}: the graph has no ratings (edge weights); build it with ratingsToGraph`);
   return graph.weights;
 }
 

@@ -22,6 +22,7 @@
  * `loss`): free to compute, where re-predicting every rating at the epoch's
  * end would cost as much as the epoch itself.
  */
+import { UsageError } from '../../core/errors.js';
 import { defineProgram } from '../../core/program.js';
 import { initFactors, meanRating, ratingsOf } from './factors.js';
 
@@ -39,9 +40,9 @@ const sgd = defineProgram({
   output: 'factors',
   create({ graph, vertex, params }) {
     const { rank, learningRate: eta, lambda, seed, biases } = params;
-    if (!(Number.isInteger(rank) && rank >= 1)) throw new Error(`sgd: rank must be a positive integer, got ${rank}`);
-    if (!(eta > 0)) throw new Error(`sgd: learningRate must be > 0, got ${eta}`);
-    if (!(lambda >= 0)) throw new Error(`sgd: lambda must be >= 0, got ${lambda}`);
+    if (!(Number.isInteger(rank) && rank >= 1)) throw new UsageError(`sgd-mf: rank must be a positive integer, got ${rank}`);
+    if (!(eta > 0)) throw new UsageError(`sgd-mf: learningRate must be > 0, got ${eta}`);
+    if (!(lambda >= 0)) throw new UsageError(`sgd-mf: lambda must be >= 0, got ${lambda}`);
     const weights = ratingsOf(graph, 'sgd');
     const { factors, loss } = vertex;
     const width = rank + 1;

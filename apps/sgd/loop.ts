@@ -28,11 +28,15 @@
  * - 'easgd' (elastic averaging, Zhang, Choromanska and LeCun 2015): each
  *   thread runs SGD on its own copy of the weights, and every `tau` examples
  *   moves it and the shared centre toward each other by `alpha` of their
- *   difference; the centre is the model. Only the coordinates the thread
- *   touched since its last exchange are exchanged (and the bias): on sparse
- *   data a dense exchange costs the whole model every `tau` examples (it
- *   made an epoch of 320,000 examples over 100,000 features take 4.5 s);
- *   the others have not moved on this thread.
+ *   difference; the centre is the model. An exchange visits only the
+ *   coordinates the thread touched since its last one (and the bias): on
+ *   sparse data a dense exchange costs the whole model every `tau` examples
+ *   (it made an epoch of 320,000 examples over 100,000 features take 4.5 s).
+ *   The pulls a coordinate missed while untouched are applied in closed form
+ *   just before an example next reads it (each pull keeps the midpoint of
+ *   the two values and shrinks their difference by 1 - 2 alpha), and for
+ *   every coordinate at the end of the run, so the result is the dense schedule's on one
+ *   thread (and close to it on several, whose pulls on the centre interleave).
  *
  * Apart from BSP, threads write the shared weights without locks: two
  * threads pushing an SSP clock, or moving the EASGD centre, at the same
@@ -46,12 +50,11 @@
  * learningRate / (1 + decay * e). `history` gets each epoch's mean training
  * log-loss as met during the epoch (each example's loss just before its own
  * step: free, where a pass with the final weights cost most of an epoch).
- * The per-example loops are top-level
- * functions taking their arrays as arguments: as closures over this
- * function's variables they ran several times slower from the second run in
- * a process on (V8 does not specialise a closure created more than once). After each
- * epoch all threads meet at a barrier, where one computes the training
- * log-loss of the model into `history`.
+ * The per-example loops are top-level functions taking their arrays as
+ * arguments: as closures over this function's variables they ran several
+ * times slower from the second run in a process on (V8 does not specialise a
+ * closure created more than once). After each epoch all threads meet at a
+ * barrier, where one sums the epoch's losses into `history`.
  */
 import { SweepBarrier } from '../../core/engine/async-barrier.js';
 import type { SparseDataset } from '../../core/graph/loaders/libsvm.js';
@@ -123,13 +126,13 @@ export function shardByNonzeros(data: SparseDataset, threads: number): Uint32Arr
 
 /**
  * One example's logistic step on `w` (the shared weights, or EASGD's own
- * copy); marks touched features when `mark` is given. With `pendingBias`
+ * copy). With `pendingBias`
  * the bias step goes there instead of into w (the caller adds it to w now and
  * then): every example moves the bias, and under Hogwild! two threads writing
  * it at every example kept its cache line moving between cores, which cost
  * more than the second thread gained.
  */
-function exampleStep(w: Float64Array, data: SparseDataset, k: number, rate: number, lambda: number, mark: TouchSet | null, pendingBias: Float64Array | null): number {
+function exampleStep(w: Float64Array, data: SparseDataset, k: number, rate: number, lambda: number, pendingBias: Float64Array | null): number {
   const { rowOffsets, indices, values } = data;
   const d = data.numFeatures;
   const end = rowOffsets[k + 1];
@@ -139,10 +142,6 @@ function exampleStep(w: Float64Array, data: SparseDataset, k: number, rate: numb
   for (let q = rowOffsets[k]; q < end; q++) {
     const j = indices[q];
     w[j] -= rate * (g * values[q] + lambda * w[j]);
-    if (mark !== null && mark.flags[j] === 0) {
-      mark.flags[j] = 1;
-      mark.list[mark.count++] = j;
-    }
   }
   if (pendingBias === null) w[d] -= rate * g;
   else pendingBias[0] -= rate * g;
@@ -160,20 +159,62 @@ function touchSet(width: number): TouchSet {
   return { flags: new Uint8Array(width), list: new Int32Array(width), count: 0 };
 }
 
+/** EASGD bookkeeping of one thread: exchanges done, and the exchange count when each coordinate was last pulled. */
+interface ElasticState {
+  exchanges: number;
+  lastPulled: Int32Array;
+}
+
+/** One elastic pull of coordinate j (exchange number state.exchanges); j must be up to date with the earlier ones. */
+function pull(local: Float64Array, centre: Float64Array, j: number, alpha: number, state: ElasticState): void {
+  const diff = alpha * (local[j] - centre[j]);
+  local[j] -= diff;
+  centre[j] += diff;
+  state.lastPulled[j] = state.exchanges;
+}
+
+/** Apply the pulls coordinate j missed since it was last pulled (they commute with nothing: do it before j is read). */
+function catchUp(local: Float64Array, centre: Float64Array, j: number, alpha: number, state: ElasticState): void {
+  const missed = state.exchanges - state.lastPulled[j];
+  if (missed > 0) {
+    const middle = (local[j] + centre[j]) / 2;
+    const half = ((local[j] - centre[j]) / 2) * Math.pow(1 - 2 * alpha, missed);
+    local[j] = middle + half;
+    centre[j] = middle - half;
+  }
+  state.lastPulled[j] = state.exchanges;
+}
+
+/** EASGD: one example's step on the thread's copy, its features first brought up to date with the pulls they missed, and marked for the next exchange. */
+function easgdStep(local: Float64Array, centre: Float64Array, data: SparseDataset, k: number, rate: number, lambda: number, set: TouchSet, alpha: number, state: ElasticState): number {
+  const { rowOffsets, indices } = data;
+  const { flags, list } = set;
+  for (let q = rowOffsets[k]; q < rowOffsets[k + 1]; q++) {
+    const j = indices[q];
+    if (flags[j] !== 0) continue;
+    flags[j] = 1;
+    list[set.count++] = j;
+    catchUp(local, centre, j, alpha, state);
+  }
+  return exampleStep(local, data, k, rate, lambda, null);
+}
+
 /** EASGD's elastic exchange over the touched coordinates and the bias; clears the set. */
-function elasticExchange(local: Float64Array, centre: Float64Array, set: TouchSet, bias: number, alpha: number): void {
+function elasticExchange(local: Float64Array, centre: Float64Array, set: TouchSet, bias: number, alpha: number, state: ElasticState): void {
+  state.exchanges++;
   const { flags, list } = set;
   for (let i = 0; i < set.count; i++) {
     const j = list[i];
     flags[j] = 0;
-    const diff = alpha * (local[j] - centre[j]);
-    local[j] -= diff;
-    centre[j] += diff;
+    pull(local, centre, j, alpha, state);
   }
   set.count = 0;
-  const diff = alpha * (local[bias] - centre[bias]);
-  local[bias] -= diff;
-  centre[bias] += diff;
+  pull(local, centre, bias, alpha, state);
+}
+
+/** At the end of a run: apply every coordinate's missed pulls (no new pull). */
+function settleElastic(local: Float64Array, centre: Float64Array, alpha: number, state: ElasticState): void {
+  for (let j = 0; j < local.length; j++) catchUp(local, centre, j, alpha, state);
 }
 
 /**
@@ -307,6 +348,7 @@ export function runSgdThread(shared: SgdShared, thread: number, threads: number)
   const random = sfc32Seed((params.seed * 1_000_003 + thread * 7919) | 0);
   // EASGD's private weights; the features touched (since EASGD's last exchange, in an SSP clock, in a BSP batch); SSP's per-clock update.
   const local = shared.consistency === 'easgd' ? Float64Array.from(weights) : null;
+  const elastic: ElasticState | null = local ? { exchanges: 0, lastPulled: new Int32Array(width) } : null;
   const set = touchSet(width);
   const delta = shared.consistency === 'ssp' ? new Float64Array(width) : null;
   // Async: the bias steps of a block of examples, added to the shared bias at the block's end.
@@ -339,7 +381,7 @@ export function runSgdThread(shared: SgdShared, thread: number, threads: number)
     switch (shared.consistency) {
       case 'async':
         for (let i = 0; i < order.length; i++) {
-          loss += exampleStep(weights, data, order[i], rate, lambda, null, pendingBias);
+          loss += exampleStep(weights, data, order[i], rate, lambda, pendingBias);
           if ((i & (SHUFFLE_BLOCK - 1)) === SHUFFLE_BLOCK - 1 || i === order.length - 1) {
             weights[d] += pendingBias[0];
             pendingBias[0] = 0;
@@ -348,10 +390,10 @@ export function runSgdThread(shared: SgdShared, thread: number, threads: number)
         break;
       case 'easgd':
         for (let i = 0; i < order.length; i++) {
-          loss += exampleStep(local!, data, order[i], rate, lambda, set, null);
+          loss += easgdStep(local!, weights, data, order[i], rate, lambda, set, alpha, elastic!);
           if (++sinceExchange === tau) {
             sinceExchange = 0;
-            elasticExchange(local!, weights, set, d, alpha);
+            elasticExchange(local!, weights, set, d, alpha, elastic!);
           }
         }
         break;
@@ -380,5 +422,12 @@ export function runSgdThread(shared: SgdShared, thread: number, threads: number)
       for (let t = 0; t < threads; t++) total += shared.losses[t];
       shared.history[epoch] = total / data.numExamples;
     });
+  }
+  if (elastic !== null) {
+    // Each thread's missed pulls on the centre, one thread at a time (they all move it).
+    for (let t = 0; t < threads; t++) {
+      if (t === thread) settleElastic(local!, weights, alpha, elastic);
+      barrier.arrive(null);
+    }
   }
 }

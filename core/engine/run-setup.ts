@@ -106,8 +106,8 @@ function createInThread<VS extends Schema, ES extends Schema, P extends Params>(
   const fns = program.create(ctx as unknown as ProgramContext<Schema, Schema, Params>) as VertexFunctions<number | Float64Array>;
   const aggregators = program.aggregators ? program.aggregators(ctx as unknown as ProgramContext<Schema, Schema, Params>) : {};
   for (const [name, aggregator] of Object.entries(aggregators)) {
-    if (!['sum', 'min', 'max'].includes(aggregator.reduce) || typeof aggregator.map !== 'function') {
-      throw new UsageError(`program ${program.name}: aggregator "${name}" needs a map function and reduce 'sum', 'min' or 'max'; got reduce ${JSON.stringify(aggregator.reduce)}`);
+    if (aggregator == null || !['sum', 'min', 'max'].includes(aggregator.reduce) || typeof aggregator.map !== 'function') {
+      throw new UsageError(`program ${program.name}: aggregator "${name}" needs a map function and reduce 'sum', 'min' or 'max'; got reduce ${JSON.stringify(aggregator?.reduce)}`);
     }
   }
   return { program, ctx, fns, aggregators, aggregates };

@@ -85,7 +85,7 @@ export function registerFraud(program: Command): void {
         converged: result.converged,
         computeSeconds: result.computeSeconds,
         ...(evaluation
-          ? { labels: flags.labels, ...(split ? { seeds: split.seeds.ids.length, evaluatedOn: 'labels not used as seeds' } : {}), auc: evaluation.auc, precisionAtK: evaluation.precision, fraudulent: evaluation.fraudulent, benign: evaluation.benign, labelsNotInNetwork: evaluation.missing }
+          ? { labels: flags.labels, ...(split ? { seeds: split.seeds.ids.length, seedsInNetwork: result.seedsFound, evaluatedOn: 'labels not used as seeds' } : {}), auc: evaluation.auc, precisionAtK: evaluation.precision, fraudulent: evaluation.fraudulent, benign: evaluation.benign, labelsNotInNetwork: evaluation.missing }
           : {}),
         top,
         ...(flags.out ? { out: flags.out } : {}),
@@ -101,7 +101,7 @@ export function registerFraud(program: Command): void {
           result.method === 'rev2'
             ? `REV2 (${flags.score}), ${result.iterations} iterations${result.converged ? ', converged' : ''}`
             : result.method === 'bp'
-              ? `signed belief propagation from ${split!.seeds.ids.length} seed accounts, ${result.iterations} supersteps${result.converged ? ', converged' : ''}`
+              ? `signed belief propagation from ${result.seedsFound} seed accounts, ${result.iterations} supersteps${result.converged ? ', converged' : ''}`
               : 'share of negative ratings received',
         ],
         ['compute time', `${result.computeSeconds.toFixed(3)} s`],

@@ -16,6 +16,7 @@ import { loadLabels, loadSignedNetwork } from '../../../core/graph/loaders/signe
 import { Random } from '../../../core/util/random.js';
 import { evaluateScores, scoreAccounts, splitLabels } from '../../../apps/fraud/detect.js';
 import rev2 from '../../../apps/fraud/rev2.js';
+import { UsageError } from '../../../core/errors.js';
 import { dataset } from '../../helpers.js';
 
 function network(edges: Array<[number, number, number]>, n: number): Graph {
@@ -118,13 +119,24 @@ test('signed BP from seeds: a rater panned by the honest raters is marked, split
   const labels = { ids: Float64Array.from({ length: 100 }, (_, i) => i * 3), labels: Int8Array.from({ length: 100 }, (_, i) => (i % 3 === 0 ? -1 : 1)) };
   const { seeds, heldOut } = splitLabels(labels, 0.3, 5);
   assert.is(seeds.ids.length + heldOut.ids.length, 100);
+  // Stratified: 30% of the 34 fraudulent and of the 66 benign labels.
+  assert.is(seeds.labels.filter((x) => x < 0).length, 10);
+  assert.is(seeds.labels.filter((x) => x > 0).length, 20);
+  const tiny = splitLabels({ ids: Float64Array.of(1, 2, 3), labels: Int8Array.of(-1, 1, 1) }, 0.1, 1);
+  assert.is(tiny.seeds.labels.filter((x) => x < 0).length, 1, 'a class gets at least one seed');
   assert.equal(new Set([...seeds.ids, ...heldOut.ids]), new Set(labels.ids));
   assert.equal(splitLabels(labels, 0.3, 5).seeds.ids, seeds.ids);
-  try {
-    await scoreAccounts(g, { method: 'bp' });
-    assert.unreachable('bp without seeds');
-  } catch (error) {
-    assert.match(String(error), /needs labelled seed accounts/);
+  for (const [options, message] of [
+    [{ method: 'bp' }, /needs labelled seed accounts/],
+    [{ method: 'bp', seeds: { ids: Float64Array.of(900), labels: Int8Array.of(-1) } }, /none of the 1 seed ids is an account of the network/],
+  ] as const) {
+    try {
+      await scoreAccounts(g, options as Parameters<typeof scoreAccounts>[1]);
+      assert.unreachable(`${JSON.stringify(options)} should be rejected`);
+    } catch (error) {
+      assert.instance(error, UsageError);
+      assert.match(String(error), message);
+    }
   }
 });
 
