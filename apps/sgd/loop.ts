@@ -37,6 +37,8 @@
  *   the two values and shrinks their difference by 1 - 2 alpha), and for
  *   every coordinate at the end of the run, so the result is the dense schedule's on one
  *   thread (and close to it on several, whose pulls on the centre interleave).
+ *   On sparse data that pull slows learning: a rare feature is drawn back
+ *   toward the centre between its occurrences.
  *
  * Apart from BSP, threads write the shared weights without locks: two
  * threads pushing an SSP clock, or moving the EASGD centre, at the same
@@ -159,10 +161,21 @@ function touchSet(width: number): TouchSet {
   return { flags: new Uint8Array(width), list: new Int32Array(width), count: 0 };
 }
 
-/** EASGD bookkeeping of one thread: exchanges done, and the exchange count when each coordinate was last pulled. */
+/** EASGD bookkeeping of one thread: exchanges done, the exchange count when each coordinate was last pulled, and (1 - 2 alpha)^k for small k. */
 interface ElasticState {
   exchanges: number;
   lastPulled: Int32Array;
+  shrink: Float64Array;
+}
+
+/** Powers of 1 - 2 alpha kept in a table: Math.pow per caught-up coordinate made EASGD 3.5x slower. */
+const SHRINK_TABLE = 4096;
+
+function elasticState(width: number, alpha: number): ElasticState {
+  const shrink = new Float64Array(SHRINK_TABLE);
+  shrink[0] = 1;
+  for (let k = 1; k < SHRINK_TABLE; k++) shrink[k] = shrink[k - 1] * (1 - 2 * alpha);
+  return { exchanges: 0, lastPulled: new Int32Array(width), shrink };
 }
 
 /** One elastic pull of coordinate j (exchange number state.exchanges); j must be up to date with the earlier ones. */
@@ -178,7 +191,7 @@ function catchUp(local: Float64Array, centre: Float64Array, j: number, alpha: nu
   const missed = state.exchanges - state.lastPulled[j];
   if (missed > 0) {
     const middle = (local[j] + centre[j]) / 2;
-    const half = ((local[j] - centre[j]) / 2) * Math.pow(1 - 2 * alpha, missed);
+    const half = ((local[j] - centre[j]) / 2) * (missed < SHRINK_TABLE ? state.shrink[missed] : Math.pow(1 - 2 * alpha, missed));
     local[j] = middle + half;
     centre[j] = middle - half;
   }
@@ -348,7 +361,7 @@ export function runSgdThread(shared: SgdShared, thread: number, threads: number)
   const random = sfc32Seed((params.seed * 1_000_003 + thread * 7919) | 0);
   // EASGD's private weights; the features touched (since EASGD's last exchange, in an SSP clock, in a BSP batch); SSP's per-clock update.
   const local = shared.consistency === 'easgd' ? Float64Array.from(weights) : null;
-  const elastic: ElasticState | null = local ? { exchanges: 0, lastPulled: new Int32Array(width) } : null;
+  const elastic: ElasticState | null = local ? elasticState(width, alpha) : null;
   const set = touchSet(width);
   const delta = shared.consistency === 'ssp' ? new Float64Array(width) : null;
   // Async: the bias steps of a block of examples, added to the shared bias at the block's end.
