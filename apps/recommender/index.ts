@@ -1,0 +1,12 @@
+/**
+ * The recommender's public API (`gasworks/recommender`): train ALS or SGD
+ * factor models on ratings, evaluate them, recommend, save and load them.
+ */
+export { trainFactorModel, TRAIN_DEFAULTS, type TrainOptions, type TrainResult, type FactorAlgorithm } from './train.js';
+export { predict, saveModel, loadModel, indexOfId, type FactorModel } from './model.js';
+export { ratingError, rankingQuality, type RatingError, type RankingQuality } from './metrics.js';
+export { recommend, topItems } from './recommend.js';
+export { splitRatings } from './split.js';
+export { openRatings, plantedRatings } from './source.js';
+export { default as als } from './als.js';
+export { default as sgdMf } from './sgd.js';
