@@ -33,7 +33,7 @@ import { siblingModule, spawnModuleWorker } from '../core/workers/spawn.js';
 import { datasetsDir, resultsPath } from './paths.js';
 import pagerank from '../vertex-programs/pagerank.js';
 import { handPagerank, type HandWorkerData } from './engine-hand-worker.js';
-import { median } from './stats.js';
+import { median, timeRuns } from './stats.js';
 
 const graphologyPagerank = graphologyPagerankModule as unknown as (graph: DirectedGraph, options: object) => Record<string, number>;
 const ITERATIONS = 20;
@@ -51,16 +51,6 @@ interface Timing {
   maxDifference?: number;
 }
 
-/** Median seconds of `runs` timed calls after one warm-up. */
-async function timeRuns(runs: number, fn: () => Promise<number>): Promise<number> {
-  await fn();
-  const xs: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    gc();
-    xs.push(await fn());
-  }
-  return median(xs);
-}
 
 function inverseOutDegree(graph: Graph): Float64Array {
   const inv = sharedFloat64(graph.numVertices);

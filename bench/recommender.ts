@@ -17,11 +17,10 @@ import { ratingError } from '../apps/recommender/metrics.js';
 import { plantedRatings } from '../apps/recommender/source.js';
 import { trainFactorModel } from '../apps/recommender/train.js';
 import { datasetsDir, resultsPath } from './paths.js';
-import { median } from './stats.js';
+import { timeRuns } from './stats.js';
 
 const RANK = 10;
 const ITERATIONS = 5;
-const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 
 /** Ratings grouped by user and by item (CSR), item ids offset by the user count, as the engine's graph holds them. */
 function groups(r: Ratings): { userOffsets: Uint32Array; userItems: Uint32Array; userValues: Float64Array; itemOffsets: Uint32Array; itemUsers: Uint32Array; itemValues: Float64Array } {
@@ -132,15 +131,6 @@ function handSgd(r: Ratings, eta: number, lambda: number): number {
   return (performance.now() - t0) / 1000;
 }
 
-async function timed(runs: number, fn: () => Promise<number> | number): Promise<number> {
-  await fn();
-  const xs: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    gc();
-    xs.push(await fn());
-  }
-  return median(xs);
-}
 
 async function main(): Promise<void> {
   const users = Number(process.argv[2] ?? 100000);
@@ -149,10 +139,10 @@ async function main(): Promise<void> {
   console.log(`bench/recommender: planted ratings, ${ratings.numUsers} users x ${ratings.numItems} items, ${ratings.count} ratings, rank ${RANK}, ${ITERATIONS} iterations`);
   const rows: Array<{ what: string; workers: number; secondsPerIteration: number; vsHand: number }> = [];
   for (const algo of ['als', 'sgd'] as const) {
-    const hand = await timed(runs, () => (algo === 'als' ? handAls(ratings, 0.1) : handSgd(ratings, 0.01, 0.05)));
+    const hand = await timeRuns(runs, () => (algo === 'als' ? handAls(ratings, 0.1) : handSgd(ratings, 0.01, 0.05)));
     rows.push({ what: `hand-written serial ${algo}`, workers: 1, secondsPerIteration: hand / ITERATIONS, vsHand: 1 });
     for (const workers of [1, 2]) {
-      const engine = await timed(runs, async () => (await trainFactorModel(ratings, { algo, rank: RANK, iterations: ITERATIONS, workers })).computeSeconds);
+      const engine = await timeRuns(runs, async () => (await trainFactorModel(ratings, { algo, rank: RANK, iterations: ITERATIONS, workers })).computeSeconds);
       rows.push({ what: `engine ${algo}`, workers, secondsPerIteration: engine / ITERATIONS, vsHand: hand / engine });
     }
     for (const row of rows.slice(-3)) console.log(`  ${row.what} x${row.workers}: ${(row.secondsPerIteration * 1000).toFixed(1)} ms/iteration, ${row.vsHand.toFixed(2)}x the hand loop's speed`);
