@@ -138,6 +138,8 @@ export interface ProgramDefinition<VS extends Schema, ES extends Schema, P exten
   converged?(aggregates: Record<string, number>, superstep: number, params: P): boolean;
   /** The column written by `--out` (id<TAB>value lines), default the first vertex column. */
   output?: keyof VS & string;
+  /** 'vertex' when the output column holds dense vertex ids (component labels): `--out` then writes them as the file's ids. Default 'value'. */
+  outputKind?: 'value' | 'vertex';
 }
 
 export type VertexProgram<

@@ -28,6 +28,7 @@ const connectedComponents = defineProgram({
   scatterEdges: 'all',
   activation: 'signalled',
   output: 'component',
+  outputKind: 'vertex',
   create({ vertex }) {
     const component = vertex.component;
     return {

@@ -39,6 +39,7 @@ const labelPropagation = defineProgram({
   scatterEdges: 'none',
   activation: 'all',
   output: 'label',
+  outputKind: 'vertex',
   create({ vertex, graph, numVertices }) {
     const { label, history, round, changed } = vertex;
     const { offsets, targets, maxDegree } = undirectedAdjacency(graph);

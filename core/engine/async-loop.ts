@@ -47,7 +47,7 @@ export const CONTROL = {
   NAP: 1,
   /** Set to 1 by the main thread when every worker is ready: the clock starts. */
   START: 2,
-  /** Set to 1 when the program's `converged` stopped the run. */
+  /** Set to 1 when the program's `converged` stopped the run, or a sweep ran nothing (no work left). */
   CONVERGED: 3,
   BARRIER: 16,
   CURSOR: 32,
@@ -300,6 +300,8 @@ function threadLoop(
     const sweeps = Atomics.load(control, CONTROL.SWEEPS) + (ran > 0 ? 1 : 0);
     Atomics.store(control, CONTROL.SWEEPS, sweeps);
     if (atSweepEnd !== null && ran > 0) atSweepEnd(sweeps);
+    // A sweep that ran nothing: no work is left, which is convergence.
+    if (ran === 0) Atomics.store(control, CONTROL.CONVERGED, 1);
     const go = ran > 0 && sweeps < maxSweeps && Atomics.load(control, CONTROL.STOP) === 0;
     Atomics.store(control, CONTROL.CONTINUE, go ? 1 : 0);
     Atomics.store(control, CONTROL.RAN, 0);

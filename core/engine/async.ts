@@ -170,7 +170,8 @@ export async function runAsync<VS extends Schema, ES extends Schema, P extends P
   const computeSeconds = (performance.now() - started) / 1000;
   // Final aggregates; they also decide convergence for a run that ended by running out of work.
   if (step) step(iterationsSoFar(), true);
-  const converged = Atomics.load(shared.control, CONTROL.CONVERGED) === 1;
+  // Converged: the program said so, or no work is left (an empty queue; a sweep that ran nothing).
+  const converged = Atomics.load(shared.control, CONTROL.CONVERGED) === 1 || (queue !== null && queue.pending() === 0);
 
   let vertexUpdates = 0;
   let edgesTraversed = 0;

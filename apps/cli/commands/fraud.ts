@@ -33,7 +33,7 @@ interface FraudFlags {
 export function registerFraud(program: Command): void {
   program
     .command('fraud')
-    .description('score the accounts of a rating network for fraud (REV2 or a baseline), evaluated against labels when given')
+    .description('score the accounts of a rating network for fraud (REV2, signed belief propagation from labelled seeds, or a baseline), evaluated against labels when given')
     .requiredOption('-n, --network <file>', 'signed rating network: source,target,rating[,time] lines (e.g. SNAP soc-sign-bitcoinotc.csv.gz), ratings in [-10, 10]')
     .option('-l, --labels <file>', 'ground truth: node_id,label lines, label -1 fraudulent, +1 benign (e.g. otc_gt.csv)')
     .option('-m, --method <method>', `${FRAUD_METHODS.join(' or ')}`, 'rev2')

@@ -1,6 +1,6 @@
 /**
  * `gasworks generate rmat|er|grid`: deterministic, seeded synthetic graphs
- * written as a gasworks binary graph (`.bin`, built CSR + CSC, loads fastest)
+ * written as a gasworks binary graph (`.gwg` or `.bin`, built CSR + CSC, loads fastest)
  * or a text edge list (any other name; `.gz` compressed).
  */
 import { InvalidArgumentError, type Command } from 'commander';
@@ -78,7 +78,7 @@ async function writeOutput(kind: string, list: EdgeList, flags: OutputFlags, und
 
 function withOutput(cmd: Command): Command {
   return cmd
-    .requiredOption('-o, --out <file>', 'output: .bin (gasworks binary graph) or a text edge list (.gz to compress)')
+    .requiredOption('-o, --out <file>', 'output: .gwg or .bin (gasworks binary graph) or a text edge list (.gz to compress)')
     .option('--json', 'print a JSON summary')
     .option('-q, --quiet', 'no progress bar');
 }
@@ -93,7 +93,7 @@ export function registerGenerate(program: Command): void {
       .option('--scale <n>', 'log2 of the vertex count', integer('scale', 1, 30), 16)
       .option('--edge-factor <n>', 'edges per vertex', positive('edge-factor'), 16)
       .option('--seed <n>', 'random seed', integer('seed', 0, 0xffffffff), 1)
-      .option('--undirected', 'store both directions in a .bin output'),
+      .option('--undirected', 'store both directions in a .gwg / .bin output'),
   ).action(async (flags: OutputFlags & { scale: number; edgeFactor: number; seed: number }) => {
     const bar = startProgress('generating R-MAT', 1, { quiet: flags.quiet, unit: 'edges' });
     const list = rmatEdges({ scale: flags.scale, edgeFactor: flags.edgeFactor, seed: flags.seed, onProgress: (d, t) => bar.update(d, t) });

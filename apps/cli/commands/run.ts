@@ -98,8 +98,8 @@ export function vertexByKey(graph: Graph, key: string): number {
   throw new UsageError(`run: vertex "${key}" is not in the graph`);
 }
 
-/** Write `key<TAB>value...` lines for one column, in batches, atomically. */
-export async function writeColumn(path: string, graph: Graph, column: NumericArray): Promise<void> {
+/** Write `key<TAB>value...` lines for one column, in batches, atomically; `vertexIds` values are dense ids, written as the file's ids. */
+export async function writeColumn(path: string, graph: Graph, column: NumericArray, vertexIds = false): Promise<void> {
   const n = graph.numVertices;
   const width = n === 0 ? 1 : column.length / n;
   const file = await openAtomic(path);
@@ -107,7 +107,10 @@ export async function writeColumn(path: string, graph: Graph, column: NumericArr
     let lines: string[] = [];
     for (let v = 0; v < n; v++) {
       let line = graph.key(v);
-      for (let i = 0; i < width; i++) line += '\t' + column[v * width + i];
+      for (let i = 0; i < width; i++) {
+        const x = column[v * width + i];
+        line += '\t' + (vertexIds && x >= 0 && x < n ? graph.key(x) : x);
+      }
       lines.push(line);
       if (lines.length === 65536) {
         await file.write(lines.join('\n') + '\n');
@@ -179,7 +182,7 @@ export function registerRun(program: Command): void {
     const result = await runProgram(vp, graph, options);
     if (showProgress) process.stderr.write('\r\x1b[K');
     const column = vp.output ?? Object.keys(result.vertex)[0];
-    if (flags.out) await writeColumn(flags.out, graph, result.vertex[column] as NumericArray);
+    if (flags.out) await writeColumn(flags.out, graph, result.vertex[column] as NumericArray, vp.outputKind === 'vertex');
     const summary = {
       program: vp.name,
       graph: graphName,

@@ -90,6 +90,20 @@ test('bfs --source takes a file id; levels match a serial BFS (-1 when unreachab
   assert.is(levels.get(3), -1);
 });
 
+test('connected-components --out writes each component as its smallest file id', () => {
+  const out = join(dir, 'components.tsv');
+  ok(gasworks(['run', 'connected-components', '--graph', graphFile, '--workers', '2', '--out', out, '--json']));
+  const written = readOut(out);
+  // Union-find over the file's own ids: every vertex's component is the smallest id reachable ignoring direction.
+  const parent = new Map(ids.map((id) => [id, id]));
+  const find = (x: number): number => (parent.get(x) === x ? x : find(parent.get(x)!));
+  for (const [a, b] of EDGES) {
+    const [ra, rb] = [find(a), find(b)];
+    if (ra !== rb) parent.set(Math.max(ra, rb), Math.min(ra, rb));
+  }
+  for (const id of ids) assert.is(written.get(id), find(id), `vertex ${id}`);
+});
+
 test("a user's own program module runs the same way (defineProgram imported by file URL)", () => {
   // Match how this test runs: from TypeScript sources (tsx) or compiled JavaScript (dist/).
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';

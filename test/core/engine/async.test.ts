@@ -71,8 +71,13 @@ test('connected components by min-label: exact for every scheduler x consistency
       const bad = firstMismatch(result.vertex.label, expected);
       if (bad) assert.unreachable(`${describe({ ...config, threads })}: ${bad}`);
       assert.ok(result.vertexUpdates >= graph.numVertices, 'every vertex ran at least once');
+      assert.ok(result.converged, `${describe({ ...config, threads })}: ran out of work, so converged`);
     }
   }
+  // Cut short: a long path needs many sweeps, so one sweep is not convergence.
+  const path = graphFromPairs(Array.from({ length: 200 }, (_, i) => [i + 1, i] as [number, number]), { undirected: true });
+  const short = await runAsync(minLabel, path, { scheduler: 'sweep', threads: 1, maxIterations: 1 });
+  assert.not.ok(short.converged, 'one sweep of a 201-vertex path is not convergence');
 });
 
 test('BFS levels and SSSP from many sources: exact for every scheduler x consistency x {1, 2} threads', async () => {
