@@ -8,7 +8,8 @@
  * (see least-loaded.ts): per edge the work is at most the replicas of u and v,
  * not k, and O(1) for hubs. Parts at the balance cap ceil((1 + slack) m / k)
  * are skipped. Ties go to the lowest part index, as in a scan of all k parts.
- * State: n x k bits, and for HDRF a 32-bit partial degree beside each
+ * HDRF counts degrees as the stream goes, or (exactDegrees) in a first pass.
+ * State: n x k bits, and for HDRF a 32-bit (partial) degree beside each
  * vertex's replica words so that an endpoint costs one cache miss; k loads.
  * Greedy keeps no degree: half the state at k <= 32, which is what makes it
  * faster than HDRF on graphs whose state outgrows the L2 cache (R-MAT 20).
@@ -27,6 +28,8 @@ export interface ScoreRule {
   epsilon: number;
   /** Divide the balance term by (epsilon + maxload - minload). */
   normalized: boolean;
+  /** HDRF: full degrees from a first pass instead of partial ones. */
+  exactDegrees?: boolean;
 }
 
 export function scoredVertexCut(stream: EdgeStream, k: number, options: PartitionOptions, rule: ScoreRule): Partition {
@@ -46,6 +49,13 @@ export function scoredVertexCut(stream: EdgeStream, k: number, options: Partitio
   const loads = tracker.loads;
   const capacity = tracker.capacity;
   const visit = visitOrder(stream, options);
+  const exact = degreeWeighted && rule.exactDegrees === true;
+  if (exact) {
+    for (let e = 0; e < m; e++) {
+      state[src[e] * stride]++;
+      state[dst[e] * stride]++;
+    }
+  }
   const progress = options.onProgress;
   let scaleMax = -1;
   let scaleMin = -1;
@@ -63,8 +73,8 @@ export function scoredVertexCut(stream: EdgeStream, k: number, options: Partitio
     let gU = 1;
     let gV = 1;
     if (degreeWeighted) {
-      const du = ++state[u * stride];
-      const dv = ++state[v * stride];
+      const du = exact ? state[u * stride] : ++state[u * stride];
+      const dv = exact ? state[v * stride] : ++state[v * stride];
       const sum = du + dv;
       gU = 1 + (1 - du / sum);
       gV = 1 + (1 - dv / sum);

@@ -39,6 +39,13 @@ export interface PartitionOptions {
    */
   balanceTerm?: 'normalized' | 'absolute';
   /**
+   * The degrees in HDRF's theta: 'partial' as in the paper, counted as the
+   * stream goes (this edge included); or 'exact', full degrees counted in a
+   * first pass over the stream (as 2PS-HDRF does), which tells hubs apart
+   * from their first edge. Default 'partial'.
+   */
+  degrees?: 'partial' | 'exact';
+  /**
    * Balance slack of the load-aware partitioners (greedy, HDRF, NE): no part
    * takes more than ceil((1 + slack) * m / k) edges. Default 0.05.
    */

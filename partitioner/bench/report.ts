@@ -44,7 +44,7 @@ export function benchMarkdown(records: readonly BenchRecord[], title = 'Partitio
   if (records.length > 0) {
     const r = records[0];
     lines.push(
-      `Stream order: ${[...new Set(records.map((x) => x.order))].join(', ')}; seed ${r.seed}; balance slack ${r.balanceSlack}; HDRF lambda ${records.find((x) => x.lambda !== null)?.lambda ?? 1}, balance term ${records.find((x) => x.balanceTerm !== null)?.balanceTerm ?? 'normalized'}. ` +
+      `Stream order: ${[...new Set(records.map((x) => x.order))].join(', ')}; seed ${r.seed}; balance slack ${r.balanceSlack}; HDRF lambda ${records.find((x) => x.lambda !== null)?.lambda ?? 1}, balance term ${records.find((x) => x.balanceTerm !== null)?.balanceTerm ?? 'normalized'}, degrees ${records.find((x) => x.degrees !== null)?.degrees ?? 'partial'}. ` +
         `Seconds are medians over ${r.secondsAll.length} run(s), single-threaded, Node ${process.version}.`,
       '',
     );

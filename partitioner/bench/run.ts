@@ -21,6 +21,8 @@ export interface BenchOptions {
   repeat: number;
   lambda?: number;
   balanceTerm?: 'normalized' | 'absolute';
+  /** HDRF's degrees: 'partial' (default) or 'exact'. */
+  degrees?: 'partial' | 'exact';
   balanceSlack?: number;
   /** Called before loading a graph; returns a (done, total) progress callback. */
   onLoad?: (spec: string) => ((done: number, total: number) => void) | undefined;
@@ -57,6 +59,7 @@ export interface BenchRecord {
   maxRssBytes: number;
   lambda: number | null;
   balanceTerm: string | null;
+  degrees: string | null;
   balanceSlack: number;
 }
 
@@ -79,6 +82,7 @@ export async function runPartitionerBench(options: BenchOptions): Promise<BenchR
           visit,
           lambda: options.lambda,
           balanceTerm: options.balanceTerm,
+          degrees: options.degrees,
           balanceSlack: options.balanceSlack,
         };
         const seconds: number[] = [];
@@ -115,6 +119,7 @@ export async function runPartitionerBench(options: BenchOptions): Promise<BenchR
           maxRssBytes: process.resourceUsage().maxRSS * 1024,
           lambda: isHdrf ? (options.lambda ?? 1) : null,
           balanceTerm: isHdrf ? (options.balanceTerm ?? 'normalized') : null,
+          degrees: isHdrf ? (options.degrees ?? 'partial') : null,
           balanceSlack: options.balanceSlack ?? 0.05,
         };
         records.push(record);

@@ -23,6 +23,7 @@ export interface BenchPartitionersFlags {
   out: string;
   lambda: string;
   hdrfBalance: string;
+  hdrfDegrees: string;
   slack: string;
   json?: boolean;
   quiet?: boolean;
@@ -57,6 +58,9 @@ export async function benchPartitioners(flags: BenchPartitionersFlags): Promise<
   const parts = parsePartsList(flags.parts);
   const algos = resolveAlgos(flags.algos);
   if (flags.order !== 'file' && flags.order !== 'shuffled') throw new UsageError(`--order must be file or shuffled, got "${flags.order}"`);
+  if (flags.hdrfDegrees !== 'partial' && flags.hdrfDegrees !== 'exact') {
+    throw new UsageError(`--hdrf-degrees must be partial or exact, got "${flags.hdrfDegrees}"`);
+  }
   if (flags.hdrfBalance !== 'normalized' && flags.hdrfBalance !== 'absolute') {
     throw new UsageError(`--hdrf-balance must be normalized or absolute, got "${flags.hdrfBalance}"`);
   }
@@ -77,6 +81,7 @@ export async function benchPartitioners(flags: BenchPartitionersFlags): Promise<
     repeat: integer('--repeat', flags.repeat, 1),
     lambda: number('--lambda', flags.lambda, 0),
     balanceTerm: flags.hdrfBalance,
+    degrees: flags.hdrfDegrees,
     balanceSlack: number('--slack', flags.slack, 0),
     onLoad: (spec) => progressFor(`loading ${spec}`, 'units'),
     onRun: (graph, algo, k, r) => progressFor(`${graph} ${algo} k=${k}${r > 0 ? ` #${r + 1}` : ''}`, 'edges'),
@@ -104,6 +109,7 @@ export function registerBenchPartitioners(bench: Command): void {
     .option('--repeat <n>', 'runs per combination; the median time is reported', '1')
     .option('--lambda <x>', "HDRF's balance weight lambda", '1')
     .option('--hdrf-balance <term>', "HDRF's balance term: normalized (the paper) or absolute (the 2PS authors' code)", 'normalized')
+    .option('--hdrf-degrees <kind>', "HDRF's degrees: partial (counted as the stream goes, the paper) or exact (a first pass, as 2PS-HDRF)", 'partial')
     .option('--slack <x>', 'balance slack of greedy, HDRF and NE: no part above (1 + slack) m / k edges', '0.05')
     .option('--out <dir>', 'folder for partitioners.json, .md and .svg', 'bench/results')
     .option('--json', 'print one JSON object per run instead of the table')
