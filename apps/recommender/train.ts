@@ -100,12 +100,20 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
   // leave them out of the model, so that they count as unknown and are never recommended.
   const rated = (side: 0 | 1, count: number, offset: number): { ids: Float64Array; rows: Float64Array } => {
     const seen = new Uint8Array(count);
-    for (let k = 0; k < ratings.count; k++) seen[side === 0 ? ratings.users[k] : ratings.items[k]] = 1;
-    const keep = Array.from({ length: count }, (_, i) => i).filter((i) => seen[i] === 1);
+    const of = side === 0 ? ratings.users : ratings.items;
+    for (let k = 0; k < ratings.count; k++) seen[of[k]] = 1;
+    let kept = 0;
+    for (let i = 0; i < count; i++) kept += seen[i];
     const fileIds = side === 0 ? ratings.userIds : ratings.itemIds;
-    const rows = new Float64Array(keep.length * width);
-    keep.forEach((i, r) => rows.set(factors.subarray((offset + i) * width, (offset + i + 1) * width), r * width));
-    return { ids: Float64Array.from(keep, (i) => fileIds[i]), rows };
+    const ids = new Float64Array(kept);
+    const rows = new Float64Array(kept * width);
+    for (let i = 0, r = 0; i < count; i++) {
+      if (seen[i] === 0) continue;
+      ids[r] = fileIds[i];
+      for (let c = 0; c < width; c++) rows[r * width + c] = factors[(offset + i) * width + c];
+      r++;
+    }
+    return { ids, rows };
   };
   const users = rated(0, U, 0);
   const items = rated(1, ratings.numItems, U);

@@ -66,7 +66,7 @@ export function compileAsyncKernels(shape: AsyncKernelShape, env: AsyncKernelEnv
 }
 
 /** The kernels' source for a shape. */
-export function asyncKernelSource(shape: AsyncKernelShape): string {
+function asyncKernelSource(shape: AsyncKernelShape): string {
   const inEdgeId = shape.gatherUsesEdge ? 'inEdgeIds[i]' : '0';
   const add = (call: string): string => (shape.vector ? `${call};` : shape.customSum ? `acc = sum(acc, ${call});` : `acc += ${call};`);
   const accArg = shape.vector ? 'accVector' : '0';

@@ -89,8 +89,8 @@ export function compileKernels(shape: KernelShape, env: KernelEnv): SyncKernels 
   return make(env) as SyncKernels;
 }
 
-/** The kernels' source for a shape (exported for tests and for reading). */
-export function kernelSource(shape: KernelShape): string {
+/** The kernels' source for a shape. */
+function kernelSource(shape: KernelShape): string {
   const { vector, signalled } = shape;
   const lines: string[] = [
     'const { n, threads, inOff, inSrc, inEdge, outOff, outTgt, accs, changed, cache, cacheValid, deltas, zero, gather, sum, apply, scatter, signal, tally } = env;',

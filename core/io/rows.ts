@@ -138,7 +138,7 @@ export function isBlankLine(b: Buffer, p: number): boolean {
 }
 
 /** True when the line at p starts with a letter: a CSV header such as `userId,movieId,...`. */
-export function startsWithLetter(b: Buffer, p: number): boolean {
+function startsWithLetter(b: Buffer, p: number): boolean {
   const c = b[skipBlanks(b, p)] | 0x20;
   return c >= 97 && c <= 122;
 }
