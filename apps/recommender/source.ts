@@ -5,9 +5,9 @@
  * (core/graph/generators/low-rank.ts) on a 1-5 scale, 20 per user, noise 0.25,
  * which needs no data at all. Generated users and items get file ids 1..n.
  */
-import { UsageError } from '../../core/errors.js';
 import { plantedLowRank } from '../../core/graph/generators/low-rank.js';
 import { loadRatings, type Ratings } from '../../core/graph/loaders/movielens.js';
+import { parseIntegerSpec } from '../../core/util/spec.js';
 
 export const PLANTED_HELP = 'a ratings file (MovieLens u.data / ratings.dat / ratings.csv, .gz ok) or planted:USERS:ITEMS[:RANK[:SEED]]';
 
@@ -31,12 +31,8 @@ export function plantedRatings(users: number, items: number, rank = 5, seed = 1)
 
 /** Ratings from a file path or a `planted:` spec. */
 export async function openRatings(spec: string, onProgress?: (read: number, total: number) => void): Promise<Ratings> {
-  if (!spec.startsWith('planted:')) return loadRatings(spec, { onProgress });
-  const parts = spec.slice('planted:'.length).split(':');
-  const numbers = parts.map(Number);
-  if (parts.length < 2 || parts.length > 4 || !numbers.every((x) => Number.isInteger(x) && x >= 1)) {
-    throw new UsageError(`ratings spec "${spec}": expected planted:USERS:ITEMS[:RANK[:SEED]] with positive integers, e.g. planted:2000:1000:5`);
-  }
+  const numbers = parseIntegerSpec(spec, 'planted', ['USERS', 'ITEMS', 'RANK', 'SEED'], 2);
+  if (numbers === null) return loadRatings(spec, { onProgress });
   const [users, items, rank, seed] = numbers;
-  return plantedRatings(users, items, rank ?? 5, seed ?? 1);
+  return plantedRatings(users!, items!, rank ?? 5, seed ?? 1);
 }

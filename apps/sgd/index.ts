@@ -7,3 +7,4 @@ export type { Consistency, SgdParams } from './loop.js';
 export { evaluateModel, logLoss, sigmoid, type ClassifierQuality } from './logistic.js';
 export { plantedLogistic, type PlantedLogisticOptions } from './synthetic.js';
 export { splitExamples } from './split.js';
+export { openExamples } from './source.js';

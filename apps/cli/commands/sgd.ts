@@ -7,9 +7,9 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../../core/errors.js';
 import { defaultWorkers } from '../../../core/engine/index.js';
-import { loadLibsvm, type SparseDataset } from '../../../core/graph/loaders/libsvm.js';
+import { loadLibsvm } from '../../../core/graph/loaders/libsvm.js';
 import { evaluateModel } from '../../sgd/logistic.js';
-import { plantedLogistic } from '../../sgd/synthetic.js';
+import { EXAMPLES_HELP, openExamples } from '../../sgd/source.js';
 import { CONSISTENCIES, SGD_DEFAULTS, trainLogistic } from '../../sgd/train.js';
 import type { Consistency, SgdParams } from '../../sgd/loop.js';
 import { fraction, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, unitInterval } from '../arguments.js';
@@ -25,21 +25,11 @@ interface SgdFlags extends SgdParams {
   json?: boolean;
 }
 
-/** A LIBSVM file, or `planted:EXAMPLES:FEATURES:NONZEROS[:SEED]`. */
-async function openData(spec: string): Promise<SparseDataset> {
-  if (!spec.startsWith('planted:')) return loadLibsvm(spec);
-  const parts = spec.slice('planted:'.length).split(':').map(Number);
-  if (parts.length < 3 || parts.length > 4 || !parts.every((x) => Number.isInteger(x) && x >= 1)) {
-    throw new UsageError(`sgd: data spec "${spec}": expected planted:EXAMPLES:FEATURES:NONZEROS[:SEED] with positive integers`);
-  }
-  return plantedLogistic({ examples: parts[0], features: parts[1], nonzeros: parts[2], seed: parts[3] ?? 1 });
-}
-
 export function registerSgd(program: Command): void {
   program
     .command('sgd')
     .description('parallel SGD for sparse logistic regression (LIBSVM data) with BSP, SSP, asynchronous (Hogwild!) or elastic-averaging consistency')
-    .option('--train <data>', 'training examples: a LIBSVM file (.gz ok) or planted:EXAMPLES:FEATURES:NONZEROS[:SEED]', 'planted:50000:1000:20')
+    .option('--train <data>', `training examples: ${EXAMPLES_HELP}`, 'planted:50000:1000:20')
     .option('--test <file>', 'test examples, a LIBSVM file (default: hold out --test-fraction of --train)')
     .option('--test-fraction <x>', 'share of --train held out for testing when no --test is given', fraction, 0.2)
     .option('-c, --consistency <model>', `${CONSISTENCIES.join(', ')}`, SGD_DEFAULTS.consistency)
@@ -60,7 +50,7 @@ export function registerSgd(program: Command): void {
       }
       // Planted data is a new problem for every seed: its test set is held out from --train, never generated apart.
       if (flags.test?.startsWith('planted:')) throw new UsageError('sgd: --test takes a LIBSVM file; for planted data leave --test out and --test-fraction is held out');
-      const all = await openData(flags.train);
+      const all = await openExamples(flags.train);
       const { train, test } = flags.test ? { train: all, test: await loadLibsvm(flags.test) } : splitExamples(all, flags.testFraction, flags.seed);
       const result = await trainLogistic(train, {
         consistency: flags.consistency as Consistency,
