@@ -9,6 +9,7 @@
  * so the sums are exact whatever the order.
  */
 import { defineProgram } from '../../../core/program.js';
+import { minLabel } from './sync-programs.js';
 
 /** Sum of the weights of v's in-edges (weight 1 when the graph is unweighted). */
 export const weightedInSum = defineProgram({
@@ -136,33 +137,15 @@ export const aggregateEcho = defineProgram({
 });
 
 /**
- * Min-label over all edges with every vertex active every superstep and no
- * scatter: apply says whether the label dropped, and the run ends at the
- * first superstep where none did (the fixed point).
+ * sync-programs.ts's min-label with every vertex active every superstep and
+ * no scatter (its scatter is then never called): apply says whether the label
+ * dropped, and the run ends at the first superstep where none did (the fixed
+ * point).
  */
 export const minLabelAllActive = defineProgram({
+  ...minLabel,
   name: 'test-min-label-all-active',
   url: import.meta.url,
-  vertex: { label: 'f64' },
-  params: {},
-  accumulator: { kind: 'scalar', zero: Infinity, sum: Math.min },
-  gatherEdges: 'all',
   scatterEdges: 'none',
   activation: 'all',
-  create({ vertex }) {
-    const { label } = vertex;
-    return {
-      init(v) {
-        label[v] = v;
-      },
-      gather: (_v, u) => label[u],
-      apply(v, acc) {
-        if (acc < label[v]) {
-          label[v] = acc;
-          return true;
-        }
-        return false;
-      },
-    };
-  },
 });
