@@ -39,8 +39,9 @@ const triangleCount = defineProgram({
      * alike, else a search of each entry of the short list in the long one
      * (from where the last search stopped). On power-law graphs most edges
      * join a small list to a hub's: the merge costs the hub's degree, the
-     * search the small degree times a logarithm. Measured on R-MAT 17 made
-     * undirected (one worker): 16.6 -> 15.1 s; the rest is intersections of
+     * search the small degree times a logarithm. R-MAT 17 made undirected,
+     * one worker: 15.1 s (`node --expose-gc dist/bench/programs.js 17`),
+     * 16.6 s before this search in the same setting; the rest is intersections of
      * two hubs' lists, which only a degree-ordered count would avoid.
      */
     const common = (a: number, b: number): number => {

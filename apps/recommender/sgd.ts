@@ -53,9 +53,11 @@ const sgd = defineProgram({
         initFactors(factors, v, rank, seed);
       },
       apply(u) {
-        // Captured arrays copied to locals: read from the closure inside the loop, this ran
-        // 2x slower from a program's second run on in the same process (V8 compiles a closure
-        // created more than once without specialising it to its captured values).
+        // Captured arrays copied to locals: V8 compiles a closure created more than once
+        // without specialising it to its captured values, and read from the closure inside
+        // the loop this ran 2x slower from a program's second run on in one process (140
+        // against 70 ms per epoch); now every run keeps the first one's speed
+        // (`node --expose-gc dist/bench/programs.js`: 66-71 ms per epoch).
         const factors = vertex.factors;
         const ratings = weights;
         const end = outOffsets[u + 1];
