@@ -33,8 +33,7 @@ export function exampleLoss(z: number, label: number): number {
 export function logLoss(w: Float64Array, data: SparseDataset): number {
   let total = 0;
   for (let k = 0; k < data.numExamples; k++) {
-    const z = margin(w, data, k);
-    total += data.labels[k] > 0 ? softplusNegative(z) : softplusNegative(-z);
+    total += exampleLoss(margin(w, data, k), data.labels[k]);
   }
   return data.numExamples ? total / data.numExamples : NaN;
 }
