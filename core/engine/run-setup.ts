@@ -92,7 +92,7 @@ export async function prepareInWorker(data: WorkerProgramData): Promise<ThreadSe
   return { ...setup, graph };
 }
 
-function createInThread<VS extends Schema, ES extends Schema, P extends Params>(
+export function createInThread<VS extends Schema, ES extends Schema, P extends Params>(
   program: ResolvedProgram,
   graph: Graph,
   vertex: Columns<VS>,

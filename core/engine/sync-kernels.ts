@@ -47,6 +47,12 @@ export interface KernelShape {
   /** The program scatters: apply marks changed vertices for the scatter phase. */
   scatters: boolean;
   aggregators: Array<Aggregator['reduce']>;
+  /**
+   * Out-edge ids come from `outEdge[e]`, not the CSR position e: the cluster
+   * runtime runs the kernels over a machine's own edges, a sub-CSR whose
+   * positions are not the graph's edge ids. Default false.
+   */
+  outEdgeIds?: boolean;
 }
 
 /** What the kernels read; arrays are shared, functions are this thread's. */
@@ -58,6 +64,8 @@ export interface KernelEnv {
   inEdge: Uint32Array;
   outOff: Uint32Array;
   outTgt: Uint32Array;
+  /** Edge id of each out-edge position, when `shape.outEdgeIds`; else null. */
+  outEdge?: Uint32Array | null;
   accs: Float64Array;
   changed: Uint8Array;
   cache: Float64Array | null;
@@ -93,7 +101,7 @@ export function compileKernels(shape: KernelShape, env: KernelEnv): SyncKernels 
 function kernelSource(shape: KernelShape): string {
   const { vector, signalled } = shape;
   const lines: string[] = [
-    'const { n, threads, inOff, inSrc, inEdge, outOff, outTgt, accs, changed, cache, cacheValid, deltas, zero, gather, sum, apply, scatter, signal, tally } = env;',
+    'const { n, threads, inOff, inSrc, inEdge, outOff, outTgt, outEdge, accs, changed, cache, cacheValid, deltas, zero, gather, sum, apply, scatter, signal, tally } = env;',
     ...shape.aggregators.map((_, i) => `const map${i} = env.maps[${i}];`),
     vector ? `const size = ${shape.size}; const vacc = new Float64Array(size);` : '',
     'return { gather: gatherChunk, apply: applyChunk, scatter: scatterChunk };',
@@ -103,6 +111,11 @@ function kernelSource(shape: KernelShape): string {
     scatterChunkSource(shape),
   ];
   return lines.join('\n');
+}
+
+/** The edge id of out-edge position `e` in the generated code. */
+function outEdgeId(shape: KernelShape): string {
+  return shape.outEdgeIds === true ? 'outEdge[e]' : 'e';
 }
 
 function gatherChunkSource(shape: KernelShape): string {
@@ -120,7 +133,7 @@ function gatherChunkSource(shape: KernelShape): string {
     ${skip}
     for (let i = 0; i < size; i++) vacc[i] = 0;
     ${shape.gatherIn ? `{ const stop = inOff[v + 1]; for (let q = inOff[v]; q < stop; q++) gather(v, inSrc[q], ${inEdgeId}, vacc); edges += stop - inOff[v]; }` : ''}
-    ${shape.gatherOut ? '{ const stop = outOff[v + 1]; for (let e = outOff[v]; e < stop; e++) gather(v, outTgt[e], e, vacc); edges += stop - outOff[v]; }' : ''}
+    ${shape.gatherOut ? `{ const stop = outOff[v + 1]; for (let e = outOff[v]; e < stop; e++) gather(v, outTgt[e], ${outEdgeId(shape)}, vacc); edges += stop - outOff[v]; }` : ''}
     const base = v * size;
     for (let i = 0; i < size; i++) accs[base + i] = vacc[i];
   }
@@ -133,7 +146,7 @@ function gatherChunkSource(shape: KernelShape): string {
     shape.gatherIn
       ? `{ const stop = inOff[v + 1]; for (let q = inOff[v]; q < stop; q++) ${combine(`gather(v, inSrc[q], ${inEdgeId}, 0)`)} edges += stop - inOff[v]; }`
       : '',
-    shape.gatherOut ? `{ const stop = outOff[v + 1]; for (let e = outOff[v]; e < stop; e++) ${combine('gather(v, outTgt[e], e, 0)')} edges += stop - outOff[v]; }` : '',
+    shape.gatherOut ? `{ const stop = outOff[v + 1]; for (let e = outOff[v]; e < stop; e++) ${combine(`gather(v, outTgt[e], ${outEdgeId(shape)}, 0)`)} edges += stop - outOff[v]; }` : '',
   ].join('\n      ');
   // Delta caching: a valid cached accumulator plus every thread's pending deltas replaces the gather.
   const body = shape.cached
@@ -192,7 +205,7 @@ function scatterChunkSource(shape: KernelShape): string {
   for (let v = start; v < end; v++) {
     if (changed[v] === 0) continue;
     changed[v] = 0;
-    ${shape.scatterOut ? '{ const stop = outOff[v + 1]; for (let e = outOff[v]; e < stop; e++) scatter(v, outTgt[e], e, signal); edges += stop - outOff[v]; }' : ''}
+    ${shape.scatterOut ? `{ const stop = outOff[v + 1]; for (let e = outOff[v]; e < stop; e++) scatter(v, outTgt[e], ${outEdgeId(shape)}, signal); edges += stop - outOff[v]; }` : ''}
     ${shape.scatterIn ? '{ const stop = inOff[v + 1]; for (let q = inOff[v]; q < stop; q++) scatter(v, inSrc[q], inEdge[q], signal); edges += stop - inOff[v]; }' : ''}
   }
   tally[0] += edges;

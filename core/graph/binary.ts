@@ -422,8 +422,7 @@ export function readGraphFileSync(path: string): Graph {
     throw new InputError(path, null, `cannot open: ${(error as Error).message}`);
   }
   try {
-    const fileBytes = fstatSync(fd).size;
-    const readFully = (target: Uint8Array, position: number): number => {
+    const readAt = (target: Uint8Array, position: number): number => {
       let at = 0;
       while (at < target.length) {
         const got = readSync(fd, target, at, Math.min(MAX_READ, target.length - at), position + at);
@@ -432,23 +431,44 @@ export function readGraphFileSync(path: string): Graph {
       }
       return at;
     };
-    const preamble = new Uint8Array(PREAMBLE_BYTES);
-    const { length, crc } = parsePreamble(path, preamble, readFully(preamble, 0), fileBytes);
-    const headerBytes = new Uint8Array(length);
-    readFully(headerBytes, PREAMBLE_BYTES);
-    const header = parseHeader(path, headerBytes, crc, fileBytes);
-    const dataStart = align8(PREAMBLE_BYTES + length);
-    const arrays = new Map<string, { array: NumericArray | null; bytes: Uint8Array }>();
-    for (const s of header.sections) {
-      const target = sectionTarget(s);
-      if (readFully(target.bytes, dataStart + s.offset) !== s.bytes) {
-        throw new InputError(path, null, `truncated: section ${s.name} is cut short`);
-      }
-      checkCrc(path, s, target.bytes);
-      arrays.set(s.name, target);
-    }
-    return assemble(path, header, arrays);
+    return decodeFrom(path, fstatSync(fd).size, readAt);
   } finally {
     closeSync(fd);
   }
+}
+
+/** A graph file's bytes, as chunks to write or send (the cluster ships graphs to its workers this way). */
+export function encodeGraph(graph: Graph): Chunk[] {
+  checkEndianness('encodeGraph');
+  return encode(graph);
+}
+
+/** The graph in a graph file's bytes held in memory; `name` says where they came from, for errors. */
+export function decodeGraph(bytes: Uint8Array, name: string): Graph {
+  checkEndianness('decodeGraph');
+  return decodeFrom(name, bytes.length, (target, position) => {
+    const got = Math.max(0, Math.min(target.length, bytes.length - position));
+    target.set(bytes.subarray(position, position + got));
+    return got;
+  });
+}
+
+/** Parse and check a graph file read through `readAt(target, position)` (bytes read). */
+function decodeFrom(path: string, fileBytes: number, readAt: (target: Uint8Array, position: number) => number): Graph {
+  const preamble = new Uint8Array(PREAMBLE_BYTES);
+  const { length, crc } = parsePreamble(path, preamble, readAt(preamble, 0), fileBytes);
+  const headerBytes = new Uint8Array(length);
+  readAt(headerBytes, PREAMBLE_BYTES);
+  const header = parseHeader(path, headerBytes, crc, fileBytes);
+  const dataStart = align8(PREAMBLE_BYTES + length);
+  const arrays = new Map<string, { array: NumericArray | null; bytes: Uint8Array }>();
+  for (const s of header.sections) {
+    const target = sectionTarget(s);
+    if (readAt(target.bytes, dataStart + s.offset) !== s.bytes) {
+      throw new InputError(path, null, `truncated: section ${s.name} is cut short`);
+    }
+    checkCrc(path, s, target.bytes);
+    arrays.set(s.name, target);
+  }
+  return assemble(path, header, arrays);
 }

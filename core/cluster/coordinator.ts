@@ -1,0 +1,283 @@
+/**
+ * The coordinator of a cluster run: `runCluster(program, graph, { workers })`.
+ * It partitions the graph's edges over the machines with a vertex-cut
+ * partitioner (HDRF by default), so that every vertex has one master and
+ * mirrors on the other machines that hold its edges, ships each worker the
+ * graph, the partition and the program's module URL (Setup), then runs
+ * synchronous supersteps as PowerGraph's engine does: machines gather over
+ * their own edges and send partial accumulators to the vertex's master
+ * (Gather), masters combine them and apply (Apply), and the new vertex data
+ * goes to the mirrors, which then scatter over their own edges (Sync). The
+ * coordinator routes each batch to its machine, reduces the aggregators and
+ * decides when to stop by the same rules as the shared-memory engine, so a
+ * run ends with the same answer as one process: exactly for programs whose
+ * sums are exact (components, BFS, SSSP, k-core), and within rounding for
+ * floating-point sums, which are added in machine order.
+ */
+import { randomBytes } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import type { Columns, Schema } from '../graph/columns.js';
+import { encodeGraph } from '../graph/binary.js';
+import type { Graph } from '../graph/graph.js';
+import { UsageError } from '../errors.js';
+import type { Params, VertexProgram } from '../program.js';
+import { combine } from '../engine/aggregation.js';
+import { prepareRun } from '../engine/run-setup.js';
+import { partitionGraph } from '../../partitioner/index.js';
+import type { WireBatch } from './job.js';
+import { parseAddress } from './worker-server.js';
+import { CHANNEL_OPTIONS, bytesOf, gasWorkerService, remoteMessage, toFloat64, toUint32, toUint8, unpackRows } from './wire.js';
+
+export interface ClusterProgress {
+  superstep: number;
+  /** Vertices active in the next superstep. */
+  active: number;
+  aggregates: Record<string, number>;
+  edgesPerSecond: number;
+  /** Bytes of batches routed in the superstep just finished. */
+  bytes: number;
+}
+
+export interface ClusterRunOptions {
+  /** host:port of each worker (`gasworks worker --listen host:port`); one machine each. */
+  workers: readonly string[];
+  params?: Params;
+  /** Supersteps at most. Default 100 for 'all' activation, unbounded for 'signalled'. */
+  maxIterations?: number;
+  /** The vertex-cut partitioner that places edges on machines. Default 'hdrf'. */
+  partitioner?: string;
+  /** Seed of the partitioner. Default 1. */
+  seed?: number;
+  /** Seconds a worker has to answer one call before the run fails. Default 600. */
+  callTimeoutSeconds?: number;
+  onProgress?: (progress: ClusterProgress) => void;
+}
+
+export interface ClusterRunResult<VS extends Schema = Schema> {
+  vertex: Columns<VS>;
+  edge: Columns<Schema>;
+  iterations: number;
+  vertexUpdates: number;
+  edgesTraversed: number;
+  /** Supersteps only: setup (shipping the graph, creating the program) and collection excluded. */
+  computeSeconds: number;
+  edgesPerSecond: number;
+  converged: boolean;
+  aggregates: Record<string, number>;
+  machines: number;
+  partitioner: string;
+  /** Replicas per vertex of the partition the run used. */
+  replicationFactor: number;
+  setupSeconds: number;
+  /** Bytes of partials and vertex rows routed between machines, over the run. */
+  bytesRouted: number;
+}
+
+type Client = grpc.Client & Record<string, (request: unknown, options: grpc.CallOptions, callback: (error: grpc.ServiceError | null, reply: unknown) => void) => void>;
+
+/** The machine of every CSR edge: a partition of the graph's edges (both directions of an undirected edge together). */
+export function edgeMachines(graph: Graph, algo: string, machines: number, seed: number): { machineOf: Uint16Array; masters: Uint16Array; replicas: Uint32Array; words: number; replicationFactor: number } {
+  const run = partitionGraph(graph, algo, machines, { seed });
+  const { partition } = run;
+  if (partition.kind !== 'vertex-cut') throw new UsageError(`runCluster: partitioner ${algo} is an edge-cut; the cluster runs on vertex-cuts (random, grid, dbh, greedy, hdrf, ne)`);
+  const n = graph.numVertices;
+  const off = graph.outOffsets;
+  const tgt = graph.outTargets;
+  const machineOf = new Uint16Array(graph.numEdges);
+  if (!graph.undirected) {
+    machineOf.set(partition.parts);
+  } else {
+    // The stream held each undirected edge once, as (v, t) with v <= t, in CSR order; (t, v) follows it.
+    let i = 0;
+    for (let v = 0; v < n; v++) for (let e = off[v]; e < off[v + 1]; e++) if (v <= tgt[e]) machineOf[e] = partition.parts[i++];
+    for (let v = 0; v < n; v++) {
+      for (let e = off[v]; e < off[v + 1]; e++) {
+        const t = tgt[e];
+        if (v <= t) continue;
+        let lo = off[t];
+        let hi = off[t + 1] - 1;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (tgt[mid] < v) lo = mid + 1;
+          else hi = mid;
+        }
+        machineOf[e] = machineOf[lo];
+      }
+    }
+  }
+  const masters = Uint16Array.from(partition.masters);
+  return { machineOf, masters, replicas: partition.replicas, words: partition.words, replicationFactor: run.metrics.replicationFactor };
+}
+
+/** Run `program` over `graph` on the cluster's workers, synchronous supersteps; see the module header. */
+export async function runCluster<VS extends Schema, ES extends Schema, P extends Params, A extends number | Float64Array>(
+  definition: VertexProgram<VS, ES, P, A>,
+  graph: Graph,
+  options: ClusterRunOptions,
+): Promise<ClusterRunResult<VS>> {
+  const addresses = [...(options.workers ?? [])];
+  if (addresses.length === 0) throw new UsageError('runCluster: workers must list at least one host:port');
+  if (addresses.length > 65535) throw new UsageError(`runCluster: at most 65535 workers; got ${addresses.length}`);
+  for (const address of addresses) parseAddress('runCluster', address);
+  if (new Set(addresses).size !== addresses.length) throw new UsageError(`runCluster: a worker is listed twice in ${addresses.join(',')}`);
+  const algo = options.partitioner ?? 'hdrf';
+  const timeoutMs = (options.callTimeoutSeconds ?? 600) * 1000;
+  const { program, params, maxIterations, vertex, edge, aggregators } = prepareRun('runCluster', definition, graph, { threads: 1, params: options.params, maxIterations: options.maxIterations });
+  const n = graph.numVertices;
+  const machines = addresses.length;
+  const setupStart = performance.now();
+  const part = edgeMachines(graph, algo, machines, options.seed ?? 1);
+
+  const Service = gasWorkerService();
+  const clients = addresses.map((address) => new Service(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS) as unknown as Client);
+  const job = randomBytes(8).toString('hex');
+  const call = <Res>(machine: number, method: string, request: object, limitMs = timeoutMs): Promise<Res> =>
+    new Promise((resolve, reject) => {
+      clients[machine][method](request, { deadline: Date.now() + limitMs }, (error, reply) => {
+        if (!error) return resolve(reply as Res);
+        const address = addresses[machine];
+        if (error.code === grpc.status.UNAVAILABLE) reject(new UsageError(`runCluster: cannot reach worker ${address} (${remoteMessage(error)}); start one there with: gasworks worker --listen ${address}`));
+        else if (error.code === grpc.status.DEADLINE_EXCEEDED) reject(new Error(`runCluster: worker ${address} did not answer ${method} within ${timeoutMs / 1000} s`));
+        else reject(new Error(`runCluster: worker ${address} failed in ${method}: ${remoteMessage(error)}`));
+      });
+    });
+  const everyMachine = <Res>(method: string, request: (machine: number) => object): Promise<Res[]> => Promise.all(addresses.map((_, m) => call<Res>(m, method, request(m))));
+
+  try {
+    const graphBytes = Buffer.concat(encodeGraph(graph).map((chunk) => (typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))));
+    const setups = await everyMachine<{ initiallyActive: Uint8Array; localEdges: number; mastered: number }>('Setup', (machine) => ({
+      job,
+      machine,
+      machines,
+      programUrl: program.url,
+      programName: program.name,
+      paramsJson: JSON.stringify(params),
+      graph: graphBytes,
+      edgeMachines: bytesOf(part.machineOf),
+      masters: bytesOf(part.masters),
+      replicas: bytesOf(part.replicas),
+      replicaWords: part.words,
+    }));
+    const setupSeconds = (performance.now() - setupStart) / 1000;
+
+    const allActive = program.activation === 'all';
+    const names = Object.keys(aggregators);
+    const initial = toUint8(setups[0].initiallyActive);
+    let active = new Uint32Array(0);
+    if (!allActive) {
+      const ids: number[] = [];
+      for (let v = 0; v < n; v++) if (initial[v] !== 0) ids.push(v);
+      active = Uint32Array.from(ids);
+    }
+    let activeCount = allActive ? n : active.length;
+    let aggregateValues = new Float64Array(0);
+    const aggregates: Record<string, number> = {};
+    let superstep = 0;
+    let converged = false;
+    let vertexUpdates = 0;
+    let edgesTraversed = 0;
+    let bytesRouted = 0;
+    const started = performance.now();
+    let lastTime = started;
+    const scatters = program.scatterEdges !== 'none';
+    const signalSeen = new Uint8Array(Math.max(1, n));
+
+    if (n === 0 || activeCount === 0) converged = true;
+    while (!converged && superstep < maxIterations) {
+      let stepBytes = 0;
+      const batchBytes = (b: WireBatch): number => b.ids.byteLength + (b.values?.byteLength ?? 0) + (b.changed?.byteLength ?? 0) + (b.columns ?? []).reduce((s, c) => s + c.byteLength, 0);
+      // Gather: every machine over its own edges; partials of mirrored vertices come back by master.
+      const gathered = await everyMachine<{ partials: WireBatch[]; edges: number }>('Gather', () => ({
+        job,
+        superstep,
+        allActive,
+        active: bytesOf(active),
+        aggregates: bytesOf(aggregateValues),
+      }));
+      const partialsFor = addresses.map(() => [] as WireBatch[]);
+      gathered.forEach((reply, from) => {
+        edgesTraversed += reply.edges;
+        for (const batch of reply.partials) {
+          stepBytes += batchBytes(batch);
+          partialsFor[batch.machine].push({ ...batch, machine: from });
+        }
+      });
+      // Apply: masters combine the partials (in machine order) and apply; new rows come back by mirror machine.
+      const applied = await everyMachine<{ updates: WireBatch[]; aggregates: Uint8Array; applied: number; changed: number }>('Apply', (machine) => ({ job, partials: partialsFor[machine] }));
+      const updatesFor = addresses.map(() => [] as WireBatch[]);
+      let changed = 0;
+      const partialAggregates = applied.map((reply) => toFloat64(reply.aggregates));
+      applied.forEach((reply) => {
+        vertexUpdates += reply.applied;
+        changed += reply.changed;
+        for (const batch of reply.updates) {
+          stepBytes += batchBytes(batch);
+          updatesFor[batch.machine].push(batch);
+        }
+      });
+      // Sync: mirrors take the new rows, then every machine scatters over its own edges.
+      const synced = await everyMachine<{ signalled: Uint8Array; edges: number }>('Sync', (machine) => ({ job, updates: updatesFor[machine], scatter: scatters }));
+      const next: number[] = [];
+      for (const reply of synced) {
+        edgesTraversed += reply.edges;
+        const ids = toUint32(reply.signalled);
+        for (let i = 0; i < ids.length; i++) {
+          if (signalSeen[ids[i]] === 0) {
+            signalSeen[ids[i]] = 1;
+            next.push(ids[i]);
+          }
+        }
+      }
+      next.sort((a, b) => a - b);
+      for (const v of next) signalSeen[v] = 0;
+      superstep++;
+      bytesRouted += stepBytes;
+
+      aggregateValues = new Float64Array(names.length);
+      names.forEach((name, i) => {
+        let acc = partialAggregates[0][i];
+        for (let m = 1; m < machines; m++) acc = combine(aggregators[name].reduce, acc, partialAggregates[m][i]);
+        aggregateValues[i] = acc;
+        aggregates[name] = acc;
+      });
+      if (names.length > 0 && program.converged && program.converged(aggregates, superstep, params)) converged = true;
+      if ((!allActive && next.length === 0) || (allActive && changed === 0)) converged = true;
+      active = Uint32Array.from(next);
+      activeCount = allActive ? n : active.length;
+      if (options.onProgress) {
+        const now = performance.now();
+        const stepEdges = gathered.reduce((s, r) => s + r.edges, 0) + synced.reduce((s, r) => s + r.edges, 0);
+        options.onProgress({ superstep, active: activeCount, aggregates: { ...aggregates }, edgesPerSecond: now > lastTime ? (stepEdges * 1000) / (now - lastTime) : 0, bytes: stepBytes });
+        lastTime = now;
+      }
+    }
+    const computeSeconds = (performance.now() - started) / 1000;
+
+    // Collect: the masters' vertex rows and every machine's edge rows.
+    const collected = await everyMachine<{ vertices: WireBatch; edges: WireBatch }>('Collect', () => ({ job }));
+    const edgeSchema = (program.edge ?? {}) as Schema;
+    for (const reply of collected) {
+      unpackRows(program.vertex, vertex as Columns<Schema>, toUint32(reply.vertices.ids), reply.vertices.columns ?? []);
+      unpackRows(edgeSchema, edge as Columns<Schema>, toUint32(reply.edges.ids), reply.edges.columns ?? []);
+    }
+    return {
+      vertex,
+      edge: edge as Columns<Schema>,
+      iterations: superstep,
+      vertexUpdates,
+      edgesTraversed,
+      computeSeconds,
+      edgesPerSecond: computeSeconds > 0 ? edgesTraversed / computeSeconds : 0,
+      converged,
+      aggregates,
+      machines,
+      partitioner: algo,
+      replicationFactor: part.replicationFactor,
+      setupSeconds,
+      bytesRouted,
+    };
+  } finally {
+    await Promise.allSettled(addresses.map((_, m) => call(m, 'Release', { job }, 5000)));
+    for (const client of clients) client.close();
+  }
+}

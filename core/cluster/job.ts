@@ -1,0 +1,359 @@
+/**
+ * One machine's share of a cluster run (a job), on the worker's side. The
+ * worker holds the whole graph, so that a program's `create` sees the same
+ * graph (degrees, weights, means) as in one process, but it does only its
+ * share of the work: gather and scatter over the edges the partitioner gave
+ * this machine (a sub-CSR of them, with their graph edge ids), and apply on
+ * the vertices it masters. Per superstep: `gather` returns the partial
+ * accumulators of mirrored vertices, batched by master; `apply` adds the
+ * other machines' partials (in machine order, so the sums are the same on
+ * every run), applies, and returns the new rows batched by mirror machine;
+ * `sync` writes the rows it mirrors and runs scatter, returning the signals.
+ * The kernels are the synchronous engine's (sync-kernels.ts), run on one
+ * thread over the local sub-CSR.
+ */
+import type { Columns, Schema } from '../graph/columns.js';
+import { allocateColumns } from '../graph/columns.js';
+import { decodeGraph } from '../graph/binary.js';
+import type { Graph } from '../graph/graph.js';
+import type { Aggregator, Params, ResolvedProgram, Signal, VertexFunctions } from '../program.js';
+import { resolveProgram } from '../program.js';
+import { combine, identityOf } from '../engine/aggregation.js';
+import { importProgram } from '../engine/load-program.js';
+import { createInThread } from '../engine/run-setup.js';
+import { compileKernels, type KernelEnv, type SyncKernels } from '../engine/sync-kernels.js';
+import { IdList, bytesOf, packRows, toFloat64, toUint16, toUint32, unpackRows } from './wire.js';
+
+export interface JobSetup {
+  job: string;
+  machine: number;
+  machines: number;
+  programUrl: string;
+  programName: string;
+  paramsJson: string;
+  graph: Uint8Array;
+  edgeMachines: Uint8Array;
+  masters: Uint8Array;
+  replicas: Uint8Array;
+  replicaWords: number;
+}
+
+export interface WireBatch {
+  machine: number;
+  ids: Uint8Array;
+  values?: Uint8Array;
+  columns?: Uint8Array[];
+  changed?: Uint8Array;
+}
+
+/** A sub-CSR over one machine's edges: offsets by vertex, the other ends, and the edges' graph ids. */
+interface LocalEdges {
+  offsets: Uint32Array;
+  others: Uint32Array;
+  edgeIds: Uint32Array;
+}
+
+function localEdges(n: number, offsets: Uint32Array, others: Uint32Array, edgeIdOf: (q: number) => number, machineOf: Uint16Array, me: number): LocalEdges {
+  const localOffsets = new Uint32Array(n + 1);
+  let count = 0;
+  for (let v = 0; v < n; v++) {
+    for (let q = offsets[v]; q < offsets[v + 1]; q++) if (machineOf[edgeIdOf(q)] === me) count++;
+    localOffsets[v + 1] = count;
+  }
+  const localOthers = new Uint32Array(count);
+  const edgeIds = new Uint32Array(count);
+  let at = 0;
+  for (let v = 0; v < n; v++) {
+    for (let q = offsets[v]; q < offsets[v + 1]; q++) {
+      const e = edgeIdOf(q);
+      if (machineOf[e] !== me) continue;
+      localOthers[at] = others[q];
+      edgeIds[at++] = e;
+    }
+  }
+  return { offsets: localOffsets, others: localOthers, edgeIds };
+}
+
+export class ClusterJob {
+  readonly id: string;
+  readonly machine: number;
+  readonly machines: number;
+  readonly graph: Graph;
+  readonly program: ResolvedProgram;
+  readonly vertex: Columns<Schema>;
+  readonly edge: Columns<Schema>;
+  readonly initiallyActive: Uint8Array;
+  readonly localEdgeCount: number;
+  readonly masteredCount: number;
+  private readonly masters: Uint16Array;
+  private readonly replicas: Uint32Array;
+  private readonly words: number;
+  private readonly fns: VertexFunctions<number | Float64Array>;
+  private readonly aggregators: Record<string, Aggregator>;
+  private readonly aggregates: Record<string, number>;
+  private readonly kernels: SyncKernels;
+  private readonly accs: Float64Array;
+  private readonly size: number;
+  private readonly zero: number;
+  private readonly sum: ((a: number, b: number) => number) | undefined;
+  /** Active flags of this superstep (gather reads them); apply gets its own mask. */
+  private readonly active: Uint8Array;
+  private readonly applyMask: Uint8Array;
+  private readonly changed: Uint8Array;
+  private readonly signalled: Uint8Array;
+  private readonly signalList = new IdList();
+  private readonly tally = new Float64Array(3);
+  /** Vertices this machine masters, ascending. */
+  private readonly mine: Uint32Array;
+  /** Vertices with a local gather edge that another machine masters, ascending. */
+  private readonly partialsOut: Uint32Array;
+  private readonly doScatter: boolean;
+  /** Graph ids of this machine's edges, ascending. */
+  private readonly ownEdges: Uint32Array;
+
+  private constructor(setup: JobSetup, program: ResolvedProgram, graph: Graph, params: Params) {
+    this.id = setup.job;
+    this.machine = setup.machine;
+    this.machines = setup.machines;
+    this.graph = graph;
+    this.program = program;
+    const n = graph.numVertices;
+    const me = setup.machine;
+    this.masters = toUint16(setup.masters);
+    this.replicas = toUint32(setup.replicas);
+    this.words = setup.replicaWords;
+    const edgeMachines = toUint16(setup.edgeMachines);
+    if (this.masters.length !== n || edgeMachines.length !== graph.numEdges || this.replicas.length !== n * this.words) {
+      throw new Error(`job ${setup.job}: the partition does not match the graph (${n} vertices, ${graph.numEdges} edges)`);
+    }
+    this.vertex = allocateColumns(program.vertex, n, false) as Columns<Schema>;
+    this.edge = allocateColumns((program.edge ?? {}) as Schema, graph.numEdges, false) as Columns<Schema>;
+    const setupInThread = createInThread(program, graph, this.vertex, this.edge, params, 0, 1);
+    this.fns = setupInThread.fns;
+    this.aggregators = setupInThread.aggregators;
+    this.aggregates = setupInThread.aggregates;
+
+    const spec = program.accumulator;
+    this.size = spec.kind === 'vector' ? spec.size : 1;
+    this.zero = spec.kind === 'scalar' ? (spec.zero ?? 0) : 0;
+    this.sum = spec.kind === 'scalar' ? spec.sum : undefined;
+    this.accs = new Float64Array(Math.max(1, n * this.size));
+    this.active = new Uint8Array(Math.max(1, n));
+    this.applyMask = new Uint8Array(Math.max(1, n));
+    this.changed = new Uint8Array(Math.max(1, n));
+    this.signalled = new Uint8Array(Math.max(1, n));
+
+    const gatherIn = program.gatherEdges === 'in' || program.gatherEdges === 'all';
+    const gatherOut = program.gatherEdges === 'out' || program.gatherEdges === 'all';
+    const scatterIn = program.scatterEdges === 'in' || program.scatterEdges === 'all';
+    const scatterOut = program.scatterEdges === 'out' || program.scatterEdges === 'all';
+    const inEdgeIds = graph.inEdgeIds;
+    const localIn = gatherIn || scatterIn ? localEdges(n, graph.inOffsets, graph.inSources, (q) => inEdgeIds[q], edgeMachines, me) : null;
+    const localOut = gatherOut || scatterOut ? localEdges(n, graph.outOffsets, graph.outTargets, (e) => e, edgeMachines, me) : null;
+    const empty: LocalEdges = { offsets: new Uint32Array(n + 1), others: new Uint32Array(0), edgeIds: new Uint32Array(0) };
+    const own = new IdList();
+    for (let e = 0; e < graph.numEdges; e++) if (edgeMachines[e] === me) own.push(e);
+    this.ownEdges = own.view().slice();
+    this.localEdgeCount = this.ownEdges.length;
+
+    const mine = new IdList();
+    const partialsOut = new IdList();
+    for (let v = 0; v < n; v++) {
+      if (this.masters[v] === me) {
+        mine.push(v);
+        continue;
+      }
+      const hasIn = gatherIn && localIn!.offsets[v + 1] > localIn!.offsets[v];
+      const hasOut = gatherOut && localOut!.offsets[v + 1] > localOut!.offsets[v];
+      if (hasIn || hasOut) partialsOut.push(v);
+    }
+    this.mine = mine.view().slice();
+    this.partialsOut = partialsOut.view().slice();
+    this.masteredCount = this.mine.length;
+
+    this.doScatter = this.fns.scatter !== undefined && program.scatterEdges !== 'none';
+    const gather = this.fns.gather;
+    const signalledFlags = this.signalled;
+    const signalList = this.signalList;
+    // Signals are kept as flags and a list, so a superstep's are sent once each; deltas are not
+    // cached across machines (every gather is a full one), so a delta is only a signal here.
+    const signal: Signal = (u) => {
+      if (signalledFlags[u] === 0) {
+        signalledFlags[u] = 1;
+        signalList.push(u);
+      }
+    };
+    const inEdges = localIn ?? empty;
+    const outEdges = localOut ?? empty;
+    this.kernels = compileKernels(
+      {
+        gatherIn,
+        gatherOut,
+        scatterIn,
+        scatterOut,
+        hasGather: gather !== undefined,
+        gatherUsesEdge: gather !== undefined && gather.length >= 3,
+        vector: spec.kind === 'vector',
+        size: this.size,
+        customSum: this.sum !== undefined,
+        cached: false,
+        signalled: true,
+        scatters: this.doScatter,
+        aggregators: [],
+        outEdgeIds: true,
+      },
+      {
+        n,
+        threads: 1,
+        inOff: inEdges.offsets,
+        inSrc: inEdges.others,
+        inEdge: inEdges.edgeIds,
+        outOff: outEdges.offsets,
+        outTgt: outEdges.others,
+        outEdge: outEdges.edgeIds,
+        accs: this.accs,
+        changed: this.changed,
+        cache: null,
+        cacheValid: null,
+        deltas: null,
+        zero: this.zero,
+        gather: gather as KernelEnv['gather'],
+        sum: this.sum,
+        apply: this.fns.apply as KernelEnv['apply'],
+        scatter: this.fns.scatter,
+        signal,
+        maps: [],
+        tally: this.tally,
+      },
+    );
+
+    // init runs on every vertex, on every machine: it is a function of the graph and the parameters,
+    // so every replica starts with the master's data.
+    this.initiallyActive = new Uint8Array(n);
+    const signalledActivation = program.activation === 'signalled';
+    for (let v = 0; v < n; v++) {
+      const initial = this.fns.init ? this.fns.init(v) : undefined;
+      this.initiallyActive[v] = signalledActivation && initial === false ? 0 : 1;
+    }
+  }
+
+  static async create(setup: JobSetup): Promise<ClusterJob> {
+    const params = JSON.parse(setup.paramsJson) as Params;
+    const program = resolveProgram(await importProgram(setup.programUrl, setup.programName), params);
+    const graph = decodeGraph(setup.graph, `the graph of job ${setup.job}`);
+    return new ClusterJob(setup, program, graph, params);
+  }
+
+  private holds(v: number, machine: number): boolean {
+    return (this.replicas[v * this.words + (machine >>> 5)] & (1 << (machine & 31))) !== 0;
+  }
+
+  /** Gather phase: this superstep's active set and last superstep's aggregates in; partials for other masters out. */
+  gather(allActive: boolean, activeIds: Uint32Array, aggregateValues: Float64Array): { partials: WireBatch[]; edges: number } {
+    const n = this.graph.numVertices;
+    const names = Object.keys(this.aggregators);
+    if (aggregateValues.length === names.length) names.forEach((name, i) => (this.aggregates[name] = aggregateValues[i]));
+    if (allActive) this.active.fill(1);
+    else {
+      this.active.fill(0);
+      for (let i = 0; i < activeIds.length; i++) this.active[activeIds[i]] = 1;
+    }
+    const edgesBefore = this.tally[0];
+    this.kernels.gather(0, n, this.active);
+    // Partials of active mirrored vertices, batched by master machine.
+    const size = this.size;
+    const lists = Array.from({ length: this.machines }, () => new IdList());
+    for (let i = 0; i < this.partialsOut.length; i++) {
+      const v = this.partialsOut[i];
+      if (this.active[v] !== 0) lists[this.masters[v]].push(v);
+    }
+    const partials: WireBatch[] = [];
+    lists.forEach((list, machine) => {
+      if (list.length === 0) return;
+      const ids = list.view();
+      const values = new Float64Array(ids.length * size);
+      for (let i = 0; i < ids.length; i++) for (let w = 0; w < size; w++) values[i * size + w] = this.accs[ids[i] * size + w];
+      partials.push({ machine, ids: bytesOf(ids), values: bytesOf(values) });
+    });
+    return { partials, edges: this.tally[0] - edgesBefore };
+  }
+
+  /** Apply phase: the other machines' partials in; new rows for mirrors, aggregator partials and counts out. */
+  apply(incoming: WireBatch[]): { updates: WireBatch[]; aggregates: Float64Array; applied: number; changed: number } {
+    const size = this.size;
+    const accs = this.accs;
+    const sum = this.sum;
+    const ordered = [...incoming].sort((a, b) => a.machine - b.machine);
+    for (const batch of ordered) {
+      const ids = toUint32(batch.ids);
+      const values = toFloat64(batch.values ?? new Uint8Array(0));
+      for (let i = 0; i < ids.length; i++) {
+        const v = ids[i];
+        if (this.masters[v] !== this.machine) throw new Error(`job ${this.id}: machine ${this.machine} got a partial for vertex ${v}, mastered by ${this.masters[v]}`);
+        if (size === 1) accs[v] = sum ? sum(accs[v], values[i]) : accs[v] + values[i];
+        else for (let w = 0; w < size; w++) accs[v * size + w] += values[i * size + w];
+      }
+    }
+    const n = this.graph.numVertices;
+    const mine = this.mine;
+    const mask = this.applyMask;
+    for (let i = 0; i < mine.length; i++) mask[mine[i]] = this.active[mine[i]];
+    const [updatesBefore, changedBefore] = [this.tally[1], this.tally[2]];
+    this.kernels.apply(0, n, mask, new Float64Array(1), 0);
+    // Aggregator partials over the vertices this machine masters (each vertex counted once in all).
+    const names = Object.keys(this.aggregators);
+    const partials = new Float64Array(names.length);
+    names.forEach((name, a) => {
+      const { map, reduce } = this.aggregators[name];
+      let acc = identityOf(reduce);
+      for (let i = 0; i < mine.length; i++) acc = combine(reduce, acc, map(mine[i]));
+      partials[a] = acc;
+    });
+    // New rows of applied vertices, for every other machine that holds a replica.
+    const lists = Array.from({ length: this.machines }, () => new IdList());
+    for (let i = 0; i < mine.length; i++) {
+      const v = mine[i];
+      if (this.active[v] === 0) continue;
+      for (let p = 0; p < this.machines; p++) if (p !== this.machine && this.holds(v, p)) lists[p].push(v);
+    }
+    const schema = this.program.vertex;
+    const updates: WireBatch[] = [];
+    lists.forEach((list, machine) => {
+      if (list.length === 0) return;
+      const ids = list.view();
+      const changed = new Uint8Array(ids.length);
+      for (let i = 0; i < ids.length; i++) changed[i] = this.changed[ids[i]];
+      updates.push({ machine, ids: bytesOf(ids), columns: packRows(schema, this.vertex, ids, ids.length), changed: bytesOf(changed) });
+    });
+    return { updates, aggregates: partials, applied: this.tally[1] - updatesBefore, changed: this.tally[2] - changedBefore };
+  }
+
+  /** Sync phase: the masters' new rows in (and whether they scatter); then scatter; signals out. */
+  sync(incoming: WireBatch[], scatter: boolean): { signalled: Uint32Array; edges: number } {
+    const schema = this.program.vertex;
+    for (const batch of incoming) {
+      const ids = toUint32(batch.ids);
+      unpackRows(schema, this.vertex, ids, batch.columns ?? []);
+      const changed = batch.changed ?? new Uint8Array(0);
+      for (let i = 0; i < ids.length; i++) this.changed[ids[i]] = changed[i];
+    }
+    const edgesBefore = this.tally[0];
+    if (scatter && this.doScatter) this.kernels.scatter(0, this.graph.numVertices);
+    else this.changed.fill(0);
+    const signalled = this.signalList.view().slice();
+    for (let i = 0; i < signalled.length; i++) this.signalled[signalled[i]] = 0;
+    this.signalList.clear();
+    return { signalled, edges: this.tally[0] - edgesBefore };
+  }
+
+  /** The end of the run: the mastered vertices' rows and this machine's edges' rows. */
+  collect(): { vertices: WireBatch; edges: WireBatch } {
+    const vertexSchema = this.program.vertex;
+    const edgeSchema = (this.program.edge ?? {}) as Schema;
+    const eids = this.ownEdges;
+    return {
+      vertices: { machine: this.machine, ids: bytesOf(this.mine), columns: packRows(vertexSchema, this.vertex, this.mine, this.mine.length) },
+      edges: { machine: this.machine, ids: bytesOf(eids), columns: packRows(edgeSchema, this.edge, eids, eids.length) },
+    };
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * What the coordinator and workers share about the wire: the gRPC service
+ * loaded from gasworks.proto, channel options (no message size limit: a
+ * graph or a superstep's batch can be hundreds of megabytes), and the
+ * conversions between typed arrays and the `bytes` fields. Received bytes
+ * are copied into fresh buffers before a typed view is made, because gRPC
+ * hands them over at offsets that are not aligned for 4- or 8-byte views.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import type { Columns, Schema } from '../graph/columns.js';
+import { parseFieldType } from '../graph/columns.js';
+import type { NumericArray } from '../graph/shared.js';
+
+/** Where gasworks.proto is: beside this module in the sources, or two levels up from dist/. */
+function protoPath(): string {
+  for (const relative of ['./gasworks.proto', '../../../core/cluster/gasworks.proto']) {
+    const path = fileURLToPath(new URL(relative, import.meta.url));
+    if (existsSync(path)) return path;
+  }
+  throw new Error('gasworks cluster: gasworks.proto not found beside core/cluster (is the package installed whole?)');
+}
+
+let service: grpc.ServiceClientConstructor | null = null;
+
+/** The GasWorker service's client constructor (its `.service` is the definition a server adds). */
+export function gasWorkerService(): grpc.ServiceClientConstructor {
+  if (service === null) {
+    const definition = protoLoader.loadSync(protoPath(), { keepCase: false, longs: Number, defaults: true });
+    const root = grpc.loadPackageDefinition(definition) as unknown as { gasworks: { cluster: { GasWorker: grpc.ServiceClientConstructor } } };
+    service = root.gasworks.cluster.GasWorker;
+  }
+  return service;
+}
+
+export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  'grpc.max_receive_message_length': -1,
+  'grpc.max_send_message_length': -1,
+};
+
+/** The bytes of a typed array, without a copy. */
+export function bytesOf(array: NumericArray | Uint16Array): Buffer {
+  return Buffer.from(array.buffer, array.byteOffset, array.byteLength);
+}
+
+/** An aligned copy of received bytes. */
+function aligned(bytes: Uint8Array): ArrayBuffer {
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  return copy.buffer;
+}
+
+export const toUint32 = (bytes: Uint8Array): Uint32Array => new Uint32Array(aligned(bytes));
+export const toUint16 = (bytes: Uint8Array): Uint16Array => new Uint16Array(aligned(bytes));
+export const toFloat64 = (bytes: Uint8Array): Float64Array => new Float64Array(aligned(bytes));
+export const toUint8 = (bytes: Uint8Array): Uint8Array => new Uint8Array(aligned(bytes));
+
+const VIEW = { f64: Float64Array, f32: Float32Array, u32: Uint32Array, i32: Int32Array, u8: Uint8Array } as const;
+
+/** Columns of a schema, in key order, with their element type and width. */
+export function columnLayouts(schema: Schema): Array<{ name: string; view: (typeof VIEW)[keyof typeof VIEW]; width: number }> {
+  return Object.keys(schema).map((name) => {
+    const layout = parseFieldType(name, schema[name]);
+    return { name, view: VIEW[layout.scalar], width: layout.width };
+  });
+}
+
+/** The rows `ids[0..count)` of every column, one buffer per column in schema key order. */
+export function packRows(schema: Schema, columns: Columns<Schema>, ids: Uint32Array, count: number): Buffer[] {
+  return columnLayouts(schema).map(({ name, view, width }) => {
+    const column = columns[name] as NumericArray;
+    const out = new view(count * width);
+    for (let i = 0; i < count; i++) {
+      const from = ids[i] * width;
+      for (let w = 0; w < width; w++) out[i * width + w] = column[from + w];
+    }
+    return bytesOf(out);
+  });
+}
+
+/** Write packed rows back into `columns` at `ids`. */
+export function unpackRows(schema: Schema, columns: Columns<Schema>, ids: Uint32Array, packed: Uint8Array[]): void {
+  columnLayouts(schema).forEach(({ name, view, width }, c) => {
+    const column = columns[name] as NumericArray;
+    const rows = new view(aligned(packed[c]));
+    if (rows.length !== ids.length * width) {
+      throw new Error(`gasworks cluster: column ${name} has ${rows.length} values for ${ids.length} rows of width ${width}`);
+    }
+    for (let i = 0; i < ids.length; i++) {
+      const to = ids[i] * width;
+      for (let w = 0; w < width; w++) column[to + w] = rows[i * width + w];
+    }
+  });
+}
+
+/** A growable list of uint32 ids, for building batches without an allocation per vertex. */
+export class IdList {
+  ids = new Uint32Array(16);
+  length = 0;
+  push(id: number): void {
+    if (this.length === this.ids.length) {
+      const grown = new Uint32Array(this.ids.length * 2);
+      grown.set(this.ids);
+      this.ids = grown;
+    }
+    this.ids[this.length++] = id;
+  }
+  view(): Uint32Array {
+    return this.ids.subarray(0, this.length);
+  }
+  clear(): void {
+    this.length = 0;
+  }
+}
+
+/** The message of an error that crossed gRPC, without its status-code prefix. */
+export function remoteMessage(error: unknown): string {
+  const e = error as { details?: string; message?: string };
+  return e.details || e.message || String(error);
+}
