@@ -136,6 +136,21 @@ export interface ProgramDefinition<VS extends Schema, ES extends Schema, P exten
   aggregators?(ctx: ProgramContext<VS, ES, P>): Record<string, Aggregator>;
   /** Stop when this returns true, given the latest aggregates and the superstep just finished (1-based). */
   converged?(aggregates: Record<string, number>, superstep: number, params: P): boolean;
+  /**
+   * What the program touches beyond gather's (v, u, e) and scatter's edge,
+   * which a cluster run needs to know (shared memory needs nothing):
+   * - 'gas': apply reads and writes only its own vertex's data, gather and
+   *   scatter only their edge and its two ends, aggregator maps only their own
+   *   vertex. A cluster sends a vertex's new data only to the machines that
+   *   hold its edges (its mirrors).
+   * - 'vertices' (the default): apply, scatter or an aggregator also reads
+   *   other vertices' data (neighbours' labels, say). A cluster sends every
+   *   vertex's new data to every machine.
+   * - 'shared-memory': apply writes other vertices' data or reads or writes
+   *   edge data, which a cluster keeps only on the machine holding the edge.
+   *   The program runs on one machine only; a cluster run is refused.
+   */
+  dataAccess?: 'gas' | 'vertices' | 'shared-memory';
   /** The column written by `--out` (id<TAB>value lines), default the first vertex column. */
   output?: keyof VS & string;
   /** 'vertex' when the output column holds dense vertex ids (component labels): `--out` then writes them as the file's ids. Default 'value'. */

@@ -50,6 +50,8 @@ const beliefPropagation = defineProgram({
   gatherEdges: 'all',
   scatterEdges: 'all',
   activation: 'signalled',
+  // apply reads or writes its edges' data: one machine only (see dataAccess in core/program.ts).
+  dataAccess: 'shared-memory',
   output: 'belief',
   create({ vertex, edge, graph, params, numVertices }) {
     const { belief, logOdds } = vertex;

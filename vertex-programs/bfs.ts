@@ -26,6 +26,7 @@ const bfs = defineProgram({
   gatherEdges: 'in',
   scatterEdges: 'out',
   activation: 'signalled',
+  dataAccess: 'gas',
   output: 'level',
   create({ vertex, params, numVertices }) {
     const level = vertex.level;

@@ -27,6 +27,7 @@ const connectedComponents = defineProgram({
   gatherEdges: 'all',
   scatterEdges: 'all',
   activation: 'signalled',
+  dataAccess: 'gas',
   output: 'component',
   outputKind: 'vertex',
   create({ vertex }) {

@@ -25,6 +25,7 @@ const pagerankDelta = defineProgram({
   gatherEdges: 'in',
   scatterEdges: 'out',
   activation: 'signalled',
+  dataAccess: 'gas',
   deltaCaching: true,
   output: 'rank',
   create({ vertex, graph, params, numVertices }) {

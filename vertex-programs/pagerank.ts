@@ -33,6 +33,7 @@ const pagerank = defineProgram({
   gatherEdges: 'in',
   scatterEdges: 'none',
   activation: 'all',
+  dataAccess: 'gas',
   output: 'rank',
   create({ vertex, graph, params, numVertices }) {
     const { rank, change, contribution } = vertex;

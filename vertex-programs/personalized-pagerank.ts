@@ -26,6 +26,7 @@ const personalizedPagerank = defineProgram({
   gatherEdges: 'in',
   scatterEdges: 'out',
   activation: 'signalled',
+  dataAccess: 'gas',
   deltaCaching: true,
   output: 'rank',
   create({ vertex, graph, params, numVertices }) {

@@ -27,6 +27,7 @@ const sssp = defineProgram({
   gatherEdges: 'in',
   scatterEdges: 'out',
   activation: 'signalled',
+  dataAccess: 'gas',
   output: 'distance',
   create({ vertex, graph, params, numVertices }) {
     const distance = vertex.distance;

@@ -27,6 +27,7 @@ const triangleCount = defineProgram({
   gatherEdges: 'all',
   scatterEdges: 'none',
   activation: 'signalled',
+  dataAccess: 'gas',
   output: 'triangles',
   create({ vertex, graph }) {
     const triangles = vertex.triangles;

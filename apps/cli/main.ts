@@ -15,6 +15,7 @@ import { registerRecommend } from './commands/recommend.js';
 import { registerFraud } from './commands/fraud.js';
 import { registerSgd } from './commands/sgd.js';
 import { registerBenchPartitioners } from './commands/bench-partitioners.js';
+import { registerWorker } from './commands/worker.js';
 
 function packageVersion(): string {
   for (const rel of ['../../package.json', '../../../package.json']) {
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerRecommend(program);
   registerFraud(program);
   registerSgd(program);
+  registerWorker(program);
   const bench = program.command('bench').description('benchmarks users run on their own graphs');
   registerBenchPartitioners(bench);
   return program;

@@ -35,6 +35,8 @@ const rev2 = defineProgram({
   gatherEdges: 'in',
   scatterEdges: 'out',
   activation: 'all',
+  // apply reads or writes its edges' data: one machine only (see dataAccess in core/program.ts).
+  dataAccess: 'shared-memory',
   output: 'fairness',
   create({ graph, vertex, edge, params, numVertices, aggregates }) {
     const { alpha, beta, gamma1, gamma2, tolerance } = params;

@@ -37,6 +37,8 @@ const sgd = defineProgram({
   gatherEdges: 'none',
   scatterEdges: 'none',
   activation: 'all',
+  // a user's apply writes its items' factors: one machine only (see dataAccess in core/program.ts).
+  dataAccess: 'shared-memory',
   output: 'factors',
   create({ graph, vertex, params }) {
     const { rank, learningRate: eta, lambda, seed, biases } = params;

@@ -90,9 +90,12 @@ export function edgeMachines(graph: Graph, algo: string, machines: number, seed:
     // The stream held each undirected edge once, as (v, t) with v <= t, in CSR order; (t, v) follows it.
     let i = 0;
     for (let v = 0; v < n; v++) for (let e = off[v]; e < off[v + 1]; e++) if (v <= tgt[e]) machineOf[e] = partition.parts[i++];
+    // (t, v) takes the machine of (v, t); the d-th copy of a repeated edge pairs with the d-th copy back.
     for (let v = 0; v < n; v++) {
+      let copy = 0;
       for (let e = off[v]; e < off[v + 1]; e++) {
         const t = tgt[e];
+        copy = e > off[v] && tgt[e - 1] === t ? copy + 1 : 0;
         if (v <= t) continue;
         let lo = off[t];
         let hi = off[t + 1] - 1;
@@ -101,7 +104,7 @@ export function edgeMachines(graph: Graph, algo: string, machines: number, seed:
           if (tgt[mid] < v) lo = mid + 1;
           else hi = mid;
         }
-        machineOf[e] = machineOf[lo];
+        machineOf[e] = machineOf[lo + copy];
       }
     }
   }
@@ -123,6 +126,9 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
   const algo = options.partitioner ?? 'hdrf';
   const timeoutMs = (options.callTimeoutSeconds ?? 600) * 1000;
   const { program, params, maxIterations, vertex, edge, aggregators } = prepareRun('runCluster', definition, graph, { threads: 1, params: options.params, maxIterations: options.maxIterations });
+  if (program.dataAccess === 'shared-memory') {
+    throw new UsageError(`runCluster: program ${program.name} runs on one machine only (its dataAccess is 'shared-memory': its apply touches edge data or other vertices' data, which a cluster keeps elsewhere); run it without a cluster`);
+  }
   const n = graph.numVertices;
   const machines = addresses.length;
   const setupStart = performance.now();
@@ -136,7 +142,7 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
       clients[machine][method](request, { deadline: Date.now() + limitMs }, (error, reply) => {
         if (!error) return resolve(reply as Res);
         const address = addresses[machine];
-        if (error.code === grpc.status.UNAVAILABLE) reject(new UsageError(`runCluster: cannot reach worker ${address} (${remoteMessage(error)}); start one there with: gasworks worker --listen ${address}`));
+        if (error.code === grpc.status.UNAVAILABLE) reject(new UsageError(`runCluster: cannot reach worker ${address} (${remoteMessage(error).replace(/\.? *Resolution note:.*$/, "")}); start one there with: gasworks worker --listen ${address}`));
         else if (error.code === grpc.status.DEADLINE_EXCEEDED) reject(new Error(`runCluster: worker ${address} did not answer ${method} within ${timeoutMs / 1000} s`));
         else reject(new Error(`runCluster: worker ${address} failed in ${method}: ${remoteMessage(error)}`));
       });
@@ -203,10 +209,9 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
         }
       });
       // Apply: masters combine the partials (in machine order) and apply; new rows come back by mirror machine.
-      const applied = await everyMachine<{ updates: WireBatch[]; aggregates: Uint8Array; applied: number; changed: number }>('Apply', (machine) => ({ job, partials: partialsFor[machine] }));
+      const applied = await everyMachine<{ updates: WireBatch[]; applied: number; changed: number }>('Apply', (machine) => ({ job, partials: partialsFor[machine] }));
       const updatesFor = addresses.map(() => [] as WireBatch[]);
       let changed = 0;
-      const partialAggregates = applied.map((reply) => toFloat64(reply.aggregates));
       applied.forEach((reply) => {
         vertexUpdates += reply.applied;
         changed += reply.changed;
@@ -216,7 +221,8 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
         }
       });
       // Sync: mirrors take the new rows, then every machine scatters over its own edges.
-      const synced = await everyMachine<{ signalled: Uint8Array; edges: number }>('Sync', (machine) => ({ job, updates: updatesFor[machine], scatter: scatters }));
+      const synced = await everyMachine<{ signalled: Uint8Array; edges: number; aggregates: Uint8Array }>('Sync', (machine) => ({ job, updates: updatesFor[machine], scatter: scatters }));
+      const partialAggregates = synced.map((reply) => toFloat64(reply.aggregates));
       const next: number[] = [];
       for (const reply of synced) {
         edgesTraversed += reply.edges;

@@ -108,6 +108,8 @@ export class ClusterJob {
   /** Vertices with a local gather edge that another machine masters, ascending. */
   private readonly partialsOut: Uint32Array;
   private readonly doScatter: boolean;
+  /** New rows go to every machine (dataAccess 'vertices'), not only to mirrors ('gas'). */
+  private readonly rowsEverywhere: boolean;
   /** Graph ids of this machine's edges, ascending. */
   private readonly ownEdges: Uint32Array;
 
@@ -172,15 +174,25 @@ export class ClusterJob {
     this.masteredCount = this.mine.length;
 
     this.doScatter = this.fns.scatter !== undefined && program.scatterEdges !== 'none';
+    this.rowsEverywhere = (program.dataAccess ?? 'vertices') !== 'gas';
+    // Delta caching as PowerGraph caches across machines: each machine caches its own partial
+    // accumulator of a vertex and adds the deltas its own scatters post to it.
+    const cached = program.deltaCaching === true && spec.kind === 'scalar';
+    const cache = cached ? new Float64Array(Math.max(1, n)) : null;
+    const cacheValid = cached ? new Uint8Array(Math.max(1, n)) : null;
+    const deltas = cached ? new Float64Array(Math.max(1, n)) : null;
     const gather = this.fns.gather;
     const signalledFlags = this.signalled;
     const signalList = this.signalList;
-    // Signals are kept as flags and a list, so a superstep's are sent once each; deltas are not
-    // cached across machines (every gather is a full one), so a delta is only a signal here.
-    const signal: Signal = (u) => {
+    // Signals are kept as flags and a list, so that a superstep's are sent once each.
+    const signal: Signal = (u, delta) => {
       if (signalledFlags[u] === 0) {
         signalledFlags[u] = 1;
         signalList.push(u);
+      }
+      if (deltas !== null) {
+        if (delta === undefined) cacheValid![u] = 0;
+        else deltas[u] += delta;
       }
     };
     const inEdges = localIn ?? empty;
@@ -196,7 +208,7 @@ export class ClusterJob {
         vector: spec.kind === 'vector',
         size: this.size,
         customSum: this.sum !== undefined,
-        cached: false,
+        cached,
         signalled: true,
         scatters: this.doScatter,
         aggregators: [],
@@ -213,9 +225,9 @@ export class ClusterJob {
         outEdge: outEdges.edgeIds,
         accs: this.accs,
         changed: this.changed,
-        cache: null,
-        cacheValid: null,
-        deltas: null,
+        cache,
+        cacheValid,
+        deltas,
         zero: this.zero,
         gather: gather as KernelEnv['gather'],
         sum: this.sum,
@@ -279,7 +291,7 @@ export class ClusterJob {
   }
 
   /** Apply phase: the other machines' partials in; new rows for mirrors, aggregator partials and counts out. */
-  apply(incoming: WireBatch[]): { updates: WireBatch[]; aggregates: Float64Array; applied: number; changed: number } {
+  apply(incoming: WireBatch[]): { updates: WireBatch[]; applied: number; changed: number } {
     const size = this.size;
     const accs = this.accs;
     const sum = this.sum;
@@ -300,21 +312,12 @@ export class ClusterJob {
     for (let i = 0; i < mine.length; i++) mask[mine[i]] = this.active[mine[i]];
     const [updatesBefore, changedBefore] = [this.tally[1], this.tally[2]];
     this.kernels.apply(0, n, mask, new Float64Array(1), 0);
-    // Aggregator partials over the vertices this machine masters (each vertex counted once in all).
-    const names = Object.keys(this.aggregators);
-    const partials = new Float64Array(names.length);
-    names.forEach((name, a) => {
-      const { map, reduce } = this.aggregators[name];
-      let acc = identityOf(reduce);
-      for (let i = 0; i < mine.length; i++) acc = combine(reduce, acc, map(mine[i]));
-      partials[a] = acc;
-    });
     // New rows of applied vertices, for every other machine that holds a replica.
     const lists = Array.from({ length: this.machines }, () => new IdList());
     for (let i = 0; i < mine.length; i++) {
       const v = mine[i];
       if (this.active[v] === 0) continue;
-      for (let p = 0; p < this.machines; p++) if (p !== this.machine && this.holds(v, p)) lists[p].push(v);
+      for (let p = 0; p < this.machines; p++) if (p !== this.machine && (this.rowsEverywhere || this.holds(v, p))) lists[p].push(v);
     }
     const schema = this.program.vertex;
     const updates: WireBatch[] = [];
@@ -325,11 +328,15 @@ export class ClusterJob {
       for (let i = 0; i < ids.length; i++) changed[i] = this.changed[ids[i]];
       updates.push({ machine, ids: bytesOf(ids), columns: packRows(schema, this.vertex, ids, ids.length), changed: bytesOf(changed) });
     });
-    return { updates, aggregates: partials, applied: this.tally[1] - updatesBefore, changed: this.tally[2] - changedBefore };
+    return { updates, applied: this.tally[1] - updatesBefore, changed: this.tally[2] - changedBefore };
   }
 
-  /** Sync phase: the masters' new rows in (and whether they scatter); then scatter; signals out. */
-  sync(incoming: WireBatch[], scatter: boolean): { signalled: Uint32Array; edges: number } {
+  /**
+   * Sync phase: the masters' new rows in (and whether they scatter); then the aggregator partials over
+   * the vertices this machine masters (each vertex counted once in all, after every apply of the
+   * superstep, so a map that reads other vertices sees their new data), then scatter; signals out.
+   */
+  sync(incoming: WireBatch[], scatter: boolean): { signalled: Uint32Array; edges: number; aggregates: Float64Array } {
     const schema = this.program.vertex;
     for (const batch of incoming) {
       const ids = toUint32(batch.ids);
@@ -337,13 +344,22 @@ export class ClusterJob {
       const changed = batch.changed ?? new Uint8Array(0);
       for (let i = 0; i < ids.length; i++) this.changed[ids[i]] = changed[i];
     }
+    const names = Object.keys(this.aggregators);
+    const aggregates = new Float64Array(names.length);
+    const mine = this.mine;
+    names.forEach((name, a) => {
+      const { map, reduce } = this.aggregators[name];
+      let acc = identityOf(reduce);
+      for (let i = 0; i < mine.length; i++) acc = combine(reduce, acc, map(mine[i]));
+      aggregates[a] = acc;
+    });
     const edgesBefore = this.tally[0];
     if (scatter && this.doScatter) this.kernels.scatter(0, this.graph.numVertices);
     else this.changed.fill(0);
     const signalled = this.signalList.view().slice();
     for (let i = 0; i < signalled.length; i++) this.signalled[signalled[i]] = 0;
     this.signalList.clear();
-    return { signalled, edges: this.tally[0] - edgesBefore };
+    return { signalled, edges: this.tally[0] - edgesBefore, aggregates };
   }
 
   /** The end of the run: the mastered vertices' rows and this machine's edges' rows. */

@@ -62,11 +62,11 @@ export async function startWorker(listen: string): Promise<ClusterWorker> {
     ),
     Apply: unary<{ job: string; partials: WireBatch[] }, unknown>((job, r) => {
       const out = job.apply(r.partials);
-      return { updates: out.updates, aggregates: bytesOf(out.aggregates), applied: out.applied, changed: out.changed };
+      return { updates: out.updates, applied: out.applied, changed: out.changed };
     }),
     Sync: unary<{ job: string; updates: WireBatch[]; scatter: boolean }, unknown>((job, r) => {
       const out = job.sync(r.updates, r.scatter);
-      return { signalled: bytesOf(out.signalled), edges: out.edges };
+      return { signalled: bytesOf(out.signalled), edges: out.edges, aggregates: bytesOf(out.aggregates) };
     }),
     Collect: unary<{ job: string }, unknown>((job) => job.collect()),
     Release: ((call, callback) => {

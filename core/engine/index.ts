@@ -18,6 +18,7 @@ import { UsageError } from '../errors.js';
 import type { Params, VertexProgram } from '../program.js';
 import { runAsync, type AsyncScheduler, type Consistency, type EdgeConsistency } from './async.js';
 import { runSync } from './sync.js';
+import { runCluster } from '../cluster/coordinator.js';
 import { closeEngineWorkers } from './worker-pool.js';
 
 export type EngineName = 'sync' | 'async';
@@ -49,6 +50,24 @@ export interface RunOptions<P extends Params = Params> {
   /** Async only: aggregate every this many milliseconds (default 100). */
   aggregateEveryMs?: number;
   onProgress?: (progress: RunProgress) => void;
+  /**
+   * Run across machines: the host:port of each `gasworks worker` (one machine
+   * each), synchronous engine only. `workers` is then the number of machines.
+   */
+  cluster?: readonly string[];
+  /** Cluster runs: the vertex-cut partitioner that places edges on machines. Default 'hdrf'. */
+  partitioner?: string;
+}
+
+/** What a cluster run adds to its result. */
+export interface ClusterInfo {
+  machines: number;
+  partitioner: string;
+  replicationFactor: number;
+  /** Shipping the graph and partition, creating the program on every worker. */
+  setupSeconds: number;
+  /** Bytes of partial accumulators and vertex rows routed between machines. */
+  bytesRouted: number;
 }
 
 export interface RunResult<VS extends Schema = Schema> {
@@ -69,6 +88,8 @@ export interface RunResult<VS extends Schema = Schema> {
   /** True when the run stopped by convergence (aggregator test, or no work left), not by maxIterations. */
   converged: boolean;
   aggregates: Record<string, number>;
+  /** Present for cluster runs. */
+  cluster?: ClusterInfo;
 }
 
 export function defaultWorkers(): number {
@@ -81,8 +102,24 @@ export async function runProgram<VS extends Schema, ES extends Schema, P extends
   options: RunOptions<P> = {},
 ): Promise<RunResult<VS>> {
   const engine = options.engine ?? 'sync';
-  const workers = options.workers ?? defaultWorkers();
   const params = options.params as Params | undefined;
+  if (options.cluster !== undefined) {
+    if (engine !== 'sync') throw new UsageError(`runProgram: a cluster run uses the sync engine; got engine '${engine}'`);
+    for (const key of ['scheduler', 'consistency', 'edgeConsistency'] as const) {
+      if (options[key] !== undefined) throw new UsageError(`runProgram: option "${key}" is for the async engine, not cluster runs`);
+    }
+    const r = await runCluster(program, graph, {
+      workers: options.cluster,
+      params,
+      maxIterations: options.maxIterations,
+      partitioner: options.partitioner,
+      onProgress: options.onProgress,
+    });
+    const { machines, partitioner, replicationFactor, setupSeconds, bytesRouted, ...rest } = r;
+    return { ...rest, engine, workers: machines, cluster: { machines, partitioner, replicationFactor, setupSeconds, bytesRouted } };
+  }
+  if (options.partitioner !== undefined) throw new UsageError('runProgram: option "partitioner" is for cluster runs (give "cluster" too)');
+  const workers = options.workers ?? defaultWorkers();
   if (engine === 'sync') {
     for (const key of ['scheduler', 'consistency', 'edgeConsistency'] as const) {
       if (options[key] !== undefined) throw new UsageError(`runProgram: option "${key}" is for the async engine; this run uses engine 'sync'`);

@@ -20,8 +20,10 @@
  * chunk, not per edge.
  *
  * Counts go to `tally` (edges, updates, changed) once per chunk, not per edge.
- * Aggregator maps run right after their vertex's apply, in the same pass:
- * a map reads only its own vertex, which no other apply writes.
+ * Aggregator maps of 'gas' programs run right after their vertex's apply, in
+ * the same pass: such a map reads only its own vertex, which no other apply
+ * writes. Other programs' maps may read any vertex, so they run in a pass of
+ * their own once every apply of the superstep is done (`lateAggregation`).
  */
 import type { Aggregator, Signal } from '../program.js';
 import { foldSource } from './aggregation.js';
@@ -47,6 +49,13 @@ export interface KernelShape {
   /** The program scatters: apply marks changed vertices for the scatter phase. */
   scatters: boolean;
   aggregators: Array<Aggregator['reduce']>;
+  /**
+   * Fold the aggregator maps into apply (the default), or leave them to
+   * `aggregate`, a pass after every apply of the superstep: for programs whose
+   * maps read other vertices (dataAccess other than 'gas'), which must see
+   * their new data whatever the order of the applies.
+   */
+  lateAggregation?: boolean;
   /**
    * Out-edge ids come from `outEdge[e]`, not the CSR position e: the cluster
    * runtime runs the kernels over a machine's own edges, a sub-CSR whose
@@ -86,6 +95,8 @@ export interface SyncKernels {
   gather(start: number, end: number, current: Uint8Array | null): void;
   apply(start: number, end: number, current: Uint8Array | null, partials: Float64Array, base: number): void;
   scatter(start: number, end: number): void;
+  /** With `lateAggregation`: fold the aggregator maps of vertices [start, end) into partials[base + i]. */
+  aggregate(start: number, end: number, partials: Float64Array, base: number): void;
 }
 
 let copies = 0;
@@ -104,11 +115,12 @@ function kernelSource(shape: KernelShape): string {
     'const { n, threads, inOff, inSrc, inEdge, outOff, outTgt, outEdge, accs, changed, cache, cacheValid, deltas, zero, gather, sum, apply, scatter, signal, tally } = env;',
     ...shape.aggregators.map((_, i) => `const map${i} = env.maps[${i}];`),
     vector ? `const size = ${shape.size}; const vacc = new Float64Array(size);` : '',
-    'return { gather: gatherChunk, apply: applyChunk, scatter: scatterChunk };',
+    'return { gather: gatherChunk, apply: applyChunk, scatter: scatterChunk, aggregate: aggregateChunk };',
     '',
     gatherChunkSource(shape),
     applyChunkSource(shape),
     scatterChunkSource(shape),
+    aggregateChunkSource(shape),
   ];
   return lines.join('\n');
 }
@@ -172,8 +184,19 @@ function gatherChunkSource(shape: KernelShape): string {
 }`;
 }
 
+/** The aggregation pass of `lateAggregation` (empty otherwise). */
+function aggregateChunkSource(shape: KernelShape): string {
+  const aggs = shape.lateAggregation === true ? shape.aggregators : [];
+  if (aggs.length === 0) return 'function aggregateChunk(start, end, partials, base) {}';
+  return `function aggregateChunk(start, end, partials, base) {
+  ${aggs.map((_, i) => `let a${i} = partials[base + ${i}];`).join(' ')}
+  for (let v = start; v < end; v++) { ${foldSource(aggs)} }
+  ${aggs.map((_, i) => `partials[base + ${i}] = a${i};`).join(' ')}
+}`;
+}
+
 function applyChunkSource(shape: KernelShape): string {
-  const aggs = shape.aggregators;
+  const aggs = shape.lateAggregation === true ? [] : shape.aggregators;
   const load = aggs.map((_, i) => `let a${i} = partials[base + ${i}];`).join(' ');
   const fold = foldSource(aggs);
   const store = aggs.map((_, i) => `partials[base + ${i}] = a${i};`).join(' ');

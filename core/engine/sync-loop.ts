@@ -181,6 +181,8 @@ export function runSyncThread(
   const aggNames = shared.aggregatorNames;
   const aggCount = aggNames.length;
   const aggReduces = aggNames.map((name) => aggregators[name].reduce);
+  // Maps that may read other vertices run after every apply of the superstep (see dataAccess).
+  const lateAggregation = aggCount > 0 && (program.dataAccess ?? 'vertices') !== 'gas';
 
   const signalState: SignalState = {
     next: shared.activeOdd ?? shared.changed,
@@ -206,6 +208,7 @@ export function runSyncThread(
       signalled: !allActive,
       scatters: doScatter,
       aggregators: aggReduces,
+      lateAggregation,
     },
     {
       n,
@@ -251,11 +254,15 @@ export function runSyncThread(
     for (let i = 0; i < aggCount; i++) partials[partialBase + i] = identityOf(aggReduces[i]);
     for (let c = nextCursor(); c < numChunks; c = nextCursor()) kernels.apply(chunks[c], chunks[c + 1], current, partials, partialBase);
 
-    // Phase 3 (programs that scatter): scatter from the vertices whose apply returned true.
-    if (doScatter) {
+    // Phase 3 (programs that scatter, or aggregate late): scatter from the vertices whose apply
+    // returned true, and fold the aggregator maps over the chunk.
+    if (doScatter || lateAggregation) {
       barrier.arrive(resetCursor);
       if (Atomics.load(control, SYNC.ABORT) !== 0) return;
-      for (let c = nextCursor(); c < numChunks; c = nextCursor()) kernels.scatter(chunks[c], chunks[c + 1]);
+      for (let c = nextCursor(); c < numChunks; c = nextCursor()) {
+        if (doScatter) kernels.scatter(chunks[c], chunks[c + 1]);
+        if (lateAggregation) kernels.aggregate(chunks[c], chunks[c + 1], partials, partialBase);
+      }
     }
     stats[statBase + STAT.UPDATES] = tally[1];
     stats[statBase + STAT.EDGES] = tally[0];

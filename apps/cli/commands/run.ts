@@ -22,6 +22,7 @@ import { addGraphOptions, graphOptionsFrom, type GraphFlags } from '../graph-fla
 import { formatNumber, printJson, summaryTable } from '../output.js';
 import { progressEnabled } from '../progress.js';
 import { collect, positiveInt } from '../arguments.js';
+import { parseAddress } from '../../../core/cluster/worker-server.js';
 
 interface RunFlags extends GraphFlags {
   graph: string;
@@ -36,6 +37,8 @@ interface RunFlags extends GraphFlags {
   chromatic?: boolean;
   out?: string;
   json?: boolean;
+  cluster?: string;
+  partitioner?: string;
 }
 
 /** A bundled program by name, or the vertex program exported by a user's module. */
@@ -125,6 +128,14 @@ export async function writeColumn(path: string, graph: Graph, column: NumericArr
   await file.commit();
 }
 
+/** `--cluster a:1,b:2` as a list of addresses; each must look like host:port. */
+function parseClusterList(list: string): string[] {
+  const addresses = list.split(',').map((a) => a.trim()).filter((a) => a.length > 0);
+  if (addresses.length === 0) throw new UsageError('run: --cluster needs at least one host:port');
+  for (const address of addresses) parseAddress('run: --cluster', address);
+  return addresses;
+}
+
 export function registerRun(program: Command): void {
   const cmd = program
     .command('run')
@@ -140,6 +151,8 @@ export function registerRun(program: Command): void {
     .option('--scheduler <name>', 'async: sweep, fifo or priority')
     .option('--consistency <name>', 'async: none, vertex or edge')
     .option('--chromatic', 'async with --consistency edge: the chromatic engine instead of locks')
+    .option('--cluster <host:port,...>', 'run across machines: the addresses of `gasworks worker` processes, one per machine (sync engine)')
+    .option('--partitioner <name>', 'with --cluster: the vertex-cut that places edges on machines (random, grid, dbh, greedy, hdrf, ne)', 'hdrf')
     .option('-o, --out <file>', 'write id<TAB>value lines of the program\'s output column')
     .option('--json', 'print a JSON summary')
     .option('-q, --quiet', 'no progress on stderr');
@@ -158,7 +171,9 @@ export function registerRun(program: Command): void {
       if (!(flags.tolerance >= 0)) throw new UsageError('run: --tolerance must be a non-negative number');
       params.tolerance = flags.tolerance;
     }
-    const workers = flags.workers ?? defaultWorkers();
+    const cluster = flags.cluster === undefined ? undefined : parseClusterList(flags.cluster);
+    if (cluster && flags.workers !== undefined) throw new UsageError('run: --workers is for one machine; with --cluster each listed worker is one machine');
+    const workers = cluster ? cluster.length : (flags.workers ?? defaultWorkers());
     const showProgress = progressEnabled(flags);
     const options: RunOptions = {
       engine: flags.engine,
@@ -168,6 +183,8 @@ export function registerRun(program: Command): void {
       scheduler: flags.scheduler,
       consistency: flags.consistency,
       edgeConsistency: flags.chromatic ? 'chromatic' : undefined,
+      cluster,
+      partitioner: cluster ? flags.partitioner : undefined,
       onProgress: showProgress
         ? (p) => {
             const aggs = Object.entries(p.aggregates)
@@ -198,6 +215,7 @@ export function registerRun(program: Command): void {
       edgesPerSecond: result.edgesPerSecond,
       loadSeconds,
       aggregates: result.aggregates,
+      ...(result.cluster ? { cluster: { ...result.cluster, workers: cluster } } : {}),
       params: { ...vp.params, ...params },
       ...(flags.out ? { out: flags.out, column } : {}),
     };
@@ -207,12 +225,18 @@ export function registerRun(program: Command): void {
     }
     const rows: Array<[string, string | number]> = [
       ['graph', `${graphName}: ${formatNumber(graph.numVertices)} vertices, ${formatNumber(graph.numEdges)} edges`],
-      ['engine', `${result.engine}, ${result.workers} worker${result.workers === 1 ? '' : 's'}`],
+      [
+        'engine',
+        result.cluster
+          ? `${result.engine}, cluster of ${result.cluster.machines} machine${result.cluster.machines === 1 ? '' : 's'} (${result.cluster.partitioner}, replication factor ${result.cluster.replicationFactor.toFixed(2)})`
+          : `${result.engine}, ${result.workers} worker${result.workers === 1 ? '' : 's'}`,
+      ],
       ['iterations', `${result.iterations}${result.converged ? ' (converged)' : ''}`],
       ['vertex updates', result.vertexUpdates],
       ['compute time', `${result.computeSeconds.toFixed(3)} s (load ${loadSeconds.toFixed(2)} s)`],
       ['edges/s', `${formatNumber(result.edgesPerSecond / 1e6, 4)}M`],
     ];
+    if (result.cluster) rows.push(['cluster traffic', `${formatNumber(result.cluster.bytesRouted / 1e6, 4)} MB routed (setup ${result.cluster.setupSeconds.toFixed(2)} s)`]);
     for (const [k, v] of Object.entries(result.aggregates)) rows.push([`aggregate ${k}`, v]);
     if (flags.out) rows.push(['output', `${flags.out} (${column})`]);
     process.stdout.write(summaryTable(`gasworks run ${vp.name}`, rows) + '\n');

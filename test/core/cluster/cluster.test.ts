@@ -1,0 +1,207 @@
+/**
+ * The cluster runtime against the shared-memory engine: three (or one)
+ * workers on this machine, real gRPC over loopback, each program's answer
+ * compared with a one-thread runSync of the same program on the same graph
+ * (exact for components, BFS, SSSP, k-core, label propagation and triangles;
+ * within rounding for PageRank, belief propagation and ALS, whose sums are
+ * added in machine order). Also every vertex-cut partitioner as the
+ * placement, vector accumulators and edge data, and the errors a user sees.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startWorker, type ClusterWorker } from '../../../core/cluster/worker-server.js';
+import { runCluster, edgeMachines } from '../../../core/cluster/coordinator.js';
+import { runProgram } from '../../../core/engine/index.js';
+import { defineProgram, type VertexProgram } from '../../../core/program.js';
+import { UsageError } from '../../../core/errors.js';
+import type { Graph } from '../../../core/graph/graph.js';
+import { ratingsToGraph } from '../../../core/graph/loaders/movielens.js';
+import { sharedFloat64 } from '../../../core/graph/shared.js';
+import type { NumericArray } from '../../../core/graph/shared.js';
+import * as programs from '../../../vertex-programs/index.js';
+import als from '../../../apps/recommender/als.js';
+import { plantedRatings } from '../../../apps/recommender/source.js';
+import { rmat } from '../../vertex-programs/graphs.js';
+
+let workers: ClusterWorker[] = [];
+const addresses = (): string[] => workers.map((w) => w.address);
+
+test.before(async () => {
+  workers = await Promise.all([0, 1, 2].map(() => startWorker('127.0.0.1:0')));
+});
+
+test.after(async () => {
+  await Promise.all(workers.map((w) => w.close()));
+});
+
+function maxDifference(a: NumericArray, b: NumericArray): number {
+  assert.is(a.length, b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i]) continue;
+    const d = Math.abs(a[i] - b[i]);
+    worst = Number.isNaN(d) ? Infinity : Math.max(worst, d);
+  }
+  return worst;
+}
+
+/**
+ * Run on one thread and on the cluster; the columns must agree. Counts and aggregates must agree too for
+ * 'gas' programs; a program whose apply reads its neighbours directly ('vertices') sees them in another
+ * order (in place on one thread, a superstep old from other machines), so it may take other steps to the
+ * same answer. Returns the cluster's result.
+ */
+async function compare(program: VertexProgram, graph: Graph, options: { params?: Record<string, unknown>; maxIterations?: number; partitioner?: string; tolerance?: number; workers?: string[] } = {}) {
+  const common = { params: options.params as never, maxIterations: options.maxIterations };
+  const local = await runProgram(program, graph, { ...common, workers: 1 });
+  const cluster = await runCluster(program, graph, { ...common, workers: options.workers ?? addresses(), partitioner: options.partitioner });
+  const what = `${program.name} (${options.partitioner ?? 'hdrf'}, ${cluster.machines} machines)`;
+  const exactCounts = program.dataAccess === 'gas';
+  if (exactCounts) assert.is(cluster.iterations, local.iterations, `${what}: supersteps`);
+  assert.is(cluster.converged, local.converged, `${what}: converged`);
+  if (exactCounts) assert.is(cluster.vertexUpdates, local.vertexUpdates, `${what}: vertex updates`);
+  if (exactCounts) assert.is(cluster.edgesTraversed, local.edgesTraversed, `${what}: edges traversed`);
+  for (const name of Object.keys(local.vertex)) {
+    const d = maxDifference(cluster.vertex[name] as NumericArray, local.vertex[name] as NumericArray);
+    assert.ok(d <= (options.tolerance ?? 0), `${what}: column ${name} differs by ${d}`);
+  }
+  for (const name of Object.keys(local.edge)) {
+    const d = maxDifference(cluster.edge[name] as NumericArray, local.edge[name] as NumericArray);
+    assert.ok(d <= (options.tolerance ?? 0), `${what}: edge column ${name} differs by ${d}`);
+  }
+  for (const [name, value] of Object.entries(exactCounts ? local.aggregates : {})) {
+    assert.ok(Math.abs(cluster.aggregates[name] - value) <= (options.tolerance ?? 0) * Math.max(1, Math.abs(value)) * 1e3, `${what}: aggregate ${name} ${cluster.aggregates[name]} vs ${value}`);
+  }
+  return cluster;
+}
+
+/** A program whose apply throws (exported: workers import it by this module's URL). */
+export const failing = defineProgram({
+  name: 'fails-in-apply',
+  url: import.meta.url,
+  vertex: { x: 'f64' },
+  params: {},
+  gatherEdges: 'in',
+  scatterEdges: 'none',
+  activation: 'all',
+  accumulator: { kind: 'scalar' },
+  create: () => ({
+    apply(v) {
+      if (v === 3) throw new Error('vertex 3 is cursed');
+      return true;
+    },
+  }),
+});
+
+const directed = rmat(10, 8, 3, { maxWeight: 9 });
+const undirected = rmat(9, 6, 4, { undirected: true });
+
+test('exact programs give the one-process answer on three machines', async () => {
+  await compare(programs.connectedComponents as VertexProgram, directed);
+  await compare(programs.bfs as VertexProgram, directed, { params: { source: 1 } });
+  await compare(programs.sssp as VertexProgram, directed, { params: { source: 1 } });
+  await compare(programs.kcore as VertexProgram, undirected);
+  await compare(programs.labelPropagation as VertexProgram, undirected, { maxIterations: 10 });
+  await compare(programs.triangleCount as VertexProgram, undirected);
+  await compare(programs.coloring as VertexProgram, undirected);
+});
+
+test('PageRank (fixed and delta) within rounding; every vertex-cut partitioner places the edges', async () => {
+  for (const partitioner of ['random', 'grid', 'dbh', 'greedy', 'hdrf', 'ne']) {
+    await compare(programs.pagerank as VertexProgram, directed, { maxIterations: 15, partitioner, tolerance: 1e-15 });
+  }
+  await compare(programs.pagerankDelta as VertexProgram, directed, { params: { tolerance: 1e-9 }, tolerance: 1e-12 });
+  await compare(programs.personalizedPagerank as VertexProgram, undirected, { maxIterations: 12, tolerance: 1e-15 });
+});
+
+test('one machine alone; programs that read other vertices get every row; shared-memory programs are refused', async () => {
+  await compare(programs.connectedComponents as VertexProgram, undirected, { workers: addresses().slice(0, 1) });
+  const graph = rmat(8, 4, 9, { undirected: true });
+  const prior = sharedFloat64(graph.numVertices);
+  for (let v = 0; v < graph.numVertices; v++) prior[v] = 0.1 + (0.8 * ((v * 2654435761) % 1000)) / 1000;
+  graph.vertexColumns.prior = prior;
+  try {
+    await runCluster(programs.beliefPropagation as VertexProgram, graph, { workers: addresses() });
+    assert.unreachable('should have failed');
+  } catch (error) {
+    assert.instance(error, UsageError);
+    assert.match((error as Error).message, /belief-propagation runs on one machine only/);
+  }
+});
+test('ALS: vector accumulators combined across machines; its sse aggregate is the final factors\' error', async () => {
+  const graph = ratingsToGraph(plantedRatings(60, 40, 3, 5));
+  const rank = 4;
+  const cluster = await compare(als as unknown as VertexProgram, graph, { params: { rank, lambda: 0.1, seed: 2 }, maxIterations: 4, tolerance: 1e-9 });
+  // Brute force: the squared training error of the factors the run ended with.
+  const factors = cluster.vertex.factors as Float64Array;
+  const weights = graph.weights!;
+  let mean = 0;
+  for (let e = 0; e < graph.numEdges; e++) mean += weights[e] / graph.numEdges;
+  let sse = 0;
+  for (let u = 0; u < graph.numVertices; u++) {
+    for (let e = graph.outOffsets[u]; e < graph.outOffsets[u + 1]; e++) {
+      const i = graph.outTargets[e];
+      let prediction = mean + factors[u * (rank + 1) + rank] + factors[i * (rank + 1) + rank];
+      for (let k = 0; k < rank; k++) prediction += factors[u * (rank + 1) + k] * factors[i * (rank + 1) + k];
+      sse += (weights[e] - prediction) ** 2;
+    }
+  }
+  assert.ok(Math.abs(cluster.aggregates.sse - sse) < 1e-9 * sse, `sse ${cluster.aggregates.sse} vs ${sse}`);
+});
+
+test('the placement keeps both directions of an undirected edge on one machine, and replica sets cover edges', () => {
+  const { machineOf, masters, replicas, words } = edgeMachines(undirected, 'hdrf', 3, 1);
+  const off = undirected.outOffsets;
+  const tgt = undirected.outTargets;
+  for (let v = 0; v < undirected.numVertices; v++) {
+    assert.ok((replicas[v * words] & (1 << masters[v])) !== 0 || off[v + 1] === off[v], `vertex ${v}: its master holds no replica`);
+    for (let e = off[v]; e < off[v + 1]; e++) {
+      const t = tgt[e];
+      // The machines of the copies of v-t, from both ends, as sorted lists: the same.
+      const there = (a: number, b: number): number[] => {
+        const list: number[] = [];
+        for (let f = off[a]; f < off[a + 1]; f++) if (tgt[f] === b) list.push(machineOf[f]);
+        return list.sort();
+      };
+      assert.equal(there(v, t), there(t, v), `edge ${v}-${t}`);
+      assert.ok((replicas[v * words] & (1 << machineOf[e])) !== 0 && (replicas[t * words] & (1 << machineOf[e])) !== 0);
+    }
+  }
+});
+
+test('errors: an unreachable worker, a bad address, an edge-cut, a program that throws', async () => {
+  const graph = rmat(6, 4, 1);
+  const cc = programs.connectedComponents as VertexProgram;
+  try {
+    await runCluster(cc, graph, { workers: ['127.0.0.1:1'], callTimeoutSeconds: 20 });
+    assert.unreachable('should have failed');
+  } catch (error) {
+    assert.instance(error, UsageError);
+    assert.match((error as Error).message, /cannot reach worker 127\.0\.0\.1:1.*gasworks worker --listen 127\.0\.0\.1:1/);
+  }
+  for (const [workersList, partitioner, message] of [
+    [['nonsense'], undefined, /expected host:port/],
+    [[], undefined, /at least one host:port/],
+    [[addresses()[0], addresses()[0]], undefined, /listed twice/],
+    [addresses(), 'edge-cut', /edge-cut; the cluster runs on vertex-cuts/],
+  ] as const) {
+    try {
+      await runCluster(cc, graph, { workers: [...workersList], partitioner });
+      assert.unreachable('should have failed');
+    } catch (error) {
+      assert.match((error as Error).message, message);
+    }
+  }
+  try {
+    await runCluster(failing as unknown as VertexProgram, graph, { workers: addresses(), maxIterations: 2 });
+    assert.unreachable('should have failed');
+  } catch (error) {
+    assert.match((error as Error).message, /worker 127\.0\.0\.1:\d+ failed in Apply: vertex 3 is cursed/);
+  }
+  // Every job was released, the failed ones included.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(workers.map((w) => w.jobs()), [0, 0, 0]);
+});
+
+
+test.run();
