@@ -3,7 +3,7 @@
  * compiled dist/apps/cli/main.js when the tests run compiled, or the
  * TypeScript source under tsx when they run from source.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -16,9 +16,18 @@ export interface CliResult {
 const compiled = fileURLToPath(new URL('../../../apps/cli/main.js', import.meta.url));
 const source = fileURLToPath(new URL('../../../apps/cli/main.ts', import.meta.url));
 
-export function gasworks(args: string[], options: { cwd?: string; timeoutMs?: number } = {}): CliResult {
+function argvFor(args: string[]): string[] {
   const useSource = import.meta.url.endsWith('.ts') || !existsSync(compiled);
-  const argv = useSource ? ['--import', 'tsx', source, ...args] : [compiled, ...args];
+  return useSource ? ['--import', 'tsx', source, ...args] : [compiled, ...args];
+}
+
+/** Start `gasworks ARGS` in the background (a server such as `gasworks worker`); the caller kills it. */
+export function gasworksInBackground(args: string[]): ChildProcess {
+  return spawn(process.execPath, argvFor(args), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } });
+}
+
+export function gasworks(args: string[], options: { cwd?: string; timeoutMs?: number } = {}): CliResult {
+  const argv = argvFor(args);
   const r = spawnSync(process.execPath, argv, {
     cwd: options.cwd,
     encoding: 'utf8',

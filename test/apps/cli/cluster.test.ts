@@ -1,0 +1,127 @@
+/**
+ * `gasworks worker` and `gasworks run --cluster` end to end: two worker
+ * processes on this machine, a bundled program and a user's own module run
+ * across them, each `--out` file compared with the same run on one machine;
+ * and the mistakes a user makes with the flags.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { gasworks, gasworksInBackground, expectUserMistakes, type CliResult } from './cli-runner.js';
+import { tempDir } from '../../helpers.js';
+
+const dir = tempDir();
+const EDGES: Array<[number, number]> = [
+  [10, 20], [20, 30], [30, 10], [10, 30], [40, 10], [40, 50], [50, 40], [50, 50],
+  [7, 10], [7, 40], [30, 1000], [20, 1000], [3, 7], [10, 20], [60, 70], [70, 80],
+];
+const graphFile = join(dir, 'graph.txt');
+writeFileSync(graphFile, EDGES.map(([a, b]) => `${a} ${b}`).join('\n') + '\n');
+
+const workers: ChildProcess[] = [];
+let cluster = '';
+
+/** Start a worker on a free port; resolves to the address it printed. */
+function startWorker(): Promise<string> {
+  const child = gasworksInBackground(['worker', '--listen', '127.0.0.1:0']);
+  workers.push(child);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /listening on (\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited with ${code} before listening`)));
+  });
+}
+
+test.before(async () => {
+  cluster = (await Promise.all([startWorker(), startWorker()])).join(',');
+});
+
+test.after(() => {
+  for (const child of workers) child.kill('SIGTERM');
+});
+
+function ok(r: CliResult): CliResult {
+  assert.is(r.status, 0, `exit status ${r.status}; stderr: ${r.stderr}`);
+  return r;
+}
+
+const read = (path: string): string => readFileSync(path, 'utf8');
+
+test('a bundled program on two worker processes writes what one machine writes', () => {
+  for (const [program, extra] of [['connected-components', []], ['pagerank', ['--iterations', '12']], ['sssp', ['--source', '7']]] as const) {
+    const here = join(dir, `${program}-1.tsv`);
+    const there = join(dir, `${program}-cluster.tsv`);
+    ok(gasworks(['run', program, '--graph', graphFile, '--workers', '1', '--out', here, '-q', ...extra]));
+    const r = ok(gasworks(['run', program, '--graph', graphFile, '--cluster', cluster, '--partitioner', 'greedy', '--out', there, '--json', ...extra]));
+    const summary = JSON.parse(r.stdout) as { workers: number; cluster: { machines: number; partitioner: string; workers: string[] } };
+    assert.is(summary.cluster.machines, 2);
+    assert.is(summary.cluster.partitioner, 'greedy');
+    assert.equal(summary.cluster.workers, cluster.split(','));
+    if (program === 'pagerank') {
+      const a = read(here).trim().split('\n').map((l) => l.split('\t'));
+      const b = read(there).trim().split('\n').map((l) => l.split('\t'));
+      assert.is(a.length, b.length);
+      a.forEach(([id, x], i) => {
+        assert.is(b[i][0], id);
+        assert.ok(Math.abs(Number(x) - Number(b[i][1])) < 1e-15, `${program} vertex ${id}: ${x} vs ${b[i][1]}`);
+      });
+    } else {
+      assert.is(read(there), read(here), program);
+    }
+  }
+});
+
+test("a user's own program module runs on the cluster (the workers import it by its path)", () => {
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  const programModule = new URL(`../../../core/program${ext}`, import.meta.url).href;
+  const programFile = join(dir, `in-count${ext === '.ts' ? '.mts' : '.mjs'}`);
+  writeFileSync(
+    programFile,
+    `import { defineProgram } from ${JSON.stringify(programModule)};
+export default defineProgram({
+  name: 'in-count',
+  url: import.meta.url,
+  vertex: { count: 'f64' },
+  params: {},
+  accumulator: { kind: 'scalar' },
+  gatherEdges: 'in',
+  scatterEdges: 'none',
+  activation: 'all',
+  dataAccess: 'gas',
+  create({ vertex }) {
+    const count = vertex.count;
+    return { gather: () => 1, apply(v, acc) { count[v] = acc; return true; } };
+  },
+});
+`,
+  );
+  const out = join(dir, 'in-count.tsv');
+  ok(gasworks(['run', programFile, '--graph', graphFile, '--cluster', cluster, '--iterations', '1', '--out', out, '-q']));
+  for (const line of read(out).trim().split('\n')) {
+    const [id, count] = line.split('\t').map(Number);
+    assert.is(count, EDGES.filter(([, b]) => b === id).length, `vertex ${id}`);
+  }
+});
+
+test('cluster mistakes exit 1 with a message and no stack trace', () => {
+  expectUserMistakes(
+    [
+      [['run', 'pagerank', '--graph', graphFile, '--cluster', 'no-port'], /--cluster: expected host:port/],
+      [['run', 'pagerank', '--graph', graphFile, '--cluster', cluster, '--workers', '2'], /--workers is for one machine/],
+      [['run', 'pagerank', '--graph', graphFile, '--cluster', cluster, '--engine', 'async'], /cluster run uses the sync engine/],
+      [['run', 'pagerank', '--graph', graphFile, '--cluster', cluster, '--partitioner', 'edge-cut'], /edge-cut; the cluster runs on vertex-cuts/],
+      [['run', 'belief-propagation', '--graph', graphFile, '--cluster', cluster], /runs on one machine only/],
+      [['run', 'pagerank', '--graph', graphFile, '--cluster', '127.0.0.1:1'], /cannot reach worker 127\.0\.0\.1:1/],
+      [['worker', '--listen', 'nowhere'], /expected host:port/],
+    ],
+    assert,
+  );
+});
+
+test.run();
