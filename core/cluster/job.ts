@@ -18,7 +18,7 @@ import { decodeGraph } from '../graph/binary.js';
 import type { Graph } from '../graph/graph.js';
 import type { Aggregator, Params, ResolvedProgram, Signal, VertexFunctions } from '../program.js';
 import { resolveProgram } from '../program.js';
-import { combine, identityOf } from '../engine/aggregation.js';
+import { compileListAggregation } from '../engine/aggregation.js';
 import { importProgram } from '../engine/load-program.js';
 import { createInThread } from '../engine/run-setup.js';
 import { compileKernels, type KernelEnv, type SyncKernels } from '../engine/sync-kernels.js';
@@ -105,11 +105,16 @@ export class ClusterJob {
   private readonly tally = new Float64Array(3);
   /** Vertices this machine masters, ascending. */
   private readonly mine: Uint32Array;
-  /** Vertices with a local gather edge that another machine masters, ascending. */
-  private readonly partialsOut: Uint32Array;
+  /** By machine: the vertices it masters that have a gather edge here (their partials go there). */
+  private readonly partialsTo: Uint32Array[];
+  /** By machine: the vertices mastered here whose new rows go there (its replicas, or all with rowsEverywhere). */
+  private readonly rowsTo: Uint32Array[];
+  /** Scratch for a list's active members, by machine. */
+  private readonly scratch: Uint32Array[];
+  /** Folds the aggregator maps over a list of vertices (generated: each map inlined). */
+  private readonly aggregateList: (ids: Uint32Array, out: Float64Array) => void;
+  private allActive = true;
   private readonly doScatter: boolean;
-  /** New rows go to every machine (dataAccess 'vertices'), not only to mirrors ('gas'). */
-  private readonly rowsEverywhere: boolean;
   /** Graph ids of this machine's edges, ascending. */
   private readonly ownEdges: Uint32Array;
 
@@ -159,22 +164,32 @@ export class ClusterJob {
     this.localEdgeCount = this.ownEdges.length;
 
     const mine = new IdList();
-    const partialsOut = new IdList();
+    const partialsTo = Array.from({ length: this.machines }, () => new IdList());
     for (let v = 0; v < n; v++) {
-      if (this.masters[v] === me) {
+      const master = this.masters[v];
+      if (master === me) {
         mine.push(v);
         continue;
       }
       const hasIn = gatherIn && localIn!.offsets[v + 1] > localIn!.offsets[v];
       const hasOut = gatherOut && localOut!.offsets[v + 1] > localOut!.offsets[v];
-      if (hasIn || hasOut) partialsOut.push(v);
+      if (hasIn || hasOut) partialsTo[master].push(v);
     }
     this.mine = mine.view().slice();
-    this.partialsOut = partialsOut.view().slice();
+    this.partialsTo = partialsTo.map((list) => list.view().slice());
+    const everywhere = (program.dataAccess ?? 'vertices') !== 'gas';
+    this.rowsTo = Array.from({ length: this.machines }, (_, p) => {
+      if (p === me) return new Uint32Array(0);
+      if (everywhere) return this.mine;
+      const list = new IdList();
+      for (let i = 0; i < this.mine.length; i++) if (this.holds(this.mine[i], p)) list.push(this.mine[i]);
+      return list.view().slice();
+    });
+    this.scratch = Array.from({ length: this.machines }, (_, p) => new Uint32Array(Math.max(this.partialsTo[p].length, this.rowsTo[p].length)));
+    this.aggregateList = compileListAggregation(this.aggregators);
     this.masteredCount = this.mine.length;
 
     this.doScatter = this.fns.scatter !== undefined && program.scatterEdges !== 'none';
-    this.rowsEverywhere = (program.dataAccess ?? 'vertices') !== 'gas';
     // Delta caching as PowerGraph caches across machines: each machine caches its own partial
     // accumulator of a vertex and adds the deltas its own scatters post to it.
     const cached = program.deltaCaching === true && spec.kind === 'scalar';
@@ -256,6 +271,16 @@ export class ClusterJob {
     return new ClusterJob(setup, program, graph, params);
   }
 
+  /** The members of `list` active this superstep: the list itself when all are. */
+  private activeIn(list: Uint32Array, machine: number): Uint32Array {
+    if (this.allActive) return list;
+    const out = this.scratch[machine];
+    const active = this.active;
+    let count = 0;
+    for (let i = 0; i < list.length; i++) if (active[list[i]] !== 0) out[count++] = list[i];
+    return out.subarray(0, count);
+  }
+
   private holds(v: number, machine: number): boolean {
     return (this.replicas[v * this.words + (machine >>> 5)] & (1 << (machine & 31))) !== 0;
   }
@@ -265,6 +290,7 @@ export class ClusterJob {
     const n = this.graph.numVertices;
     const names = Object.keys(this.aggregators);
     if (aggregateValues.length === names.length) names.forEach((name, i) => (this.aggregates[name] = aggregateValues[i]));
+    this.allActive = allActive;
     if (allActive) this.active.fill(1);
     else {
       this.active.fill(0);
@@ -274,19 +300,16 @@ export class ClusterJob {
     this.kernels.gather(0, n, this.active);
     // Partials of active mirrored vertices, batched by master machine.
     const size = this.size;
-    const lists = Array.from({ length: this.machines }, () => new IdList());
-    for (let i = 0; i < this.partialsOut.length; i++) {
-      const v = this.partialsOut[i];
-      if (this.active[v] !== 0) lists[this.masters[v]].push(v);
-    }
+    const accs = this.accs;
     const partials: WireBatch[] = [];
-    lists.forEach((list, machine) => {
-      if (list.length === 0) return;
-      const ids = list.view();
+    for (let machine = 0; machine < this.machines; machine++) {
+      const ids = this.activeIn(this.partialsTo[machine], machine);
+      if (ids.length === 0) continue;
       const values = new Float64Array(ids.length * size);
-      for (let i = 0; i < ids.length; i++) for (let w = 0; w < size; w++) values[i * size + w] = this.accs[ids[i] * size + w];
+      if (size === 1) for (let i = 0; i < ids.length; i++) values[i] = accs[ids[i]];
+      else for (let i = 0; i < ids.length; i++) for (let w = 0; w < size; w++) values[i * size + w] = accs[ids[i] * size + w];
       partials.push({ machine, ids: bytesOf(ids), values: bytesOf(values) });
-    });
+    }
     return { partials, edges: this.tally[0] - edgesBefore };
   }
 
@@ -296,15 +319,18 @@ export class ClusterJob {
     const accs = this.accs;
     const sum = this.sum;
     const ordered = [...incoming].sort((a, b) => a.machine - b.machine);
+    const masters = this.masters;
+    const me = this.machine;
     for (const batch of ordered) {
       const ids = toUint32(batch.ids);
       const values = toFloat64(batch.values ?? new Uint8Array(0));
+      if (values.length !== ids.length * size) throw new Error(`job ${this.id}: a batch of ${ids.length} partials holds ${values.length} values`);
       for (let i = 0; i < ids.length; i++) {
-        const v = ids[i];
-        if (this.masters[v] !== this.machine) throw new Error(`job ${this.id}: machine ${this.machine} got a partial for vertex ${v}, mastered by ${this.masters[v]}`);
-        if (size === 1) accs[v] = sum ? sum(accs[v], values[i]) : accs[v] + values[i];
-        else for (let w = 0; w < size; w++) accs[v * size + w] += values[i * size + w];
+        if (masters[ids[i]] !== me) throw new Error(`job ${this.id}: machine ${me} got a partial for vertex ${ids[i]}, mastered by ${masters[ids[i]]}`);
       }
+      if (size !== 1) for (let i = 0; i < ids.length; i++) for (let w = 0; w < size; w++) accs[ids[i] * size + w] += values[i * size + w];
+      else if (sum !== undefined) for (let i = 0; i < ids.length; i++) accs[ids[i]] = sum(accs[ids[i]], values[i]);
+      else for (let i = 0; i < ids.length; i++) accs[ids[i]] += values[i];
     }
     const n = this.graph.numVertices;
     const mine = this.mine;
@@ -312,22 +338,16 @@ export class ClusterJob {
     for (let i = 0; i < mine.length; i++) mask[mine[i]] = this.active[mine[i]];
     const [updatesBefore, changedBefore] = [this.tally[1], this.tally[2]];
     this.kernels.apply(0, n, mask, new Float64Array(1), 0);
-    // New rows of applied vertices, for every other machine that holds a replica.
-    const lists = Array.from({ length: this.machines }, () => new IdList());
-    for (let i = 0; i < mine.length; i++) {
-      const v = mine[i];
-      if (this.active[v] === 0) continue;
-      for (let p = 0; p < this.machines; p++) if (p !== this.machine && (this.rowsEverywhere || this.holds(v, p))) lists[p].push(v);
-    }
+    // New rows of applied vertices, for every other machine that holds a replica (or every machine).
     const schema = this.program.vertex;
     const updates: WireBatch[] = [];
-    lists.forEach((list, machine) => {
-      if (list.length === 0) return;
-      const ids = list.view();
+    for (let machine = 0; machine < this.machines; machine++) {
+      const ids = this.activeIn(this.rowsTo[machine], machine);
+      if (ids.length === 0) continue;
       const changed = new Uint8Array(ids.length);
       for (let i = 0; i < ids.length; i++) changed[i] = this.changed[ids[i]];
       updates.push({ machine, ids: bytesOf(ids), columns: packRows(schema, this.vertex, ids, ids.length), changed: bytesOf(changed) });
-    });
+    }
     return { updates, applied: this.tally[1] - updatesBefore, changed: this.tally[2] - changedBefore };
   }
 
@@ -344,15 +364,8 @@ export class ClusterJob {
       const changed = batch.changed ?? new Uint8Array(0);
       for (let i = 0; i < ids.length; i++) this.changed[ids[i]] = changed[i];
     }
-    const names = Object.keys(this.aggregators);
-    const aggregates = new Float64Array(names.length);
-    const mine = this.mine;
-    names.forEach((name, a) => {
-      const { map, reduce } = this.aggregators[name];
-      let acc = identityOf(reduce);
-      for (let i = 0; i < mine.length; i++) acc = combine(reduce, acc, map(mine[i]));
-      aggregates[a] = acc;
-    });
+    const aggregates = new Float64Array(Object.keys(this.aggregators).length);
+    this.aggregateList(this.mine, aggregates);
     const edgesBefore = this.tally[0];
     if (scatter && this.doScatter) this.kernels.scatter(0, this.graph.numVertices);
     else this.changed.fill(0);

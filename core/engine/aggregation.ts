@@ -44,3 +44,19 @@ export function compileAggregation(aggregators: Record<string, Aggregator>): (n:
   const make = new Function('maps', `"use strict"; // aggregation copy ${++copies}\n${source}`);
   return make(names.map((name) => aggregators[name].map)) as (n: number) => Record<string, number>;
 }
+
+/** A function that map-reduces every aggregator over the vertices in `ids`, into out[i] (aggregator order). */
+export function compileListAggregation(aggregators: Record<string, Aggregator>): (ids: Uint32Array, out: Float64Array) => void {
+  const names = Object.keys(aggregators);
+  const reduces = names.map((name) => aggregators[name].reduce);
+  const source = [
+    ...names.map((_, i) => `const map${i} = maps[${i}];`),
+    'return function aggregateList(ids, out) {',
+    ...reduces.map((reduce, i) => `  let a${i} = ${identityOf(reduce)};`),
+    `  for (let i = 0; i < ids.length; i++) { const v = ids[i]; ${foldSource(reduces)} }`,
+    ...names.map((_, i) => `  out[${i}] = a${i};`),
+    '};',
+  ].join('\n');
+  const make = new Function('maps', `"use strict"; // list aggregation copy ${++copies}\n${source}`);
+  return make(names.map((name) => aggregators[name].map)) as (ids: Uint32Array, out: Float64Array) => void;
+}
