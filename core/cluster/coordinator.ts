@@ -26,7 +26,7 @@ import { prepareRun } from '../engine/run-setup.js';
 import { partitionGraph } from '../../partitioner/index.js';
 import type { WireBatch } from './job.js';
 import { parseAddress } from './worker-server.js';
-import { CHANNEL_OPTIONS, bytesOf, gasWorkerService, remoteMessage, toFloat64, toUint32, toUint8, unpackRows } from './wire.js';
+import { CHANNEL_OPTIONS, bytesOf, gasWorkerService, packRows, remoteMessage, toFloat64, toUint32, toUint8, unpackRows } from './wire.js';
 
 export interface ClusterProgress {
   superstep: number;
@@ -48,9 +48,19 @@ export interface ClusterRunOptions {
   partitioner?: string;
   /** Seed of the partitioner. Default 1. */
   seed?: number;
-  /** Seconds a worker has to answer one call before the run fails. Default 600. */
+  /** Seconds a worker has to answer one call before it counts as lost. Default 600. */
   callTimeoutSeconds?: number;
+  /**
+   * Save every vertex's and edge's data in the coordinator every this many
+   * supersteps (and at the start), to roll back to when a worker is lost.
+   * Default 0: only at the start, and only when there are spares.
+   */
+  checkpointEvery?: number;
+  /** Workers standing by: one takes a lost worker's place, and the run carries on from the last checkpoint. */
+  spares?: readonly string[];
   onProgress?: (progress: ClusterProgress) => void;
+  /** Called after each recovery from a lost worker. */
+  onRecovery?: (event: { machine: number; lost: string; replacement: string; superstep: number }) => void;
 }
 
 export interface ClusterRunResult<VS extends Schema = Schema> {
@@ -71,6 +81,41 @@ export interface ClusterRunResult<VS extends Schema = Schema> {
   setupSeconds: number;
   /** Bytes of partials and vertex rows routed between machines, over the run. */
   bytesRouted: number;
+  /** Lost workers replaced by spares, and checkpoints taken. */
+  recoveries: number;
+  checkpoints: number;
+  /** The workers at the end (spares in the place of lost ones). */
+  workers: string[];
+}
+
+/** What the superstep loop carries from one superstep to the next. */
+interface LoopState {
+  superstep: number;
+  /** Vertices active in the next superstep ('signalled' activation). */
+  active: Uint32Array;
+  aggregateValues: Float64Array;
+  aggregates: Record<string, number>;
+  converged: boolean;
+  vertexUpdates: number;
+  edgesTraversed: number;
+  bytesRouted: number;
+}
+
+/** The loop's state and every vertex and edge row at the end of a superstep. */
+interface Checkpoint {
+  state: LoopState;
+  vertices: WireBatch;
+  edges: WireBatch;
+}
+
+/** A worker that cannot be reached or did not answer in time (as opposed to one that reported an error). */
+class WorkerLost extends UsageError {
+  constructor(
+    readonly machine: number,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 type Client = grpc.Client & Record<string, (request: unknown, options: grpc.CallOptions, callback: (error: grpc.ServiceError | null, reply: unknown) => void) => void>;
@@ -125,6 +170,10 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
   if (new Set(addresses).size !== addresses.length) throw new UsageError(`runCluster: a worker is listed twice in ${addresses.join(',')}`);
   const algo = options.partitioner ?? 'hdrf';
   const timeoutMs = (options.callTimeoutSeconds ?? 600) * 1000;
+  const spares = [...(options.spares ?? [])];
+  for (const address of spares) parseAddress('runCluster: spares', address);
+  const checkpointEvery = options.checkpointEvery ?? 0;
+  if (!(Number.isInteger(checkpointEvery) && checkpointEvery >= 0)) throw new UsageError(`runCluster: checkpointEvery must be a whole number of supersteps (0: only the start); got ${checkpointEvery}`);
   const { program, params, maxIterations, vertex, edge, aggregators } = prepareRun('runCluster', definition, graph, { threads: 1, params: options.params, maxIterations: options.maxIterations });
   if (program.dataAccess === 'shared-memory') {
     throw new UsageError(`runCluster: program ${program.name} runs on one machine only (its dataAccess is 'shared-memory': its apply touches edge data or other vertices' data, which a cluster keeps elsewhere); run it without a cluster`);
@@ -135,23 +184,32 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
   const part = edgeMachines(graph, algo, machines, options.seed ?? 1);
 
   const Service = gasWorkerService();
-  const clients = addresses.map((address) => new Service(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS) as unknown as Client);
+  const connect = (address: string): Client => new Service(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS) as unknown as Client;
+  const clients = addresses.map(connect);
   const job = randomBytes(8).toString('hex');
   const call = <Res>(machine: number, method: string, request: object, limitMs = timeoutMs): Promise<Res> =>
     new Promise((resolve, reject) => {
+      const address = addresses[machine];
       clients[machine][method](request, { deadline: Date.now() + limitMs }, (error, reply) => {
         if (!error) return resolve(reply as Res);
-        const address = addresses[machine];
-        if (error.code === grpc.status.UNAVAILABLE) reject(new UsageError(`runCluster: cannot reach worker ${address} (${remoteMessage(error).replace(/\.? *Resolution note:.*$/, "")}); start one there with: gasworks worker --listen ${address}`));
-        else if (error.code === grpc.status.DEADLINE_EXCEEDED) reject(new Error(`runCluster: worker ${address} did not answer ${method} within ${timeoutMs / 1000} s`));
-        else reject(new Error(`runCluster: worker ${address} failed in ${method}: ${remoteMessage(error)}`));
+        if (error.code === grpc.status.UNAVAILABLE) {
+          reject(new WorkerLost(machine, `runCluster: cannot reach worker ${address} (${remoteMessage(error).replace(/\.? *Resolution note:.*$/, '')}); start one there with: gasworks worker --listen ${address}`));
+        } else if (error.code === grpc.status.DEADLINE_EXCEEDED) {
+          reject(new WorkerLost(machine, `runCluster: worker ${address} did not answer ${method} within ${limitMs / 1000} s`));
+        } else reject(new Error(`runCluster: worker ${address} failed in ${method}: ${remoteMessage(error)}`));
       });
     });
-  const everyMachine = <Res>(method: string, request: (machine: number) => object): Promise<Res[]> => Promise.all(addresses.map((_, m) => call<Res>(m, method, request(m))));
+  // Every machine's call settles before a failure is reported, so that a recovery starts from quiet workers.
+  const everyMachine = async <Res>(method: string, request: (machine: number) => object): Promise<Res[]> => {
+    const settled = await Promise.allSettled(addresses.map((_, m) => call<Res>(m, method, request(m))));
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    return settled.map((r) => (r as PromiseFulfilledResult<Res>).value);
+  };
 
   try {
     const graphBytes = Buffer.concat(encodeGraph(graph).map((chunk) => (typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))));
-    const setups = await everyMachine<{ initiallyActive: Uint8Array; localEdges: number; mastered: number }>('Setup', (machine) => ({
+    const setupRequest = (machine: number): object => ({
       job,
       machine,
       machines,
@@ -163,35 +221,69 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
       masters: bytesOf(part.masters),
       replicas: bytesOf(part.replicas),
       replicaWords: part.words,
-    }));
+    });
+    const setups = await everyMachine<{ initiallyActive: Uint8Array; localEdges: number; mastered: number }>('Setup', setupRequest);
     const setupSeconds = (performance.now() - setupStart) / 1000;
 
     const allActive = program.activation === 'all';
     const names = Object.keys(aggregators);
+    const edgeSchema = (program.edge ?? {}) as Schema;
     const initial = toUint8(setups[0].initiallyActive);
-    let active = new Uint32Array(0);
+    // Everything the supersteps carry from one to the next: what a checkpoint saves and a recovery restores.
+    let state: LoopState = {
+      superstep: 0,
+      active: new Uint32Array(0),
+      aggregateValues: new Float64Array(0),
+      aggregates: {},
+      converged: false,
+      vertexUpdates: 0,
+      edgesTraversed: 0,
+      bytesRouted: 0,
+    };
     if (!allActive) {
       const ids: number[] = [];
       for (let v = 0; v < n; v++) if (initial[v] !== 0) ids.push(v);
-      active = Uint32Array.from(ids);
+      state.active = Uint32Array.from(ids);
     }
-    let activeCount = allActive ? n : active.length;
-    let aggregateValues = new Float64Array(0);
-    const aggregates: Record<string, number> = {};
-    let superstep = 0;
-    let converged = false;
-    let vertexUpdates = 0;
-    let edgesTraversed = 0;
-    let bytesRouted = 0;
+    if (n === 0 || (!allActive && state.active.length === 0)) state.converged = true;
     const started = performance.now();
     let lastTime = started;
     const scatters = program.scatterEdges !== 'none';
     const signalSeen = new Uint8Array(Math.max(1, n));
+    const batchBytes = (b: WireBatch): number => b.ids.byteLength + (b.values?.byteLength ?? 0) + (b.changed?.byteLength ?? 0) + (b.columns ?? []).reduce((sum, c) => sum + c.byteLength, 0);
 
-    if (n === 0 || activeCount === 0) converged = true;
-    while (!converged && superstep < maxIterations) {
+    // The data every machine holds: the masters' vertex rows and every machine's edge rows, into `vertex` and `edge`.
+    const collect = async (): Promise<void> => {
+      const collected = await everyMachine<{ vertices: WireBatch; edges: WireBatch }>('Collect', () => ({ job }));
+      for (const reply of collected) {
+        unpackRows(program.vertex, vertex as Columns<Schema>, toUint32(reply.vertices.ids), reply.vertices.columns ?? []);
+        unpackRows(edgeSchema, edge as Columns<Schema>, toUint32(reply.edges.ids), reply.edges.columns ?? []);
+      }
+    };
+    const recoverable = spares.length > 0 || checkpointEvery > 0;
+    let checkpoint: Checkpoint | null = null;
+    const takeCheckpoint = async (): Promise<void> => {
+      await collect();
+      const allVertices = new Uint32Array(n);
+      for (let v = 0; v < n; v++) allVertices[v] = v;
+      const allEdges = new Uint32Array(graph.numEdges);
+      for (let e = 0; e < allEdges.length; e++) allEdges[e] = e;
+      checkpoint = {
+        state: { ...state, aggregates: { ...state.aggregates } },
+        vertices: { machine: 0, ids: bytesOf(allVertices), columns: packRows(program.vertex, vertex as Columns<Schema>, allVertices, n) },
+        edges: { machine: 0, ids: bytesOf(allEdges), columns: packRows(edgeSchema, edge as Columns<Schema>, allEdges, allEdges.length) },
+      };
+    };
+    let recoveries = 0;
+    let checkpoints = 0;
+    if (recoverable) {
+      await takeCheckpoint();
+      checkpoints++;
+    }
+
+    const superstepRound = async (): Promise<void> => {
+      const { superstep, active, aggregateValues } = state;
       let stepBytes = 0;
-      const batchBytes = (b: WireBatch): number => b.ids.byteLength + (b.values?.byteLength ?? 0) + (b.changed?.byteLength ?? 0) + (b.columns ?? []).reduce((s, c) => s + c.byteLength, 0);
       // Gather: every machine over its own edges; partials of mirrored vertices come back by master.
       const gathered = await everyMachine<{ partials: WireBatch[]; edges: number }>('Gather', () => ({
         job,
@@ -201,8 +293,9 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
         aggregates: bytesOf(aggregateValues),
       }));
       const partialsFor = addresses.map(() => [] as WireBatch[]);
+      let stepEdges = 0;
       gathered.forEach((reply, from) => {
-        edgesTraversed += reply.edges;
+        stepEdges += reply.edges;
         for (const batch of reply.partials) {
           stepBytes += batchBytes(batch);
           partialsFor[batch.machine].push({ ...batch, machine: from });
@@ -212,8 +305,9 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
       const applied = await everyMachine<{ updates: WireBatch[]; applied: number; changed: number }>('Apply', (machine) => ({ job, partials: partialsFor[machine] }));
       const updatesFor = addresses.map(() => [] as WireBatch[]);
       let changed = 0;
+      let updates = 0;
       applied.forEach((reply) => {
-        vertexUpdates += reply.applied;
+        updates += reply.applied;
         changed += reply.changed;
         for (const batch of reply.updates) {
           stepBytes += batchBytes(batch);
@@ -225,7 +319,7 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
       const partialAggregates = synced.map((reply) => toFloat64(reply.aggregates));
       const next: number[] = [];
       for (const reply of synced) {
-        edgesTraversed += reply.edges;
+        stepEdges += reply.edges;
         const ids = toUint32(reply.signalled);
         for (let i = 0; i < ids.length; i++) {
           if (signalSeen[ids[i]] === 0) {
@@ -236,51 +330,94 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
       }
       next.sort((a, b) => a - b);
       for (const v of next) signalSeen[v] = 0;
-      superstep++;
-      bytesRouted += stepBytes;
 
-      aggregateValues = new Float64Array(names.length);
+      const values = new Float64Array(names.length);
+      const aggregates: Record<string, number> = {};
       names.forEach((name, i) => {
         let acc = partialAggregates[0][i];
         for (let m = 1; m < machines; m++) acc = combine(aggregators[name].reduce, acc, partialAggregates[m][i]);
-        aggregateValues[i] = acc;
+        values[i] = acc;
         aggregates[name] = acc;
       });
-      if (names.length > 0 && program.converged && program.converged(aggregates, superstep, params)) converged = true;
+      const done = superstep + 1;
+      let converged = names.length > 0 && program.converged !== undefined && program.converged(aggregates, done, params);
       if ((!allActive && next.length === 0) || (allActive && changed === 0)) converged = true;
-      active = Uint32Array.from(next);
-      activeCount = allActive ? n : active.length;
+      state = {
+        superstep: done,
+        active: Uint32Array.from(next),
+        aggregateValues: values,
+        aggregates,
+        converged,
+        vertexUpdates: state.vertexUpdates + updates,
+        edgesTraversed: state.edgesTraversed + stepEdges,
+        bytesRouted: state.bytesRouted + stepBytes,
+      };
       if (options.onProgress) {
         const now = performance.now();
-        const stepEdges = gathered.reduce((s, r) => s + r.edges, 0) + synced.reduce((s, r) => s + r.edges, 0);
-        options.onProgress({ superstep, active: activeCount, aggregates: { ...aggregates }, edgesPerSecond: now > lastTime ? (stepEdges * 1000) / (now - lastTime) : 0, bytes: stepBytes });
+        options.onProgress({ superstep: done, active: allActive ? n : next.length, aggregates: { ...aggregates }, edgesPerSecond: now > lastTime ? (stepEdges * 1000) / (now - lastTime) : 0, bytes: stepBytes });
         lastTime = now;
+      }
+    };
+
+    /** A lost worker: take a spare in its place, set it up, and roll every machine back to the last checkpoint. */
+    const recover = async (lost: WorkerLost): Promise<void> => {
+      const spare = spares.shift();
+      if (checkpoint === null || spare === undefined) {
+        throw new UsageError(`${lost.message}${recoverable ? ' (no spare worker left to take its place)' : ' (give spare workers, --spare host:port, to carry on from a checkpoint)'}`);
+      }
+      const m = lost.machine;
+      clients[m].close();
+      addresses[m] = spare;
+      clients[m] = connect(spare);
+      await call(m, 'Setup', setupRequest(m));
+      const saved: Checkpoint = checkpoint;
+      await everyMachine('Restore', () => ({ job, vertices: saved.vertices, edges: saved.edges }));
+      state = { ...saved.state, aggregates: { ...saved.state.aggregates } };
+      recoveries++;
+      options.onRecovery?.({ machine: m, lost: lost.message, replacement: spare, superstep: state.superstep });
+    };
+
+    while (!state.converged && state.superstep < maxIterations) {
+      try {
+        await superstepRound();
+        if (checkpointEvery > 0 && state.superstep % checkpointEvery === 0 && !state.converged && state.superstep < maxIterations) {
+          await takeCheckpoint();
+          checkpoints++;
+        }
+      } catch (error) {
+        if (!(error instanceof WorkerLost)) throw error;
+        // A spare can be lost too: keep recovering while spares last.
+        for (let attempt: WorkerLost | null = error; attempt !== null; ) {
+          try {
+            await recover(attempt);
+            attempt = null;
+          } catch (again) {
+            if (!(again instanceof WorkerLost)) throw again;
+            attempt = again;
+          }
+        }
       }
     }
     const computeSeconds = (performance.now() - started) / 1000;
-
-    // Collect: the masters' vertex rows and every machine's edge rows.
-    const collected = await everyMachine<{ vertices: WireBatch; edges: WireBatch }>('Collect', () => ({ job }));
-    const edgeSchema = (program.edge ?? {}) as Schema;
-    for (const reply of collected) {
-      unpackRows(program.vertex, vertex as Columns<Schema>, toUint32(reply.vertices.ids), reply.vertices.columns ?? []);
-      unpackRows(edgeSchema, edge as Columns<Schema>, toUint32(reply.edges.ids), reply.edges.columns ?? []);
-    }
+    await collect();
     return {
       vertex,
       edge: edge as Columns<Schema>,
-      iterations: superstep,
-      vertexUpdates,
-      edgesTraversed,
+      iterations: state.superstep,
+      vertexUpdates: state.vertexUpdates,
+      edgesTraversed: state.edgesTraversed,
       computeSeconds,
-      edgesPerSecond: computeSeconds > 0 ? edgesTraversed / computeSeconds : 0,
-      converged,
-      aggregates,
+      edgesPerSecond: computeSeconds > 0 ? state.edgesTraversed / computeSeconds : 0,
+      converged: state.converged,
+      aggregates: state.aggregates,
       machines,
       partitioner: algo,
       replicationFactor: part.replicationFactor,
       setupSeconds,
-      bytesRouted,
+      bytesRouted: state.bytesRouted,
+      recoveries,
+      checkpoints,
+      workers: [...addresses],
     };
   } finally {
     await Promise.allSettled(addresses.map((_, m) => call(m, 'Release', { job }, 5000)));

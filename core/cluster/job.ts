@@ -114,6 +114,8 @@ export class ClusterJob {
   /** Folds the aggregator maps over a list of vertices (generated: each map inlined). */
   private readonly aggregateList: (ids: Uint32Array, out: Float64Array) => void;
   private allActive = true;
+  private readonly cacheValid: Uint8Array | null;
+  private readonly deltas: Float64Array | null;
   private readonly doScatter: boolean;
   /** Graph ids of this machine's edges, ascending. */
   private readonly ownEdges: Uint32Array;
@@ -196,6 +198,8 @@ export class ClusterJob {
     const cache = cached ? new Float64Array(Math.max(1, n)) : null;
     const cacheValid = cached ? new Uint8Array(Math.max(1, n)) : null;
     const deltas = cached ? new Float64Array(Math.max(1, n)) : null;
+    this.cacheValid = cacheValid;
+    this.deltas = deltas;
     const gather = this.fns.gather;
     const signalledFlags = this.signalled;
     const signalList = this.signalList;
@@ -373,6 +377,17 @@ export class ClusterJob {
     for (let i = 0; i < signalled.length; i++) this.signalled[signalled[i]] = 0;
     this.signalList.clear();
     return { signalled, edges: this.tally[0] - edgesBefore, aggregates };
+  }
+
+  /** Roll back to a checkpoint: every vertex's and edge's data; caches, flags and signals dropped. */
+  restore(vertices: WireBatch, edges: WireBatch): void {
+    unpackRows(this.program.vertex, this.vertex, toUint32(vertices.ids), vertices.columns ?? []);
+    unpackRows((this.program.edge ?? {}) as Schema, this.edge, toUint32(edges.ids), edges.columns ?? []);
+    this.cacheValid?.fill(0);
+    this.deltas?.fill(0);
+    this.changed.fill(0);
+    this.signalled.fill(0);
+    this.signalList.clear();
   }
 
   /** The end of the run: the mastered vertices' rows and this machine's edges' rows. */

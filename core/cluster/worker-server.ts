@@ -16,7 +16,10 @@ export interface ClusterWorker {
   address: string;
   /** Jobs held now. */
   jobs(): number;
+  /** Stop serving, after the calls in flight. */
   close(): Promise<void>;
+  /** Stop at once, dropping calls in flight, as a crashed machine would (tests lose workers this way). */
+  kill(): void;
 }
 
 type Handler<Req, Res> = (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => void;
@@ -69,6 +72,10 @@ export async function startWorker(listen: string): Promise<ClusterWorker> {
       return { signalled: bytesOf(out.signalled), edges: out.edges, aggregates: bytesOf(out.aggregates) };
     }),
     Collect: unary<{ job: string }, unknown>((job) => job.collect()),
+    Restore: unary<{ job: string; vertices: WireBatch; edges: WireBatch }, unknown>((job, r) => {
+      job.restore(r.vertices, r.edges);
+      return {};
+    }),
     Release: ((call, callback) => {
       jobs.delete(call.request.job);
       callback(null, {});
@@ -86,5 +93,9 @@ export async function startWorker(listen: string): Promise<ClusterWorker> {
         jobs.clear();
         server.tryShutdown(() => resolve());
       }),
+    kill: () => {
+      jobs.clear();
+      server.forceShutdown();
+    },
   };
 }

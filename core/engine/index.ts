@@ -57,6 +57,10 @@ export interface RunOptions<P extends Params = Params> {
   cluster?: readonly string[];
   /** Cluster runs: the vertex-cut partitioner that places edges on machines. Default 'hdrf'. */
   partitioner?: string;
+  /** Cluster runs: checkpoint every this many supersteps (default 0: only at the start, with spares). */
+  checkpointEvery?: number;
+  /** Cluster runs: workers standing by to replace a lost one (the run rolls back to the last checkpoint). */
+  spares?: readonly string[];
 }
 
 /** What a cluster run adds to its result. */
@@ -68,6 +72,11 @@ export interface ClusterInfo {
   setupSeconds: number;
   /** Bytes of partial accumulators and vertex rows routed between machines. */
   bytesRouted: number;
+  /** Lost workers replaced by spares; checkpoints taken. */
+  recoveries: number;
+  checkpoints: number;
+  /** The workers at the end (spares in the place of lost ones). */
+  workers: string[];
 }
 
 export interface RunResult<VS extends Schema = Schema> {
@@ -113,12 +122,16 @@ export async function runProgram<VS extends Schema, ES extends Schema, P extends
       params,
       maxIterations: options.maxIterations,
       partitioner: options.partitioner,
+      checkpointEvery: options.checkpointEvery,
+      spares: options.spares,
       onProgress: options.onProgress,
     });
-    const { machines, partitioner, replicationFactor, setupSeconds, bytesRouted, ...rest } = r;
-    return { ...rest, engine, workers: machines, cluster: { machines, partitioner, replicationFactor, setupSeconds, bytesRouted } };
+    const { machines, partitioner, replicationFactor, setupSeconds, bytesRouted, recoveries, checkpoints, workers: finalWorkers, ...rest } = r;
+    return { ...rest, engine, workers: machines, cluster: { machines, partitioner, replicationFactor, setupSeconds, bytesRouted, recoveries, checkpoints, workers: finalWorkers } };
   }
-  if (options.partitioner !== undefined) throw new UsageError('runProgram: option "partitioner" is for cluster runs (give "cluster" too)');
+  for (const key of ['partitioner', 'checkpointEvery', 'spares'] as const) {
+    if (options[key] !== undefined) throw new UsageError(`runProgram: option "${key}" is for cluster runs (give "cluster" too)`);
+  }
   const workers = options.workers ?? defaultWorkers();
   if (engine === 'sync') {
     for (const key of ['scheduler', 'consistency', 'edgeConsistency'] as const) {

@@ -39,6 +39,8 @@ interface RunFlags extends GraphFlags {
   json?: boolean;
   cluster?: string;
   partitioner?: string;
+  spare?: string;
+  checkpointEvery?: number;
 }
 
 /** A bundled program by name, or the vertex program exported by a user's module. */
@@ -129,10 +131,10 @@ export async function writeColumn(path: string, graph: Graph, column: NumericArr
 }
 
 /** `--cluster a:1,b:2` as a list of addresses; each must look like host:port. */
-function parseClusterList(list: string): string[] {
+function parseClusterList(list: string, flag = '--cluster'): string[] {
   const addresses = list.split(',').map((a) => a.trim()).filter((a) => a.length > 0);
-  if (addresses.length === 0) throw new UsageError('run: --cluster needs at least one host:port');
-  for (const address of addresses) parseAddress('run: --cluster', address);
+  if (addresses.length === 0) throw new UsageError(`run: ${flag} needs at least one host:port`);
+  for (const address of addresses) parseAddress(`run: ${flag}`, address);
   return addresses;
 }
 
@@ -153,6 +155,8 @@ export function registerRun(program: Command): void {
     .option('--chromatic', 'async with --consistency edge: the chromatic engine instead of locks')
     .option('--cluster <host:port,...>', 'run across machines: the addresses of `gasworks worker` processes, one per machine (sync engine)')
     .option('--partitioner <name>', 'with --cluster: the vertex-cut that places edges on machines (random, grid, dbh, greedy, hdrf, ne)', 'hdrf')
+    .option('--spare <host:port,...>', 'with --cluster: workers standing by; one replaces a lost worker and the run rolls back to the last checkpoint')
+    .option('--checkpoint-every <n>', 'with --cluster: checkpoint every n supersteps (default: only at the start, with --spare)', positiveInt)
     .option('-o, --out <file>', 'write id<TAB>value lines of the program\'s output column')
     .option('--json', 'print a JSON summary')
     .option('-q, --quiet', 'no progress on stderr');
@@ -172,6 +176,8 @@ export function registerRun(program: Command): void {
       params.tolerance = flags.tolerance;
     }
     const cluster = flags.cluster === undefined ? undefined : parseClusterList(flags.cluster);
+    const spares = flags.spare === undefined ? undefined : parseClusterList(flags.spare, '--spare');
+    if (!cluster && (spares || flags.checkpointEvery !== undefined)) throw new UsageError('run: --spare and --checkpoint-every are for cluster runs (give --cluster too)');
     if (cluster && flags.workers !== undefined) throw new UsageError('run: --workers is for one machine; with --cluster each listed worker is one machine');
     const workers = cluster ? cluster.length : (flags.workers ?? defaultWorkers());
     const showProgress = progressEnabled(flags);
@@ -185,6 +191,8 @@ export function registerRun(program: Command): void {
       edgeConsistency: flags.chromatic ? 'chromatic' : undefined,
       cluster,
       partitioner: cluster ? flags.partitioner : undefined,
+      spares,
+      checkpointEvery: flags.checkpointEvery,
       onProgress: showProgress
         ? (p) => {
             const aggs = Object.entries(p.aggregates)
@@ -215,7 +223,7 @@ export function registerRun(program: Command): void {
       edgesPerSecond: result.edgesPerSecond,
       loadSeconds,
       aggregates: result.aggregates,
-      ...(result.cluster ? { cluster: { ...result.cluster, workers: cluster } } : {}),
+      ...(result.cluster ? { cluster: result.cluster } : {}),
       params: { ...vp.params, ...params },
       ...(flags.out ? { out: flags.out, column } : {}),
     };
@@ -236,7 +244,10 @@ export function registerRun(program: Command): void {
       ['compute time', `${result.computeSeconds.toFixed(3)} s (load ${loadSeconds.toFixed(2)} s)`],
       ['edges/s', `${formatNumber(result.edgesPerSecond / 1e6, 4)}M`],
     ];
-    if (result.cluster) rows.push(['cluster traffic', `${formatNumber(result.cluster.bytesRouted / 1e6, 4)} MB routed (setup ${result.cluster.setupSeconds.toFixed(2)} s)`]);
+    if (result.cluster) {
+      rows.push(['cluster traffic', `${formatNumber(result.cluster.bytesRouted / 1e6, 4)} MB routed (setup ${result.cluster.setupSeconds.toFixed(2)} s)`]);
+      if (result.cluster.recoveries > 0) rows.push(['recoveries', `${result.cluster.recoveries} lost worker(s) replaced; now ${result.cluster.workers.join(',')}`]);
+    }
     for (const [k, v] of Object.entries(result.aggregates)) rows.push([`aggregate ${k}`, v]);
     if (flags.out) rows.push(['output', `${flags.out} (${column})`]);
     process.stdout.write(summaryTable(`gasworks run ${vp.name}`, rows) + '\n');

@@ -59,7 +59,8 @@ test('a bundled program on two worker processes writes what one machine writes',
     const there = join(dir, `${program}-cluster.tsv`);
     ok(gasworks(['run', program, '--graph', graphFile, '--workers', '1', '--out', here, '-q', ...extra]));
     const r = ok(gasworks(['run', program, '--graph', graphFile, '--cluster', cluster, '--partitioner', 'greedy', '--out', there, '--json', ...extra]));
-    const summary = JSON.parse(r.stdout) as { workers: number; cluster: { machines: number; partitioner: string; workers: string[] } };
+    const summary = JSON.parse(r.stdout) as { workers: number; cluster: { machines: number; partitioner: string; workers: string[]; recoveries: number } };
+    assert.is(summary.cluster.recoveries, 0);
     assert.is(summary.cluster.machines, 2);
     assert.is(summary.cluster.partitioner, 'greedy');
     assert.equal(summary.cluster.workers, cluster.split(','));
@@ -119,6 +120,8 @@ test('cluster mistakes exit 1 with a message and no stack trace', () => {
       [['run', 'belief-propagation', '--graph', graphFile, '--cluster', cluster], /runs on one machine only/],
       [['run', 'pagerank', '--graph', graphFile, '--cluster', '127.0.0.1:1'], /cannot reach worker 127\.0\.0\.1:1/],
       [['worker', '--listen', 'nowhere'], /expected host:port/],
+      [['run', 'pagerank', '--graph', graphFile, '--spare', cluster], /--spare and --checkpoint-every are for cluster runs/],
+      [['run', 'pagerank', '--graph', graphFile, '--cluster', cluster, '--spare', 'x'], /--spare: expected host:port/],
     ],
     assert,
   );

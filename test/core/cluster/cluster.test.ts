@@ -204,4 +204,53 @@ test('errors: an unreachable worker, a bad address, an edge-cut, a program that 
 });
 
 
+test('a lost worker is replaced by a spare; the run rolls back to its last checkpoint and ends as if none was lost', async () => {
+  const graph = directed;
+  const program = programs.pagerank as VertexProgram;
+  const steady = await runCluster(program, graph, { workers: addresses(), maxIterations: 9 });
+  for (const [lostAt, checkpointEvery] of [[5, 2], [1, 0]] as const) {
+    const crew = await Promise.all([0, 1, 2].map(() => startWorker('127.0.0.1:0')));
+    const spare = await startWorker('127.0.0.1:0');
+    const events: Array<{ machine: number; superstep: number; replacement: string }> = [];
+    let killed = false;
+    const result = await runCluster(program, graph, {
+      workers: crew.map((w) => w.address),
+      spares: [spare.address],
+      checkpointEvery,
+      maxIterations: 9,
+      onProgress: (p) => {
+        if (p.superstep === lostAt && !killed) {
+          killed = true;
+          crew[1].kill();
+        }
+      },
+      onRecovery: (event) => events.push(event),
+    });
+    assert.is(result.recoveries, 1);
+    assert.equal(events.map((e) => [e.machine, e.superstep, e.replacement]), [[1, checkpointEvery === 0 ? 0 : 4, spare.address]]);
+    assert.equal(result.workers, [crew[0].address, spare.address, crew[2].address]);
+    assert.is(result.iterations, steady.iterations);
+    assert.is(result.vertexUpdates, steady.vertexUpdates);
+    assert.equal(Array.from(result.vertex.rank as Float64Array), Array.from(steady.vertex.rank as Float64Array), 'bit for bit the run without a loss');
+    await Promise.all([crew[0], crew[2], spare].map((w) => w.close()));
+  }
+});
+
+test('a lost worker with no spare ends the run with a message that says how to carry on', async () => {
+  const crew = await Promise.all([0, 1].map(() => startWorker('127.0.0.1:0')));
+  try {
+    await runCluster(programs.connectedComponents as VertexProgram, directed, {
+      workers: crew.map((w) => w.address),
+      onProgress: (p) => {
+        if (p.superstep === 1) crew[0].kill();
+      },
+    });
+    assert.unreachable('should have failed');
+  } catch (error) {
+    assert.instance(error, UsageError);
+    assert.match((error as Error).message, /cannot reach worker .*--spare host:port/);
+  }
+  await crew[1].close();
+});
+
 test.run();
