@@ -199,13 +199,32 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
         } else reject(new Error(`runCluster: worker ${address} failed in ${method}: ${remoteMessage(error)}`));
       });
     });
-  // Every machine's call settles before a failure is reported, so that a recovery starts from quiet workers.
+  // Every machine's call settles before a failure is reported, so that a recovery starts from quiet
+  // workers; when one is lost, the others are told to stop waiting for its data (Abort).
+  let aborting = false;
   const everyMachine = async <Res>(method: string, request: (machine: number) => object): Promise<Res[]> => {
-    const settled = await Promise.allSettled(addresses.map((_, m) => call<Res>(m, method, request(m))));
-    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    const calls = addresses.map((_, m) =>
+      call<Res>(m, method, request(m)).catch((error: unknown) => {
+        if (error instanceof WorkerLost && !aborting) {
+          aborting = true;
+          addresses.forEach((__, other) => {
+            if (other !== m) call(other, 'Abort', { job }, 5000).catch(() => undefined);
+          });
+        }
+        throw error;
+      }),
+    );
+    const settled = await Promise.allSettled(calls);
+    aborting = false;
+    const lost = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected' && r.reason instanceof WorkerLost);
+    const failed = lost ?? settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
     return settled.map((r) => (r as PromiseFulfilledResult<Res>).value);
   };
+  /** Where each machine's data channel is: the host the coordinator reaches it by, and the port it reported. */
+  const dataAddresses: string[] = addresses.map(() => '');
+  let epoch = 0;
+  const connectAll = (): Promise<unknown[]> => everyMachine('Connect', () => ({ job, epoch, peers: dataAddresses }));
 
   try {
     const graphBytes = Buffer.concat(encodeGraph(graph).map((chunk) => (typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))));
@@ -222,7 +241,9 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
       replicas: bytesOf(part.replicas),
       replicaWords: part.words,
     });
-    const setups = await everyMachine<{ initiallyActive: Uint8Array; localEdges: number; mastered: number }>('Setup', setupRequest);
+    const setups = await everyMachine<{ initiallyActive: Uint8Array; localEdges: number; mastered: number; dataPort: number }>('Setup', setupRequest);
+    setups.forEach((reply, m) => (dataAddresses[m] = `${parseAddress('runCluster', addresses[m]).host}:${reply.dataPort}`));
+    await connectAll();
     const setupSeconds = (performance.now() - setupStart) / 1000;
 
     const allActive = program.activation === 'all';
@@ -250,8 +271,7 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
     let lastTime = started;
     const scatters = program.scatterEdges !== 'none';
     const signalSeen = new Uint8Array(Math.max(1, n));
-    const batchBytes = (b: WireBatch): number => b.ids.byteLength + (b.values?.byteLength ?? 0) + (b.changed?.byteLength ?? 0) + (b.columns ?? []).reduce((sum, c) => sum + c.byteLength, 0);
-
+    
     // The data every machine holds: the masters' vertex rows and every machine's edge rows, into `vertex` and `edge`.
     const collect = async (): Promise<void> => {
       const collected = await everyMachine<{ vertices: WireBatch; edges: WireBatch }>('Collect', () => ({ job }));
@@ -283,39 +303,31 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
 
     const superstepRound = async (): Promise<void> => {
       const { superstep, active, aggregateValues } = state;
-      let stepBytes = 0;
-      // Gather: every machine over its own edges; partials of mirrored vertices come back by master.
-      const gathered = await everyMachine<{ partials: WireBatch[]; edges: number }>('Gather', () => ({
+      // Gather: every machine over its own edges, sending the partials of mirrored vertices to their masters.
+      const gathered = await everyMachine<{ edges: number; bytes: number }>('Gather', () => ({
         job,
         superstep,
         allActive,
         active: bytesOf(active),
         aggregates: bytesOf(aggregateValues),
       }));
-      const partialsFor = addresses.map(() => [] as WireBatch[]);
+      // Apply: masters add the partials (in machine order) and apply, sending new rows to the machines that hold them.
+      const applied = await everyMachine<{ applied: number; changed: number; bytes: number }>('Apply', () => ({ job, superstep }));
+      // Sync: machines take the new rows, then scatter over their own edges.
+      const synced = await everyMachine<{ signalled: Uint8Array; edges: number; aggregates: Uint8Array }>('Sync', () => ({ job, superstep, scatter: scatters }));
       let stepEdges = 0;
-      gathered.forEach((reply, from) => {
-        stepEdges += reply.edges;
-        for (const batch of reply.partials) {
-          stepBytes += batchBytes(batch);
-          partialsFor[batch.machine].push({ ...batch, machine: from });
-        }
-      });
-      // Apply: masters combine the partials (in machine order) and apply; new rows come back by mirror machine.
-      const applied = await everyMachine<{ updates: WireBatch[]; applied: number; changed: number }>('Apply', (machine) => ({ job, partials: partialsFor[machine] }));
-      const updatesFor = addresses.map(() => [] as WireBatch[]);
+      let stepBytes = 0;
       let changed = 0;
       let updates = 0;
-      applied.forEach((reply) => {
+      for (const reply of gathered) {
+        stepEdges += reply.edges;
+        stepBytes += reply.bytes;
+      }
+      for (const reply of applied) {
         updates += reply.applied;
         changed += reply.changed;
-        for (const batch of reply.updates) {
-          stepBytes += batchBytes(batch);
-          updatesFor[batch.machine].push(batch);
-        }
-      });
-      // Sync: mirrors take the new rows, then every machine scatters over its own edges.
-      const synced = await everyMachine<{ signalled: Uint8Array; edges: number; aggregates: Uint8Array }>('Sync', (machine) => ({ job, updates: updatesFor[machine], scatter: scatters }));
+        stepBytes += reply.bytes;
+      }
       const partialAggregates = synced.map((reply) => toFloat64(reply.aggregates));
       const next: number[] = [];
       for (const reply of synced) {
@@ -369,9 +381,12 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
       clients[m].close();
       addresses[m] = spare;
       clients[m] = connect(spare);
-      await call(m, 'Setup', setupRequest(m));
+      const reply = await call<{ dataPort: number }>(m, 'Setup', setupRequest(m));
+      dataAddresses[m] = `${parseAddress('runCluster', spare).host}:${reply.dataPort}`;
       const saved: Checkpoint = checkpoint;
       await everyMachine('Restore', () => ({ job, vertices: saved.vertices, edges: saved.edges }));
+      epoch++;
+      await connectAll();
       state = { ...saved.state, aggregates: { ...saved.state.aggregates } };
       recoveries++;
       options.onRecovery?.({ machine: m, lost: lost.message, replacement: spare, superstep: state.superstep });

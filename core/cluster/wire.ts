@@ -38,6 +38,8 @@ export function gasWorkerService(): grpc.ServiceClientConstructor {
 export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc.max_receive_message_length': -1,
   'grpc.max_send_message_length': -1,
+  // HTTP/2's default 64 KiB window stalls every batch larger than that for a round trip per window.
+  'grpc-node.flow_control_window': 64 * 1024 * 1024,
 };
 
 /** The bytes of a typed array, without a copy. */

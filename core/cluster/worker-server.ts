@@ -1,13 +1,16 @@
 /**
  * A gasworks cluster worker: a gRPC server (`gasworks worker --listen
- * host:port`) that holds jobs (job.ts) and runs their phases when
- * the coordinator asks. It keeps no state beyond its jobs; a job ends on
- * Release, or when the coordinator starts another job with the same id.
- * Errors in a phase (a program that throws, a partition that does not fit
- * the graph) go back to the coordinator as the call's error message.
+ * host:port`) that holds jobs (job.ts) and runs their phases when the
+ * coordinator asks, and a data channel (data-channel.ts) on which it sends
+ * and receives a superstep's bulk data straight from and to the other
+ * workers. A job ends on Release, or when the coordinator starts another job
+ * with the same id. Errors in a phase (a program that throws, a partition
+ * that does not fit the graph) go back to the coordinator as the call's
+ * error message.
  */
 import * as grpc from '@grpc/grpc-js';
 import { UsageError } from '../errors.js';
+import { DataChannel, type Frame } from './data-channel.js';
 import { ClusterJob, type JobSetup, type WireBatch } from './job.js';
 import { CHANNEL_OPTIONS, bytesOf, gasWorkerService, toFloat64, toUint32 } from './wire.js';
 
@@ -24,6 +27,17 @@ export interface ClusterWorker {
 
 type Handler<Req, Res> = (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => void;
 
+/** Exchanges of a superstep on the data channel. */
+const PARTIALS = 1;
+const ROWS = 2;
+
+/** A job and where its peers' data channels are. */
+interface Held {
+  job: ClusterJob;
+  epoch: number;
+  peers: string[];
+}
+
 /** Parse `host:port`; throws a UsageError naming `who` on anything else. */
 export function parseAddress(who: string, address: string): { host: string; port: number } {
   const m = /^(.+):(\d{1,5})$/.exec(address.trim());
@@ -32,51 +46,93 @@ export function parseAddress(who: string, address: string): { host: string; port
   return { host: m[1], port };
 }
 
+/** Bytes of the parts of a frame. */
+const partBytes = (parts: Uint8Array[]): number => parts.reduce((sum, p) => sum + p.byteLength, 0);
+
 /** Start a worker listening on `listen` (host:port; port 0 picks a free one). */
 export async function startWorker(listen: string): Promise<ClusterWorker> {
   const { host } = parseAddress('startWorker', listen);
-  const jobs = new Map<string, ClusterJob>();
+  const jobs = new Map<string, Held>();
   const server = new grpc.Server(CHANNEL_OPTIONS);
+  const channel = await DataChannel.listen(host);
 
-  const unary = <Req extends { job?: string }, Res>(run: (job: ClusterJob, request: Req) => Res): Handler<Req, Res> => {
+  const held = (id: string | undefined): Held => {
+    const h = jobs.get(id ?? '');
+    if (!h) throw new Error(`no job ${JSON.stringify(id)} on this worker (it was released, or the worker restarted)`);
+    return h;
+  };
+  const fail = (callback: grpc.sendUnaryData<unknown>, error: unknown): void => callback({ code: grpc.status.INTERNAL, details: (error as Error).message });
+  const unary = <Req extends { job?: string }>(run: (h: Held, request: Req) => unknown | Promise<unknown>): Handler<Req, unknown> => {
     return (call, callback) => {
       try {
-        const job = jobs.get(call.request.job ?? '');
-        if (!job) throw new Error(`no job ${JSON.stringify(call.request.job)} on this worker (it was released, or the worker restarted)`);
-        callback(null, run(job, call.request));
+        Promise.resolve(run(held(call.request.job), call.request)).then((reply) => callback(null, reply), (error) => fail(callback, error));
       } catch (error) {
-        callback({ code: grpc.status.INTERNAL, details: (error as Error).message });
+        fail(callback, error);
       }
     };
   };
+
+  /** Send every other machine one frame of an exchange: its batch, or an empty frame. */
+  const sendAll = (h: Held, superstep: number, exchange: number, batches: WireBatch[], partsOf: (b: WireBatch) => Uint8Array[]): number => {
+    const byMachine = new Map(batches.map((b) => [b.machine, b]));
+    let bytes = 0;
+    for (let p = 0; p < h.job.machines; p++) {
+      if (p === h.job.machine) continue;
+      const batch = byMachine.get(p);
+      const parts = batch ? partsOf(batch) : [];
+      bytes += partBytes(parts);
+      channel.send(h.peers[p], { job: h.job.id, epoch: h.epoch, superstep, exchange, from: h.job.machine, parts });
+    }
+    return bytes;
+  };
+  const receiveAll = (h: Held, superstep: number, exchange: number): Promise<Frame[]> => channel.receive(h.job.id, h.epoch, superstep, exchange, h.job.machines - 1);
 
   server.addService(gasWorkerService().service, {
     Setup: ((call, callback) => {
       const request = call.request as JobSetup;
       ClusterJob.create(request)
         .then((job) => {
-          jobs.set(job.id, job);
-          callback(null, { initiallyActive: bytesOf(job.initiallyActive), localEdges: job.localEdgeCount, mastered: job.masteredCount });
+          jobs.set(job.id, { job, epoch: 0, peers: [] });
+          callback(null, { initiallyActive: bytesOf(job.initiallyActive), localEdges: job.localEdgeCount, mastered: job.masteredCount, dataPort: channel.port });
         })
-        .catch((error: Error) => callback({ code: grpc.status.INTERNAL, details: error.message }));
+        .catch((error: Error) => fail(callback, error));
     }) as Handler<JobSetup, unknown>,
-    Gather: unary<{ job: string; allActive: boolean; active: Uint8Array; aggregates: Uint8Array }, unknown>((job, r) =>
-      job.gather(r.allActive, toUint32(r.active), toFloat64(r.aggregates)),
-    ),
-    Apply: unary<{ job: string; partials: WireBatch[] }, unknown>((job, r) => {
-      const out = job.apply(r.partials);
-      return { updates: out.updates, applied: out.applied, changed: out.changed };
-    }),
-    Sync: unary<{ job: string; updates: WireBatch[]; scatter: boolean }, unknown>((job, r) => {
-      const out = job.sync(r.updates, r.scatter);
-      return { signalled: bytesOf(out.signalled), edges: out.edges, aggregates: bytesOf(out.aggregates) };
-    }),
-    Collect: unary<{ job: string }, unknown>((job) => job.collect()),
-    Restore: unary<{ job: string; vertices: WireBatch; edges: WireBatch }, unknown>((job, r) => {
-      job.restore(r.vertices, r.edges);
+    Connect: unary<{ job: string; epoch: number; peers: string[] }>((h, r) => {
+      if (r.peers.length !== h.job.machines) throw new Error(`Connect: ${r.peers.length} peers for ${h.job.machines} machines`);
+      channel.abort(h.job.id, 'the job moved to a new epoch');
+      h.epoch = r.epoch;
+      h.peers = r.peers;
       return {};
     }),
+    Gather: unary<{ job: string; superstep: number; allActive: boolean; active: Uint8Array; aggregates: Uint8Array }>((h, r) => {
+      const out = h.job.gather(r.allActive, toUint32(r.active), toFloat64(r.aggregates));
+      const bytes = sendAll(h, r.superstep, PARTIALS, out.partials, (b) => [b.ids, b.values!]);
+      return { edges: out.edges, bytes };
+    }),
+    Apply: unary<{ job: string; superstep: number }>(async (h, r) => {
+      const frames = await receiveAll(h, r.superstep, PARTIALS);
+      const partials = frames.filter((f) => f.parts.length > 0).map((f): WireBatch => ({ machine: f.from, ids: f.parts[0], values: f.parts[1] }));
+      const out = h.job.apply(partials);
+      const bytes = sendAll(h, r.superstep, ROWS, out.updates, (b) => [b.ids, b.changed!, ...b.columns!]);
+      return { applied: out.applied, changed: out.changed, bytes };
+    }),
+    Sync: unary<{ job: string; superstep: number; scatter: boolean }>(async (h, r) => {
+      const frames = await receiveAll(h, r.superstep, ROWS);
+      const updates = frames.filter((f) => f.parts.length > 0).map((f): WireBatch => ({ machine: f.from, ids: f.parts[0], changed: f.parts[1], columns: f.parts.slice(2) }));
+      const out = h.job.sync(updates, r.scatter);
+      return { signalled: bytesOf(out.signalled), edges: out.edges, aggregates: bytesOf(out.aggregates) };
+    }),
+    Collect: unary<{ job: string }>((h) => h.job.collect()),
+    Restore: unary<{ job: string; vertices: WireBatch; edges: WireBatch }>((h, r) => {
+      h.job.restore(r.vertices, r.edges);
+      return {};
+    }),
+    Abort: ((call, callback) => {
+      channel.abort(call.request.job, 'the coordinator aborted this round (a worker was lost)');
+      callback(null, {});
+    }) as Handler<{ job: string }, unknown>,
     Release: ((call, callback) => {
+      channel.abort(call.request.job, 'the job was released');
       jobs.delete(call.request.job);
       callback(null, {});
     }) as Handler<{ job: string }, unknown>,
@@ -84,6 +140,9 @@ export async function startWorker(listen: string): Promise<ClusterWorker> {
 
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(listen, grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(new UsageError(`startWorker: cannot listen on ${listen}: ${error.message}`)) : resolve(bound)));
+  }).catch((error) => {
+    channel.close();
+    throw error;
   });
   return {
     address: `${host}:${port}`,
@@ -91,10 +150,12 @@ export async function startWorker(listen: string): Promise<ClusterWorker> {
     close: () =>
       new Promise<void>((resolve) => {
         jobs.clear();
+        channel.close();
         server.tryShutdown(() => resolve());
       }),
     kill: () => {
       jobs.clear();
+      channel.close();
       server.forceShutdown();
     },
   };
