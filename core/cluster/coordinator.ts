@@ -3,16 +3,18 @@
  * It partitions the graph's edges over the machines with a vertex-cut
  * partitioner (HDRF by default), so that every vertex has one master and
  * mirrors on the other machines that hold its edges, ships each worker the
- * graph, the partition and the program's module URL (Setup), then runs
- * synchronous supersteps as PowerGraph's engine does: machines gather over
- * their own edges and send partial accumulators to the vertex's master
- * (Gather), masters combine them and apply (Apply), and the new vertex data
- * goes to the mirrors, which then scatter over their own edges (Sync). The
- * coordinator routes each batch to its machine, reduces the aggregators and
- * decides when to stop by the same rules as the shared-memory engine, so a
- * run ends with the same answer as one process: exactly for programs whose
- * sums are exact (components, BFS, SSSP, k-core), and within rounding for
- * floating-point sums, which are added in machine order.
+ * graph, the partition and the program's module URL (Setup), tells them where
+ * each other's data channels are (Connect), then runs synchronous supersteps
+ * as PowerGraph's engine does, one Superstep call per machine each: machines
+ * gather over their own edges and send partial accumulators to the vertex's
+ * master, masters combine them and apply, the new vertex data goes to the
+ * mirrors, which scatter over their own edges, and every machine sends its
+ * signals and aggregator partials to all, so that each works out the same
+ * next active set and aggregates. The coordinator decides when to stop by the
+ * same rules as the shared-memory engine, so a run ends with the same answer
+ * as one process: exactly for programs whose sums are exact (components, BFS,
+ * SSSP, k-core), and within rounding for floating-point sums, which are added
+ * in machine order. It also takes checkpoints and replaces lost workers.
  */
 import { randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
@@ -26,7 +28,7 @@ import { prepareRun } from '../engine/run-setup.js';
 import { partitionGraph } from '../../partitioner/index.js';
 import type { WireBatch } from './job.js';
 import { parseAddress } from './worker-server.js';
-import { CHANNEL_OPTIONS, bytesOf, gasWorkerService, packRows, remoteMessage, toFloat64, toUint32, toUint8, unpackRows } from './wire.js';
+import { CHANNEL_OPTIONS, bytesOf, gasWorkerService, packRows, remoteMessage, toFloat64, toUint32, unpackRows } from './wire.js';
 
 export interface ClusterProgress {
   superstep: number;
@@ -91,9 +93,6 @@ export interface ClusterRunResult<VS extends Schema = Schema> {
 /** What the superstep loop carries from one superstep to the next. */
 interface LoopState {
   superstep: number;
-  /** Vertices active in the next superstep ('signalled' activation). */
-  active: Uint32Array;
-  aggregateValues: Float64Array;
   aggregates: Record<string, number>;
   converged: boolean;
   vertexUpdates: number;
@@ -106,6 +105,9 @@ interface Checkpoint {
   state: LoopState;
   vertices: WireBatch;
   edges: WireBatch;
+  /** The workers' own state: the active set (uint32 ids) and aggregates (float64) for the next superstep. */
+  active: Uint8Array;
+  aggregateValues: Uint8Array;
 }
 
 /** A worker that cannot be reached or did not answer in time (as opposed to one that reported an error). */
@@ -200,13 +202,15 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
       });
     });
   // Every machine's call settles before a failure is reported, so that a recovery starts from quiet
-  // workers; when one is lost, the others are told to stop waiting for its data (Abort).
-  let aborting = false;
+  // workers; when one fails or is lost, the others are told to stop waiting for its data (Abort).
   const everyMachine = async <Res>(method: string, request: (machine: number) => object): Promise<Res[]> => {
+    // The first failure is the cause: the others' failures may only be the Abort it set off.
+    let cause: unknown = null;
     const calls = addresses.map((_, m) =>
       call<Res>(m, method, request(m)).catch((error: unknown) => {
-        if (error instanceof WorkerLost && !aborting) {
-          aborting = true;
+        if (cause === null) {
+          cause = error;
+          // The others may be waiting for this machine's data: tell them to stop.
           addresses.forEach((__, other) => {
             if (other !== m) call(other, 'Abort', { job }, 5000).catch(() => undefined);
           });
@@ -215,10 +219,7 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
       }),
     );
     const settled = await Promise.allSettled(calls);
-    aborting = false;
-    const lost = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected' && r.reason instanceof WorkerLost);
-    const failed = lost ?? settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    if (cause !== null) throw cause;
     return settled.map((r) => (r as PromiseFulfilledResult<Res>).value);
   };
   /** Where each machine's data channel is: the host the coordinator reaches it by, and the port it reported. */
@@ -241,7 +242,7 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
       replicas: bytesOf(part.replicas),
       replicaWords: part.words,
     });
-    const setups = await everyMachine<{ initiallyActive: Uint8Array; localEdges: number; mastered: number; dataPort: number }>('Setup', setupRequest);
+    const setups = await everyMachine<{ initiallyActive: number; localEdges: number; mastered: number; dataPort: number }>('Setup', setupRequest);
     setups.forEach((reply, m) => (dataAddresses[m] = `${parseAddress('runCluster', addresses[m]).host}:${reply.dataPort}`));
     await connectAll();
     const setupSeconds = (performance.now() - setupStart) / 1000;
@@ -249,41 +250,32 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
     const allActive = program.activation === 'all';
     const names = Object.keys(aggregators);
     const edgeSchema = (program.edge ?? {}) as Schema;
-    const initial = toUint8(setups[0].initiallyActive);
-    // Everything the supersteps carry from one to the next: what a checkpoint saves and a recovery restores.
+    // Everything the supersteps carry from one to the next on this side: what a checkpoint saves and a recovery restores.
     let state: LoopState = {
       superstep: 0,
-      active: new Uint32Array(0),
-      aggregateValues: new Float64Array(0),
       aggregates: {},
-      converged: false,
+      converged: n === 0 || setups[0].initiallyActive === 0,
       vertexUpdates: 0,
       edgesTraversed: 0,
       bytesRouted: 0,
     };
-    if (!allActive) {
-      const ids: number[] = [];
-      for (let v = 0; v < n; v++) if (initial[v] !== 0) ids.push(v);
-      state.active = Uint32Array.from(ids);
-    }
-    if (n === 0 || (!allActive && state.active.length === 0)) state.converged = true;
     const started = performance.now();
     let lastTime = started;
     const scatters = program.scatterEdges !== 'none';
-    const signalSeen = new Uint8Array(Math.max(1, n));
     
     // The data every machine holds: the masters' vertex rows and every machine's edge rows, into `vertex` and `edge`.
-    const collect = async (): Promise<void> => {
-      const collected = await everyMachine<{ vertices: WireBatch; edges: WireBatch }>('Collect', () => ({ job }));
+    const collect = async (): Promise<{ active: Uint8Array; aggregates: Uint8Array }> => {
+      const collected = await everyMachine<{ vertices: WireBatch; edges: WireBatch; active: Uint8Array; aggregates: Uint8Array }>('Collect', () => ({ job }));
       for (const reply of collected) {
         unpackRows(program.vertex, vertex as Columns<Schema>, toUint32(reply.vertices.ids), reply.vertices.columns ?? []);
         unpackRows(edgeSchema, edge as Columns<Schema>, toUint32(reply.edges.ids), reply.edges.columns ?? []);
       }
+      return { active: collected[0].active, aggregates: collected[0].aggregates };
     };
     const recoverable = spares.length > 0 || checkpointEvery > 0;
     let checkpoint: Checkpoint | null = null;
     const takeCheckpoint = async (): Promise<void> => {
-      await collect();
+      const workerState = await collect();
       const allVertices = new Uint32Array(n);
       for (let v = 0; v < n; v++) allVertices[v] = v;
       const allEdges = new Uint32Array(graph.numEdges);
@@ -292,6 +284,8 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
         state: { ...state, aggregates: { ...state.aggregates } },
         vertices: { machine: 0, ids: bytesOf(allVertices), columns: packRows(program.vertex, vertex as Columns<Schema>, allVertices, n) },
         edges: { machine: 0, ids: bytesOf(allEdges), columns: packRows(edgeSchema, edge as Columns<Schema>, allEdges, allEdges.length) },
+        active: workerState.active,
+        aggregateValues: workerState.aggregates,
       };
     };
     let recoveries = 0;
@@ -302,62 +296,31 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
     }
 
     const superstepRound = async (): Promise<void> => {
-      const { superstep, active, aggregateValues } = state;
-      // Gather: every machine over its own edges, sending the partials of mirrored vertices to their masters.
-      const gathered = await everyMachine<{ edges: number; bytes: number }>('Gather', () => ({
+      // One call per machine: the workers exchange partials, rows, signals and aggregates among themselves.
+      const replies = await everyMachine<{ edges: number; applied: number; changed: number; bytes: number; aggregates: Uint8Array; active: number }>('Superstep', () => ({
         job,
-        superstep,
-        allActive,
-        active: bytesOf(active),
-        aggregates: bytesOf(aggregateValues),
+        superstep: state.superstep,
+        scatter: scatters,
       }));
-      // Apply: masters add the partials (in machine order) and apply, sending new rows to the machines that hold them.
-      const applied = await everyMachine<{ applied: number; changed: number; bytes: number }>('Apply', () => ({ job, superstep }));
-      // Sync: machines take the new rows, then scatter over their own edges.
-      const synced = await everyMachine<{ signalled: Uint8Array; edges: number; aggregates: Uint8Array }>('Sync', () => ({ job, superstep, scatter: scatters }));
       let stepEdges = 0;
       let stepBytes = 0;
       let changed = 0;
       let updates = 0;
-      for (const reply of gathered) {
+      for (const reply of replies) {
         stepEdges += reply.edges;
         stepBytes += reply.bytes;
-      }
-      for (const reply of applied) {
         updates += reply.applied;
         changed += reply.changed;
-        stepBytes += reply.bytes;
       }
-      const partialAggregates = synced.map((reply) => toFloat64(reply.aggregates));
-      const next: number[] = [];
-      for (const reply of synced) {
-        stepEdges += reply.edges;
-        const ids = toUint32(reply.signalled);
-        for (let i = 0; i < ids.length; i++) {
-          if (signalSeen[ids[i]] === 0) {
-            signalSeen[ids[i]] = 1;
-            next.push(ids[i]);
-          }
-        }
-      }
-      next.sort((a, b) => a - b);
-      for (const v of next) signalSeen[v] = 0;
-
-      const values = new Float64Array(names.length);
+      const values = toFloat64(replies[0].aggregates);
       const aggregates: Record<string, number> = {};
-      names.forEach((name, i) => {
-        let acc = partialAggregates[0][i];
-        for (let m = 1; m < machines; m++) acc = combine(aggregators[name].reduce, acc, partialAggregates[m][i]);
-        values[i] = acc;
-        aggregates[name] = acc;
-      });
-      const done = superstep + 1;
+      names.forEach((name, i) => (aggregates[name] = values[i]));
+      const active = replies[0].active;
+      const done = state.superstep + 1;
       let converged = names.length > 0 && program.converged !== undefined && program.converged(aggregates, done, params);
-      if ((!allActive && next.length === 0) || (allActive && changed === 0)) converged = true;
+      if ((!allActive && active === 0) || (allActive && changed === 0)) converged = true;
       state = {
         superstep: done,
-        active: Uint32Array.from(next),
-        aggregateValues: values,
         aggregates,
         converged,
         vertexUpdates: state.vertexUpdates + updates,
@@ -366,7 +329,7 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
       };
       if (options.onProgress) {
         const now = performance.now();
-        options.onProgress({ superstep: done, active: allActive ? n : next.length, aggregates: { ...aggregates }, edgesPerSecond: now > lastTime ? (stepEdges * 1000) / (now - lastTime) : 0, bytes: stepBytes });
+        options.onProgress({ superstep: done, active: allActive ? n : active, aggregates: { ...aggregates }, edgesPerSecond: now > lastTime ? (stepEdges * 1000) / (now - lastTime) : 0, bytes: stepBytes });
         lastTime = now;
       }
     };
@@ -384,7 +347,7 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
       const reply = await call<{ dataPort: number }>(m, 'Setup', setupRequest(m));
       dataAddresses[m] = `${parseAddress('runCluster', spare).host}:${reply.dataPort}`;
       const saved: Checkpoint = checkpoint;
-      await everyMachine('Restore', () => ({ job, vertices: saved.vertices, edges: saved.edges }));
+      await everyMachine('Restore', () => ({ job, vertices: saved.vertices, edges: saved.edges, active: saved.active, aggregates: saved.aggregateValues }));
       epoch++;
       await connectAll();
       state = { ...saved.state, aggregates: { ...saved.state.aggregates } };

@@ -8,7 +8,11 @@
  * accumulators of mirrored vertices, batched by master; `apply` adds the
  * other machines' partials (in machine order, so the sums are the same on
  * every run), applies, and returns the new rows batched by mirror machine;
- * `sync` writes the rows it mirrors and runs scatter, returning the signals.
+ * `sync` writes the rows it mirrors, folds the aggregator maps over the
+ * vertices it masters and runs scatter, returning the signals; `finish`
+ * takes every machine's signals and aggregator partials and sets the next
+ * superstep's active set and aggregates, the same on every machine. The
+ * worker (worker-server.ts) moves the batches between machines.
  * The kernels are the synchronous engine's (sync-kernels.ts), run on one
  * thread over the local sub-CSR.
  */
@@ -18,11 +22,11 @@ import { decodeGraph } from '../graph/binary.js';
 import type { Graph } from '../graph/graph.js';
 import type { Aggregator, Params, ResolvedProgram, Signal, VertexFunctions } from '../program.js';
 import { resolveProgram } from '../program.js';
-import { compileListAggregation } from '../engine/aggregation.js';
+import { combine, compileListAggregation } from '../engine/aggregation.js';
 import { importProgram } from '../engine/load-program.js';
 import { createInThread } from '../engine/run-setup.js';
 import { compileKernels, type KernelEnv, type SyncKernels } from '../engine/sync-kernels.js';
-import { IdList, bytesOf, packRows, toFloat64, toUint16, toUint32, unpackRows } from './wire.js';
+import { IdList, RowPacker, bytesOf, packRows, toUint16, toUint32, unpackRows, viewFloat64, viewUint32 } from './wire.js';
 
 export interface JobSetup {
   job: string;
@@ -82,7 +86,8 @@ export class ClusterJob {
   readonly program: ResolvedProgram;
   readonly vertex: Columns<Schema>;
   readonly edge: Columns<Schema>;
-  readonly initiallyActive: Uint8Array;
+  /** Vertices active in the first superstep. */
+  readonly initiallyActive: number;
   readonly localEdgeCount: number;
   readonly masteredCount: number;
   private readonly masters: Uint16Array;
@@ -111,9 +116,18 @@ export class ClusterJob {
   private readonly rowsTo: Uint32Array[];
   /** Scratch for a list's active members, by machine. */
   private readonly scratch: Uint32Array[];
+  /**
+   * Outgoing buffers by machine, reused every superstep: partial values, changed flags and rows.
+   * A superstep's frames have all been received before the next one starts (each exchange waits
+   * for the one before it everywhere), so reuse never overwrites data not yet sent.
+   */
+  private readonly partialValues: Float64Array[];
+  private readonly changedFlags: Uint8Array[];
+  private readonly rowPackers: RowPacker[];
   /** Folds the aggregator maps over a list of vertices (generated: each map inlined). */
   private readonly aggregateList: (ids: Uint32Array, out: Float64Array) => void;
-  private allActive = true;
+  /** 'all' activation: every vertex runs every superstep. */
+  private readonly allActive: boolean;
   private readonly cacheValid: Uint8Array | null;
   private readonly deltas: Float64Array | null;
   private readonly doScatter: boolean;
@@ -188,6 +202,9 @@ export class ClusterJob {
       return list.view().slice();
     });
     this.scratch = Array.from({ length: this.machines }, (_, p) => new Uint32Array(Math.max(this.partialsTo[p].length, this.rowsTo[p].length)));
+    this.partialValues = this.partialsTo.map((list) => new Float64Array(list.length * this.size));
+    this.changedFlags = this.rowsTo.map((list) => new Uint8Array(list.length));
+    this.rowPackers = this.rowsTo.map(() => new RowPacker(program.vertex));
     this.aggregateList = compileListAggregation(this.aggregators);
     this.masteredCount = this.mine.length;
 
@@ -260,12 +277,16 @@ export class ClusterJob {
 
     // init runs on every vertex, on every machine: it is a function of the graph and the parameters,
     // so every replica starts with the master's data.
-    this.initiallyActive = new Uint8Array(n);
     const signalledActivation = program.activation === 'signalled';
+    this.allActive = !signalledActivation;
+    let initiallyActive = 0;
     for (let v = 0; v < n; v++) {
       const initial = this.fns.init ? this.fns.init(v) : undefined;
-      this.initiallyActive[v] = signalledActivation && initial === false ? 0 : 1;
+      const active = signalledActivation && initial === false ? 0 : 1;
+      this.active[v] = active;
+      initiallyActive += active;
     }
+    this.initiallyActive = initiallyActive;
   }
 
   static async create(setup: JobSetup): Promise<ClusterJob> {
@@ -289,17 +310,9 @@ export class ClusterJob {
     return (this.replicas[v * this.words + (machine >>> 5)] & (1 << (machine & 31))) !== 0;
   }
 
-  /** Gather phase: this superstep's active set and last superstep's aggregates in; partials for other masters out. */
-  gather(allActive: boolean, activeIds: Uint32Array, aggregateValues: Float64Array): { partials: WireBatch[]; edges: number } {
+  /** Gather phase over this machine's edges, for the vertices active now; partials for other masters out. */
+  gather(): { partials: WireBatch[]; edges: number } {
     const n = this.graph.numVertices;
-    const names = Object.keys(this.aggregators);
-    if (aggregateValues.length === names.length) names.forEach((name, i) => (this.aggregates[name] = aggregateValues[i]));
-    this.allActive = allActive;
-    if (allActive) this.active.fill(1);
-    else {
-      this.active.fill(0);
-      for (let i = 0; i < activeIds.length; i++) this.active[activeIds[i]] = 1;
-    }
     const edgesBefore = this.tally[0];
     this.kernels.gather(0, n, this.active);
     // Partials of active mirrored vertices, batched by master machine.
@@ -309,7 +322,7 @@ export class ClusterJob {
     for (let machine = 0; machine < this.machines; machine++) {
       const ids = this.activeIn(this.partialsTo[machine], machine);
       if (ids.length === 0) continue;
-      const values = new Float64Array(ids.length * size);
+      const values = this.partialValues[machine].subarray(0, ids.length * size);
       if (size === 1) for (let i = 0; i < ids.length; i++) values[i] = accs[ids[i]];
       else for (let i = 0; i < ids.length; i++) for (let w = 0; w < size; w++) values[i * size + w] = accs[ids[i] * size + w];
       partials.push({ machine, ids: bytesOf(ids), values: bytesOf(values) });
@@ -326,8 +339,8 @@ export class ClusterJob {
     const masters = this.masters;
     const me = this.machine;
     for (const batch of ordered) {
-      const ids = toUint32(batch.ids);
-      const values = toFloat64(batch.values ?? new Uint8Array(0));
+      const ids = viewUint32(batch.ids);
+      const values = viewFloat64(batch.values ?? new Uint8Array(0));
       if (values.length !== ids.length * size) throw new Error(`job ${this.id}: a batch of ${ids.length} partials holds ${values.length} values`);
       for (let i = 0; i < ids.length; i++) {
         if (masters[ids[i]] !== me) throw new Error(`job ${this.id}: machine ${me} got a partial for vertex ${ids[i]}, mastered by ${masters[ids[i]]}`);
@@ -343,14 +356,13 @@ export class ClusterJob {
     const [updatesBefore, changedBefore] = [this.tally[1], this.tally[2]];
     this.kernels.apply(0, n, mask, new Float64Array(1), 0);
     // New rows of applied vertices, for every other machine that holds a replica (or every machine).
-    const schema = this.program.vertex;
     const updates: WireBatch[] = [];
     for (let machine = 0; machine < this.machines; machine++) {
       const ids = this.activeIn(this.rowsTo[machine], machine);
       if (ids.length === 0) continue;
-      const changed = new Uint8Array(ids.length);
+      const changed = this.changedFlags[machine].subarray(0, ids.length);
       for (let i = 0; i < ids.length; i++) changed[i] = this.changed[ids[i]];
-      updates.push({ machine, ids: bytesOf(ids), columns: packRows(schema, this.vertex, ids, ids.length), changed: bytesOf(changed) });
+      updates.push({ machine, ids: bytesOf(ids), columns: this.rowPackers[machine].pack(this.vertex, ids, ids.length), changed: bytesOf(changed) });
     }
     return { updates, applied: this.tally[1] - updatesBefore, changed: this.tally[2] - changedBefore };
   }
@@ -363,7 +375,7 @@ export class ClusterJob {
   sync(incoming: WireBatch[], scatter: boolean): { signalled: Uint32Array; edges: number; aggregates: Float64Array } {
     const schema = this.program.vertex;
     for (const batch of incoming) {
-      const ids = toUint32(batch.ids);
+      const ids = viewUint32(batch.ids);
       unpackRows(schema, this.vertex, ids, batch.columns ?? []);
       const changed = batch.changed ?? new Uint8Array(0);
       for (let i = 0; i < ids.length; i++) this.changed[ids[i]] = changed[i];
@@ -379,8 +391,56 @@ export class ClusterJob {
     return { signalled, edges: this.tally[0] - edgesBefore, aggregates };
   }
 
-  /** Roll back to a checkpoint: every vertex's and edge's data; caches, flags and signals dropped. */
-  restore(vertices: WireBatch, edges: WireBatch): void {
+  /**
+   * The end of a superstep, once every machine's signals and aggregator partials are in (`states`, by
+   * machine, this one's included): the next active set is their union, and the aggregates are reduced
+   * in machine order, so every machine ends the superstep with the same ones. Returns them and how
+   * many vertices are active next.
+   */
+  finish(states: Array<{ signalled: Uint32Array; aggregates: Float64Array }>): { aggregates: Float64Array; active: number } {
+    const names = Object.keys(this.aggregators);
+    const values = new Float64Array(names.length);
+    names.forEach((name, i) => {
+      const reduce = this.aggregators[name].reduce;
+      let acc = states[0].aggregates[i];
+      for (let m = 1; m < states.length; m++) acc = combine(reduce, acc, states[m].aggregates[i]);
+      values[i] = acc;
+      this.aggregates[name] = acc;
+    });
+    let active = this.graph.numVertices;
+    if (!this.allActive) {
+      this.active.fill(0);
+      active = 0;
+      for (const { signalled } of states) {
+        for (let i = 0; i < signalled.length; i++) {
+          if (this.active[signalled[i]] === 0) {
+            this.active[signalled[i]] = 1;
+            active++;
+          }
+        }
+      }
+    }
+    return { aggregates: values, active };
+  }
+
+  /** Vertices active in the next superstep (all of them under 'all' activation). */
+  activeIds(): Uint32Array {
+    const list = new IdList();
+    for (let v = 0; v < this.graph.numVertices; v++) if (this.allActive || this.active[v] !== 0) list.push(v);
+    return list.view();
+  }
+
+  /** The aggregates the last superstep ended with (empty before the first). */
+  aggregateValues(): Float64Array {
+    const names = Object.keys(this.aggregators);
+    return names.every((name) => name in this.aggregates) ? Float64Array.from(names, (name) => this.aggregates[name]) : new Float64Array(0);
+  }
+
+  /**
+   * Roll back to a checkpoint: every vertex's and edge's data, the active set and the aggregates
+   * (none: as before the first superstep); caches, flags and signals are dropped.
+   */
+  restore(vertices: WireBatch, edges: WireBatch, activeIds: Uint32Array, aggregateValues: Float64Array): void {
     unpackRows(this.program.vertex, this.vertex, toUint32(vertices.ids), vertices.columns ?? []);
     unpackRows((this.program.edge ?? {}) as Schema, this.edge, toUint32(edges.ids), edges.columns ?? []);
     this.cacheValid?.fill(0);
@@ -388,6 +448,13 @@ export class ClusterJob {
     this.changed.fill(0);
     this.signalled.fill(0);
     this.signalList.clear();
+    if (!this.allActive) {
+      this.active.fill(0);
+      for (let i = 0; i < activeIds.length; i++) this.active[activeIds[i]] = 1;
+    }
+    const names = Object.keys(this.aggregators);
+    for (const name of names) delete this.aggregates[name];
+    if (aggregateValues.length === names.length) names.forEach((name, i) => (this.aggregates[name] = aggregateValues[i]));
   }
 
   /** The end of the run: the mastered vertices' rows and this machine's edges' rows. */

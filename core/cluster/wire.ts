@@ -55,6 +55,15 @@ function aligned(bytes: Uint8Array): ArrayBuffer {
 }
 
 export const toUint32 = (bytes: Uint8Array): Uint32Array => new Uint32Array(aligned(bytes));
+
+/** A view of bytes that start at a multiple of the element size (the data channel's parts do), else a copy. */
+function viewOf<T>(bytes: Uint8Array, width: number, make: (buffer: ArrayBufferLike, offset: number, length: number) => T): T {
+  if (bytes.byteOffset % width === 0 && bytes.byteLength % width === 0) return make(bytes.buffer, bytes.byteOffset, bytes.byteLength / width);
+  const copy = aligned(bytes);
+  return make(copy, 0, copy.byteLength / width);
+}
+export const viewUint32 = (bytes: Uint8Array): Uint32Array => viewOf(bytes, 4, (b, o, n) => new Uint32Array(b, o, n));
+export const viewFloat64 = (bytes: Uint8Array): Float64Array => viewOf(bytes, 8, (b, o, n) => new Float64Array(b, o, n));
 export const toUint16 = (bytes: Uint8Array): Uint16Array => new Uint16Array(aligned(bytes));
 export const toFloat64 = (bytes: Uint8Array): Float64Array => new Float64Array(aligned(bytes));
 export const toUint8 = (bytes: Uint8Array): Uint8Array => new Uint8Array(aligned(bytes));
@@ -71,22 +80,45 @@ export function columnLayouts(schema: Schema): Array<{ name: string; view: (type
 
 /** The rows `ids[0..count)` of every column, one buffer per column in schema key order. */
 export function packRows(schema: Schema, columns: Columns<Schema>, ids: Uint32Array, count: number): Buffer[] {
-  return columnLayouts(schema).map(({ name, view, width }) => {
-    const column = columns[name] as NumericArray;
-    const out = new view(count * width);
-    for (let i = 0; i < count; i++) {
-      const from = ids[i] * width;
-      for (let w = 0; w < width; w++) out[i * width + w] = column[from + w];
-    }
-    return bytesOf(out);
-  });
+  return new RowPacker(schema).pack(columns, ids, count);
+}
+
+/**
+ * Packs rows into buffers it keeps and reuses (one per column, grown as
+ * needed): a packer's last result stays valid until its next `pack`.
+ */
+export class RowPacker {
+  private readonly layouts: ReturnType<typeof columnLayouts>;
+  private readonly buffers: NumericArray[];
+
+  constructor(schema: Schema) {
+    this.layouts = columnLayouts(schema);
+    this.buffers = this.layouts.map(({ view }) => new view(0));
+  }
+
+  pack(columns: Columns<Schema>, ids: Uint32Array, count: number): Buffer[] {
+    return this.layouts.map(({ name, view, width }, c) => {
+      const column = columns[name] as NumericArray;
+      if (this.buffers[c].length < count * width) this.buffers[c] = new view(count * width);
+      const out = this.buffers[c];
+      if (width === 1) for (let i = 0; i < count; i++) out[i] = column[ids[i]];
+      else {
+        for (let i = 0; i < count; i++) {
+          const from = ids[i] * width;
+          for (let w = 0; w < width; w++) out[i * width + w] = column[from + w];
+        }
+      }
+      return bytesOf(out.subarray(0, count * width));
+    });
+  }
 }
 
 /** Write packed rows back into `columns` at `ids`. */
 export function unpackRows(schema: Schema, columns: Columns<Schema>, ids: Uint32Array, packed: Uint8Array[]): void {
   columnLayouts(schema).forEach(({ name, view, width }, c) => {
     const column = columns[name] as NumericArray;
-    const rows = new view(aligned(packed[c]));
+    const bytes = packed[c];
+    const rows = bytes.byteOffset % view.BYTES_PER_ELEMENT === 0 ? new view(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength / view.BYTES_PER_ELEMENT) : new view(aligned(bytes));
     if (rows.length !== ids.length * width) {
       throw new Error(`gasworks cluster: column ${name} has ${rows.length} values for ${ids.length} rows of width ${width}`);
     }

@@ -12,7 +12,7 @@ import * as grpc from '@grpc/grpc-js';
 import { UsageError } from '../errors.js';
 import { DataChannel, type Frame } from './data-channel.js';
 import { ClusterJob, type JobSetup, type WireBatch } from './job.js';
-import { CHANNEL_OPTIONS, bytesOf, gasWorkerService, toFloat64, toUint32 } from './wire.js';
+import { CHANNEL_OPTIONS, bytesOf, gasWorkerService, toFloat64, toUint32, viewFloat64, viewUint32 } from './wire.js';
 
 export interface ClusterWorker {
   /** host:port the server listens on (the port the system chose, when asked for port 0). */
@@ -30,6 +30,7 @@ type Handler<Req, Res> = (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.s
 /** Exchanges of a superstep on the data channel. */
 const PARTIALS = 1;
 const ROWS = 2;
+const STATE = 3;
 
 /** A job and where its peers' data channels are. */
 interface Held {
@@ -93,7 +94,7 @@ export async function startWorker(listen: string): Promise<ClusterWorker> {
       ClusterJob.create(request)
         .then((job) => {
           jobs.set(job.id, { job, epoch: 0, peers: [] });
-          callback(null, { initiallyActive: bytesOf(job.initiallyActive), localEdges: job.localEdgeCount, mastered: job.masteredCount, dataPort: channel.port });
+          callback(null, { initiallyActive: job.initiallyActive, localEdges: job.localEdgeCount, mastered: job.masteredCount, dataPort: channel.port });
         })
         .catch((error: Error) => fail(callback, error));
     }) as Handler<JobSetup, unknown>,
@@ -104,27 +105,31 @@ export async function startWorker(listen: string): Promise<ClusterWorker> {
       h.peers = r.peers;
       return {};
     }),
-    Gather: unary<{ job: string; superstep: number; allActive: boolean; active: Uint8Array; aggregates: Uint8Array }>((h, r) => {
-      const out = h.job.gather(r.allActive, toUint32(r.active), toFloat64(r.aggregates));
-      const bytes = sendAll(h, r.superstep, PARTIALS, out.partials, (b) => [b.ids, b.values!]);
-      return { edges: out.edges, bytes };
+    Superstep: unary<{ job: string; superstep: number; scatter: boolean }>(async (h, r) => {
+      const { job } = h;
+      const gathered = job.gather();
+      let bytes = sendAll(h, r.superstep, PARTIALS, gathered.partials, (b) => [b.ids, b.values!]);
+      const partialFrames = await receiveAll(h, r.superstep, PARTIALS);
+      const applied = job.apply(partialFrames.filter((f) => f.parts.length > 0).map((f): WireBatch => ({ machine: f.from, ids: f.parts[0], values: f.parts[1] })));
+      bytes += sendAll(h, r.superstep, ROWS, applied.updates, (b) => [b.ids, b.changed!, ...b.columns!]);
+      const rowFrames = await receiveAll(h, r.superstep, ROWS);
+      const synced = job.sync(
+        rowFrames.filter((f) => f.parts.length > 0).map((f): WireBatch => ({ machine: f.from, ids: f.parts[0], changed: f.parts[1], columns: f.parts.slice(2) })),
+        r.scatter,
+      );
+      // Everyone's signals and aggregator partials to everyone: each machine works out the same next state.
+      const own = [bytesOf(synced.signalled), bytesOf(synced.aggregates)];
+      const everyone = Array.from({ length: job.machines }, (_, p): WireBatch => ({ machine: p, ids: own[0], values: own[1] }));
+      bytes += sendAll(h, r.superstep, STATE, everyone, (b) => [b.ids, b.values!]);
+      const stateFrames = await receiveAll(h, r.superstep, STATE);
+      const states = Array.from({ length: job.machines }, (_, p) => ({ signalled: synced.signalled, aggregates: synced.aggregates, from: p }));
+      for (const f of stateFrames) states[f.from] = { signalled: viewUint32(f.parts[0]), aggregates: viewFloat64(f.parts[1]), from: f.from };
+      const finished = job.finish(states);
+      return { edges: gathered.edges + synced.edges, applied: applied.applied, changed: applied.changed, bytes, aggregates: bytesOf(finished.aggregates), active: finished.active };
     }),
-    Apply: unary<{ job: string; superstep: number }>(async (h, r) => {
-      const frames = await receiveAll(h, r.superstep, PARTIALS);
-      const partials = frames.filter((f) => f.parts.length > 0).map((f): WireBatch => ({ machine: f.from, ids: f.parts[0], values: f.parts[1] }));
-      const out = h.job.apply(partials);
-      const bytes = sendAll(h, r.superstep, ROWS, out.updates, (b) => [b.ids, b.changed!, ...b.columns!]);
-      return { applied: out.applied, changed: out.changed, bytes };
-    }),
-    Sync: unary<{ job: string; superstep: number; scatter: boolean }>(async (h, r) => {
-      const frames = await receiveAll(h, r.superstep, ROWS);
-      const updates = frames.filter((f) => f.parts.length > 0).map((f): WireBatch => ({ machine: f.from, ids: f.parts[0], changed: f.parts[1], columns: f.parts.slice(2) }));
-      const out = h.job.sync(updates, r.scatter);
-      return { signalled: bytesOf(out.signalled), edges: out.edges, aggregates: bytesOf(out.aggregates) };
-    }),
-    Collect: unary<{ job: string }>((h) => h.job.collect()),
-    Restore: unary<{ job: string; vertices: WireBatch; edges: WireBatch }>((h, r) => {
-      h.job.restore(r.vertices, r.edges);
+    Collect: unary<{ job: string }>((h) => ({ ...h.job.collect(), active: bytesOf(h.job.activeIds()), aggregates: bytesOf(h.job.aggregateValues()) })),
+    Restore: unary<{ job: string; vertices: WireBatch; edges: WireBatch; active: Uint8Array; aggregates: Uint8Array }>((h, r) => {
+      h.job.restore(r.vertices, r.edges, toUint32(r.active), toFloat64(r.aggregates));
       return {};
     }),
     Abort: ((call, callback) => {
