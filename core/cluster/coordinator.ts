@@ -25,6 +25,7 @@ import { UsageError } from '../errors.js';
 import type { Params, VertexProgram } from '../program.js';
 import { combine } from '../engine/aggregation.js';
 import { prepareRun } from '../engine/run-setup.js';
+import type { SyncRunResult } from '../engine/sync.js';
 import { partitionGraph } from '../../partitioner/index.js';
 import type { WireBatch } from './job.js';
 import { parseAddress } from './worker-server.js';
@@ -65,17 +66,8 @@ export interface ClusterRunOptions {
   onRecovery?: (event: { machine: number; lost: string; replacement: string; superstep: number }) => void;
 }
 
-export interface ClusterRunResult<VS extends Schema = Schema> {
-  vertex: Columns<VS>;
-  edge: Columns<Schema>;
-  iterations: number;
-  vertexUpdates: number;
-  edgesTraversed: number;
-  /** Supersteps only: setup (shipping the graph, creating the program) and collection excluded. */
-  computeSeconds: number;
-  edgesPerSecond: number;
-  converged: boolean;
-  aggregates: Record<string, number>;
+/** The shared-memory engine's result, and what the cluster adds. */
+export interface ClusterRunResult<VS extends Schema = Schema> extends SyncRunResult<VS> {
   machines: number;
   partitioner: string;
   /** Replicas per vertex of the partition the run used. */

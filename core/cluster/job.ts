@@ -25,8 +25,9 @@ import { resolveProgram } from '../program.js';
 import { combine, compileListAggregation } from '../engine/aggregation.js';
 import { importProgram } from '../engine/load-program.js';
 import { createInThread } from '../engine/run-setup.js';
+import { GrowableUint32 } from '../graph/loaders/growable.js';
 import { compileKernels, type KernelEnv, type SyncKernels } from '../engine/sync-kernels.js';
-import { IdList, RowPacker, bytesOf, packRows, toUint16, toUint32, unpackRows, viewFloat64, viewUint32 } from './wire.js';
+import { RowPacker, bytesOf, packRows, toUint16, toUint32, unpackRows, viewFloat64, viewUint32 } from './wire.js';
 
 export interface JobSetup {
   job: string;
@@ -106,7 +107,7 @@ export class ClusterJob {
   private readonly applyMask: Uint8Array;
   private readonly changed: Uint8Array;
   private readonly signalled: Uint8Array;
-  private readonly signalList = new IdList();
+  private readonly signalList = new GrowableUint32();
   private readonly tally = new Float64Array(3);
   /** Vertices this machine masters, ascending. */
   private readonly mine: Uint32Array;
@@ -174,13 +175,13 @@ export class ClusterJob {
     const localIn = gatherIn || scatterIn ? localEdges(n, graph.inOffsets, graph.inSources, (q) => inEdgeIds[q], edgeMachines, me) : null;
     const localOut = gatherOut || scatterOut ? localEdges(n, graph.outOffsets, graph.outTargets, (e) => e, edgeMachines, me) : null;
     const empty: LocalEdges = { offsets: new Uint32Array(n + 1), others: new Uint32Array(0), edgeIds: new Uint32Array(0) };
-    const own = new IdList();
+    const own = new GrowableUint32();
     for (let e = 0; e < graph.numEdges; e++) if (edgeMachines[e] === me) own.push(e);
     this.ownEdges = own.view().slice();
     this.localEdgeCount = this.ownEdges.length;
 
-    const mine = new IdList();
-    const partialsTo = Array.from({ length: this.machines }, () => new IdList());
+    const mine = new GrowableUint32();
+    const partialsTo = Array.from({ length: this.machines }, () => new GrowableUint32());
     for (let v = 0; v < n; v++) {
       const master = this.masters[v];
       if (master === me) {
@@ -197,7 +198,7 @@ export class ClusterJob {
     this.rowsTo = Array.from({ length: this.machines }, (_, p) => {
       if (p === me) return new Uint32Array(0);
       if (everywhere) return this.mine;
-      const list = new IdList();
+      const list = new GrowableUint32();
       for (let i = 0; i < this.mine.length; i++) if (this.holds(this.mine[i], p)) list.push(this.mine[i]);
       return list.view().slice();
     });
@@ -425,7 +426,7 @@ export class ClusterJob {
 
   /** Vertices active in the next superstep (all of them under 'all' activation). */
   activeIds(): Uint32Array {
-    const list = new IdList();
+    const list = new GrowableUint32();
     for (let v = 0; v < this.graph.numVertices; v++) if (this.allActive || this.active[v] !== 0) list.push(v);
     return list.view();
   }

@@ -129,25 +129,6 @@ export function unpackRows(schema: Schema, columns: Columns<Schema>, ids: Uint32
   });
 }
 
-/** A growable list of uint32 ids, for building batches without an allocation per vertex. */
-export class IdList {
-  ids = new Uint32Array(16);
-  length = 0;
-  push(id: number): void {
-    if (this.length === this.ids.length) {
-      const grown = new Uint32Array(this.ids.length * 2);
-      grown.set(this.ids);
-      this.ids = grown;
-    }
-    this.ids[this.length++] = id;
-  }
-  view(): Uint32Array {
-    return this.ids.subarray(0, this.length);
-  }
-  clear(): void {
-    this.length = 0;
-  }
-}
 
 /** The message of an error that crossed gRPC, without its status-code prefix. */
 export function remoteMessage(error: unknown): string {

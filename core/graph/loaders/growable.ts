@@ -1,7 +1,8 @@
 /**
  * Growable typed arrays for loaders that do not know their row count in
- * advance: append by doubling, then hand over an exact-size copy on shared
- * memory (what worker threads read).
+ * advance (and lists of ids built in a loop): append by doubling, then hand
+ * over an exact-size copy on shared memory (what worker threads read), or a
+ * view.
  */
 import { sharedFloat64, sharedUint32 } from '../shared.js';
 
@@ -44,5 +45,14 @@ export class GrowableUint32 {
     const out = sharedUint32(this.length);
     out.set(this.data.subarray(0, this.length));
     return out;
+  }
+
+  /** The values so far, without a copy (valid until the next push). */
+  view(): Uint32Array {
+    return this.data.subarray(0, this.length);
+  }
+
+  clear(): void {
+    this.length = 0;
   }
 }
