@@ -28,7 +28,7 @@ import { prepareRun } from '../engine/run-setup.js';
 import type { SyncRunResult } from '../engine/sync.js';
 import { partitionGraph } from '../../partitioner/index.js';
 import type { WireBatch } from './job.js';
-import { parseAddress } from './worker-server.js';
+import { LOST_MACHINE_KEY, parseAddress } from './worker-server.js';
 import { CHANNEL_OPTIONS, bytesOf, gasWorkerService, packRows, remoteMessage, toFloat64, toUint32, unpackRows } from './wire.js';
 
 export interface ClusterProgress {
@@ -73,7 +73,7 @@ export interface ClusterRunResult<VS extends Schema = Schema> extends SyncRunRes
   /** Replicas per vertex of the partition the run used. */
   replicationFactor: number;
   setupSeconds: number;
-  /** Bytes of partials and vertex rows routed between machines, over the run. */
+  /** Bytes sent between workers over the run: partials, vertex rows, signals and aggregator partials. */
   bytesRouted: number;
   /** Lost workers replaced by spares, and checkpoints taken. */
   recoveries: number;
@@ -161,11 +161,14 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
   if (addresses.length === 0) throw new UsageError('runCluster: workers must list at least one host:port');
   if (addresses.length > 65535) throw new UsageError(`runCluster: at most 65535 workers; got ${addresses.length}`);
   for (const address of addresses) parseAddress('runCluster', address);
-  if (new Set(addresses).size !== addresses.length) throw new UsageError(`runCluster: a worker is listed twice in ${addresses.join(',')}`);
   const algo = options.partitioner ?? 'hdrf';
   const timeoutMs = (options.callTimeoutSeconds ?? 600) * 1000;
   const spares = [...(options.spares ?? [])];
   for (const address of spares) parseAddress('runCluster: spares', address);
+  const everyAddress = [...addresses, ...spares];
+  const twice = everyAddress.find((a, i) => everyAddress.indexOf(a) !== i);
+  if (twice !== undefined) throw new UsageError(`runCluster: ${twice} is listed twice among the workers and spares; each worker serves one machine`);
+  const hadSpares = spares.length > 0;
   const checkpointEvery = options.checkpointEvery ?? 0;
   if (!(Number.isInteger(checkpointEvery) && checkpointEvery >= 0)) throw new UsageError(`runCluster: checkpointEvery must be a whole number of supersteps (0: only the start); got ${checkpointEvery}`);
   const { program, params, maxIterations, vertex, edge, aggregators } = prepareRun('runCluster', definition, graph, { threads: 1, params: options.params, maxIterations: options.maxIterations });
@@ -186,7 +189,12 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
       const address = addresses[machine];
       clients[machine][method](request, { deadline: Date.now() + limitMs }, (error, reply) => {
         if (!error) return resolve(reply as Res);
-        if (error.code === grpc.status.UNAVAILABLE) {
+        const lostPeer = error.code === grpc.status.FAILED_PRECONDITION ? Number(error.metadata?.get(LOST_MACHINE_KEY)[0]) : NaN;
+        if (Number.isInteger(lostPeer) && lostPeer >= 0 && lostPeer < addresses.length) {
+          reject(new WorkerLost(lostPeer, `runCluster: worker ${addresses[machine]} cannot reach worker ${addresses[lostPeer]}: ${remoteMessage(error)}`));
+        } else if (error.code === grpc.status.INVALID_ARGUMENT) {
+          reject(new UsageError(`runCluster: worker ${address}: ${remoteMessage(error)}`));
+        } else if (error.code === grpc.status.UNAVAILABLE) {
           reject(new WorkerLost(machine, `runCluster: cannot reach worker ${address} (${remoteMessage(error).replace(/\.? *Resolution note:.*$/, '')}); start one there with: gasworks worker --listen ${address}`));
         } else if (error.code === grpc.status.DEADLINE_EXCEEDED) {
           reject(new WorkerLost(machine, `runCluster: worker ${address} did not answer ${method} within ${limitMs / 1000} s`));
@@ -330,10 +338,14 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
     const recover = async (lost: WorkerLost): Promise<void> => {
       const spare = spares.shift();
       if (checkpoint === null || spare === undefined) {
-        throw new UsageError(`${lost.message}${recoverable ? ' (no spare worker left to take its place)' : ' (give spare workers, --spare host:port, to carry on from a checkpoint)'}`);
+        throw new UsageError(`${lost.message}${hadSpares ? ' (no spare worker left to take its place)' : ' (give spare workers, --spare host:port, to carry on from a checkpoint)'}`);
       }
       const m = lost.machine;
-      clients[m].close();
+      // The lost worker may yet be alive (past its deadline, or cut off from one peer): let it drop the job.
+      const retired = clients[m];
+      call(m, 'Release', { job }, 5000)
+        .catch(() => undefined)
+        .finally(() => retired.close());
       addresses[m] = spare;
       clients[m] = connect(spare);
       const reply = await call<{ dataPort: number }>(m, 'Setup', setupRequest(m));

@@ -113,6 +113,25 @@ interface Waiter {
   reject: (error: Error) => void;
 }
 
+/** A peer's data channel could not be reached, or dropped the connection, while frames were going to it. */
+export class PeerUnreachable extends Error {
+  constructor(
+    readonly address: string,
+    why: string,
+  ) {
+    super(`cannot reach the data channel at ${address}: ${why}`);
+  }
+}
+
+/** Seconds to open a connection to a peer before it counts as unreachable. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** `host:port` into connect()'s parts; an IPv6 host may come in brackets. */
+function hostAndPort(address: string): { host: string; port: number } {
+  const at = address.lastIndexOf(':');
+  return { host: address.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port: Number(address.slice(at + 1)) };
+}
+
 /** One worker's end of the data path: a TCP server for frames in, a socket per peer for frames out. */
 export class DataChannel {
   private readonly server: Server;
@@ -122,6 +141,10 @@ export class DataChannel {
   private readonly mailbox = new Map<string, Frame[]>();
   private readonly waiters = new Map<string, Waiter>();
   port = 0;
+  /** Frames for which this returns false are dropped on arrival (jobs gone, epochs past). */
+  accept: (frame: Frame) => boolean = () => true;
+  /** Called when a connection to a peer fails or drops with frames still to deliver, or at all. */
+  onPeerUnreachable: (error: PeerUnreachable) => void = () => undefined;
 
   private constructor() {
     this.server = createServer((socket) => {
@@ -145,7 +168,7 @@ export class DataChannel {
     const channel = new DataChannel();
     await new Promise<void>((resolve, reject) => {
       channel.server.once('error', reject);
-      channel.server.listen(0, host, () => resolve());
+      channel.server.listen(0, host.replace(/^\[(.*)\]$/, '$1'), () => resolve());
     });
     const address = channel.server.address();
     channel.port = typeof address === 'object' && address !== null ? address.port : 0;
@@ -157,6 +180,7 @@ export class DataChannel {
   }
 
   private deliver(frame: Frame): void {
+    if (!this.accept(frame)) return;
     const key = DataChannel.key(frame.job, frame.epoch, frame.superstep, frame.exchange);
     const frames = this.mailbox.get(key) ?? [];
     frames.push(frame);
@@ -169,15 +193,29 @@ export class DataChannel {
     }
   }
 
-  /** Send `frame` to the worker whose data port is at `address` (host:port). */
+  /**
+   * Send `frame` to the worker whose data port is at `address` (host:port). The parts are not
+   * copied: the caller must leave them alone until the receiver has them (see job.ts). A failed
+   * or dropped connection is reported through `onPeerUnreachable`.
+   */
   send(address: string, frame: Frame): void {
     let socket = this.outgoing.get(address);
     if (socket === undefined || socket.destroyed) {
-      const at = address.lastIndexOf(':');
-      socket = connect({ host: address.slice(0, at), port: Number(address.slice(at + 1)) });
-      socket.setNoDelay(true);
-      socket.on('error', () => socket!.destroy());
-      this.outgoing.set(address, socket);
+      const opened = connect({ ...hostAndPort(address), timeout: CONNECT_TIMEOUT_MS });
+      opened.setNoDelay(true);
+      const lost = (why: string): void => {
+        if (this.outgoing.get(address) === opened) this.outgoing.delete(address);
+        opened.destroy();
+        this.onPeerUnreachable(new PeerUnreachable(address, why));
+      };
+      opened.once('connect', () => opened.setTimeout(0));
+      opened.once('timeout', () => lost(`no connection within ${CONNECT_TIMEOUT_MS / 1000} s`));
+      opened.once('error', (error) => lost(error.message));
+      opened.once('close', () => {
+        if (this.outgoing.get(address) === opened) this.outgoing.delete(address);
+      });
+      this.outgoing.set(address, opened);
+      socket = opened;
     }
     for (const buffer of encodeFrame(frame)) socket.write(buffer);
   }
@@ -194,18 +232,22 @@ export class DataChannel {
     return new Promise((resolve, reject) => this.waiters.set(key, { key, count, resolve: (frames) => resolve(byFrom(frames)), reject }));
   }
 
-  /** Fail the waits of a job (its run is being rolled back or ended) and drop its frames. */
-  abort(job: string, why: string): void {
+  /** Fail the waits of a job (its run is being rolled back or ended) with `why`, and drop its frames. */
+  abort(job: string, why: string | Error): void {
     for (const [key, waiter] of this.waiters) {
       if (key.startsWith(`${job}/`)) {
         this.waiters.delete(key);
-        waiter.reject(new Error(why));
+        waiter.reject(typeof why === 'string' ? new Error(why) : why);
       }
     }
     for (const key of this.mailbox.keys()) if (key.startsWith(`${job}/`)) this.mailbox.delete(key);
   }
 
+  /** Stop: every wait fails, every connection closes. */
   close(): void {
+    for (const waiter of this.waiters.values()) waiter.reject(new Error('the worker is shutting down'));
+    this.waiters.clear();
+    this.mailbox.clear();
     for (const socket of this.outgoing.values()) socket.destroy();
     for (const socket of this.incoming) socket.destroy();
     this.server.close();

@@ -22,6 +22,7 @@ import { decodeGraph } from '../graph/binary.js';
 import type { Graph } from '../graph/graph.js';
 import type { Aggregator, Params, ResolvedProgram, Signal, VertexFunctions } from '../program.js';
 import { resolveProgram } from '../program.js';
+import { UsageError } from '../errors.js';
 import { combine, compileListAggregation } from '../engine/aggregation.js';
 import { importProgram } from '../engine/load-program.js';
 import { createInThread } from '../engine/run-setup.js';
@@ -115,12 +116,18 @@ export class ClusterJob {
   private readonly partialsTo: Uint32Array[];
   /** By machine: the vertices mastered here whose new rows go there (its replicas, or all with rowsEverywhere). */
   private readonly rowsTo: Uint32Array[];
-  /** Scratch for a list's active members, by machine. */
-  private readonly scratch: Uint32Array[];
+  /**
+   * Scratch for a list's active members, by machine: one set for the partial ids of gather and one
+   * for the row ids of apply, because the partial frames of a superstep may still be draining from
+   * the socket while apply fills the row ids (a peer's partials arriving says nothing of ours).
+   */
+  private readonly partialScratch: Uint32Array[];
+  private readonly rowScratch: Uint32Array[];
   /**
    * Outgoing buffers by machine, reused every superstep: partial values, changed flags and rows.
-   * A superstep's frames have all been received before the next one starts (each exchange waits
-   * for the one before it everywhere), so reuse never overwrites data not yet sent.
+   * Every frame of a superstep has been received before the next superstep starts (a peer sends
+   * its last frame only after taking all of ours), so reuse never overwrites data not yet sent.
+   * Within a superstep no buffer serves twice (see partialScratch).
    */
   private readonly partialValues: Float64Array[];
   private readonly changedFlags: Uint8Array[];
@@ -202,7 +209,8 @@ export class ClusterJob {
       for (let i = 0; i < this.mine.length; i++) if (this.holds(this.mine[i], p)) list.push(this.mine[i]);
       return list.view().slice();
     });
-    this.scratch = Array.from({ length: this.machines }, (_, p) => new Uint32Array(Math.max(this.partialsTo[p].length, this.rowsTo[p].length)));
+    this.partialScratch = this.partialsTo.map((list) => new Uint32Array(list.length));
+    this.rowScratch = this.rowsTo.map((list) => new Uint32Array(list.length));
     this.partialValues = this.partialsTo.map((list) => new Float64Array(list.length * this.size));
     this.changedFlags = this.rowsTo.map((list) => new Uint8Array(list.length));
     this.rowPackers = this.rowsTo.map(() => new RowPacker(program.vertex));
@@ -292,15 +300,20 @@ export class ClusterJob {
 
   static async create(setup: JobSetup): Promise<ClusterJob> {
     const params = JSON.parse(setup.paramsJson) as Params;
-    const program = resolveProgram(await importProgram(setup.programUrl, setup.programName), params);
+    let imported;
+    try {
+      imported = await importProgram(setup.programUrl, setup.programName);
+    } catch (error) {
+      throw new UsageError(`cannot load program ${setup.programName} from ${setup.programUrl} here (every worker must reach the program's module at that path): ${(error as Error).message}`);
+    }
+    const program = resolveProgram(imported, params);
     const graph = decodeGraph(setup.graph, `the graph of job ${setup.job}`);
     return new ClusterJob(setup, program, graph, params);
   }
 
-  /** The members of `list` active this superstep: the list itself when all are. */
-  private activeIn(list: Uint32Array, machine: number): Uint32Array {
+  /** The members of `list` active this superstep, into `out`: the list itself when all are. */
+  private activeIn(list: Uint32Array, out: Uint32Array): Uint32Array {
     if (this.allActive) return list;
-    const out = this.scratch[machine];
     const active = this.active;
     let count = 0;
     for (let i = 0; i < list.length; i++) if (active[list[i]] !== 0) out[count++] = list[i];
@@ -321,7 +334,7 @@ export class ClusterJob {
     const accs = this.accs;
     const partials: WireBatch[] = [];
     for (let machine = 0; machine < this.machines; machine++) {
-      const ids = this.activeIn(this.partialsTo[machine], machine);
+      const ids = this.activeIn(this.partialsTo[machine], this.partialScratch[machine]);
       if (ids.length === 0) continue;
       const values = this.partialValues[machine].subarray(0, ids.length * size);
       if (size === 1) for (let i = 0; i < ids.length; i++) values[i] = accs[ids[i]];
@@ -359,7 +372,7 @@ export class ClusterJob {
     // New rows of applied vertices, for every other machine that holds a replica (or every machine).
     const updates: WireBatch[] = [];
     for (let machine = 0; machine < this.machines; machine++) {
-      const ids = this.activeIn(this.rowsTo[machine], machine);
+      const ids = this.activeIn(this.rowsTo[machine], this.rowScratch[machine]);
       if (ids.length === 0) continue;
       const changed = this.changedFlags[machine].subarray(0, ids.length);
       for (let i = 0; i < ids.length; i++) changed[i] = this.changed[ids[i]];

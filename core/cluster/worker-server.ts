@@ -9,8 +9,8 @@
  * error message.
  */
 import * as grpc from '@grpc/grpc-js';
-import { UsageError } from '../errors.js';
-import { DataChannel, type Frame } from './data-channel.js';
+import { InputError, UsageError } from '../errors.js';
+import { DataChannel, PeerUnreachable, type Frame } from './data-channel.js';
 import { ClusterJob, type JobSetup, type WireBatch } from './job.js';
 import { CHANNEL_OPTIONS, bytesOf, gasWorkerService, toFloat64, toUint32, viewFloat64, viewUint32 } from './wire.js';
 
@@ -47,6 +47,22 @@ export function parseAddress(who: string, address: string): { host: string; port
   return { host: m[1], port };
 }
 
+/** A machine of the job whose data channel cannot be reached: the coordinator counts it as lost. */
+export class PeerLost extends Error {
+  constructor(
+    readonly machine: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The trailer metadata key that names the lost machine of a PeerLost. */
+export const LOST_MACHINE_KEY = 'gasworks-lost-machine';
+
+/** Seconds `close()` waits for calls in flight before it drops them. */
+const CLOSE_GRACE_MS = 2000;
+
 /** Bytes of the parts of a frame. */
 const partBytes = (parts: Uint8Array[]): number => parts.reduce((sum, p) => sum + p.byteLength, 0);
 
@@ -55,14 +71,44 @@ export async function startWorker(listen: string): Promise<ClusterWorker> {
   const { host } = parseAddress('startWorker', listen);
   const jobs = new Map<string, Held>();
   const server = new grpc.Server(CHANNEL_OPTIONS);
-  const channel = await DataChannel.listen(host);
+  let channel: DataChannel;
+  try {
+    channel = await DataChannel.listen(host);
+  } catch (error) {
+    throw new UsageError(`startWorker: cannot listen for data on ${host}: ${(error as Error).message}`);
+  }
+  // Frames of jobs this worker no longer holds, or of epochs a rollback left behind, are dropped.
+  channel.accept = (frame) => {
+    const h = jobs.get(frame.job);
+    return h !== undefined && frame.epoch >= h.epoch;
+  };
+  // A peer's data channel is gone: every job that sends to it fails its waits, naming the machine.
+  channel.onPeerUnreachable = (error: PeerUnreachable) => {
+    for (const h of jobs.values()) {
+      const machine = h.peers.indexOf(error.address);
+      if (machine >= 0) channel.abort(h.job.id, new PeerLost(machine, `machine ${machine}: ${error.message}`));
+    }
+  };
 
   const held = (id: string | undefined): Held => {
     const h = jobs.get(id ?? '');
     if (!h) throw new Error(`no job ${JSON.stringify(id)} on this worker (it was released, or the worker restarted)`);
     return h;
   };
-  const fail = (callback: grpc.sendUnaryData<unknown>, error: unknown): void => callback({ code: grpc.status.INTERNAL, details: (error as Error).message });
+  // How an error goes back: a user's mistake as INVALID_ARGUMENT (the coordinator shows the message
+  // alone), a lost peer as FAILED_PRECONDITION naming the machine, anything else (a program that
+  // throws) as INTERNAL with the stack from this worker, which the coordinator cannot see otherwise.
+  const fail = (callback: grpc.sendUnaryData<unknown>, error: unknown): void => {
+    const e = error as Error;
+    if (e instanceof UsageError || e instanceof InputError) return callback({ code: grpc.status.INVALID_ARGUMENT, details: e.message });
+    if (e instanceof PeerLost) {
+      const metadata = new grpc.Metadata();
+      metadata.set(LOST_MACHINE_KEY, String(e.machine));
+      return callback({ code: grpc.status.FAILED_PRECONDITION, details: e.message, metadata });
+    }
+    const stack = (e.stack ?? '').split('\n').slice(1, 9).join('\n');
+    callback({ code: grpc.status.INTERNAL, details: stack ? `${e.message}\n  on the worker:\n${stack}` : e.message });
+  };
   const unary = <Req extends { job?: string }>(run: (h: Held, request: Req) => unknown | Promise<unknown>): Handler<Req, unknown> => {
     return (call, callback) => {
       try {
@@ -91,6 +137,10 @@ export async function startWorker(listen: string): Promise<ClusterWorker> {
   server.addService(gasWorkerService().service, {
     Setup: ((call, callback) => {
       const request = call.request as JobSetup;
+      const other = jobs.get(request.job);
+      if (other && other.job.machine !== request.machine) {
+        return fail(callback, new UsageError(`job ${request.job} already runs on this worker as machine ${other.job.machine}; a worker serves one machine of a job (is it listed twice, or as a spare too?)`));
+      }
       ClusterJob.create(request)
         .then((job) => {
           jobs.set(job.id, { job, epoch: 0, peers: [] });
@@ -156,7 +206,11 @@ export async function startWorker(listen: string): Promise<ClusterWorker> {
       new Promise<void>((resolve) => {
         jobs.clear();
         channel.close();
-        server.tryShutdown(() => resolve());
+        const force = setTimeout(() => server.forceShutdown(), CLOSE_GRACE_MS);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
       }),
     kill: () => {
       jobs.clear();

@@ -1,11 +1,12 @@
 /**
  * The cluster runtime against the shared-memory engine: three (or one)
  * workers on this machine, real gRPC over loopback, each program's answer
- * compared with a one-thread runSync of the same program on the same graph
- * (exact for components, BFS, SSSP, k-core, label propagation and triangles;
- * within rounding for PageRank, belief propagation and ALS, whose sums are
- * added in machine order). Also every vertex-cut partitioner as the
- * placement, vector accumulators and edge data, and the errors a user sees.
+ * compared with a one-thread run of the same program on the same graph
+ * (exact for components, BFS, SSSP, k-core, label propagation, colouring and
+ * triangles; within rounding for PageRank and ALS, whose sums are added in
+ * machine order). Also every vertex-cut partitioner as the placement, vector
+ * accumulators, shared-memory programs refused, lost workers replaced, and
+ * the errors a user sees.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -179,6 +180,13 @@ test('errors: an unreachable worker, a bad address, an edge-cut, a program that 
     assert.instance(error, UsageError);
     assert.match((error as Error).message, /cannot reach worker 127\.0\.0\.1:1.*gasworks worker --listen 127\.0\.0\.1:1/);
   }
+  try {
+    await runCluster(cc, graph, { workers: addresses().slice(0, 2), spares: [addresses()[1]] });
+    assert.unreachable('should have failed');
+  } catch (error) {
+    assert.instance(error, UsageError);
+    assert.match((error as Error).message, /listed twice among the workers and spares/);
+  }
   for (const [workersList, partitioner, message] of [
     [['nonsense'], undefined, /expected host:port/],
     [[], undefined, /at least one host:port/],
@@ -196,7 +204,7 @@ test('errors: an unreachable worker, a bad address, an edge-cut, a program that 
     await runCluster(failing as unknown as VertexProgram, graph, { workers: addresses(), maxIterations: 2 });
     assert.unreachable('should have failed');
   } catch (error) {
-    assert.match((error as Error).message, /worker 127\.0\.0\.1:\d+ failed in Apply: vertex 3 is cursed/);
+    assert.match((error as Error).message, /worker 127\.0\.0\.1:\d+ failed in Superstep: vertex 3 is cursed/);
   }
   // Every job was released, the failed ones included.
   await new Promise((resolve) => setTimeout(resolve, 50));
