@@ -47,3 +47,11 @@ export function fraction(value: string): number {
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
+
+/** `host:port[,host:port...]`, the workers of a cluster: a list of addresses. */
+export function hostPortList(value: string): string[] {
+  const addresses = value.split(',').map((a) => a.trim()).filter((a) => a.length > 0);
+  const bad = addresses.find((a) => !/^.+:\d{1,5}$/.test(a) || Number(a.slice(a.lastIndexOf(':') + 1)) > 65535);
+  if (addresses.length === 0 || bad !== undefined) throw new InvalidArgumentError(`expected host:port[,host:port...] (such as 127.0.0.1:7070)${bad ? `; got "${bad}"` : ''}.`);
+  return addresses;
+}

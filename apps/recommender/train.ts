@@ -47,6 +47,8 @@ export interface TrainOptions {
   seed?: number;
   /** Threads. Default 1. SGD with more than one is Hogwild!: slightly different answers per run. */
   workers?: number;
+  /** ALS only: train across machines, on these `gasworks worker` addresses (host:port), instead of threads. */
+  cluster?: readonly string[];
   /** After each iteration: its number (1-based) and the training RMSE. */
   onIteration?: (iteration: number, trainRmse: number) => void;
 }
@@ -87,7 +89,10 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
     trainRmse.push(rmse);
     options.onIteration?.(p.superstep / stepsPerIteration, rmse);
   };
-  const common = { workers: options.workers ?? 1, maxIterations: stepsPerIteration * iterations, onProgress };
+  if (options.cluster !== undefined && algo !== 'als') throw new UsageError('trainFactorModel: only ALS trains across machines (SGD updates the items of every rating in place: one machine)');
+  const common = options.cluster
+    ? { cluster: options.cluster, maxIterations: stepsPerIteration * iterations, onProgress }
+    : { workers: options.workers ?? 1, maxIterations: stepsPerIteration * iterations, onProgress };
   const params: Record<string, number | boolean> = algo === 'als' ? { rank, lambda, biases, seed } : { rank, lambda, biases, seed, learningRate };
   const run =
     algo === 'als'

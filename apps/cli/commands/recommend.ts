@@ -15,7 +15,7 @@ import { recommend } from '../../recommender/recommend.js';
 import { openRatings, PLANTED_HELP } from '../../recommender/source.js';
 import { splitRatings } from '../../recommender/split.js';
 import { TRAIN_DEFAULTS, trainFactorModel } from '../../recommender/train.js';
-import { fraction, nonNegativeNumber, positiveInt, positiveNumber } from '../arguments.js';
+import { fraction, hostPortList, nonNegativeNumber, positiveInt, positiveNumber } from '../arguments.js';
 import { formatNumber, printJson, summaryTable } from '../output.js';
 import { progressEnabled, startProgress } from '../progress.js';
 
@@ -31,6 +31,7 @@ interface TrainFlags {
   biases: boolean;
   seed: number;
   workers?: number;
+  cluster?: string[];
   k: number;
   save?: string;
   json?: boolean;
@@ -61,6 +62,7 @@ export function registerRecommend(program: Command): void {
     .option('--no-biases', 'no user and item biases')
     .option('--seed <n>', 'seed of the initial factors and of the hold-out split', positiveInt, TRAIN_DEFAULTS.seed)
     .option('-w, --workers <n>', `threads (default: one per core, ${defaultWorkers()} here)`, positiveInt)
+    .option('--cluster <host:port,...>', 'ALS across machines: the addresses of `gasworks worker` processes (instead of --workers)', hostPortList)
     .option('-k, --k <n>', 'list length for precision / recall / NDCG', positiveInt, 10)
     .option('-s, --save <file>', 'save the model (.gwm) for `gasworks recommend top`')
     .option('--json', 'print a JSON summary')
@@ -78,6 +80,7 @@ export function registerRecommend(program: Command): void {
       const { train, test } = flags.test
         ? { train: ratings, test: await openRatings(flags.test) }
         : splitRatings(ratings, flags.testFraction, flags.seed);
+      if (flags.cluster && flags.workers !== undefined) throw new UsageError('recommend train: --workers is for one machine; with --cluster each listed worker is one machine');
       const showProgress = progressEnabled(flags);
       const result = await trainFactorModel(train, {
         algo,
@@ -87,7 +90,7 @@ export function registerRecommend(program: Command): void {
         learningRate: flags.learningRate,
         biases: flags.biases,
         seed: flags.seed,
-        workers: flags.workers ?? defaultWorkers(),
+        ...(flags.cluster ? { cluster: flags.cluster } : { workers: flags.workers ?? defaultWorkers() }),
         onIteration: showProgress ? (i, rmse) => process.stderr.write(`\r\x1b[K${algo}: iteration ${i}/${iterations} | train RMSE ${rmse.toFixed(4)}`) : undefined,
       });
       if (showProgress) process.stderr.write('\r\x1b[K');

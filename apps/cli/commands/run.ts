@@ -21,8 +21,7 @@ import { GRAPH_SPEC_HELP, openGraph } from '../graph-source.js';
 import { addGraphOptions, graphOptionsFrom, type GraphFlags } from '../graph-flags.js';
 import { formatNumber, printJson, summaryTable } from '../output.js';
 import { progressEnabled } from '../progress.js';
-import { collect, positiveInt } from '../arguments.js';
-import { parseAddress } from '../../../core/cluster/worker-server.js';
+import { collect, hostPortList, positiveInt } from '../arguments.js';
 
 interface RunFlags extends GraphFlags {
   graph: string;
@@ -37,9 +36,9 @@ interface RunFlags extends GraphFlags {
   chromatic?: boolean;
   out?: string;
   json?: boolean;
-  cluster?: string;
+  cluster?: string[];
   partitioner?: string;
-  spare?: string;
+  spare?: string[];
   checkpointEvery?: number;
 }
 
@@ -130,14 +129,6 @@ export async function writeColumn(path: string, graph: Graph, column: NumericArr
   await file.commit();
 }
 
-/** `--cluster a:1,b:2` as a list of addresses; each must look like host:port. */
-function parseClusterList(list: string, flag = '--cluster'): string[] {
-  const addresses = list.split(',').map((a) => a.trim()).filter((a) => a.length > 0);
-  if (addresses.length === 0) throw new UsageError(`run: ${flag} needs at least one host:port`);
-  for (const address of addresses) parseAddress(`run: ${flag}`, address);
-  return addresses;
-}
-
 export function registerRun(program: Command): void {
   const cmd = program
     .command('run')
@@ -153,9 +144,9 @@ export function registerRun(program: Command): void {
     .option('--scheduler <name>', 'async: sweep, fifo or priority')
     .option('--consistency <name>', 'async: none, vertex or edge')
     .option('--chromatic', 'async with --consistency edge: the chromatic engine instead of locks')
-    .option('--cluster <host:port,...>', 'run across machines: the addresses of `gasworks worker` processes, one per machine (sync engine)')
+    .option('--cluster <host:port,...>', 'run across machines: the addresses of `gasworks worker` processes, one per machine (sync engine)', hostPortList)
     .option('--partitioner <name>', 'with --cluster: the vertex-cut that places edges on machines (random, grid, dbh, greedy, hdrf, ne)', 'hdrf')
-    .option('--spare <host:port,...>', 'with --cluster: workers standing by; one replaces a lost worker and the run rolls back to the last checkpoint')
+    .option('--spare <host:port,...>', 'with --cluster: workers standing by; one replaces a lost worker and the run rolls back to the last checkpoint', hostPortList)
     .option('--checkpoint-every <n>', 'with --cluster: checkpoint every n supersteps (default: only at the start, with --spare)', positiveInt)
     .option('-o, --out <file>', 'write id<TAB>value lines of the program\'s output column')
     .option('--json', 'print a JSON summary')
@@ -175,8 +166,8 @@ export function registerRun(program: Command): void {
       if (!(flags.tolerance >= 0)) throw new UsageError('run: --tolerance must be a non-negative number');
       params.tolerance = flags.tolerance;
     }
-    const cluster = flags.cluster === undefined ? undefined : parseClusterList(flags.cluster);
-    const spares = flags.spare === undefined ? undefined : parseClusterList(flags.spare, '--spare');
+    const cluster = flags.cluster;
+    const spares = flags.spare;
     if (!cluster && (spares || flags.checkpointEvery !== undefined)) throw new UsageError('run: --spare and --checkpoint-every are for cluster runs (give --cluster too)');
     if (cluster && flags.workers !== undefined) throw new UsageError('run: --workers is for one machine; with --cluster each listed worker is one machine');
     const workers = cluster ? cluster.length : (flags.workers ?? defaultWorkers());

@@ -78,6 +78,14 @@ test('a bundled program on two worker processes writes what one machine writes',
   }
 });
 
+test('recommend train --cluster: ALS across the workers fits the model one machine fits', () => {
+  const args = ['recommend', 'train', '--ratings', 'planted:300:200:4', '--rank', '4', '--iterations', '3', '--json', '-q'];
+  const here = JSON.parse(ok(gasworks([...args, '--workers', '1'])).stdout) as { testRmse: number; trainRmseByIteration: number[] };
+  const there = JSON.parse(ok(gasworks([...args, '--cluster', cluster])).stdout) as { testRmse: number; trainRmseByIteration: number[] };
+  assert.ok(Math.abs(here.testRmse - there.testRmse) < 1e-9, `test RMSE ${here.testRmse} on one machine, ${there.testRmse} across two`);
+  here.trainRmseByIteration.forEach((x, i) => assert.ok(Math.abs(x - there.trainRmseByIteration[i]) < 1e-9, `iteration ${i + 1}: train RMSE ${x} vs ${there.trainRmseByIteration[i]}`));
+});
+
 test("a user's own program module runs on the cluster (the workers import it by its path)", () => {
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
   const programModule = new URL(`../../../core/program${ext}`, import.meta.url).href;
@@ -113,7 +121,7 @@ export default defineProgram({
 test('cluster mistakes exit 1 with a message and no stack trace', () => {
   expectUserMistakes(
     [
-      [['run', 'pagerank', '--graph', graphFile, '--cluster', 'no-port'], /--cluster: expected host:port/],
+      [['run', 'pagerank', '--graph', graphFile, '--cluster', 'no-port'], /--cluster.*expected host:port.*no-port/],
       [['run', 'pagerank', '--graph', graphFile, '--cluster', cluster, '--workers', '2'], /--workers is for one machine/],
       [['run', 'pagerank', '--graph', graphFile, '--cluster', cluster, '--engine', 'async'], /cluster run uses the sync engine/],
       [['run', 'pagerank', '--graph', graphFile, '--cluster', cluster, '--partitioner', 'edge-cut'], /edge-cut; the cluster runs on vertex-cuts/],
@@ -121,7 +129,8 @@ test('cluster mistakes exit 1 with a message and no stack trace', () => {
       [['run', 'pagerank', '--graph', graphFile, '--cluster', '127.0.0.1:1'], /cannot reach worker 127\.0\.0\.1:1/],
       [['worker', '--listen', 'nowhere'], /expected host:port/],
       [['run', 'pagerank', '--graph', graphFile, '--spare', cluster], /--spare and --checkpoint-every are for cluster runs/],
-      [['run', 'pagerank', '--graph', graphFile, '--cluster', cluster, '--spare', 'x'], /--spare: expected host:port/],
+      [['run', 'pagerank', '--graph', graphFile, '--cluster', cluster, '--spare', 'x'], /--spare.*expected host:port/],
+      [['recommend', 'train', '--ratings', 'planted:50:40:3', '--algo', 'sgd', '--cluster', cluster], /only ALS trains across machines/],
     ],
     assert,
   );
