@@ -149,3 +149,37 @@ export const minLabelAllActive = defineProgram({
   scatterEdges: 'none',
   activation: 'all',
 });
+
+/**
+ * Every apply sets its vertex to the superstep number; the aggregator `next`
+ * sums each vertex's *successor's* value (v + 1 mod n). With dataAccess
+ * 'vertices' (the default) maps run after every apply of the superstep, so
+ * after superstep s the sum is exactly n * s on any thread count; folded into
+ * apply, vertex order would let a map see its successor before its apply.
+ */
+export const successorSum = defineProgram({
+  name: 'test-successor-sum',
+  url: import.meta.url,
+  vertex: { x: 'f64' },
+  params: {},
+  accumulator: { kind: 'scalar' },
+  gatherEdges: 'none',
+  scatterEdges: 'none',
+  activation: 'all',
+  create({ vertex, numVertices, aggregates }) {
+    const { x } = vertex;
+    return {
+      apply(v) {
+        x[v] = (aggregates?.steps ?? 0) + 1;
+        return true;
+      },
+    };
+  },
+  aggregators({ vertex, numVertices }) {
+    const { x } = vertex;
+    return {
+      next: { map: (v) => x[(v + 1) % numVertices], reduce: 'sum' },
+      steps: { map: (v) => (v === 0 ? x[0] : 0), reduce: 'sum' },
+    };
+  },
+});

@@ -16,7 +16,7 @@ import type { Graph } from '../../../core/graph/graph.js';
 import { rmatEdges } from '../../../core/graph/generators/rmat.js';
 import { closeWorkers, runProgram } from '../../../core/engine/index.js';
 import type { VertexProgram } from '../../../core/program.js';
-import { aggregateEcho, minIncident, minLabelAllActive, neighbourVectorSum, weightedInSum, weightedOutSum } from './sync-edge-programs.js';
+import { aggregateEcho, minIncident, minLabelAllActive, neighbourVectorSum, successorSum, weightedInSum, weightedOutSum } from './sync-edge-programs.js';
 import { inDegree, minLabel } from './sync-programs.js';
 
 const WORKERS = [1, 2];
@@ -126,6 +126,17 @@ test("ctx.aggregates in apply holds the previous superstep's values", async () =
       const r = await runProgram(aggregateEcho, g, { workers, maxIterations: steps });
       assert.equal(Array.from(r.vertex.x), Array.from(x), `${steps} supersteps, ${workers} worker(s)`);
       assert.is(r.aggregates.total, previous);
+    }
+  }
+});
+
+test('aggregator maps that read other vertices see every apply of the superstep (dataAccess vertices)', async () => {
+  const g = rmatWeighted(7, 3);
+  const n = g.numVertices;
+  for (const steps of [1, 3]) {
+    for (const workers of WORKERS) {
+      const r = await runProgram(successorSum as unknown as VertexProgram, g, { workers, maxIterations: steps });
+      assert.is(r.aggregates.next, n * steps, `${steps} supersteps, ${workers} worker(s)`);
     }
   }
 });
