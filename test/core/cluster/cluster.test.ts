@@ -206,6 +206,15 @@ test('errors: an unreachable worker, a bad address, an edge-cut, a program that 
   } catch (error) {
     assert.match((error as Error).message, /worker 127\.0\.0\.1:\d+ failed in Superstep: vertex 3 is cursed/);
   }
+  // A program module the workers cannot import: a setup mistake, said in one line.
+  const elsewhere = defineProgram({ ...failing, name: 'not-here', url: 'file:///nonexistent/gasworks/not-here.js' });
+  try {
+    await runCluster(elsewhere as unknown as VertexProgram, graph, { workers: addresses() });
+    assert.unreachable('should have failed');
+  } catch (error) {
+    assert.instance(error, UsageError);
+    assert.match((error as Error).message, /cannot load program not-here from file:\/\/\/nonexistent\/gasworks\/not-here\.js here \(every worker must reach/);
+  }
   // Every job was released, the failed ones included.
   await new Promise((resolve) => setTimeout(resolve, 50));
   assert.equal(workers.map((w) => w.jobs()), [0, 0, 0]);
