@@ -114,7 +114,7 @@ export class ClusterJob {
   private readonly mine: Uint32Array;
   /** By machine: the vertices it masters that have a gather edge here (their partials go there). */
   private readonly partialsTo: Uint32Array[];
-  /** By machine: the vertices mastered here whose new rows go there (its replicas, or all with rowsEverywhere). */
+  /** By machine: the vertices mastered here whose new rows go there (those it holds; all of them unless dataAccess is 'gas'). */
   private readonly rowsTo: Uint32Array[];
   /**
    * Scratch for a list's active members, by machine: one set for the partial ids of gather and one
