@@ -11,7 +11,7 @@ import type { Graph } from '../graph/graph.js';
 import { sharedFloat64, sharedInt32, sharedUint8 } from '../graph/shared.js';
 import type { Params, VertexProgram } from '../program.js';
 import { siblingModule } from '../workers/spawn.js';
-import { SYNC, STAT, STAT_WIDTH, edgeBalancedChunks, runSyncThread, type SyncShared } from './sync-loop.js';
+import { SYNC, STAT, STAT_WIDTH, CHUNKS_PER_THREAD, FIRST_STEP_CHUNKS_PER_THREAD, edgeBalancedChunkPair, runSyncThread, type SyncShared } from './sync-loop.js';
 import type { SyncWorkerData, SyncWorkerMessage } from './sync-worker.js';
 import { prepareRun, workerProgramData } from './run-setup.js';
 import { runOnWorkers } from './worker-run.js';
@@ -59,9 +59,11 @@ export async function runSync<VS extends Schema, ES extends Schema, P extends Pa
 
   const signalled = program.activation === 'signalled';
   const useCache = program.deltaCaching === true && program.accumulator.kind === 'scalar';
+  const [chunks, firstChunks] = edgeBalancedChunkPair(graph, threads, program.gatherEdges, program.scatterEdges, CHUNKS_PER_THREAD, FIRST_STEP_CHUNKS_PER_THREAD);
   const shared: SyncShared = {
     control: sharedInt32(SYNC.SIZE),
-    chunks: edgeBalancedChunks(graph, threads, program.gatherEdges, program.scatterEdges),
+    chunks,
+    firstChunks,
     activeEven: signalled ? sharedUint8(Math.max(1, n)) : null,
     activeOdd: signalled ? sharedUint8(Math.max(1, n)) : null,
     changed: sharedUint8(Math.max(1, n)),
