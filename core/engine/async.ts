@@ -16,7 +16,7 @@ import type { Columns, Schema } from '../graph/columns.js';
 import type { Graph } from '../graph/graph.js';
 import { sharedFloat64, sharedInt32, sharedUint8 } from '../graph/shared.js';
 import { UsageError } from '../errors.js';
-import type { Params, VertexProgram } from '../program.js';
+import type { Params, VertexFunctions, VertexProgram } from '../program.js';
 import { siblingModule } from '../workers/spawn.js';
 import { aggregationStep, sharedClockMs } from './async-aggregate.js';
 import { CONTROL, runAsyncThread, type AsyncMode, type AsyncShared, type ThreadStats } from './async-loop.js';
@@ -118,13 +118,7 @@ export async function runAsync<VS extends Schema, ES extends Schema, P extends P
   // Initial activation: every vertex under 'all'; otherwise those whose init did not return false.
   // (Queued through an outbox: one lock for the whole initial set.)
   const queue = shared.queue ? new VertexQueue(shared.queue, { buffered: true }) : null;
-  for (let v = 0; v < n; v++) {
-    const initial = fns.init ? fns.init(v) : undefined;
-    if (program.activation !== 'all' && initial === false) continue;
-    if (queue) queue.signal(v);
-    else shared.active![v] = 1;
-  }
-  if (queue) queue.flush();
+  initialise(fns, n, program.activation === 'all', queue, shared.active);
 
   const iterationsSoFar = (): number => {
     if (queue === null) return Atomics.load(shared.control, CONTROL.SWEEPS);
@@ -233,4 +227,19 @@ async function runInWorkers(
     if (timer !== null) clearInterval(timer);
   }
   return stats;
+}
+
+/**
+ * Run init on every vertex and activate it (queue it, or set its flag) unless the activation is
+ * 'signalled' and init returned false. A function of its own so that its hot loop does not make
+ * V8 recompile all of runAsync in the background on every run (see sync.ts's initialise).
+ */
+function initialise(fns: VertexFunctions<number | Float64Array>, n: number, allActive: boolean, queue: VertexQueue | null, active: Uint8Array | null): void {
+  for (let v = 0; v < n; v++) {
+    const initial = fns.init ? fns.init(v) : undefined;
+    if (!allActive && initial === false) continue;
+    if (queue) queue.signal(v);
+    else active![v] = 1;
+  }
+  if (queue) queue.flush();
 }
