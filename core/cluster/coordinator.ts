@@ -66,12 +66,13 @@ export interface ClusterRunOptions {
   onRecovery?: (event: { machine: number; lost: string; replacement: string; superstep: number }) => void;
 }
 
-/** The shared-memory engine's result, and what the cluster adds. */
-export interface ClusterRunResult<VS extends Schema = Schema> extends SyncRunResult<VS> {
+/** What a cluster run adds to the shared-memory engine's result. */
+export interface ClusterInfo {
   machines: number;
   partitioner: string;
   /** Replicas per vertex of the partition the run used. */
   replicationFactor: number;
+  /** Shipping the graph and partition, creating the program on every worker. */
   setupSeconds: number;
   /** Bytes sent between workers over the run: partials, vertex rows, signals and aggregator partials. */
   bytesRouted: number;
@@ -81,6 +82,8 @@ export interface ClusterRunResult<VS extends Schema = Schema> extends SyncRunRes
   /** The workers at the end (spares in the place of lost ones). */
   workers: string[];
 }
+
+export interface ClusterRunResult<VS extends Schema = Schema> extends SyncRunResult<VS>, ClusterInfo {}
 
 /** What the superstep loop carries from one superstep to the next. */
 interface LoopState {

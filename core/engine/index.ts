@@ -18,7 +18,9 @@ import { UsageError } from '../errors.js';
 import type { Params, VertexProgram } from '../program.js';
 import { runAsync, type AsyncScheduler, type Consistency, type EdgeConsistency } from './async.js';
 import { runSync } from './sync.js';
-import { runCluster } from '../cluster/coordinator.js';
+import { runCluster, type ClusterInfo } from '../cluster/coordinator.js';
+
+export type { ClusterInfo };
 import { closeEngineWorkers } from './worker-pool.js';
 
 export type EngineName = 'sync' | 'async';
@@ -61,22 +63,6 @@ export interface RunOptions<P extends Params = Params> {
   checkpointEvery?: number;
   /** Cluster runs: workers standing by to replace a lost one (the run rolls back to the last checkpoint). */
   spares?: readonly string[];
-}
-
-/** What a cluster run adds to its result. */
-export interface ClusterInfo {
-  machines: number;
-  partitioner: string;
-  replicationFactor: number;
-  /** Shipping the graph and partition, creating the program on every worker. */
-  setupSeconds: number;
-  /** Bytes of partial accumulators and vertex rows routed between machines. */
-  bytesRouted: number;
-  /** Lost workers replaced by spares; checkpoints taken. */
-  recoveries: number;
-  checkpoints: number;
-  /** The workers at the end (spares in the place of lost ones). */
-  workers: string[];
 }
 
 export interface RunResult<VS extends Schema = Schema> {
