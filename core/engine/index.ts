@@ -19,9 +19,9 @@ import type { Params, VertexProgram } from '../program.js';
 import { runAsync, type AsyncScheduler, type Consistency, type EdgeConsistency } from './async.js';
 import { runSync } from './sync.js';
 import { runCluster, type ClusterInfo } from '../cluster/coordinator.js';
+import { closeEngineWorkers } from './worker-pool.js';
 
 export type { ClusterInfo };
-import { closeEngineWorkers } from './worker-pool.js';
 
 export type EngineName = 'sync' | 'async';
 
