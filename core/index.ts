@@ -33,6 +33,8 @@ export {
   type Aggregator,
   type Params,
 } from './program.js';
-export { runProgram, closeWorkers, defaultWorkers, type RunOptions, type RunResult, type RunProgress } from './engine/index.js';
+export { runProgram, closeWorkers, defaultWorkers, type RunOptions, type RunResult, type RunProgress, type ClusterInfo } from './engine/index.js';
+export { runCluster, type ClusterRunOptions, type ClusterRunResult, type ClusterProgress } from './cluster/coordinator.js';
+export { startWorker, type ClusterWorker } from './cluster/worker-server.js';
 export { InputError, UsageError } from './errors.js';
 export { Random } from './util/random.js';
