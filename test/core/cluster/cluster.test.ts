@@ -253,6 +253,36 @@ test('a lost worker is replaced by a spare; the run rolls back to its last check
   }
 });
 
+test('recovery under signalled activation (exact) and delta caching (caches dropped: within the tolerance)', async () => {
+  for (const [program, params, tolerance] of [
+    [programs.connectedComponents, {}, 0],
+    [programs.pagerankDelta, { tolerance: 1e-10 }, 1e-8],
+  ] as const) {
+    const steady = await runCluster(program as VertexProgram, directed, { workers: addresses(), params });
+    const crew = await Promise.all([0, 1, 2].map(() => startWorker('127.0.0.1:0')));
+    const spare = await startWorker('127.0.0.1:0');
+    let killed = false;
+    const result = await runCluster(program as VertexProgram, directed, {
+      workers: crew.map((w) => w.address),
+      spares: [spare.address],
+      checkpointEvery: 2,
+      params,
+      onProgress: (p) => {
+        if (p.superstep === 3 && !killed) {
+          killed = true;
+          crew[2].kill();
+        }
+      },
+    });
+    assert.is(result.recoveries, 1, program.name);
+    const column = program.output!;
+    const d = maxDifference(result.vertex[column] as NumericArray, steady.vertex[column] as NumericArray);
+    assert.ok(d <= tolerance, `${program.name}: differs from the run without a loss by ${d}`);
+    if (tolerance === 0) assert.is(result.iterations, steady.iterations);
+    await Promise.all([crew[0], crew[1], spare].map((w) => w.close()));
+  }
+});
+
 test('a lost worker with no spare ends the run with a message that says how to carry on', async () => {
   const crew = await Promise.all([0, 1].map(() => startWorker('127.0.0.1:0')));
   try {
