@@ -85,6 +85,9 @@ export interface ClusterInfo {
 
 export interface ClusterRunResult<VS extends Schema = Schema> extends SyncRunResult<VS>, ClusterInfo {}
 
+/** Supersteps per Superstep call at most: fewer round trips, progress in batches. */
+const SUPERSTEPS_PER_CALL = 8;
+
 /** What the superstep loop carries from one superstep to the next. */
 interface LoopState {
   superstep: number;
@@ -298,42 +301,53 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
       checkpoints++;
     }
 
+    // Supersteps go in batches of up to SUPERSTEPS_PER_CALL per Superstep call (the workers decide
+    // alike when to stop), cut at checkpoints; progress is reported for each superstep of a batch.
     const superstepRound = async (): Promise<void> => {
-      // One call per machine: the workers exchange partials, rows, signals and aggregates among themselves.
-      const replies = await everyMachine<{ edges: number; applied: number; changed: number; bytes: number; aggregates: Uint8Array; active: number }>('Superstep', () => ({
+      const toCheckpoint = checkpointEvery > 0 ? checkpointEvery - (state.superstep % checkpointEvery) : Infinity;
+      const count = Math.max(1, Math.min(SUPERSTEPS_PER_CALL, maxIterations - state.superstep, toCheckpoint));
+      const replies = await everyMachine<{ steps: number; edges: Uint8Array; applied: Uint8Array; changed: Uint8Array; bytes: Uint8Array; active: Uint8Array; aggregates: Uint8Array; converged: boolean }>('Superstep', () => ({
         job,
         superstep: state.superstep,
+        count,
+        maxIterations: Number.isFinite(maxIterations) ? maxIterations : Number.MAX_VALUE,
         scatter: scatters,
       }));
-      let stepEdges = 0;
-      let stepBytes = 0;
-      let changed = 0;
-      let updates = 0;
-      for (const reply of replies) {
-        stepEdges += reply.edges;
-        stepBytes += reply.bytes;
-        updates += reply.applied;
-        changed += reply.changed;
+      const steps = replies[0].steps;
+      if (replies.some((r) => r.steps !== steps || r.converged !== replies[0].converged)) {
+        throw new Error(`runCluster: the workers disagree on how many supersteps they ran (${replies.map((r) => r.steps).join(', ')})`);
       }
+      const perMachine = replies.map((r) => ({ edges: toFloat64(r.edges), applied: toFloat64(r.applied), bytes: toFloat64(r.bytes) }));
+      const activeAll = toFloat64(replies[0].active);
+      // Progress rates are the batch's: its supersteps end together.
+      const now = performance.now();
+      let batchEdges = 0;
+      for (const m of perMachine) for (let i = 0; i < steps; i++) batchEdges += m.edges[i];
+      const rate = now > lastTime ? (batchEdges * 1000) / (now - lastTime) : 0;
+      lastTime = now;
       const values = toFloat64(replies[0].aggregates);
-      const aggregates: Record<string, number> = {};
-      names.forEach((name, i) => (aggregates[name] = values[i]));
-      const active = replies[0].active;
-      const done = state.superstep + 1;
-      let converged = names.length > 0 && program.converged !== undefined && program.converged(aggregates, done, params);
-      if ((!allActive && active === 0) || (allActive && changed === 0)) converged = true;
-      state = {
-        superstep: done,
-        aggregates,
-        converged,
-        vertexUpdates: state.vertexUpdates + updates,
-        edgesTraversed: state.edgesTraversed + stepEdges,
-        bytesRouted: state.bytesRouted + stepBytes,
-      };
-      if (options.onProgress) {
-        const now = performance.now();
-        options.onProgress({ superstep: done, active: allActive ? n : active, aggregates: { ...aggregates }, edgesPerSecond: now > lastTime ? (stepEdges * 1000) / (now - lastTime) : 0, bytes: stepBytes });
-        lastTime = now;
+      for (let i = 0; i < steps; i++) {
+        let stepEdges = 0;
+        let stepBytes = 0;
+        let updates = 0;
+        for (const m of perMachine) {
+          stepEdges += m.edges[i];
+          stepBytes += m.bytes[i];
+          updates += m.applied[i];
+        }
+        const aggregates: Record<string, number> = {};
+        names.forEach((name, a) => (aggregates[name] = values[i * names.length + a]));
+        const done = state.superstep + 1;
+        const last = i === steps - 1;
+        state = {
+          superstep: done,
+          aggregates,
+          converged: last && replies[0].converged,
+          vertexUpdates: state.vertexUpdates + updates,
+          edgesTraversed: state.edgesTraversed + stepEdges,
+          bytesRouted: state.bytesRouted + stepBytes,
+        };
+        options.onProgress?.({ superstep: done, active: allActive ? n : activeAll[i], aggregates: { ...aggregates }, edgesPerSecond: rate, bytes: stepBytes });
       }
     };
 
@@ -362,13 +376,20 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
       options.onRecovery?.({ machine: m, lost: lost.message, replacement: spare, superstep: state.superstep });
     };
 
-    while (!state.converged && state.superstep < maxIterations) {
+    // Supersteps, then the final collection; a worker lost in either rolls the run back.
+    let computeSeconds = 0;
+    for (let collected = false; !collected; ) {
       try {
-        await superstepRound();
-        if (checkpointEvery > 0 && state.superstep % checkpointEvery === 0 && !state.converged && state.superstep < maxIterations) {
-          await takeCheckpoint();
-          checkpoints++;
+        while (!state.converged && state.superstep < maxIterations) {
+          await superstepRound();
+          if (checkpointEvery > 0 && state.superstep % checkpointEvery === 0 && !state.converged && state.superstep < maxIterations) {
+            await takeCheckpoint();
+            checkpoints++;
+          }
         }
+        computeSeconds = (performance.now() - started) / 1000;
+        await collect();
+        collected = true;
       } catch (error) {
         if (!(error instanceof WorkerLost)) throw error;
         // A spare can be lost too: keep recovering while spares last.
@@ -383,8 +404,6 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
         }
       }
     }
-    const computeSeconds = (performance.now() - started) / 1000;
-    await collect();
     return {
       vertex,
       edge: edge as Columns<Schema>,

@@ -10,9 +10,11 @@
  * every run), applies, and returns the new rows batched by mirror machine;
  * `sync` writes the rows it mirrors, folds the aggregator maps over the
  * vertices it masters and runs scatter, returning the signals; `finish`
- * takes every machine's signals and aggregator partials and sets the next
- * superstep's active set and aggregates, the same on every machine. The
- * worker (worker-server.ts) moves the batches between machines.
+ * takes every machine's signals, aggregator partials and changed counts and
+ * sets the next superstep's active set and aggregates, and whether the run
+ * has converged, the same on every machine (so workers can run several
+ * supersteps per call). The worker (worker-server.ts) moves the batches
+ * between machines.
  * The kernels are the synchronous engine's (sync-kernels.ts), run on one
  * thread over the local sub-CSR.
  */
@@ -96,6 +98,7 @@ export class ClusterJob {
   private readonly replicas: Uint32Array;
   private readonly words: number;
   private readonly fns: VertexFunctions<number | Float64Array>;
+  private readonly params: Params;
   private readonly aggregators: Record<string, Aggregator>;
   private readonly aggregates: Record<string, number>;
   private readonly kernels: SyncKernels;
@@ -148,6 +151,7 @@ export class ClusterJob {
     this.machines = setup.machines;
     this.graph = graph;
     this.program = program;
+    this.params = params;
     const n = graph.numVertices;
     const me = setup.machine;
     this.masters = toUint16(setup.masters);
@@ -411,7 +415,7 @@ export class ClusterJob {
    * in machine order, so every machine ends the superstep with the same ones. Returns them and how
    * many vertices are active next.
    */
-  finish(states: Array<{ signalled: Uint32Array; aggregates: Float64Array }>): { aggregates: Float64Array; active: number } {
+  finish(states: Array<{ signalled: Uint32Array; aggregates: Float64Array; changed: number }>, done: number): { aggregates: Float64Array; active: number; changed: number; converged: boolean } {
     const names = Object.keys(this.aggregators);
     const values = new Float64Array(names.length);
     names.forEach((name, i) => {
@@ -434,7 +438,17 @@ export class ClusterJob {
         }
       }
     }
-    return { aggregates: values, active };
+    let changed = 0;
+    for (const state of states) changed += state.changed;
+    // The shared-memory engine's stopping rules, worked out alike on every machine.
+    let converged = names.length > 0 && this.program.converged !== undefined && this.program.converged({ ...this.aggregates }, done, this.params);
+    if ((!this.allActive && active === 0) || (this.allActive && changed === 0)) converged = true;
+    return { aggregates: values, active, changed, converged };
+  }
+
+  /** The program's aggregators' names, in the order of every aggregate array. */
+  get aggregatorNames(): string[] {
+    return Object.keys(this.aggregators);
   }
 
   /** Vertices active in the next superstep (all of them under 'all' activation). */

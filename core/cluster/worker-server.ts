@@ -155,27 +155,61 @@ export async function startWorker(listen: string): Promise<ClusterWorker> {
       h.peers = r.peers;
       return {};
     }),
-    Superstep: unary<{ job: string; superstep: number; scatter: boolean }>(async (h, r) => {
+    Superstep: unary<{ job: string; superstep: number; count: number; maxIterations: number; scatter: boolean }>(async (h, r) => {
       const { job } = h;
-      const gathered = job.gather();
-      let bytes = sendAll(h, r.superstep, PARTIALS, gathered.partials, (b) => [b.ids, b.values!]);
-      const partialFrames = await receiveAll(h, r.superstep, PARTIALS);
-      const applied = job.apply(partialFrames.filter((f) => f.parts.length > 0).map((f): WireBatch => ({ machine: f.from, ids: f.parts[0], values: f.parts[1] })));
-      bytes += sendAll(h, r.superstep, ROWS, applied.updates, (b) => [b.ids, b.changed!, ...b.columns!]);
-      const rowFrames = await receiveAll(h, r.superstep, ROWS);
-      const synced = job.sync(
-        rowFrames.filter((f) => f.parts.length > 0).map((f): WireBatch => ({ machine: f.from, ids: f.parts[0], changed: f.parts[1], columns: f.parts.slice(2) })),
-        r.scatter,
-      );
-      // Everyone's signals and aggregator partials to everyone: each machine works out the same next state.
-      const own = [bytesOf(synced.signalled), bytesOf(synced.aggregates)];
-      const everyone = Array.from({ length: job.machines }, (_, p): WireBatch => ({ machine: p, ids: own[0], values: own[1] }));
-      bytes += sendAll(h, r.superstep, STATE, everyone, (b) => [b.ids, b.values!]);
-      const stateFrames = await receiveAll(h, r.superstep, STATE);
-      const states = Array.from({ length: job.machines }, (_, p) => ({ signalled: synced.signalled, aggregates: synced.aggregates, from: p }));
-      for (const f of stateFrames) states[f.from] = { signalled: viewUint32(f.parts[0]), aggregates: viewFloat64(f.parts[1]), from: f.from };
-      const finished = job.finish(states);
-      return { edges: gathered.edges + synced.edges, applied: applied.applied, changed: applied.changed, bytes, aggregates: bytesOf(finished.aggregates), active: finished.active };
+      const names = job.aggregatorNames;
+      const count = Math.max(1, r.count);
+      const edges: number[] = [];
+      const applied: number[] = [];
+      const changed: number[] = [];
+      const sent: number[] = [];
+      const active: number[] = [];
+      const aggregates = new Float64Array(count * names.length);
+      let converged = false;
+      for (let i = 0; i < count && !converged; i++) {
+        const superstep = r.superstep + i;
+        const gathered = job.gather();
+        let bytes = sendAll(h, superstep, PARTIALS, gathered.partials, (b) => [b.ids, b.values!]);
+        const partialFrames = await receiveAll(h, superstep, PARTIALS);
+        const apply = job.apply(partialFrames.filter((f) => f.parts.length > 0).map((f): WireBatch => ({ machine: f.from, ids: f.parts[0], values: f.parts[1] })));
+        bytes += sendAll(h, superstep, ROWS, apply.updates, (b) => [b.ids, b.changed!, ...b.columns!]);
+        const rowFrames = await receiveAll(h, superstep, ROWS);
+        const synced = job.sync(
+          rowFrames.filter((f) => f.parts.length > 0).map((f): WireBatch => ({ machine: f.from, ids: f.parts[0], changed: f.parts[1], columns: f.parts.slice(2) })),
+          r.scatter,
+        );
+        // Everyone's signals, aggregator partials and changed count to everyone: each machine works out the same next state.
+        const own = [bytesOf(synced.signalled), bytesOf(synced.aggregates), bytesOf(Float64Array.of(apply.changed))];
+        const everyone = Array.from({ length: job.machines }, (_, p): WireBatch => ({ machine: p, ids: own[0] }));
+        bytes += sendAll(h, superstep, STATE, everyone, () => own);
+        const stateFrames = await receiveAll(h, superstep, STATE);
+        const states = Array.from({ length: job.machines }, () => ({ signalled: synced.signalled, aggregates: synced.aggregates, changed: apply.changed }));
+        for (const f of stateFrames) states[f.from] = { signalled: viewUint32(f.parts[0]), aggregates: viewFloat64(f.parts[1]), changed: viewFloat64(f.parts[2])[0] };
+        const finished = job.finish(states, superstep + 1);
+        converged = finished.converged || superstep + 1 >= r.maxIterations;
+        edges.push(gathered.edges + synced.edges);
+        applied.push(apply.applied);
+        changed.push(finished.changed);
+        sent.push(bytes);
+        active.push(finished.active);
+        aggregates.set(finished.aggregates, i * names.length);
+        if (finished.converged) return reply(true);
+      }
+      return reply(false);
+
+      function reply(convergedNow: boolean): object {
+        const steps = edges.length;
+        return {
+          steps,
+          edges: bytesOf(Float64Array.from(edges)),
+          applied: bytesOf(Float64Array.from(applied)),
+          changed: bytesOf(Float64Array.from(changed)),
+          bytes: bytesOf(Float64Array.from(sent)),
+          active: bytesOf(Float64Array.from(active)),
+          aggregates: bytesOf(aggregates.subarray(0, steps * names.length)),
+          converged: convergedNow,
+        };
+      }
     }),
     Collect: unary<{ job: string }>((h) => ({ ...h.job.collect(), active: bytesOf(h.job.activeIds()), aggregates: bytesOf(h.job.aggregateValues()) })),
     Restore: unary<{ job: string; vertices: WireBatch; edges: WireBatch; active: Uint8Array; aggregates: Uint8Array }>((h, r) => {
