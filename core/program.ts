@@ -134,7 +134,11 @@ export interface ProgramDefinition<VS extends Schema, ES extends Schema, P exten
   create(ctx: ProgramContext<VS, ES, P>): VertexFunctions<A>;
   /** Aggregators computed after each superstep, built over the same context. */
   aggregators?(ctx: ProgramContext<VS, ES, P>): Record<string, Aggregator>;
-  /** Stop when this returns true, given the latest aggregates and the superstep just finished (1-based). */
+  /**
+   * Stop when this returns true, given the latest aggregates and the superstep just finished
+   * (1-based). It must be a function of its arguments alone (no clock, no randomness): in a
+   * cluster every machine calls it and they must agree.
+   */
   converged?(aggregates: Record<string, number>, superstep: number, params: P): boolean;
   /**
    * What the program touches beyond gather's (v, u, e) and scatter's edge,

@@ -28,7 +28,7 @@ import { prepareRun } from '../engine/run-setup.js';
 import type { SyncRunResult } from '../engine/sync.js';
 import { partitionGraph } from '../../partitioner/index.js';
 import type { WireBatch } from './job.js';
-import { LOST_MACHINE_KEY, parseAddress } from './worker-server.js';
+import { LOST_MACHINE_KEY, PROTOCOL_VERSION, parseAddress } from './worker-server.js';
 import { CHANNEL_OPTIONS, bytesOf, gasWorkerService, packRows, remoteMessage, toFloat64, toUint32, unpackRows } from './wire.js';
 
 export interface ClusterProgress {
@@ -51,7 +51,10 @@ export interface ClusterRunOptions {
   partitioner?: string;
   /** Seed of the partitioner. Default 1. */
   seed?: number;
-  /** Seconds a worker has to answer one call before it counts as lost. Default 600. */
+  /**
+   * Seconds a worker has to answer one call, per superstep for the calls that run several, before
+   * it counts as lost. Default 600.
+   */
   callTimeoutSeconds?: number;
   /**
    * Save every vertex's and edge's data in the coordinator every this many
@@ -74,7 +77,7 @@ export interface ClusterInfo {
   replicationFactor: number;
   /** Shipping the graph and partition, creating the program on every worker. */
   setupSeconds: number;
-  /** Bytes sent between workers over the run: partials, vertex rows, signals and aggregator partials. */
+  /** Bytes sent between workers over the run: partials, vertex rows, signals, aggregator partials, changed counts. */
   bytesRouted: number;
   /** Lost workers replaced by spares, and checkpoints taken. */
   recoveries: number;
@@ -200,7 +203,7 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
           reject(new WorkerLost(lostPeer, `runCluster: worker ${addresses[machine]} cannot reach worker ${addresses[lostPeer]}: ${remoteMessage(error)}`));
         } else if (error.code === grpc.status.INVALID_ARGUMENT) {
           reject(new UsageError(`runCluster: worker ${address}: ${remoteMessage(error)}`));
-        } else if (error.code === grpc.status.UNAVAILABLE) {
+        } else if (error.code === grpc.status.UNAVAILABLE || error.code === grpc.status.CANCELLED) {
           reject(new WorkerLost(machine, `runCluster: cannot reach worker ${address} (${remoteMessage(error).replace(/\.? *Resolution note:.*$/, '')}); start one there with: gasworks worker --listen ${address}`));
         } else if (error.code === grpc.status.DEADLINE_EXCEEDED) {
           reject(new WorkerLost(machine, `runCluster: worker ${address} did not answer ${method} within ${limitMs / 1000} s`));
@@ -209,11 +212,11 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
     });
   // Every machine's call settles before a failure is reported, so that a recovery starts from quiet
   // workers; when one fails or is lost, the others are told to stop waiting for its data (Abort).
-  const everyMachine = async <Res>(method: string, request: (machine: number) => object): Promise<Res[]> => {
+  const everyMachine = async <Res>(method: string, request: (machine: number) => object, limitMs = timeoutMs): Promise<Res[]> => {
     // The first failure is the cause: the others' failures may only be the Abort it set off.
     let cause: unknown = null;
     const calls = addresses.map((_, m) =>
-      call<Res>(m, method, request(m)).catch((error: unknown) => {
+      call<Res>(m, method, request(m), limitMs).catch((error: unknown) => {
         if (cause === null) {
           cause = error;
           // The others may be waiting for this machine's data: tell them to stop.
@@ -236,6 +239,7 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
   try {
     const graphBytes = Buffer.concat(encodeGraph(graph).map((chunk) => (typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))));
     const setupRequest = (machine: number): object => ({
+      protocol: PROTOCOL_VERSION,
       job,
       machine,
       machines,
@@ -259,7 +263,8 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
     // Everything the supersteps carry from one to the next on this side: what a checkpoint saves and a recovery restores.
     let state: LoopState = {
       superstep: 0,
-      aggregates: {},
+      // As the shared-memory engine reports a run with no superstep: every aggregate 0.
+      aggregates: Object.fromEntries(names.map((name) => [name, 0])),
       converged: n === 0 || setups[0].initiallyActive === 0,
       vertexUpdates: 0,
       edgesTraversed: 0,
@@ -312,7 +317,7 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
         count,
         maxIterations: Number.isFinite(maxIterations) ? maxIterations : Number.MAX_VALUE,
         scatter: scatters,
-      }));
+      }), timeoutMs * count);
       const steps = replies[0].steps;
       if (replies.some((r) => r.steps !== steps || r.converged !== replies[0].converged)) {
         throw new Error(`runCluster: the workers disagree on how many supersteps they ran (${replies.map((r) => r.steps).join(', ')})`);

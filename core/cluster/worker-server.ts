@@ -57,6 +57,12 @@ export class PeerLost extends Error {
   }
 }
 
+/**
+ * The version of gasworks.proto and of the data channel's frames; Setup carries it and a worker
+ * refuses another (fields were renumbered between versions). Bump it with any change to either.
+ */
+export const PROTOCOL_VERSION = 2;
+
 /** The trailer metadata key that names the lost machine of a PeerLost. */
 export const LOST_MACHINE_KEY = 'gasworks-lost-machine';
 
@@ -136,7 +142,10 @@ export async function startWorker(listen: string): Promise<ClusterWorker> {
 
   server.addService(gasWorkerService().service, {
     Setup: ((call, callback) => {
-      const request = call.request as JobSetup;
+      const request = call.request as JobSetup & { protocol: number };
+      if (request.protocol !== PROTOCOL_VERSION) {
+        return fail(callback, new UsageError(`this worker speaks cluster protocol ${PROTOCOL_VERSION} and the coordinator ${request.protocol || 'an older one'}: run the same gasworks version on every machine`));
+      }
       const other = jobs.get(request.job);
       if (other && other.job.machine !== request.machine) {
         return fail(callback, new UsageError(`job ${request.job} already runs on this worker as machine ${other.job.machine}; a worker serves one machine of a job (is it listed twice, or as a spare too?)`));

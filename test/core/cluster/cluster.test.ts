@@ -12,6 +12,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startWorker, type ClusterWorker } from '../../../core/cluster/worker-server.js';
 import { runCluster, edgeMachines } from '../../../core/cluster/coordinator.js';
+import * as grpc from '@grpc/grpc-js';
+import { CHANNEL_OPTIONS, gasWorkerService } from '../../../core/cluster/wire.js';
 import { runProgram } from '../../../core/engine/index.js';
 import { defineProgram, type VertexProgram } from '../../../core/program.js';
 import { UsageError } from '../../../core/errors.js';
@@ -215,6 +217,13 @@ test('errors: an unreachable worker, a bad address, an edge-cut, a program that 
     assert.instance(error, UsageError);
     assert.match((error as Error).message, /cannot load program not-here from file:\/\/\/nonexistent\/gasworks\/not-here\.js here \(every worker must reach/);
   }
+  // A coordinator of another protocol version is told so in one line.
+  const Service = gasWorkerService();
+  const client = new Service(addresses()[0], grpc.credentials.createInsecure(), CHANNEL_OPTIONS) as unknown as Record<string, (r: object, cb: (e: grpc.ServiceError | null) => void) => void> & grpc.Client;
+  const refused = await new Promise<grpc.ServiceError | null>((resolve) => client.Setup({ job: '0123456789abcdef', protocol: 1 }, (e) => resolve(e)));
+  client.close();
+  assert.is(refused?.code, grpc.status.INVALID_ARGUMENT);
+  assert.match(refused?.details ?? '', /speaks cluster protocol \d+ and the coordinator 1: run the same gasworks version/);
   // Every job was released, the failed ones included.
   await new Promise((resolve) => setTimeout(resolve, 50));
   assert.equal(workers.map((w) => w.jobs()), [0, 0, 0]);
