@@ -16,6 +16,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runCluster } from '../core/cluster/coordinator.js';
+import { workerAddress } from '../core/cluster/worker-process.js';
 import { closeWorkers, runProgram } from '../core/engine/index.js';
 import { buildGraph } from '../core/graph/build.js';
 import { rmatEdges } from '../core/graph/generators/rmat.js';
@@ -40,15 +41,7 @@ function startWorkerProcess(children: ChildProcess[]): Promise<string> {
   const argv = import.meta.url.endsWith('.ts') ? ['--import', 'tsx', fileURLToPath(new URL('../apps/cli/main.ts', import.meta.url))] : [compiled];
   const child = spawn(process.execPath, [...argv, 'worker', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening on (\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`bench/cluster: a worker exited with ${code}`)));
-  });
+  return workerAddress(child);
 }
 
 interface Row {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { gasworks, gasworksInBackground, expectUserMistakes, type CliResult } from './cli-runner.js';
 import { tempDir } from '../../helpers.js';
+import { workerAddress } from '../../../core/cluster/worker-process.js';
 
 const dir = tempDir();
 const EDGES: Array<[number, number]> = [
@@ -27,15 +28,7 @@ let cluster = '';
 function startWorker(): Promise<string> {
   const child = gasworksInBackground(['worker', '--listen', '127.0.0.1:0']);
   workers.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening on (\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`worker exited with ${code} before listening`)));
-  });
+  return workerAddress(child);
 }
 
 test.before(async () => {
