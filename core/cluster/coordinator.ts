@@ -25,6 +25,7 @@ import { UsageError } from '../errors.js';
 import type { Params, VertexProgram } from '../program.js';
 import { combine } from '../engine/aggregation.js';
 import { prepareRun } from '../engine/run-setup.js';
+import { lowerBound } from '../util/search.js';
 import type { SyncRunResult } from '../engine/sync.js';
 import { partitionGraph } from '../../partitioner/index.js';
 import type { WireBatch } from './job.js';
@@ -145,14 +146,7 @@ export function edgeMachines(graph: Graph, algo: string, machines: number, seed:
         const t = tgt[e];
         copy = e > off[v] && tgt[e - 1] === t ? copy + 1 : 0;
         if (v <= t) continue;
-        let lo = off[t];
-        let hi = off[t + 1] - 1;
-        while (lo < hi) {
-          const mid = (lo + hi) >>> 1;
-          if (tgt[mid] < v) lo = mid + 1;
-          else hi = mid;
-        }
-        machineOf[e] = machineOf[lo + copy];
+        machineOf[e] = machineOf[lowerBound(tgt, off[t], off[t + 1], v) + copy];
       }
     }
   }
@@ -285,12 +279,11 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
     };
     const recoverable = spares.length > 0 || checkpointEvery > 0;
     let checkpoint: Checkpoint | null = null;
+    // A checkpoint holds every row: ids 0..n-1 and 0..m-1, made once.
+    const allVertices = recoverable ? Uint32Array.from({ length: n }, (_, v) => v) : new Uint32Array(0);
+    const allEdges = recoverable ? Uint32Array.from({ length: graph.numEdges }, (_, e) => e) : new Uint32Array(0);
     const takeCheckpoint = async (): Promise<void> => {
       const workerState = await collect();
-      const allVertices = new Uint32Array(n);
-      for (let v = 0; v < n; v++) allVertices[v] = v;
-      const allEdges = new Uint32Array(graph.numEdges);
-      for (let e = 0; e < allEdges.length; e++) allEdges[e] = e;
       checkpoint = {
         state: { ...state, aggregates: { ...state.aggregates } },
         vertices: { machine: 0, ids: bytesOf(allVertices), columns: packRows(program.vertex, vertex as Columns<Schema>, allVertices, n) },

@@ -29,6 +29,7 @@ import { combine, compileListAggregation } from '../engine/aggregation.js';
 import { importProgram } from '../engine/load-program.js';
 import { createInThread } from '../engine/run-setup.js';
 import { GrowableUint32 } from '../graph/loaders/growable.js';
+import { hasReplica } from '../../partitioner/replicas.js';
 import { compileKernels, type KernelEnv, type SyncKernels } from '../engine/sync-kernels.js';
 import { RowPacker, bytesOf, packRows, toUint16, toUint32, unpackRows, viewFloat64, viewUint32 } from './wire.js';
 
@@ -45,6 +46,9 @@ export interface JobSetup {
   replicas: Uint8Array;
   replicaWords: number;
 }
+
+/** The apply kernel's aggregator partials, unused here (maps run in sync, over mastered vertices). */
+const NO_PARTIALS = new Float64Array(1);
 
 export interface WireBatch {
   machine: number;
@@ -210,7 +214,7 @@ export class ClusterJob {
       if (p === me) return new Uint32Array(0);
       if (everywhere) return this.mine;
       const list = new GrowableUint32();
-      for (let i = 0; i < this.mine.length; i++) if (this.holds(this.mine[i], p)) list.push(this.mine[i]);
+      for (let i = 0; i < this.mine.length; i++) if (hasReplica(this.replicas, this.words, this.mine[i], p)) list.push(this.mine[i]);
       return list.view().slice();
     });
     this.partialScratch = this.partialsTo.map((list) => new Uint32Array(list.length));
@@ -324,9 +328,6 @@ export class ClusterJob {
     return out.subarray(0, count);
   }
 
-  private holds(v: number, machine: number): boolean {
-    return (this.replicas[v * this.words + (machine >>> 5)] & (1 << (machine & 31))) !== 0;
-  }
 
   /** Gather phase over this machine's edges, for the vertices active now; partials for other masters out. */
   gather(): { partials: WireBatch[]; edges: number } {
@@ -372,7 +373,7 @@ export class ClusterJob {
     const mask = this.applyMask;
     for (let i = 0; i < mine.length; i++) mask[mine[i]] = this.active[mine[i]];
     const [updatesBefore, changedBefore] = [this.tally[1], this.tally[2]];
-    this.kernels.apply(0, n, mask, new Float64Array(1), 0);
+    this.kernels.apply(0, n, mask, NO_PARTIALS, 0);
     // New rows of applied vertices, for every other machine that holds a replica (or every machine).
     const updates: WireBatch[] = [];
     for (let machine = 0; machine < this.machines; machine++) {

@@ -38,8 +38,6 @@ export function gasWorkerService(): grpc.ServiceClientConstructor {
 export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc.max_receive_message_length': -1,
   'grpc.max_send_message_length': -1,
-  // HTTP/2's default 64 KiB window stalls every batch larger than that for a round trip per window.
-  'grpc-node.flow_control_window': 64 * 1024 * 1024,
 };
 
 /** The bytes of a typed array, without a copy. */
@@ -66,12 +64,11 @@ export const viewUint32 = (bytes: Uint8Array): Uint32Array => viewOf(bytes, 4, (
 export const viewFloat64 = (bytes: Uint8Array): Float64Array => viewOf(bytes, 8, (b, o, n) => new Float64Array(b, o, n));
 export const toUint16 = (bytes: Uint8Array): Uint16Array => new Uint16Array(aligned(bytes));
 export const toFloat64 = (bytes: Uint8Array): Float64Array => new Float64Array(aligned(bytes));
-export const toUint8 = (bytes: Uint8Array): Uint8Array => new Uint8Array(aligned(bytes));
 
 const VIEW = { f64: Float64Array, f32: Float32Array, u32: Uint32Array, i32: Int32Array, u8: Uint8Array } as const;
 
 /** Columns of a schema, in key order, with their element type and width. */
-export function columnLayouts(schema: Schema): Array<{ name: string; view: (typeof VIEW)[keyof typeof VIEW]; width: number }> {
+function columnLayouts(schema: Schema): Array<{ name: string; view: (typeof VIEW)[keyof typeof VIEW]; width: number }> {
   return Object.keys(schema).map((name) => {
     const layout = parseFieldType(name, schema[name]);
     return { name, view: VIEW[layout.scalar], width: layout.width };

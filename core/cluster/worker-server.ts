@@ -69,6 +69,15 @@ export const LOST_MACHINE_KEY = 'gasworks-lost-machine';
 /** Seconds `close()` waits for calls in flight before it drops them. */
 const CLOSE_GRACE_MS = 2000;
 
+/** The parts of each machine's batch (none for a machine without one), for sendAll. */
+function partsByMachine(batches: WireBatch[], partsOf: (b: WireBatch) => Uint8Array[]): (machine: number) => Uint8Array[] {
+  const byMachine = new Map(batches.map((b) => [b.machine, b]));
+  return (machine) => {
+    const batch = byMachine.get(machine);
+    return batch ? partsOf(batch) : [];
+  };
+}
+
 /** Bytes of the parts of a frame. */
 const partBytes = (parts: Uint8Array[]): number => parts.reduce((sum, p) => sum + p.byteLength, 0);
 
@@ -125,14 +134,12 @@ export async function startWorker(listen: string): Promise<ClusterWorker> {
     };
   };
 
-  /** Send every other machine one frame of an exchange: its batch, or an empty frame. */
-  const sendAll = (h: Held, superstep: number, exchange: number, batches: WireBatch[], partsOf: (b: WireBatch) => Uint8Array[]): number => {
-    const byMachine = new Map(batches.map((b) => [b.machine, b]));
+  /** Send every other machine one frame of an exchange, with the parts `partsFor` gives it (none: an empty frame). */
+  const sendAll = (h: Held, superstep: number, exchange: number, partsFor: (machine: number) => Uint8Array[]): number => {
     let bytes = 0;
     for (let p = 0; p < h.job.machines; p++) {
       if (p === h.job.machine) continue;
-      const batch = byMachine.get(p);
-      const parts = batch ? partsOf(batch) : [];
+      const parts = partsFor(p);
       bytes += partBytes(parts);
       channel.send(h.peers[p], { job: h.job.id, epoch: h.epoch, superstep, exchange, from: h.job.machine, parts });
     }
@@ -178,10 +185,10 @@ export async function startWorker(listen: string): Promise<ClusterWorker> {
       for (let i = 0; i < count && !converged; i++) {
         const superstep = r.superstep + i;
         const gathered = job.gather();
-        let bytes = sendAll(h, superstep, PARTIALS, gathered.partials, (b) => [b.ids, b.values!]);
+        let bytes = sendAll(h, superstep, PARTIALS, partsByMachine(gathered.partials, (b) => [b.ids, b.values!]));
         const partialFrames = await receiveAll(h, superstep, PARTIALS);
         const apply = job.apply(partialFrames.filter((f) => f.parts.length > 0).map((f): WireBatch => ({ machine: f.from, ids: f.parts[0], values: f.parts[1] })));
-        bytes += sendAll(h, superstep, ROWS, apply.updates, (b) => [b.ids, b.changed!, ...b.columns!]);
+        bytes += sendAll(h, superstep, ROWS, partsByMachine(apply.updates, (b) => [b.ids, b.changed!, ...b.columns!]));
         const rowFrames = await receiveAll(h, superstep, ROWS);
         const synced = job.sync(
           rowFrames.filter((f) => f.parts.length > 0).map((f): WireBatch => ({ machine: f.from, ids: f.parts[0], changed: f.parts[1], columns: f.parts.slice(2) })),
@@ -189,8 +196,7 @@ export async function startWorker(listen: string): Promise<ClusterWorker> {
         );
         // Everyone's signals, aggregator partials and changed count to everyone: each machine works out the same next state.
         const own = [bytesOf(synced.signalled), bytesOf(synced.aggregates), bytesOf(Float64Array.of(apply.changed))];
-        const everyone = Array.from({ length: job.machines }, (_, p): WireBatch => ({ machine: p, ids: own[0] }));
-        bytes += sendAll(h, superstep, STATE, everyone, () => own);
+        bytes += sendAll(h, superstep, STATE, () => own);
         const stateFrames = await receiveAll(h, superstep, STATE);
         const states = Array.from({ length: job.machines }, () => ({ signalled: synced.signalled, aggregates: synced.aggregates, changed: apply.changed }));
         for (const f of stateFrames) states[f.from] = { signalled: viewUint32(f.parts[0]), aggregates: viewFloat64(f.parts[1]), changed: viewFloat64(f.parts[2])[0] };

@@ -74,11 +74,10 @@ export const CHUNKS_PER_THREAD = 64;
  * interpreter past the next interrupt tick (every few thousand edges), V8 also starts an
  * on-stack-replacement compile of the same kernel, compiled before the end of the call had any
  * feedback and so deoptimised at the end of every chunk. Short calls return first: one compile
- * per kernel, and the next chunk runs its optimised code. Measured with --trace-opt (PageRank,
- * soc-Epinions1, 2 workers, 7 runs, 14 thread-runs): gatherChunk compiled 24-27 times (11-13 OSR)
- * at 64 chunks per thread, 15-18 (1-4 OSR) at 512. Superstep 1 (medians of 72, a shared 2-core
- * machine): 12.0 -> 10.6 ms on 1 worker, 18.1 -> 16.3 ms on 2. Later supersteps keep
- * CHUNKS_PER_THREAD: there the cursor would cost more per chunk than it saves.
+ * per kernel, and the next chunk runs its optimised code (`node --trace-opt` on PageRank over
+ * soc-Epinions1 shows the OSR compiles of gatherChunk mostly gone at 512). The first superstep's
+ * time is the warm-up table of `node --expose-gc dist/bench/programs.js 17 100000`. Later
+ * supersteps keep CHUNKS_PER_THREAD: there the cursor would cost more per chunk than it saves.
  */
 export const FIRST_STEP_CHUNKS_PER_THREAD = 512;
 
