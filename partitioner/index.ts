@@ -53,6 +53,7 @@ export type { QualityMetrics } from './metrics.js';
 export { streamFromEdgeList, streamFromGraph, shuffledOrder } from './stream.js';
 export { hasReplica, replicaCount } from './replicas.js';
 export { measurePartition } from './metrics.js';
+export { replicasByDegree, type DegreeClass } from './degree-classes.js';
 
 /** Every partitioner, in the order reports list them. */
 export const partitioners: readonly Partitioner[] = [random, grid, dbh, greedy, hdrf, ne, edgeCut];
