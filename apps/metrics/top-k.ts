@@ -5,7 +5,7 @@
  */
 
 /** Indices of the `n` highest scores (excluded indices skipped), best first; ties to the lower index. */
-export function topByScore(scores: Float64Array, n: number, exclude: Uint8Array | null): Int32Array {
+export function topByScore(scores: Float64Array | Float32Array, n: number, exclude: Uint8Array | null): Int32Array {
   const heap = new Int32Array(Math.max(0, n));
   let size = 0;
   // "a ranks below b": a lower score, or the same score and a higher index.

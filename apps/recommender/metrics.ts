@@ -9,8 +9,11 @@
  * id, so a test file may number users and items its own way.
  */
 import type { Ratings } from '../../core/graph/loaders/movielens.js';
+import { UsageError } from '../../core/errors.js';
+import { FLOAT32_EXACT, GpuScores } from '../../kernels/gpu.js';
+import { scoreItems } from '../../kernels/scores.js';
+import { topByScore } from '../metrics/top-k.js';
 import { indexOfId, predict, type FactorModel } from './model.js';
-import { topItems } from './recommend.js';
 
 export interface RatingError {
   rmse: number;
@@ -94,16 +97,86 @@ export function itemsByUser(
  * `train` excluded), against the test items each user rated >= `relevant`.
  */
 export function rankingQuality(model: FactorModel, train: Ratings, test: Ratings, k = 10, relevant = 4): RankingQuality {
-  const seen = itemsByUser(train, modelIndices(train.itemIds, model.itemIds), model.numUsers, modelIndices(train.userIds, model.userIds));
-  const liked = itemsByUser(test, modelIndices(test.itemIds, model.itemIds), model.numUsers, modelIndices(test.userIds, model.userIds));
-  const good = new Uint8Array(model.numItems);
-  const exclude = new Uint8Array(model.numItems);
+  const tally = new RankingTally(model, train, test, k, relevant);
   const scores = new Float64Array(model.numItems);
-  let precision = 0;
-  let recall = 0;
-  let ndcg = 0;
-  let users = 0;
   for (let u = 0; u < model.numUsers; u++) {
+    if (!tally.evaluates(u)) continue;
+    scoreItems(model.users, u, model.items, model.numItems, model.rank, model.mean, scores);
+    tally.add(u, scores);
+  }
+  return tally.result();
+}
+
+/**
+ * rankingQuality with the scores of blocks of users computed by gpu.js
+ * (kernels/gpu.ts; `mode` as there): the same lists where 32-bit scores
+ * order items as 64-bit ones do, so figures agree to the odd tie.
+ */
+export async function rankingQualityOnGpu(
+  model: FactorModel,
+  train: Ratings,
+  test: Ratings,
+  k = 10,
+  relevant = 4,
+  options: { mode?: 'async' | 'cpu'; blockSize?: number } = {},
+): Promise<RankingQuality & { backend: string }> {
+  if (model.numItems >= FLOAT32_EXACT || model.numUsers >= FLOAT32_EXACT) {
+    throw new UsageError(`rankingQualityOnGpu: gpu kernels index with 32-bit floats, exact below ${FLOAT32_EXACT} users and items`);
+  }
+  const tally = new RankingTally(model, train, test, k, relevant);
+  const width = model.rank + 1;
+  const blockSize = Math.max(1, Math.min(options.blockSize ?? 256, model.numUsers));
+  const gpu = new GpuScores(model.rank, Math.max(1, model.numItems), blockSize, { mode: options.mode });
+  try {
+    const items32 = Float32Array.from(model.items.length > 0 ? model.items : [0]);
+    const users32 = new Float32Array(blockSize * width);
+    for (let first = 0; first < model.numUsers; first += blockSize) {
+      const count = Math.min(blockSize, model.numUsers - first);
+      users32.fill(0);
+      users32.set(model.users.subarray(first * width, (first + count) * width));
+      const rows = await gpu.compute(users32, items32, model.mean);
+      for (let s = 0; s < count; s++) if (tally.evaluates(first + s)) tally.add(first + s, rows[s]);
+    }
+    return { ...tally.result(), backend: gpu.backend };
+  } finally {
+    await gpu.destroy();
+  }
+}
+
+/** The running sums of rankingQuality, one user's scores at a time. */
+class RankingTally {
+  private readonly seen: ReturnType<typeof itemsByUser>;
+  private readonly liked: ReturnType<typeof itemsByUser>;
+  private readonly good: Uint8Array;
+  private readonly exclude: Uint8Array;
+  private precision = 0;
+  private recall = 0;
+  private ndcg = 0;
+  private users = 0;
+
+  constructor(
+    model: FactorModel,
+    train: Ratings,
+    test: Ratings,
+    private readonly k: number,
+    private readonly relevant: number,
+  ) {
+    this.seen = itemsByUser(train, modelIndices(train.itemIds, model.itemIds), model.numUsers, modelIndices(train.userIds, model.userIds));
+    this.liked = itemsByUser(test, modelIndices(test.itemIds, model.itemIds), model.numUsers, modelIndices(test.userIds, model.userIds));
+    this.good = new Uint8Array(model.numItems);
+    this.exclude = new Uint8Array(model.numItems);
+  }
+
+  /** Whether user u has a relevant test item the model knows (else u is not counted). */
+  evaluates(u: number): boolean {
+    const { liked, relevant } = this;
+    for (let q = liked.offsets[u]; q < liked.offsets[u + 1]; q++) if (liked.items[q] >= 0 && liked.values[q] >= relevant) return true;
+    return false;
+  }
+
+  /** Count user u (one that `evaluates`) with its scores for every item. */
+  add(u: number, scores: Float64Array | Float32Array): void {
+    const { seen, liked, good, exclude, k, relevant } = this;
     // The test ratings of u, kept when relevant and the item is known.
     let relevantCount = 0;
     for (let q = liked.offsets[u]; q < liked.offsets[u + 1]; q++) {
@@ -113,26 +186,28 @@ export function rankingQuality(model: FactorModel, train: Ratings, test: Ratings
         relevantCount++;
       }
     }
-    if (relevantCount > 0) {
-      for (let q = seen.offsets[u]; q < seen.offsets[u + 1]; q++) if (seen.items[q] >= 0) exclude[seen.items[q]] = 1;
-      const top = topItems(model, u, k, exclude, scores);
-      let hits = 0;
-      let dcg = 0;
-      for (let r = 0; r < top.length; r++) {
-        if (good[top[r]] === 1) {
-          hits++;
-          dcg += 1 / Math.log2(r + 2);
-        }
+    for (let q = seen.offsets[u]; q < seen.offsets[u + 1]; q++) if (seen.items[q] >= 0) exclude[seen.items[q]] = 1;
+    const top = topByScore(scores, k, exclude);
+    let hits = 0;
+    let dcg = 0;
+    for (let r = 0; r < top.length; r++) {
+      if (good[top[r]] === 1) {
+        hits++;
+        dcg += 1 / Math.log2(r + 2);
       }
-      let ideal = 0;
-      for (let r = 0; r < Math.min(k, relevantCount); r++) ideal += 1 / Math.log2(r + 2);
-      precision += hits / k;
-      recall += hits / relevantCount;
-      ndcg += dcg / ideal;
-      users++;
-      for (let q = seen.offsets[u]; q < seen.offsets[u + 1]; q++) if (seen.items[q] >= 0) exclude[seen.items[q]] = 0;
     }
+    let ideal = 0;
+    for (let r = 0; r < Math.min(k, relevantCount); r++) ideal += 1 / Math.log2(r + 2);
+    this.precision += hits / k;
+    this.recall += hits / relevantCount;
+    this.ndcg += dcg / ideal;
+    this.users++;
+    for (let q = seen.offsets[u]; q < seen.offsets[u + 1]; q++) if (seen.items[q] >= 0) exclude[seen.items[q]] = 0;
     for (let q = liked.offsets[u]; q < liked.offsets[u + 1]; q++) if (liked.items[q] >= 0) good[liked.items[q]] = 0;
   }
-  return { k, precision: users ? precision / users : NaN, recall: users ? recall / users : NaN, ndcg: users ? ndcg / users : NaN, users };
+
+  result(): RankingQuality {
+    const { users, k } = this;
+    return { k, precision: users ? this.precision / users : NaN, recall: users ? this.recall / users : NaN, ndcg: users ? this.ndcg / users : NaN, users };
+  }
 }

@@ -3,12 +3,13 @@
  * (into a caller's reusable array), skip the excluded ones (those the user
  * already rated), and keep the best n (apps/metrics/top-k.ts).
  */
+import { scoreItems } from '../../kernels/scores.js';
 import { topByScore } from '../metrics/top-k.js';
 import { predict, type FactorModel } from './model.js';
 
 /** Dense indices of user u's best `n` items, best first. `exclude[i] = 1` skips item i. */
 export function topItems(model: FactorModel, u: number, n: number, exclude: Uint8Array | null, scores = new Float64Array(model.numItems)): Int32Array {
-  for (let i = 0; i < model.numItems; i++) scores[i] = predict(model, u, i);
+  scoreItems(model.users, u, model.items, model.numItems, model.rank, model.mean, scores);
   return topByScore(scores, n, exclude);
 }
 

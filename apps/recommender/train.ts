@@ -10,6 +10,7 @@ import { UsageError } from '../../core/errors.js';
 import { runProgram } from '../../core/engine/index.js';
 import { ratingsToGraph, type Ratings } from '../../core/graph/loaders/movielens.js';
 import als from './als.js';
+import { trainAlsBatched, type AlsKernels } from './als-batched.js';
 import { meanRating } from './factors.js';
 import type { FactorModel } from './model.js';
 import sgd from './sgd.js';
@@ -49,6 +50,15 @@ export interface TrainOptions {
   workers?: number;
   /** ALS only: train across machines, on these `gasworks worker` addresses (host:port), instead of threads. */
   cluster?: readonly string[];
+  /**
+   * ALS only: 'engine' (default) runs the ALS vertex program on the engine's
+   * threads or cluster; 'cpu' and 'gpu' run batched kernels on one thread
+   * (apps/recommender/als-batched.ts), 'gpu' with gpu.js forming the normal
+   * equations on the best backend it finds (a GPU where it has one).
+   */
+  kernels?: 'engine' | AlsKernels;
+  /** With kernels 'gpu': gpu.js's mode, 'async' (default) or 'cpu' (its JavaScript backend). */
+  gpuMode?: 'async' | 'cpu';
   /** After each iteration: its number (1-based) and the training RMSE. */
   onIteration?: (iteration: number, trainRmse: number) => void;
 }
@@ -58,6 +68,8 @@ export interface TrainResult {
   /** Training RMSE after each iteration. */
   trainRmse: number[];
   computeSeconds: number;
+  /** Where the work ran: 'engine', 'cpu', or the gpu.js backend (e.g. 'WebAssemblyKernel'). */
+  backend: string;
 }
 
 function positiveInteger(name: string, x: number): void {
@@ -79,6 +91,13 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
   if (!(learningRate > 0)) throw new UsageError(`trainFactorModel: learningRate must be > 0; got ${learningRate}`);
   if (ratings.count === 0) throw new UsageError('trainFactorModel: no ratings to train on');
 
+  const kernels = options.kernels ?? 'engine';
+  if (kernels !== 'engine' && kernels !== 'cpu' && kernels !== 'gpu') {
+    throw new UsageError(`trainFactorModel: kernels must be 'engine', 'cpu' or 'gpu'; got ${JSON.stringify(kernels)}`);
+  }
+  if (kernels !== 'engine' && algo !== 'als') throw new UsageError(`trainFactorModel: kernels '${kernels}' are for ALS; SGD runs on the engine`);
+  if (kernels !== 'engine' && options.cluster !== undefined) throw new UsageError(`trainFactorModel: kernels '${kernels}' run on this machine; leave out cluster`);
+
   const graph = ratingsToGraph(ratings);
   const trainRmse: number[] = [];
   // ALS takes two supersteps (users, then items) per iteration; an SGD epoch is one.
@@ -94,13 +113,25 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
     ? { cluster: options.cluster, maxIterations: stepsPerIteration * iterations, onProgress }
     : { workers: options.workers ?? 1, maxIterations: stepsPerIteration * iterations, onProgress };
   const params: Record<string, number | boolean> = algo === 'als' ? { rank, lambda, biases, seed } : { rank, lambda, biases, seed, learningRate };
-  const run =
-    algo === 'als'
-      ? await runProgram(als, graph, { ...common, params: { rank, lambda, biases, seed } })
-      : await runProgram(sgd, graph, { ...common, params: { rank, lambda, biases, seed, learningRate } });
+  let factors: Float64Array;
+  let computeSeconds: number;
+  let backend: string = kernels;
+  if (kernels !== 'engine') {
+    const batched = await trainAlsBatched(graph, { rank, lambda, biases, seed, iterations, kernels, gpuMode: options.gpuMode, onIteration: options.onIteration });
+    factors = batched.factors;
+    computeSeconds = batched.computeSeconds;
+    backend = batched.backend;
+    trainRmse.push(...batched.trainRmse);
+  } else {
+    const run =
+      algo === 'als'
+        ? await runProgram(als, graph, { ...common, params: { rank, lambda, biases, seed } })
+        : await runProgram(sgd, graph, { ...common, params: { rank, lambda, biases, seed, learningRate } });
+    factors = run.vertex.factors;
+    computeSeconds = run.computeSeconds;
+  }
   const width = rank + 1;
   const U = ratings.numUsers;
-  const factors = run.vertex.factors;
   // Users and items with no rating here (a hold-out split keeps every id) were never trained:
   // leave them out of the model, so that they count as unknown and are never recommended.
   const rated = (side: 0 | 1, count: number, offset: number): { ids: Float64Array; rows: Float64Array } => {
@@ -136,6 +167,7 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
       items: items.rows,
     },
     trainRmse,
-    computeSeconds: run.computeSeconds,
+    computeSeconds,
+    backend,
   };
 }

@@ -1,0 +1,173 @@
+/**
+ * ALS as batched kernels instead of a vertex program: each half-step forms
+ * the normal equations of a block of users (then items) at once
+ * (kernels/normal-equations.ts on the CPU, or kernels/gpu.ts on gpu.js) and
+ * solves them by Cholesky. The model is the ALS vertex program's
+ * (apps/recommender/als.ts): same initial factors, same weighted-lambda
+ * ridge, same order of sums, so on the CPU it gives the engine's factors
+ * bit for bit; on gpu.js the sums are 32-bit and the factors agree to about
+ * 1e-5. This is the path for a GPU: the engine's per-edge gather is what a
+ * GPU cannot take, a block of dense systems is what it does best. One
+ * thread on the CPU; the engine is the multi-core and multi-machine path.
+ */
+import { UsageError } from '../../core/errors.js';
+import type { Graph } from '../../core/graph/graph.js';
+import { choleskyFactor, choleskySolveFactored } from '../../kernels/cholesky.js';
+import { FLOAT32_EXACT, GpuNormalEquations } from '../../kernels/gpu.js';
+import { normalEquations, unknownsOf, type NormalEquationsBlock } from '../../kernels/normal-equations.js';
+import { initFactors, meanRating, ratingsOf, squaredErrorAggregator } from './factors.js';
+
+export type AlsKernels = 'cpu' | 'gpu';
+
+export interface BatchedAlsOptions {
+  rank: number;
+  lambda: number;
+  biases: boolean;
+  seed: number;
+  iterations: number;
+  kernels: AlsKernels;
+  /** gpu.js mode for kernels 'gpu': 'async' (default, its best backend) or 'cpu' (tests). */
+  gpuMode?: 'async' | 'cpu';
+  /** Vertices per kernel call. Default 4096 (gpu), 512 (cpu). */
+  blockSize?: number;
+  onIteration?: (iteration: number, trainRmse: number) => void;
+}
+
+export interface BatchedAlsResult {
+  /** rank + 1 doubles per vertex, as the vertex program leaves them. */
+  factors: Float64Array;
+  trainRmse: number[];
+  computeSeconds: number;
+  /** 'cpu', or the gpu.js backend that ran (e.g. 'WebAssemblyKernel', 'WebGPUKernel'). */
+  backend: string;
+}
+
+/** One side of the bipartite graph: its vertices and the CSR of their ratings. */
+interface Side {
+  first: number;
+  count: number;
+  block: NormalEquationsBlock;
+  maxDegree: number;
+}
+
+export async function trainAlsBatched(graph: Graph, options: BatchedAlsOptions): Promise<BatchedAlsResult> {
+  const { rank, lambda, biases, seed, iterations, kernels } = options;
+  const ratings = ratingsOf(graph, 'trainAlsBatched');
+  const n = graph.numVertices;
+  const width = rank + 1;
+  const unknowns = unknownsOf(rank, biases);
+  const mean = meanRating(ratings, graph.numEdges);
+  const factors = new Float64Array(n * width);
+  for (let v = 0; v < n; v++) initFactors(factors, v, rank, seed);
+  const sides = splitSides(graph, ratings, factors, rank, biases, mean);
+  if (kernels === 'gpu' && (n >= FLOAT32_EXACT || graph.numEdges >= FLOAT32_EXACT)) {
+    throw new UsageError(`trainAlsBatched: gpu kernels index with 32-bit floats, exact below ${FLOAT32_EXACT} vertices and ratings; this graph has ${n} and ${graph.numEdges} (use the cpu kernels or the engine)`);
+  }
+  const blockSize = options.blockSize ?? (kernels === 'gpu' ? 4096 : 512);
+  const gpus = kernels === 'gpu' ? sides.map((s) => new GpuNormalEquations(rank, biases, Math.min(blockSize, Math.max(1, s.count)), s.maxDegree, { mode: options.gpuMode })) : [];
+  const matrices = new Float64Array(blockSize * unknowns * unknowns);
+  const rhs = new Float64Array(blockSize * unknowns);
+  const sse = squaredErrorAggregator(graph, factors, rank);
+  const trainRmse: number[] = [];
+  const started = performance.now();
+  try {
+    for (let iteration = 1; iteration <= iterations; iteration++) {
+      for (let s = 0; s < sides.length; s++) {
+        const side = sides[s];
+        // gpu.js takes 32-bit copies of the other side's rows, once per half-step.
+        const factors32 = kernels === 'gpu' ? Float32Array.from(factors) : null;
+        const size = Math.min(blockSize, kernels === 'gpu' ? gpus[s].blockSize : blockSize);
+        for (let start = 0; start < side.count; start += size) {
+          const count = Math.min(size, side.count - start);
+          const first = side.first + start;
+          if (kernels === 'gpu') await gpuBlock(gpus[s], side.block, first, count, factors32!, mean, matrices, rhs);
+          else normalEquations(side.block, first, count, matrices, rhs);
+          solveBlock(graph, side.block.offsets, first, count, unknowns, width, lambda, matrices, rhs, factors);
+        }
+      }
+      let total = 0;
+      for (let u = sides[0].first; u < sides[0].first + sides[0].count; u++) total += sse.map(u);
+      const rmse = Math.sqrt(total / graph.numEdges);
+      trainRmse.push(rmse);
+      options.onIteration?.(iteration, rmse);
+    }
+  } finally {
+    for (const gpu of gpus) await gpu.destroy();
+  }
+  return { factors, trainRmse, computeSeconds: (performance.now() - started) / 1000, backend: kernels === 'gpu' ? gpus[0]?.backend ?? 'none' : 'cpu' };
+}
+
+/**
+ * Users are the vertices with out-edges (ratingsToGraph numbers them first),
+ * read through the out-CSR; items the rest, through the in-CSR, whose slots
+ * name the rating by edge id.
+ */
+function splitSides(graph: Graph, ratings: Float64Array, factors: Float64Array, rank: number, biases: boolean, mean: number): Side[] {
+  const n = graph.numVertices;
+  let users = 0;
+  while (users < n && graph.outOffsets[users + 1] > graph.outOffsets[users]) users++;
+  for (let v = users; v < n; v++) {
+    if (graph.outOffsets[v + 1] > graph.outOffsets[v]) {
+      throw new UsageError('trainAlsBatched: the graph is not a ratings graph (users first, then items); build it with ratingsToGraph');
+    }
+  }
+  const maxDegree = (offsets: Uint32Array, first: number, count: number): number => {
+    let max = 0;
+    for (let v = first; v < first + count; v++) max = Math.max(max, offsets[v + 1] - offsets[v]);
+    return max;
+  };
+  const common = { ratings, factors, rank, biases, mean };
+  return [
+    { first: 0, count: users, block: { ...common, offsets: graph.outOffsets, neighbours: graph.outTargets, edgeIds: null }, maxDegree: maxDegree(graph.outOffsets, 0, users) },
+    { first: users, count: n - users, block: { ...common, offsets: graph.inOffsets, neighbours: graph.inSources, edgeIds: graph.inEdgeIds }, maxDegree: maxDegree(graph.inOffsets, users, n - users) },
+  ];
+}
+
+/** One block's systems on gpu.js: its CSR slice rebased to 0 and its ratings gathered, in 32-bit floats. */
+async function gpuBlock(
+  gpu: GpuNormalEquations,
+  block: NormalEquationsBlock,
+  first: number,
+  count: number,
+  factors32: Float32Array,
+  mean: number,
+  matrices: Float64Array,
+  rhs: Float64Array,
+): Promise<void> {
+  const { offsets, neighbours, edgeIds, ratings } = block;
+  const from = offsets[first];
+  const to = offsets[first + count];
+  const offsets32 = new Float32Array(count + 1);
+  for (let s = 0; s <= count; s++) offsets32[s] = offsets[first + s] - from;
+  const neighbours32 = Float32Array.from(neighbours.subarray(from, to));
+  const ratings32 = new Float32Array(to - from);
+  for (let q = from; q < to; q++) ratings32[q - from] = ratings[edgeIds === null ? q : edgeIds[q]];
+  await gpu.compute(offsets32, neighbours32, ratings32, factors32, mean, count, matrices, rhs);
+}
+
+/** Add the weighted-lambda ridge and solve each system of the block into its vertex's factor row. */
+function solveBlock(
+  graph: Graph,
+  offsets: Uint32Array,
+  first: number,
+  count: number,
+  unknowns: number,
+  width: number,
+  lambda: number,
+  matrices: Float64Array,
+  rhs: Float64Array,
+  factors: Float64Array,
+): void {
+  const size = unknowns * unknowns;
+  for (let s = 0; s < count; s++) {
+    const v = first + s;
+    const ratingCount = offsets[v + 1] - offsets[v];
+    // A vertex without ratings keeps its initial factors, as the vertex program leaves it.
+    if (ratingCount === 0) continue;
+    const ridge = lambda * ratingCount;
+    for (let i = 0; i < unknowns; i++) matrices[s * size + i * unknowns + i] += ridge;
+    if (!choleskyFactor(matrices, s * size, unknowns)) throw new Error(`als: the system of vertex ${graph.key(v)} is not positive definite`);
+    choleskySolveFactored(matrices, s * size, rhs, s * unknowns, unknowns);
+    for (let i = 0; i < unknowns; i++) factors[v * width + i] = rhs[s * unknowns + i];
+  }
+}

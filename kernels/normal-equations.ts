@@ -1,0 +1,66 @@
+/**
+ * The normal equations of ALS for a block of vertices at once, on typed
+ * arrays: for each vertex s of the block, over its ratings r with the other
+ * side's vertex w = (y, b_w), A_s = sum z z^T and c_s = sum (r - mean - b_w) z
+ * with z = (y, 1) (z = y without biases). This is what the ALS vertex program
+ * gathers edge by edge (apps/recommender/als.ts), in the same order, so the
+ * batched trainer built on it gives the engine's answer; kernels/gpu.ts has
+ * the gpu.js version. The neighbours come as a CSR block: `offsets` (count + 1
+ * entries, absolute) into `neighbours`, and the rating of slot q is
+ * ratings[edgeIds[q]] (ratings[q] when edgeIds is null).
+ */
+
+export interface NormalEquationsBlock {
+  offsets: Uint32Array;
+  neighbours: Uint32Array;
+  edgeIds: Uint32Array | null;
+  ratings: Float64Array;
+  /** The other side's factor rows, `width` = rank + 1 doubles each (factor, then bias). */
+  factors: Float64Array;
+  rank: number;
+  biases: boolean;
+  mean: number;
+}
+
+/** Unknowns per system: rank, plus one for the bias. */
+export function unknownsOf(rank: number, biases: boolean): number {
+  return rank + (biases ? 1 : 0);
+}
+
+/**
+ * Fill `matrices` (count systems of unknowns^2, row-major, both triangles)
+ * and `rhs` (count x unknowns) for the vertices first .. first + count - 1
+ * of the block (indices into `offsets`).
+ */
+export function normalEquations(block: NormalEquationsBlock, first: number, count: number, matrices: Float64Array, rhs: Float64Array): void {
+  const { offsets, neighbours, edgeIds, ratings, factors, rank, biases, mean } = block;
+  const unknowns = unknownsOf(rank, biases);
+  const width = rank + 1;
+  const size = unknowns * unknowns;
+  if (matrices.length < count * size || rhs.length < count * unknowns) {
+    throw new Error(`normalEquations: need ${count * size} matrix and ${count * unknowns} right-hand-side values, got ${matrices.length} and ${rhs.length}`);
+  }
+  if (first + count + 1 > offsets.length) {
+    throw new Error(`normalEquations: vertices ${first}..${first + count - 1} are outside the block's ${offsets.length - 1}`);
+  }
+  matrices.fill(0, 0, count * size);
+  rhs.fill(0, 0, count * unknowns);
+  for (let s = 0; s < count; s++) {
+    const a = s * size;
+    const c = s * unknowns;
+    for (let q = offsets[first + s]; q < offsets[first + s + 1]; q++) {
+      const base = neighbours[q] * width;
+      const target = ratings[edgeIds === null ? q : edgeIds[q]] - mean - factors[base + rank];
+      for (let i = 0; i < unknowns; i++) {
+        const zi = i < rank ? factors[base + i] : 1;
+        rhs[c + i] += target * zi;
+        const row = a + i * unknowns;
+        for (let j = i; j < unknowns; j++) matrices[row + j] += zi * (j < rank ? factors[base + j] : 1);
+      }
+    }
+    // The loop filled the upper triangle; Cholesky reads the lower one.
+    for (let i = 1; i < unknowns; i++) {
+      for (let j = 0; j < i; j++) matrices[a + i * unknowns + j] = matrices[a + j * unknowns + i];
+    }
+  }
+}

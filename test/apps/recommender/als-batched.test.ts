@@ -1,0 +1,80 @@
+/**
+ * ALS as batched kernels (apps/recommender/als-batched.ts) against the ALS
+ * vertex program on the engine: bit for bit on the CPU kernels (same sums in
+ * the same order), to 32-bit precision on gpu.js; gpu.js ranking figures
+ * against the CPU's; and the options that do not go together.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { closeWorkers } from '../../../core/engine/index.js';
+import { loadRatings } from '../../../core/graph/loaders/movielens.js';
+import { rankingQuality, rankingQualityOnGpu, ratingError } from '../../../apps/recommender/metrics.js';
+import { plantedRatings } from '../../../apps/recommender/source.js';
+import { splitRatings } from '../../../apps/recommender/split.js';
+import { trainFactorModel } from '../../../apps/recommender/train.js';
+import { dataset } from '../../helpers.js';
+
+function maxDifference(a: Float64Array, b: Float64Array): number {
+  assert.is(a.length, b.length);
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+  return max;
+}
+
+test('cpu kernels give the engine ALS model bit for bit (with and without biases); gpu.js to 1e-4', async () => {
+  const { train } = splitRatings(plantedRatings(150, 90, 4, 5), 0.2, 3);
+  for (const biases of [true, false]) {
+    const common = { algo: 'als' as const, rank: 6, iterations: 4, biases, seed: 2 };
+    const engine = await trainFactorModel(train, common);
+    const cpu = await trainFactorModel(train, { ...common, kernels: 'cpu' });
+    assert.is(cpu.backend, 'cpu');
+    assert.equal(Array.from(cpu.model.users), Array.from(engine.model.users), `biases=${biases}: users`);
+    assert.equal(Array.from(cpu.model.items), Array.from(engine.model.items), `biases=${biases}: items`);
+    assert.equal(cpu.trainRmse, engine.trainRmse, `biases=${biases}: training RMSE per iteration`);
+    for (const gpuMode of ['cpu', 'async'] as const) {
+      const gpu = await trainFactorModel(train, { ...common, kernels: 'gpu', gpuMode });
+      assert.ok(/Kernel$/.test(gpu.backend), gpu.backend);
+      assert.ok(maxDifference(gpu.model.users, engine.model.users) < 1e-4, `biases=${biases} ${gpuMode}: users`);
+      assert.ok(maxDifference(gpu.model.items, engine.model.items) < 1e-4, `biases=${biases} ${gpuMode}: items`);
+      gpu.trainRmse.forEach((x, i) => assert.ok(Math.abs(x - engine.trainRmse[i]) < 1e-5, `biases=${biases} ${gpuMode}: RMSE ${i}`));
+    }
+  }
+  await closeWorkers();
+});
+
+test('ranking figures from gpu.js scores match the CPU ones', async () => {
+  const { train, test: held } = splitRatings(plantedRatings(120, 80, 3, 7), 0.25, 1);
+  const { model } = await trainFactorModel(train, { rank: 4, iterations: 3, kernels: 'cpu' });
+  const cpu = rankingQuality(model, train, held, 5, 3);
+  for (const mode of ['cpu', 'async'] as const) {
+    const gpu = await rankingQualityOnGpu(model, train, held, 5, 3, { mode, blockSize: 32 });
+    assert.is(gpu.users, cpu.users);
+    assert.ok(cpu.users > 50, `users evaluated: ${cpu.users}`);
+    for (const key of ['precision', 'recall', 'ndcg'] as const) assert.ok(Math.abs(gpu[key] - cpu[key]) < 1e-3, `${mode} ${key}: ${gpu[key]} vs ${cpu[key]}`);
+  }
+});
+
+test('MovieLens 100K u1: gpu.js ALS reaches the CPU kernels\' test RMSE', async () => {
+  const name = 'MovieLens 100K u1 on gpu.js';
+  const base = dataset('movielens/ml-100k.u1.base.gz', name);
+  const heldOut = dataset('movielens/ml-100k.u1.test.gz', name);
+  if (base === null || heldOut === null) return;
+  const train = await loadRatings(base);
+  const held = await loadRatings(heldOut);
+  const cpu = await trainFactorModel(train, { iterations: 3, kernels: 'cpu' });
+  const gpu = await trainFactorModel(train, { iterations: 3, kernels: 'gpu' });
+  const a = ratingError(cpu.model, held, [1, 5]).rmse;
+  const b = ratingError(gpu.model, held, [1, 5]).rmse;
+  assert.ok(Math.abs(a - b) < 1e-5, `test RMSE ${b} vs ${a}`);
+  assert.ok(a < 1.0, `test RMSE ${a}`);
+});
+
+test('kernels go with ALS on this machine only, and are named when wrong', async () => {
+  const r = plantedRatings(20, 10, 2, 1);
+  const message = async (p: Promise<unknown>): Promise<string> => p.then(() => '', (e: Error) => e.message);
+  assert.match(await message(trainFactorModel(r, { algo: 'sgd', kernels: 'gpu' })), /kernels 'gpu' are for ALS/);
+  assert.match(await message(trainFactorModel(r, { kernels: 'cpu', cluster: ['localhost:1'] })), /kernels 'cpu' run on this machine; leave out cluster/);
+  assert.match(await message(trainFactorModel(r, { kernels: 'tpu' as never })), /kernels must be 'engine', 'cpu' or 'gpu'; got "tpu"/);
+});
+
+test.run();
