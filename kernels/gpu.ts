@@ -127,6 +127,8 @@ export class GpuNormalEquations {
       output: [this.unknowns * this.unknowns + this.unknowns, blockSize],
       constants: { unknowns: this.unknowns, rank, width: rank + 1 },
       loopMaxIterations: Math.max(1, maxDegree),
+      // Each block brings its own number of ratings.
+      dynamicArguments: true,
       precision: 'single',
       tactic: 'precision',
       asyncMode: true,

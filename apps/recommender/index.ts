@@ -4,7 +4,8 @@
  */
 export { trainFactorModel, TRAIN_DEFAULTS, type TrainOptions, type TrainResult, type FactorAlgorithm } from './train.js';
 export { predict, saveModel, loadModel, indexOfId, type FactorModel } from './model.js';
-export { ratingError, rankingQuality, type RatingError, type RankingQuality } from './metrics.js';
+export { ratingError, rankingQuality, rankingQualityOnGpu, type RatingError, type RankingQuality } from './metrics.js';
+export { trainAlsBatched, type AlsKernels, type BatchedAlsOptions, type BatchedAlsResult } from './als-batched.js';
 export { recommend, topItems } from './recommend.js';
 export { splitRatings } from './split.js';
 export { openRatings, plantedRatings } from './source.js';

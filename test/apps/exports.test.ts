@@ -16,7 +16,7 @@ test('gasworks/recommender, gasworks/fraud and gasworks/sgd export their APIs', 
   const fraud = await load('gasworks/fraud');
   const sgd = await load('gasworks/sgd');
   for (const [name, mod, keys] of [
-    ['recommender', recommender, ['trainFactorModel', 'ratingError', 'rankingQuality', 'recommend', 'saveModel', 'loadModel', 'splitRatings', 'plantedRatings', 'als', 'sgdMf']],
+    ['recommender', recommender, ['trainFactorModel', 'ratingError', 'rankingQuality', 'rankingQualityOnGpu', 'trainAlsBatched', 'recommend', 'saveModel', 'loadModel', 'splitRatings', 'plantedRatings', 'als', 'sgdMf']],
     ['fraud', fraud, ['scoreAccounts', 'evaluateScores', 'splitLabels', 'rev2', 'rocAuc']],
     ['sgd', sgd, ['trainLogistic', 'evaluateModel', 'plantedLogistic', 'splitExamples']],
   ] as const) {

@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../../core/errors.js';
 import { defaultWorkers } from '../../../core/engine/index.js';
 import { indexOfId, loadModel, saveModel } from '../../recommender/model.js';
-import { rankingQuality, ratingError } from '../../recommender/metrics.js';
+import { rankingQuality, rankingQualityOnGpu, ratingError } from '../../recommender/metrics.js';
 import { recommend } from '../../recommender/recommend.js';
 import { openRatings, PLANTED_HELP } from '../../recommender/source.js';
 import { splitRatings } from '../../recommender/split.js';
@@ -32,6 +32,7 @@ interface TrainFlags {
   seed: number;
   workers?: number;
   cluster?: string[];
+  kernels: string;
   k: number;
   save?: string;
   json?: boolean;
@@ -63,6 +64,7 @@ export function registerRecommend(program: Command): void {
     .option('--seed <n>', 'seed of the initial factors and of the hold-out split', positiveInt, TRAIN_DEFAULTS.seed)
     .option('-w, --workers <n>', `threads (default: one per core, ${defaultWorkers()} here)`, positiveInt)
     .option('--cluster <host:port,...>', 'ALS across machines: the addresses of `gasworks worker` processes (instead of --workers)', hostPortList)
+    .option('--kernels <where>', 'ALS: engine (the vertex program on --workers threads or --cluster), cpu (batched kernels, one thread) or gpu (gpu.js: a GPU where it finds one, else WebAssembly)', 'engine')
     .option('-k, --k <n>', 'list length for precision / recall / NDCG', positiveInt, 10)
     .option('-s, --save <file>', 'save the model (.gwm) for `gasworks recommend top`')
     .option('--json', 'print a JSON summary')
@@ -81,6 +83,10 @@ export function registerRecommend(program: Command): void {
         ? { train: ratings, test: await openRatings(flags.test) }
         : splitRatings(ratings, flags.testFraction, flags.seed);
       if (flags.cluster && flags.workers !== undefined) throw new UsageError('recommend train: --workers is for one machine; with --cluster each listed worker is one machine');
+      const kernels = flags.kernels;
+      if (kernels !== 'engine' && kernels !== 'cpu' && kernels !== 'gpu') throw new UsageError(`recommend train: --kernels must be engine, cpu or gpu; got "${kernels}"`);
+      if (kernels !== 'engine' && algo !== 'als') throw new UsageError(`recommend train: --kernels ${kernels} is for ALS; SGD runs on the engine`);
+      if (kernels !== 'engine' && (flags.cluster || flags.workers !== undefined)) throw new UsageError(`recommend train: --kernels ${kernels} runs on one thread of this machine; leave out --workers and --cluster`);
       const showProgress = progressEnabled(flags);
       const result = await trainFactorModel(train, {
         algo,
@@ -91,12 +97,13 @@ export function registerRecommend(program: Command): void {
         biases: flags.biases,
         seed: flags.seed,
         ...(flags.cluster ? { cluster: flags.cluster } : { workers: flags.workers ?? defaultWorkers() }),
+        kernels,
         onIteration: showProgress ? (i, rmse) => process.stderr.write(`\r\x1b[K${algo}: iteration ${i}/${iterations} | train RMSE ${rmse.toFixed(4)}`) : undefined,
       });
       if (showProgress) process.stderr.write('\r\x1b[K');
       const scale = minMax(train.values);
       const error = ratingError(result.model, test, scale);
-      const ranking = rankingQuality(result.model, train, test, flags.k, 4);
+      const ranking = kernels === 'gpu' ? await rankingQualityOnGpu(result.model, train, test, flags.k, 4) : rankingQuality(result.model, train, test, flags.k, 4);
       if (flags.save) await saveModel(flags.save, result.model);
       const summary = {
         ratings: flags.ratings,
@@ -119,6 +126,7 @@ export function registerRecommend(program: Command): void {
         ndcgAtK: ranking.ndcg,
         rankedUsers: ranking.users,
         computeSeconds: result.computeSeconds,
+        kernels: result.backend,
         ...(flags.save ? { model: flags.save } : {}),
       };
       if (flags.json) {
@@ -132,7 +140,7 @@ export function registerRecommend(program: Command): void {
         ['train RMSE', summary.trainRmse.toFixed(4)],
         ['test RMSE / MAE', `${error.rmse.toFixed(4)} / ${error.mae.toFixed(4)}${error.unknown ? ` (${error.unknown} with an unseen user or item)` : ''}`],
         [`precision / recall / NDCG @${flags.k}`, `${ranking.precision.toFixed(4)} / ${ranking.recall.toFixed(4)} / ${ranking.ndcg.toFixed(4)} over ${ranking.users} users`],
-        ['compute time', `${result.computeSeconds.toFixed(3)} s`],
+        ['compute time', `${result.computeSeconds.toFixed(3)} s (${result.backend === 'engine' ? 'engine' : `kernels: ${result.backend}`})`],
       ];
       if (flags.save) rows.push(['model file', flags.save]);
       process.stdout.write(summaryTable(`gasworks recommend train: ${flags.ratings}`, rows) + '\n');

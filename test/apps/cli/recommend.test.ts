@@ -64,6 +64,20 @@ test('recommend train with no arguments runs on generated ratings and prints a t
   assert.ok(s.testRmse < 0.8, `SGD test RMSE ${s.testRmse}`);
 });
 
+test('recommend train --kernels cpu and gpu give the engine\'s figures (bit for bit on cpu, to 32-bit precision on gpu.js)', () => {
+  const args = ['recommend', 'train', '-r', trainFile, '-t', testFile, '--rank', '3', '-i', '4', '--json'];
+  const engine = JSON.parse(ok(gasworks([...args, '-w', '1'])).stdout);
+  const cpu = JSON.parse(ok(gasworks([...args, '--kernels', 'cpu'])).stdout);
+  const gpu = JSON.parse(ok(gasworks([...args, '--kernels', 'gpu'])).stdout);
+  assert.is(engine.kernels, 'engine');
+  assert.is(cpu.kernels, 'cpu');
+  assert.match(gpu.kernels, /Kernel$/);
+  assert.equal(cpu.trainRmseByIteration, engine.trainRmseByIteration);
+  assert.is(cpu.testRmse, engine.testRmse);
+  assert.ok(Math.abs(gpu.testRmse - engine.testRmse) < 1e-5, `gpu.js test RMSE ${gpu.testRmse} vs ${engine.testRmse}`);
+  assert.ok(Math.abs(gpu.ndcgAtK - engine.ndcgAtK) < 1e-3, `gpu.js NDCG ${gpu.ndcgAtK} vs ${engine.ndcgAtK}`);
+});
+
 test('recommend: user mistakes exit 1 with a message and no stack trace', () => {
   const bad = join(dir, 'bad.data');
   writeFileSync(bad, '1\t2\t4\n1\tx\t3\n');
@@ -74,6 +88,9 @@ test('recommend: user mistakes exit 1 with a message and no stack trace', () => 
     [['recommend', 'train', '--algo', 'svd'], /--algo must be als or sgd/],
     [['recommend', 'train', '-t', 'planted:10:10'], /--test takes a ratings file/],
     [['recommend', 'top', '-m', trainFile, '-u', '1'], /not a gasworks model/],
+    [['recommend', 'train', '--kernels', 'tpu'], /--kernels must be engine, cpu or gpu; got "tpu"/],
+    [['recommend', 'train', '--kernels', 'gpu', '-w', '2'], /--kernels gpu runs on one thread of this machine/],
+    [['recommend', 'train', '--kernels', 'cpu', '-a', 'sgd'], /--kernels cpu is for ALS/],
   ] as const, assert);
 });
 

@@ -7,7 +7,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { closeWorkers } from '../../../core/engine/index.js';
-import { loadRatings } from '../../../core/graph/loaders/movielens.js';
+import { loadRatings, ratingsToGraph } from '../../../core/graph/loaders/movielens.js';
+import { trainAlsBatched } from '../../../apps/recommender/als-batched.js';
 import { rankingQuality, rankingQualityOnGpu, ratingError } from '../../../apps/recommender/metrics.js';
 import { plantedRatings } from '../../../apps/recommender/source.js';
 import { splitRatings } from '../../../apps/recommender/split.js';
@@ -40,6 +41,19 @@ test('cpu kernels give the engine ALS model bit for bit (with and without biases
     }
   }
   await closeWorkers();
+});
+
+test('many blocks of uneven sizes per half-step: the same model as one block', async () => {
+  const { train } = splitRatings(plantedRatings(90, 60, 3, 4), 0.2, 2);
+  const graph = ratingsToGraph(train);
+  const options = { rank: 4, lambda: 0.1, biases: true, seed: 1, iterations: 3 };
+  const whole = await trainAlsBatched(graph, { ...options, kernels: 'cpu' });
+  for (const blockSize of [1, 7, 64]) {
+    const cpu = await trainAlsBatched(graph, { ...options, kernels: 'cpu', blockSize });
+    assert.equal(Array.from(cpu.factors), Array.from(whole.factors), `cpu, blocks of ${blockSize}`);
+    const gpu = await trainAlsBatched(graph, { ...options, kernels: 'gpu', blockSize, gpuMode: 'async' });
+    assert.ok(maxDifference(gpu.factors, whole.factors) < 1e-4, `gpu.js, blocks of ${blockSize}`);
+  }
 });
 
 test('ranking figures from gpu.js scores match the CPU ones', async () => {
