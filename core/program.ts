@@ -135,6 +135,17 @@ export interface ProgramDefinition<VS extends Schema, ES extends Schema, P exten
   /** Aggregators computed after each superstep, built over the same context. */
   aggregators?(ctx: ProgramContext<VS, ES, P>): Record<string, Aggregator>;
   /**
+   * When the aggregators must be computed: 'superstep' (the default) after
+   * every superstep, so that `converged`, apply (through `ctx.aggregates`) and
+   * progress reports see fresh values; 'end' only once the run is over, for
+   * aggregates that just describe the result (BFS's reached and depth). With
+   * 'end' a signalled run need not visit the vertices that are not active,
+   * which is what lets the synchronous engine work from a sparse frontier:
+   * progress reports then carry the aggregators' starting values. Not with
+   * `converged`, which reads them every superstep.
+   */
+  aggregateAt?: 'superstep' | 'end';
+  /**
    * Stop when this returns true, given the latest aggregates and the superstep just finished
    * (1-based). It must be a function of its arguments alone (no clock, no randomness): in a
    * cluster every machine calls it and they must agree.
@@ -208,6 +219,12 @@ export function resolveProgram(program: VertexProgram, params: Params): Resolved
   const accumulator = typeof program.accumulator === 'function' ? program.accumulator(params) : program.accumulator;
   if (accumulator.kind === 'vector' && !(Number.isInteger(accumulator.size) && accumulator.size > 0)) {
     throw new UsageError(`program ${program.name}: a vector accumulator needs a positive integer size; got ${accumulator.size}`);
+  }
+  if (program.aggregateAt !== undefined && program.aggregateAt !== 'superstep' && program.aggregateAt !== 'end') {
+    throw new UsageError(`program ${program.name}: aggregateAt must be 'superstep' or 'end'; got ${JSON.stringify(program.aggregateAt)}`);
+  }
+  if (program.aggregateAt === 'end' && program.converged !== undefined) {
+    throw new UsageError(`program ${program.name}: aggregateAt 'end' leaves converged without aggregates; use 'superstep'`);
   }
   if (accumulator.kind === 'vector' && program.deltaCaching) {
     throw new UsageError(`program ${program.name}: delta caching needs a scalar accumulator`);

@@ -51,6 +51,8 @@ const bfs = defineProgram({
       },
     };
   },
+  // The aggregates describe the result: computed once at the end, so that supersteps can run from a sparse frontier.
+  aggregateAt: 'end',
   aggregators({ vertex }) {
     const level = vertex.level;
     return {

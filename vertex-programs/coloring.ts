@@ -7,7 +7,7 @@
  * makes it final), so every schedule ends with the same proper colouring,
  * using at most (largest degree + 1) colours. Like kcore.ts, the colour choice
  * needs the set of neighbour colours, so gather is 'none' and apply reads the
- * lower neighbours itself (a per-thread array stamped with the vertex id
+ * lower neighbours itself (a per-thread array stamped once per apply call
  * marks used colours; nothing is cleared or allocated per vertex).
  *
  * Params: none. Output: `color` (u32, from 0). Aggregator: colors (number used).
@@ -29,15 +29,18 @@ const coloring = defineProgram({
   create({ vertex, graph }) {
     const color = vertex.color;
     const { offsets, targets, maxDegree } = undirectedAdjacency(graph);
-    // usedBy[c] === v + 1 marks colour c as taken by a lower neighbour of v.
+    // usedBy[c] === stamp marks colour c as taken by a lower neighbour in this apply call. The
+    // stamp is new for every call: one per vertex (v + 1) let a vertex's second run see the marks of
+    // its first, taking a colour its neighbours had given up (found by the sparse-frontier tests).
     const usedBy = new Float64Array(maxDegree + 2);
+    let calls = 0;
     return {
       init(v) {
         color[v] = 0;
         return true;
       },
       apply(v) {
-        const stamp = v + 1;
+        const stamp = ++calls;
         // Neighbour lists are ascending: stop at the first higher id.
         for (let i = offsets[v]; i < offsets[v + 1]; i++) {
           const u = targets[i];
@@ -58,6 +61,8 @@ const coloring = defineProgram({
       },
     };
   },
+  // The aggregates describe the result: computed once at the end, so that supersteps can run from a sparse frontier.
+  aggregateAt: 'end',
   aggregators({ vertex }) {
     const color = vertex.color;
     return { colors: { map: (v) => color[v] + 1, reduce: 'max' } };

@@ -50,6 +50,8 @@ const connectedComponents = defineProgram({
       },
     };
   },
+  // The aggregates describe the result: computed once at the end, so that supersteps can run from a sparse frontier.
+  aggregateAt: 'end',
   aggregators({ vertex }) {
     const component = vertex.component;
     return { components: { map: (v) => (component[v] === v ? 1 : 0), reduce: 'sum' } };

@@ -69,6 +69,8 @@ const kcore = defineProgram({
       },
     };
   },
+  // The aggregates describe the result: computed once at the end, so that supersteps can run from a sparse frontier.
+  aggregateAt: 'end',
   aggregators({ vertex }) {
     const core = vertex.core;
     return { degeneracy: { map: (v) => core[v], reduce: 'max' } };

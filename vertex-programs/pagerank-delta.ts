@@ -52,6 +52,8 @@ const pagerankDelta = defineProgram({
       },
     };
   },
+  // The aggregates describe the result: computed once at the end, so that supersteps can run from a sparse frontier.
+  aggregateAt: 'end',
   aggregators({ vertex }) {
     const rank = vertex.rank;
     return { total: { map: (v) => rank[v], reduce: 'sum' } };

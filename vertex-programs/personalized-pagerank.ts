@@ -54,6 +54,8 @@ const personalizedPagerank = defineProgram({
       },
     };
   },
+  // The aggregates describe the result: computed once at the end, so that supersteps can run from a sparse frontier.
+  aggregateAt: 'end',
   aggregators({ vertex }) {
     const rank = vertex.rank;
     return { total: { map: (v) => rank[v], reduce: 'sum' } };

@@ -70,6 +70,8 @@ const sssp = defineProgram({
             },
     };
   },
+  // The aggregates describe the result: computed once at the end, so that supersteps can run from a sparse frontier.
+  aggregateAt: 'end',
   aggregators({ vertex }) {
     const distance = vertex.distance;
     return { reached: { map: (v) => (distance[v] < Infinity ? 1 : 0), reduce: 'sum' } };

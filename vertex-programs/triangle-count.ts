@@ -129,6 +129,8 @@ const triangleCount = defineProgram({
       },
     };
   },
+  // The aggregates describe the result: computed once at the end, so that supersteps can run from a sparse frontier.
+  aggregateAt: 'end',
   aggregators({ vertex }) {
     const triangles = vertex.triangles;
     return { corners: { map: (v) => triangles[v], reduce: 'sum' } };

@@ -17,7 +17,7 @@ import type { Graph } from '../graph/graph.js';
 import { UsageError } from '../errors.js';
 import type { Params, VertexProgram } from '../program.js';
 import { runAsync, type AsyncScheduler, type Consistency, type EdgeConsistency } from './async.js';
-import { runSync } from './sync.js';
+import { runSync, type FrontierMode } from './sync.js';
 import { runCluster, type ClusterInfo } from '../cluster/coordinator.js';
 import { closeEngineWorkers } from './worker-pool.js';
 
@@ -52,6 +52,12 @@ export interface RunOptions<P extends Params = Params> {
   /** Async only: aggregate every this many milliseconds (default 100). */
   aggregateEveryMs?: number;
   onProgress?: (progress: RunProgress) => void;
+  /**
+   * Sync engine, 'signalled' programs: 'auto' (default) runs a superstep from a list of its active
+   * vertices when they are at most a twentieth of all, 'sparse' whenever the list holds them,
+   * 'dense' never (every superstep scans every vertex's flag). The answers are the same.
+   */
+  frontier?: FrontierMode;
   /**
    * Run across machines: the host:port of each `gasworks worker` (one machine
    * each), synchronous engine only. `workers` is then the number of machines.
@@ -128,6 +134,7 @@ export async function runProgram<VS extends Schema, ES extends Schema, P extends
       params,
       maxIterations: options.maxIterations,
       onProgress: options.onProgress,
+      frontier: options.frontier,
     });
     return { ...r, engine, workers };
   }

@@ -95,8 +95,15 @@ export interface SyncKernels {
   gather(start: number, end: number, current: Uint8Array | null): void;
   apply(start: number, end: number, current: Uint8Array | null, partials: Float64Array, base: number): void;
   scatter(start: number, end: number): void;
-  /** With `lateAggregation`: fold the aggregator maps of vertices [start, end) into partials[base + i]. */
+  /**
+   * Fold the aggregator maps of vertices [start, end) into partials[base + i]: the pass of
+   * `lateAggregation`, and of supersteps that run from a sparse frontier (whose applies fold nothing).
+   */
   aggregate(start: number, end: number, partials: Float64Array, base: number): void;
+  /** The same three phases over the vertices list[from .. to - 1] (a sparse frontier; 'signalled' only). */
+  gatherList(list: Uint32Array, from: number, to: number, current: Uint8Array): void;
+  applyList(list: Uint32Array, from: number, to: number, current: Uint8Array): void;
+  scatterList(list: Uint32Array, from: number, to: number): void;
 }
 
 let copies = 0;
@@ -115,12 +122,15 @@ function kernelSource(shape: KernelShape): string {
     'const { n, threads, inOff, inSrc, inEdge, outOff, outTgt, outEdge, accs, changed, cache, cacheValid, deltas, zero, gather, sum, apply, scatter, signal, tally } = env;',
     ...shape.aggregators.map((_, i) => `const map${i} = env.maps[${i}];`),
     vector ? `const size = ${shape.size}; const vacc = new Float64Array(size);` : '',
-    'return { gather: gatherChunk, apply: applyChunk, scatter: scatterChunk, aggregate: aggregateChunk };',
+    'return { gather: gatherChunk, apply: applyChunk, scatter: scatterChunk, aggregate: aggregateChunk, gatherList, applyList, scatterList };',
     '',
-    gatherChunkSource(shape),
-    applyChunkSource(shape),
-    scatterChunkSource(shape),
+    gatherChunkSource(shape, false),
+    applyChunkSource(shape, false),
+    scatterChunkSource(shape, false),
     aggregateChunkSource(shape),
+    gatherChunkSource(shape, true),
+    applyChunkSource(shape, true),
+    scatterChunkSource(shape, true),
   ];
   return lines.join('\n');
 }
@@ -130,18 +140,29 @@ function outEdgeId(shape: KernelShape): string {
   return shape.outEdgeIds === true ? 'outEdge[e]' : 'e';
 }
 
-function gatherChunkSource(shape: KernelShape): string {
-  const skip = shape.signalled ? 'if (current[v] === 0) continue;' : '';
+/**
+ * A kernel's header and vertex loop: over the range [start, end), or (list) over the vertices
+ * list[from .. to - 1] of a sparse frontier, whose every entry is active.
+ */
+function loopOver(name: string, list: boolean, extra: string): { header: string; loop: string } {
+  return list
+    ? { header: `function ${name}List(list, from, to${extra})`, loop: 'for (let x = from; x < to; x++) { const v = list[x];' }
+    : { header: `function ${name}Chunk(start, end${extra})`, loop: 'for (let v = start; v < end; v++) {' };
+}
+
+function gatherChunkSource(shape: KernelShape, list: boolean): string {
+  const skip = shape.signalled && !list ? 'if (current[v] === 0) continue;' : '';
+  const { header, loop } = loopOver('gather', list, ', current');
   if (!shape.hasGather) {
     // No gather: accumulators are the zero of their kind.
     const fill = shape.vector ? 'for (let i = 0; i < size; i++) accs[v * size + i] = 0;' : 'accs[v] = zero;';
-    return `function gatherChunk(start, end, current) { for (let v = start; v < end; v++) { ${skip} ${fill} } }`;
+    return `${header} { ${loop} ${skip} ${fill} } }`;
   }
   const inEdgeId = shape.gatherUsesEdge ? 'inEdge[q]' : '0';
   if (shape.vector) {
-    return `function gatherChunk(start, end, current) {
+    return `${header} {
   let edges = 0;
-  for (let v = start; v < end; v++) {
+  ${loop}
     ${skip}
     for (let i = 0; i < size; i++) vacc[i] = 0;
     ${shape.gatherIn ? `{ const stop = inOff[v + 1]; for (let q = inOff[v]; q < stop; q++) gather(v, inSrc[q], ${inEdgeId}, vacc); edges += stop - inOff[v]; }` : ''}
@@ -172,10 +193,10 @@ function gatherChunkSource(shape: KernelShape): string {
     }
     cache[v] = acc;`
     : gatherBody;
-  return `function gatherChunk(start, end, current) {
+  return `${header} {
   let edges = 0;
   let acc = zero;
-  for (let v = start; v < end; v++) {
+  ${loop}
     ${skip}
     ${body}
     accs[v] = acc;
@@ -184,9 +205,9 @@ function gatherChunkSource(shape: KernelShape): string {
 }`;
 }
 
-/** The aggregation pass of `lateAggregation` (empty otherwise). */
+/** The aggregation pass (see SyncKernels.aggregate). */
 function aggregateChunkSource(shape: KernelShape): string {
-  const aggs = shape.lateAggregation === true ? shape.aggregators : [];
+  const aggs = shape.aggregators;
   if (aggs.length === 0) return 'function aggregateChunk(start, end, partials, base) {}';
   return `function aggregateChunk(start, end, partials, base) {
   ${aggs.map((_, i) => `let a${i} = partials[base + ${i}];`).join(' ')}
@@ -195,8 +216,9 @@ function aggregateChunkSource(shape: KernelShape): string {
 }`;
 }
 
-function applyChunkSource(shape: KernelShape): string {
-  const aggs = shape.lateAggregation === true ? [] : shape.aggregators;
+function applyChunkSource(shape: KernelShape, list: boolean): string {
+  // A sparse frontier's applies fold nothing: its supersteps aggregate in a pass of their own.
+  const aggs = shape.lateAggregation === true || list ? [] : shape.aggregators;
   const load = aggs.map((_, i) => `let a${i} = partials[base + ${i}];`).join(' ');
   const fold = foldSource(aggs);
   const store = aggs.map((_, i) => `partials[base + ${i}] = a${i};`).join(' ');
@@ -206,12 +228,13 @@ function applyChunkSource(shape: KernelShape): string {
   const onChange = shape.scatters ? '{ changedCount++; changed[v] = 1; }' : 'changedCount++;';
   const one = `${call} updates++; if (isChanged) ${onChange}`;
   const step = shape.signalled ? `if (current[v] !== 0) { current[v] = 0; ${one} }` : one;
-  return `function applyChunk(start, end, current, partials, base) {
+  const { header, loop } = loopOver('apply', list, list ? ', current' : ', current, partials, base');
+  return `${header} {
   let updates = 0;
   let changedCount = 0;
   let isChanged = false;
   ${load}
-  for (let v = start; v < end; v++) {
+  ${loop}
     ${step}
     ${fold}
   }
@@ -221,11 +244,12 @@ function applyChunkSource(shape: KernelShape): string {
 }`;
 }
 
-function scatterChunkSource(shape: KernelShape): string {
-  if (!shape.scatters) return 'function scatterChunk(start, end) {}';
-  return `function scatterChunk(start, end) {
+function scatterChunkSource(shape: KernelShape, list: boolean): string {
+  const { header, loop } = loopOver('scatter', list, '');
+  if (!shape.scatters) return `${header} {}`;
+  return `${header} {
   let edges = 0;
-  for (let v = start; v < end; v++) {
+  ${loop}
     if (changed[v] === 0) continue;
     changed[v] = 0;
     ${shape.scatterOut ? `{ const stop = outOff[v + 1]; for (let e = outOff[v]; e < stop; e++) scatter(v, outTgt[e], ${outEdgeId(shape)}, signal); edges += stop - outOff[v]; }` : ''}

@@ -29,7 +29,9 @@ export const SYNC = {
   CONVERGED: 3,
   ABORT: 4,
   BARRIER: 5,
-  SIZE: 5 + BARRIER_WORDS,
+  /** Vertices in `SyncShared.frontier` for the coming superstep, or -1: scan every vertex's flag. */
+  FRONTIER: 5 + BARRIER_WORDS,
+  SIZE: 6 + BARRIER_WORDS,
 } as const;
 
 /** Per-thread counters in `SyncShared.stats`, STAT_WIDTH doubles each. */
@@ -63,7 +65,31 @@ export interface SyncShared {
   deltas: Float64Array | null;
   maxIterations: number;
   aggregatorNames: string[];
+  /**
+   * The sparse frontier ('signalled' runs; null when off): the coming superstep's active vertices
+   * as a list, when they are few (at most `sparseLimit`). Each thread appends the vertices it
+   * activates to its own slice of `lists` (`listCapacity` entries each, `listLengths[t]` used); the
+   * serial step between supersteps joins the slices into `frontier`, or, when they overflowed or
+   * hold more than `sparseLimit`, leaves the next superstep to scan every vertex's flag.
+   */
+  frontier: Uint32Array | null;
+  lists: Uint32Array | null;
+  listLengths: Int32Array | null;
+  listCapacity: number;
+  sparseLimit: number;
+  /** Aggregators only after the last superstep (the program's aggregateAt 'end'). */
+  aggregateAtEnd: boolean;
 }
+
+/** Frontier entries per chunk handed out by the cursor in a sparse superstep. */
+export const LIST_CHUNK = 256;
+
+/**
+ * The default sparse-frontier limit: a superstep takes its active vertices from a list when they
+ * are at most n / SPARSE_DIVISOR. Scanning a flag costs about a tenth of what an active vertex
+ * costs in a list (a random read of its edges), so below this share the list wins clearly.
+ */
+export const SPARSE_DIVISOR = 20;
 
 /** Chunks per thread in the regular supersteps. */
 export const CHUNKS_PER_THREAD = 64;
@@ -164,6 +190,12 @@ interface SignalState {
   /** This thread's pending deltas (delta caching), else null. */
   deltas: Float64Array | null;
   cacheValid: Uint8Array | null;
+  /** This thread's slice of SyncShared.lists (sparse frontier), else an empty array. */
+  list: Uint32Array;
+  /** Vertices this thread activated in this superstep (entries past the slice's end are dropped). */
+  listLength: number;
+  /** More than one thread: a flag goes from 0 to 1 by compare-and-swap, so one thread lists it. */
+  atomic: boolean;
 }
 
 /**
@@ -173,16 +205,30 @@ interface SignalState {
  */
 function createSignal(state: SignalState): Signal {
   return (u: number, delta?: number): void => {
+    // A plain read first: a compare-and-swap costs several plain accesses, and most signals find the flag set.
     if (!state.allActive && state.next[u] === 0) {
-      state.next[u] = 1;
+      if (state.atomic) {
+        if (Atomics.compareExchange(state.next, u, 0, 1) !== 0) return signalDelta(state, u, delta);
+      } else {
+        state.next[u] = 1;
+      }
       state.signals++;
+      const at = state.listLength++;
+      if (at < state.list.length) state.list[at] = u;
     }
+    signalDelta(state, u, delta);
+  };
+}
+
+/** Delta caching's part of a signal. */
+function signalDelta(state: SignalState, u: number, delta: number | undefined): void {
+  {
     const deltas = state.deltas;
     if (deltas !== null) {
       if (delta === undefined) state.cacheValid![u] = 0;
       else deltas[u] += delta;
     }
-  };
+  }
 }
 
 /**
@@ -220,13 +266,19 @@ export function runSyncThread(
   // Maps that may read other vertices run after every apply of the superstep (see dataAccess).
   const lateAggregation = aggCount > 0 && (program.dataAccess ?? 'vertices') !== 'gas';
 
+  const capacity = shared.listCapacity;
   const signalState: SignalState = {
     next: shared.activeOdd ?? shared.changed,
     signals: 0,
     allActive,
     deltas: shared.deltas ? shared.deltas.subarray(thread * n, thread * n + n) : null,
     cacheValid: shared.cacheValid,
+    list: shared.lists ? shared.lists.subarray(thread * capacity, thread * capacity + capacity) : new Uint32Array(0),
+    listLength: 0,
+    atomic: threads > 1,
   };
+  // With aggregateAt 'end' the maps run once, after the last superstep (finishSuperstep): none in the kernels.
+  const stepAggregation = aggCount > 0 && !shared.aggregateAtEnd;
   const tally = new Float64Array(3);
   const kernels = compileKernels(
     {
@@ -243,7 +295,7 @@ export function runSyncThread(
       cached: shared.cache !== null,
       signalled: !allActive,
       scatters: doScatter,
-      aggregators: aggReduces,
+      aggregators: stepAggregation ? aggReduces : [],
       lateAggregation,
     },
     {
@@ -284,6 +336,13 @@ export function runSyncThread(
     }
     const current = allActive ? null : superstep % 2 === 0 ? shared.activeEven! : shared.activeOdd!;
     signalState.next = allActive ? shared.changed : superstep % 2 === 0 ? shared.activeOdd! : shared.activeEven!;
+    signalState.listLength = 0;
+    const frontierSize = shared.frontier === null ? -1 : Atomics.load(control, SYNC.FRONTIER);
+    if (frontierSize >= 0) {
+      sparseSuperstep(frontierSize, current!);
+      if (finishStep(superstep)) return;
+      continue;
+    }
 
     // Phase 1: gather of every active vertex into `accs` (nobody writes vertex data yet).
     for (let c = nextCursor(); c < numChunks; c = nextCursor()) kernels.gather(chunks[c], chunks[c + 1], current);
@@ -296,22 +355,59 @@ export function runSyncThread(
 
     // Phase 3 (programs that scatter, or aggregate late): scatter from the vertices whose apply
     // returned true, and fold the aggregator maps over the chunk.
-    if (doScatter || lateAggregation) {
+    const lateFold = lateAggregation && stepAggregation;
+    if (doScatter || lateFold) {
       barrier.arrive(resetCursor);
       if (Atomics.load(control, SYNC.ABORT) !== 0) return;
       for (let c = nextCursor(); c < numChunks; c = nextCursor()) {
         if (doScatter) kernels.scatter(chunks[c], chunks[c + 1]);
-        if (lateAggregation) kernels.aggregate(chunks[c], chunks[c + 1], partials, partialBase);
+        if (lateFold) kernels.aggregate(chunks[c], chunks[c + 1], partials, partialBase);
       }
     }
+    if (finishStep(superstep)) return;
+  }
+
+  /**
+   * A superstep from the list of its `size` active vertices in shared.frontier: gather, apply and
+   * scatter touch those alone. Aggregators due this superstep still fold over every vertex, in the
+   * scatter phase's pass (cursor slots past the frontier's chunks are chunks of all vertices).
+   */
+  function sparseSuperstep(size: number, current: Uint8Array): void {
+    const frontier = shared.frontier!;
+    const listChunks = Math.ceil(size / LIST_CHUNK);
+    for (let c = nextCursor(); c < listChunks; c = nextCursor()) kernels.gatherList(frontier, c * LIST_CHUNK, Math.min(size, (c + 1) * LIST_CHUNK), current);
+    barrier.arrive(resetCursor);
+    if (Atomics.load(control, SYNC.ABORT) !== 0) return;
+    for (let i = 0; i < aggCount; i++) partials[partialBase + i] = identityOf(aggReduces[i]);
+    for (let c = nextCursor(); c < listChunks; c = nextCursor()) kernels.applyList(frontier, c * LIST_CHUNK, Math.min(size, (c + 1) * LIST_CHUNK), current);
+    const foldChunks = stepAggregation ? numChunks : 0;
+    if (doScatter || foldChunks > 0) {
+      barrier.arrive(resetCursor);
+      if (Atomics.load(control, SYNC.ABORT) !== 0) return;
+      const scatterChunks = doScatter ? listChunks : 0;
+      for (let c = nextCursor(); c < scatterChunks + foldChunks; c = nextCursor()) {
+        if (c < scatterChunks) {
+          kernels.scatterList(frontier, c * LIST_CHUNK, Math.min(size, (c + 1) * LIST_CHUNK));
+        } else {
+          const d = c - scatterChunks;
+          kernels.aggregate(chunks[d], chunks[d + 1], partials, partialBase);
+        }
+      }
+    }
+  }
+
+  /** The end of a superstep: counters out, the serial step, aggregates in. Returns whether the run is over. */
+  function finishStep(superstep: number): boolean {
+    if (Atomics.load(control, SYNC.ABORT) !== 0) return true;
     stats[statBase + STAT.UPDATES] = tally[1];
     stats[statBase + STAT.EDGES] = tally[0];
     stats[statBase + STAT.SIGNALS] = signalState.signals;
     stats[statBase + STAT.CHANGED] = tally[2];
-    barrier.arrive(() => finishSuperstep(program, aggregators, params, shared, threads, superstep, allActive));
+    if (shared.listLengths !== null) shared.listLengths[thread] = signalState.listLength;
+    barrier.arrive(() => finishSuperstep(program, aggregators, params, shared, threads, superstep, allActive, graph.numVertices));
     for (let i = 0; i < aggCount; i++) aggregates[aggNames[i]] = shared.aggregates[i];
     if (thread === 0 && hooks.afterStep) hooks.afterStep(superstep + 1);
-    if (Atomics.load(control, SYNC.STOP) !== 0 || Atomics.load(control, SYNC.ABORT) !== 0) return;
+    return Atomics.load(control, SYNC.STOP) !== 0 || Atomics.load(control, SYNC.ABORT) !== 0;
   }
 }
 
@@ -324,6 +420,7 @@ function finishSuperstep(
   threads: number,
   superstep: number,
   allActive: boolean,
+  n: number,
 ): void {
   const control = shared.control;
   const stats = shared.stats;
@@ -342,7 +439,7 @@ function finishSuperstep(
   shared.totals[2] = totalChanged;
   const stepChanged = totalChanged - previousChanged;
   let stop = done >= shared.maxIterations;
-  if (shared.aggregatorNames.length > 0) {
+  if (shared.aggregatorNames.length > 0 && !shared.aggregateAtEnd) {
     const values = reduceAggregates(shared, aggregators, threads);
     if (program.converged && program.converged(values, done, params)) {
       Atomics.store(control, SYNC.CONVERGED, 1);
@@ -354,6 +451,43 @@ function finishSuperstep(
     Atomics.store(control, SYNC.CONVERGED, 1);
     stop = true;
   }
+  if (stop && shared.aggregateAtEnd) aggregateAll(shared, aggregators, n);
+  if (!stop) planFrontier(shared);
   Atomics.store(control, SYNC.SUPERSTEP, done);
   if (stop) Atomics.store(control, SYNC.STOP, 1);
+}
+
+/**
+ * Between supersteps: join the threads' lists of newly active vertices into the frontier of the
+ * next superstep, or mark it dense (-1) when they overflowed or hold more than the sparse limit.
+ */
+function planFrontier(shared: SyncShared): void {
+  const { frontier, lists, listLengths, listCapacity, sparseLimit, control } = shared;
+  if (frontier === null || lists === null || listLengths === null) return;
+  let total = 0;
+  let overflow = false;
+  for (let t = 0; t < listLengths.length; t++) {
+    if (listLengths[t] > listCapacity) overflow = true;
+    total += listLengths[t];
+  }
+  if (overflow || total > sparseLimit) {
+    Atomics.store(control, SYNC.FRONTIER, -1);
+    return;
+  }
+  let at = 0;
+  for (let t = 0; t < listLengths.length; t++) {
+    frontier.set(lists.subarray(t * listCapacity, t * listCapacity + listLengths[t]), at);
+    at += listLengths[t];
+  }
+  Atomics.store(control, SYNC.FRONTIER, total);
+}
+
+/** aggregateAt 'end': every aggregator over every vertex, in vertex order, once the run is over. */
+function aggregateAll(shared: SyncShared, aggregators: Record<string, Aggregator>, n: number): void {
+  shared.aggregatorNames.forEach((name, i) => {
+    const { map, reduce } = aggregators[name];
+    let acc = identityOf(reduce);
+    for (let v = 0; v < n; v++) acc = combine(reduce, acc, map(v));
+    shared.aggregates[i] = acc;
+  });
 }

@@ -8,10 +8,11 @@
  */
 import type { Columns, Schema } from '../graph/columns.js';
 import type { Graph } from '../graph/graph.js';
-import { sharedFloat64, sharedInt32, sharedUint8 } from '../graph/shared.js';
+import { sharedFloat64, sharedInt32, sharedUint32, sharedUint8 } from '../graph/shared.js';
+import { UsageError } from '../errors.js';
 import type { Params, VertexFunctions, VertexProgram } from '../program.js';
 import { siblingModule } from '../workers/spawn.js';
-import { SYNC, STAT, STAT_WIDTH, CHUNKS_PER_THREAD, FIRST_STEP_CHUNKS_PER_THREAD, edgeBalancedChunkPair, runSyncThread, type SyncShared } from './sync-loop.js';
+import { SYNC, STAT, STAT_WIDTH, CHUNKS_PER_THREAD, FIRST_STEP_CHUNKS_PER_THREAD, SPARSE_DIVISOR, edgeBalancedChunkPair, runSyncThread, type SyncShared } from './sync-loop.js';
 import type { SyncWorkerData, SyncWorkerMessage } from './sync-worker.js';
 import { prepareRun, workerProgramData } from './run-setup.js';
 import { runOnWorkers } from './worker-run.js';
@@ -31,7 +32,15 @@ export interface SyncRunOptions {
   /** Supersteps at most. Default 100 for 'all' activation, unbounded for 'signalled'. */
   maxIterations?: number;
   onProgress?: (progress: SyncProgress) => void;
+  /**
+   * 'signalled' programs: take a superstep's active vertices from a list when they are few
+   * ('auto', the default: at most 1/SPARSE_DIVISOR of the vertices), always when the list holds
+   * them ('sparse'), or never ('dense': scan every vertex's flag). Same answers either way.
+   */
+  frontier?: FrontierMode;
 }
+
+export type FrontierMode = 'auto' | 'dense' | 'sparse';
 
 export interface SyncRunResult<VS extends Schema = Schema> {
   vertex: Columns<VS>;
@@ -58,6 +67,14 @@ export async function runSync<VS extends Schema, ES extends Schema, P extends Pa
   const aggregatorNames = Object.keys(aggregators);
 
   const signalled = program.activation === 'signalled';
+  const frontierMode = options.frontier ?? 'auto';
+  if (frontierMode !== 'auto' && frontierMode !== 'dense' && frontierMode !== 'sparse') {
+    throw new UsageError(`runSync: frontier must be 'auto', 'dense' or 'sparse'; got ${JSON.stringify(frontierMode)}`);
+  }
+  const sparse = signalled && frontierMode !== 'dense' && n > 0;
+  const sparseLimit = frontierMode === 'sparse' ? n : Math.floor(n / SPARSE_DIVISOR);
+  // Each thread's list holds all of a sparse superstep's vertices, whichever thread activates them.
+  const listCapacity = sparse ? Math.max(1, sparseLimit) : 0;
   const useCache = program.deltaCaching === true && program.accumulator.kind === 'scalar';
   const [chunks, firstChunks] = edgeBalancedChunkPair(graph, threads, program.gatherEdges, program.scatterEdges, CHUNKS_PER_THREAD, FIRST_STEP_CHUNKS_PER_THREAD);
   const shared: SyncShared = {
@@ -77,9 +94,19 @@ export async function runSync<VS extends Schema, ES extends Schema, P extends Pa
     deltas: useCache ? sharedFloat64(Math.max(1, n * threads)) : null,
     maxIterations,
     aggregatorNames,
+    frontier: sparse ? sharedUint32(listCapacity) : null,
+    lists: sparse ? sharedUint32(listCapacity * threads) : null,
+    listLengths: sparse ? sharedInt32(threads) : null,
+    listCapacity,
+    sparseLimit,
+    aggregateAtEnd: program.aggregateAt === 'end',
   };
 
   const initiallyActive = initialise(fns, n, signalled ? shared.activeEven : null);
+  Atomics.store(shared.control, SYNC.FRONTIER, -1);
+  if (shared.frontier !== null && initiallyActive <= sparseLimit) {
+    Atomics.store(shared.control, SYNC.FRONTIER, listActive(shared.activeEven!, shared.frontier));
+  }
 
   // Compute time starts when every thread is ready (workers started, program created), so it is engine time alone.
   let started = performance.now();
@@ -101,8 +128,9 @@ export async function runSync<VS extends Schema, ES extends Schema, P extends Pa
         const rate = now > lastTime ? ((edges - lastEdges) * 1000) / (now - lastTime) : 0;
         lastEdges = edges;
         lastTime = now;
+        // aggregateAt 'end': there are no aggregates until the run is over.
         const values: Record<string, number> = {};
-        aggregatorNames.forEach((name, i) => (values[name] = shared.aggregates[i]));
+        if (!shared.aggregateAtEnd) aggregatorNames.forEach((name, i) => (values[name] = shared.aggregates[i]));
         options.onProgress!({ superstep, active: signalled ? shared.totals[0] : n, aggregates: values, edgesPerSecond: rate });
       }
     : undefined;
@@ -152,6 +180,13 @@ function initialise(fns: VertexFunctions<number | Float64Array>, n: number, acti
     }
     count++;
   }
+  return count;
+}
+
+/** Write the vertices whose flag is set into `list` (it has room for them all); returns how many. */
+function listActive(flags: Uint8Array, list: Uint32Array): number {
+  let count = 0;
+  for (let v = 0; v < flags.length; v++) if (flags[v] !== 0) list[count++] = v;
   return count;
 }
 

@@ -238,3 +238,37 @@ export const failing = defineProgram({
     };
   },
 });
+
+/** BFS whose aggregators are due every superstep (the default), to compare superstep by superstep. */
+export const levelsEveryStep = defineProgram({
+  name: 'test-levels-every-step',
+  url: import.meta.url,
+  vertex: { level: 'i32' },
+  params: {},
+  accumulator: { kind: 'scalar', zero: Infinity, sum: (a: number, b: number) => Math.min(a, b) },
+  gatherEdges: 'in',
+  scatterEdges: 'out',
+  activation: 'signalled',
+  dataAccess: 'gas',
+  create({ vertex }) {
+    const level = vertex.level;
+    return {
+      init(v) {
+        level[v] = v === 0 ? 0 : -1;
+        return v === 0;
+      },
+      gather: (_v, u) => (level[u] < 0 ? Infinity : level[u] + 1),
+      apply(v, acc) {
+        if (level[v] >= 0 || acc === Infinity) return v === 0;
+        level[v] = acc;
+        return true;
+      },
+      scatter(v, u, _e, signal) {
+        if (level[u] < 0) signal(u);
+      },
+    };
+  },
+  aggregators({ vertex }) {
+    return { reached: { map: (v) => (vertex.level[v] >= 0 ? 1 : 0), reduce: 'sum' }, deepest: { map: (v) => vertex.level[v], reduce: 'max' } };
+  },
+});
