@@ -109,6 +109,7 @@ export async function runProgram<VS extends Schema, ES extends Schema, P extends
     for (const key of ['scheduler', 'consistency', 'edgeConsistency'] as const) {
       if (options[key] !== undefined) throw new UsageError(`runProgram: option "${key}" is for the async engine, not cluster runs`);
     }
+    if (options.frontier !== undefined) throw new UsageError('runProgram: option "frontier" is for the sync engine in shared memory, not cluster runs');
     const r = await runCluster(program, graph, {
       workers: options.cluster,
       params,
@@ -139,6 +140,7 @@ export async function runProgram<VS extends Schema, ES extends Schema, P extends
     return { ...r, engine, workers };
   }
   if (engine === 'async') {
+    if (options.frontier !== undefined) throw new UsageError(`runProgram: option "frontier" is for the sync engine; this run uses engine 'async'`);
     const r = await runAsync(program, graph, {
       threads: workers,
       params,

@@ -76,18 +76,28 @@ export interface SyncShared {
   lists: Uint32Array | null;
   listLengths: Int32Array | null;
   listCapacity: number;
+  /** A superstep goes sparse when its list holds at most `sparseLimit` vertices... */
   sparseLimit: number;
+  /**
+   * ...and their vertices plus the edges their gathers and scatters visit come to at most
+   * `sparseWorkLimit` (Ligra's test: on a power-law graph a few thousand hubs carry most edges,
+   * and a list gains nothing over a scan there). Edges count as `inFactor` per in-edge and
+   * `outFactor` per out-edge (0, 1 or 2: gather and scatter each visit theirs).
+   */
+  sparseWorkLimit: number;
+  inFactor: number;
+  outFactor: number;
   /** Aggregators only after the last superstep (the program's aggregateAt 'end'). */
   aggregateAtEnd: boolean;
 }
 
 /** Frontier entries per chunk handed out by the cursor in a sparse superstep. */
-export const LIST_CHUNK = 256;
+export const LIST_CHUNK = 32;
 
 /**
- * The default sparse-frontier limit: a superstep takes its active vertices from a list when they
- * are at most n / SPARSE_DIVISOR. Scanning a flag costs about a tenth of what an active vertex
- * costs in a list (a random read of its edges), so below this share the list wins clearly.
+ * The default sparse-frontier limits: a superstep takes its active vertices from a list when they
+ * are at most n / SPARSE_DIVISOR and, with the edges they visit, at most a SPARSE_DIVISOR-th of a
+ * dense superstep's vertices and edges (Ligra's threshold, m / 20).
  */
 export const SPARSE_DIVISOR = 20;
 
@@ -112,6 +122,14 @@ export function edgeBalancedChunks(graph: Graph, threads: number, gather: string
   return edgeBalancedChunkPair(graph, threads, gather, scatter, perThread, perThread)[0];
 }
 
+/** How many times a superstep visits each in-edge and each out-edge of an active vertex (gather, then scatter). */
+export function edgeFactors(gather: string, scatter: string): { inFactor: number; outFactor: number } {
+  return {
+    inFactor: (gather === 'in' || gather === 'all' ? 1 : 0) + (scatter === 'in' || scatter === 'all' ? 1 : 0),
+    outFactor: (gather === 'out' || gather === 'all' ? 1 : 0) + (scatter === 'out' || scatter === 'all' ? 1 : 0),
+  };
+}
+
 /** edgeBalancedChunks with `perThread` and with `finePerThread` chunks per thread, from the same passes over the vertices. */
 export function edgeBalancedChunkPair(
   graph: Graph,
@@ -125,8 +143,7 @@ export function edgeBalancedChunkPair(
   const inOff = graph.inOffsets;
   const outOff = graph.outOffsets;
   // A vertex weighs 1 plus its gather and scatter edges.
-  const inFactor = (gather === 'in' || gather === 'all' ? 1 : 0) + (scatter === 'in' || scatter === 'all' ? 1 : 0);
-  const outFactor = (gather === 'out' || gather === 'all' ? 1 : 0) + (scatter === 'out' || scatter === 'all' ? 1 : 0);
+  const { inFactor, outFactor } = edgeFactors(gather, scatter);
   const total = n + inFactor * inOff[n] + outFactor * outOff[n];
   // Many more chunks than threads for dynamic balance, few enough that the cursor is not contended.
   // One thread gets many chunks too: a kernel called often is optimised between calls, while a
@@ -404,7 +421,7 @@ export function runSyncThread(
     stats[statBase + STAT.SIGNALS] = signalState.signals;
     stats[statBase + STAT.CHANGED] = tally[2];
     if (shared.listLengths !== null) shared.listLengths[thread] = signalState.listLength;
-    barrier.arrive(() => finishSuperstep(program, aggregators, params, shared, threads, superstep, allActive, graph.numVertices));
+    barrier.arrive(() => finishSuperstep(program, aggregators, params, shared, threads, superstep, allActive, graph));
     for (let i = 0; i < aggCount; i++) aggregates[aggNames[i]] = shared.aggregates[i];
     if (thread === 0 && hooks.afterStep) hooks.afterStep(superstep + 1);
     return Atomics.load(control, SYNC.STOP) !== 0 || Atomics.load(control, SYNC.ABORT) !== 0;
@@ -420,7 +437,7 @@ function finishSuperstep(
   threads: number,
   superstep: number,
   allActive: boolean,
-  n: number,
+  graph: Graph,
 ): void {
   const control = shared.control;
   const stats = shared.stats;
@@ -451,8 +468,8 @@ function finishSuperstep(
     Atomics.store(control, SYNC.CONVERGED, 1);
     stop = true;
   }
-  if (stop && shared.aggregateAtEnd) aggregateAll(shared, aggregators, n);
-  if (!stop) planFrontier(shared);
+  if (stop && shared.aggregateAtEnd) aggregateAll(shared, aggregators, graph.numVertices);
+  if (!stop) planFrontier(shared, graph);
   Atomics.store(control, SYNC.SUPERSTEP, done);
   if (stop) Atomics.store(control, SYNC.STOP, 1);
 }
@@ -461,8 +478,8 @@ function finishSuperstep(
  * Between supersteps: join the threads' lists of newly active vertices into the frontier of the
  * next superstep, or mark it dense (-1) when they overflowed or hold more than the sparse limit.
  */
-function planFrontier(shared: SyncShared): void {
-  const { frontier, lists, listLengths, listCapacity, sparseLimit, control } = shared;
+function planFrontier(shared: SyncShared, graph: Graph): void {
+  const { frontier, lists, listLengths, listCapacity, sparseLimit, sparseWorkLimit, inFactor, outFactor, control } = shared;
   if (frontier === null || lists === null || listLengths === null) return;
   let total = 0;
   let overflow = false;
@@ -479,7 +496,18 @@ function planFrontier(shared: SyncShared): void {
     frontier.set(lists.subarray(t * listCapacity, t * listCapacity + listLengths[t]), at);
     at += listLengths[t];
   }
-  Atomics.store(control, SYNC.FRONTIER, total);
+  Atomics.store(control, SYNC.FRONTIER, frontierWork(frontier, total, graph, inFactor, outFactor) <= sparseWorkLimit ? total : -1);
+}
+
+/** The vertices of frontier[0 .. size - 1] plus the edges their gathers and scatters visit. */
+export function frontierWork(frontier: Uint32Array, size: number, graph: Graph, inFactor: number, outFactor: number): number {
+  const { inOffsets, outOffsets } = graph;
+  let work = size;
+  for (let x = 0; x < size; x++) {
+    const v = frontier[x];
+    work += inFactor * (inOffsets[v + 1] - inOffsets[v]) + outFactor * (outOffsets[v + 1] - outOffsets[v]);
+  }
+  return work;
 }
 
 /** aggregateAt 'end': every aggregator over every vertex, in vertex order, once the run is over. */

@@ -12,7 +12,7 @@ import { sharedFloat64, sharedInt32, sharedUint32, sharedUint8 } from '../graph/
 import { UsageError } from '../errors.js';
 import type { Params, VertexFunctions, VertexProgram } from '../program.js';
 import { siblingModule } from '../workers/spawn.js';
-import { SYNC, STAT, STAT_WIDTH, CHUNKS_PER_THREAD, FIRST_STEP_CHUNKS_PER_THREAD, SPARSE_DIVISOR, edgeBalancedChunkPair, runSyncThread, type SyncShared } from './sync-loop.js';
+import { SYNC, STAT, STAT_WIDTH, CHUNKS_PER_THREAD, FIRST_STEP_CHUNKS_PER_THREAD, SPARSE_DIVISOR, edgeBalancedChunkPair, edgeFactors, frontierWork, runSyncThread, type SyncShared } from './sync-loop.js';
 import type { SyncWorkerData, SyncWorkerMessage } from './sync-worker.js';
 import { prepareRun, workerProgramData } from './run-setup.js';
 import { runOnWorkers } from './worker-run.js';
@@ -73,6 +73,9 @@ export async function runSync<VS extends Schema, ES extends Schema, P extends Pa
   }
   const sparse = signalled && frontierMode !== 'dense' && n > 0;
   const sparseLimit = frontierMode === 'sparse' ? n : Math.floor(n / SPARSE_DIVISOR);
+  const { inFactor, outFactor } = edgeFactors(program.gatherEdges, program.scatterEdges);
+  const denseWork = n + inFactor * graph.inOffsets[n] + outFactor * graph.outOffsets[n];
+  const sparseWorkLimit = frontierMode === 'sparse' ? Infinity : denseWork / SPARSE_DIVISOR;
   // Each thread's list holds all of a sparse superstep's vertices, whichever thread activates them.
   const listCapacity = sparse ? Math.max(1, sparseLimit) : 0;
   const useCache = program.deltaCaching === true && program.accumulator.kind === 'scalar';
@@ -99,13 +102,17 @@ export async function runSync<VS extends Schema, ES extends Schema, P extends Pa
     listLengths: sparse ? sharedInt32(threads) : null,
     listCapacity,
     sparseLimit,
+    sparseWorkLimit,
+    inFactor,
+    outFactor,
     aggregateAtEnd: program.aggregateAt === 'end',
   };
 
   const initiallyActive = initialise(fns, n, signalled ? shared.activeEven : null);
   Atomics.store(shared.control, SYNC.FRONTIER, -1);
   if (shared.frontier !== null && initiallyActive <= sparseLimit) {
-    Atomics.store(shared.control, SYNC.FRONTIER, listActive(shared.activeEven!, shared.frontier));
+    const size = listActive(shared.activeEven!, shared.frontier);
+    if (frontierWork(shared.frontier, size, graph, inFactor, outFactor) <= sparseWorkLimit) Atomics.store(shared.control, SYNC.FRONTIER, size);
   }
 
   // Compute time starts when every thread is ready (workers started, program created), so it is engine time alone.

@@ -34,6 +34,7 @@ interface RunFlags extends GraphFlags {
   scheduler?: 'fifo' | 'priority' | 'sweep';
   consistency?: 'none' | 'vertex' | 'edge';
   chromatic?: boolean;
+  frontier?: 'auto' | 'dense' | 'sparse';
   out?: string;
   json?: boolean;
   cluster?: string[];
@@ -144,6 +145,7 @@ export function registerRun(program: Command): void {
     .option('--scheduler <name>', 'async: sweep, fifo or priority')
     .option('--consistency <name>', 'async: none, vertex or edge')
     .option('--chromatic', 'async with --consistency edge: the chromatic engine instead of locks')
+    .option('--frontier <mode>', "sync, signalled programs: auto (a list of the active vertices when they are at most 1/20 of all), sparse (a list whenever it holds them) or dense (scan every vertex)")
     .option('--cluster <host:port,...>', 'run across machines: the addresses of `gasworks worker` processes, one per machine (sync engine)', hostPortList)
     .option('--partitioner <name>', 'with --cluster: the vertex-cut that places edges on machines (random, grid, dbh, greedy, hdrf, ne)', 'hdrf')
     .option('--spare <host:port,...>', 'with --cluster: workers standing by; one replaces a lost worker and the run rolls back to the last checkpoint', hostPortList)
@@ -180,6 +182,7 @@ export function registerRun(program: Command): void {
       scheduler: flags.scheduler,
       consistency: flags.consistency,
       edgeConsistency: flags.chromatic ? 'chromatic' : undefined,
+      frontier: flags.frontier,
       cluster,
       partitioner: cluster ? flags.partitioner : undefined,
       spares,

@@ -110,6 +110,9 @@ test('frontier and aggregateAt mistakes are named', async () => {
   let message = '';
   await runProgram(programs.bfs, graphs[1][1], { frontier: 'lists' as never }).catch((e: Error) => (message = e.message));
   assert.match(message, /frontier must be 'auto', 'dense' or 'sparse'; got "lists"/);
+  message = '';
+  await runProgram(programs.bfs, graphs[1][1], { engine: 'async', frontier: 'sparse' }).catch((e: Error) => (message = e.message));
+  assert.match(message, /option "frontier" is for the sync engine; this run uses engine 'async'/);
   const withConverged = { ...levelsEveryStep, aggregateAt: 'end' as const, converged: () => false } as unknown as VertexProgram;
   message = '';
   await runProgram(withConverged, graphs[1][1]).catch((e: Error) => (message = e.message));
