@@ -92,8 +92,10 @@ export interface VertexFunctions<A> {
 
 /**
  * A reduction over vertices after each superstep (or every few ms in async
- * runs). The synchronous engine runs `map(v)` right after v's apply, in the
- * same pass, so a map should read only v's own data, which no other apply
+ * runs). The synchronous engine runs a 'gas' program's `map(v)` after the
+ * superstep's applies and before its scatters (right after v's apply, in the
+ * same pass, or in a pass of its own when the superstep runs from a sparse
+ * frontier), so a map should read only v's own data, which no other apply
  * writes; a map that reads neighbours sees some of them already updated in
  * this superstep (fine for a progress figure, not for an exact value, unless,
  * as in ALS, the neighbours are not the ones being applied).
@@ -141,8 +143,8 @@ export interface ProgramDefinition<VS extends Schema, ES extends Schema, P exten
    * aggregates that just describe the result (BFS's reached and depth). With
    * 'end' a signalled run need not visit the vertices that are not active,
    * which is what lets the synchronous engine work from a sparse frontier:
-   * progress reports then carry the aggregators' starting values. Not with
-   * `converged`, which reads them every superstep.
+   * progress reports then carry no aggregates ({}). Not with `converged`,
+   * which reads them every superstep.
    */
   aggregateAt?: 'superstep' | 'end';
   /**

@@ -6,10 +6,12 @@
  * system, or one (user, item) score. gpu.js runs in its `async` mode, which
  * picks the best backend it can prove (headless GL, then WebAssembly with
  * SIMD and worker threads, then plain JavaScript) and moves a kernel to
- * WebGPU on its first call when an adapter answers; `backend` says which ran.
+ * WebGPU on its first call when `navigator.gpu` answers (offerWebGpu);
+ * `backend` says which ran.
  * GPUs compute in 32-bit floats: results agree with the CPU kernels to about
- * 1e-6 relative, not bit for bit, and vertex and edge indices pass through
- * 32-bit floats, exact below 2^24, which the callers check. gpu.js is loaded
+ * 1e-6 relative, not bit for bit, and indices pass through 32-bit floats,
+ * exact below 2^24: the callers check the largest (factor rows times their
+ * width, rating slots). gpu.js is loaded
  * on first use, so that commands which never ask for it do not pay its start.
  */
 import { createRequire } from 'node:module';
@@ -29,6 +31,33 @@ type GpuConstructor = new (settings: { mode: string }) => GpuInstance;
 
 /** Largest integer a 32-bit float holds exactly: vertex and edge indices must stay below it. */
 export const FLOAT32_EXACT = 2 ** 24;
+
+let webGpuOffered = false;
+
+/**
+ * Give gpu.js a WebGPU adapter where this machine has one. gpu.js moves a
+ * kernel to WebGPU when `navigator.gpu` answers, and Node has no
+ * `navigator.gpu`: the optional `webgpu` package (Dawn) provides one. Where it
+ * cannot load (its binary needs a recent libstdc++, not on every Linux) or
+ * finds no adapter, nothing changes and gpu.js keeps headless GL, WebAssembly
+ * or JavaScript. Returns whether WebGPU was offered.
+ */
+export async function offerWebGpu(): Promise<boolean> {
+  if (webGpuOffered) return true;
+  const scope = globalThis as { navigator?: { gpu?: unknown } };
+  if (scope.navigator?.gpu !== undefined) return true;
+  try {
+    const dawn = (await import('webgpu')) as { create: (flags: string[]) => unknown; globals: Record<string, unknown> };
+    const gpu = dawn.create([]);
+    Object.assign(globalThis, dawn.globals);
+    if (scope.navigator === undefined) Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+    else Object.defineProperty(scope.navigator, 'gpu', { value: gpu, configurable: true });
+    webGpuOffered = true;
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 let loaded: GpuConstructor | null = null;
 function gpuConstructor(): GpuConstructor {
@@ -68,10 +97,15 @@ function normalEquationsCell(
   const end = offsets[this.thread.y + 1];
   // Cells 0 .. unknowns^2 - 1 are the matrix, row-major; the rest the right-hand side.
   const matrixCell = cell < unknowns * unknowns ? 1 : 0;
-  const i = matrixCell === 1 ? Math.floor(cell / unknowns) : cell - unknowns * unknowns;
-  const j = matrixCell === 1 ? cell - Math.floor(cell / unknowns) * unknowns : 0;
+  // + 0.5: a GPU's division may land just under an exact quotient (22 / 11 as 1.9999999).
+  const row = Math.floor((cell + 0.5) / unknowns);
+  const i = matrixCell === 1 ? row : cell - unknowns * unknowns;
+  const j = matrixCell === 1 ? cell - row * unknowns : 0;
   let sum = 0;
-  for (let q = start; q < end; q++) {
+  // An integer counter from 0: WGSL increments integers only, and GLSL loops need a constant bound.
+  const count = end - start;
+  for (let k = 0; k < count; k++) {
+    const q = start + k;
     const base = neighbours[q] * width;
     let zi = 1;
     if (i < rank) zi = factors[base + i];
@@ -158,12 +192,9 @@ export class GpuNormalEquations {
   ): Promise<void> {
     if (count > this.blockSize) throw new Error(`GpuNormalEquations: ${count} systems exceed the block size ${this.blockSize}`);
     // Rows past `count` read empty neighbour ranges: pad the offsets to the kernel's fixed block.
-    let padded = offsets;
-    if (offsets.length < this.blockSize + 1) {
-      padded = new Float32Array(this.blockSize + 1);
-      padded.set(offsets.subarray(0, count + 1));
-      padded.fill(offsets[count], count + 1);
-    }
+    const padded = new Float32Array(this.blockSize + 1);
+    padded.set(offsets.subarray(0, count + 1));
+    padded.fill(offsets[count], count + 1);
     // gpu.js refuses empty arrays.
     const rows = await this.kernel(padded, nonEmpty(neighbours), nonEmpty(ratings), factors, mean);
     const unknowns = this.unknowns;

@@ -13,13 +13,15 @@
 import { UsageError } from '../../core/errors.js';
 import type { Graph } from '../../core/graph/graph.js';
 import { choleskyFactor, choleskySolveFactored } from '../../kernels/cholesky.js';
-import { FLOAT32_EXACT, GpuNormalEquations } from '../../kernels/gpu.js';
+import { FLOAT32_EXACT, GpuNormalEquations, offerWebGpu } from '../../kernels/gpu.js';
 import { normalEquations, unknownsOf, type NormalEquationsBlock } from '../../kernels/normal-equations.js';
 import { initFactors, meanRating, ratingsOf, squaredErrorAggregator } from './factors.js';
 
 export type AlsKernels = 'cpu' | 'gpu';
 
 export interface BatchedAlsOptions {
+  /** Users are vertices 0 .. numUsers - 1, items the rest (ratingsToGraph's layout). */
+  numUsers: number;
   rank: number;
   lambda: number;
   biases: boolean;
@@ -57,20 +59,28 @@ export async function trainAlsBatched(graph: Graph, options: BatchedAlsOptions):
   const width = rank + 1;
   const unknowns = unknownsOf(rank, biases);
   const mean = meanRating(ratings, graph.numEdges);
+  // The kernel reads factor rows at neighbour * (rank + 1) + i, and rating slots, through 32-bit floats.
+  if (kernels === 'gpu' && (n * width >= FLOAT32_EXACT || graph.numEdges >= FLOAT32_EXACT)) {
+    throw new UsageError(
+      `trainAlsBatched: gpu kernels index with 32-bit floats, exact below ${FLOAT32_EXACT}: this run has ${n * width} factor values (vertices x (rank + 1)) and ${graph.numEdges} ratings (use the cpu kernels or the engine)`,
+    );
+  }
   const factors = new Float64Array(n * width);
   for (let v = 0; v < n; v++) initFactors(factors, v, rank, seed);
-  const sides = splitSides(graph, ratings, factors, rank, biases, mean);
-  if (kernels === 'gpu' && (n >= FLOAT32_EXACT || graph.numEdges >= FLOAT32_EXACT)) {
-    throw new UsageError(`trainAlsBatched: gpu kernels index with 32-bit floats, exact below ${FLOAT32_EXACT} vertices and ratings; this graph has ${n} and ${graph.numEdges} (use the cpu kernels or the engine)`);
-  }
+  const sides = splitSides(graph, options.numUsers, ratings, factors, rank, biases, mean);
   const blockSize = options.blockSize ?? (kernels === 'gpu' ? 4096 : 512);
-  const gpus = kernels === 'gpu' ? sides.map((s) => new GpuNormalEquations(rank, biases, Math.min(blockSize, Math.max(1, s.count)), s.maxDegree, { mode: options.gpuMode })) : [];
+  if (!(Number.isInteger(blockSize) && blockSize >= 1)) throw new UsageError(`trainAlsBatched: blockSize must be a positive integer; got ${blockSize}`);
+  if (kernels === 'gpu') await offerWebGpu();
+  const gpus: GpuNormalEquations[] = [];
   const matrices = new Float64Array(blockSize * unknowns * unknowns);
   const rhs = new Float64Array(blockSize * unknowns);
   const sse = squaredErrorAggregator(graph, factors, rank);
   const trainRmse: number[] = [];
   const started = performance.now();
   try {
+    if (kernels === 'gpu') {
+      for (const side of sides) gpus.push(new GpuNormalEquations(rank, biases, Math.min(blockSize, Math.max(1, side.count)), side.maxDegree, { mode: options.gpuMode }));
+    }
     for (let iteration = 1; iteration <= iterations; iteration++) {
       for (let s = 0; s < sides.length; s++) {
         const side = sides[s];
@@ -92,23 +102,24 @@ export async function trainAlsBatched(graph: Graph, options: BatchedAlsOptions):
       options.onIteration?.(iteration, rmse);
     }
   } finally {
-    for (const gpu of gpus) await gpu.destroy();
+    // Every kernel is released even when one release fails; such a failure never hides the run's own error.
+    await Promise.allSettled(gpus.map((gpu) => gpu.destroy()));
   }
   return { factors, trainRmse, computeSeconds: (performance.now() - started) / 1000, backend: kernels === 'gpu' ? gpus[0]?.backend ?? 'none' : 'cpu' };
 }
 
 /**
- * Users are the vertices with out-edges (ratingsToGraph numbers them first),
- * read through the out-CSR; items the rest, through the in-CSR, whose slots
- * name the rating by edge id.
+ * Users are vertices 0 .. users - 1 (ratingsToGraph numbers them first; one
+ * may have no rating, when a hold-out split took all of them), read through
+ * the out-CSR; items the rest, through the in-CSR, whose slots name the
+ * rating by edge id.
  */
-function splitSides(graph: Graph, ratings: Float64Array, factors: Float64Array, rank: number, biases: boolean, mean: number): Side[] {
+function splitSides(graph: Graph, users: number, ratings: Float64Array, factors: Float64Array, rank: number, biases: boolean, mean: number): Side[] {
   const n = graph.numVertices;
-  let users = 0;
-  while (users < n && graph.outOffsets[users + 1] > graph.outOffsets[users]) users++;
+  if (!(Number.isInteger(users) && users >= 0 && users <= n)) throw new UsageError(`trainAlsBatched: numUsers must be an integer in 0..${n}; got ${users}`);
   for (let v = users; v < n; v++) {
     if (graph.outOffsets[v + 1] > graph.outOffsets[v]) {
-      throw new UsageError('trainAlsBatched: the graph is not a ratings graph (users first, then items); build it with ratingsToGraph');
+      throw new UsageError(`trainAlsBatched: vertex ${v} is an item (numUsers is ${users}) but rates others: build the graph with ratingsToGraph`);
     }
   }
   const maxDegree = (offsets: Uint32Array, first: number, count: number): number => {

@@ -10,7 +10,7 @@
  */
 import type { Ratings } from '../../core/graph/loaders/movielens.js';
 import { UsageError } from '../../core/errors.js';
-import { FLOAT32_EXACT, GpuScores } from '../../kernels/gpu.js';
+import { FLOAT32_EXACT, GpuScores, offerWebGpu } from '../../kernels/gpu.js';
 import { scoreItems } from '../../kernels/scores.js';
 import { topByScore } from '../metrics/top-k.js';
 import { indexOfId, predict, type FactorModel } from './model.js';
@@ -120,12 +120,14 @@ export async function rankingQualityOnGpu(
   relevant = 4,
   options: { mode?: 'async' | 'cpu'; blockSize?: number } = {},
 ): Promise<RankingQuality & { backend: string }> {
-  if (model.numItems >= FLOAT32_EXACT || model.numUsers >= FLOAT32_EXACT) {
-    throw new UsageError(`rankingQualityOnGpu: gpu kernels index with 32-bit floats, exact below ${FLOAT32_EXACT} users and items`);
-  }
-  const tally = new RankingTally(model, train, test, k, relevant);
   const width = model.rank + 1;
   const blockSize = Math.max(1, Math.min(options.blockSize ?? 256, model.numUsers));
+  // The kernel reads item rows at item * (rank + 1) + k through 32-bit floats.
+  if (model.numItems * width >= FLOAT32_EXACT || blockSize * width >= FLOAT32_EXACT) {
+    throw new UsageError(`rankingQualityOnGpu: gpu kernels index with 32-bit floats, exact below ${FLOAT32_EXACT}: ${model.numItems} items x ${width} values is too many`);
+  }
+  const tally = new RankingTally(model, train, test, k, relevant);
+  await offerWebGpu();
   const gpu = new GpuScores(model.rank, Math.max(1, model.numItems), blockSize, { mode: options.mode });
   try {
     const items32 = Float32Array.from(model.items.length > 0 ? model.items : [0]);

@@ -97,6 +97,9 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
   }
   if (kernels !== 'engine' && algo !== 'als') throw new UsageError(`trainFactorModel: kernels '${kernels}' are for ALS; SGD runs on the engine`);
   if (kernels !== 'engine' && options.cluster !== undefined) throw new UsageError(`trainFactorModel: kernels '${kernels}' run on this machine; leave out cluster`);
+  if (kernels !== 'engine' && options.workers !== undefined && options.workers !== 1) {
+    throw new UsageError(`trainFactorModel: kernels '${kernels}' run on one thread; leave out workers (got ${options.workers})`);
+  }
 
   const graph = ratingsToGraph(ratings);
   const trainRmse: number[] = [];
@@ -117,7 +120,7 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
   let computeSeconds: number;
   let backend: string = kernels;
   if (kernels !== 'engine') {
-    const batched = await trainAlsBatched(graph, { rank, lambda, biases, seed, iterations, kernels, gpuMode: options.gpuMode, onIteration: options.onIteration });
+    const batched = await trainAlsBatched(graph, { numUsers: ratings.numUsers, rank, lambda, biases, seed, iterations, kernels, gpuMode: options.gpuMode, onIteration: options.onIteration });
     factors = batched.factors;
     computeSeconds = batched.computeSeconds;
     backend = batched.backend;

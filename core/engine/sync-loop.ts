@@ -386,8 +386,9 @@ export function runSyncThread(
 
   /**
    * A superstep from the list of its `size` active vertices in shared.frontier: gather, apply and
-   * scatter touch those alone. Aggregators due this superstep still fold over every vertex, in the
-   * scatter phase's pass (cursor slots past the frontier's chunks are chunks of all vertices).
+   * scatter touch those alone. Aggregators due this superstep still fold over every vertex: a
+   * 'gas' program's in a pass between apply and scatter, late ones in the scatter phase's pass
+   * (cursor slots past the frontier's chunks are chunks of all vertices).
    */
   function sparseSuperstep(size: number, current: Uint8Array): void {
     const frontier = shared.frontier!;
@@ -397,7 +398,14 @@ export function runSyncThread(
     if (Atomics.load(control, SYNC.ABORT) !== 0) return;
     for (let i = 0; i < aggCount; i++) partials[partialBase + i] = identityOf(aggReduces[i]);
     for (let c = nextCursor(); c < listChunks; c = nextCursor()) kernels.applyList(frontier, c * LIST_CHUNK, Math.min(size, (c + 1) * LIST_CHUNK), current);
-    const foldChunks = stepAggregation ? numChunks : 0;
+    // A 'gas' program's maps run right after the applies, before any scatter, as in a dense
+    // superstep (where apply folds them): a pass of their own. Late maps run beside the scatter, as there.
+    if (stepAggregation && !lateAggregation) {
+      barrier.arrive(resetCursor);
+      if (Atomics.load(control, SYNC.ABORT) !== 0) return;
+      for (let c = nextCursor(); c < numChunks; c = nextCursor()) kernels.aggregate(chunks[c], chunks[c + 1], partials, partialBase);
+    }
+    const foldChunks = stepAggregation && lateAggregation ? numChunks : 0;
     if (doScatter || foldChunks > 0) {
       barrier.arrive(resetCursor);
       if (Atomics.load(control, SYNC.ABORT) !== 0) return;
@@ -511,7 +519,7 @@ export function frontierWork(frontier: Uint32Array, size: number, graph: Graph, 
 }
 
 /** aggregateAt 'end': every aggregator over every vertex, in vertex order, once the run is over. */
-function aggregateAll(shared: SyncShared, aggregators: Record<string, Aggregator>, n: number): void {
+export function aggregateAll(shared: SyncShared, aggregators: Record<string, Aggregator>, n: number): void {
   shared.aggregatorNames.forEach((name, i) => {
     const { map, reduce } = aggregators[name];
     let acc = identityOf(reduce);

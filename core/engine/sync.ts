@@ -12,7 +12,7 @@ import { sharedFloat64, sharedInt32, sharedUint32, sharedUint8 } from '../graph/
 import { UsageError } from '../errors.js';
 import type { Params, VertexFunctions, VertexProgram } from '../program.js';
 import { siblingModule } from '../workers/spawn.js';
-import { SYNC, STAT, STAT_WIDTH, CHUNKS_PER_THREAD, FIRST_STEP_CHUNKS_PER_THREAD, SPARSE_DIVISOR, edgeBalancedChunkPair, edgeFactors, frontierWork, runSyncThread, type SyncShared } from './sync-loop.js';
+import { SYNC, STAT, STAT_WIDTH, CHUNKS_PER_THREAD, FIRST_STEP_CHUNKS_PER_THREAD, SPARSE_DIVISOR, edgeBalancedChunkPair, edgeFactors, frontierWork, aggregateAll, runSyncThread, type SyncShared } from './sync-loop.js';
 import type { SyncWorkerData, SyncWorkerMessage } from './sync-worker.js';
 import { prepareRun, workerProgramData } from './run-setup.js';
 import { runOnWorkers } from './worker-run.js';
@@ -150,6 +150,8 @@ export async function runSync<VS extends Schema, ES extends Schema, P extends Pa
     }
   } else {
     Atomics.store(shared.control, SYNC.CONVERGED, 1);
+    // No superstep ran: aggregateAt 'end' still owes the run its aggregates.
+    if (shared.aggregateAtEnd) aggregateAll(shared, aggregators, n);
   }
   const computeSeconds = (performance.now() - started) / 1000;
 

@@ -75,6 +75,10 @@ export function registerRecommend(program: Command): void {
       const algo = flags.algo;
       // Planted ratings are a new problem for every seed: their test set is held out from --ratings, never generated apart.
       if (flags.test?.startsWith('planted:')) throw new UsageError('recommend train: --test takes a ratings file; for planted ratings leave --test out and --test-fraction is held out');
+      const kernels = flags.kernels;
+      if (kernels !== 'engine' && kernels !== 'cpu' && kernels !== 'gpu') throw new UsageError(`recommend train: --kernels must be engine, cpu or gpu; got "${kernels}"`);
+      if (kernels !== 'engine' && algo !== 'als') throw new UsageError(`recommend train: --kernels ${kernels} is for ALS; SGD runs on the engine`);
+      if (kernels !== 'engine' && (flags.cluster || flags.workers !== undefined)) throw new UsageError(`recommend train: --kernels ${kernels} runs on one thread of this machine; leave out --workers and --cluster`);
       const iterations = flags.iterations ?? TRAIN_DEFAULTS.iterations[algo];
       const lambda = flags.lambda ?? TRAIN_DEFAULTS.lambda[algo];
       const ratings = await openRatings(flags.ratings, (read, total) => loading.update(read, total));
@@ -83,10 +87,6 @@ export function registerRecommend(program: Command): void {
         ? { train: ratings, test: await openRatings(flags.test) }
         : splitRatings(ratings, flags.testFraction, flags.seed);
       if (flags.cluster && flags.workers !== undefined) throw new UsageError('recommend train: --workers is for one machine; with --cluster each listed worker is one machine');
-      const kernels = flags.kernels;
-      if (kernels !== 'engine' && kernels !== 'cpu' && kernels !== 'gpu') throw new UsageError(`recommend train: --kernels must be engine, cpu or gpu; got "${kernels}"`);
-      if (kernels !== 'engine' && algo !== 'als') throw new UsageError(`recommend train: --kernels ${kernels} is for ALS; SGD runs on the engine`);
-      if (kernels !== 'engine' && (flags.cluster || flags.workers !== undefined)) throw new UsageError(`recommend train: --kernels ${kernels} runs on one thread of this machine; leave out --workers and --cluster`);
       const showProgress = progressEnabled(flags);
       const result = await trainFactorModel(train, {
         algo,

@@ -46,7 +46,7 @@ test('cpu kernels give the engine ALS model bit for bit (with and without biases
 test('many blocks of uneven sizes per half-step: the same model as one block', async () => {
   const { train } = splitRatings(plantedRatings(90, 60, 3, 4), 0.2, 2);
   const graph = ratingsToGraph(train);
-  const options = { rank: 4, lambda: 0.1, biases: true, seed: 1, iterations: 3 };
+  const options = { numUsers: train.numUsers, rank: 4, lambda: 0.1, biases: true, seed: 1, iterations: 3 };
   const whole = await trainAlsBatched(graph, { ...options, kernels: 'cpu' });
   for (const blockSize of [1, 7, 64]) {
     const cpu = await trainAlsBatched(graph, { ...options, kernels: 'cpu', blockSize });
@@ -54,6 +54,23 @@ test('many blocks of uneven sizes per half-step: the same model as one block', a
     const gpu = await trainAlsBatched(graph, { ...options, kernels: 'gpu', blockSize, gpuMode: 'async' });
     assert.ok(maxDifference(gpu.factors, whole.factors) < 1e-4, `gpu.js, blocks of ${blockSize}`);
   }
+});
+
+test('users whose every rating was held out: trained like the engine (their factors stay as initialised)', async () => {
+  // 3 users, 4 items; a split that keeps every id can leave a user with no training rating.
+  const all = plantedRatings(60, 40, 2, 9);
+  const keep = new Uint8Array(all.count).fill(1);
+  for (let k = 0; k < all.count; k++) if (all.users[k] === 1 || all.users[k] === 7) keep[k] = 0;
+  const pick = <T extends Float64Array | Uint32Array>(xs: T): T => xs.filter((_, k) => keep[k] === 1) as T;
+  const train = { ...all, users: pick(all.users), items: pick(all.items), values: pick(all.values), count: keep.reduce((a, b) => a + b, 0) };
+  const common = { rank: 3, iterations: 2 };
+  const engine = await trainFactorModel(train, { ...common, workers: 1 });
+  for (const kernels of ['cpu', 'gpu'] as const) {
+    const batched = await trainFactorModel(train, { ...common, kernels });
+    assert.is(batched.model.numUsers, engine.model.numUsers, `${kernels}: users in the model`);
+    assert.ok(maxDifference(batched.model.users, engine.model.users) <= (kernels === 'cpu' ? 0 : 1e-4), `${kernels}: users`);
+  }
+  await closeWorkers();
 });
 
 test('ranking figures from gpu.js scores match the CPU ones', async () => {
@@ -89,6 +106,13 @@ test('kernels go with ALS on this machine only, and are named when wrong', async
   assert.match(await message(trainFactorModel(r, { algo: 'sgd', kernels: 'gpu' })), /kernels 'gpu' are for ALS/);
   assert.match(await message(trainFactorModel(r, { kernels: 'cpu', cluster: ['localhost:1'] })), /kernels 'cpu' run on this machine; leave out cluster/);
   assert.match(await message(trainFactorModel(r, { kernels: 'tpu' as never })), /kernels must be 'engine', 'cpu' or 'gpu'; got "tpu"/);
+  assert.match(await message(trainFactorModel(r, { kernels: 'cpu', workers: 2 })), /kernels 'cpu' run on one thread; leave out workers \(got 2\)/);
+  const graph = ratingsToGraph(r);
+  const batched = { numUsers: r.numUsers, rank: 2, lambda: 0.1, biases: true, seed: 1, iterations: 1 };
+  assert.match(await message(trainAlsBatched(graph, { ...batched, kernels: 'cpu', blockSize: 0 })), /blockSize must be a positive integer; got 0/);
+  assert.match(await message(trainAlsBatched(graph, { ...batched, kernels: 'cpu', numUsers: 1 })), /vertex 1 is an item \(numUsers is 1\) but rates others/);
+  // Factor rows are read through 32-bit float indices: vertices x (rank + 1) must stay below 2^24.
+  assert.match(await message(trainAlsBatched(graph, { ...batched, kernels: 'gpu', rank: 2 ** 20 })), /exact below 16777216: this run has \d+ factor values/);
 });
 
 test.run();

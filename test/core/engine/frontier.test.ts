@@ -16,7 +16,7 @@ import { grid2d } from '../../../core/graph/generators/grid.js';
 import { rmatEdges } from '../../../core/graph/generators/rmat.js';
 import { closeWorkers, runProgram, type RunOptions } from '../../../core/engine/index.js';
 import type { VertexProgram } from '../../../core/program.js';
-import { levelsEveryStep } from './sync-programs.js';
+import { levelsEveryStep, nobodyActive } from './sync-programs.js';
 import { programs } from '../../../vertex-programs/index.js';
 
 function path(n: number): Graph {
@@ -85,6 +85,15 @@ test("aggregateAt 'end': computed once, equal to a recount of the output; progre
   for (const values of seen) assert.equal(values, {});
   const sssp = await runProgram(programs.sssp, graphs[2][1], { workers: 1, frontier: 'sparse' });
   assert.is(sssp.aggregates.reached, Array.from(sssp.vertex.distance as Float64Array).filter((x) => x < Infinity).length);
+  await closeWorkers();
+});
+
+test("aggregateAt 'end' with no superstep to run still gives the aggregates", async () => {
+  for (const workers of [1, 2]) {
+    const run = await runProgram(nobodyActive, graphs[1][1], { workers });
+    assert.is(run.iterations, 0);
+    assert.equal(run.aggregates, { top: -5, count: 300 }, `${workers} thread(s)`);
+  }
   await closeWorkers();
 });
 

@@ -243,7 +243,7 @@ export const failing = defineProgram({
 export const levelsEveryStep = defineProgram({
   name: 'test-levels-every-step',
   url: import.meta.url,
-  vertex: { level: 'i32' },
+  vertex: { level: 'i32', sent: 'u8' },
   params: {},
   accumulator: { kind: 'scalar', zero: Infinity, sum: (a: number, b: number) => Math.min(a, b) },
   gatherEdges: 'in',
@@ -251,7 +251,7 @@ export const levelsEveryStep = defineProgram({
   activation: 'signalled',
   dataAccess: 'gas',
   create({ vertex }) {
-    const level = vertex.level;
+    const { level, sent } = vertex;
     return {
       init(v) {
         level[v] = v === 0 ? 0 : -1;
@@ -264,11 +264,42 @@ export const levelsEveryStep = defineProgram({
         return true;
       },
       scatter(v, u, _e, signal) {
+        // A 'gas' scatter may write its own vertex: the 'sent' aggregator must not see it (maps run before scatter).
+        sent[v] = 1;
         if (level[u] < 0) signal(u);
       },
     };
   },
   aggregators({ vertex }) {
-    return { reached: { map: (v) => (vertex.level[v] >= 0 ? 1 : 0), reduce: 'sum' }, deepest: { map: (v) => vertex.level[v], reduce: 'max' } };
+    return {
+      reached: { map: (v) => (vertex.level[v] >= 0 ? 1 : 0), reduce: 'sum' },
+      deepest: { map: (v) => vertex.level[v], reduce: 'max' },
+      sent: { map: (v) => vertex.sent[v], reduce: 'sum' },
+    };
+  },
+});
+
+/** No vertex starts active (init returns false): aggregateAt 'end' must still give the aggregates. */
+export const nobodyActive = defineProgram({
+  name: 'test-nobody-active',
+  url: import.meta.url,
+  vertex: { x: 'f64' },
+  params: {},
+  accumulator: { kind: 'scalar' },
+  gatherEdges: 'none',
+  scatterEdges: 'none',
+  activation: 'signalled',
+  create({ vertex }) {
+    return {
+      init(v) {
+        vertex.x[v] = -5 - v;
+        return false;
+      },
+      apply: () => false,
+    };
+  },
+  aggregateAt: 'end',
+  aggregators({ vertex }) {
+    return { top: { map: (v) => vertex.x[v], reduce: 'max' }, count: { map: () => 1, reduce: 'sum' } };
   },
 });
