@@ -96,7 +96,7 @@ export function registerRecommend(program: Command): void {
         learningRate: flags.learningRate,
         biases: flags.biases,
         seed: flags.seed,
-        ...(flags.cluster ? { cluster: flags.cluster } : { workers: flags.workers ?? defaultWorkers() }),
+        ...(flags.cluster ? { cluster: flags.cluster } : kernels === 'engine' ? { workers: flags.workers ?? defaultWorkers() } : {}),
         kernels,
         onIteration: showProgress ? (i, rmse) => process.stderr.write(`\r\x1b[K${algo}: iteration ${i}/${iterations} | train RMSE ${rmse.toFixed(4)}`) : undefined,
       });
