@@ -156,9 +156,24 @@ export const pagerankAll = defineProgram({
       },
     };
   },
-  aggregators({ vertex }) {
-    const change = vertex.change;
-    return { l1: { map: (v) => Math.abs(change[v]), reduce: 'sum' } };
+  // The residual of every vertex against its in-neighbours' current ranks, not its last change: a
+  // vertex whose last change was small may have had its inputs move since (a thread held back by a
+  // loaded machine), and only the residual bounds the distance to the fixed point (by 1 / (1 - d)).
+  dataAccess: 'vertices',
+  aggregators({ vertex, graph, params, numVertices }) {
+    const { rank } = vertex;
+    const { inOffsets, inSources, outOffsets } = graph;
+    const d = params.damping;
+    const base = (1 - d) / numVertices;
+    const residual = (v: number): number => {
+      let acc = 0;
+      for (let q = inOffsets[v]; q < inOffsets[v + 1]; q++) {
+        const u = inSources[q];
+        acc += rank[u] / (outOffsets[u + 1] - outOffsets[u]);
+      }
+      return Math.abs(base + d * acc - rank[v]);
+    };
+    return { l1: { map: residual, reduce: 'sum' } };
   },
   converged: (aggregates, _step, params) => aggregates.l1 < params.epsilon,
 });
