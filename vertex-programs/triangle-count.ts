@@ -2,9 +2,15 @@
  * Triangle counting on the simple undirected view of a graph (edge
  * directions, duplicate edges and self-loops ignored): triangles(v) is the
  * number of triangles v belongs to. Gather visits each neighbour u of v once
- * and adds |N(v) ∩ N(u)| by merge-intersecting the two sorted neighbour lists;
- * each triangle {v, u, w} is then seen from u and from w, so apply halves the
- * sum. Every vertex runs once (one superstep). The `corners` aggregator sums
+ * and adds |N(v) ∩ N+(u)|, N+(u) being u's neighbours that rank above u
+ * (larger degree, ties to the larger id): each triangle {v, u, w} is seen at v
+ * once, through whichever of u and w ranks lower. Intersecting with N+(u)
+ * rather than N(u) avoids the hub-against-hub merges that dominated: a hub's
+ * N+ holds only bigger hubs. R-MAT 17 made undirected, one worker: 16.0 s with
+ * N(u) and halving, 7.2 s now (`gasworks run triangle-count --graph r17.gwg
+ * -w 1`, r17.gwg from `gasworks generate rmat --scale 17`); each triangle is
+ * still found three times, once per corner, which per-vertex counts in gather
+ * cannot avoid. Every vertex runs once (one superstep). The `corners` aggregator sums
  * the per-vertex counts, 3 per triangle; totalTriangles(corners) divides.
  *
  * Gather visits 'all' edges so a directed graph's in-only neighbours count; an
@@ -34,63 +40,8 @@ const triangleCount = defineProgram({
     const { offsets, targets } = undirectedAdjacency(graph);
     const { outOffsets, outTargets } = graph;
     const undirected = graph.undirected;
-
-    /**
-     * |N(a) ∩ N(b)| of two ascending lists: a merge when their lengths are
-     * alike, else a search of each entry of the short list in the long one
-     * (from where the last search stopped). On power-law graphs most edges
-     * join a small list to a hub's: the merge costs the hub's degree, the
-     * search the small degree times a logarithm. R-MAT 17 made undirected,
-     * one worker: 15.1 s (`node --expose-gc dist/bench/programs.js 17`),
-     * 16.6 s before this search in the same setting; the rest is intersections of
-     * two hubs' lists, which only a degree-ordered count would avoid.
-     */
-    const common = (a: number, b: number): number => {
-      let i = offsets[a];
-      let iEnd = offsets[a + 1];
-      let j = offsets[b];
-      let jEnd = offsets[b + 1];
-      if (iEnd - i > jEnd - j) {
-        const t = i;
-        i = j;
-        j = t;
-        const tEnd = iEnd;
-        iEnd = jEnd;
-        jEnd = tEnd;
-      }
-      let count = 0;
-      if ((jEnd - j) > 16 * (iEnd - i)) {
-        const t = targets;
-        for (; i < iEnd && j < jEnd; i++) {
-          const x = t[i];
-          // First position in [j, jEnd) holding a value >= x.
-          let lo = j;
-          let hi = jEnd;
-          while (lo < hi) {
-            const mid = (lo + hi) >>> 1;
-            if (t[mid] < x) lo = mid + 1;
-            else hi = mid;
-          }
-          if (lo < jEnd && t[lo] === x) {
-            count++;
-            lo++;
-          }
-          j = lo;
-        }
-        return count;
-      }
-      while (i < iEnd && j < jEnd) {
-        const x = targets[i];
-        const y = targets[j];
-        if (x === y) {
-          count++;
-          i++;
-          j++;
-        } else if (x < y) i++;
-        else j++;
-      }
-      return count;
-    };
+    const { upOffsets, upTargets } = higherRanked(offsets, targets);
+    const g = { offsets, targets, upOffsets, upTargets };
     /** Whether v has an out-edge to u (binary search in v's sorted out-list). */
     const hasOutEdge = (v: number, u: number): boolean => {
       let lo = outOffsets[v];
@@ -121,10 +72,10 @@ const triangleCount = defineProgram({
           if (e > outOffsets[u] && outTargets[e - 1] === v) return 0;
           if (hasOutEdge(v, u)) return 0;
         }
-        return common(v, u);
+        return countAbove(g, v, u);
       },
       apply(v, acc) {
-        triangles[v] = acc / 2;
+        triangles[v] = acc;
         return false;
       },
     };
@@ -138,6 +89,102 @@ const triangleCount = defineProgram({
 });
 
 export default triangleCount;
+
+/**
+ * For each vertex u, its neighbours that rank above it (larger degree, ties to
+ * the larger id), in id order: the out-lists of the degree orientation. A hub
+ * has few (only bigger hubs), a low-degree vertex at most its degree.
+ */
+function higherRanked(offsets: Uint32Array, targets: Uint32Array): { upOffsets: Uint32Array; upTargets: Uint32Array } {
+  const n = offsets.length - 1;
+  const above = (u: number, w: number): boolean => {
+    const du = offsets[u + 1] - offsets[u];
+    const dw = offsets[w + 1] - offsets[w];
+    return dw > du || (dw === du && w > u);
+  };
+  const upOffsets = new Uint32Array(n + 1);
+  for (let u = 0; u < n; u++) {
+    let count = 0;
+    for (let i = offsets[u]; i < offsets[u + 1]; i++) if (above(u, targets[i])) count++;
+    upOffsets[u + 1] = upOffsets[u] + count;
+  }
+  const upTargets = new Uint32Array(upOffsets[n]);
+  for (let u = 0, at = 0; u < n; u++) {
+    for (let i = offsets[u]; i < offsets[u + 1]; i++) if (above(u, targets[i])) upTargets[at++] = targets[i];
+  }
+  return { upOffsets, upTargets };
+}
+
+interface RankedAdjacency {
+  offsets: Uint32Array;
+  targets: Uint32Array;
+  upOffsets: Uint32Array;
+  upTargets: Uint32Array;
+}
+
+/**
+ * |N(v) ∩ N+(u)|: the neighbours w of v that close a triangle with u and rank
+ * above u. A triangle {v, u, w} is so counted at v once, through whichever of
+ * u and w ranks lower. Both lists are in id order: a merge when their lengths
+ * are alike, else a binary search of each entry of the short list in the long
+ * one (from where the last search stopped).
+ */
+function countAbove(g: RankedAdjacency, v: number, u: number): number {
+  const { offsets, targets, upOffsets, upTargets } = g;
+  let i = offsets[v];
+  const iEnd = offsets[v + 1];
+  let j = upOffsets[u];
+  const jEnd = upOffsets[u + 1];
+  let count = 0;
+  if (iEnd - i > 16 * (jEnd - j)) {
+    // Search each of u's few higher-ranked neighbours in v's long list.
+    for (; j < jEnd && i < iEnd; j++) {
+      const x = upTargets[j];
+      let lo = i;
+      let hi = iEnd;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (targets[mid] < x) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo < iEnd && targets[lo] === x) {
+        count++;
+        lo++;
+      }
+      i = lo;
+    }
+    return count;
+  }
+  if (jEnd - j > 16 * (iEnd - i)) {
+    for (; i < iEnd && j < jEnd; i++) {
+      const x = targets[i];
+      let lo = j;
+      let hi = jEnd;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (upTargets[mid] < x) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo < jEnd && upTargets[lo] === x) {
+        count++;
+        lo++;
+      }
+      j = lo;
+    }
+    return count;
+  }
+  while (i < iEnd && j < jEnd) {
+    const x = targets[i];
+    const y = upTargets[j];
+    if (x === y) {
+      count++;
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
+  return count;
+}
 
 /** The number of triangles in the graph from the `corners` aggregate (each triangle has 3). */
 export function totalTriangles(corners: number): number {
