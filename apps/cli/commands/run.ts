@@ -145,7 +145,7 @@ export function registerRun(program: Command): void {
     .option('--scheduler <name>', 'async: sweep, fifo or priority')
     .option('--consistency <name>', 'async: none, vertex or edge')
     .option('--chromatic', 'async with --consistency edge: the chromatic engine instead of locks')
-    .option('--frontier <mode>', "sync, signalled programs: auto (a list of the active vertices when they are at most 1/20 of all), sparse (a list whenever it holds them) or dense (scan every vertex)")
+    .option('--frontier <mode>', 'sync, signalled programs: auto (a list of the active vertices when they and their edges are at most 1/20 of all; the default), sparse (a list whenever it holds them) or dense (scan every vertex)')
     .option('--cluster <host:port,...>', 'run across machines: the addresses of `gasworks worker` processes, one per machine (sync engine)', hostPortList)
     .option('--partitioner <name>', 'with --cluster: the vertex-cut that places edges on machines (random, grid, dbh, greedy, hdrf, ne)', 'hdrf')
     .option('--spare <host:port,...>', 'with --cluster: workers standing by; one replaces a lost worker and the run rolls back to the last checkpoint', hostPortList)
@@ -218,7 +218,9 @@ export function registerRun(program: Command): void {
       loadSeconds,
       aggregates: result.aggregates,
       ...(result.cluster ? { cluster: result.cluster } : {}),
+      // The program's parameters as it ran; a --source given by file id is shown as given, beside its dense id.
       params: { ...vp.params, ...params },
+      ...(flags.source !== undefined ? { source: { fileId: Number.isFinite(Number(flags.source)) ? Number(flags.source) : flags.source, denseId: params.source } } : {}),
       ...(flags.out ? { out: flags.out, column } : {}),
     };
     if (flags.json) {
