@@ -72,7 +72,9 @@ test('pagerank --engine sync --workers 2: --json summary, --out in file ids matc
 
 test('bfs --source takes a file id; levels match a serial BFS (-1 when unreachable)', () => {
   const out = join(dir, 'levels.tsv');
-  ok(gasworks(['run', 'bfs', '--graph', graphFile, '--source', '40', '--workers', '1', '--out', out, '--quiet']));
+  const summary = JSON.parse(ok(gasworks(['run', 'bfs', '--graph', graphFile, '--source', '40', '--workers', '1', '--out', out, '--quiet', '--json'])).stdout);
+  assert.is(summary.source.fileId, 40);
+  assert.is(summary.params.source, summary.source.denseId);
   const levels = readOut(out);
   const expected = new Map(ids.map((id) => [id, -1]));
   expected.set(40, 0);
