@@ -7,7 +7,7 @@
  * once, through whichever of u and w ranks lower. Intersecting with N+(u)
  * rather than N(u) avoids the hub-against-hub merges that dominated: a hub's
  * N+ holds only bigger hubs. R-MAT 17 made undirected, one worker: 16.0 s with
- * N(u) and halving, 7.2 s now (`gasworks run triangle-count --graph r17.gwg
+ * N(u) and halving, 7.2-7.6 s now (`gasworks run triangle-count --graph r17.gwg
  * -w 1`, r17.gwg from `gasworks generate rmat --scale 17`); each triangle is
  * still found three times, once per corner, which per-vertex counts in gather
  * cannot avoid. Every vertex runs once (one superstep). The `corners` aggregator sums
@@ -21,6 +21,7 @@
  * Params: none. Output: `triangles` (f64). Aggregator: corners (3 x total).
  */
 import { defineProgram } from '../core/program.js';
+import { lowerBound } from '../core/util/search.js';
 import { undirectedAdjacency } from './undirected.js';
 
 const triangleCount = defineProgram({
@@ -131,57 +132,36 @@ interface RankedAdjacency {
  */
 function countAbove(g: RankedAdjacency, v: number, u: number): number {
   const { offsets, targets, upOffsets, upTargets } = g;
-  let i = offsets[v];
+  const i = offsets[v];
   const iEnd = offsets[v + 1];
-  let j = upOffsets[u];
+  const j = upOffsets[u];
   const jEnd = upOffsets[u + 1];
+  if (iEnd - i > 16 * (jEnd - j)) return countBySearch(upTargets, j, jEnd, targets, i, iEnd);
+  if (jEnd - j > 16 * (iEnd - i)) return countBySearch(targets, i, iEnd, upTargets, j, jEnd);
   let count = 0;
-  if (iEnd - i > 16 * (jEnd - j)) {
-    // Search each of u's few higher-ranked neighbours in v's long list.
-    for (; j < jEnd && i < iEnd; j++) {
-      const x = upTargets[j];
-      let lo = i;
-      let hi = iEnd;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (targets[mid] < x) lo = mid + 1;
-        else hi = mid;
-      }
-      if (lo < iEnd && targets[lo] === x) {
-        count++;
-        lo++;
-      }
-      i = lo;
-    }
-    return count;
-  }
-  if (jEnd - j > 16 * (iEnd - i)) {
-    for (; i < iEnd && j < jEnd; i++) {
-      const x = targets[i];
-      let lo = j;
-      let hi = jEnd;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (upTargets[mid] < x) lo = mid + 1;
-        else hi = mid;
-      }
-      if (lo < jEnd && upTargets[lo] === x) {
-        count++;
-        lo++;
-      }
-      j = lo;
-    }
-    return count;
-  }
-  while (i < iEnd && j < jEnd) {
-    const x = targets[i];
-    const y = upTargets[j];
+  for (let a = i, b = j; a < iEnd && b < jEnd; ) {
+    const x = targets[a];
+    const y = upTargets[b];
     if (x === y) {
       count++;
-      i++;
-      j++;
-    } else if (x < y) i++;
-    else j++;
+      a++;
+      b++;
+    } else if (x < y) a++;
+    else b++;
+  }
+  return count;
+}
+
+/** How many values of the ascending short[s .. sEnd) are in the ascending long[l .. lEnd): one search each, each from where the last stopped. */
+function countBySearch(short: Uint32Array, s: number, sEnd: number, long: Uint32Array, l: number, lEnd: number): number {
+  let count = 0;
+  for (; s < sEnd && l < lEnd; s++) {
+    const x = short[s];
+    l = lowerBound(long, l, lEnd, x);
+    if (l < lEnd && long[l] === x) {
+      count++;
+      l++;
+    }
   }
   return count;
 }
