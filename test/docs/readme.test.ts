@@ -58,8 +58,8 @@ test('the tutorial program is under 40 lines and runs as the README says, matchi
     assert.is(lines.length, ids.length);
     for (const line of lines) {
       const [id, label] = line.split('\t').map(Number);
-      // Labels are dense ids of the smallest member; compare through the same dense numbering.
-      assert.is(label, find(parent, index.get(id)!), `vertex ${id}`);
+      // outputKind 'vertex': each label is written as the file id of its component's smallest member.
+      assert.is(label, ids[find(parent, index.get(id)!)], `vertex ${id}`);
     }
   }
 });
