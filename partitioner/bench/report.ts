@@ -51,7 +51,36 @@ export function benchMarkdown(records: readonly BenchRecord[], title = 'Partitio
   }
   lines.push(`| ${HEAD.join(' | ')} |`, `|${HEAD.map((h, i) => (i >= 4 ? ' ---: ' : ' --- ')).join('|')}|`);
   for (const r of records) lines.push(`| ${row(r).join(' | ')} |`);
-  return lines.join('\n') + '\n';
+  return lines.join('\n') + '\n' + degreeClassMarkdown(records);
+}
+
+/**
+ * With `--by-degree`: for each graph, order and k, copies per vertex in each degree class, a
+ * column per partitioner: which vertices each one replicates (HDRF: the high-degree ones).
+ */
+export function degreeClassMarkdown(records: readonly BenchRecord[]): string {
+  const withClasses = records.filter((r) => r.replicasByDegree !== undefined);
+  if (withClasses.length === 0) return '';
+  const lines = ['', '## Copies per vertex by degree class', ''];
+  const groups = new Map<string, BenchRecord[]>();
+  for (const r of withClasses) {
+    const key = `${r.graph}, ${r.order}, k = ${r.k}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  for (const [key, runs] of groups) {
+    const lows = [...new Set(runs.flatMap((r) => r.replicasByDegree!.map((c) => c.minDegree)))].sort((a, b) => a - b);
+    lines.push(`### ${key}`, '', `| degree | vertices | ${runs.map((r) => r.algo).join(' | ')} |`, `| --- | ---: |${runs.map(() => ' ---: ').join('|')}|`);
+    for (const low of lows) {
+      const cells = runs.map((r) => {
+        const c = r.replicasByDegree!.find((x) => x.minDegree === low);
+        return c === undefined ? '' : (c.replicas / c.vertices).toFixed(2);
+      });
+      const vertices = runs[0].replicasByDegree!.find((x) => x.minDegree === low)?.vertices ?? 0;
+      lines.push(`| ${low}-${2 * low - 1} | ${vertices} | ${cells.join(' | ')} |`);
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
 }
 
 /** Replication factor against k, a line per partitioner, a panel per graph (and stream order, when runs mix them). */

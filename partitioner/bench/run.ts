@@ -7,6 +7,7 @@
  * `onRun` (one call per run, returning a progress callback) and each record as
  * it is made through `onRecord`.
  */
+import { replicasByDegree, type DegreeClass } from '../degree-classes.js';
 import { partitionGraph } from '../index.js';
 import { shuffledOrder } from '../stream.js';
 import type { Partitioner, PartitionOptions, StreamOrder } from '../types.js';
@@ -24,6 +25,8 @@ export interface BenchOptions {
   /** HDRF's degrees: 'partial' (default) or 'exact'. */
   degrees?: 'partial' | 'exact';
   balanceSlack?: number;
+  /** Also count each run's replicas by degree class (degree-classes.ts) into `replicasByDegree`. */
+  byDegree?: boolean;
   /** Called before loading a graph; returns a (done, total) progress callback. */
   onLoad?: (spec: string) => ((done: number, total: number) => void) | undefined;
   /** Called before each run; returns a (done, total) progress callback for it. */
@@ -61,6 +64,8 @@ export interface BenchRecord {
   balanceTerm: string | null;
   degrees: string | null;
   balanceSlack: number;
+  /** With `byDegree`: vertices and replicas per degree class (1, 2-3, 4-7, ...). */
+  replicasByDegree?: DegreeClass[];
 }
 
 export function median(xs: number[]): number {
@@ -122,6 +127,7 @@ export async function runPartitionerBench(options: BenchOptions): Promise<BenchR
           degrees: isHdrf ? (options.degrees ?? 'partial') : null,
           balanceSlack: options.balanceSlack ?? 0.05,
         };
+        if (options.byDegree) record.replicasByDegree = replicasByDegree(partition, stream.src, stream.dst);
         records.push(record);
         options.onRecord?.(record);
       }

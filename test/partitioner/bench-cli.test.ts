@@ -63,6 +63,24 @@ test('without --json: one table with a row per run', async () => {
   for (const algo of ['random', 'grid', 'dbh', 'greedy', 'hdrf', 'ne', 'edge-cut']) assert.match(out, new RegExp(`│ ${algo} +│ shuffled`));
 });
 
+test('--by-degree: per-run degree classes in the JSON that add up to the replicas, and a Markdown table', async () => {
+  const dir = tempDir();
+  const out = await run(['--graph', 'rmat:8', '--parts', '4', '--algos', 'greedy,hdrf', '--by-degree', '--json', '--quiet', '--out', dir]);
+  const records = out.trim().split('\n').map((l) => JSON.parse(l));
+  assert.is(records.length, 2);
+  const { stream } = await loadEdgeStream('rmat:8');
+  for (const r of records) {
+    const classes = r.replicasByDegree as Array<{ minDegree: number; vertices: number; replicas: number }>;
+    assert.ok(classes.length > 3, `${r.algo}: classes`);
+    const again = partitionGraph(stream, r.algo, 4, { seed: 1 }).metrics;
+    assert.is(classes.reduce((sum, c) => sum + c.replicas, 0), again.replicas, `${r.algo}: replicas`);
+    assert.is(classes.reduce((sum, c) => sum + c.vertices, 0), again.vertices, `${r.algo}: vertices`);
+  }
+  const markdown = readFileSync(join(dir, 'partitioners.md'), 'utf8');
+  assert.match(markdown, '## Copies per vertex by degree class');
+  assert.match(markdown, '| degree | vertices | greedy | hdrf |');
+});
+
 test('bad flags are UsageErrors with a clear message', async () => {
   const cases: Array<[string[], RegExp]> = [
     [['--graph', 'rmat:8', '--parts', '0'], /k must be an integer from 1 to 65536, got 0/],

@@ -25,6 +25,7 @@ export interface BenchPartitionersFlags {
   hdrfBalance: string;
   hdrfDegrees: string;
   slack: string;
+  byDegree?: boolean;
   json?: boolean;
   quiet?: boolean;
 }
@@ -83,6 +84,7 @@ export async function benchPartitioners(flags: BenchPartitionersFlags): Promise<
     balanceTerm: flags.hdrfBalance,
     degrees: flags.hdrfDegrees,
     balanceSlack: number('--slack', flags.slack, 0),
+    byDegree: flags.byDegree ?? false,
     onLoad: (spec) => progressFor(`loading ${spec}`, 'units'),
     onRun: (graph, algo, k, r) => progressFor(`${graph} ${algo} k=${k}${r > 0 ? ` #${r + 1}` : ''}`, 'edges'),
     onRecord: (record) => {
@@ -111,6 +113,7 @@ export function registerBenchPartitioners(bench: Command): void {
     .option('--hdrf-balance <term>', "HDRF's balance term: normalized (the paper) or absolute (the 2PS authors' code)", 'normalized')
     .option('--hdrf-degrees <kind>', "HDRF's degrees: partial (counted as the stream goes, the paper) or exact (a first pass, as 2PS-HDRF)", 'partial')
     .option('--slack <x>', 'balance slack of greedy, HDRF and NE: no part above (1 + slack) m / k edges', '0.05')
+    .option('--by-degree', 'also count copies per vertex by degree class (1, 2-3, 4-7, ...): which vertices each partitioner replicates; into the JSON and the Markdown')
     .option('--out <dir>', 'folder for partitioners.json, .md and .svg', 'bench/results')
     .option('--json', 'print one JSON object per run instead of the table')
     .option('-q, --quiet', 'no progress bars')
