@@ -196,8 +196,6 @@ function reduceAggregates(shared: SyncShared, aggregators: Record<string, Aggreg
   return out;
 }
 
-
-
 /** What a thread's `signal` closure reads and counts (see createSignal). */
 interface SignalState {
   /** Active flags of the next superstep (swapped each superstep). */
@@ -239,13 +237,10 @@ function createSignal(state: SignalState): Signal {
 
 /** Delta caching's part of a signal. */
 function signalDelta(state: SignalState, u: number, delta: number | undefined): void {
-  {
-    const deltas = state.deltas;
-    if (deltas !== null) {
-      if (delta === undefined) state.cacheValid![u] = 0;
-      else deltas[u] += delta;
-    }
-  }
+  const deltas = state.deltas;
+  if (deltas === null) return;
+  if (delta === undefined) state.cacheValid![u] = 0;
+  else deltas[u] += delta;
 }
 
 /**
