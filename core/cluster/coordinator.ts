@@ -246,10 +246,41 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
       replicas: bytesOf(part.replicas),
       replicaWords: part.words,
     });
-    const setups = await everyMachine<{ initiallyActive: number; localEdges: number; mastered: number; dataPort: number }>('Setup', setupRequest);
-    setups.forEach((reply, m) => (dataAddresses[m] = `${parseAddress('runCluster', addresses[m]).host}:${reply.dataPort}`));
-    await connectAll();
-    const setupSeconds = (performance.now() - setupStart) / 1000;
+    /**
+     * A lost worker's place goes to the next spare: the lost one is told to drop the job (it may
+     * yet be alive, past a deadline or cut off from one peer). Throws when no spare is left.
+     */
+    const replaceWorker = (lost: WorkerLost): string => {
+      const spare = spares.shift();
+      if (spare === undefined) {
+        throw new UsageError(`${lost.message}${hadSpares ? ' (no spare worker left to take its place)' : ' (give spare workers, --spare host:port, to carry on)'}`);
+      }
+      const m = lost.machine;
+      const retired = clients[m];
+      call(m, 'Release', { job }, 5000)
+        .catch(() => undefined)
+        .finally(() => retired.close());
+      addresses[m] = spare;
+      clients[m] = connect(spare);
+      return spare;
+    };
+    type SetupReply = { initiallyActive: number; localEdges: number; mastered: number; dataPort: number };
+    const setups: Array<SetupReply | null> = addresses.map(() => null);
+    /** Setup on every machine not set up yet; the first worker lost, if any, is thrown once all have answered. */
+    const setUpRemaining = async (): Promise<void> => {
+      const pending = addresses.map((_, m) => m).filter((m) => setups[m] === null);
+      const settled = await Promise.allSettled(
+        pending.map(async (m) => {
+          const reply = await call<SetupReply>(m, 'Setup', setupRequest(m));
+          setups[m] = reply;
+          dataAddresses[m] = `${parseAddress('runCluster', addresses[m]).host}:${reply.dataPort}`;
+        }),
+      );
+      const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failure !== undefined) throw failure.reason;
+    };
+    let recoveries = 0;
+    let checkpoints = 0;
 
     const allActive = program.activation === 'all';
     const names = Object.keys(aggregators);
@@ -259,12 +290,13 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
       superstep: 0,
       // As the shared-memory engine reports a run with no superstep: every aggregate 0.
       aggregates: Object.fromEntries(names.map((name) => [name, 0])),
-      converged: n === 0 || setups[0].initiallyActive === 0,
+      converged: n === 0,
       vertexUpdates: 0,
       edgesTraversed: 0,
       bytesRouted: 0,
     };
-    const started = performance.now();
+    // Compute time starts when the data channels are up (the first checkpoint counts, as later ones do).
+    let started = performance.now();
     let lastTime = started;
     const scatters = program.scatterEdges !== 'none';
     
@@ -292,12 +324,31 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
         aggregateValues: workerState.aggregates,
       };
     };
-    let recoveries = 0;
-    let checkpoints = 0;
-    if (recoverable) {
-      await takeCheckpoint();
-      checkpoints++;
+    // Start-up: Setup everywhere, the data channels, the first checkpoint. A worker lost here leaves
+    // nothing to roll back: every other machine still holds the initial state, so a spare set up in
+    // its place makes the run whole, and start-up goes on.
+    for (;;) {
+      try {
+        await setUpRemaining();
+        await connectAll();
+        started = performance.now();
+        lastTime = started;
+        if (recoverable) {
+          await takeCheckpoint();
+          checkpoints++;
+        }
+        break;
+      } catch (error) {
+        if (!(error instanceof WorkerLost)) throw error;
+        const spare = replaceWorker(error);
+        setups[error.machine] = null;
+        epoch++;
+        recoveries++;
+        options.onRecovery?.({ machine: error.machine, lost: error.message, replacement: spare, superstep: 0 });
+      }
     }
+    const setupSeconds = (started - setupStart) / 1000;
+    state.converged = state.converged || setups[0]!.initiallyActive === 0;
 
     // Supersteps go in batches of up to SUPERSTEPS_PER_CALL per Superstep call (the workers decide
     // alike when to stop), cut at checkpoints; progress is reported for each superstep of a batch.
@@ -351,18 +402,9 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
 
     /** A lost worker: take a spare in its place, set it up, and roll every machine back to the last checkpoint. */
     const recover = async (lost: WorkerLost): Promise<void> => {
-      const spare = spares.shift();
-      if (checkpoint === null || spare === undefined) {
-        throw new UsageError(`${lost.message}${hadSpares ? ' (no spare worker left to take its place)' : ' (give spare workers, --spare host:port, to carry on from a checkpoint)'}`);
-      }
+      if (checkpoint === null) throw new UsageError(`${lost.message} (give spare workers, --spare host:port, to carry on from a checkpoint)`);
+      const spare = replaceWorker(lost);
       const m = lost.machine;
-      // The lost worker may yet be alive (past its deadline, or cut off from one peer): let it drop the job.
-      const retired = clients[m];
-      call(m, 'Release', { job }, 5000)
-        .catch(() => undefined)
-        .finally(() => retired.close());
-      addresses[m] = spare;
-      clients[m] = connect(spare);
       const reply = await call<{ dataPort: number }>(m, 'Setup', setupRequest(m));
       dataAddresses[m] = `${parseAddress('runCluster', spare).host}:${reply.dataPort}`;
       const saved: Checkpoint = checkpoint;

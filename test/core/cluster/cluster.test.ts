@@ -292,6 +292,39 @@ test('recovery under signalled activation (exact) and delta caching (caches drop
   }
 });
 
+test('a worker lost at start-up (unreachable at Setup) is replaced by a spare before anything runs', async () => {
+  const graph = rmat(7, 4, 3);
+  const cc = programs.connectedComponents as VertexProgram;
+  const alone = await runProgram(cc, graph, { workers: 1 });
+  const spare = await startWorker('127.0.0.1:0');
+  const replaced: number[] = [];
+  try {
+    // Nothing listens on port 1: the second machine's worker is lost at Setup.
+    const run = await runCluster(cc, graph, {
+      workers: [addresses()[0], '127.0.0.1:1', addresses()[2]],
+      spares: [spare.address],
+      callTimeoutSeconds: 20,
+      onRecovery: (r) => replaced.push(r.machine, r.superstep),
+    });
+    assert.equal(replaced, [1, 0]);
+    assert.is(run.recoveries, 1);
+    assert.equal(run.workers, [addresses()[0], spare.address, addresses()[2]]);
+    assert.equal(Array.from(run.vertex.component as Float64Array), Array.from(alone.vertex.component as Float64Array));
+  } finally {
+    await spare.close();
+  }
+  // With no spare, the same run ends at start-up with the message that says where to start a worker.
+  try {
+    await runCluster(cc, graph, { workers: [addresses()[0], '127.0.0.1:1'], callTimeoutSeconds: 20 });
+    assert.unreachable('should have failed');
+  } catch (error) {
+    assert.instance(error, UsageError);
+    assert.match((error as Error).message, /cannot reach worker 127\.0\.0\.1:1.*gasworks worker --listen 127\.0\.0\.1:1/);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(workers.map((w) => w.jobs()), [0, 0, 0]);
+});
+
 test('a lost worker with no spare ends the run with a message that says how to carry on', async () => {
   const crew = await Promise.all([0, 1].map(() => startWorker('127.0.0.1:0')));
   try {
