@@ -266,8 +266,11 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
     };
     type SetupReply = { initiallyActive: number; localEdges: number; mastered: number; dataPort: number };
     const setups: Array<SetupReply | null> = addresses.map(() => null);
-    /** Setup on every machine not set up yet; the first worker lost, if any, is thrown once all have answered. */
-    const setUpRemaining = async (): Promise<void> => {
+    /**
+     * Setup on every machine not set up yet, once all have answered: throws an error that is not a
+     * lost worker, else returns the workers lost (each is replaced, never asked for Setup twice).
+     */
+    const setUpRemaining = async (): Promise<WorkerLost[]> => {
       const pending = addresses.map((_, m) => m).filter((m) => setups[m] === null);
       const settled = await Promise.allSettled(
         pending.map(async (m) => {
@@ -276,8 +279,10 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
           dataAddresses[m] = `${parseAddress('runCluster', addresses[m]).host}:${reply.dataPort}`;
         }),
       );
-      const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failure !== undefined) throw failure.reason;
+      const failures = settled.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
+      const other = failures.find((error) => !(error instanceof WorkerLost));
+      if (other !== undefined) throw other;
+      return failures as WorkerLost[];
     };
     let recoveries = 0;
     let checkpoints = 0;
@@ -327,12 +332,24 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
     // Start-up: Setup everywhere, the data channels, the first checkpoint. A worker lost here leaves
     // nothing to roll back: every other machine still holds the initial state, so a spare set up in
     // its place makes the run whole, and start-up goes on.
+    // Replacements are reported once start-up is through, and only those whose spare joined the run.
+    const replaced: Array<{ machine: number; lost: string; replacement: string }> = [];
+    const replace = (lost: WorkerLost): void => {
+      replaced.push({ machine: lost.machine, lost: lost.message, replacement: replaceWorker(lost) });
+      setups[lost.machine] = null;
+    };
     for (;;) {
       try {
-        await setUpRemaining();
+        const lost = await setUpRemaining();
+        if (lost.length > 0) {
+          lost.forEach(replace);
+          continue;
+        }
+        epoch++;
         await connectAll();
         started = performance.now();
         lastTime = started;
+        state.converged = n === 0 || setups[0]!.initiallyActive === 0;
         if (recoverable) {
           await takeCheckpoint();
           checkpoints++;
@@ -340,15 +357,15 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
         break;
       } catch (error) {
         if (!(error instanceof WorkerLost)) throw error;
-        const spare = replaceWorker(error);
-        setups[error.machine] = null;
-        epoch++;
-        recoveries++;
-        options.onRecovery?.({ machine: error.machine, lost: error.message, replacement: spare, superstep: 0 });
+        replace(error);
       }
     }
+    for (const r of replaced) {
+      if (addresses[r.machine] !== r.replacement) continue;
+      recoveries++;
+      options.onRecovery?.({ ...r, superstep: 0 });
+    }
     const setupSeconds = (started - setupStart) / 1000;
-    state.converged = state.converged || setups[0]!.initiallyActive === 0;
 
     // Supersteps go in batches of up to SUPERSTEPS_PER_CALL per Superstep call (the workers decide
     // alike when to stop), cut at checkpoints; progress is reported for each superstep of a batch.

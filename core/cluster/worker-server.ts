@@ -147,6 +147,9 @@ export async function startWorker(listen: string): Promise<ClusterWorker> {
   };
   const receiveAll = (h: Held, superstep: number, exchange: number): Promise<Frame[]> => channel.receive(h.job.id, h.epoch, superstep, exchange, h.job.machines - 1);
 
+  // Jobs whose Setup is still building them, and those of them released meanwhile.
+  const creating = new Set<string>();
+  const releasedWhileCreating = new Set<string>();
   server.addService(gasWorkerService().service, {
     Setup: ((call, callback) => {
       const request = call.request as JobSetup & { protocol: number };
@@ -157,12 +160,25 @@ export async function startWorker(listen: string): Promise<ClusterWorker> {
       if (other && other.job.machine !== request.machine) {
         return fail(callback, new UsageError(`job ${request.job} already runs on this worker as machine ${other.job.machine}; a worker serves one machine of a job (is it listed twice, or as a spare too?)`));
       }
+      // One Setup per job: a second one (a coordinator retrying past a deadline) would build the
+      // job again and, finishing last, replace the running one with its initial state.
+      if (other || creating.has(request.job)) {
+        return fail(callback, new UsageError(`job ${request.job} is already set up on this worker as machine ${request.machine}`));
+      }
+      creating.add(request.job);
       ClusterJob.create(request)
         .then((job) => {
+          creating.delete(job.id);
+          // Released, or given up by the coordinator (past its deadline), while it was being built: drop it.
+          if (releasedWhileCreating.delete(job.id) || call.cancelled) return fail(callback, new Error(`job ${job.id} was released while it was being set up`));
           jobs.set(job.id, { job, epoch: 0, peers: [] });
           callback(null, { initiallyActive: job.initiallyActive, localEdges: job.localEdgeCount, mastered: job.masteredCount, dataPort: channel.port });
         })
-        .catch((error: Error) => fail(callback, error));
+        .catch((error: Error) => {
+          creating.delete(request.job);
+          releasedWhileCreating.delete(request.job);
+          fail(callback, error);
+        });
     }) as Handler<JobSetup, unknown>,
     Connect: unary<{ job: string; epoch: number; peers: string[] }>((h, r) => {
       if (r.peers.length !== h.job.machines) throw new Error(`Connect: ${r.peers.length} peers for ${h.job.machines} machines`);
@@ -237,6 +253,7 @@ export async function startWorker(listen: string): Promise<ClusterWorker> {
     }) as Handler<{ job: string }, unknown>,
     Release: ((call, callback) => {
       channel.abort(call.request.job, 'the job was released');
+      if (creating.has(call.request.job)) releasedWhileCreating.add(call.request.job);
       jobs.delete(call.request.job);
       callback(null, {});
     }) as Handler<{ job: string }, unknown>,
