@@ -1,5 +1,5 @@
 /**
- * Benchmark: the recommender's ALS and SGD on the engine against hand-written
+ * Benchmark: the recommender's ALS and SGD (Hogwild! on the engine, and stratified) against hand-written
  * serial loops with the same arithmetic on typed arrays (the baseline for
  * framework overhead), on 1 and 2 workers, over planted low-rank ratings at
  * scale; and test RMSE on MovieLens 100K u1 when the dataset is present.
@@ -145,7 +145,14 @@ async function main(): Promise<void> {
       const engine = await timeRuns(runs, async () => (await trainFactorModel(ratings, { algo, rank: RANK, iterations: ITERATIONS, workers })).computeSeconds);
       rows.push({ what: `engine ${algo}`, workers, secondsPerIteration: engine / ITERATIONS, vsHand: hand / engine });
     }
-    for (const row of rows.slice(-3)) console.log(`  ${row.what} x${row.workers}: ${(row.secondsPerIteration * 1000).toFixed(1)} ms/iteration, ${row.vsHand.toFixed(2)}x the hand loop's speed`);
+    if (algo === 'sgd') {
+      // Stratified SGD (sgd-strata.ts): blocks no two threads share, against Hogwild!'s shared items.
+      for (const workers of [1, 2]) {
+        const strata = await timeRuns(runs, async () => (await trainFactorModel(ratings, { algo, rank: RANK, iterations: ITERATIONS, workers, schedule: 'strata' })).computeSeconds);
+        rows.push({ what: 'stratified sgd (8 strata)', workers, secondsPerIteration: strata / ITERATIONS, vsHand: hand / strata });
+      }
+    }
+    for (const row of rows.slice(algo === 'sgd' ? -5 : -3)) console.log(`  ${row.what} x${row.workers}: ${(row.secondsPerIteration * 1000).toFixed(1)} ms/iteration, ${row.vsHand.toFixed(2)}x the hand loop's speed`);
   }
   const quality: Record<string, number> = {};
   const base = `${datasetsDir}/movielens/ml-100k.u1.base.gz`;

@@ -6,6 +6,7 @@ export { trainFactorModel, TRAIN_DEFAULTS, type TrainOptions, type TrainResult, 
 export { predict, saveModel, loadModel, indexOfId, type FactorModel } from './model.js';
 export { ratingError, rankingQuality, rankingQualityOnGpu, type RatingError, type RankingQuality } from './metrics.js';
 export { trainAlsBatched, type AlsKernels, type BatchedAlsOptions, type BatchedAlsResult } from './als-batched.js';
+export { trainSgdStrata, type StrataOptions } from './sgd-strata.js';
 export { recommend, topItems } from './recommend.js';
 export { splitRatings } from './split.js';
 export { openRatings, plantedRatings } from './source.js';

@@ -11,6 +11,7 @@ import { runProgram } from '../../core/engine/index.js';
 import { ratingsToGraph, type Ratings } from '../../core/graph/loaders/movielens.js';
 import als from './als.js';
 import { trainAlsBatched, type AlsKernels } from './als-batched.js';
+import { trainSgdStrata } from './sgd-strata.js';
 import { meanRating } from './factors.js';
 import type { FactorModel } from './model.js';
 import sgd from './sgd.js';
@@ -57,6 +58,14 @@ export interface TrainOptions {
    * equations on the best backend it finds (a GPU where it has one).
    */
   kernels?: 'engine' | AlsKernels;
+  /**
+   * SGD only: 'hogwild' (default) runs the SGD vertex program, whose threads update shared items
+   * without locks; 'strata' runs stratified SGD (apps/recommender/sgd-strata.ts): blocks of users
+   * and items that no two threads share, the same model on any thread count.
+   */
+  schedule?: 'hogwild' | 'strata';
+  /** With schedule 'strata': user and item ranges (default 8). The model depends on it. */
+  strata?: number;
   /** With kernels 'gpu': gpu.js's mode, 'async' (default) or 'cpu' (its JavaScript backend). */
   gpuMode?: 'async' | 'cpu';
   /** After each iteration: its number (1-based) and the training RMSE. */
@@ -68,7 +77,7 @@ export interface TrainResult {
   /** Training RMSE after each iteration. */
   trainRmse: number[];
   computeSeconds: number;
-  /** Where the work ran: 'engine', 'cpu', or the gpu.js backend (e.g. 'WebAssemblyKernel'). */
+  /** Where the work ran: 'engine', 'cpu', the gpu.js backend (e.g. 'WebAssemblyKernel'), or 'strata'. */
   backend: string;
 }
 
@@ -101,6 +110,11 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
     throw new UsageError(`trainFactorModel: kernels '${kernels}' run on one thread; leave out workers (got ${options.workers})`);
   }
 
+  const schedule = options.schedule ?? 'hogwild';
+  if (schedule !== 'hogwild' && schedule !== 'strata') throw new UsageError(`trainFactorModel: schedule must be 'hogwild' or 'strata'; got ${JSON.stringify(schedule)}`);
+  if (schedule === 'strata' && algo !== 'sgd') throw new UsageError("trainFactorModel: schedule 'strata' is for SGD");
+  if (schedule === 'strata' && options.cluster !== undefined) throw new UsageError("trainFactorModel: schedule 'strata' runs on this machine; leave out cluster");
+
   const graph = ratingsToGraph(ratings);
   const trainRmse: number[] = [];
   // ALS takes two supersteps (users, then items) per iteration; an SGD epoch is one.
@@ -119,7 +133,18 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
   let factors: Float64Array;
   let computeSeconds: number;
   let backend: string = kernels;
-  if (kernels !== 'engine') {
+  if (schedule === 'strata') {
+    const strataRun = await trainSgdStrata(
+      graph,
+      { numUsers: ratings.numUsers, rank, learningRate, lambda, biases, seed, epochs: iterations, strata: options.strata, threads: options.workers ?? 1 },
+      options.onIteration,
+    );
+    factors = strataRun.factors;
+    computeSeconds = strataRun.computeSeconds;
+    backend = 'strata';
+    params.strata = options.strata ?? 8;
+    trainRmse.push(...strataRun.trainRmse);
+  } else if (kernels !== 'engine') {
     const batched = await trainAlsBatched(graph, { numUsers: ratings.numUsers, rank, lambda, biases, seed, iterations, kernels, gpuMode: options.gpuMode, onIteration: options.onIteration });
     factors = batched.factors;
     computeSeconds = batched.computeSeconds;

@@ -33,6 +33,8 @@ interface TrainFlags {
   workers?: number;
   cluster?: string[];
   kernels: string;
+  schedule: string;
+  strata?: number;
   k: number;
   save?: string;
   json?: boolean;
@@ -64,6 +66,8 @@ export function registerRecommend(program: Command): void {
     .option('--seed <n>', 'seed of the initial factors and of the hold-out split', positiveInt, TRAIN_DEFAULTS.seed)
     .option('-w, --workers <n>', `threads (default: one per core, ${defaultWorkers()} here)`, positiveInt)
     .option('--cluster <host:port,...>', 'ALS across machines: the addresses of `gasworks worker` processes (instead of --workers)', hostPortList)
+    .option('--schedule <how>', 'SGD across threads: hogwild (lock-free, items shared between threads) or strata (stratified blocks no two threads share: the same model on any thread count)', 'hogwild')
+    .option('--strata <n>', 'with --schedule strata: user and item ranges (the model depends on it)', positiveInt)
     .option('--kernels <where>', 'ALS: engine (the vertex program on --workers threads or --cluster), cpu (batched kernels, one thread) or gpu (gpu.js: a GPU where it finds one, else WebAssembly)', 'engine')
     .option('-k, --k <n>', 'list length for precision / recall / NDCG', positiveInt, 10)
     .option('-s, --save <file>', 'save the model (.gwm) for `gasworks recommend top`')
@@ -75,6 +79,9 @@ export function registerRecommend(program: Command): void {
       const algo = flags.algo;
       // Planted ratings are a new problem for every seed: their test set is held out from --ratings, never generated apart.
       if (flags.test?.startsWith('planted:')) throw new UsageError('recommend train: --test takes a ratings file; for planted ratings leave --test out and --test-fraction is held out');
+      if (flags.schedule !== 'hogwild' && flags.schedule !== 'strata') throw new UsageError(`recommend train: --schedule must be hogwild or strata; got "${flags.schedule}"`);
+      if (flags.schedule === 'strata' && algo !== 'sgd') throw new UsageError('recommend train: --schedule strata is for --algo sgd');
+      if (flags.strata !== undefined && flags.schedule !== 'strata') throw new UsageError('recommend train: --strata goes with --schedule strata');
       const kernels = flags.kernels;
       if (kernels !== 'engine' && kernels !== 'cpu' && kernels !== 'gpu') throw new UsageError(`recommend train: --kernels must be engine, cpu or gpu; got "${kernels}"`);
       if (kernels !== 'engine' && algo !== 'als') throw new UsageError(`recommend train: --kernels ${kernels} is for ALS; SGD runs on the engine`);
@@ -98,6 +105,8 @@ export function registerRecommend(program: Command): void {
         seed: flags.seed,
         ...(flags.cluster ? { cluster: flags.cluster } : kernels === 'engine' ? { workers: flags.workers ?? defaultWorkers() } : {}),
         kernels,
+        schedule: flags.schedule as 'hogwild' | 'strata',
+        strata: flags.strata,
         onIteration: showProgress ? (i, rmse) => process.stderr.write(`\r\x1b[K${algo}: iteration ${i}/${iterations} | train RMSE ${rmse.toFixed(4)}`) : undefined,
       });
       if (showProgress) process.stderr.write('\r\x1b[K');

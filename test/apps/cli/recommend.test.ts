@@ -78,6 +78,17 @@ test('recommend train --kernels cpu and gpu give the engine\'s figures (bit for 
   assert.ok(Math.abs(gpu.ndcgAtK - engine.ndcgAtK) < 1e-3, `gpu.js NDCG ${gpu.ndcgAtK} vs ${engine.ndcgAtK}`);
 });
 
+test('recommend train -a sgd --schedule strata: the same figures on 1 and 2 workers', () => {
+  const args = ['recommend', 'train', '-r', trainFile, '-t', testFile, '-a', 'sgd', '--rank', '3', '-i', '6', '--schedule', 'strata', '--strata', '4', '--json'];
+  const one = JSON.parse(ok(gasworks([...args, '-w', '1'])).stdout);
+  const two = JSON.parse(ok(gasworks([...args, '-w', '2'])).stdout);
+  assert.is(one.kernels, 'strata');
+  assert.is(one.params.strata, 4);
+  assert.equal(two.trainRmseByIteration, one.trainRmseByIteration);
+  assert.is(two.testRmse, one.testRmse);
+  assert.ok(one.testRmse < 1.2, `test RMSE ${one.testRmse}`);
+});
+
 test('recommend: user mistakes exit 1 with a message and no stack trace', () => {
   const bad = join(dir, 'bad.data');
   writeFileSync(bad, '1\t2\t4\n1\tx\t3\n');
@@ -91,6 +102,9 @@ test('recommend: user mistakes exit 1 with a message and no stack trace', () => 
     [['recommend', 'train', '--kernels', 'tpu'], /--kernels must be engine, cpu or gpu; got "tpu"/],
     [['recommend', 'train', '--kernels', 'gpu', '-w', '2'], /--kernels gpu runs on one thread of this machine/],
     [['recommend', 'train', '--kernels', 'cpu', '-a', 'sgd'], /--kernels cpu is for ALS/],
+    [['recommend', 'train', '--schedule', 'strata'], /--schedule strata is for --algo sgd/],
+    [['recommend', 'train', '-a', 'sgd', '--schedule', 'lanes'], /--schedule must be hogwild or strata; got "lanes"/],
+    [['recommend', 'train', '-a', 'sgd', '--strata', '3'], /--strata goes with --schedule strata/],
   ] as const, assert);
 });
 
