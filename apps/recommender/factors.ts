@@ -54,3 +54,26 @@ export function squaredErrorAggregator(graph: Graph, factors: Float64Array, rank
     reduce: 'sum',
   };
 }
+
+/**
+ * One SGD step on rating r of the user whose row starts at a and the item whose row starts at b
+ * (Funk's update with L2 penalty, as sgd.ts documents it); returns the squared error before the
+ * step. Shared by the Hogwild! program (sgd.ts) and stratified SGD (sgd-strata.ts), so that the
+ * two take the same steps.
+ */
+export function sgdStep(factors: Float64Array, a: number, b: number, rating: number, mean: number, rank: number, eta: number, lambda: number, biases: boolean): number {
+  let prediction = mean + factors[a + rank] + factors[b + rank];
+  for (let k = 0; k < rank; k++) prediction += factors[a + k] * factors[b + k];
+  const error = rating - prediction;
+  if (biases) {
+    factors[a + rank] += eta * (error - lambda * factors[a + rank]);
+    factors[b + rank] += eta * (error - lambda * factors[b + rank]);
+  }
+  for (let k = 0; k < rank; k++) {
+    const x = factors[a + k];
+    const y = factors[b + k];
+    factors[a + k] = x + eta * (error * y - lambda * x);
+    factors[b + k] = y + eta * (error * x - lambda * y);
+  }
+  return error * error;
+}

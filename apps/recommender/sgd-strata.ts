@@ -19,7 +19,7 @@ import { runOnWorkers } from '../../core/engine/worker-run.js';
 import { siblingModule } from '../../core/workers/spawn.js';
 import type { Graph } from '../../core/graph/graph.js';
 import { sharedFloat64, sharedInt32 } from '../../core/graph/shared.js';
-import { initFactors, meanRating, ratingsOf } from './factors.js';
+import { initFactors, meanRating, ratingsOf, sgdStep } from './factors.js';
 
 export interface StrataOptions {
   /** Users are vertices 0 .. numUsers - 1 of the ratings graph, items the rest. */
@@ -140,24 +140,7 @@ function stepBlock(shared: StrataShared, from: number, to: number): number {
   const { factors, users, items, values, rank, eta, lambda, biases, mean } = shared;
   const width = rank + 1;
   let squared = 0;
-  for (let x = from; x < to; x++) {
-    const a = users[x] * width;
-    const b = items[x] * width;
-    let prediction = mean + factors[a + rank] + factors[b + rank];
-    for (let k = 0; k < rank; k++) prediction += factors[a + k] * factors[b + k];
-    const error = values[x] - prediction;
-    squared += error * error;
-    if (biases) {
-      factors[a + rank] += eta * (error - lambda * factors[a + rank]);
-      factors[b + rank] += eta * (error - lambda * factors[b + rank]);
-    }
-    for (let k = 0; k < rank; k++) {
-      const xu = factors[a + k];
-      const yi = factors[b + k];
-      factors[a + k] = xu + eta * (error * yi - lambda * xu);
-      factors[b + k] = yi + eta * (error * xu - lambda * yi);
-    }
-  }
+  for (let x = from; x < to; x++) squared += sgdStep(factors, users[x] * width, items[x] * width, values[x], mean, rank, eta, lambda, biases);
   return squared;
 }
 

@@ -24,7 +24,7 @@
  */
 import { UsageError } from '../../core/errors.js';
 import { defineProgram } from '../../core/program.js';
-import { initFactors, meanRating, ratingsOf } from './factors.js';
+import { initFactors, meanRating, ratingsOf, sgdStep } from './factors.js';
 
 const sgd = defineProgram({
   // Not plain 'sgd': apps/sgd is the logistic-regression SGD.
@@ -66,23 +66,7 @@ const sgd = defineProgram({
         if (outOffsets[u] === end) return false;
         const a = u * width;
         let squared = 0;
-        for (let e = outOffsets[u]; e < end; e++) {
-          const b = outTargets[e] * width;
-          let prediction = mean + factors[a + rank] + factors[b + rank];
-          for (let k = 0; k < rank; k++) prediction += factors[a + k] * factors[b + k];
-          const error = ratings[e] - prediction;
-          squared += error * error;
-          if (biases) {
-            factors[a + rank] += eta * (error - lambda * factors[a + rank]);
-            factors[b + rank] += eta * (error - lambda * factors[b + rank]);
-          }
-          for (let k = 0; k < rank; k++) {
-            const x = factors[a + k];
-            const y = factors[b + k];
-            factors[a + k] = x + eta * (error * y - lambda * x);
-            factors[b + k] = y + eta * (error * x - lambda * y);
-          }
-        }
+        for (let e = outOffsets[u]; e < end; e++) squared += sgdStep(factors, a, outTargets[e] * width, ratings[e], mean, rank, eta, lambda, biases);
         loss[u] = squared;
         return true;
       },
