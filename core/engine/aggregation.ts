@@ -29,34 +29,32 @@ export function foldSource(reduces: ReadonlyArray<Aggregator['reduce']>): string
 
 let copies = 0;
 
-/** A function that map-reduces every aggregator over vertices 0..n-1 in one pass. */
-export function compileAggregation(aggregators: Record<string, Aggregator>): (n: number) => Record<string, number> {
+/**
+ * Compile a map-reduce of every aggregator in one loop: `loop` is the loop's header, `vertex` the
+ * expression for v inside it, `result` what the function returns or writes; each map is called
+ * through a local of its own.
+ */
+function compileFold<F>(aggregators: Record<string, Aggregator>, signature: string, loop: string, vertex: string, result: (names: string[]) => string): F {
   const names = Object.keys(aggregators);
   const reduces = names.map((name) => aggregators[name].reduce);
   const source = [
     ...names.map((_, i) => `const map${i} = maps[${i}];`),
-    'return function aggregateAll(n) {',
+    `return function ${signature} {`,
     ...reduces.map((reduce, i) => `  let a${i} = ${identityOf(reduce)};`),
-    `  for (let v = 0; v < n; v++) { ${foldSource(reduces)} }`,
-    `  return { ${names.map((name, i) => `${JSON.stringify(name)}: a${i}`).join(', ')} };`,
+    `  ${loop} { const v = ${vertex}; ${foldSource(reduces)} }`,
+    `  ${result(names)}`,
     '};',
   ].join('\n');
   const make = new Function('maps', `"use strict"; // aggregation copy ${++copies}\n${source}`);
-  return make(names.map((name) => aggregators[name].map)) as (n: number) => Record<string, number>;
+  return make(names.map((name) => aggregators[name].map)) as F;
+}
+
+/** A function that map-reduces every aggregator over vertices 0..n-1 in one pass. */
+export function compileAggregation(aggregators: Record<string, Aggregator>): (n: number) => Record<string, number> {
+  return compileFold(aggregators, 'aggregateAll(n)', 'for (let x = 0; x < n; x++)', 'x', (names) => `return { ${names.map((name, i) => `${JSON.stringify(name)}: a${i}`).join(', ')} };`);
 }
 
 /** A function that map-reduces every aggregator over the vertices in `ids`, into out[i] (aggregator order). */
 export function compileListAggregation(aggregators: Record<string, Aggregator>): (ids: Uint32Array, out: Float64Array) => void {
-  const names = Object.keys(aggregators);
-  const reduces = names.map((name) => aggregators[name].reduce);
-  const source = [
-    ...names.map((_, i) => `const map${i} = maps[${i}];`),
-    'return function aggregateList(ids, out) {',
-    ...reduces.map((reduce, i) => `  let a${i} = ${identityOf(reduce)};`),
-    `  for (let i = 0; i < ids.length; i++) { const v = ids[i]; ${foldSource(reduces)} }`,
-    ...names.map((_, i) => `  out[${i}] = a${i};`),
-    '};',
-  ].join('\n');
-  const make = new Function('maps', `"use strict"; // list aggregation copy ${++copies}\n${source}`);
-  return make(names.map((name) => aggregators[name].map)) as (ids: Uint32Array, out: Float64Array) => void;
+  return compileFold(aggregators, 'aggregateList(ids, out)', 'for (let x = 0; x < ids.length; x++)', 'ids[x]', (names) => names.map((_, i) => `out[${i}] = a${i};`).join(' '));
 }

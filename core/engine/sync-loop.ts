@@ -18,7 +18,7 @@
 import type { Graph } from '../graph/graph.js';
 import type { Aggregator, Params, Signal, VertexFunctions, VertexProgram, ResolvedProgram } from '../program.js';
 import { SweepBarrier, BARRIER_WORDS } from './async-barrier.js';
-import { combine, identityOf } from './aggregation.js';
+import { combine, compileAggregation, identityOf } from './aggregation.js';
 import { compileKernels, type KernelEnv } from './sync-kernels.js';
 
 /** Int32 control words. */
@@ -68,15 +68,14 @@ export interface SyncShared {
   /**
    * The sparse frontier ('signalled' runs; null when off): the coming superstep's active vertices
    * as a list, when they are few (at most `sparseLimit`). Each thread appends the vertices it
-   * activates to its own slice of `lists` (`listCapacity` entries each, `listLengths[t]` used); the
-   * serial step between supersteps joins the slices into `frontier`, or, when they overflowed or
-   * hold more than `sparseLimit`, leaves the next superstep to scan every vertex's flag.
+   * activates to its own slice of `lists` (`sparseLimit` entries each, `listLengths[t]` used); the
+   * serial step between supersteps joins the slices into `frontier`, or, when they hold more than
+   * `sparseLimit` together, leaves the next superstep to scan every vertex's flag.
    */
   frontier: Uint32Array | null;
   lists: Uint32Array | null;
   listLengths: Int32Array | null;
-  listCapacity: number;
-  /** A superstep goes sparse when its list holds at most `sparseLimit` vertices... */
+  /** A superstep goes sparse when its list holds at most `sparseLimit` vertices (at least 1)... */
   sparseLimit: number;
   /**
    * ...and their vertices plus the edges their gathers and scatters visit come to at most
@@ -278,7 +277,7 @@ export function runSyncThread(
   // Maps that may read other vertices run after every apply of the superstep (see dataAccess).
   const lateAggregation = aggCount > 0 && (program.dataAccess ?? 'vertices') !== 'gas';
 
-  const capacity = shared.listCapacity;
+  const capacity = shared.sparseLimit;
   const signalState: SignalState = {
     next: shared.activeOdd ?? shared.changed,
     signals: 0,
@@ -482,28 +481,31 @@ function finishSuperstep(
  * next superstep, or mark it dense (-1) when they overflowed or hold more than the sparse limit.
  */
 function planFrontier(shared: SyncShared, graph: Graph): void {
-  const { frontier, lists, listLengths, listCapacity, sparseLimit, sparseWorkLimit, inFactor, outFactor, control } = shared;
+  const { frontier, lists, listLengths, sparseLimit } = shared;
   if (frontier === null || lists === null || listLengths === null) return;
   let total = 0;
-  let overflow = false;
-  for (let t = 0; t < listLengths.length; t++) {
-    if (listLengths[t] > listCapacity) overflow = true;
-    total += listLengths[t];
-  }
-  if (overflow || total > sparseLimit) {
-    Atomics.store(control, SYNC.FRONTIER, -1);
+  for (let t = 0; t < listLengths.length; t++) total += listLengths[t];
+  // A slice that overflowed (length past sparseLimit) makes the total too big as well.
+  if (total > sparseLimit) {
+    Atomics.store(shared.control, SYNC.FRONTIER, -1);
     return;
   }
   let at = 0;
   for (let t = 0; t < listLengths.length; t++) {
-    frontier.set(lists.subarray(t * listCapacity, t * listCapacity + listLengths[t]), at);
+    frontier.set(lists.subarray(t * sparseLimit, t * sparseLimit + listLengths[t]), at);
     at += listLengths[t];
   }
-  Atomics.store(control, SYNC.FRONTIER, frontierWork(frontier, total, graph, inFactor, outFactor) <= sparseWorkLimit ? total : -1);
+  useFrontier(shared, graph, total);
+}
+
+/** The coming superstep runs from frontier[0 .. size - 1] unless its work is past the limit (then dense). */
+export function useFrontier(shared: SyncShared, graph: Graph, size: number): void {
+  const work = frontierWork(shared.frontier!, size, graph, shared.inFactor, shared.outFactor);
+  Atomics.store(shared.control, SYNC.FRONTIER, work <= shared.sparseWorkLimit ? size : -1);
 }
 
 /** The vertices of frontier[0 .. size - 1] plus the edges their gathers and scatters visit. */
-export function frontierWork(frontier: Uint32Array, size: number, graph: Graph, inFactor: number, outFactor: number): number {
+function frontierWork(frontier: Uint32Array, size: number, graph: Graph, inFactor: number, outFactor: number): number {
   const { inOffsets, outOffsets } = graph;
   let work = size;
   for (let x = 0; x < size; x++) {
@@ -515,10 +517,6 @@ export function frontierWork(frontier: Uint32Array, size: number, graph: Graph, 
 
 /** aggregateAt 'end': every aggregator over every vertex, in vertex order, once the run is over. */
 export function aggregateAll(shared: SyncShared, aggregators: Record<string, Aggregator>, n: number): void {
-  shared.aggregatorNames.forEach((name, i) => {
-    const { map, reduce } = aggregators[name];
-    let acc = identityOf(reduce);
-    for (let v = 0; v < n; v++) acc = combine(reduce, acc, map(v));
-    shared.aggregates[i] = acc;
-  });
+  const values = compileAggregation(aggregators)(n);
+  shared.aggregatorNames.forEach((name, i) => (shared.aggregates[i] = values[name]));
 }

@@ -12,7 +12,7 @@ import { sharedFloat64, sharedInt32, sharedUint32, sharedUint8 } from '../graph/
 import { UsageError } from '../errors.js';
 import type { Params, VertexFunctions, VertexProgram } from '../program.js';
 import { siblingModule } from '../workers/spawn.js';
-import { SYNC, STAT, STAT_WIDTH, CHUNKS_PER_THREAD, FIRST_STEP_CHUNKS_PER_THREAD, SPARSE_DIVISOR, edgeBalancedChunkPair, edgeFactors, frontierWork, aggregateAll, runSyncThread, type SyncShared } from './sync-loop.js';
+import { SYNC, STAT, STAT_WIDTH, CHUNKS_PER_THREAD, FIRST_STEP_CHUNKS_PER_THREAD, SPARSE_DIVISOR, edgeBalancedChunkPair, edgeFactors, useFrontier, aggregateAll, runSyncThread, type SyncShared } from './sync-loop.js';
 import type { SyncWorkerData, SyncWorkerMessage } from './sync-worker.js';
 import { prepareRun, workerProgramData } from './run-setup.js';
 import { runOnWorkers } from './worker-run.js';
@@ -72,12 +72,10 @@ export async function runSync<VS extends Schema, ES extends Schema, P extends Pa
     throw new UsageError(`runSync: frontier must be 'auto', 'dense' or 'sparse'; got ${JSON.stringify(frontierMode)}`);
   }
   const sparse = signalled && frontierMode !== 'dense' && n > 0;
-  const sparseLimit = frontierMode === 'sparse' ? n : Math.floor(n / SPARSE_DIVISOR);
+  const sparseLimit = Math.max(1, frontierMode === 'sparse' ? n : Math.floor(n / SPARSE_DIVISOR));
   const { inFactor, outFactor } = edgeFactors(program.gatherEdges, program.scatterEdges);
   const denseWork = n + inFactor * graph.inOffsets[n] + outFactor * graph.outOffsets[n];
   const sparseWorkLimit = frontierMode === 'sparse' ? Infinity : denseWork / SPARSE_DIVISOR;
-  // Each thread's list holds all of a sparse superstep's vertices, whichever thread activates them.
-  const listCapacity = sparse ? Math.max(1, sparseLimit) : 0;
   const useCache = program.deltaCaching === true && program.accumulator.kind === 'scalar';
   const [chunks, firstChunks] = edgeBalancedChunkPair(graph, threads, program.gatherEdges, program.scatterEdges, CHUNKS_PER_THREAD, FIRST_STEP_CHUNKS_PER_THREAD);
   const shared: SyncShared = {
@@ -97,10 +95,10 @@ export async function runSync<VS extends Schema, ES extends Schema, P extends Pa
     deltas: useCache ? sharedFloat64(Math.max(1, n * threads)) : null,
     maxIterations,
     aggregatorNames,
-    frontier: sparse ? sharedUint32(listCapacity) : null,
-    lists: sparse ? sharedUint32(listCapacity * threads) : null,
+    frontier: sparse ? sharedUint32(sparseLimit) : null,
+    // Each thread's slice holds all of a sparse superstep's vertices, whichever thread activates them.
+    lists: sparse ? sharedUint32(sparseLimit * threads) : null,
     listLengths: sparse ? sharedInt32(threads) : null,
-    listCapacity,
     sparseLimit,
     sparseWorkLimit,
     inFactor,
@@ -110,10 +108,7 @@ export async function runSync<VS extends Schema, ES extends Schema, P extends Pa
 
   const initiallyActive = initialise(fns, n, signalled ? shared.activeEven : null);
   Atomics.store(shared.control, SYNC.FRONTIER, -1);
-  if (shared.frontier !== null && initiallyActive <= sparseLimit) {
-    const size = listActive(shared.activeEven!, shared.frontier);
-    if (frontierWork(shared.frontier, size, graph, inFactor, outFactor) <= sparseWorkLimit) Atomics.store(shared.control, SYNC.FRONTIER, size);
-  }
+  if (shared.frontier !== null && initiallyActive <= sparseLimit) useFrontier(shared, graph, listActive(shared.activeEven!, shared.frontier));
 
   // Compute time starts when every thread is ready (workers started, program created), so it is engine time alone.
   let started = performance.now();
