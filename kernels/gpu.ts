@@ -16,6 +16,7 @@
  */
 import { createRequire } from 'node:module';
 import { UsageError } from '../core/errors.js';
+import { unknownsOf } from './normal-equations.js';
 
 /** The gpu.js calls used here (its own types describe far more). */
 interface GpuKernel {
@@ -135,9 +136,12 @@ function scoreCell(
   return score;
 }
 
+/** gpu.js mode: 'async' (the best backend it finds), or 'cpu' (its JavaScript backend, for tests). */
+export type GpuMode = 'async' | 'cpu';
+
 export interface GpuKernelsOptions {
-  /** gpu.js mode: 'async' (default: the best backend it finds), or 'cpu' (its JavaScript backend, for tests). */
-  mode?: 'async' | 'cpu';
+  /** Default 'async'. */
+  mode?: GpuMode;
 }
 
 /**
@@ -154,7 +158,7 @@ export class GpuNormalEquations {
   constructor(rank: number, biases: boolean, blockSize: number, maxDegree: number, options: GpuKernelsOptions = {}) {
     const GPU = gpuConstructor();
     this.rank = rank;
-    this.unknowns = rank + (biases ? 1 : 0);
+    this.unknowns = unknownsOf(rank, biases);
     this.blockSize = blockSize;
     this.gpu = new GPU({ mode: options.mode ?? 'async' });
     this.kernel = this.gpu.createKernel(normalEquationsCell, {
@@ -175,8 +179,9 @@ export class GpuNormalEquations {
   }
 
   /**
-   * Systems of `count` (<= blockSize) vertices: `offsets` (count + 1 entries,
-   * from 0) into the block's `neighbours` and `ratings`; the other side's
+   * Systems of `count` (<= blockSize) vertices: `offsets` (count + 1 entries
+   * from 0, or blockSize + 1 already padded with offsets[count], see
+   * padOffsets) into the block's `neighbours` and `ratings`; the other side's
    * rows in `factors`. Writes matrices (both triangles) and right-hand sides
    * in kernels/normal-equations.ts's layout.
    */
@@ -191,10 +196,7 @@ export class GpuNormalEquations {
     rhs: Float64Array,
   ): Promise<void> {
     if (count > this.blockSize) throw new Error(`GpuNormalEquations: ${count} systems exceed the block size ${this.blockSize}`);
-    // Rows past `count` read empty neighbour ranges: pad the offsets to the kernel's fixed block.
-    const padded = new Float32Array(this.blockSize + 1);
-    padded.set(offsets.subarray(0, count + 1));
-    padded.fill(offsets[count], count + 1);
+    const padded = offsets.length === this.blockSize + 1 ? offsets : padOffsets(offsets, count, this.blockSize);
     // gpu.js refuses empty arrays.
     const rows = await this.kernel(padded, nonEmpty(neighbours), nonEmpty(ratings), factors, mean);
     const unknowns = this.unknowns;
@@ -245,6 +247,14 @@ export class GpuScores {
   async destroy(): Promise<void> {
     await this.gpu.destroy();
   }
+}
+
+/** Rows past `count` read empty neighbour ranges: offsets padded to a kernel's fixed block of `blockSize` rows. */
+export function padOffsets(offsets: ArrayLike<number>, count: number, blockSize: number): Float32Array {
+  const padded = new Float32Array(blockSize + 1);
+  for (let s = 0; s <= count; s++) padded[s] = offsets[s];
+  padded.fill(offsets[count], count + 1);
+  return padded;
 }
 
 function nonEmpty(x: Float32Array): Float32Array {

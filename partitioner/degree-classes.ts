@@ -9,7 +9,7 @@
  * both). Degree here is a vertex's edge count in the stream, both directions;
  * vertices without edges are left out, as in the replication factor.
  */
-import { popcount32 } from '../core/util/bits.js';
+import { replicaCount } from './replicas.js';
 import type { Partition } from './types.js';
 
 export interface DegreeClass {
@@ -39,10 +39,8 @@ export function replicasByDegree(partition: Partition, src: Uint32Array, dst: Ui
     const d = degree[v];
     if (d === 0) continue;
     const cls = 31 - Math.clz32(d);
-    let count = 0;
-    for (let w = 0; w < words; w++) count += popcount32(replicas[v * words + w]);
     vertices[cls]++;
-    copies[cls] += count;
+    copies[cls] += replicaCount(replicas, words, v);
   }
   const classes: DegreeClass[] = [];
   for (let cls = 0; cls < 33; cls++) {

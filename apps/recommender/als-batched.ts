@@ -13,7 +13,7 @@
 import { UsageError } from '../../core/errors.js';
 import type { Graph } from '../../core/graph/graph.js';
 import { choleskyFactor, choleskySolveFactored } from '../../kernels/cholesky.js';
-import { FLOAT32_EXACT, GpuNormalEquations, offerWebGpu } from '../../kernels/gpu.js';
+import { FLOAT32_EXACT, GpuNormalEquations, offerWebGpu, padOffsets, type GpuMode } from '../../kernels/gpu.js';
 import { normalEquations, unknownsOf, type NormalEquationsBlock } from '../../kernels/normal-equations.js';
 import { initFactors, meanRating, ratingsOf, squaredErrorAggregator } from './factors.js';
 
@@ -29,7 +29,7 @@ export interface BatchedAlsOptions {
   iterations: number;
   kernels: AlsKernels;
   /** gpu.js mode for kernels 'gpu': 'async' (default, its best backend) or 'cpu' (tests). */
-  gpuMode?: 'async' | 'cpu';
+  gpuMode?: GpuMode;
   /** Vertices per kernel call. Default 4096 (gpu), 512 (cpu). */
   blockSize?: number;
   onIteration?: (iteration: number, trainRmse: number) => void;
@@ -78,20 +78,31 @@ export async function trainAlsBatched(graph: Graph, options: BatchedAlsOptions):
   const trainRmse: number[] = [];
   const started = performance.now();
   try {
+    // gpu.js's 32-bit inputs that never change (each block's CSR slice and ratings), made once.
+    const gpuBlocks: GpuBlock[][] = [];
     if (kernels === 'gpu') {
-      for (const side of sides) gpus.push(new GpuNormalEquations(rank, biases, Math.min(blockSize, Math.max(1, side.count)), side.maxDegree, { mode: options.gpuMode }));
+      for (const side of sides) {
+        const gpu = new GpuNormalEquations(rank, biases, Math.min(blockSize, Math.max(1, side.count)), side.maxDegree, { mode: options.gpuMode });
+        gpus.push(gpu);
+        gpuBlocks.push(gpuInputs(side, gpu.blockSize));
+      }
     }
     for (let iteration = 1; iteration <= iterations; iteration++) {
       for (let s = 0; s < sides.length; s++) {
         const side = sides[s];
         // gpu.js takes 32-bit copies of the other side's rows, once per half-step.
-        const factors32 = kernels === 'gpu' ? Float32Array.from(factors) : null;
-        const size = Math.min(blockSize, kernels === 'gpu' ? gpus[s].blockSize : blockSize);
-        for (let start = 0; start < side.count; start += size) {
-          const count = Math.min(size, side.count - start);
+        if (kernels === 'gpu') {
+          const factors32 = Float32Array.from(factors);
+          for (const b of gpuBlocks[s]) {
+            await gpus[s].compute(b.offsets, b.neighbours, b.ratings, factors32, mean, b.count, matrices, rhs);
+            solveBlock(graph, side.block.offsets, b.first, b.count, unknowns, width, lambda, matrices, rhs, factors);
+          }
+          continue;
+        }
+        for (let start = 0; start < side.count; start += blockSize) {
+          const count = Math.min(blockSize, side.count - start);
           const first = side.first + start;
-          if (kernels === 'gpu') await gpuBlock(gpus[s], side.block, first, count, factors32!, mean, matrices, rhs);
-          else normalEquations(side.block, first, count, matrices, rhs);
+          normalEquations(side.block, first, count, matrices, rhs);
           solveBlock(graph, side.block.offsets, first, count, unknowns, width, lambda, matrices, rhs, factors);
         }
       }
@@ -134,26 +145,31 @@ function splitSides(graph: Graph, users: number, ratings: Float64Array, factors:
   ];
 }
 
-/** One block's systems on gpu.js: its CSR slice rebased to 0 and its ratings gathered, in 32-bit floats. */
-async function gpuBlock(
-  gpu: GpuNormalEquations,
-  block: NormalEquationsBlock,
-  first: number,
-  count: number,
-  factors32: Float32Array,
-  mean: number,
-  matrices: Float64Array,
-  rhs: Float64Array,
-): Promise<void> {
-  const { offsets, neighbours, edgeIds, ratings } = block;
-  const from = offsets[first];
-  const to = offsets[first + count];
-  const offsets32 = new Float32Array(count + 1);
-  for (let s = 0; s <= count; s++) offsets32[s] = offsets[first + s] - from;
-  const neighbours32 = Float32Array.from(neighbours.subarray(from, to));
-  const ratings32 = new Float32Array(to - from);
-  for (let q = from; q < to; q++) ratings32[q - from] = ratings[edgeIds === null ? q : edgeIds[q]];
-  await gpu.compute(offsets32, neighbours32, ratings32, factors32, mean, count, matrices, rhs);
+/** One block of a side for gpu.js: its vertices, and its CSR slice rebased to 0 (padded) and ratings, in 32-bit floats. */
+interface GpuBlock {
+  first: number;
+  count: number;
+  offsets: Float32Array;
+  neighbours: Float32Array;
+  ratings: Float32Array;
+}
+
+/** A side cut into blocks of `blockSize` vertices, each as gpu.js reads it. */
+function gpuInputs(side: Side, blockSize: number): GpuBlock[] {
+  const { offsets, neighbours, edgeIds, ratings } = side.block;
+  const blocks: GpuBlock[] = [];
+  for (let start = 0; start < side.count; start += blockSize) {
+    const count = Math.min(blockSize, side.count - start);
+    const first = side.first + start;
+    const from = offsets[first];
+    const to = offsets[first + count];
+    const rebased = new Float64Array(count + 1);
+    for (let s = 0; s <= count; s++) rebased[s] = offsets[first + s] - from;
+    const ratings32 = new Float32Array(to - from);
+    for (let q = from; q < to; q++) ratings32[q - from] = ratings[edgeIds === null ? q : edgeIds[q]];
+    blocks.push({ first, count, offsets: padOffsets(rebased, count, blockSize), neighbours: Float32Array.from(neighbours.subarray(from, to)), ratings: ratings32 });
+  }
+  return blocks;
 }
 
 /** Add the weighted-lambda ridge and solve each system of the block into its vertex's factor row. */

@@ -10,7 +10,7 @@
  */
 import type { Ratings } from '../../core/graph/loaders/movielens.js';
 import { UsageError } from '../../core/errors.js';
-import { FLOAT32_EXACT, GpuScores, offerWebGpu } from '../../kernels/gpu.js';
+import { FLOAT32_EXACT, GpuScores, offerWebGpu, type GpuMode } from '../../kernels/gpu.js';
 import { scoreItems } from '../../kernels/scores.js';
 import { topByScore } from '../metrics/top-k.js';
 import { indexOfId, predict, type FactorModel } from './model.js';
@@ -118,7 +118,7 @@ export async function rankingQualityOnGpu(
   test: Ratings,
   k = 10,
   relevant = 4,
-  options: { mode?: 'async' | 'cpu'; blockSize?: number } = {},
+  options: { mode?: GpuMode; blockSize?: number } = {},
 ): Promise<RankingQuality & { backend: string }> {
   const width = model.rank + 1;
   const blockSize = Math.max(1, Math.min(options.blockSize ?? 256, model.numUsers));

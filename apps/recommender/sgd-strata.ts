@@ -18,7 +18,8 @@ import { SweepBarrier, BARRIER_WORDS } from '../../core/engine/async-barrier.js'
 import { runOnWorkers } from '../../core/engine/worker-run.js';
 import { siblingModule } from '../../core/workers/spawn.js';
 import type { Graph } from '../../core/graph/graph.js';
-import { sharedFloat64, sharedInt32 } from '../../core/graph/shared.js';
+import { sharedFloat64, sharedInt32, sharedUint32, toShared } from '../../core/graph/shared.js';
+import { lowerBound } from '../../core/util/search.js';
 import { initFactors, meanRating, ratingsOf, sgdStep } from './factors.js';
 
 export interface StrataOptions {
@@ -30,10 +31,13 @@ export interface StrataOptions {
   biases: boolean;
   seed: number;
   epochs: number;
-  /** User (and item) ranges; the answer depends on it, never on the thread count. Default 8. */
+  /** User (and item) ranges; the answer depends on it, never on the thread count. Default STRATA_DEFAULT (8). */
   strata?: number;
   threads: number;
 }
+
+/** User (and item) ranges when a run does not say. */
+export const STRATA_DEFAULT = 8;
 
 /** Int32 control words: the block cursor, the barrier, abort. */
 export const STRATA_CONTROL = { CURSOR: 0, ABORT: 1, BARRIER: 2, SIZE: 2 + BARRIER_WORDS } as const;
@@ -62,33 +66,31 @@ export interface StrataShared {
   ratings: number;
 }
 
-/** Cut 0..count-1 into `parts` ranges of about equal weight; returns part boundaries (parts + 1). */
-function balancedRanges(weightOf: (i: number) => number, count: number, parts: number): Uint32Array {
-  let total = 0;
-  for (let i = 0; i < count; i++) total += weightOf(i);
+/**
+ * Cut the vertices from .. from + count - 1 into `parts` ranges of about the same number of
+ * ratings, from their CSR offsets (prefix sums of the degrees): part boundaries, relative to from.
+ */
+function balancedRanges(offsets: Uint32Array, from: number, count: number, parts: number): Uint32Array {
+  const base = offsets[from];
+  const total = offsets[from + count] - base;
   const bounds = new Uint32Array(parts + 1);
-  let acc = 0;
-  let part = 1;
-  for (let i = 0; i < count && part < parts; i++) {
-    acc += weightOf(i);
-    if (acc >= (total * part) / parts) bounds[part++] = i + 1;
-  }
-  for (; part <= parts; part++) bounds[part] = count;
+  for (let p = 1; p < parts; p++) bounds[p] = lowerBound(offsets, from + 1, from + count + 1, base + (total * p) / parts) - from;
+  bounds[parts] = count;
   return bounds;
 }
 
 /** The blocks, the initial factors and the rest of a run's shared state. */
 export function prepareStrata(graph: Graph, options: StrataOptions): StrataShared {
   const weights = ratingsOf(graph, 'trainSgdStrata');
-  const strata = options.strata ?? 8;
+  const strata = options.strata ?? STRATA_DEFAULT;
   const { numUsers: U, rank, seed } = options;
   const n = graph.numVertices;
   const items = n - U;
   const width = rank + 1;
   const { outOffsets, outTargets, inOffsets } = graph;
   const m = graph.numEdges;
-  const userBounds = balancedRanges((u) => outOffsets[u + 1] - outOffsets[u], U, strata);
-  const itemBounds = balancedRanges((i) => inOffsets[U + i + 1] - inOffsets[U + i], items, strata);
+  const userBounds = balancedRanges(outOffsets, 0, U, strata);
+  const itemBounds = balancedRanges(inOffsets, U, items, strata);
   const userBlock = new Uint32Array(Math.max(1, U));
   for (let b = 0; b < strata; b++) for (let u = userBounds[b]; u < userBounds[b + 1]; u++) userBlock[u] = b;
   const itemBlock = new Uint32Array(Math.max(1, items));
@@ -100,8 +102,8 @@ export function prepareStrata(graph: Graph, options: StrataOptions): StrataShare
   }
   for (let c = 0; c < strata * strata; c++) blockOffsets[c + 1] += blockOffsets[c];
   const fill = blockOffsets.slice(0, strata * strata);
-  const users = new Uint32Array(new SharedArrayBuffer(Math.max(4, m * 4)));
-  const itemsOf = new Uint32Array(new SharedArrayBuffer(Math.max(4, m * 4)));
+  const users = sharedUint32(Math.max(1, m));
+  const itemsOf = sharedUint32(Math.max(1, m));
   const values = sharedFloat64(Math.max(1, m));
   for (let u = 0; u < U; u++) {
     for (let e = outOffsets[u]; e < outOffsets[u + 1]; e++) {
@@ -111,13 +113,11 @@ export function prepareStrata(graph: Graph, options: StrataOptions): StrataShare
       values[at] = weights[e];
     }
   }
-  const offsets = new Uint32Array(new SharedArrayBuffer(blockOffsets.byteLength));
-  offsets.set(blockOffsets);
   const factors = sharedFloat64(Math.max(1, n * width));
   for (let v = 0; v < n; v++) initFactors(factors, v, rank, seed);
   return {
     factors,
-    blockOffsets: offsets,
+    blockOffsets: toShared(blockOffsets),
     users,
     items: itemsOf,
     values,
@@ -183,7 +183,7 @@ export async function trainSgdStrata(
   options: StrataOptions,
   onEpoch?: (epoch: number, rmse: number) => void,
 ): Promise<{ factors: Float64Array; trainRmse: number[]; computeSeconds: number }> {
-  const strata = options.strata ?? 8;
+  const strata = options.strata ?? STRATA_DEFAULT;
   if (!(Number.isInteger(strata) && strata >= 1)) throw new UsageError(`trainSgdStrata: strata must be a positive integer; got ${strata}`);
   const shared = prepareStrata(graph, options);
   const threads = Math.max(1, Math.min(options.threads, strata));

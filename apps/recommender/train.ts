@@ -10,8 +10,9 @@ import { UsageError } from '../../core/errors.js';
 import { runProgram } from '../../core/engine/index.js';
 import { ratingsToGraph, type Ratings } from '../../core/graph/loaders/movielens.js';
 import als from './als.js';
+import type { GpuMode } from '../../kernels/gpu.js';
 import { trainAlsBatched, type AlsKernels } from './als-batched.js';
-import { trainSgdStrata } from './sgd-strata.js';
+import { STRATA_DEFAULT, trainSgdStrata } from './sgd-strata.js';
 import { meanRating } from './factors.js';
 import type { FactorModel } from './model.js';
 import sgd from './sgd.js';
@@ -67,7 +68,7 @@ export interface TrainOptions {
   /** With schedule 'strata': user and item ranges (default 8). The model depends on it. */
   strata?: number;
   /** With kernels 'gpu': gpu.js's mode, 'async' (default) or 'cpu' (its JavaScript backend). */
-  gpuMode?: 'async' | 'cpu';
+  gpuMode?: GpuMode;
   /** After each iteration: its number (1-based) and the training RMSE. */
   onIteration?: (iteration: number, trainRmse: number) => void;
 }
@@ -113,7 +114,8 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
   const schedule = options.schedule ?? 'hogwild';
   if (schedule !== 'hogwild' && schedule !== 'strata') throw new UsageError(`trainFactorModel: schedule must be 'hogwild' or 'strata'; got ${JSON.stringify(schedule)}`);
   if (schedule === 'strata' && algo !== 'sgd') throw new UsageError("trainFactorModel: schedule 'strata' is for SGD");
-  if (schedule === 'strata' && options.cluster !== undefined) throw new UsageError("trainFactorModel: schedule 'strata' runs on this machine; leave out cluster");
+
+  if (options.cluster !== undefined && algo !== 'als') throw new UsageError('trainFactorModel: only ALS trains across machines (SGD updates the items of every rating in place: one machine)');
 
   const graph = ratingsToGraph(ratings);
   const trainRmse: number[] = [];
@@ -125,7 +127,6 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
     trainRmse.push(rmse);
     options.onIteration?.(p.superstep / stepsPerIteration, rmse);
   };
-  if (options.cluster !== undefined && algo !== 'als') throw new UsageError('trainFactorModel: only ALS trains across machines (SGD updates the items of every rating in place: one machine)');
   const common = options.cluster
     ? { cluster: options.cluster, maxIterations: stepsPerIteration * iterations, onProgress }
     : { workers: options.workers ?? 1, maxIterations: stepsPerIteration * iterations, onProgress };
@@ -142,7 +143,7 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
     factors = strataRun.factors;
     computeSeconds = strataRun.computeSeconds;
     backend = 'strata';
-    params.strata = options.strata ?? 8;
+    params.strata = options.strata ?? STRATA_DEFAULT;
     trainRmse.push(...strataRun.trainRmse);
   } else if (kernels !== 'engine') {
     const batched = await trainAlsBatched(graph, { numUsers: ratings.numUsers, rank, lambda, biases, seed, iterations, kernels, gpuMode: options.gpuMode, onIteration: options.onIteration });

@@ -58,7 +58,7 @@ export function benchMarkdown(records: readonly BenchRecord[], title = 'Partitio
  * With `--by-degree`: for each graph, order and k, copies per vertex in each degree class, a
  * column per partitioner: which vertices each one replicates (HDRF: the high-degree ones).
  */
-export function degreeClassMarkdown(records: readonly BenchRecord[]): string {
+function degreeClassMarkdown(records: readonly BenchRecord[]): string {
   const withClasses = records.filter((r) => r.replicasByDegree !== undefined);
   if (withClasses.length === 0) return '';
   const lines = ['', '## Copies per vertex by degree class', ''];
