@@ -3,6 +3,7 @@
  * rejects a malformed value with commander's InvalidArgumentError, which
  * commander reports as "option '--x <n>' argument 'abc' is invalid. expected ...".
  */
+import { parseAddress } from '../../core/util/address.js';
 import { InvalidArgumentError } from 'commander';
 
 export function positiveInt(value: string): number {
@@ -51,7 +52,14 @@ export function collect(value: string, previous: string[]): string[] {
 /** `host:port[,host:port...]`, the workers of a cluster: a list of addresses. */
 export function hostPortList(value: string): string[] {
   const addresses = value.split(',').map((a) => a.trim()).filter((a) => a.length > 0);
-  const bad = addresses.find((a) => !/^.+:\d{1,5}$/.test(a) || Number(a.slice(a.lastIndexOf(':') + 1)) > 65535);
+  const bad = addresses.find((a) => {
+    try {
+      parseAddress('', a);
+      return false;
+    } catch {
+      return true;
+    }
+  });
   if (addresses.length === 0 || bad !== undefined) throw new InvalidArgumentError(`expected host:port[,host:port...] (such as 127.0.0.1:7070)${bad ? `; got "${bad}"` : ''}.`);
   return addresses;
 }

@@ -29,7 +29,8 @@ import { lowerBound } from '../util/search.js';
 import type { SyncRunResult } from '../engine/sync.js';
 import { partitionGraph } from '../../partitioner/index.js';
 import type { WireBatch } from './job.js';
-import { LOST_MACHINE_KEY, PROTOCOL_VERSION, parseAddress } from './worker-server.js';
+import { LOST_MACHINE_KEY, PROTOCOL_VERSION } from './worker-server.js';
+import { parseAddress } from '../util/address.js';
 import { CHANNEL_OPTIONS, bytesOf, gasWorkerService, packRows, remoteMessage, toFloat64, toUint32, unpackRows } from './wire.js';
 
 export interface ClusterProgress {
@@ -266,19 +267,19 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
     };
     type SetupReply = { initiallyActive: number; localEdges: number; mastered: number; dataPort: number };
     const setups: Array<SetupReply | null> = addresses.map(() => null);
+    /** Setup on machine m: its reply, and where its data channel is (the host the coordinator reached it by). */
+    const setUp = async (m: number): Promise<void> => {
+      const reply = await call<SetupReply>(m, 'Setup', setupRequest(m));
+      setups[m] = reply;
+      dataAddresses[m] = `${parseAddress('runCluster', addresses[m]).host}:${reply.dataPort}`;
+    };
     /**
      * Setup on every machine not set up yet, once all have answered: throws an error that is not a
      * lost worker, else returns the workers lost (each is replaced, never asked for Setup twice).
      */
     const setUpRemaining = async (): Promise<WorkerLost[]> => {
       const pending = addresses.map((_, m) => m).filter((m) => setups[m] === null);
-      const settled = await Promise.allSettled(
-        pending.map(async (m) => {
-          const reply = await call<SetupReply>(m, 'Setup', setupRequest(m));
-          setups[m] = reply;
-          dataAddresses[m] = `${parseAddress('runCluster', addresses[m]).host}:${reply.dataPort}`;
-        }),
-      );
+      const settled = await Promise.allSettled(pending.map(setUp));
       const failures = settled.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
       const other = failures.find((error) => !(error instanceof WorkerLost));
       if (other !== undefined) throw other;
@@ -422,8 +423,7 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
       if (checkpoint === null) throw new UsageError(`${lost.message} (give spare workers, --spare host:port, to carry on from a checkpoint)`);
       const spare = replaceWorker(lost);
       const m = lost.machine;
-      const reply = await call<{ dataPort: number }>(m, 'Setup', setupRequest(m));
-      dataAddresses[m] = `${parseAddress('runCluster', spare).host}:${reply.dataPort}`;
+      await setUp(m);
       const saved: Checkpoint = checkpoint;
       await everyMachine('Restore', () => ({ job, vertices: saved.vertices, edges: saved.edges, active: saved.active, aggregates: saved.aggregateValues }));
       epoch++;

@@ -14,6 +14,7 @@
  * from u16 | parts u16 | 0 u16 | job 16 bytes ASCII | length u32 per part,
  * padded to 8 | the parts, each padded to 8. Little-endian.
  */
+import { parseAddress } from '../util/address.js';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
 const MAGIC = 0x46445747; // 'GWDF'
@@ -126,12 +127,6 @@ export class PeerUnreachable extends Error {
 /** Seconds to open a connection to a peer before it counts as unreachable. */
 const CONNECT_TIMEOUT_MS = 10_000;
 
-/** `host:port` into connect()'s parts; an IPv6 host may come in brackets. */
-function hostAndPort(address: string): { host: string; port: number } {
-  const at = address.lastIndexOf(':');
-  return { host: address.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port: Number(address.slice(at + 1)) };
-}
-
 /** One worker's end of the data path: a TCP server for frames in, a socket per peer for frames out. */
 export class DataChannel {
   private readonly server: Server;
@@ -168,7 +163,7 @@ export class DataChannel {
     const channel = new DataChannel();
     await new Promise<void>((resolve, reject) => {
       channel.server.once('error', reject);
-      channel.server.listen(0, host.replace(/^\[(.*)\]$/, '$1'), () => resolve());
+      channel.server.listen(0, parseAddress('data channel', `${host}:0`).bareHost, () => resolve());
     });
     const address = channel.server.address();
     channel.port = typeof address === 'object' && address !== null ? address.port : 0;
@@ -201,7 +196,8 @@ export class DataChannel {
   send(address: string, frame: Frame): void {
     let socket = this.outgoing.get(address);
     if (socket === undefined || socket.destroyed) {
-      const opened = connect({ ...hostAndPort(address), timeout: CONNECT_TIMEOUT_MS });
+      const { bareHost, port } = parseAddress('data channel', address);
+      const opened = connect({ host: bareHost, port, timeout: CONNECT_TIMEOUT_MS });
       opened.setNoDelay(true);
       const lost = (why: string): void => {
         if (this.outgoing.get(address) === opened) this.outgoing.delete(address);

@@ -31,6 +31,7 @@ import { createInThread } from '../engine/run-setup.js';
 import { GrowableUint32 } from '../graph/loaders/growable.js';
 import { hasReplica } from '../../partitioner/replicas.js';
 import { compileKernels, type KernelEnv, type SyncKernels } from '../engine/sync-kernels.js';
+import { convergedAfter } from '../engine/sync-loop.js';
 import { RowPacker, bytesOf, packRows, toUint16, toUint32, unpackRows, viewFloat64, viewUint32 } from './wire.js';
 
 export interface JobSetup {
@@ -441,9 +442,8 @@ export class ClusterJob {
     }
     let changed = 0;
     for (const state of states) changed += state.changed;
-    // The shared-memory engine's stopping rules, worked out alike on every machine.
-    let converged = names.length > 0 && this.program.converged !== undefined && this.program.converged({ ...this.aggregates }, done, this.params);
-    if ((!this.allActive && active === 0) || (this.allActive && changed === 0)) converged = true;
+    // The shared-memory engine's stopping rule, worked out alike on every machine.
+    const converged = convergedAfter(this.program, names.length > 0 ? { ...this.aggregates } : null, done, this.params, this.allActive, active, changed);
     return { aggregates: values, active, changed, converged };
   }
 

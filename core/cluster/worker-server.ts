@@ -10,6 +10,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { InputError, UsageError } from '../errors.js';
+import { parseAddress } from '../util/address.js';
 import { DataChannel, PeerUnreachable, type Frame } from './data-channel.js';
 import { ClusterJob, type JobSetup, type WireBatch } from './job.js';
 import { CHANNEL_OPTIONS, bytesOf, gasWorkerService, toFloat64, toUint32, viewFloat64, viewUint32 } from './wire.js';
@@ -37,14 +38,6 @@ interface Held {
   job: ClusterJob;
   epoch: number;
   peers: string[];
-}
-
-/** Parse `host:port`; throws a UsageError naming `who` on anything else. */
-export function parseAddress(who: string, address: string): { host: string; port: number } {
-  const m = /^(.+):(\d{1,5})$/.exec(address.trim());
-  const port = m ? Number(m[2]) : NaN;
-  if (!m || port > 65535) throw new UsageError(`${who}: expected host:port (such as 127.0.0.1:7070); got ${JSON.stringify(address)}`);
-  return { host: m[1], port };
 }
 
 /** A machine of the job whose data channel cannot be reached: the coordinator counts it as lost. */

@@ -457,23 +457,33 @@ function finishSuperstep(
   shared.totals[1] = totalSignals;
   shared.totals[2] = totalChanged;
   const stepChanged = totalChanged - previousChanged;
-  let stop = done >= shared.maxIterations;
-  if (shared.aggregatorNames.length > 0 && !shared.aggregateAtEnd) {
-    const values = reduceAggregates(shared, aggregators, threads);
-    if (program.converged && program.converged(values, done, params)) {
-      Atomics.store(control, SYNC.CONVERGED, 1);
-      stop = true;
-    }
-  }
-  // Nothing left to do: no signal (signalled activation), or a fixed point (all active, none changed).
-  if ((!allActive && shared.totals[0] === 0) || (allActive && stepChanged === 0)) {
-    Atomics.store(control, SYNC.CONVERGED, 1);
-    stop = true;
-  }
+  const values = shared.aggregatorNames.length > 0 && !shared.aggregateAtEnd ? reduceAggregates(shared, aggregators, threads) : null;
+  const converged = convergedAfter(program, values, done, params, allActive, shared.totals[0], stepChanged);
+  if (converged) Atomics.store(control, SYNC.CONVERGED, 1);
+  const stop = converged || done >= shared.maxIterations;
   if (stop && shared.aggregateAtEnd) aggregateAll(shared, aggregators, graph.numVertices);
   if (!stop) planFrontier(shared, graph);
   Atomics.store(control, SYNC.SUPERSTEP, done);
   if (stop) Atomics.store(control, SYNC.STOP, 1);
+}
+
+/**
+ * The synchronous engine's stopping rule, which the cluster applies too (core/cluster/job.ts):
+ * converged after superstep `done` when the program's test says so on this superstep's
+ * aggregates (null: none computed), or when no work is left: no vertex signalled ('signalled'
+ * activation), or none changed (a fixed point, 'all' activation).
+ */
+export function convergedAfter(
+  program: ResolvedProgram,
+  aggregates: Record<string, number> | null,
+  done: number,
+  params: Params,
+  allActive: boolean,
+  signals: number,
+  changed: number,
+): boolean {
+  if (aggregates !== null && program.converged !== undefined && program.converged(aggregates, done, params)) return true;
+  return allActive ? changed === 0 : signals === 0;
 }
 
 /**
