@@ -265,7 +265,7 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
       clients[m] = connect(spare);
       return spare;
     };
-    type SetupReply = { initiallyActive: number; localEdges: number; mastered: number; dataPort: number };
+    type SetupReply = { initiallyActive: number; dataPort: number };
     const setups: Array<SetupReply | null> = addresses.map(() => null);
     /** Setup on machine m: its reply, and where its data channel is (the host the coordinator reached it by). */
     const setUp = async (m: number): Promise<void> => {
@@ -304,8 +304,7 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
     // Compute time starts when the data channels are up (the first checkpoint counts, as later ones do).
     let started = performance.now();
     let lastTime = started;
-    const scatters = program.scatterEdges !== 'none';
-    
+
     // The data every machine holds: the masters' vertex rows and every machine's edge rows, into `vertex` and `edge`.
     const collect = async (): Promise<{ active: Uint8Array; aggregates: Uint8Array }> => {
       const collected = await everyMachine<{ vertices: WireBatch; edges: WireBatch; active: Uint8Array; aggregates: Uint8Array }>('Collect', () => ({ job }));
@@ -373,12 +372,10 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
     const superstepRound = async (): Promise<void> => {
       const toCheckpoint = checkpointEvery > 0 ? checkpointEvery - (state.superstep % checkpointEvery) : Infinity;
       const count = Math.max(1, Math.min(SUPERSTEPS_PER_CALL, maxIterations - state.superstep, toCheckpoint));
-      const replies = await everyMachine<{ steps: number; edges: Uint8Array; applied: Uint8Array; changed: Uint8Array; bytes: Uint8Array; active: Uint8Array; aggregates: Uint8Array; converged: boolean }>('Superstep', () => ({
+      const replies = await everyMachine<{ steps: number; edges: Uint8Array; applied: Uint8Array; bytes: Uint8Array; active: Uint8Array; aggregates: Uint8Array; converged: boolean }>('Superstep', () => ({
         job,
         superstep: state.superstep,
         count,
-        maxIterations: Number.isFinite(maxIterations) ? maxIterations : Number.MAX_VALUE,
-        scatter: scatters,
       }), timeoutMs * count);
       const steps = replies[0].steps;
       if (replies.some((r) => r.steps !== steps || r.converged !== replies[0].converged)) {

@@ -97,8 +97,6 @@ export class ClusterJob {
   readonly edge: Columns<Schema>;
   /** Vertices active in the first superstep. */
   readonly initiallyActive: number;
-  readonly localEdgeCount: number;
-  readonly masteredCount: number;
   private readonly masters: Uint16Array;
   private readonly replicas: Uint32Array;
   private readonly words: number;
@@ -194,7 +192,6 @@ export class ClusterJob {
     const own = new GrowableUint32();
     for (let e = 0; e < graph.numEdges; e++) if (edgeMachines[e] === me) own.push(e);
     this.ownEdges = own.view().slice();
-    this.localEdgeCount = this.ownEdges.length;
 
     const mine = new GrowableUint32();
     const partialsTo = Array.from({ length: this.machines }, () => new GrowableUint32());
@@ -224,7 +221,6 @@ export class ClusterJob {
     this.changedFlags = this.rowsTo.map((list) => new Uint8Array(list.length));
     this.rowPackers = this.rowsTo.map(() => new RowPacker(program.vertex));
     this.aggregateList = compileListAggregation(this.aggregators);
-    this.masteredCount = this.mine.length;
 
     this.doScatter = this.fns.scatter !== undefined && program.scatterEdges !== 'none';
     // Delta caching as PowerGraph caches across machines: each machine caches its own partial
@@ -392,7 +388,7 @@ export class ClusterJob {
    * the vertices this machine masters (each vertex counted once in all, after every apply of the
    * superstep, so a map that reads other vertices sees their new data), then scatter; signals out.
    */
-  sync(incoming: WireBatch[], scatter: boolean): { signalled: Uint32Array; edges: number; aggregates: Float64Array } {
+  sync(incoming: WireBatch[]): { signalled: Uint32Array; edges: number; aggregates: Float64Array } {
     const schema = this.program.vertex;
     for (const batch of incoming) {
       const ids = viewUint32(batch.ids);
@@ -403,7 +399,7 @@ export class ClusterJob {
     const aggregates = new Float64Array(Object.keys(this.aggregators).length);
     this.aggregateList(this.mine, aggregates);
     const edgesBefore = this.tally[0];
-    if (scatter && this.doScatter) this.kernels.scatter(0, this.graph.numVertices);
+    if (this.doScatter) this.kernels.scatter(0, this.graph.numVertices);
     else this.changed.fill(0);
     const signalled = this.signalList.view().slice();
     for (let i = 0; i < signalled.length; i++) this.signalled[signalled[i]] = 0;
@@ -417,7 +413,7 @@ export class ClusterJob {
    * in machine order, so every machine ends the superstep with the same ones. Returns them and how
    * many vertices are active next.
    */
-  finish(states: Array<{ signalled: Uint32Array; aggregates: Float64Array; changed: number }>, done: number): { aggregates: Float64Array; active: number; changed: number; converged: boolean } {
+  finish(states: Array<{ signalled: Uint32Array; aggregates: Float64Array; changed: number }>, done: number): { aggregates: Float64Array; active: number; converged: boolean } {
     const names = Object.keys(this.aggregators);
     const values = new Float64Array(names.length);
     names.forEach((name, i) => {
@@ -444,7 +440,7 @@ export class ClusterJob {
     for (const state of states) changed += state.changed;
     // The shared-memory engine's stopping rule, worked out alike on every machine.
     const converged = convergedAfter(this.program, names.length > 0 ? { ...this.aggregates } : null, done, this.params, this.allActive, active, changed);
-    return { aggregates: values, active, changed, converged };
+    return { aggregates: values, active, converged };
   }
 
   /** The program's aggregators' names, in the order of every aggregate array. */

@@ -54,7 +54,7 @@ export class PeerLost extends Error {
  * The version of gasworks.proto and of the data channel's frames; Setup carries it and a worker
  * refuses another (fields were renumbered between versions). Bump it with any change to either.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** The trailer metadata key that names the lost machine of a PeerLost. */
 export const LOST_MACHINE_KEY = 'gasworks-lost-machine';
@@ -165,7 +165,7 @@ export async function startWorker(listen: string): Promise<ClusterWorker> {
           // Released, or given up by the coordinator (past its deadline), while it was being built: drop it.
           if (releasedWhileCreating.delete(job.id) || call.cancelled) return fail(callback, new Error(`job ${job.id} was released while it was being set up`));
           jobs.set(job.id, { job, epoch: 0, peers: [] });
-          callback(null, { initiallyActive: job.initiallyActive, localEdges: job.localEdgeCount, mastered: job.masteredCount, dataPort: channel.port });
+          callback(null, { initiallyActive: job.initiallyActive, dataPort: channel.port });
         })
         .catch((error: Error) => {
           creating.delete(request.job);
@@ -186,12 +186,10 @@ export async function startWorker(listen: string): Promise<ClusterWorker> {
       const count = Math.max(1, r.count);
       const edges: number[] = [];
       const applied: number[] = [];
-      const changed: number[] = [];
       const sent: number[] = [];
       const active: number[] = [];
       const aggregates = new Float64Array(count * names.length);
-      let converged = false;
-      for (let i = 0; i < count && !converged; i++) {
+      for (let i = 0; i < count; i++) {
         const superstep = r.superstep + i;
         const gathered = job.gather();
         let bytes = sendAll(h, superstep, PARTIALS, partsByMachine(gathered.partials, (b) => [b.ids, b.values!]));
@@ -201,7 +199,6 @@ export async function startWorker(listen: string): Promise<ClusterWorker> {
         const rowFrames = await receiveAll(h, superstep, ROWS);
         const synced = job.sync(
           rowFrames.filter((f) => f.parts.length > 0).map((f): WireBatch => ({ machine: f.from, ids: f.parts[0], changed: f.parts[1], columns: f.parts.slice(2) })),
-          r.scatter,
         );
         // Everyone's signals, aggregator partials and changed count to everyone: each machine works out the same next state.
         const own = [bytesOf(synced.signalled), bytesOf(synced.aggregates), bytesOf(Float64Array.of(apply.changed))];
@@ -210,10 +207,8 @@ export async function startWorker(listen: string): Promise<ClusterWorker> {
         const states = Array.from({ length: job.machines }, () => ({ signalled: synced.signalled, aggregates: synced.aggregates, changed: apply.changed }));
         for (const f of stateFrames) states[f.from] = { signalled: viewUint32(f.parts[0]), aggregates: viewFloat64(f.parts[1]), changed: viewFloat64(f.parts[2])[0] };
         const finished = job.finish(states, superstep + 1);
-        converged = finished.converged || superstep + 1 >= r.maxIterations;
         edges.push(gathered.edges + synced.edges);
         applied.push(apply.applied);
-        changed.push(finished.changed);
         sent.push(bytes);
         active.push(finished.active);
         aggregates.set(finished.aggregates, i * names.length);
@@ -227,7 +222,6 @@ export async function startWorker(listen: string): Promise<ClusterWorker> {
           steps,
           edges: bytesOf(Float64Array.from(edges)),
           applied: bytesOf(Float64Array.from(applied)),
-          changed: bytesOf(Float64Array.from(changed)),
           bytes: bytesOf(Float64Array.from(sent)),
           active: bytesOf(Float64Array.from(active)),
           aggregates: bytesOf(aggregates.subarray(0, steps * names.length)),
