@@ -232,7 +232,7 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
   const connectAll = (): Promise<unknown[]> => everyMachine('Connect', () => ({ job, epoch, peers: dataAddresses }));
 
   try {
-    const graphBytes = Buffer.concat(encodeGraph(graph).map((chunk) => (typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))));
+    const graphBytes = encodeGraph(graph);
     const setupRequest = (machine: number): object => ({
       protocol: PROTOCOL_VERSION,
       job,

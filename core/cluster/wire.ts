@@ -115,7 +115,7 @@ export function unpackRows(schema: Schema, columns: Columns<Schema>, ids: Uint32
   columnLayouts(schema).forEach(({ name, view, width }, c) => {
     const column = columns[name] as NumericArray;
     const bytes = packed[c];
-    const rows = bytes.byteOffset % view.BYTES_PER_ELEMENT === 0 ? new view(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength / view.BYTES_PER_ELEMENT) : new view(aligned(bytes));
+    const rows = viewOf(bytes, view.BYTES_PER_ELEMENT, (b, o, n) => new view(b as ArrayBuffer, o, n));
     if (rows.length !== ids.length * width) {
       throw new Error(`gasworks cluster: column ${name} has ${rows.length} values for ${ids.length} rows of width ${width}`);
     }

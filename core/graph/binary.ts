@@ -29,7 +29,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import * as zlib from 'node:zlib';
 import { InputError } from '../errors.js';
-import { openAtomic, writeFileAtomicSync, type Chunk } from '../io/atomic-write.js';
+import { chunkBytes, openAtomic, writeFileAtomicSync, type Chunk } from '../io/atomic-write.js';
 import { Graph } from './graph.js';
 import type { NumericArray } from './shared.js';
 
@@ -437,10 +437,10 @@ export function readGraphFileSync(path: string): Graph {
   }
 }
 
-/** A graph file's bytes, as chunks to write or send (the cluster ships graphs to its workers this way). */
-export function encodeGraph(graph: Graph): Chunk[] {
+/** A graph file's bytes in one buffer (the cluster ships graphs to its workers this way). */
+export function encodeGraph(graph: Graph): Uint8Array {
   checkEndianness('encodeGraph');
-  return encode(graph);
+  return Buffer.concat(encode(graph).map(chunkBytes));
 }
 
 /** The graph in a graph file's bytes held in memory; `name` says where they came from, for errors. */

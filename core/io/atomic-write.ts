@@ -23,7 +23,8 @@ const MAX_WRITE = 1 << 30;
 /** File-system errors a user can cause (bad path, no permission, full disk): reported without a stack trace. */
 const USER_CODES = new Set(['ENOENT', 'EACCES', 'EPERM', 'ENOTDIR', 'EISDIR', 'EROFS', 'ENOSPC', 'EDQUOT', 'ENAMETOOLONG']);
 
-function bytesOf(chunk: Chunk): Uint8Array {
+/** A chunk's bytes (a string as UTF-8), without a copy for typed arrays. */
+export function chunkBytes(chunk: Chunk): Uint8Array {
   if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
   return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 }
@@ -98,7 +99,7 @@ class AtomicFileImpl implements AtomicFile {
 
   async write(chunk: Chunk): Promise<void> {
     this.live('write');
-    const bytes = bytesOf(chunk);
+    const bytes = chunkBytes(chunk);
     try {
       let at = 0;
       while (at < bytes.length) {
@@ -181,7 +182,7 @@ export function writeFileAtomicSync(path: string, data: Chunk | readonly Chunk[]
   try {
     const chunks = typeof data === 'string' || ArrayBuffer.isView(data) ? [data] : data;
     for (const chunk of chunks) {
-      const bytes = bytesOf(chunk);
+      const bytes = chunkBytes(chunk);
       let at = 0;
       while (at < bytes.length) at += writeSync(fd, bytes, at, Math.min(MAX_WRITE, bytes.length - at));
     }
