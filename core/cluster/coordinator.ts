@@ -306,8 +306,9 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
     let lastTime = started;
 
     // The data every machine holds: the masters' vertex rows and every machine's edge rows, into `vertex` and `edge`.
-    const collect = async (): Promise<{ active: Uint8Array; aggregates: Uint8Array }> => {
-      const collected = await everyMachine<{ vertices: WireBatch; edges: WireBatch; active: Uint8Array; aggregates: Uint8Array }>('Collect', () => ({ job }));
+    // With `state` (a checkpoint), machine 0 also returns the active set and aggregates, which every machine holds alike.
+    const collect = async (state: boolean): Promise<{ active: Uint8Array; aggregates: Uint8Array }> => {
+      const collected = await everyMachine<{ vertices: WireBatch; edges: WireBatch; active: Uint8Array; aggregates: Uint8Array }>('Collect', (m) => ({ job, state: state && m === 0 }));
       for (const reply of collected) {
         unpackRows(program.vertex, vertex as Columns<Schema>, toUint32(reply.vertices.ids), reply.vertices.columns ?? []);
         unpackRows(edgeSchema, edge as Columns<Schema>, toUint32(reply.edges.ids), reply.edges.columns ?? []);
@@ -320,7 +321,7 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
     const allVertices = recoverable ? Uint32Array.from({ length: n }, (_, v) => v) : new Uint32Array(0);
     const allEdges = recoverable ? Uint32Array.from({ length: graph.numEdges }, (_, e) => e) : new Uint32Array(0);
     const takeCheckpoint = async (): Promise<void> => {
-      const workerState = await collect();
+      const workerState = await collect(true);
       checkpoint = {
         state: { ...state, aggregates: { ...state.aggregates } },
         vertices: { machine: 0, ids: bytesOf(allVertices), columns: packRows(program.vertex, vertex as Columns<Schema>, allVertices, n) },
@@ -442,7 +443,7 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
           }
         }
         computeSeconds = (performance.now() - started) / 1000;
-        await collect();
+        await collect(false);
         collected = true;
       } catch (error) {
         if (!(error instanceof WorkerLost)) throw error;

@@ -180,7 +180,7 @@ export async function startWorker(listen: string): Promise<ClusterWorker> {
       h.peers = r.peers;
       return {};
     }),
-    Superstep: unary<{ job: string; superstep: number; count: number; maxIterations: number; scatter: boolean }>(async (h, r) => {
+    Superstep: unary<{ job: string; superstep: number; count: number }>(async (h, r) => {
       const { job } = h;
       const names = job.aggregatorNames;
       const count = Math.max(1, r.count);
@@ -229,7 +229,10 @@ export async function startWorker(listen: string): Promise<ClusterWorker> {
         };
       }
     }),
-    Collect: unary<{ job: string }>((h) => ({ ...h.job.collect(), active: bytesOf(h.job.activeIds()), aggregates: bytesOf(h.job.aggregateValues()) })),
+    Collect: unary<{ job: string; state: boolean }>((h, r) => ({
+      ...h.job.collect(),
+      ...(r.state ? { active: bytesOf(h.job.activeIds()), aggregates: bytesOf(h.job.aggregateValues()) } : {}),
+    })),
     Restore: unary<{ job: string; vertices: WireBatch; edges: WireBatch; active: Uint8Array; aggregates: Uint8Array }>((h, r) => {
       h.job.restore(r.vertices, r.edges, toUint32(r.active), toFloat64(r.aggregates));
       return {};
