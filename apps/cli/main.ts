@@ -16,6 +16,7 @@ import { registerFraud } from './commands/fraud.js';
 import { registerSgd } from './commands/sgd.js';
 import { registerBenchPartitioners } from './commands/bench-partitioners.js';
 import { registerWorker } from './commands/worker.js';
+import { registerToken } from './commands/token.js';
 
 function packageVersion(): string {
   for (const rel of ['../../package.json', '../../../package.json']) {
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerFraud(program);
   registerSgd(program);
   registerWorker(program);
+  registerToken(program);
   const bench = program.command('bench').description('benchmarks users run on their own graphs');
   registerBenchPartitioners(bench);
   return program;

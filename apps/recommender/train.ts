@@ -8,6 +8,7 @@
  */
 import { UsageError } from '../../core/errors.js';
 import { runProgram } from '../../core/engine/index.js';
+import type { ClusterSecurity } from '../../core/cluster/security.js';
 import { ratingsToGraph, type Ratings } from '../../core/graph/loaders/movielens.js';
 import als from './als.js';
 import type { GpuMode } from '../../kernels/gpu.js';
@@ -52,6 +53,8 @@ export interface TrainOptions {
   workers?: number;
   /** ALS only: train across machines, on these `gasworks worker` addresses (host:port), instead of threads. */
   cluster?: readonly string[];
+  /** With cluster: the cluster's token and TLS material, as its workers were given them. */
+  security?: ClusterSecurity;
   /**
    * ALS only: 'engine' (default) runs the ALS vertex program on the engine's
    * threads or cluster; 'cpu' and 'gpu' run batched kernels on one thread
@@ -128,7 +131,7 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
     options.onIteration?.(p.superstep / stepsPerIteration, rmse);
   };
   const common = options.cluster
-    ? { cluster: options.cluster, maxIterations: stepsPerIteration * iterations, onProgress }
+    ? { cluster: options.cluster, security: options.security, maxIterations: stepsPerIteration * iterations, onProgress }
     : { workers: options.workers ?? 1, maxIterations: stepsPerIteration * iterations, onProgress };
   const params: Record<string, number | boolean> = algo === 'als' ? { rank, lambda, biases, seed } : { rank, lambda, biases, seed, learningRate };
   let factors: Float64Array;

@@ -31,7 +31,10 @@ import { partitionGraph } from '../../partitioner/index.js';
 import type { WireBatch } from './job.js';
 import { LOST_MACHINE_KEY, PROTOCOL_VERSION } from './worker-server.js';
 import { parseAddress } from '../util/address.js';
-import { CHANNEL_OPTIONS, bytesOf, gasWorkerService, packRows, remoteMessage, toFloat64, toUint32, unpackRows } from './wire.js';
+import { bytesOf, packRows, remoteMessage, toFloat64, toUint32, unpackRows } from './wire.js';
+import { WorkerClient } from './client.js';
+import { shipmentOf } from './program-shipping.js';
+import { secretOf, type ClusterSecurity } from './security.js';
 
 export interface ClusterProgress {
   superstep: number;
@@ -46,6 +49,8 @@ export interface ClusterProgress {
 export interface ClusterRunOptions {
   /** host:port of each worker (`gasworks worker --listen host:port`); one machine each. */
   workers: readonly string[];
+  /** The cluster's token and TLS material, as the workers were given them (security.ts). */
+  security?: ClusterSecurity;
   params?: Params;
   /** Supersteps at most. Default 100 for 'all' activation, unbounded for 'signalled'. */
   maxIterations?: number;
@@ -123,8 +128,6 @@ class WorkerLost extends UsageError {
   }
 }
 
-type Client = grpc.Client & Record<string, (request: unknown, options: grpc.CallOptions, callback: (error: grpc.ServiceError | null, reply: unknown) => void) => void>;
-
 /** The machine of every CSR edge: a partition of the graph's edges (both directions of an undirected edge together). */
 export function edgeMachines(graph: Graph, algo: string, machines: number, seed: number): { machineOf: Uint16Array; masters: Uint16Array; replicas: Uint32Array; words: number; replicationFactor: number } {
   const run = partitionGraph(graph, algo, machines, { seed });
@@ -184,20 +187,23 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
   const setupStart = performance.now();
   const part = edgeMachines(graph, algo, machines, options.seed ?? 1);
 
-  const Service = gasWorkerService();
-  const connect = (address: string): Client => new Service(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS) as unknown as Client;
+  const secret = secretOf(options.security);
+  const connect = (address: string): WorkerClient => new WorkerClient(address, options.security, secret);
   const clients = addresses.map(connect);
   const job = randomBytes(8).toString('hex');
   const call = <Res>(machine: number, method: string, request: object, limitMs = timeoutMs): Promise<Res> =>
     new Promise((resolve, reject) => {
       const address = addresses[machine];
-      clients[machine][method](request, { deadline: Date.now() + limitMs }, (error, reply) => {
-        if (!error) return resolve(reply as Res);
+      clients[machine].call<Res>(method, request, Date.now() + limitMs).then(resolve, (error: grpc.ServiceError) => {
         const lostPeer = error.code === grpc.status.FAILED_PRECONDITION ? Number(error.metadata?.get(LOST_MACHINE_KEY)[0]) : NaN;
         if (Number.isInteger(lostPeer) && lostPeer >= 0 && lostPeer < addresses.length) {
           reject(new WorkerLost(lostPeer, `runCluster: worker ${addresses[machine]} cannot reach worker ${addresses[lostPeer]}: ${remoteMessage(error)}`));
         } else if (error.code === grpc.status.INVALID_ARGUMENT) {
           reject(new UsageError(`runCluster: worker ${address}: ${remoteMessage(error)}`));
+        } else if (error.code === grpc.status.UNAUTHENTICATED) {
+          reject(new UsageError(`runCluster: worker ${address} ${remoteMessage(error)}; give the coordinator the workers' token (--token-file, or GASWORKS_TOKEN_FILE)`));
+        } else if (error.code === grpc.status.RESOURCE_EXHAUSTED) {
+          reject(new UsageError(`runCluster: worker ${address} refused ${method}: ${remoteMessage(error)} (start it with a larger --max-message-mb)`));
         } else if (error.code === grpc.status.UNAVAILABLE || error.code === grpc.status.CANCELLED) {
           reject(new WorkerLost(machine, `runCluster: cannot reach worker ${address} (${remoteMessage(error).replace(/\.? *Resolution note:.*$/, '')}); start one there with: gasworks worker --listen ${address}`));
         } else if (error.code === grpc.status.DEADLINE_EXCEEDED) {
@@ -232,13 +238,16 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
   const connectAll = (): Promise<unknown[]> => everyMachine('Connect', () => ({ job, epoch, peers: dataAddresses }));
 
   try {
+    const shipment = await shipmentOf('runCluster', program.url);
     const graphBytes = encodeGraph(graph);
     const setupRequest = (machine: number): object => ({
       protocol: PROTOCOL_VERSION,
       job,
       machine,
       machines,
-      programUrl: program.url,
+      programModule: shipment.module ?? '',
+      programSource: shipment.source ?? Buffer.alloc(0),
+      programSha256: shipment.sha256 ?? '',
       programName: program.name,
       paramsJson: JSON.stringify(params),
       graph: graphBytes,

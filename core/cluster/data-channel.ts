@@ -13,13 +13,37 @@
  * Frame: magic u32 'GWDF' | epoch u32 | superstep u32 | exchange u8 | 0 u8 |
  * from u16 | parts u16 | 0 u16 | job 16 bytes ASCII | length u32 per part,
  * padded to 8 | the parts, each padded to 8. Little-endian.
+ *
+ * A connection carries frames only once the connecting side has proved it
+ * holds the cluster's secret (auth.ts): the receiving side opens with
+ * 'GWDC' and a 32-byte challenge, the connecting side answers 'GWDA' and the
+ * challenge's HMAC, and a wrong answer, a late one (HANDSHAKE_TIMEOUT_MS) or
+ * a malformed frame closes the connection with a logged reason. With TLS
+ * material the sockets are TLS sockets (mutual TLS when it has a CA).
  */
 import { parseAddress } from '../util/address.js';
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import * as tls from 'node:tls';
+import { randomBytes } from 'node:crypto';
+import { CHALLENGE_BYTES, ClusterSecret } from './auth.js';
 
 const MAGIC = 0x46445747; // 'GWDF'
+const CHALLENGE_MAGIC = Buffer.from('GWDC');
+const ANSWER_MAGIC = Buffer.from('GWDA');
+const HELLO_BYTES = 4 + CHALLENGE_BYTES;
 const FIXED = 40;
 const pad8 = (x: number): number => (x + 7) & ~7;
+
+/** Parts per frame at most (a frame of rows has one per column, and a few more). */
+export const MAX_PARTS = 4096;
+/** Bytes per frame at most, by default. */
+export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024 * 1024;
+/** Milliseconds a connecting peer has to answer the challenge. */
+const HANDSHAKE_TIMEOUT_MS = 10_000;
+const JOB_ID = /^[0-9a-f]{16}$/;
+
+/** A frame or handshake that breaks the protocol: its connection is closed. */
+export class ProtocolViolation extends Error {}
 
 export interface Frame {
   job: string;
@@ -59,8 +83,12 @@ class FrameReader {
   private head: Buffer | null = null;
   private lengths: number[] = [];
 
-  constructor(private readonly onFrame: (frame: Frame) => void) {}
+  constructor(
+    private readonly onFrame: (frame: Frame) => void,
+    private readonly maxFrameBytes: number,
+  ) {}
 
+  /** Take a chunk of the stream; throws a ProtocolViolation on a malformed or oversized frame. */
   push(chunk: Buffer): void {
     this.chunks.push(chunk);
     this.have += chunk.length;
@@ -69,12 +97,18 @@ class FrameReader {
       if (this.have < need) return;
       const bytes = this.take(need);
       if (this.stage === 'head') {
-        if (bytes.readUInt32LE(0) !== MAGIC) throw new Error('data channel: a frame does not start with the magic number (not a gasworks worker on the other end?)');
+        if (bytes.readUInt32LE(0) !== MAGIC) throw new ProtocolViolation('a frame does not start with the magic number');
+        const parts = bytes.readUInt16LE(16);
+        if (parts > MAX_PARTS) throw new ProtocolViolation(`a frame of ${parts} parts (at most ${MAX_PARTS})`);
+        const job = bytes.toString('latin1', 20, 36);
+        if (!JOB_ID.test(job)) throw new ProtocolViolation('a frame whose job id is not 16 hex digits');
         this.head = bytes;
         this.stage = 'lengths';
       } else if (this.stage === 'lengths') {
         const parts = this.head!.readUInt16LE(16);
         this.lengths = Array.from({ length: parts }, (_, i) => bytes.readUInt32LE(4 * i));
+        const total = this.lengths.reduce((sum, n) => sum + pad8(n), 0);
+        if (total > this.maxFrameBytes) throw new ProtocolViolation(`a frame of ${total} bytes (at most ${this.maxFrameBytes})`);
         this.stage = 'body';
       } else {
         const parts: Uint8Array[] = [];
@@ -127,40 +161,97 @@ export class PeerUnreachable extends Error {
 /** Seconds to open a connection to a peer before it counts as unreachable. */
 const CONNECT_TIMEOUT_MS = 10_000;
 
-/** One worker's end of the data path: a TCP server for frames in, a socket per peer for frames out. */
+export interface DataChannelOptions {
+  /** The cluster's secret, which connecting peers prove they hold. Default: none (see auth.ts). */
+  secret?: ClusterSecret;
+  /** node:tls material: the channel speaks TLS (mutual when `ca` is given). Default: plain TCP. */
+  tls?: tls.SecureContextOptions | null;
+  /** Bytes per frame at most. Default DEFAULT_MAX_FRAME_BYTES. */
+  maxFrameBytes?: number;
+  /** Where refused connections are reported. Default: nowhere. */
+  log?: (line: string) => void;
+}
+
+/** A connection out to a peer, and the frames waiting for its handshake. */
+interface Outgoing {
+  socket: Socket;
+  /** Null once the challenge is answered; until then, what `send` was given. */
+  queue: Buffer[] | null;
+}
+
+/** One worker's end of the data path: a server for frames in, a socket per peer for frames out. */
 export class DataChannel {
   private readonly server: Server;
-  private readonly outgoing = new Map<string, Socket>();
+  private readonly outgoing = new Map<string, Outgoing>();
   private readonly incoming = new Set<Socket>();
   /** Frames received, by job/epoch/superstep/exchange, until someone asks for them. */
   private readonly mailbox = new Map<string, Frame[]>();
   private readonly waiters = new Map<string, Waiter>();
+  private readonly secret: ClusterSecret;
+  private readonly tls: tls.SecureContextOptions | null;
+  private readonly maxFrameBytes: number;
+  private readonly log: (line: string) => void;
   port = 0;
   /** Frames for which this returns false are dropped on arrival (jobs gone, epochs past). */
   accept: (frame: Frame) => boolean = () => true;
   /** Called when a connection to a peer fails or drops with frames still to deliver, or at all. */
   onPeerUnreachable: (error: PeerUnreachable) => void = () => undefined;
 
-  private constructor() {
-    this.server = createServer((socket) => {
-      this.incoming.add(socket);
-      socket.setNoDelay(true);
-      const reader = new FrameReader((frame) => this.deliver(frame));
-      socket.on('data', (chunk: Buffer) => {
-        try {
-          reader.push(chunk);
-        } catch {
-          socket.destroy();
+  private constructor(options: DataChannelOptions) {
+    this.secret = options.secret ?? new ClusterSecret(null);
+    this.tls = options.tls ?? null;
+    this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    this.log = options.log ?? (() => undefined);
+    const onSocket = (socket: Socket): void => this.serve(socket);
+    this.server = this.tls !== null
+      ? tls.createServer({ ...this.tls, requestCert: this.tls.ca !== undefined, rejectUnauthorized: this.tls.ca !== undefined }, onSocket)
+      : createServer(onSocket);
+    // A TLS handshake that fails (no certificate, the wrong CA) never reaches serve.
+    this.server.on('tlsClientError', (error: Error, socket: tls.TLSSocket) => this.log(`data channel: refused a connection from ${socket.remoteAddress}:${socket.remotePort}: TLS: ${error.message}`));
+  }
+
+  /** An incoming connection: challenge it, then read its frames. */
+  private serve(socket: Socket): void {
+    this.incoming.add(socket);
+    socket.setNoDelay(true);
+    const who = `${socket.remoteAddress}:${socket.remotePort}`;
+    const refuse = (why: string): void => {
+      this.log(`data channel: refused ${who}: ${why}`);
+      socket.destroy();
+    };
+    const challenge = randomBytes(CHALLENGE_BYTES);
+    socket.write(Buffer.concat([CHALLENGE_MAGIC, challenge]));
+    const timer = setTimeout(() => refuse(`no answer to the challenge within ${HANDSHAKE_TIMEOUT_MS / 1000} s`), HANDSHAKE_TIMEOUT_MS);
+    timer.unref();
+    const reader = new FrameReader((frame) => this.deliver(frame), this.maxFrameBytes);
+    let hello: Buffer | null = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        if (hello !== null) {
+          hello = Buffer.concat([hello, chunk]);
+          if (hello.length < HELLO_BYTES) return;
+          const ok = hello.subarray(0, 4).equals(ANSWER_MAGIC) && this.secret.answers(challenge, hello.subarray(4, HELLO_BYTES));
+          clearTimeout(timer);
+          if (!ok) return refuse('a wrong answer to the challenge (not a gasworks worker of this cluster: another token?)');
+          chunk = hello.subarray(HELLO_BYTES);
+          hello = null;
+          if (chunk.length === 0) return;
         }
-      });
-      socket.on('error', () => socket.destroy());
-      socket.on('close', () => this.incoming.delete(socket));
+        reader.push(chunk);
+      } catch (error) {
+        refuse(error instanceof ProtocolViolation ? error.message : `a frame it could not read: ${(error as Error).message}`);
+      }
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => {
+      clearTimeout(timer);
+      this.incoming.delete(socket);
     });
   }
 
   /** Listen on `host`, a free port. */
-  static async listen(host: string): Promise<DataChannel> {
-    const channel = new DataChannel();
+  static async listen(host: string, options: DataChannelOptions = {}): Promise<DataChannel> {
+    const channel = new DataChannel(options);
     await new Promise<void>((resolve, reject) => {
       channel.server.once('error', reject);
       channel.server.listen(0, parseAddress('data channel', `${host}:0`).bareHost, () => resolve());
@@ -188,34 +279,56 @@ export class DataChannel {
     }
   }
 
+  /** Open a connection to a peer; frames queue until it has answered the peer's challenge. */
+  private open(address: string): Outgoing {
+    const { bareHost, port } = parseAddress('data channel', address);
+    const socket: Socket = this.tls !== null ? tls.connect({ ...this.tls, host: bareHost, port, timeout: CONNECT_TIMEOUT_MS }) : connect({ host: bareHost, port, timeout: CONNECT_TIMEOUT_MS });
+    const out: Outgoing = { socket, queue: [] };
+    socket.setNoDelay(true);
+    const lost = (why: string): void => {
+      if (this.outgoing.get(address) === out) this.outgoing.delete(address);
+      socket.destroy();
+      this.onPeerUnreachable(new PeerUnreachable(address, why));
+    };
+    socket.once(this.tls !== null ? 'secureConnect' : 'connect', () => socket.setTimeout(0));
+    socket.once('timeout', () => lost(`no connection within ${CONNECT_TIMEOUT_MS / 1000} s`));
+    socket.once('error', (error) => lost(error.message));
+    socket.once('close', () => {
+      if (this.outgoing.get(address) === out) {
+        this.outgoing.delete(address);
+        // Closed before the handshake: the peer refused this worker's answer (another token?).
+        if (out.queue !== null) this.onPeerUnreachable(new PeerUnreachable(address, 'it closed the connection before taking any frame (a worker of another cluster, or another token?)'));
+      }
+    });
+    let hello = Buffer.alloc(0);
+    const onHello = (chunk: Buffer): void => {
+      hello = Buffer.concat([hello, chunk]);
+      if (hello.length < HELLO_BYTES) return;
+      socket.off('data', onHello);
+      if (!hello.subarray(0, 4).equals(CHALLENGE_MAGIC) || hello.length > HELLO_BYTES) return lost('it does not speak the gasworks data protocol');
+      socket.write(Buffer.concat([ANSWER_MAGIC, this.secret.answer(hello.subarray(4, HELLO_BYTES))]));
+      for (const buffer of out.queue!) socket.write(buffer);
+      out.queue = null;
+    };
+    socket.on('data', onHello);
+    return out;
+  }
+
   /**
    * Send `frame` to the worker whose data port is at `address` (host:port). The parts are not
    * copied: the caller must leave them alone until the receiver has them (see job.ts). A failed
    * or dropped connection is reported through `onPeerUnreachable`.
    */
   send(address: string, frame: Frame): void {
-    let socket = this.outgoing.get(address);
-    if (socket === undefined || socket.destroyed) {
-      const { bareHost, port } = parseAddress('data channel', address);
-      const opened = connect({ host: bareHost, port, timeout: CONNECT_TIMEOUT_MS });
-      opened.setNoDelay(true);
-      const lost = (why: string): void => {
-        if (this.outgoing.get(address) === opened) this.outgoing.delete(address);
-        opened.destroy();
-        this.onPeerUnreachable(new PeerUnreachable(address, why));
-      };
-      opened.once('connect', () => opened.setTimeout(0));
-      opened.once('timeout', () => lost(`no connection within ${CONNECT_TIMEOUT_MS / 1000} s`));
-      opened.once('error', (error) => lost(error.message));
-      opened.once('close', () => {
-        if (this.outgoing.get(address) === opened) this.outgoing.delete(address);
-      });
-      this.outgoing.set(address, opened);
-      socket = opened;
+    let out = this.outgoing.get(address);
+    if (out === undefined || out.socket.destroyed) {
+      out = this.open(address);
+      this.outgoing.set(address, out);
     }
-    for (const buffer of encodeFrame(frame)) socket.write(buffer);
+    const buffers = encodeFrame(frame);
+    if (out.queue !== null) out.queue.push(...buffers);
+    else for (const buffer of buffers) out.socket.write(buffer);
   }
-
   /** The frames of one exchange, once `count` have arrived (ordered by sender). */
   receive(job: string, epoch: number, superstep: number, exchange: number, count: number): Promise<Frame[]> {
     const key = DataChannel.key(job, epoch, superstep, exchange);
@@ -244,7 +357,7 @@ export class DataChannel {
     for (const waiter of this.waiters.values()) waiter.reject(new Error('the worker is shutting down'));
     this.waiters.clear();
     this.mailbox.clear();
-    for (const socket of this.outgoing.values()) socket.destroy();
+    for (const out of this.outgoing.values()) out.socket.destroy();
     for (const socket of this.incoming) socket.destroy();
     this.server.close();
   }

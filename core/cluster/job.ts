@@ -38,6 +38,7 @@ export interface JobSetup {
   job: string;
   machine: number;
   machines: number;
+  /** Where this worker imports the program from (program-shipping.ts resolved it). */
   programUrl: string;
   programName: string;
   paramsJson: string;
@@ -309,7 +310,7 @@ export class ClusterJob {
     try {
       imported = await importProgram(setup.programUrl, setup.programName);
     } catch (error) {
-      throw new UsageError(`cannot load program ${setup.programName} from ${setup.programUrl} here (every worker must reach the program's module at that path): ${(error as Error).message}`);
+      throw new UsageError(`cannot load program ${setup.programName} on this worker: ${(error as Error).message}`);
     }
     const program = resolveProgram(imported, params);
     const graph = decodeGraph(setup.graph, `the graph of job ${setup.job}`);

@@ -1,7 +1,8 @@
 /**
  * What the coordinator and workers share about the wire: the gRPC service
- * loaded from gasworks.proto, channel options (no message size limit: a
- * graph or a superstep's batch can be hundreds of megabytes), and the
+ * loaded from gasworks.proto, channel options (message size limits: a graph
+ * or a superstep's batch can be hundreds of megabytes, so the default is
+ * large, and a worker can set its own), and the
  * conversions between typed arrays and the `bytes` fields. Received bytes
  * are copied into fresh buffers before a typed view is made, because gRPC
  * hands them over at offsets that are not aligned for 4- or 8-byte views.
@@ -35,10 +36,25 @@ export function gasWorkerService(): grpc.ServiceClientConstructor {
   return service;
 }
 
-export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
-  'grpc.max_receive_message_length': -1,
-  'grpc.max_send_message_length': -1,
-};
+/** One method of the GasWorker service: its path and its messages' (de)serializers. */
+export type MethodDefinition = grpc.MethodDefinition<object, object>;
+
+/** The GasWorker service's methods by name. */
+export function gasWorkerMethods(): Record<string, MethodDefinition> {
+  return gasWorkerService().service as unknown as Record<string, MethodDefinition>;
+}
+
+/** A message's size limit by default, both ways: 1 GiB (a worker's own is `--max-message-mb`). */
+export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024 * 1024;
+
+/** gRPC channel options with a message size limit (the largest gRPC takes is 2 GiB - 1). */
+export function channelOptions(maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES): grpc.ChannelOptions {
+  const limit = Math.min(maxMessageBytes, 2 ** 31 - 1);
+  return { 'grpc.max_receive_message_length': limit, 'grpc.max_send_message_length': limit };
+}
+
+/** The coordinator's side: it takes what its authenticated workers send, up to gRPC's own limit. */
+export const CHANNEL_OPTIONS: grpc.ChannelOptions = channelOptions(2 ** 31 - 1);
 
 /** The bytes of a typed array, without a copy. */
 export function bytesOf(array: NumericArray | Uint16Array): Buffer {

@@ -11,9 +11,12 @@
 import * as grpc from '@grpc/grpc-js';
 import { InputError, UsageError } from '../errors.js';
 import { parseAddress } from '../util/address.js';
+import { CREDENTIAL_KEY, digestOf } from './auth.js';
 import { DataChannel, PeerUnreachable, type Frame } from './data-channel.js';
 import { ClusterJob, type JobSetup, type WireBatch } from './job.js';
-import { CHANNEL_OPTIONS, bytesOf, gasWorkerService, toFloat64, toUint32, viewFloat64, viewUint32 } from './wire.js';
+import { ProgramCache, defaultProgramCache } from './program-shipping.js';
+import { dataChannelTls, isLoopbackHost, secretOf, serverCredentials, type ClusterSecurity } from './security.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, bytesOf, channelOptions, gasWorkerMethods, toFloat64, toUint32, viewFloat64, viewUint32, type MethodDefinition } from './wire.js';
 
 export interface ClusterWorker {
   /** host:port the server listens on (the port the system chose, when asked for port 0). */
@@ -26,7 +29,29 @@ export interface ClusterWorker {
   kill(): void;
 }
 
+export interface WorkerOptions {
+  /** The cluster's secret and TLS material; see security.ts. Default: none. */
+  security?: ClusterSecurity;
+  /**
+   * Serve without a secret on an address beyond this machine (anyone who reaches it may run the
+   * bundled programs on it). Default false: without a secret a worker listens on loopback only.
+   */
+  insecure?: boolean;
+  /** Bytes per control message or data frame at most. Default 1 GiB. */
+  maxMessageBytes?: number;
+  /** Where refused calls and connections, and dropped jobs, are reported. Default: stderr. */
+  log?: (line: string) => void;
+  /** The folder of shipped programs (program-shipping.ts). Default: ~/.cache/gasworks/programs. */
+  programCache?: string;
+}
+
+/** Setup as it arrives: the job, less where its program is, plus how the program was shipped. */
+type SetupArrival = Omit<JobSetup, 'programUrl'> & { protocol: number; programModule: string; programSource: Uint8Array; programSha256: string };
+
 type Handler<Req, Res> = (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => void;
+
+/** Where a request's digest rides, set by the deserializer from the bytes it arrived as. */
+const DIGEST = Symbol('gasworks request digest');
 
 /** Exchanges of a superstep on the data channel. */
 const PARTIALS = 1;
@@ -54,7 +79,7 @@ export class PeerLost extends Error {
  * The version of gasworks.proto and of the data channel's frames; Setup carries it and a worker
  * refuses another (fields were renumbered between versions). Bump it with any change to either.
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** The trailer metadata key that names the lost machine of a PeerLost. */
 export const LOST_MACHINE_KEY = 'gasworks-lost-machine';
@@ -74,14 +99,44 @@ function partsByMachine(batches: WireBatch[], partsOf: (b: WireBatch) => Uint8Ar
 /** Bytes of the parts of a frame. */
 const partBytes = (parts: Uint8Array[]): number => parts.reduce((sum, p) => sum + p.byteLength, 0);
 
+/** The service's methods, their requests deserialized with the digest of their bytes beside them. */
+function digestingMethods(withDigest: boolean): grpc.ServiceDefinition {
+  const methods = gasWorkerMethods();
+  const out: Record<string, MethodDefinition> = {};
+  for (const [name, method] of Object.entries(methods)) {
+    out[name] = {
+      ...method,
+      requestDeserialize: (bytes: Buffer) => {
+        const request = method.requestDeserialize(bytes) as Record<symbol, string>;
+        request[DIGEST] = withDigest ? digestOf(bytes) : '';
+        return request;
+      },
+    };
+  }
+  return out as unknown as grpc.ServiceDefinition;
+}
+
+const stderrLog = (line: string): void => {
+  process.stderr.write(`${new Date().toISOString()} gasworks worker: ${line}\n`);
+};
+
 /** Start a worker listening on `listen` (host:port; port 0 picks a free one). */
-export async function startWorker(listen: string): Promise<ClusterWorker> {
-  const { host } = parseAddress('startWorker', listen);
+export async function startWorker(listen: string, options: WorkerOptions = {}): Promise<ClusterWorker> {
+  const { host, bareHost } = parseAddress('startWorker', listen);
+  const secret = secretOf(options.security);
+  if (!secret.required && !options.insecure && !isLoopbackHost(bareHost)) {
+    throw new UsageError(
+      `startWorker: a worker without the cluster token listens on loopback only (anyone who reaches ${listen} could run programs on it); give it a token (--token-file F, the same file as the coordinator's) or, on a network you trust, --insecure; got ${listen}`,
+    );
+  }
+  const log = options.log ?? stderrLog;
+  const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const jobs = new Map<string, Held>();
-  const server = new grpc.Server(CHANNEL_OPTIONS);
+  const programs = new ProgramCache(options.programCache ?? defaultProgramCache());
+  const server = new grpc.Server(channelOptions(maxMessageBytes));
   let channel: DataChannel;
   try {
-    channel = await DataChannel.listen(host);
+    channel = await DataChannel.listen(host, { secret, tls: dataChannelTls(options.security), maxFrameBytes: maxMessageBytes, log });
   } catch (error) {
     throw new UsageError(`startWorker: cannot listen for data on ${host}: ${(error as Error).message}`);
   }
@@ -143,9 +198,21 @@ export async function startWorker(listen: string): Promise<ClusterWorker> {
   // Jobs whose Setup is still building them, and those of them released meanwhile.
   const creating = new Set<string>();
   const releasedWhileCreating = new Set<string>();
-  server.addService(gasWorkerService().service, {
+  const methods = gasWorkerMethods();
+  /** A handler that runs only for a call whose credential is good (auth.ts); others are refused and logged. */
+  const guarded = (name: string, handler: Handler<unknown, unknown>): Handler<unknown, unknown> => (call, callback) => {
+    const credentials = call.metadata.get(CREDENTIAL_KEY);
+    const credential = credentials.length === 1 && typeof credentials[0] === 'string' ? credentials[0] : credentials.length === 0 ? undefined : '';
+    const why = secret.check(methods[name].path, credential, (call.request as Record<symbol, string>)[DIGEST]);
+    if (why !== null) {
+      log(`refused ${name} from ${call.getPeer()}: ${why}`);
+      return callback({ code: grpc.status.UNAUTHENTICATED, details: `refused: ${why}` });
+    }
+    handler(call, callback);
+  };
+  const handlers: Record<string, Handler<never, unknown>> = {
     Setup: ((call, callback) => {
-      const request = call.request as JobSetup & { protocol: number };
+      const request = call.request as SetupArrival;
       if (request.protocol !== PROTOCOL_VERSION) {
         return fail(callback, new UsageError(`this worker speaks cluster protocol ${PROTOCOL_VERSION} and the coordinator ${request.protocol || 'an older one'}: run the same gasworks version on every machine`));
       }
@@ -158,8 +225,15 @@ export async function startWorker(listen: string): Promise<ClusterWorker> {
       if (other || creating.has(request.job)) {
         return fail(callback, new UsageError(`job ${request.job} is already set up on this worker as machine ${request.machine}`));
       }
+      let programUrl: string;
+      try {
+        programUrl = programs.urlOf({ module: request.programModule, source: request.programSource, sha256: request.programSha256 } as never, secret.required);
+      } catch (error) {
+        log(`refused Setup of job ${request.job}: ${(error as Error).message}`);
+        return fail(callback, error);
+      }
       creating.add(request.job);
-      ClusterJob.create(request)
+      ClusterJob.create({ ...request, programUrl })
         .then((job) => {
           creating.delete(job.id);
           // Released, or given up by the coordinator (past its deadline), while it was being built: drop it.
@@ -172,7 +246,7 @@ export async function startWorker(listen: string): Promise<ClusterWorker> {
           releasedWhileCreating.delete(request.job);
           fail(callback, error);
         });
-    }) as Handler<JobSetup, unknown>,
+    }) as Handler<SetupArrival, unknown>,
     Connect: unary<{ job: string; epoch: number; peers: string[] }>((h, r) => {
       if (r.peers.length !== h.job.machines) throw new Error(`Connect: ${r.peers.length} peers for ${h.job.machines} machines`);
       channel.abort(h.job.id, 'the job moved to a new epoch');
@@ -247,10 +321,14 @@ export async function startWorker(listen: string): Promise<ClusterWorker> {
       jobs.delete(call.request.job);
       callback(null, {});
     }) as Handler<{ job: string }, unknown>,
-  });
+  };
+  server.addService(
+    digestingMethods(secret.required),
+    Object.fromEntries(Object.entries(handlers).map(([name, handler]) => [name, guarded(name, handler as Handler<unknown, unknown>)])),
+  );
 
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(listen, grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(new UsageError(`startWorker: cannot listen on ${listen}: ${error.message}`)) : resolve(bound)));
+    server.bindAsync(listen, serverCredentials(options.security), (error, bound) => (error ? reject(new UsageError(`startWorker: cannot listen on ${listen}: ${error.message}`)) : resolve(bound)));
   }).catch((error) => {
     channel.close();
     throw error;

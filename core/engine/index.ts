@@ -19,6 +19,7 @@ import type { Params, VertexProgram } from '../program.js';
 import { runAsync, type AsyncScheduler, type Consistency, type EdgeConsistency } from './async.js';
 import { runSync, type FrontierMode } from './sync.js';
 import { runCluster, type ClusterInfo } from '../cluster/coordinator.js';
+import type { ClusterSecurity } from '../cluster/security.js';
 import { closeEngineWorkers } from './worker-pool.js';
 
 export type { ClusterInfo };
@@ -69,6 +70,8 @@ export interface RunOptions<P extends Params = Params> {
   checkpointEvery?: number;
   /** Cluster runs: workers standing by to replace a lost one (the run rolls back to the last checkpoint). */
   spares?: readonly string[];
+  /** Cluster runs: the cluster's token and TLS material, as its workers were given them. */
+  security?: ClusterSecurity;
 }
 
 export interface RunResult<VS extends Schema = Schema> {
@@ -117,12 +120,13 @@ export async function runProgram<VS extends Schema, ES extends Schema, P extends
       partitioner: options.partitioner,
       checkpointEvery: options.checkpointEvery,
       spares: options.spares,
+      security: options.security,
       onProgress: options.onProgress,
     });
     const { machines, partitioner, replicationFactor, setupSeconds, bytesRouted, recoveries, checkpoints, workers: finalWorkers, ...rest } = r;
     return { ...rest, engine, workers: machines, cluster: { machines, partitioner, replicationFactor, setupSeconds, bytesRouted, recoveries, checkpoints, workers: finalWorkers } };
   }
-  for (const key of ['partitioner', 'checkpointEvery', 'spares'] as const) {
+  for (const key of ['partitioner', 'checkpointEvery', 'spares', 'security'] as const) {
     if (options[key] !== undefined) throw new UsageError(`runProgram: option "${key}" is for cluster runs (give "cluster" too)`);
   }
   const workers = options.workers ?? defaultWorkers();

@@ -15,11 +15,12 @@ import { recommend } from '../../recommender/recommend.js';
 import { openRatings, PLANTED_HELP } from '../../recommender/source.js';
 import { splitRatings } from '../../recommender/split.js';
 import { TRAIN_DEFAULTS, trainFactorModel } from '../../recommender/train.js';
+import { addClusterSecurityOptions, clusterSecurityFrom, type ClusterSecurityFlags } from '../cluster-flags.js';
 import { fraction, hostPortList, nonNegativeNumber, positiveInt, positiveNumber } from '../arguments.js';
 import { formatNumber, printJson, summaryTable } from '../output.js';
 import { progressEnabled, startProgress } from '../progress.js';
 
-interface TrainFlags {
+interface TrainFlags extends ClusterSecurityFlags {
   ratings: string;
   test?: string;
   testFraction: number;
@@ -51,8 +52,8 @@ interface TopFlags {
 
 export function registerRecommend(program: Command): void {
   const group = program.command('recommend').description('matrix factorisation recommender: train and evaluate a model, list top items');
-  group
-    .command('train')
+  const train = group.command('train');
+  addClusterSecurityOptions(train)
     .description('fit a factor model (ALS or SGD) on ratings, report RMSE and top-k quality on held-out ratings, optionally save it')
     .option('-r, --ratings <ratings>', `training ratings: ${PLANTED_HELP}`, 'planted:2000:1000:5')
     .option('-t, --test <file>', 'test ratings, a file (default: hold out --test-fraction of --ratings)')
@@ -103,7 +104,7 @@ export function registerRecommend(program: Command): void {
         learningRate: flags.learningRate,
         biases: flags.biases,
         seed: flags.seed,
-        ...(flags.cluster ? { cluster: flags.cluster } : kernels === 'engine' ? { workers: flags.workers ?? defaultWorkers() } : {}),
+        ...(flags.cluster ? { cluster: flags.cluster, security: clusterSecurityFrom('recommend train', flags) } : kernels === 'engine' ? { workers: flags.workers ?? defaultWorkers() } : {}),
         kernels,
         schedule: flags.schedule as 'hogwild' | 'strata',
         strata: flags.strata,

@@ -22,8 +22,9 @@ import { addGraphOptions, graphOptionsFrom, type GraphFlags } from '../graph-fla
 import { formatNumber, printJson, summaryTable } from '../output.js';
 import { progressEnabled } from '../progress.js';
 import { collect, hostPortList, positiveInt } from '../arguments.js';
+import { addClusterSecurityOptions, clusterSecurityFrom, type ClusterSecurityFlags } from '../cluster-flags.js';
 
-interface RunFlags extends GraphFlags {
+interface RunFlags extends GraphFlags, ClusterSecurityFlags {
   graph: string;
   engine: 'sync' | 'async';
   workers?: number;
@@ -154,6 +155,7 @@ export function registerRun(program: Command): void {
     .option('--json', 'print a JSON summary')
     .option('-q, --quiet', 'no progress on stderr');
   addGraphOptions(cmd);
+  addClusterSecurityOptions(cmd);
   cmd.action(async (name: string, flags: RunFlags) => {
     const vp = await loadProgramByName(name);
     if (flags.engine !== 'sync' && flags.engine !== 'async') throw new UsageError(`run: --engine must be sync or async, got "${flags.engine}"`);
@@ -171,6 +173,7 @@ export function registerRun(program: Command): void {
     const cluster = flags.cluster;
     const spares = flags.spare;
     if (!cluster && (spares || flags.checkpointEvery !== undefined)) throw new UsageError('run: --spare and --checkpoint-every are for cluster runs (give --cluster too)');
+    if (!cluster && (flags.tokenFile || flags.tlsCert || flags.tlsKey || flags.tlsCa)) throw new UsageError('run: --token-file and --tls-* are for cluster runs (give --cluster too)');
     if (cluster && flags.workers !== undefined) throw new UsageError('run: --workers is for one machine; with --cluster each listed worker is one machine');
     const workers = cluster ? cluster.length : (flags.workers ?? defaultWorkers());
     const showProgress = progressEnabled(flags);
@@ -187,6 +190,7 @@ export function registerRun(program: Command): void {
       partitioner: cluster ? flags.partitioner : undefined,
       spares,
       checkpointEvery: flags.checkpointEvery,
+      ...(cluster ? { security: clusterSecurityFrom('run', flags) } : {}),
       onProgress: showProgress
         ? (p) => {
             const aggs = Object.entries(p.aggregates)

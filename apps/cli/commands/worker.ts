@@ -3,23 +3,37 @@
  * Start one on each machine (or several on one, for a try), then run a
  * program from any of them with `gasworks run ... --cluster a:port,b:port`.
  * It prints the address it listens on (port 0 picks a free one) and serves
- * until stopped (Ctrl-C or SIGTERM).
+ * until stopped (Ctrl-C or SIGTERM). Without a token it listens on loopback
+ * only, unless told `--insecure`.
  */
 import type { Command } from 'commander';
 import { startWorker } from '../../../core/cluster/worker-server.js';
+import { addClusterSecurityOptions, clusterSecurityFrom, type ClusterSecurityFlags } from '../cluster-flags.js';
+import { positiveInt } from '../arguments.js';
+
+interface WorkerFlags extends ClusterSecurityFlags {
+  listen: string;
+  insecure?: boolean;
+  maxMessageMb: number;
+}
 
 export function registerWorker(program: Command): void {
-  program
+  const cmd = program
     .command('worker')
-    .description('serve as one machine of a cluster (then: gasworks run PROGRAM --graph G --cluster host:port,...)')
-    .option('-l, --listen <host:port>', 'address to listen on (port 0: any free port)', '0.0.0.0:7070')
-    .action(async (flags: { listen: string }) => {
-      const worker = await startWorker(flags.listen);
-      process.stdout.write(`gasworks worker listening on ${worker.address}\n`);
-      const stop = (): void => {
-        void worker.close().then(() => process.exit(0));
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    .description('serve as one machine of a cluster (then: gasworks run PROGRAM --graph G --cluster host:port,... --token-file F)')
+    .option('-l, --listen <host:port>', 'address to listen on (port 0: any free port); beyond loopback it needs --token-file (or --insecure)', '127.0.0.1:7070')
+    .option('--insecure', 'listen beyond loopback without a token: anyone who reaches the worker may run the bundled programs on it')
+    .option('--max-message-mb <n>', 'largest control message or data frame taken, in MiB', positiveInt, 1024);
+  addClusterSecurityOptions(cmd);
+  cmd.action(async (flags: WorkerFlags) => {
+    const security = clusterSecurityFrom('worker', flags);
+    const worker = await startWorker(flags.listen, { security, insecure: flags.insecure, maxMessageBytes: flags.maxMessageMb * 1024 * 1024 });
+    const how = [security.token ? 'token' : 'no token', security.tls ? (security.tls.ca ? 'mutual TLS' : 'TLS') : 'no TLS'].join(', ');
+    process.stdout.write(`gasworks worker listening on ${worker.address} (${how})\n`);
+    const stop = (): void => {
+      void worker.close().then(() => process.exit(0));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
 }

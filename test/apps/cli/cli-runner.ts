@@ -21,18 +21,21 @@ function argvFor(args: string[]): string[] {
   return useSource ? ['--import', 'tsx', source, ...args] : [compiled, ...args];
 }
 
+/** Environment changes for a child: a value replaces the variable, undefined removes it. */
+type EnvChanges = Record<string, string | undefined>;
+
 /** Start `gasworks ARGS` in the background (a server such as `gasworks worker`); the caller kills it. */
-export function gasworksInBackground(args: string[]): ChildProcess {
-  return spawn(process.execPath, argvFor(args), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } });
+export function gasworksInBackground(args: string[], env: EnvChanges = {}): ChildProcess {
+  return spawn(process.execPath, argvFor(args), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1', ...env } });
 }
 
-export function gasworks(args: string[], options: { cwd?: string; timeoutMs?: number } = {}): CliResult {
+export function gasworks(args: string[], options: { cwd?: string; timeoutMs?: number; env?: EnvChanges } = {}): CliResult {
   const argv = argvFor(args);
   const r = spawnSync(process.execPath, argv, {
     cwd: options.cwd,
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 60_000,
-    env: { ...process.env, CI: '1' },
+    env: { ...process.env, CI: '1', ...options.env },
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -1,12 +1,14 @@
 /**
  * `gasworks worker` and `gasworks run --cluster` end to end: two worker
- * processes on this machine, a bundled program and a user's own module run
- * across them, each `--out` file compared with the same run on one machine;
- * and the mistakes a user makes with the flags.
+ * processes on this machine holding a token, a bundled program and a user's
+ * own module (shipped by content) run across them, each `--out` file compared
+ * with the same run on one machine; a worker without a token, which runs
+ * bundled programs only and refuses to listen beyond loopback; and the
+ * mistakes a user makes with the flags.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { gasworks, gasworksInBackground, expectUserMistakes, type CliResult } from './cli-runner.js';
@@ -21,18 +23,29 @@ const EDGES: Array<[number, number]> = [
 const graphFile = join(dir, 'graph.txt');
 writeFileSync(graphFile, EDGES.map(([a, b]) => `${a} ${b}`).join('\n') + '\n');
 
+// The token every command here finds through GASWORKS_TOKEN_FILE (one worker is also given --token-file),
+// and a program cache of this test's own (shipped modules land under XDG_CACHE_HOME).
+const tokenFile = join(dir, 'cluster.token');
+const otherTokenFile = join(dir, 'other.token');
+process.env.GASWORKS_TOKEN_FILE = tokenFile;
+process.env.XDG_CACHE_HOME = join(dir, 'cache');
+
 const workers: ChildProcess[] = [];
 let cluster = '';
+let tokenless = '';
 
 /** Start a worker on a free port; resolves to the address it printed. */
-function startWorker(): Promise<string> {
-  const child = gasworksInBackground(['worker', '--listen', '127.0.0.1:0']);
+function startWorker(extra: string[] = [], env: Record<string, string | undefined> = {}): Promise<string> {
+  const child = gasworksInBackground(['worker', '--listen', '127.0.0.1:0', ...extra], env);
   workers.push(child);
   return workerAddress(child);
 }
 
 test.before(async () => {
-  cluster = (await Promise.all([startWorker(), startWorker()])).join(',');
+  ok(gasworks(['token', '--out', tokenFile]));
+  ok(gasworks(['token', '--out', otherTokenFile]));
+  cluster = (await Promise.all([startWorker(['--token-file', tokenFile]), startWorker()])).join(',');
+  tokenless = await startWorker([], { GASWORKS_TOKEN_FILE: undefined });
 });
 
 test.after(() => {
@@ -79,7 +92,7 @@ test('recommend train --cluster: ALS across the workers fits the model one machi
   here.trainRmseByIteration.forEach((x, i) => assert.ok(Math.abs(x - there.trainRmseByIteration[i]) < 1e-9, `iteration ${i + 1}: train RMSE ${x} vs ${there.trainRmseByIteration[i]}`));
 });
 
-test("a user's own program module runs on the cluster (the workers import it by its path)", () => {
+test("a user's own program module runs on the cluster (shipped by content to the workers, which hold the token)", () => {
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
   const programModule = new URL(`../../../core/program${ext}`, import.meta.url).href;
   const programFile = join(dir, `in-count${ext === '.ts' ? '.mts' : '.mjs'}`);
@@ -109,6 +122,28 @@ export default defineProgram({
     const [id, count] = line.split('\t').map(Number);
     assert.is(count, EDGES.filter(([, b]) => b === id).length, `vertex ${id}`);
   }
+  // The workers cached the shipped module by its hash.
+  const cached = readdirSync(join(dir, 'cache', 'gasworks', 'programs')).filter((f) => /^[0-9a-f]{64}\.mjs$/.test(f));
+  assert.is(cached.length, 1);
+  // A worker without a token runs bundled programs, never a shipped one.
+  const unauthenticated = { GASWORKS_TOKEN_FILE: undefined };
+  ok(gasworks(['run', 'connected-components', '--graph', graphFile, '--cluster', tokenless, '-q'], { env: unauthenticated }));
+  const refused = gasworks(['run', programFile, '--graph', graphFile, '--cluster', tokenless, '--iterations', '1', '-q'], { env: unauthenticated });
+  assert.is(refused.status, 1);
+  assert.match(refused.stderr, /has no cluster token, so it runs bundled programs only/);
+});
+
+test('a worker without a token listens on loopback only, unless told --insecure', async () => {
+  const env = { GASWORKS_TOKEN_FILE: undefined };
+  const refused = gasworks(['worker', '--listen', '0.0.0.0:0'], { env });
+  assert.is(refused.status, 1);
+  assert.match(refused.stderr, /a worker without the cluster token listens on loopback only.*--token-file F.*--insecure; got 0\.0\.0\.0:0/);
+  assert.not.match(refused.stderr, /\n\s+at /);
+  const insecure = await startWorker(['--insecure'].concat([]), env).catch((e: Error) => e.message);
+  assert.match(String(insecure), /^127\.0\.0\.1:\d+$/);
+  const open = gasworksInBackground(['worker', '--listen', '0.0.0.0:0', '--insecure'], env);
+  workers.push(open);
+  assert.match(await workerAddress(open), /^0\.0\.0\.0:\d+$/);
 });
 
 test('cluster mistakes exit 1 with a message and no stack trace', () => {
@@ -124,6 +159,11 @@ test('cluster mistakes exit 1 with a message and no stack trace', () => {
       [['run', 'pagerank', '--graph', graphFile, '--spare', cluster], /--spare and --checkpoint-every are for cluster runs/],
       [['run', 'pagerank', '--graph', graphFile, '--cluster', cluster, '--spare', 'x'], /--spare.*expected host:port/],
       [['recommend', 'train', '--ratings', 'planted:50:40:3', '--algo', 'sgd', '--cluster', cluster], /only ALS trains across machines/],
+      [['run', 'pagerank', '--graph', graphFile, '--cluster', cluster, '--token-file', otherTokenFile], /refused: a wrong credential \(another cluster token\?\).*give the coordinator the workers' token/],
+      [['run', 'pagerank', '--graph', graphFile, '--cluster', cluster, '--token-file', graphFile], /token file .*graph\.txt must hold one secret of at least 32 characters/],
+      [['run', 'pagerank', '--graph', graphFile, '--token-file', tokenFile], /--token-file and --tls-\* are for cluster runs/],
+      [['worker', '--listen', '0.0.0.0:0', '--token-file', join(dir, 'missing.token')], /cannot read the token file .*missing\.token: ENOENT/],
+      [['token', '--out', tokenFile], /exists; remove it first/],
     ],
     assert,
   );

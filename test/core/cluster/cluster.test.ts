@@ -10,10 +10,14 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startWorker, type ClusterWorker } from '../../../core/cluster/worker-server.js';
-import { runCluster, edgeMachines } from '../../../core/cluster/coordinator.js';
+import { startWorker as startWorkerWith, type ClusterWorker } from '../../../core/cluster/worker-server.js';
+import { runCluster as runClusterWith, edgeMachines, type ClusterRunOptions } from '../../../core/cluster/coordinator.js';
+import { newSecret } from '../../../core/cluster/auth.js';
+import { failing } from './programs.js';
+import { tempDir } from '../../helpers.js';
 import * as grpc from '@grpc/grpc-js';
-import { CHANNEL_OPTIONS, gasWorkerService } from '../../../core/cluster/wire.js';
+import { WorkerClient } from '../../../core/cluster/client.js';
+import { secretOf } from '../../../core/cluster/security.js';
 import { runProgram } from '../../../core/engine/index.js';
 import { defineProgram, type VertexProgram } from '../../../core/program.js';
 import { UsageError } from '../../../core/errors.js';
@@ -25,6 +29,12 @@ import * as programs from '../../../vertex-programs/index.js';
 import als from '../../../apps/recommender/als.js';
 import { plantedRatings } from '../../../apps/recommender/source.js';
 import { rmat } from '../../vertex-programs/graphs.js';
+
+// Every worker and run here holds one token, as a real cluster does (a user's program ships only to authenticated workers).
+const security = { token: newSecret() };
+const programCache = tempDir('gasworks-programs-');
+const startWorker = (listen: string): Promise<ClusterWorker> => startWorkerWith(listen, { security, programCache });
+const runCluster: typeof runClusterWith = (program, graph, options: ClusterRunOptions) => runClusterWith(program, graph, { security, ...options });
 
 let workers: ClusterWorker[] = [];
 const addresses = (): string[] => workers.map((w) => w.address);
@@ -77,24 +87,6 @@ async function compare(program: VertexProgram, graph: Graph, options: { params?:
   }
   return cluster;
 }
-
-/** A program whose apply throws (exported: workers import it by this module's URL). */
-export const failing = defineProgram({
-  name: 'fails-in-apply',
-  url: import.meta.url,
-  vertex: { x: 'f64' },
-  params: {},
-  gatherEdges: 'in',
-  scatterEdges: 'none',
-  activation: 'all',
-  accumulator: { kind: 'scalar' },
-  create: () => ({
-    apply(v) {
-      if (v === 3) throw new Error('vertex 3 is cursed');
-      return true;
-    },
-  }),
-});
 
 const directed = rmat(10, 8, 3, { maxWeight: 9 });
 const undirected = rmat(9, 6, 4, { undirected: true });
@@ -215,12 +207,11 @@ test('errors: an unreachable worker, a bad address, an edge-cut, a program that 
     assert.unreachable('should have failed');
   } catch (error) {
     assert.instance(error, UsageError);
-    assert.match((error as Error).message, /cannot load program not-here from file:\/\/\/nonexistent\/gasworks\/not-here\.js here \(every worker must reach/);
+    assert.match((error as Error).message, /runCluster: the program's module \/nonexistent\/gasworks\/not-here\.js does not exist/);
   }
   // A coordinator of another protocol version is told so in one line.
-  const Service = gasWorkerService();
-  const client = new Service(addresses()[0], grpc.credentials.createInsecure(), CHANNEL_OPTIONS) as unknown as Record<string, (r: object, cb: (e: grpc.ServiceError | null) => void) => void> & grpc.Client;
-  const refused = await new Promise<grpc.ServiceError | null>((resolve) => client.Setup({ job: '0123456789abcdef', protocol: 1 }, (e) => resolve(e)));
+  const client = new WorkerClient(addresses()[0], security, secretOf(security));
+  const refused = await client.call('Setup', { job: '0123456789abcdef', protocol: 1 }, Date.now() + 5000).then(() => null, (e: grpc.ServiceError) => e);
   client.close();
   assert.is(refused?.code, grpc.status.INVALID_ARGUMENT);
   assert.match(refused?.details ?? '', /speaks cluster protocol \d+ and the coordinator 1: run the same gasworks version/);

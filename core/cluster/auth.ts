@@ -1,0 +1,138 @@
+/**
+ * Who may talk to a gasworks worker: the holders of the cluster's shared
+ * secret (`--token-file F`). The secret never crosses the wire; what does is
+ * proof of holding it:
+ *
+ * - **Control calls** (gRPC) carry a per-call credential in their metadata:
+ *   `GW1 <time ms> <nonce> <sha256 of the request's bytes> <mac>`, the mac an
+ *   HMAC-SHA256 under the secret of the method's path and the other four. A
+ *   worker checks the mac in constant time, the request's bytes against the
+ *   digest (a credential cannot be moved onto another request), the time
+ *   within CLOCK_SKEW_MS of its own clock, and that it has not seen the nonce
+ *   before (a credential cannot be replayed).
+ * - **Data-channel connections** (data-channel.ts) answer a challenge: the
+ *   receiving worker sends 32 random bytes, the connecting one returns their
+ *   HMAC under the secret, and only then may it send frames.
+ *
+ * A cluster without a secret (`--insecure`, loopback only by default) signs
+ * with no secret at all: calls carry no credential and the data channel's
+ * challenge is answered under a fixed public key, which keeps out strangers
+ * to the protocol but nobody who knows gasworks.
+ */
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { UsageError } from '../errors.js';
+
+/** The metadata key of a call's credential. */
+export const CREDENTIAL_KEY = 'gasworks-credential';
+
+/** How far a credential's time may be from the worker's clock (machines' clocks drift). */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
+/** Nonces remembered at most; past it, calls are refused until old ones expire (a flood, not a cluster). */
+const MAX_REMEMBERED_NONCES = 1_000_000;
+
+/** Bytes of the data channel's challenge and of its answer. */
+export const CHALLENGE_BYTES = 32;
+
+/** Shortest secret accepted: 128 bits of hex. */
+const MIN_SECRET_CHARS = 32;
+
+/** The key a cluster without a secret answers data-channel challenges with. */
+const NO_SECRET = Buffer.from('gasworks-insecure-cluster');
+
+/**
+ * The secret in a token file: its contents without surrounding whitespace.
+ * `who` names the command or function that was given the file.
+ */
+export function readTokenFile(who: string, path: string): Buffer {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`${who}: cannot read the token file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const secret = text.trim();
+  if (secret.length < MIN_SECRET_CHARS || /\s/.test(secret)) {
+    throw new UsageError(`${who}: the token file ${path} must hold one secret of at least ${MIN_SECRET_CHARS} characters and no spaces (make one with: gasworks token --out ${path}); got ${secret.length} characters${/\s/.test(secret) ? ' with spaces' : ''}`);
+  }
+  return Buffer.from(secret, 'utf8');
+}
+
+/** A fresh secret for a token file: 256 random bits as hex. */
+export function newSecret(): string {
+  return randomBytes(32).toString('hex');
+}
+
+/** SHA-256 of a message's bytes, hex. */
+export function digestOf(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+const CREDENTIAL = /^GW1 (\d{1,15}) ([0-9a-f]{32}) ([0-9a-f]{64}) ([0-9a-f]{64})$/;
+
+/** One side's hold of the cluster's secret (or of none): signs, checks and answers challenges. */
+export class ClusterSecret {
+  /** Nonces seen, with the time each may be forgotten (insertion order is time order). */
+  private readonly seen = new Map<string, number>();
+
+  /** `secret` null: a cluster without a secret (see the module header). */
+  constructor(private readonly secret: Buffer | null) {}
+
+  /** True when calls must carry credentials. */
+  get required(): boolean {
+    return this.secret !== null;
+  }
+
+  private mac(method: string, time: string, nonce: string, digest: string): Buffer {
+    return createHmac('sha256', this.secret!).update(`gasworks-call-v1\n${method}\n${time}\n${nonce}\n${digest}`).digest();
+  }
+
+  /** The credential for a call of `method` (its full path) with these request bytes; null without a secret. */
+  sign(method: string, request: Uint8Array, now = Date.now()): string | null {
+    if (this.secret === null) return null;
+    const time = String(now);
+    const nonce = randomBytes(16).toString('hex');
+    const digest = digestOf(request);
+    return `GW1 ${time} ${nonce} ${digest} ${this.mac(method, time, nonce, digest).toString('hex')}`;
+  }
+
+  /**
+   * Why the call's credential is refused, or null when it is good. `digest` is that of the bytes
+   * the request arrived as. A good credential's nonce is used up.
+   */
+  check(method: string, credential: string | undefined, digest: string, now = Date.now()): string | null {
+    if (this.secret === null) return null;
+    if (credential === undefined) return 'no credential (this worker needs the cluster token: --token-file)';
+    const m = CREDENTIAL.exec(credential);
+    if (m === null) return 'a malformed credential';
+    const [, time, nonce, claimed, mac] = m;
+    if (!timingSafeEqual(Buffer.from(mac, 'hex'), this.mac(method, time, nonce, claimed))) return 'a wrong credential (another cluster token?)';
+    if (!timingSafeEqual(Buffer.from(claimed, 'hex'), Buffer.from(digest, 'hex'))) return 'a credential for another request (the request was altered)';
+    const skew = now - Number(time);
+    if (Math.abs(skew) > CLOCK_SKEW_MS) return `a credential ${Math.round(skew / 1000)} s from this worker's clock (at most ${CLOCK_SKEW_MS / 1000} s: are the clocks set?)`;
+    this.forgetBefore(now);
+    if (this.seen.has(nonce)) return 'a replayed credential';
+    if (this.seen.size >= MAX_REMEMBERED_NONCES) return 'too many calls in the replay window';
+    this.seen.set(nonce, now + 2 * CLOCK_SKEW_MS);
+    return null;
+  }
+
+  private forgetBefore(now: number): void {
+    for (const [nonce, until] of this.seen) {
+      if (until > now) break;
+      this.seen.delete(nonce);
+    }
+  }
+
+  /** A data-channel challenge's answer. */
+  answer(challenge: Uint8Array): Buffer {
+    return createHmac('sha256', this.secret ?? NO_SECRET).update('gasworks-data-v1\n').update(challenge).digest();
+  }
+
+  /** True when `answer` answers `challenge` (constant time). */
+  answers(challenge: Uint8Array, answer: Uint8Array): boolean {
+    const expected = this.answer(challenge);
+    return answer.byteLength === expected.byteLength && timingSafeEqual(expected, answer);
+  }
+}
