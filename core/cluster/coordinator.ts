@@ -432,7 +432,7 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
       const m = lost.machine;
       await setUp(m);
       const saved: Checkpoint = checkpoint;
-      await everyMachine('Restore', () => ({ job, vertices: saved.vertices, edges: saved.edges, active: saved.active, aggregates: saved.aggregateValues }));
+      await everyMachine('Restore', () => ({ job, vertices: saved.vertices, edges: saved.edges, active: saved.active, aggregates: saved.aggregateValues, superstep: saved.state.superstep }));
       epoch++;
       await connectAll();
       state = { ...saved.state, aggregates: { ...saved.state.aggregates } };

@@ -17,12 +17,14 @@
  * A connection carries frames only once the connecting side has proved it
  * holds the cluster's secret (auth.ts): the receiving side opens with
  * 'GWDC' and a 32-byte challenge, the connecting side answers 'GWDA' and the
- * challenge's HMAC, and a wrong answer, a late one (HANDSHAKE_TIMEOUT_MS) or
+ * challenge's HMAC (and may send frames right behind it), the receiving side
+ * confirms with 'GWOK' (so that a refusal can be told from a lost peer), and
+ * a wrong answer, a late one (HANDSHAKE_TIMEOUT_MS) or
  * a malformed frame closes the connection with a logged reason. With TLS
  * material the sockets are TLS sockets (mutual TLS when it has a CA).
  */
 import { parseAddress } from '../util/address.js';
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import { createServer, connect, isIP, type Server, type Socket } from 'node:net';
 import * as tls from 'node:tls';
 import { randomBytes } from 'node:crypto';
 import { CHALLENGE_BYTES, ClusterSecret } from './auth.js';
@@ -30,6 +32,7 @@ import { CHALLENGE_BYTES, ClusterSecret } from './auth.js';
 const MAGIC = 0x46445747; // 'GWDF'
 const CHALLENGE_MAGIC = Buffer.from('GWDC');
 const ANSWER_MAGIC = Buffer.from('GWDA');
+const ACCEPTED = Buffer.from('GWOK');
 const HELLO_BYTES = 4 + CHALLENGE_BYTES;
 const FIXED = 40;
 const pad8 = (x: number): number => (x + 7) & ~7;
@@ -233,6 +236,7 @@ export class DataChannel {
           const ok = hello.subarray(0, 4).equals(ANSWER_MAGIC) && this.secret.answers(challenge, hello.subarray(4, HELLO_BYTES));
           clearTimeout(timer);
           if (!ok) return refuse('a wrong answer to the challenge (not a gasworks worker of this cluster: another token?)');
+          socket.write(ACCEPTED);
           chunk = hello.subarray(HELLO_BYTES);
           hello = null;
           if (chunk.length === 0) return;
@@ -282,13 +286,17 @@ export class DataChannel {
   /** Open a connection to a peer; frames queue until it has answered the peer's challenge. */
   private open(address: string): Outgoing {
     const { bareHost, port } = parseAddress('data channel', address);
-    const socket: Socket = this.tls !== null ? tls.connect({ ...this.tls, host: bareHost, port, timeout: CONNECT_TIMEOUT_MS }) : connect({ host: bareHost, port, timeout: CONNECT_TIMEOUT_MS });
+    // No SNI for an IP address (RFC 6066); the certificate is still checked against it.
+    const socket: Socket = this.tls !== null ? tls.connect({ ...this.tls, host: bareHost, port, timeout: CONNECT_TIMEOUT_MS, ...(isIP(bareHost) ? { servername: '' } : {}) }) : connect({ host: bareHost, port, timeout: CONNECT_TIMEOUT_MS });
     const out: Outgoing = { socket, queue: [] };
     socket.setNoDelay(true);
+    // 'open' once the peer has accepted this side's answer to its challenge.
+    let stage: 'connecting' | 'answered' | 'open' = 'connecting';
+    const refusal = 'it refused this worker\'s answer to its challenge (a worker of another cluster, or another token?)';
     const lost = (why: string): void => {
       if (this.outgoing.get(address) === out) this.outgoing.delete(address);
       socket.destroy();
-      this.onPeerUnreachable(new PeerUnreachable(address, why));
+      this.onPeerUnreachable(new PeerUnreachable(address, stage === 'answered' ? refusal : why));
     };
     socket.once(this.tls !== null ? 'secureConnect' : 'connect', () => socket.setTimeout(0));
     socket.once('timeout', () => lost(`no connection within ${CONNECT_TIMEOUT_MS / 1000} s`));
@@ -296,19 +304,28 @@ export class DataChannel {
     socket.once('close', () => {
       if (this.outgoing.get(address) === out) {
         this.outgoing.delete(address);
-        // Closed before the handshake: the peer refused this worker's answer (another token?).
-        if (out.queue !== null) this.onPeerUnreachable(new PeerUnreachable(address, 'it closed the connection before taking any frame (a worker of another cluster, or another token?)'));
+        if (stage !== 'open') this.onPeerUnreachable(new PeerUnreachable(address, stage === 'answered' ? refusal : 'it closed the connection before its challenge'));
       }
     });
     let hello = Buffer.alloc(0);
     const onHello = (chunk: Buffer): void => {
       hello = Buffer.concat([hello, chunk]);
+      if (stage === 'answered') {
+        if (hello.length < ACCEPTED.length) return;
+        socket.off('data', onHello);
+        if (!hello.equals(ACCEPTED)) return lost('it does not speak the gasworks data protocol');
+        stage = 'open';
+        return;
+      }
       if (hello.length < HELLO_BYTES) return;
-      socket.off('data', onHello);
-      if (!hello.subarray(0, 4).equals(CHALLENGE_MAGIC) || hello.length > HELLO_BYTES) return lost('it does not speak the gasworks data protocol');
+      if (!hello.subarray(0, 4).equals(CHALLENGE_MAGIC) || hello.length > HELLO_BYTES + ACCEPTED.length) return lost('it does not speak the gasworks data protocol');
       socket.write(Buffer.concat([ANSWER_MAGIC, this.secret.answer(hello.subarray(4, HELLO_BYTES))]));
+      stage = 'answered';
+      hello = hello.subarray(HELLO_BYTES);
+      // Frames go right behind the answer: the confirmation costs no round trip.
       for (const buffer of out.queue!) socket.write(buffer);
       out.queue = null;
+      if (hello.length > 0) onHello(Buffer.alloc(0));
     };
     socket.on('data', onHello);
     return out;

@@ -61,9 +61,17 @@ const STATE = 3;
 /** A job and where its peers' data channels are. */
 interface Held {
   job: ClusterJob;
+  /** Connect's epoch; 0 until the first Connect, before which no superstep runs. */
   epoch: number;
   peers: string[];
+  /** The superstep the next Superstep call must start at (Restore sets it back). */
+  next: number;
+  /** A Superstep call is running (a second one at once is refused). */
+  running: boolean;
 }
+
+/** A call that comes out of the job's order (a superstep before Connect, one skipped or repeated). */
+class OutOfOrder extends UsageError {}
 
 /** A machine of the job whose data channel cannot be reached: the coordinator counts it as lost. */
 export class PeerLost extends Error {
@@ -195,6 +203,58 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
   };
   const receiveAll = (h: Held, superstep: number, exchange: number): Promise<Frame[]> => channel.receive(h.job.id, h.epoch, superstep, exchange, h.job.machines - 1);
 
+  /** Run `count` supersteps from `superstep` (fewer when the run converges first); see gasworks.proto. */
+  const supersteps = async (h: Held, r: { superstep: number; count: number }): Promise<object> => {
+    const { job } = h;
+    const names = job.aggregatorNames;
+    const count = Math.max(1, r.count);
+    const edges: number[] = [];
+    const applied: number[] = [];
+    const sent: number[] = [];
+    const active: number[] = [];
+    const aggregates = new Float64Array(count * names.length);
+    for (let i = 0; i < count; i++) {
+      const superstep = r.superstep + i;
+      const gathered = job.gather();
+      let bytes = sendAll(h, superstep, PARTIALS, partsByMachine(gathered.partials, (b) => [b.ids, b.values!]));
+      const partialFrames = await receiveAll(h, superstep, PARTIALS);
+      const apply = job.apply(partialFrames.filter((f) => f.parts.length > 0).map((f): WireBatch => ({ machine: f.from, ids: f.parts[0], values: f.parts[1] })));
+      bytes += sendAll(h, superstep, ROWS, partsByMachine(apply.updates, (b) => [b.ids, b.changed!, ...b.columns!]));
+      const rowFrames = await receiveAll(h, superstep, ROWS);
+      const synced = job.sync(
+        rowFrames.filter((f) => f.parts.length > 0).map((f): WireBatch => ({ machine: f.from, ids: f.parts[0], changed: f.parts[1], columns: f.parts.slice(2) })),
+      );
+      // Everyone's signals, aggregator partials and changed count to everyone: each machine works out the same next state.
+      const own = [bytesOf(synced.signalled), bytesOf(synced.aggregates), bytesOf(Float64Array.of(apply.changed))];
+      bytes += sendAll(h, superstep, STATE, () => own);
+      const stateFrames = await receiveAll(h, superstep, STATE);
+      const states = Array.from({ length: job.machines }, () => ({ signalled: synced.signalled, aggregates: synced.aggregates, changed: apply.changed }));
+      for (const f of stateFrames) states[f.from] = { signalled: viewUint32(f.parts[0]), aggregates: viewFloat64(f.parts[1]), changed: viewFloat64(f.parts[2])[0] };
+      const finished = job.finish(states, superstep + 1);
+      edges.push(gathered.edges + synced.edges);
+      applied.push(apply.applied);
+      sent.push(bytes);
+      active.push(finished.active);
+      aggregates.set(finished.aggregates, i * names.length);
+      h.next = superstep + 1;
+      if (finished.converged) return reply(true);
+    }
+    return reply(false);
+
+    function reply(convergedNow: boolean): object {
+      const steps = edges.length;
+      return {
+        steps,
+        edges: bytesOf(Float64Array.from(edges)),
+        applied: bytesOf(Float64Array.from(applied)),
+        bytes: bytesOf(Float64Array.from(sent)),
+        active: bytesOf(Float64Array.from(active)),
+        aggregates: bytesOf(aggregates.subarray(0, steps * names.length)),
+        converged: convergedNow,
+      };
+    }
+  };
+
   // Jobs whose Setup is still building them, and those of them released meanwhile.
   const creating = new Set<string>();
   const releasedWhileCreating = new Set<string>();
@@ -238,7 +298,7 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
           creating.delete(job.id);
           // Released, or given up by the coordinator (past its deadline), while it was being built: drop it.
           if (releasedWhileCreating.delete(job.id) || call.cancelled) return fail(callback, new Error(`job ${job.id} was released while it was being set up`));
-          jobs.set(job.id, { job, epoch: 0, peers: [] });
+          jobs.set(job.id, { job, epoch: 0, peers: [], next: 0, running: false });
           callback(null, { initiallyActive: job.initiallyActive, dataPort: channel.port });
         })
         .catch((error: Error) => {
@@ -248,67 +308,33 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
         });
     }) as Handler<SetupArrival, unknown>,
     Connect: unary<{ job: string; epoch: number; peers: string[] }>((h, r) => {
-      if (r.peers.length !== h.job.machines) throw new Error(`Connect: ${r.peers.length} peers for ${h.job.machines} machines`);
+      if (r.peers.length !== h.job.machines) throw new UsageError(`Connect: ${r.peers.length} peers for ${h.job.machines} machines`);
+      if (!(r.epoch > h.epoch)) throw new OutOfOrder(`Connect: epoch ${r.epoch} after epoch ${h.epoch} (epochs only grow)`);
+      r.peers.forEach((peer) => parseAddress('Connect', peer));
       channel.abort(h.job.id, 'the job moved to a new epoch');
       h.epoch = r.epoch;
       h.peers = r.peers;
       return {};
     }),
     Superstep: unary<{ job: string; superstep: number; count: number }>(async (h, r) => {
-      const { job } = h;
-      const names = job.aggregatorNames;
-      const count = Math.max(1, r.count);
-      const edges: number[] = [];
-      const applied: number[] = [];
-      const sent: number[] = [];
-      const active: number[] = [];
-      const aggregates = new Float64Array(count * names.length);
-      for (let i = 0; i < count; i++) {
-        const superstep = r.superstep + i;
-        const gathered = job.gather();
-        let bytes = sendAll(h, superstep, PARTIALS, partsByMachine(gathered.partials, (b) => [b.ids, b.values!]));
-        const partialFrames = await receiveAll(h, superstep, PARTIALS);
-        const apply = job.apply(partialFrames.filter((f) => f.parts.length > 0).map((f): WireBatch => ({ machine: f.from, ids: f.parts[0], values: f.parts[1] })));
-        bytes += sendAll(h, superstep, ROWS, partsByMachine(apply.updates, (b) => [b.ids, b.changed!, ...b.columns!]));
-        const rowFrames = await receiveAll(h, superstep, ROWS);
-        const synced = job.sync(
-          rowFrames.filter((f) => f.parts.length > 0).map((f): WireBatch => ({ machine: f.from, ids: f.parts[0], changed: f.parts[1], columns: f.parts.slice(2) })),
-        );
-        // Everyone's signals, aggregator partials and changed count to everyone: each machine works out the same next state.
-        const own = [bytesOf(synced.signalled), bytesOf(synced.aggregates), bytesOf(Float64Array.of(apply.changed))];
-        bytes += sendAll(h, superstep, STATE, () => own);
-        const stateFrames = await receiveAll(h, superstep, STATE);
-        const states = Array.from({ length: job.machines }, () => ({ signalled: synced.signalled, aggregates: synced.aggregates, changed: apply.changed }));
-        for (const f of stateFrames) states[f.from] = { signalled: viewUint32(f.parts[0]), aggregates: viewFloat64(f.parts[1]), changed: viewFloat64(f.parts[2])[0] };
-        const finished = job.finish(states, superstep + 1);
-        edges.push(gathered.edges + synced.edges);
-        applied.push(apply.applied);
-        sent.push(bytes);
-        active.push(finished.active);
-        aggregates.set(finished.aggregates, i * names.length);
-        if (finished.converged) return reply(true);
-      }
-      return reply(false);
-
-      function reply(convergedNow: boolean): object {
-        const steps = edges.length;
-        return {
-          steps,
-          edges: bytesOf(Float64Array.from(edges)),
-          applied: bytesOf(Float64Array.from(applied)),
-          bytes: bytesOf(Float64Array.from(sent)),
-          active: bytesOf(Float64Array.from(active)),
-          aggregates: bytesOf(aggregates.subarray(0, steps * names.length)),
-          converged: convergedNow,
-        };
+      if (h.epoch === 0) throw new OutOfOrder(`Superstep before Connect in job ${h.job.id}`);
+      if (h.running) throw new OutOfOrder(`Superstep while another runs in job ${h.job.id}`);
+      if (r.superstep !== h.next) throw new OutOfOrder(`Superstep from superstep ${r.superstep} in job ${h.job.id}, which is at superstep ${h.next}`);
+      h.running = true;
+      try {
+        return await supersteps(h, r);
+      } finally {
+        h.running = false;
       }
     }),
     Collect: unary<{ job: string; state: boolean }>((h, r) => ({
       ...h.job.collect(),
       ...(r.state ? { active: bytesOf(h.job.activeIds()), aggregates: bytesOf(h.job.aggregateValues()) } : {}),
     })),
-    Restore: unary<{ job: string; vertices: WireBatch; edges: WireBatch; active: Uint8Array; aggregates: Uint8Array }>((h, r) => {
+    Restore: unary<{ job: string; vertices: WireBatch; edges: WireBatch; active: Uint8Array; aggregates: Uint8Array; superstep: number }>((h, r) => {
+      if (h.running) throw new OutOfOrder(`Restore while a Superstep runs in job ${h.job.id}`);
       h.job.restore(r.vertices, r.edges, toUint32(r.active), toFloat64(r.aggregates));
+      h.next = r.superstep;
       return {};
     }),
     Abort: ((call, callback) => {

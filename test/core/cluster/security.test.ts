@@ -1,0 +1,270 @@
+/**
+ * Who gets into a worker. Real workers on loopback with a token: the right
+ * token runs (answers checked against one process); a wrong token, no token,
+ * a replayed call, a credential moved onto another request and an
+ * unauthenticated Setup naming a `data:` URL are all refused, logged, and
+ * nothing runs (the data: module would have written a file; it does not
+ * exist afterwards). The data channel refuses a peer with another token and
+ * a stranger's bytes. TLS (mutual, certificates made with openssl for the
+ * test) carries a run, and refuses a coordinator without a certificate of
+ * the cluster's CA. Out-of-order calls are refused by name.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { startWorker, type ClusterWorker } from '../../../core/cluster/worker-server.js';
+import { runCluster } from '../../../core/cluster/coordinator.js';
+import { WorkerClient } from '../../../core/cluster/client.js';
+import { ClusterSecret, CREDENTIAL_KEY, newSecret } from '../../../core/cluster/auth.js';
+import { DataChannel } from '../../../core/cluster/data-channel.js';
+import { secretOf, type ClusterSecurity } from '../../../core/cluster/security.js';
+import { CHANNEL_OPTIONS, gasWorkerMethods } from '../../../core/cluster/wire.js';
+import { runProgram } from '../../../core/engine/index.js';
+import type { VertexProgram } from '../../../core/program.js';
+import * as programs from '../../../vertex-programs/index.js';
+import { rmat } from '../../vertex-programs/graphs.js';
+import { tempDir } from '../../helpers.js';
+
+const dir = tempDir('gasworks-security-');
+const token = newSecret();
+const security: ClusterSecurity = { token };
+const graph = rmat(8, 6, 11);
+const pagerank = programs.pagerank as VertexProgram;
+
+/** A worker that logs into `logs`. */
+async function worker(options: { security?: ClusterSecurity; insecure?: boolean } = {}): Promise<{ worker: ClusterWorker; logs: string[] }> {
+  const logs: string[] = [];
+  const w = await startWorker('127.0.0.1:0', { ...options, programCache: join(dir, 'cache'), log: (line) => logs.push(line) });
+  return { worker: w, logs };
+}
+
+/** The error a promise fails with (fails the test if it succeeds). */
+async function failure(promise: Promise<unknown>): Promise<Error & { code?: number; details?: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error & { code?: number; details?: string };
+  }
+  assert.unreachable('should have failed');
+  throw new Error('unreachable');
+}
+
+/** Send `bytes` as a call of `method` with exactly this metadata (a replay, or a forged call). */
+function rawCall(address: string, method: string, bytes: Buffer, metadata: grpc.Metadata): Promise<unknown> {
+  const definition = gasWorkerMethods()[method];
+  const client = new grpc.Client(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+  return new Promise<unknown>((resolve, reject) => {
+    client.makeUnaryRequest(definition.path, (b: Buffer) => b, definition.responseDeserialize as (b: Buffer) => unknown, bytes, metadata, { deadline: Date.now() + 5000 }, (error, reply) => (error ? reject(error) : resolve(reply)));
+  }).finally(() => client.close());
+}
+
+test('the right token runs the program and gets the one-process answer', async () => {
+  const crew = await Promise.all([worker({ security }), worker({ security })]);
+  try {
+    const local = await runProgram(pagerank, graph, { workers: 1, maxIterations: 10 });
+    const there = await runCluster(pagerank, graph, { workers: crew.map((c) => c.worker.address), security, maxIterations: 10 });
+    const a = local.vertex.rank as Float64Array;
+    const b = there.vertex.rank as Float64Array;
+    for (let v = 0; v < a.length; v++) assert.ok(Math.abs(a[v] - b[v]) < 1e-12, `vertex ${v}: ${a[v]} vs ${b[v]}`);
+    assert.equal(crew.map((c) => c.logs), [[], []]);
+  } finally {
+    await Promise.all(crew.map((c) => c.worker.close()));
+  }
+});
+
+test('a wrong token and no token are refused, logged, and nothing runs', async () => {
+  const { worker: w, logs } = await worker({ security });
+  try {
+    const wrong = await failure(runCluster(pagerank, graph, { workers: [w.address], security: { token: newSecret() }, maxIterations: 2 }));
+    assert.match(wrong.message, /refused: a wrong credential \(another cluster token\?\); give the coordinator the workers' token/);
+    const none = await failure(runCluster(pagerank, graph, { workers: [w.address], maxIterations: 2 }));
+    assert.match(none.message, /refused: no credential/);
+    assert.is(w.jobs(), 0);
+    assert.ok(logs.some((l) => /^refused Setup from .*: a wrong credential/.test(l)), logs.join('\n'));
+    assert.ok(logs.some((l) => /^refused Setup from .*: no credential/.test(l)), logs.join('\n'));
+  } finally {
+    await w.close();
+  }
+});
+
+test('a replayed call and a credential moved onto another request are refused', async () => {
+  const { worker: w, logs } = await worker({ security });
+  try {
+    const secret = new ClusterSecret(Buffer.from(token));
+    const release = gasWorkerMethods().Release;
+    const bytes = release.requestSerialize({ job: '0123456789abcdef' });
+    const metadata = new grpc.Metadata();
+    metadata.set(CREDENTIAL_KEY, secret.sign(release.path, bytes)!);
+    await rawCall(w.address, 'Release', bytes, metadata);
+    const replayed = await failure(rawCall(w.address, 'Release', bytes, metadata));
+    assert.is(replayed.code, grpc.status.UNAUTHENTICATED);
+    assert.match(replayed.details ?? '', /a replayed credential/);
+    // The same credential on another request (a fresh one, so the nonce is unused).
+    const fresh = new grpc.Metadata();
+    fresh.set(CREDENTIAL_KEY, secret.sign(release.path, bytes)!);
+    const moved = await failure(rawCall(w.address, 'Release', release.requestSerialize({ job: 'fedcba9876543210' }), fresh));
+    assert.match(moved.details ?? '', /a credential for another request/);
+    // And onto another method.
+    const abort = gasWorkerMethods().Abort;
+    const other = new grpc.Metadata();
+    other.set(CREDENTIAL_KEY, secret.sign(release.path, bytes)!);
+    const elsewhere = await failure(rawCall(w.address, 'Abort', bytes, other));
+    assert.match(elsewhere.details ?? '', /a wrong credential/);
+    assert.is(abort.path, '/gasworks.cluster.GasWorker/Abort');
+    // A credential from too far in the past.
+    const old = new grpc.Metadata();
+    old.set(CREDENTIAL_KEY, secret.sign(release.path, bytes, Date.now() - 3_600_000)!);
+    assert.match((await failure(rawCall(w.address, 'Release', bytes, old))).details ?? '', /-?\d+ s from this worker's clock/);
+    assert.is(logs.length, 4);
+  } finally {
+    await w.close();
+  }
+});
+
+test('an unauthenticated Setup naming a data: URL runs nothing, with or without a token on the worker', async () => {
+  const marker = join(dir, 'pwned');
+  const evil = `data:text/javascript,import("node:fs").then((fs) => fs.writeFileSync(${JSON.stringify(marker)}, "x"))`;
+  const setup = gasWorkerMethods().Setup;
+  const request = { protocol: 4, job: '0123456789abcdef', machine: 0, machines: 1, programModule: evil, programName: 'x', paramsJson: '{}' };
+  for (const options of [{ security }, {}]) {
+    const { worker: w, logs } = await worker(options);
+    try {
+      const refused = await failure(rawCall(w.address, 'Setup', setup.requestSerialize(request), new grpc.Metadata()));
+      if (options.security) assert.is(refused.code, grpc.status.UNAUTHENTICATED);
+      else {
+        assert.is(refused.code, grpc.status.INVALID_ARGUMENT);
+        assert.match(refused.details ?? '', /no bundled program module "data:text\/javascript/);
+      }
+      // Shipped source from a coordinator that holds no token, to a worker that holds none.
+      const shipped = await failure(rawCall(w.address, 'Setup', setup.requestSerialize({ ...request, programModule: '', programSource: Buffer.from('import("node:fs")') }), new grpc.Metadata()));
+      assert.match(shipped.details ?? '', options.security ? /no credential/ : /has no cluster token, so it runs bundled programs only/);
+      assert.is(logs.length, 2, logs.join('\n'));
+      assert.is(w.jobs(), 0);
+    } finally {
+      await w.close();
+    }
+  }
+  // Even an authenticated coordinator cannot name a module outside the bundled programs.
+  const { worker: w } = await worker({ security });
+  try {
+    const client = new WorkerClient(w.address, security, secretOf(security));
+    for (const module of [evil, '../../../etc/passwd.js', 'dist/apps/cli/main.js', 'file:///tmp/x.js']) {
+      const refused = await failure(client.call('Setup', { ...request, programModule: module }, Date.now() + 5000));
+      assert.match(refused.details ?? '', /no bundled program module/, module);
+    }
+    client.close();
+  } finally {
+    await w.close();
+  }
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.not.ok(existsSync(marker), 'the data: module ran');
+});
+
+test('out-of-order calls are refused: a superstep before Connect, or not the next one; an old epoch', async () => {
+  const crew = await Promise.all([worker({ security }), worker({ security })]);
+  const secret = secretOf(security);
+  try {
+    // A finished run leaves no job; set one up by hand through the coordinator's own client.
+    const cc = programs.connectedComponents as VertexProgram;
+    await runCluster(cc, graph, { workers: crew.map((c) => c.worker.address), security });
+    const client = new WorkerClient(crew[0].worker.address, security, secret);
+    const setup = await import('../../../core/graph/binary.js');
+    const { edgeMachines } = await import('../../../core/cluster/coordinator.js');
+    const part = edgeMachines(graph, 'hdrf', 1, 1);
+    const bytes = (a: Uint16Array | Uint32Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    const job = 'aaaabbbbccccdddd';
+    await client.call('Setup', { protocol: 4, job, machine: 0, machines: 1, programModule: 'dist/vertex-programs/connected-components.js', programName: 'connected-components', paramsJson: '{}', graph: setup.encodeGraph(graph), edgeMachines: bytes(part.machineOf), masters: bytes(part.masters), replicas: bytes(part.replicas), replicaWords: part.words }, Date.now() + 10_000);
+    assert.match((await failure(client.call('Superstep', { job, superstep: 0, count: 1 }, Date.now() + 5000))).details ?? '', /Superstep before Connect/);
+    await client.call('Connect', { job, epoch: 2, peers: ['127.0.0.1:1'] }, Date.now() + 5000);
+    assert.match((await failure(client.call('Connect', { job, epoch: 1, peers: ['127.0.0.1:1'] }, Date.now() + 5000))).details ?? '', /epoch 1 after epoch 2/);
+    assert.match((await failure(client.call('Superstep', { job, superstep: 3, count: 1 }, Date.now() + 5000))).details ?? '', /from superstep 3 .* at superstep 0/);
+    const reply = await client.call<{ steps: number }>('Superstep', { job, superstep: 0, count: 2 }, Date.now() + 5000);
+    assert.is(reply.steps, 2);
+    assert.match((await failure(client.call('Superstep', { job, superstep: 0, count: 1 }, Date.now() + 5000))).details ?? '', /from superstep 0 .* at superstep 2/);
+    await client.call('Release', { job }, Date.now() + 5000);
+    client.close();
+  } finally {
+    await Promise.all(crew.map((c) => c.worker.close()));
+  }
+});
+
+test('the data channel takes frames only from peers that answer its challenge with the same token', async () => {
+  const logs: string[] = [];
+  const receiver = await DataChannel.listen('127.0.0.1', { secret: new ClusterSecret(Buffer.from(token)), log: (l) => logs.push(l) });
+  const friend = await DataChannel.listen('127.0.0.1', { secret: new ClusterSecret(Buffer.from(token)) });
+  const stranger = await DataChannel.listen('127.0.0.1', { secret: new ClusterSecret(Buffer.from(newSecret())) });
+  const to = `127.0.0.1:${receiver.port}`;
+  const JOB = '0123456789abcdef';
+  const lost: string[] = [];
+  stranger.onPeerUnreachable = (e) => lost.push(e.message);
+  stranger.send(to, { job: JOB, epoch: 0, superstep: 0, exchange: 1, from: 2, parts: [new Uint8Array([6, 6, 6])] });
+  friend.send(to, { job: JOB, epoch: 0, superstep: 0, exchange: 1, from: 1, parts: [new Uint8Array([1])] });
+  const frames = await receiver.receive(JOB, 0, 0, 1, 1);
+  assert.equal(frames.map((f) => f.from), [1]);
+  // A raw socket that sends bytes instead of an answer.
+  await new Promise<void>((resolve) => {
+    const socket = connect(receiver.port, '127.0.0.1', () => socket.write(Buffer.alloc(64, 7)));
+    socket.resume();
+    socket.on('close', () => resolve());
+    socket.on('error', () => undefined);
+  });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.is(logs.filter((l) => /a wrong answer to the challenge/.test(l)).length, 2, logs.join('\n'));
+  assert.ok(lost.some((m) => /refused this worker's answer to its challenge/.test(m)), lost.join('\n'));
+  // Nothing of the stranger's arrived.
+  const late = receiver.receive(JOB, 0, 0, 1, 1);
+  const timeout = new Promise((resolve) => setTimeout(() => resolve('none'), 100));
+  assert.is(await Promise.race([late, timeout]), 'none');
+  for (const c of [receiver, friend, stranger]) c.close();
+});
+
+/** A CA and one certificate it signed for 127.0.0.1 / localhost (server and client use), made with openssl; null without openssl. */
+function certificates(): { ca: Buffer; cert: Buffer; key: Buffer; rogueCert: Buffer; rogueKey: Buffer } | null {
+  const run = (args: string[]): void => void execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  try {
+    run(['version']);
+  } catch {
+    return null;
+  }
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+  writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n');
+  run(['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=gasworks test CA']);
+  run(['req', ...ec, '-keyout', 'node.key', '-out', 'node.csr', '-subj', '/CN=localhost']);
+  run(['x509', '-req', '-in', 'node.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'node.crt', '-days', '2', '-extfile', 'ext.cnf']);
+  // A certificate no cluster CA signed (self-signed, same names).
+  run(['req', '-x509', ...ec, '-keyout', 'rogue.key', '-out', 'rogue.crt', '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost']);
+  const read = (f: string): Buffer => readFileSync(join(dir, f));
+  return { ca: read('ca.crt'), cert: read('node.crt'), key: read('node.key'), rogueCert: read('rogue.crt'), rogueKey: read('rogue.key') };
+}
+
+test('mutual TLS carries a run; a coordinator without the CA\'s certificate is refused', async () => {
+  const pem = certificates();
+  if (pem === null) {
+    console.log('  skip: TLS test: openssl not found (.ci/run installs it)');
+    return;
+  }
+  const tls = { cert: pem.cert, key: pem.key, ca: pem.ca };
+  const secure: ClusterSecurity = { token, tls };
+  const crew = await Promise.all([worker({ security: secure }), worker({ security: secure })]);
+  const addresses = crew.map((c) => c.worker.address);
+  try {
+    const local = await runProgram(pagerank, graph, { workers: 1, maxIterations: 5 });
+    const there = await runCluster(pagerank, graph, { workers: addresses, security: secure, maxIterations: 5 });
+    const a = local.vertex.rank as Float64Array;
+    const b = there.vertex.rank as Float64Array;
+    for (let v = 0; v < a.length; v++) assert.ok(Math.abs(a[v] - b[v]) < 1e-12);
+    const plain = await failure(runCluster(pagerank, graph, { workers: addresses, security: { token }, maxIterations: 2, callTimeoutSeconds: 5 }));
+    assert.match(plain.message, /cannot reach worker|did not answer/);
+    const rogue = await failure(runCluster(pagerank, graph, { workers: addresses, security: { token, tls: { cert: pem.rogueCert, key: pem.rogueKey, ca: pem.ca } }, maxIterations: 2, callTimeoutSeconds: 5 }));
+    assert.match(rogue.message, /cannot reach worker|did not answer/);
+    assert.equal(crew.map((c) => c.worker.jobs()), [0, 0]);
+  } finally {
+    await Promise.all(crew.map((c) => c.worker.close()));
+  }
+});
+
+test.run();
