@@ -52,6 +52,8 @@ type Handler<Req, Res> = (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.s
 
 /** Where a request's digest rides, set by the deserializer from the bytes it arrived as. */
 const DIGEST = Symbol('gasworks request digest');
+/** Set instead of the fields when the bytes are no message of the method's type: why. */
+const MALFORMED = Symbol('gasworks malformed request');
 
 /** Exchanges of a superstep on the data channel. */
 const PARTIALS = 1;
@@ -114,8 +116,15 @@ function digestingMethods(withDigest: boolean): grpc.ServiceDefinition {
   for (const [name, method] of Object.entries(methods)) {
     out[name] = {
       ...method,
+      // Bytes that are no message still reach the handler (as a marker), so that the credential is
+      // checked first and the refusal is logged like any other.
       requestDeserialize: (bytes: Buffer) => {
-        const request = method.requestDeserialize(bytes) as Record<symbol, string>;
+        let request: Record<symbol, string>;
+        try {
+          request = method.requestDeserialize(bytes) as Record<symbol, string>;
+        } catch (error) {
+          request = { [MALFORMED]: (error as Error).message };
+        }
         request[DIGEST] = withDigest ? digestOf(bytes) : '';
         return request;
       },
@@ -163,7 +172,7 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
 
   const held = (id: string | undefined): Held => {
     const h = jobs.get(id ?? '');
-    if (!h) throw new Error(`no job ${JSON.stringify(id)} on this worker (it was released, or the worker restarted)`);
+    if (!h) throw new UsageError(`no job ${JSON.stringify(id)} on this worker (it was released, its lease ran out, or the worker restarted)`);
     return h;
   };
   // How an error goes back: a user's mistake as INVALID_ARGUMENT (the coordinator shows the message
@@ -171,7 +180,10 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
   // throws) as INTERNAL with the stack from this worker, which the coordinator cannot see otherwise.
   const fail = (callback: grpc.sendUnaryData<unknown>, error: unknown): void => {
     const e = error as Error;
-    if (e instanceof UsageError || e instanceof InputError) return callback({ code: grpc.status.INVALID_ARGUMENT, details: e.message });
+    if (e instanceof UsageError || e instanceof InputError) {
+      log(`refused a call: ${e.message}`);
+      return callback({ code: grpc.status.INVALID_ARGUMENT, details: e.message });
+    }
     if (e instanceof PeerLost) {
       const metadata = new grpc.Metadata();
       metadata.set(LOST_MACHINE_KEY, String(e.machine));
@@ -268,6 +280,11 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
       log(`refused ${name} from ${call.getPeer()}: ${why}`);
       return callback({ code: grpc.status.UNAUTHENTICATED, details: `refused: ${why}` });
     }
+    const malformed = (call.request as Record<symbol, string | undefined>)[MALFORMED];
+    if (malformed !== undefined) {
+      log(`refused ${name} from ${call.getPeer()}: not a ${name} request (${malformed})`);
+      return callback({ code: grpc.status.INVALID_ARGUMENT, details: `refused: not a ${name} request` });
+    }
     handler(call, callback);
   };
   const handlers: Record<string, Handler<never, unknown>> = {
@@ -289,7 +306,6 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
       try {
         programUrl = programs.urlOf({ module: request.programModule, source: request.programSource, sha256: request.programSha256 } as never, secret.required);
       } catch (error) {
-        log(`refused Setup of job ${request.job}: ${(error as Error).message}`);
         return fail(callback, error);
       }
       creating.add(request.job);
