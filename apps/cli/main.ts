@@ -17,6 +17,7 @@ import { registerSgd } from './commands/sgd.js';
 import { registerBenchPartitioners } from './commands/bench-partitioners.js';
 import { registerWorker } from './commands/worker.js';
 import { registerToken } from './commands/token.js';
+import { registerStatus } from './commands/status.js';
 
 function packageVersion(): string {
   for (const rel of ['../../package.json', '../../../package.json']) {
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerSgd(program);
   registerWorker(program);
   registerToken(program);
+  registerStatus(program);
   const bench = program.command('bench').description('benchmarks users run on their own graphs');
   registerBenchPartitioners(bench);
   return program;

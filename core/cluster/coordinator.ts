@@ -69,6 +69,11 @@ export interface ClusterRunOptions {
    * Default 0: only at the start, and only when there are spares.
    */
   checkpointEvery?: number;
+  /**
+   * Seconds a worker keeps the job without a call from this coordinator (it renews the lease every
+   * third of it): a coordinator that dies leaves nothing behind for longer. Default 60.
+   */
+  leaseSeconds?: number;
   /** Workers standing by: one takes a lost worker's place, and the run carries on from the last checkpoint. */
   spares?: readonly string[];
   onProgress?: (progress: ClusterProgress) => void;
@@ -188,6 +193,8 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
   const part = edgeMachines(graph, algo, machines, options.seed ?? 1);
 
   const secret = secretOf(options.security);
+  const leaseMs = Math.round((options.leaseSeconds ?? 60) * 1000);
+  if (!(leaseMs >= 1000 && leaseMs <= 24 * 3600_000)) throw new UsageError(`runCluster: leaseSeconds must be between 1 and 86400; got ${options.leaseSeconds}`);
   const connect = (address: string): WorkerClient => new WorkerClient(address, options.security, secret);
   const clients = addresses.map(connect);
   const job = randomBytes(8).toString('hex');
@@ -237,6 +244,11 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
   let epoch = 0;
   const connectAll = (): Promise<unknown[]> => everyMachine('Connect', () => ({ job, epoch, peers: dataAddresses }));
 
+  // The job's lease on every worker, renewed while the run lasts (a failed renewal is the next call's to report).
+  const renewals = setInterval(() => {
+    addresses.forEach((_, m) => void call(m, 'Renew', { job }, leaseMs / 3).catch(() => undefined));
+  }, leaseMs / 3);
+  renewals.unref();
   try {
     const shipment = await shipmentOf('runCluster', program.url);
     const graphBytes = encodeGraph(graph);
@@ -255,6 +267,7 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
       masters: bytesOf(part.masters),
       replicas: bytesOf(part.replicas),
       replicaWords: part.words,
+      leaseMs,
     });
     /**
      * A lost worker's place goes to the next spare: the lost one is told to drop the job (it may
@@ -488,6 +501,7 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
       workers: [...addresses],
     };
   } finally {
+    clearInterval(renewals);
     await Promise.allSettled(addresses.map((_, m) => call(m, 'Release', { job }, 5000)));
     for (const client of clients) client.close();
   }

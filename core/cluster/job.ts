@@ -149,6 +149,11 @@ export class ClusterJob {
   /** Graph ids of this machine's edges, ascending. */
   private readonly ownEdges: Uint32Array;
 
+  /** Edges the partition gave this machine. */
+  get localEdgeCount(): number {
+    return this.ownEdges.length;
+  }
+
   private constructor(setup: JobSetup, program: ResolvedProgram, graph: Graph, params: Params) {
     this.id = setup.job;
     this.machine = setup.machine;

@@ -9,6 +9,7 @@
  * error message.
  */
 import * as grpc from '@grpc/grpc-js';
+import { HealthImplementation } from 'grpc-health-check';
 import { InputError, UsageError } from '../errors.js';
 import { parseAddress } from '../util/address.js';
 import { CREDENTIAL_KEY, digestOf } from './auth.js';
@@ -46,7 +47,7 @@ export interface WorkerOptions {
 }
 
 /** Setup as it arrives: the job, less where its program is, plus how the program was shipped. */
-type SetupArrival = Omit<JobSetup, 'programUrl'> & { protocol: number; programModule: string; programSource: Uint8Array; programSha256: string };
+type SetupArrival = Omit<JobSetup, 'programUrl'> & { protocol: number; programModule: string; programSource: Uint8Array; programSha256: string; leaseMs: number };
 
 type Handler<Req, Res> = (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => void;
 
@@ -70,7 +71,17 @@ interface Held {
   next: number;
   /** A Superstep call is running (a second one at once is refused). */
   running: boolean;
+  /** When the job was set up, and when it is dropped unless its coordinator calls (Date.now() ms). */
+  since: number;
+  leaseMs: number;
+  leaseUntil: number;
 }
+
+/** A job's lease when Setup names none, and the bounds of one it names (ms). */
+export const DEFAULT_LEASE_MS = 60_000;
+const LEASE_BOUNDS_MS = [1000, 24 * 3600_000] as const;
+/** How often a worker looks for jobs whose lease ran out (ms). */
+const LEASE_SWEEP_MS = 500;
 
 /** A call that comes out of the job's order (a superstep before Connect, one skipped or repeated). */
 class OutOfOrder extends UsageError {}
@@ -173,6 +184,7 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
   const held = (id: string | undefined): Held => {
     const h = jobs.get(id ?? '');
     if (!h) throw new UsageError(`no job ${JSON.stringify(id)} on this worker (it was released, its lease ran out, or the worker restarted)`);
+    h.leaseUntil = Date.now() + h.leaseMs;
     return h;
   };
   // How an error goes back: a user's mistake as INVALID_ARGUMENT (the coordinator shows the message
@@ -267,6 +279,21 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
     }
   };
 
+  // Jobs whose coordinator stopped calling (it died, or lost its network) are dropped: their waits
+  // fail, their memory goes back.
+  let expired = 0;
+  const sweep = setInterval(() => {
+    const now = Date.now();
+    for (const [id, h] of jobs) {
+      if (h.leaseUntil > now) continue;
+      jobs.delete(id);
+      channel.abort(id, 'the job\'s lease ran out');
+      expired++;
+      log(`dropped job ${id} (machine ${h.job.machine} of ${h.job.machines}, ${h.job.program.name}): its coordinator made no call for ${(h.leaseMs / 1000).toFixed(1)} s`);
+    }
+  }, LEASE_SWEEP_MS);
+  sweep.unref();
+
   // Jobs whose Setup is still building them, and those of them released meanwhile.
   const creating = new Set<string>();
   const releasedWhileCreating = new Set<string>();
@@ -314,7 +341,9 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
           creating.delete(job.id);
           // Released, or given up by the coordinator (past its deadline), while it was being built: drop it.
           if (releasedWhileCreating.delete(job.id) || call.cancelled) return fail(callback, new Error(`job ${job.id} was released while it was being set up`));
-          jobs.set(job.id, { job, epoch: 0, peers: [], next: 0, running: false });
+          const leaseMs = Math.min(LEASE_BOUNDS_MS[1], Math.max(LEASE_BOUNDS_MS[0], request.leaseMs || DEFAULT_LEASE_MS));
+          const now = Date.now();
+          jobs.set(job.id, { job, epoch: 0, peers: [], next: 0, running: false, since: now, leaseMs, leaseUntil: now + leaseMs });
           callback(null, { initiallyActive: job.initiallyActive, dataPort: channel.port });
         })
         .catch((error: Error) => {
@@ -363,7 +392,34 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
       jobs.delete(call.request.job);
       callback(null, {});
     }) as Handler<{ job: string }, unknown>,
+    Renew: unary<{ job: string }>(() => ({})),
+    Status: ((_call, callback) => {
+      const now = Date.now();
+      const memory = process.memoryUsage();
+      callback(null, {
+        protocol: PROTOCOL_VERSION,
+        jobs: [...jobs.values()].map((h) => ({
+          job: h.job.id,
+          machine: h.job.machine,
+          machines: h.job.machines,
+          program: h.job.program.name,
+          vertices: h.job.graph.numVertices,
+          edges: h.job.localEdgeCount,
+          superstep: h.next,
+          ageMs: now - h.since,
+          leaseLeftMs: Math.max(0, h.leaseUntil - now),
+        })),
+        rssBytes: memory.rss,
+        heapUsedBytes: memory.heapUsed,
+        uptimeS: process.uptime(),
+        expired,
+      });
+    }) as Handler<unknown, unknown>,
   };
+  // The standard gRPC health service (grpc.health.v1), unauthenticated as probes are: it tells only
+  // whether the worker serves.
+  const health = new HealthImplementation({ '': 'SERVING', 'gasworks.cluster.GasWorker': 'SERVING' });
+  health.addToServer(server);
   server.addService(
     digestingMethods(secret.required),
     Object.fromEntries(Object.entries(handlers).map(([name, handler]) => [name, guarded(name, handler as Handler<unknown, unknown>)])),
@@ -372,6 +428,7 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(listen, serverCredentials(options.security), (error, bound) => (error ? reject(new UsageError(`startWorker: cannot listen on ${listen}: ${error.message}`)) : resolve(bound)));
   }).catch((error) => {
+    clearInterval(sweep);
     channel.close();
     throw error;
   });
@@ -380,6 +437,8 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
     jobs: () => jobs.size,
     close: () =>
       new Promise<void>((resolve) => {
+        clearInterval(sweep);
+        health.setStatus('', 'NOT_SERVING');
         jobs.clear();
         channel.close();
         const force = setTimeout(() => server.forceShutdown(), CLOSE_GRACE_MS);
@@ -389,6 +448,7 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
         });
       }),
     kill: () => {
+      clearInterval(sweep);
       jobs.clear();
       channel.close();
       server.forceShutdown();

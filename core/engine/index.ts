@@ -72,6 +72,8 @@ export interface RunOptions<P extends Params = Params> {
   spares?: readonly string[];
   /** Cluster runs: the cluster's token and TLS material, as its workers were given them. */
   security?: ClusterSecurity;
+  /** Cluster runs: seconds the workers keep the job after the coordinator's last call (default 60). */
+  leaseSeconds?: number;
 }
 
 export interface RunResult<VS extends Schema = Schema> {
@@ -121,12 +123,13 @@ export async function runProgram<VS extends Schema, ES extends Schema, P extends
       checkpointEvery: options.checkpointEvery,
       spares: options.spares,
       security: options.security,
+      leaseSeconds: options.leaseSeconds,
       onProgress: options.onProgress,
     });
     const { machines, partitioner, replicationFactor, setupSeconds, bytesRouted, recoveries, checkpoints, workers: finalWorkers, ...rest } = r;
     return { ...rest, engine, workers: machines, cluster: { machines, partitioner, replicationFactor, setupSeconds, bytesRouted, recoveries, checkpoints, workers: finalWorkers } };
   }
-  for (const key of ['partitioner', 'checkpointEvery', 'spares', 'security'] as const) {
+  for (const key of ['partitioner', 'checkpointEvery', 'spares', 'security', 'leaseSeconds'] as const) {
     if (options[key] !== undefined) throw new UsageError(`runProgram: option "${key}" is for cluster runs (give "cluster" too)`);
   }
   const workers = options.workers ?? defaultWorkers();

@@ -42,6 +42,7 @@ interface RunFlags extends GraphFlags, ClusterSecurityFlags {
   partitioner?: string;
   spare?: string[];
   checkpointEvery?: number;
+  lease?: number;
 }
 
 /** A bundled program by name, or the vertex program exported by a user's module. */
@@ -151,6 +152,7 @@ export function registerRun(program: Command): void {
     .option('--partitioner <name>', 'with --cluster: the vertex-cut that places edges on machines (random, grid, dbh, greedy, hdrf, ne)', 'hdrf')
     .option('--spare <host:port,...>', 'with --cluster: workers standing by; one replaces a lost worker and the run rolls back to the last checkpoint', hostPortList)
     .option('--checkpoint-every <n>', 'with --cluster: checkpoint every n supersteps (default: only at the start, with --spare)', positiveInt)
+    .option('--lease <seconds>', 'with --cluster: the workers drop the job this long after this command\'s last call (it renews while it runs; default 60)', positiveInt)
     .option('-o, --out <file>', 'write id<TAB>value lines of the program\'s output column')
     .option('--json', 'print a JSON summary')
     .option('-q, --quiet', 'no progress on stderr');
@@ -172,7 +174,7 @@ export function registerRun(program: Command): void {
     }
     const cluster = flags.cluster;
     const spares = flags.spare;
-    if (!cluster && (spares || flags.checkpointEvery !== undefined)) throw new UsageError('run: --spare and --checkpoint-every are for cluster runs (give --cluster too)');
+    if (!cluster && (spares || flags.checkpointEvery !== undefined || flags.lease !== undefined)) throw new UsageError('run: --spare, --checkpoint-every and --lease are for cluster runs (give --cluster too)');
     if (!cluster && (flags.tokenFile || flags.tlsCert || flags.tlsKey || flags.tlsCa)) throw new UsageError('run: --token-file and --tls-* are for cluster runs (give --cluster too)');
     if (cluster && flags.workers !== undefined) throw new UsageError('run: --workers is for one machine; with --cluster each listed worker is one machine');
     const workers = cluster ? cluster.length : (flags.workers ?? defaultWorkers());
@@ -190,6 +192,7 @@ export function registerRun(program: Command): void {
       partitioner: cluster ? flags.partitioner : undefined,
       spares,
       checkpointEvery: flags.checkpointEvery,
+      leaseSeconds: flags.lease,
       ...(cluster ? { security: clusterSecurityFrom('run', flags) } : {}),
       onProgress: showProgress
         ? (p) => {

@@ -14,6 +14,7 @@ import type { ChildProcess } from 'node:child_process';
 import { gasworks, gasworksInBackground, expectUserMistakes, type CliResult } from './cli-runner.js';
 import { tempDir } from '../../helpers.js';
 import { workerAddress } from '../../../core/cluster/worker-process.js';
+import { workerStatus, type WorkerStatus } from '../../../core/cluster/status.js';
 
 const dir = tempDir();
 const EDGES: Array<[number, number]> = [
@@ -133,6 +134,58 @@ export default defineProgram({
   assert.match(refused.stderr, /has no cluster token, so it runs bundled programs only/);
 });
 
+/** A program module whose apply sleeps `ms` at vertex 0 each superstep: a run that lasts. */
+function slowProgram(ms: number): string {
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  const programModule = new URL(`../../../core/program${ext}`, import.meta.url).href;
+  const file = join(dir, `slow-${ms}.mjs`);
+  writeFileSync(
+    file,
+    `import { defineProgram } from ${JSON.stringify(programModule)};
+const pause = new Int32Array(new SharedArrayBuffer(4));
+export default defineProgram({
+  name: 'slow', url: import.meta.url, vertex: { x: 'f64' }, params: {}, accumulator: { kind: 'scalar' },
+  gatherEdges: 'in', scatterEdges: 'none', activation: 'all', dataAccess: 'gas',
+  create: () => ({ apply(v) { if (v === 0) Atomics.wait(pause, 0, 0, ${ms}); return true; } }),
+});
+`,
+  );
+  return file;
+}
+
+test('a run longer than its lease lives on (its coordinator renews it); a killed coordinator\'s job is dropped', async () => {
+  // Four supersteps per call of 400 ms each: every call outlasts the 1 s lease.
+  const slow = slowProgram(400);
+  ok(gasworks(['run', slow, '--graph', graphFile, '--cluster', cluster, '--iterations', '4', '--lease', '1', '-q']));
+  const addresses = cluster.split(',');
+  const security = { token: readFileSync(tokenFile, 'utf8').trim() };
+  const statuses = (): Promise<WorkerStatus[]> => Promise.all(addresses.map((a) => workerStatus(a, { security })));
+  const expiredBefore = (await statuses()).reduce((sum, s) => sum + s.expired, 0);
+  const coordinator = gasworksInBackground(['run', slow, '--graph', graphFile, '--cluster', cluster, '--iterations', '1000', '--lease', '1', '-q']);
+  try {
+    let held = 0;
+    for (let i = 0; i < 100 && held < 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      held = (await statuses()).filter((s) => s.jobs.length === 1).length;
+    }
+    assert.is(held, 2, 'the job was set up on both workers');
+  } finally {
+    coordinator.kill('SIGKILL');
+  }
+  let left = 2;
+  for (let i = 0; i < 60 && left > 0; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    left = (await statuses()).reduce((sum, s) => sum + s.jobs.length, 0);
+  }
+  assert.is(left, 0, 'the killed coordinator\'s job is gone from every worker');
+  assert.is((await statuses()).reduce((sum, s) => sum + s.expired, 0) - expiredBefore, 2);
+  // gasworks status shows the workers, now without jobs.
+  const shown = ok(gasworks(['status', '--cluster', cluster, '--json']));
+  const parsed = JSON.parse(shown.stdout) as Array<{ address: string; jobs: unknown[]; rssBytes: number }>;
+  assert.equal(parsed.map((s) => [s.address, s.jobs.length]), addresses.map((a) => [a, 0]));
+  assert.match(ok(gasworks(['status', '--cluster', cluster])).stdout, /none/);
+});
+
 test('a worker without a token listens on loopback only, unless told --insecure', async () => {
   const env = { GASWORKS_TOKEN_FILE: undefined };
   const refused = gasworks(['worker', '--listen', '0.0.0.0:0'], { env });
@@ -156,7 +209,7 @@ test('cluster mistakes exit 1 with a message and no stack trace', () => {
       [['run', 'belief-propagation', '--graph', graphFile, '--cluster', cluster], /runs on one machine only/],
       [['run', 'pagerank', '--graph', graphFile, '--cluster', '127.0.0.1:1'], /cannot reach worker 127\.0\.0\.1:1/],
       [['worker', '--listen', 'nowhere'], /expected host:port/],
-      [['run', 'pagerank', '--graph', graphFile, '--spare', cluster], /--spare and --checkpoint-every are for cluster runs/],
+      [['run', 'pagerank', '--graph', graphFile, '--spare', cluster], /--spare, --checkpoint-every and --lease are for cluster runs/],
       [['run', 'pagerank', '--graph', graphFile, '--cluster', cluster, '--spare', 'x'], /--spare.*expected host:port/],
       [['recommend', 'train', '--ratings', 'planted:50:40:3', '--algo', 'sgd', '--cluster', cluster], /only ALS trains across machines/],
       [['run', 'pagerank', '--graph', graphFile, '--cluster', cluster, '--token-file', otherTokenFile], /refused: a wrong credential \(another cluster token\?\).*give the coordinator the workers' token/],
@@ -164,6 +217,7 @@ test('cluster mistakes exit 1 with a message and no stack trace', () => {
       [['run', 'pagerank', '--graph', graphFile, '--token-file', tokenFile], /--token-file and --tls-\* are for cluster runs/],
       [['worker', '--listen', '0.0.0.0:0', '--token-file', join(dir, 'missing.token')], /cannot read the token file .*missing\.token: ENOENT/],
       [['token', '--out', tokenFile], /exists; remove it first/],
+      [['status', '--cluster', cluster, '--token-file', otherTokenFile], /status: 2 of 2 workers did not answer: .*refused: a wrong credential/],
     ],
     assert,
   );

@@ -71,6 +71,7 @@ const requests: Record<string, fc.Arbitrary<object>> = {
     masters: smallBytes,
     replicas: smallBytes,
     replicaWords: fc.nat(4),
+    leaseMs: u32,
   }),
   Superstep: fc.record({ job: anyJob, superstep: u32, count: u32 }),
   Collect: fc.record({ job: anyJob, state: fc.boolean() }),
@@ -78,6 +79,8 @@ const requests: Record<string, fc.Arbitrary<object>> = {
   Connect: fc.record({ job: anyJob, epoch: u32, peers: fc.array(fc.oneof(fc.constant('127.0.0.1:1'), fc.string({ maxLength: 30 })), { maxLength: 4 }) }),
   Abort: fc.record({ job: anyJob }),
   Release: fc.record({ job: anyJob }),
+  Renew: fc.record({ job: anyJob }),
+  Status: fc.constant({}),
 };
 const methodNames = Object.keys(requests);
 
