@@ -34,7 +34,10 @@ export {
   type Params,
 } from './program.js';
 export { runProgram, closeWorkers, defaultWorkers, type RunOptions, type RunResult, type RunProgress, type ClusterInfo } from './engine/index.js';
-export { runCluster, type ClusterRunOptions, type ClusterRunResult, type ClusterProgress } from './cluster/coordinator.js';
-export { startWorker, type ClusterWorker } from './cluster/worker-server.js';
+export { runCluster, startWorker, workerStatus } from './cluster/lazy.js';
+export type { ClusterRunOptions, ClusterRunResult, ClusterProgress } from './cluster/coordinator.js';
+export type { ClusterWorker, WorkerOptions } from './cluster/worker-server.js';
+export type { ClusterSecurity, TlsMaterial } from './cluster/security.js';
+export type { WorkerStatus, WorkerJobStatus } from './cluster/status.js';
 export { InputError, UsageError } from './errors.js';
 export { Random } from './util/random.js';

@@ -6,7 +6,8 @@
 import * as grpc from '@grpc/grpc-js';
 import type { ClusterSecret } from './auth.js';
 import { CREDENTIAL_KEY } from './auth.js';
-import { channelCredentials, type ClusterSecurity } from './security.js';
+import type { ClusterSecurity } from './security.js';
+import { channelCredentials } from './grpc-credentials.js';
 import { CHANNEL_OPTIONS, gasWorkerMethods, type MethodDefinition } from './wire.js';
 
 const passBytes = (bytes: Buffer): Buffer => bytes;

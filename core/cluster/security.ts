@@ -2,12 +2,12 @@
  * A cluster's security settings, as the coordinator and the workers are given
  * them: the shared secret (auth.ts) and, optionally, TLS on the gRPC channel
  * and on the data channel (mutual TLS when a CA is given: each side then
- * shows a certificate that CA signed). This module turns them into gRPC
- * credentials and node:tls options, and reads them from files for the CLI.
+ * shows a certificate that CA signed). This module reads them from files for
+ * the CLI and turns them into node:tls options (grpc-credentials.ts makes
+ * gRPC's); it loads no gRPC, so commands can read their flags cheaply.
  */
 import { readFileSync } from 'node:fs';
 import type { SecureContextOptions } from 'node:tls';
-import * as grpc from '@grpc/grpc-js';
 import { UsageError } from '../errors.js';
 import { ClusterSecret, readTokenFile } from './auth.js';
 
@@ -64,18 +64,6 @@ export function secretOf(security: ClusterSecurity | undefined): ClusterSecret {
   const bytes = typeof token === 'string' ? Buffer.from(token, 'utf8') : Buffer.from(token);
   if (bytes.length === 0) throw new UsageError('gasworks cluster: token must not be empty');
   return new ClusterSecret(bytes);
-}
-
-export function serverCredentials(security: ClusterSecurity | undefined): grpc.ServerCredentials {
-  const tls = security?.tls;
-  if (tls === undefined) return grpc.ServerCredentials.createInsecure();
-  return grpc.ServerCredentials.createSsl(tls.ca ?? null, [{ cert_chain: tls.cert, private_key: tls.key }], tls.ca !== undefined);
-}
-
-export function channelCredentials(security: ClusterSecurity | undefined): grpc.ChannelCredentials {
-  const tls = security?.tls;
-  if (tls === undefined) return grpc.credentials.createInsecure();
-  return tls.ca !== undefined ? grpc.credentials.createSsl(tls.ca, tls.key, tls.cert) : grpc.credentials.createSsl();
 }
 
 /** node:tls options for the data channel's server and client ends; null without TLS. */

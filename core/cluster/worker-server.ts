@@ -16,7 +16,8 @@ import { CREDENTIAL_KEY, digestOf } from './auth.js';
 import { DataChannel, PeerUnreachable, type Frame } from './data-channel.js';
 import { ClusterJob, type JobSetup, type WireBatch } from './job.js';
 import { ProgramCache, defaultProgramCache } from './program-shipping.js';
-import { dataChannelTls, isLoopbackHost, secretOf, serverCredentials, type ClusterSecurity } from './security.js';
+import { dataChannelTls, isLoopbackHost, secretOf, type ClusterSecurity } from './security.js';
+import { serverCredentials } from './grpc-credentials.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, bytesOf, channelOptions, gasWorkerMethods, toFloat64, toUint32, viewFloat64, viewUint32, type MethodDefinition } from './wire.js';
 
 export interface ClusterWorker {

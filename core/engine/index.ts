@@ -18,7 +18,8 @@ import { UsageError } from '../errors.js';
 import type { Params, VertexProgram } from '../program.js';
 import { runAsync, type AsyncScheduler, type Consistency, type EdgeConsistency } from './async.js';
 import { runSync, type FrontierMode } from './sync.js';
-import { runCluster, type ClusterInfo } from '../cluster/coordinator.js';
+// The cluster (gRPC, protobuf, esbuild) loads only for a cluster run: see runProgram.
+import type { ClusterInfo } from '../cluster/coordinator.js';
 import type { ClusterSecurity } from '../cluster/security.js';
 import { closeEngineWorkers } from './worker-pool.js';
 
@@ -115,6 +116,7 @@ export async function runProgram<VS extends Schema, ES extends Schema, P extends
       if (options[key] !== undefined) throw new UsageError(`runProgram: option "${key}" is for the async engine, not cluster runs`);
     }
     if (options.frontier !== undefined) throw new UsageError('runProgram: option "frontier" is for the sync engine in shared memory, not cluster runs');
+    const { runCluster } = await import('../cluster/coordinator.js');
     const r = await runCluster(program, graph, {
       workers: options.cluster,
       params,

@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import Table from 'cli-table3';
-import { workerStatus, type WorkerStatus } from '../../../core/cluster/status.js';
+import type { WorkerStatus } from '../../../core/cluster/status.js';
 import { UsageError } from '../../../core/errors.js';
 import { hostPortList } from '../arguments.js';
 import { addClusterSecurityOptions, clusterSecurityFrom, type ClusterSecurityFlags } from '../cluster-flags.js';
@@ -26,6 +26,7 @@ export function registerStatus(program: Command): void {
   addClusterSecurityOptions(cmd);
   cmd.action(async (flags: StatusFlags) => {
     const security = clusterSecurityFrom('status', flags);
+    const { workerStatus } = await import('../../../core/cluster/status.js');
     const answers = await Promise.all(flags.cluster.map((address) => workerStatus(address, { security }).then((s): WorkerStatus | Error => s, (e: Error) => e)));
     const failed = answers.filter((a): a is Error => a instanceof Error);
     if (flags.json) {

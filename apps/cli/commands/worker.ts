@@ -7,7 +7,6 @@
  * only, unless told `--insecure`.
  */
 import type { Command } from 'commander';
-import { startWorker } from '../../../core/cluster/worker-server.js';
 import { addClusterSecurityOptions, clusterSecurityFrom, type ClusterSecurityFlags } from '../cluster-flags.js';
 import { positiveInt } from '../arguments.js';
 
@@ -27,6 +26,7 @@ export function registerWorker(program: Command): void {
   addClusterSecurityOptions(cmd);
   cmd.action(async (flags: WorkerFlags) => {
     const security = clusterSecurityFrom('worker', flags);
+    const { startWorker } = await import('../../../core/cluster/worker-server.js');
     const worker = await startWorker(flags.listen, { security, insecure: flags.insecure, maxMessageBytes: flags.maxMessageMb * 1024 * 1024 });
     const how = [security.token ? 'token' : 'no token', security.tls ? (security.tls.ca ? 'mutual TLS' : 'TLS') : 'no TLS'].join(', ');
     process.stdout.write(`gasworks worker listening on ${worker.address} (${how})\n`);
