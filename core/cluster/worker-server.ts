@@ -1,24 +1,27 @@
 /**
  * A gasworks cluster worker: a gRPC server (`gasworks worker --listen
- * host:port`) that holds jobs (job.ts) and runs their phases when the
- * coordinator asks, and a data channel (data-channel.ts) on which it sends
- * and receives a superstep's bulk data straight from and to the other
- * workers. A job ends on Release, or when the coordinator starts another job
- * with the same id. Errors in a phase (a program that throws, a partition
- * that does not fit the graph) go back to the coordinator as the call's
- * error message.
+ * host:port`) that holds jobs (job.ts) and runs their supersteps
+ * (superstep.ts) when the coordinator asks, and a data channel
+ * (data-channel.ts) on which it sends and receives a superstep's bulk data
+ * straight from and to the other workers. It owns who gets in (every call's
+ * credential is checked before its handler runs: auth.ts), the order of a
+ * job's calls (Setup, Connect, then Supersteps from the next one on), and
+ * the jobs' lives: a job ends on Release, or when its lease runs out.
+ * Errors in a phase (a program that throws, a partition that does not fit
+ * the graph) go back to the coordinator as the call's error message.
  */
 import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import { InputError, UsageError } from '../errors.js';
 import { parseAddress } from '../util/address.js';
 import { CREDENTIAL_KEY, digestOf } from './auth.js';
-import { DataChannel, PeerUnreachable, type Frame } from './data-channel.js';
+import { DataChannel, PeerUnreachable } from './data-channel.js';
 import { ClusterJob, type JobSetup, type WireBatch } from './job.js';
+import { runSupersteps, type Exchange } from './superstep.js';
 import { ProgramCache, defaultProgramCache } from './program-shipping.js';
 import { dataChannelTls, isLoopbackHost, secretOf, type ClusterSecurity } from './security.js';
 import { serverCredentials } from './grpc-credentials.js';
-import { DEFAULT_MAX_MESSAGE_BYTES, bytesOf, channelOptions, gasWorkerMethods, toFloat64, toUint32, viewFloat64, viewUint32, type MethodDefinition } from './wire.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, bytesOf, channelOptions, gasWorkerMethods, toFloat64, toUint32, type MethodDefinition } from './wire.js';
 
 export interface ClusterWorker {
   /** host:port the server listens on (the port the system chose, when asked for port 0). */
@@ -56,11 +59,6 @@ type Handler<Req, Res> = (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.s
 const DIGEST = Symbol('gasworks request digest');
 /** Set instead of the fields when the bytes are no message of the method's type: why. */
 const MALFORMED = Symbol('gasworks malformed request');
-
-/** Exchanges of a superstep on the data channel. */
-const PARTIALS = 1;
-const ROWS = 2;
-const STATE = 3;
 
 /** A job and where its peers' data channels are. */
 interface Held {
@@ -108,15 +106,6 @@ export const LOST_MACHINE_KEY = 'gasworks-lost-machine';
 
 /** Seconds `close()` waits for calls in flight before it drops them. */
 const CLOSE_GRACE_MS = 2000;
-
-/** The parts of each machine's batch (none for a machine without one), for sendAll. */
-function partsByMachine(batches: WireBatch[], partsOf: (b: WireBatch) => Uint8Array[]): (machine: number) => Uint8Array[] {
-  const byMachine = new Map(batches.map((b) => [b.machine, b]));
-  return (machine) => {
-    const batch = byMachine.get(machine);
-    return batch ? partsOf(batch) : [];
-  };
-}
 
 /** Bytes of the parts of a frame. */
 const partBytes = (parts: Uint8Array[]): number => parts.reduce((sum, p) => sum + p.byteLength, 0);
@@ -215,7 +204,11 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
     };
   };
 
-  /** Send every other machine one frame of an exchange, with the parts `partsFor` gives it (none: an empty frame). */
+  /** A job's exchanges with the other machines of its job, over this worker's data channel. */
+  const exchangeOf = (h: Held): Exchange => ({
+    sendAll: (superstep, exchange, partsFor) => sendAll(h, superstep, exchange, partsFor),
+    receiveAll: (superstep, exchange) => channel.receive(h.job.id, h.epoch, superstep, exchange, h.job.machines - 1),
+  });
   const sendAll = (h: Held, superstep: number, exchange: number, partsFor: (machine: number) => Uint8Array[]): number => {
     let bytes = 0;
     for (let p = 0; p < h.job.machines; p++) {
@@ -225,59 +218,6 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
       channel.send(h.peers[p], { job: h.job.id, epoch: h.epoch, superstep, exchange, from: h.job.machine, parts });
     }
     return bytes;
-  };
-  const receiveAll = (h: Held, superstep: number, exchange: number): Promise<Frame[]> => channel.receive(h.job.id, h.epoch, superstep, exchange, h.job.machines - 1);
-
-  /** Run `count` supersteps from `superstep` (fewer when the run converges first); see gasworks.proto. */
-  const supersteps = async (h: Held, r: { superstep: number; count: number }): Promise<object> => {
-    const { job } = h;
-    const names = job.aggregatorNames;
-    const count = Math.max(1, r.count);
-    const edges: number[] = [];
-    const applied: number[] = [];
-    const sent: number[] = [];
-    const active: number[] = [];
-    const aggregates = new Float64Array(count * names.length);
-    for (let i = 0; i < count; i++) {
-      const superstep = r.superstep + i;
-      const gathered = job.gather();
-      let bytes = sendAll(h, superstep, PARTIALS, partsByMachine(gathered.partials, (b) => [b.ids, b.values!]));
-      const partialFrames = await receiveAll(h, superstep, PARTIALS);
-      const apply = job.apply(partialFrames.filter((f) => f.parts.length > 0).map((f): WireBatch => ({ machine: f.from, ids: f.parts[0], values: f.parts[1] })));
-      bytes += sendAll(h, superstep, ROWS, partsByMachine(apply.updates, (b) => [b.ids, b.changed!, ...b.columns!]));
-      const rowFrames = await receiveAll(h, superstep, ROWS);
-      const synced = job.sync(
-        rowFrames.filter((f) => f.parts.length > 0).map((f): WireBatch => ({ machine: f.from, ids: f.parts[0], changed: f.parts[1], columns: f.parts.slice(2) })),
-      );
-      // Everyone's signals, aggregator partials and changed count to everyone: each machine works out the same next state.
-      const own = [bytesOf(synced.signalled), bytesOf(synced.aggregates), bytesOf(Float64Array.of(apply.changed))];
-      bytes += sendAll(h, superstep, STATE, () => own);
-      const stateFrames = await receiveAll(h, superstep, STATE);
-      const states = Array.from({ length: job.machines }, () => ({ signalled: synced.signalled, aggregates: synced.aggregates, changed: apply.changed }));
-      for (const f of stateFrames) states[f.from] = { signalled: viewUint32(f.parts[0]), aggregates: viewFloat64(f.parts[1]), changed: viewFloat64(f.parts[2])[0] };
-      const finished = job.finish(states, superstep + 1);
-      edges.push(gathered.edges + synced.edges);
-      applied.push(apply.applied);
-      sent.push(bytes);
-      active.push(finished.active);
-      aggregates.set(finished.aggregates, i * names.length);
-      h.next = superstep + 1;
-      if (finished.converged) return reply(true);
-    }
-    return reply(false);
-
-    function reply(convergedNow: boolean): object {
-      const steps = edges.length;
-      return {
-        steps,
-        edges: bytesOf(Float64Array.from(edges)),
-        applied: bytesOf(Float64Array.from(applied)),
-        bytes: bytesOf(Float64Array.from(sent)),
-        active: bytesOf(Float64Array.from(active)),
-        aggregates: bytesOf(aggregates.subarray(0, steps * names.length)),
-        converged: convergedNow,
-      };
-    }
   };
 
   // Jobs whose coordinator stopped calling (it died, or lost its network) are dropped: their waits
@@ -368,7 +308,17 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
       if (r.superstep !== h.next) throw new OutOfOrder(`Superstep from superstep ${r.superstep} in job ${h.job.id}, which is at superstep ${h.next}`);
       h.running = true;
       try {
-        return await supersteps(h, r);
+        const ran = await runSupersteps(h.job, exchangeOf(h), r.superstep, Math.max(1, r.count));
+        h.next = r.superstep + ran.edges.length;
+        return {
+          steps: ran.edges.length,
+          edges: bytesOf(Float64Array.from(ran.edges)),
+          applied: bytesOf(Float64Array.from(ran.applied)),
+          bytes: bytesOf(Float64Array.from(ran.bytes)),
+          active: bytesOf(Float64Array.from(ran.active)),
+          aggregates: bytesOf(ran.aggregates),
+          converged: ran.converged,
+        };
       } finally {
         h.running = false;
       }
