@@ -30,7 +30,9 @@ import { importProgram } from '../engine/load-program.js';
 import { createInThread } from '../engine/run-setup.js';
 import { GrowableUint32 } from '../graph/loaders/growable.js';
 import { hasReplica } from '../../partitioner/replicas.js';
-import { compileKernels, type KernelEnv, type SyncKernels } from '../engine/sync-kernels.js';
+import type { SyncKernels } from '../engine/sync-kernels.js';
+import { PHASE, allocateJobArrays, runChunk, threadKernels, type JobArrays, type LocalEdges } from './job-kernels.js';
+import { JobThreads } from './job-threads.js';
 import { convergedAfter } from '../engine/sync-loop.js';
 import { RowPacker, bytesOf, packRows, toUint16, toUint32, unpackRows, viewFloat64, viewUint32 } from './wire.js';
 
@@ -42,6 +44,8 @@ export interface JobSetup {
   programUrl: string;
   programName: string;
   paramsJson: string;
+  /** Threads to run the job's phases on (this worker's `--threads`). Default 1. */
+  threads?: number;
   graph: Uint8Array;
   edgeMachines: Uint8Array;
   masters: Uint8Array;
@@ -58,13 +62,6 @@ export interface WireBatch {
   values?: Uint8Array;
   columns?: Uint8Array[];
   changed?: Uint8Array;
-}
-
-/** A sub-CSR over one machine's edges: offsets by vertex, the other ends, and the edges' graph ids. */
-interface LocalEdges {
-  offsets: Uint32Array;
-  others: Uint32Array;
-  edgeIds: Uint32Array;
 }
 
 function localEdges(n: number, offsets: Uint32Array, others: Uint32Array, edgeIdOf: (q: number) => number, machineOf: Uint16Array, me: number): LocalEdges {
@@ -105,18 +102,19 @@ export class ClusterJob {
   private readonly params: Params;
   private readonly aggregators: Record<string, Aggregator>;
   private readonly aggregates: Record<string, number>;
+  /** This thread's kernels, over the arrays every thread of the job shares. */
   private readonly kernels: SyncKernels;
+  private readonly arrays: JobArrays;
+  /** The helper threads (none with one thread); set by create. */
+  private helpers: JobThreads | null = null;
   private readonly accs: Float64Array;
   private readonly size: number;
-  private readonly zero: number;
   private readonly sum: ((a: number, b: number) => number) | undefined;
   /** Active flags of this superstep (gather reads them); apply gets its own mask. */
   private readonly active: Uint8Array;
   private readonly applyMask: Uint8Array;
   private readonly changed: Uint8Array;
   private readonly signalled: Uint8Array;
-  private readonly signalList = new GrowableUint32();
-  private readonly tally = new Float64Array(3);
   /** Vertices this machine masters, ascending. */
   private readonly mine: Uint32Array;
   /** By machine: the vertices it masters that have a gather edge here (their partials go there). */
@@ -143,8 +141,6 @@ export class ClusterJob {
   private readonly aggregateList: (ids: Uint32Array, out: Float64Array) => void;
   /** 'all' activation: every vertex runs every superstep. */
   private readonly allActive: boolean;
-  private readonly cacheValid: Uint8Array | null;
-  private readonly deltas: Float64Array | null;
   private readonly doScatter: boolean;
   /** Graph ids of this machine's edges, ascending. */
   private readonly ownEdges: Uint32Array;
@@ -170,22 +166,19 @@ export class ClusterJob {
     if (this.masters.length !== n || edgeMachines.length !== graph.numEdges || this.replicas.length !== n * this.words) {
       throw new Error(`job ${setup.job}: the partition does not match the graph (${n} vertices, ${graph.numEdges} edges)`);
     }
-    this.vertex = allocateColumns(program.vertex, n, false) as Columns<Schema>;
-    this.edge = allocateColumns((program.edge ?? {}) as Schema, graph.numEdges, false) as Columns<Schema>;
-    const setupInThread = createInThread(program, graph, this.vertex, this.edge, params, 0, 1);
+    const threads = setup.threads ?? 1;
+    if (!(Number.isInteger(threads) && threads >= 1)) throw new UsageError(`job ${setup.job}: threads must be a positive integer; got ${threads}`);
+    // Helper threads read the columns too: shared memory then.
+    this.vertex = allocateColumns(program.vertex, n, threads > 1) as Columns<Schema>;
+    this.edge = allocateColumns((program.edge ?? {}) as Schema, graph.numEdges, threads > 1) as Columns<Schema>;
+    const setupInThread = createInThread(program, graph, this.vertex, this.edge, params, 0, threads);
     this.fns = setupInThread.fns;
     this.aggregators = setupInThread.aggregators;
     this.aggregates = setupInThread.aggregates;
 
     const spec = program.accumulator;
     this.size = spec.kind === 'vector' ? spec.size : 1;
-    this.zero = spec.kind === 'scalar' ? (spec.zero ?? 0) : 0;
     this.sum = spec.kind === 'scalar' ? spec.sum : undefined;
-    this.accs = new Float64Array(Math.max(1, n * this.size));
-    this.active = new Uint8Array(Math.max(1, n));
-    this.applyMask = new Uint8Array(Math.max(1, n));
-    this.changed = new Uint8Array(Math.max(1, n));
-    this.signalled = new Uint8Array(Math.max(1, n));
 
     const gatherIn = program.gatherEdges === 'in' || program.gatherEdges === 'all';
     const gatherOut = program.gatherEdges === 'out' || program.gatherEdges === 'all';
@@ -194,7 +187,7 @@ export class ClusterJob {
     const inEdgeIds = graph.inEdgeIds;
     const localIn = gatherIn || scatterIn ? localEdges(n, graph.inOffsets, graph.inSources, (q) => inEdgeIds[q], edgeMachines, me) : null;
     const localOut = gatherOut || scatterOut ? localEdges(n, graph.outOffsets, graph.outTargets, (e) => e, edgeMachines, me) : null;
-    const empty: LocalEdges = { offsets: new Uint32Array(n + 1), others: new Uint32Array(0), edgeIds: new Uint32Array(0) };
+    const empty = (): LocalEdges => ({ offsets: new Uint32Array(n + 1), others: new Uint32Array(0), edgeIds: new Uint32Array(0) });
     const own = new GrowableUint32();
     for (let e = 0; e < graph.numEdges; e++) if (edgeMachines[e] === me) own.push(e);
     this.ownEdges = own.view().slice();
@@ -231,30 +224,15 @@ export class ClusterJob {
     this.doScatter = this.fns.scatter !== undefined && program.scatterEdges !== 'none';
     // Delta caching as PowerGraph caches across machines: each machine caches its own partial
     // accumulator of a vertex and adds the deltas its own scatters post to it.
-    const cached = program.deltaCaching === true && spec.kind === 'scalar';
-    const cache = cached ? new Float64Array(Math.max(1, n)) : null;
-    const cacheValid = cached ? new Uint8Array(Math.max(1, n)) : null;
-    const deltas = cached ? new Float64Array(Math.max(1, n)) : null;
-    this.cacheValid = cacheValid;
-    this.deltas = deltas;
     const gather = this.fns.gather;
-    const signalledFlags = this.signalled;
-    const signalList = this.signalList;
-    // Signals are kept as flags and a list, so that a superstep's are sent once each.
-    const signal: Signal = (u, delta) => {
-      if (signalledFlags[u] === 0) {
-        signalledFlags[u] = 1;
-        signalList.push(u);
-      }
-      if (deltas !== null) {
-        if (delta === undefined) cacheValid![u] = 0;
-        else deltas[u] += delta;
-      }
-    };
-    const inEdges = localIn ?? empty;
-    const outEdges = localOut ?? empty;
-    this.kernels = compileKernels(
-      {
+    this.arrays = allocateJobArrays({
+      n,
+      threads,
+      inEdges: localIn ?? empty(),
+      outEdges: localOut ?? empty(),
+      accumulatorSize: this.size,
+      zero: spec.kind === 'scalar' ? (spec.zero ?? 0) : 0,
+      shape: {
         gatherIn,
         gatherOut,
         scatterIn,
@@ -264,36 +242,15 @@ export class ClusterJob {
         vector: spec.kind === 'vector',
         size: this.size,
         customSum: this.sum !== undefined,
-        cached,
+        cached: program.deltaCaching === true && spec.kind === 'scalar',
         signalled: true,
         scatters: this.doScatter,
         aggregators: [],
         outEdgeIds: true,
       },
-      {
-        n,
-        threads: 1,
-        inOff: inEdges.offsets,
-        inSrc: inEdges.others,
-        inEdge: inEdges.edgeIds,
-        outOff: outEdges.offsets,
-        outTgt: outEdges.others,
-        outEdge: outEdges.edgeIds,
-        accs: this.accs,
-        changed: this.changed,
-        cache,
-        cacheValid,
-        deltas,
-        zero: this.zero,
-        gather: gather as KernelEnv['gather'],
-        sum: this.sum,
-        apply: this.fns.apply as KernelEnv['apply'],
-        scatter: this.fns.scatter,
-        signal,
-        maps: [],
-        tally: this.tally,
-      },
-    );
+    });
+    ({ accs: this.accs, active: this.active, applyMask: this.applyMask, changed: this.changed, signalled: this.signalled } = this.arrays);
+    this.kernels = threadKernels(this.arrays, this.fns, this.sum, 0);
 
     // init runs on every vertex, on every machine: it is a function of the graph and the parameters,
     // so every replica starts with the master's data.
@@ -319,7 +276,37 @@ export class ClusterJob {
     }
     const program = resolveProgram(imported, params);
     const graph = decodeGraph(setup.graph, `the graph of job ${setup.job}`);
-    return new ClusterJob(setup, program, graph, params);
+    const job = new ClusterJob(setup, program, graph, params);
+    if (job.arrays.threads > 1) {
+      job.helpers = await JobThreads.start({ programUrl: setup.programUrl, programName: setup.programName, params, graph: graph.toArrays(), vertex: job.vertex, edge: job.edge, arrays: job.arrays });
+    }
+    return job;
+  }
+
+  /** Threads the job's phases run on. */
+  get threads(): number {
+    return this.arrays.threads;
+  }
+
+  /** Let the helper threads go (back to the pool). The job must not run again. */
+  async close(): Promise<void> {
+    const helpers = this.helpers;
+    this.helpers = null;
+    await helpers?.close();
+  }
+
+  /** Run a phase over every chunk of vertices: on this thread alone, or with the helpers. */
+  private runPhase(phase: number): void {
+    if (this.helpers !== null) this.helpers.run(phase, this.kernels);
+    else runChunk(this.arrays, this.kernels, phase, 0, NO_PARTIALS);
+  }
+
+  /** Total of a tally column ([edges, updates, changed]) over the threads. */
+  private tallied(column: number): number {
+    const t = this.arrays.tallies;
+    let total = 0;
+    for (let i = column; i < t.length; i += 3) total += t[i];
+    return total;
   }
 
   /** The members of `list` active this superstep, into `out`: the list itself when all are. */
@@ -334,9 +321,8 @@ export class ClusterJob {
 
   /** Gather phase over this machine's edges, for the vertices active now; partials for other masters out. */
   gather(): { partials: WireBatch[]; edges: number } {
-    const n = this.graph.numVertices;
-    const edgesBefore = this.tally[0];
-    this.kernels.gather(0, n, this.active);
+    const edgesBefore = this.tallied(0);
+    this.runPhase(PHASE.GATHER);
     // Partials of active mirrored vertices, batched by master machine.
     const size = this.size;
     const accs = this.accs;
@@ -349,7 +335,7 @@ export class ClusterJob {
       else for (let i = 0; i < ids.length; i++) for (let w = 0; w < size; w++) values[i * size + w] = accs[ids[i] * size + w];
       partials.push({ machine, ids: bytesOf(ids), values: bytesOf(values) });
     }
-    return { partials, edges: this.tally[0] - edgesBefore };
+    return { partials, edges: this.tallied(0) - edgesBefore };
   }
 
   /** Apply phase: the other machines' partials in; new rows for mirrors, aggregator partials and counts out. */
@@ -371,12 +357,11 @@ export class ClusterJob {
       else if (sum !== undefined) for (let i = 0; i < ids.length; i++) accs[ids[i]] = sum(accs[ids[i]], values[i]);
       else for (let i = 0; i < ids.length; i++) accs[ids[i]] += values[i];
     }
-    const n = this.graph.numVertices;
     const mine = this.mine;
     const mask = this.applyMask;
     for (let i = 0; i < mine.length; i++) mask[mine[i]] = this.active[mine[i]];
-    const [updatesBefore, changedBefore] = [this.tally[1], this.tally[2]];
-    this.kernels.apply(0, n, mask, NO_PARTIALS, 0);
+    const [updatesBefore, changedBefore] = [this.tallied(1), this.tallied(2)];
+    this.runPhase(PHASE.APPLY);
     // New rows of applied vertices, for every other machine that holds a replica (or every machine).
     const updates: WireBatch[] = [];
     for (let machine = 0; machine < this.machines; machine++) {
@@ -386,7 +371,7 @@ export class ClusterJob {
       for (let i = 0; i < ids.length; i++) changed[i] = this.changed[ids[i]];
       updates.push({ machine, ids: bytesOf(ids), columns: this.rowPackers[machine].pack(this.vertex, ids, ids.length), changed: bytesOf(changed) });
     }
-    return { updates, applied: this.tally[1] - updatesBefore, changed: this.tally[2] - changedBefore };
+    return { updates, applied: this.tallied(1) - updatesBefore, changed: this.tallied(2) - changedBefore };
   }
 
   /**
@@ -404,13 +389,14 @@ export class ClusterJob {
     }
     const aggregates = new Float64Array(Object.keys(this.aggregators).length);
     this.aggregateList(this.mine, aggregates);
-    const edgesBefore = this.tally[0];
-    if (this.doScatter) this.kernels.scatter(0, this.graph.numVertices);
+    const edgesBefore = this.tallied(0);
+    if (this.doScatter) this.runPhase(PHASE.SCATTER);
     else this.changed.fill(0);
-    const signalled = this.signalList.view().slice();
+    const { signalList, signalCount } = this.arrays;
+    const signalled = signalList.slice(0, signalCount[0]);
     for (let i = 0; i < signalled.length; i++) this.signalled[signalled[i]] = 0;
-    this.signalList.clear();
-    return { signalled, edges: this.tally[0] - edgesBefore, aggregates };
+    signalCount[0] = 0;
+    return { signalled, edges: this.tallied(0) - edgesBefore, aggregates };
   }
 
   /**
@@ -474,11 +460,11 @@ export class ClusterJob {
   restore(vertices: WireBatch, edges: WireBatch, activeIds: Uint32Array, aggregateValues: Float64Array): void {
     unpackRows(this.program.vertex, this.vertex, toUint32(vertices.ids), vertices.columns ?? []);
     unpackRows((this.program.edge ?? {}) as Schema, this.edge, toUint32(edges.ids), edges.columns ?? []);
-    this.cacheValid?.fill(0);
-    this.deltas?.fill(0);
+    this.arrays.cacheValid?.fill(0);
+    this.arrays.deltas?.fill(0);
     this.changed.fill(0);
     this.signalled.fill(0);
-    this.signalList.clear();
+    this.arrays.signalCount[0] = 0;
     if (!this.allActive) {
       this.active.fill(0);
       for (let i = 0; i < activeIds.length; i++) this.active[activeIds[i]] = 1;

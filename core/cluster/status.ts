@@ -22,6 +22,8 @@ export interface WorkerJobStatus {
   superstep: number;
   ageMs: number;
   leaseLeftMs: number;
+  /** Threads the job's phases run on. */
+  threads: number;
 }
 
 export interface WorkerStatus {

@@ -48,6 +48,11 @@ export interface WorkerOptions {
   log?: (line: string) => void;
   /** The folder of shipped programs (program-shipping.ts). Default: ~/.cache/gasworks/programs. */
   programCache?: string;
+  /**
+   * Threads each job's phases run on, this one included (job-threads.ts): one worker per machine
+   * uses every core. Default 1 (`gasworks worker` defaults to one per core).
+   */
+  threads?: number;
 }
 
 /** Setup as it arrives: the job, less where its program is, plus how the program was shipped. */
@@ -148,6 +153,8 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
     );
   }
   const log = options.log ?? stderrLog;
+  const threads = options.threads ?? 1;
+  if (!(Number.isInteger(threads) && threads >= 1 && threads <= 1024)) throw new UsageError(`startWorker: threads must be a whole number from 1 to 1024; got ${threads}`);
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const jobs = new Map<string, Held>();
   const programs = new ProgramCache(options.programCache ?? defaultProgramCache());
@@ -229,6 +236,7 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
       if (h.leaseUntil > now) continue;
       jobs.delete(id);
       channel.abort(id, 'the job\'s lease ran out');
+      void h.job.close();
       expired++;
       log(`dropped job ${id} (machine ${h.job.machine} of ${h.job.machines}, ${h.job.program.name}): its coordinator made no call for ${(h.leaseMs / 1000).toFixed(1)} s`);
     }
@@ -277,11 +285,14 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
         return fail(callback, error);
       }
       creating.add(request.job);
-      ClusterJob.create({ ...request, programUrl })
+      ClusterJob.create({ ...request, programUrl, threads })
         .then((job) => {
           creating.delete(job.id);
           // Released, or given up by the coordinator (past its deadline), while it was being built: drop it.
-          if (releasedWhileCreating.delete(job.id) || call.cancelled) return fail(callback, new Error(`job ${job.id} was released while it was being set up`));
+          if (releasedWhileCreating.delete(job.id) || call.cancelled) {
+            void job.close();
+            return fail(callback, new Error(`job ${job.id} was released while it was being set up`));
+          }
           const leaseMs = Math.min(LEASE_BOUNDS_MS[1], Math.max(LEASE_BOUNDS_MS[0], request.leaseMs || DEFAULT_LEASE_MS));
           const now = Date.now();
           jobs.set(job.id, { job, epoch: 0, peers: [], next: 0, running: false, since: now, leaseMs, leaseUntil: now + leaseMs });
@@ -340,7 +351,9 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
     Release: ((call, callback) => {
       channel.abort(call.request.job, 'the job was released');
       if (creating.has(call.request.job)) releasedWhileCreating.add(call.request.job);
+      const h = jobs.get(call.request.job);
       jobs.delete(call.request.job);
+      void h?.job.close();
       callback(null, {});
     }) as Handler<{ job: string }, unknown>,
     Renew: unary<{ job: string }>(() => ({})),
@@ -359,6 +372,7 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
           superstep: h.next,
           ageMs: now - h.since,
           leaseLeftMs: Math.max(0, h.leaseUntil - now),
+          threads: h.job.threads,
         })),
         rssBytes: memory.rss,
         heapUsedBytes: memory.heapUsed,
@@ -390,6 +404,7 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
       new Promise<void>((resolve) => {
         clearInterval(sweep);
         health.setStatus('', 'NOT_SERVING');
+        for (const h of jobs.values()) void h.job.close();
         jobs.clear();
         channel.close();
         const force = setTimeout(() => server.forceShutdown(), CLOSE_GRACE_MS);
@@ -400,6 +415,7 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
       }),
     kill: () => {
       clearInterval(sweep);
+      for (const h of jobs.values()) void h.job.close();
       jobs.clear();
       channel.close();
       server.forceShutdown();

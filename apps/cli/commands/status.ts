@@ -32,12 +32,12 @@ export function registerStatus(program: Command): void {
     if (flags.json) {
       printJson(answers.map((a, i) => (a instanceof Error ? { address: flags.cluster[i], error: a.message } : a)));
     } else {
-      const table = new Table({ head: ['worker', 'job', 'program', 'machine', 'vertices', 'edges', 'superstep', 'lease left', 'memory (RSS)'] });
+      const table = new Table({ head: ['worker', 'job', 'program', 'machine', 'threads', 'vertices', 'edges', 'superstep', 'lease left', 'memory (RSS)'] });
       answers.forEach((a, i) => {
-        if (a instanceof Error) return table.push([flags.cluster[i], { colSpan: 8, content: a.message }]);
+        if (a instanceof Error) return table.push([flags.cluster[i], { colSpan: 9, content: a.message }]);
         const memory = `${formatBytes(a.rssBytes)} (${a.expired} expired job${a.expired === 1 ? '' : 's'})`;
-        if (a.jobs.length === 0) return table.push([a.address, 'none', '', '', '', '', '', '', memory]);
-        for (const j of a.jobs) table.push([a.address, j.job, j.program, `${j.machine + 1} of ${j.machines}`, j.vertices, j.edges, j.superstep, `${(j.leaseLeftMs / 1000).toFixed(0)} s`, memory]);
+        if (a.jobs.length === 0) return table.push([a.address, 'none', '', '', '', '', '', '', '', memory]);
+        for (const j of a.jobs) table.push([a.address, j.job, j.program, `${j.machine + 1} of ${j.machines}`, j.threads, j.vertices, j.edges, j.superstep, `${(j.leaseLeftMs / 1000).toFixed(0)} s`, memory]);
       });
       process.stdout.write(`${table.toString()}\n`);
     }

@@ -9,11 +9,13 @@
 import type { Command } from 'commander';
 import { addClusterSecurityOptions, clusterSecurityFrom, type ClusterSecurityFlags } from '../cluster-flags.js';
 import { positiveInt } from '../arguments.js';
+import { defaultWorkers } from '../../../core/engine/index.js';
 
 interface WorkerFlags extends ClusterSecurityFlags {
   listen: string;
   insecure?: boolean;
   maxMessageMb: number;
+  threads?: number;
 }
 
 export function registerWorker(program: Command): void {
@@ -22,13 +24,15 @@ export function registerWorker(program: Command): void {
     .description('serve as one machine of a cluster (then: gasworks run PROGRAM --graph G --cluster host:port,... --token-file F)')
     .option('-l, --listen <host:port>', 'address to listen on (port 0: any free port); beyond loopback it needs --token-file (or --insecure)', '127.0.0.1:7070')
     .option('--insecure', 'listen beyond loopback without a token: anyone who reaches the worker may run the bundled programs on it')
-    .option('--max-message-mb <n>', 'largest control message or data frame taken, in MiB', positiveInt, 1024);
+    .option('--max-message-mb <n>', 'largest control message or data frame taken, in MiB', positiveInt, 1024)
+    .option('-t, --threads <n>', `threads each job runs on (default: one per core, ${defaultWorkers()} here)`, positiveInt);
   addClusterSecurityOptions(cmd);
   cmd.action(async (flags: WorkerFlags) => {
     const security = clusterSecurityFrom('worker', flags);
     const { startWorker } = await import('../../../core/cluster/worker-server.js');
-    const worker = await startWorker(flags.listen, { security, insecure: flags.insecure, maxMessageBytes: flags.maxMessageMb * 1024 * 1024 });
-    const how = [security.token ? 'token' : 'no token', security.tls ? (security.tls.ca ? 'mutual TLS' : 'TLS') : 'no TLS'].join(', ');
+    const threads = flags.threads ?? defaultWorkers();
+    const worker = await startWorker(flags.listen, { security, insecure: flags.insecure, maxMessageBytes: flags.maxMessageMb * 1024 * 1024, threads });
+    const how = [`${threads} thread${threads === 1 ? '' : 's'}`, security.token ? 'token' : 'no token', security.tls ? (security.tls.ca ? 'mutual TLS' : 'TLS') : 'no TLS'].join(', ');
     process.stdout.write(`gasworks worker listening on ${worker.address} (${how})\n`);
     const stop = (): void => {
       void worker.close().then(() => process.exit(0));

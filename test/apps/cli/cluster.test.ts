@@ -45,7 +45,7 @@ function startWorker(extra: string[] = [], env: Record<string, string | undefine
 test.before(async () => {
   ok(gasworks(['token', '--out', tokenFile]));
   ok(gasworks(['token', '--out', otherTokenFile]));
-  cluster = (await Promise.all([startWorker(['--token-file', tokenFile]), startWorker()])).join(',');
+  cluster = (await Promise.all([startWorker(['--token-file', tokenFile, '--threads', '2']), startWorker(['--threads', '1'])])).join(',');
   tokenless = await startWorker([], { GASWORKS_TOKEN_FILE: undefined });
 });
 
@@ -163,12 +163,14 @@ test('a run longer than its lease lives on (its coordinator renews it); a killed
   const expiredBefore = (await statuses()).reduce((sum, s) => sum + s.expired, 0);
   const coordinator = gasworksInBackground(['run', slow, '--graph', graphFile, '--cluster', cluster, '--iterations', '1000', '--lease', '1', '-q']);
   try {
-    let held = 0;
-    for (let i = 0; i < 100 && held < 2; i++) {
+    let held: WorkerStatus[] = [];
+    for (let i = 0; i < 100 && held.length < 2; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      held = (await statuses()).filter((s) => s.jobs.length === 1).length;
+      held = (await statuses()).filter((s) => s.jobs.length === 1);
     }
-    assert.is(held, 2, 'the job was set up on both workers');
+    assert.is(held.length, 2, 'the job was set up on both workers');
+    // Each worker runs the job on its --threads.
+    assert.equal(held.map((s) => s.jobs[0].threads), [2, 1]);
   } finally {
     coordinator.kill('SIGKILL');
   }

@@ -33,7 +33,8 @@ import { rmat } from '../../vertex-programs/graphs.js';
 // Every worker and run here holds one token, as a real cluster does (a user's program ships only to authenticated workers).
 const security = { token: newSecret() };
 const programCache = tempDir('gasworks-programs-');
-const startWorker = (listen: string): Promise<ClusterWorker> => startWorkerWith(listen, { security, programCache });
+// Two threads per worker: each job's phases run on helper threads too (job-threads.ts).
+const startWorker = (listen: string): Promise<ClusterWorker> => startWorkerWith(listen, { security, programCache, threads: 2 });
 const runCluster: typeof runClusterWith = (program, graph, options: ClusterRunOptions) => runClusterWith(program, graph, { security, ...options });
 
 let workers: ClusterWorker[] = [];

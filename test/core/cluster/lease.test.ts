@@ -39,7 +39,7 @@ test('a job nobody calls is dropped when its lease runs out; Status shows it unt
     client.close();
     const before = await workerStatus(worker.address, { security });
     assert.is(before.jobs.length, 1);
-    assert.equal({ ...before.jobs[0], ageMs: 0, leaseLeftMs: 0 }, { job, machine: 0, machines: 1, program: 'pagerank', vertices: graph.numVertices, edges: graph.numEdges, superstep: 0, ageMs: 0, leaseLeftMs: 0 });
+    assert.equal({ ...before.jobs[0], ageMs: 0, leaseLeftMs: 0 }, { job, machine: 0, machines: 1, program: 'pagerank', vertices: graph.numVertices, edges: graph.numEdges, superstep: 0, ageMs: 0, leaseLeftMs: 0, threads: 1 });
     assert.ok(before.jobs[0].leaseLeftMs <= 1000 && before.jobs[0].leaseLeftMs > 0);
     assert.ok(before.rssBytes > 0 && before.heapUsedBytes > 0);
     await sleep(1800);

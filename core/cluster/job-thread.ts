@@ -1,0 +1,57 @@
+/**
+ * A cluster job's helper thread (job-threads.ts has the protocol): set up
+ * the job's program over the shared arrays, then run chunks of each phase
+ * the main thread starts, until it says STOP. The thread then waits for the
+ * next job (helpers are pooled).
+ */
+import { isMainThread, parentPort } from 'node:worker_threads';
+import { Graph } from '../graph/graph.js';
+import { resolveProgram } from '../program.js';
+import { importProgram } from '../engine/load-program.js';
+import { createInThread } from '../engine/run-setup.js';
+import { PHASE, runChunk, threadKernels } from './job-kernels.js';
+import { CONTROL, type HelperData, type HelperMessage } from './job-threads.js';
+
+const NO_PARTIALS = new Float64Array(1);
+
+async function serve(data: HelperData): Promise<void> {
+  const { control, arrays } = data;
+  let kernels;
+  try {
+    const program = resolveProgram(await importProgram(data.programUrl, data.programName), data.params);
+    const { fns } = createInThread(program, new Graph(data.graph), data.vertex, data.edge, data.params, data.thread, arrays.threads);
+    const spec = program.accumulator;
+    kernels = threadKernels(arrays, fns, spec.kind === 'scalar' ? spec.sum : undefined, data.thread);
+  } catch (error) {
+    parentPort!.postMessage({ type: 'error', message: `helper thread ${data.thread}: ${(error as Error).message}` } satisfies HelperMessage);
+    return;
+  }
+  let seen = Atomics.load(control, CONTROL.GENERATION);
+  parentPort!.postMessage({ type: 'ready' } satisfies HelperMessage);
+  const chunks = arrays.chunks.length - 1;
+  for (;;) {
+    while (Atomics.load(control, CONTROL.GENERATION) === seen) Atomics.wait(control, CONTROL.GENERATION, seen);
+    seen = Atomics.load(control, CONTROL.GENERATION);
+    const phase = Atomics.load(control, CONTROL.PHASE);
+    if (phase === PHASE.STOP) break;
+    try {
+      for (let c = Atomics.add(control, CONTROL.NEXT_CHUNK, 1); c < chunks; c = Atomics.add(control, CONTROL.NEXT_CHUNK, 1)) runChunk(arrays, kernels, phase, c, NO_PARTIALS);
+    } catch (error) {
+      if (Atomics.compareExchange(control, CONTROL.ERROR, 0, 1) === 0) {
+        const text = Buffer.from(String((error as Error).message ?? error), 'utf8').subarray(0, data.errorText.length - 1);
+        data.errorText.fill(0);
+        data.errorText.set(text);
+      }
+      Atomics.store(control, CONTROL.NEXT_CHUNK, chunks);
+    }
+    Atomics.add(control, CONTROL.DONE, 1);
+    Atomics.notify(control, CONTROL.DONE);
+  }
+  parentPort!.postMessage({ type: 'done' } satisfies HelperMessage);
+}
+
+if (parentPort && !isMainThread) {
+  parentPort.on('message', (data: HelperData) => {
+    void serve(data);
+  });
+}
