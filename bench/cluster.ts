@@ -16,6 +16,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runCluster } from '../core/cluster/coordinator.js';
+import { clusterPlacement } from '../partitioner/cluster.js';
 import { workerAddress } from '../core/cluster/worker-process.js';
 import { closeWorkers, runProgram } from '../core/engine/index.js';
 import { buildGraph } from '../core/graph/build.js';
@@ -82,7 +83,7 @@ try {
       const setups: number[] = [];
       let last = null as Awaited<ReturnType<typeof runCluster>> | null;
       for (let r = 0; r <= runs; r++) {
-        const result = await runCluster(program, graph, { workers: addresses, maxIterations: ITERATIONS, partitioner });
+        const result = await runCluster(program, graph, { workers: addresses, maxIterations: ITERATIONS, placement: clusterPlacement(partitioner) });
         if (r === 0) continue; // the workers' first run warms them up
         steps.push((result.computeSeconds * 1000) / result.iterations);
         setups.push(result.setupSeconds);

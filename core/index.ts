@@ -39,5 +39,6 @@ export type { ClusterRunOptions, ClusterRunResult, ClusterProgress } from './clu
 export type { ClusterWorker, WorkerOptions } from './cluster/worker-server.js';
 export type { ClusterSecurity, TlsMaterial } from './cluster/security.js';
 export type { WorkerStatus, WorkerJobStatus } from './cluster/status.js';
+export { randomPlacement, type Placement, type EdgePlacement } from './cluster/placement.js';
 export { InputError, UsageError } from './errors.js';
 export { Random } from './util/random.js';

@@ -52,6 +52,7 @@ export type { EdgeStream, Partition, PartitionOptions, Partitioner } from './typ
 export type { QualityMetrics } from './metrics.js';
 export { streamFromEdgeList, streamFromGraph, shuffledOrder } from './stream.js';
 export { hasReplica, replicaCount } from './replicas.js';
+export { clusterPlacement } from './cluster.js';
 export { measurePartition } from './metrics.js';
 export { replicasByDegree, type DegreeClass } from './degree-classes.js';
 

@@ -1,77 +1,19 @@
 /**
  * Helpers shared by every partitioner for the output arrays: the per-edge part
- * array (Uint8 up to 256 parts, Uint16 beyond), the n x k replica bitset, and
- * masters. A vertex's master is a replica picked by a hash of its id among its
- * replicas (the (hash mod r)-th set bit of r), so any machine that knows the
- * replica set computes the same master, masters spread evenly over parts, and
- * no per-(vertex, part) counters are needed. A vertex with no edge gets the
- * part hash(v) mod k and no replica.
+ * array (Uint8 up to 256 parts, Uint16 beyond) and a vertex-cut's result. The
+ * n x k replica bitset and hash-picked masters are core's
+ * (core/graph/replica-sets.ts), re-exported here.
  */
-import { popcount32 } from '../core/util/bits.js';
-import { hash32 } from '../core/util/random.js';
+import { hashMasters } from '../core/graph/replica-sets.js';
 import type { Partition } from './types.js';
+
+// The replica-set helpers live in core (the cluster runtime reads replica sets too).
+export { hashToRange, wordsFor, hasReplica, replicaCount, hashMasters } from '../core/graph/replica-sets.js';
 
 export const MAX_PARTS = 65536;
 
-/**
- * Map a 32-bit hash to 0..n-1 (n <= 65536) by its top 16 bits, multiply-shift:
- * integer arithmetic, where `h % n` on a hash above 2^31 is a floating-point
- * remainder in V8. Part sizes differ by at most one over the 65536 values.
- */
-export function hashToRange(h: number, n: number): number {
-  return ((h >>> 16) * n) >>> 16;
-}
-
-export function wordsFor(k: number): number {
-  return (k + 31) >>> 5;
-}
-
 export function partsArray(m: number, k: number): Uint8Array | Uint16Array {
   return k <= 256 ? new Uint8Array(m) : new Uint16Array(m);
-}
-
-
-/** Whether part p is in v's replica set. */
-export function hasReplica(replicas: Uint32Array, words: number, v: number, p: number): boolean {
-  return (replicas[v * words + (p >>> 5)] & (1 << (p & 31))) !== 0;
-}
-
-/** Number of replicas of v. */
-export function replicaCount(replicas: Uint32Array, words: number, v: number): number {
-  let c = 0;
-  const base = v * words;
-  for (let w = 0; w < words; w++) c += popcount32(replicas[base + w]);
-  return c;
-}
-
-/** Masters by a hash of the vertex id among its replicas (see the header). */
-export function hashMasters(replicas: Uint32Array, n: number, words: number, k: number, seed: number): Uint32Array {
-  const masters = new Uint32Array(n);
-  for (let v = 0; v < n; v++) {
-    const h = hash32(v, seed ^ 0x27d4eb2f);
-    const r = replicaCount(replicas, words, v);
-    if (r === 0) {
-      masters[v] = hashToRange(h, k);
-      continue;
-    }
-    let pick = hashToRange(h, r);
-    const base = v * words;
-    for (let w = 0; w < words; w++) {
-      let bits = replicas[base + w];
-      const c = popcount32(bits);
-      if (pick >= c) {
-        pick -= c;
-        continue;
-      }
-      while (pick > 0) {
-        bits &= bits - 1;
-        pick--;
-      }
-      masters[v] = (w << 5) + (31 - Math.clz32(bits & -bits));
-      break;
-    }
-  }
-  return masters;
 }
 
 /** The result of a vertex-cut: its replica sets, with masters chosen by hashMasters. */

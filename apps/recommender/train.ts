@@ -9,6 +9,7 @@
 import { UsageError } from '../../core/errors.js';
 import { runProgram } from '../../core/engine/index.js';
 import type { ClusterSecurity } from '../../core/cluster/security.js';
+import { clusterPlacement } from '../../partitioner/cluster.js';
 import { ratingsToGraph, type Ratings } from '../../core/graph/loaders/movielens.js';
 import als from './als.js';
 import type { GpuMode } from '../../kernels/gpu.js';
@@ -131,7 +132,7 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
     options.onIteration?.(p.superstep / stepsPerIteration, rmse);
   };
   const common = options.cluster
-    ? { cluster: options.cluster, security: options.security, maxIterations: stepsPerIteration * iterations, onProgress }
+    ? { cluster: options.cluster, security: options.security, placement: clusterPlacement('hdrf'), maxIterations: stepsPerIteration * iterations, onProgress }
     : { workers: options.workers ?? 1, maxIterations: stepsPerIteration * iterations, onProgress };
   const params: Record<string, number | boolean> = algo === 'als' ? { rank, lambda, biases, seed } : { rank, lambda, biases, seed, learningRate };
   let factors: Float64Array;

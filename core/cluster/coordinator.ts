@@ -25,9 +25,8 @@ import { UsageError } from '../errors.js';
 import type { Params, VertexProgram } from '../program.js';
 import { combine } from '../engine/aggregation.js';
 import { prepareRun } from '../engine/run-setup.js';
-import { lowerBound } from '../util/search.js';
 import type { SyncRunResult } from '../engine/sync.js';
-import { partitionGraph } from '../../partitioner/index.js';
+import { randomPlacement, type Placement } from './placement.js';
 import type { WireBatch } from './job.js';
 import { LOST_MACHINE_KEY, PROTOCOL_VERSION } from './worker-server.js';
 import { parseAddress } from '../util/address.js';
@@ -54,9 +53,12 @@ export interface ClusterRunOptions {
   params?: Params;
   /** Supersteps at most. Default 100 for 'all' activation, unbounded for 'signalled'. */
   maxIterations?: number;
-  /** The vertex-cut partitioner that places edges on machines. Default 'hdrf'. */
-  partitioner?: string;
-  /** Seed of the partitioner. Default 1. */
+  /**
+   * Where edges go: a vertex-cut placement. Default randomPlacement; gasworks/partitioner's
+   * clusterPlacement('hdrf') (what the command line uses) replicates far less on power-law graphs.
+   */
+  placement?: Placement;
+  /** Seed of the placement. Default 1. */
   seed?: number;
   /**
    * Seconds a worker has to answer one call, per superstep for the calls that run several, before
@@ -133,36 +135,6 @@ class WorkerLost extends UsageError {
   }
 }
 
-/** The machine of every CSR edge: a partition of the graph's edges (both directions of an undirected edge together). */
-export function edgeMachines(graph: Graph, algo: string, machines: number, seed: number): { machineOf: Uint16Array; masters: Uint16Array; replicas: Uint32Array; words: number; replicationFactor: number } {
-  const run = partitionGraph(graph, algo, machines, { seed });
-  const { partition } = run;
-  if (partition.kind !== 'vertex-cut') throw new UsageError(`runCluster: partitioner ${algo} is an edge-cut; the cluster runs on vertex-cuts (random, grid, dbh, greedy, hdrf, ne)`);
-  const n = graph.numVertices;
-  const off = graph.outOffsets;
-  const tgt = graph.outTargets;
-  const machineOf = new Uint16Array(graph.numEdges);
-  if (!graph.undirected) {
-    machineOf.set(partition.parts);
-  } else {
-    // The stream held each undirected edge once, as (v, t) with v <= t, in CSR order; (t, v) follows it.
-    let i = 0;
-    for (let v = 0; v < n; v++) for (let e = off[v]; e < off[v + 1]; e++) if (v <= tgt[e]) machineOf[e] = partition.parts[i++];
-    // (t, v) takes the machine of (v, t); the d-th copy of a repeated edge pairs with the d-th copy back.
-    for (let v = 0; v < n; v++) {
-      let copy = 0;
-      for (let e = off[v]; e < off[v + 1]; e++) {
-        const t = tgt[e];
-        copy = e > off[v] && tgt[e - 1] === t ? copy + 1 : 0;
-        if (v <= t) continue;
-        machineOf[e] = machineOf[lowerBound(tgt, off[t], off[t + 1], v) + copy];
-      }
-    }
-  }
-  const masters = Uint16Array.from(partition.masters);
-  return { machineOf, masters, replicas: partition.replicas, words: partition.words, replicationFactor: run.metrics.replicationFactor };
-}
-
 /** Run `program` over `graph` on the cluster's workers, synchronous supersteps; see the module header. */
 export async function runCluster<VS extends Schema, ES extends Schema, P extends Params, A extends number | Float64Array>(
   definition: VertexProgram<VS, ES, P, A>,
@@ -173,7 +145,7 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
   if (addresses.length === 0) throw new UsageError('runCluster: workers must list at least one host:port');
   if (addresses.length > 65535) throw new UsageError(`runCluster: at most 65535 workers; got ${addresses.length}`);
   for (const address of addresses) parseAddress('runCluster', address);
-  const algo = options.partitioner ?? 'hdrf';
+  const placement = options.placement ?? randomPlacement;
   const timeoutMs = (options.callTimeoutSeconds ?? 600) * 1000;
   const spares = [...(options.spares ?? [])];
   for (const address of spares) parseAddress('runCluster: spares', address);
@@ -190,7 +162,7 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
   const n = graph.numVertices;
   const machines = addresses.length;
   const setupStart = performance.now();
-  const part = edgeMachines(graph, algo, machines, options.seed ?? 1);
+  const part = placement.place(graph, machines, options.seed ?? 1);
 
   const secret = secretOf(options.security);
   const leaseMs = Math.round((options.leaseSeconds ?? 60) * 1000);
@@ -492,7 +464,7 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
       converged: state.converged,
       aggregates: state.aggregates,
       machines,
-      partitioner: algo,
+      partitioner: placement.name,
       replicationFactor: part.replicationFactor,
       setupSeconds,
       bytesRouted: state.bytesRouted,

@@ -29,7 +29,7 @@ import { combine, compileListAggregation } from '../engine/aggregation.js';
 import { importProgram } from '../engine/load-program.js';
 import { createInThread } from '../engine/run-setup.js';
 import { GrowableUint32 } from '../graph/loaders/growable.js';
-import { hasReplica } from '../../partitioner/replicas.js';
+import { hasReplica } from '../graph/replica-sets.js';
 import type { SyncKernels } from '../engine/sync-kernels.js';
 import { PHASE, allocateJobArrays, runChunk, threadKernels, type JobArrays, type LocalEdges } from './job-kernels.js';
 import { JobThreads } from './job-threads.js';

@@ -21,6 +21,7 @@ import { runSync, type FrontierMode } from './sync.js';
 // The cluster (gRPC, protobuf, esbuild) loads only for a cluster run: see runProgram.
 import type { ClusterInfo } from '../cluster/coordinator.js';
 import type { ClusterSecurity } from '../cluster/security.js';
+import type { Placement } from '../cluster/placement.js';
 import { closeEngineWorkers } from './worker-pool.js';
 
 export type { ClusterInfo };
@@ -65,8 +66,8 @@ export interface RunOptions<P extends Params = Params> {
    * each), synchronous engine only. `workers` is then the number of machines.
    */
   cluster?: readonly string[];
-  /** Cluster runs: the vertex-cut partitioner that places edges on machines. Default 'hdrf'. */
-  partitioner?: string;
+  /** Cluster runs: where edges go (default random; gasworks/partitioner's clusterPlacement('hdrf') replicates less). */
+  placement?: Placement;
   /** Cluster runs: checkpoint every this many supersteps (default 0: only at the start, with spares). */
   checkpointEvery?: number;
   /** Cluster runs: workers standing by to replace a lost one (the run rolls back to the last checkpoint). */
@@ -121,7 +122,7 @@ export async function runProgram<VS extends Schema, ES extends Schema, P extends
       workers: options.cluster,
       params,
       maxIterations: options.maxIterations,
-      partitioner: options.partitioner,
+      placement: options.placement,
       checkpointEvery: options.checkpointEvery,
       spares: options.spares,
       security: options.security,
@@ -131,7 +132,7 @@ export async function runProgram<VS extends Schema, ES extends Schema, P extends
     const { machines, partitioner, replicationFactor, setupSeconds, bytesRouted, recoveries, checkpoints, workers: finalWorkers, ...rest } = r;
     return { ...rest, engine, workers: machines, cluster: { machines, partitioner, replicationFactor, setupSeconds, bytesRouted, recoveries, checkpoints, workers: finalWorkers } };
   }
-  for (const key of ['partitioner', 'checkpointEvery', 'spares', 'security', 'leaseSeconds'] as const) {
+  for (const key of ['placement', 'checkpointEvery', 'spares', 'security', 'leaseSeconds'] as const) {
     if (options[key] !== undefined) throw new UsageError(`runProgram: option "${key}" is for cluster runs (give "cluster" too)`);
   }
   const workers = options.workers ?? defaultWorkers();

@@ -17,6 +17,7 @@ import { defaultWorkers, runProgram, type RunOptions } from '../../../core/engin
 import type { Params, VertexProgram } from '../../../core/program.js';
 import { ensureTypeScriptLoader, findProgram } from '../../../core/engine/load-program.js';
 import { getProgram, programs } from '../../../vertex-programs/index.js';
+import { clusterPlacement } from '../../../partitioner/cluster.js';
 import { GRAPH_SPEC_HELP, openGraph } from '../graph-source.js';
 import { addGraphOptions, graphOptionsFrom, type GraphFlags } from '../graph-flags.js';
 import { formatNumber, printJson, summaryTable } from '../output.js';
@@ -189,7 +190,7 @@ export function registerRun(program: Command): void {
       edgeConsistency: flags.chromatic ? 'chromatic' : undefined,
       frontier: flags.frontier,
       cluster,
-      partitioner: cluster ? flags.partitioner : undefined,
+      placement: cluster ? clusterPlacement(flags.partitioner ?? 'hdrf') : undefined,
       spares,
       checkpointEvery: flags.checkpointEvery,
       leaseSeconds: flags.lease,

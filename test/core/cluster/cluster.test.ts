@@ -11,7 +11,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startWorker as startWorkerWith, type ClusterWorker } from '../../../core/cluster/worker-server.js';
-import { runCluster as runClusterWith, edgeMachines, type ClusterRunOptions } from '../../../core/cluster/coordinator.js';
+import { runCluster as runClusterWith, type ClusterRunOptions } from '../../../core/cluster/coordinator.js';
+import { randomPlacement } from '../../../core/cluster/placement.js';
+import { clusterPlacement } from '../../../partitioner/cluster.js';
 import { newSecret } from '../../../core/cluster/auth.js';
 import { failing } from './programs.js';
 import { tempDir } from '../../helpers.js';
@@ -68,7 +70,7 @@ function maxDifference(a: NumericArray, b: NumericArray): number {
 async function compare(program: VertexProgram, graph: Graph, options: { params?: Record<string, unknown>; maxIterations?: number; partitioner?: string; tolerance?: number; workers?: string[] } = {}) {
   const common = { params: options.params as never, maxIterations: options.maxIterations };
   const local = await runProgram(program, graph, { ...common, workers: 1 });
-  const cluster = await runCluster(program, graph, { ...common, workers: options.workers ?? addresses(), partitioner: options.partitioner });
+  const cluster = await runCluster(program, graph, { ...common, workers: options.workers ?? addresses(), placement: clusterPlacement(options.partitioner ?? 'hdrf') });
   const what = `${program.name} (${options.partitioner ?? 'hdrf'}, ${cluster.machines} machines)`;
   const exactCounts = program.dataAccess === 'gas';
   if (exactCounts) assert.is(cluster.iterations, local.iterations, `${what}: supersteps`);
@@ -145,8 +147,11 @@ test('ALS: vector accumulators combined across machines; its sse aggregate is th
   assert.ok(Math.abs(cluster.aggregates.sse - sse) < 1e-9 * sse, `sse ${cluster.aggregates.sse} vs ${sse}`);
 });
 
-test('the placement keeps both directions of an undirected edge on one machine, and replica sets cover edges', () => {
-  const { machineOf, masters, replicas, words } = edgeMachines(undirected, 'hdrf', 3, 1);
+test('the placements keep both directions of an undirected edge on one machine, and replica sets cover edges', () => {
+  for (const placement of [clusterPlacement('hdrf'), randomPlacement]) checkPlacement(placement.place(undirected, 3, 1));
+});
+
+function checkPlacement({ machineOf, masters, replicas, words }: { machineOf: Uint16Array; masters: Uint16Array; replicas: Uint32Array; words: number }): void {
   const off = undirected.outOffsets;
   const tgt = undirected.outTargets;
   for (let v = 0; v < undirected.numVertices; v++) {
@@ -163,7 +168,7 @@ test('the placement keeps both directions of an undirected edge on one machine, 
       assert.ok((replicas[v * words] & (1 << machineOf[e])) !== 0 && (replicas[t * words] & (1 << machineOf[e])) !== 0);
     }
   }
-});
+}
 
 test('errors: an unreachable worker, a bad address, an edge-cut, a program that throws', async () => {
   const graph = rmat(6, 4, 1);
@@ -189,7 +194,7 @@ test('errors: an unreachable worker, a bad address, an edge-cut, a program that 
     [addresses(), 'edge-cut', /edge-cut; the cluster runs on vertex-cuts/],
   ] as const) {
     try {
-      await runCluster(cc, graph, { workers: [...workersList], partitioner });
+      await runCluster(cc, graph, { workers: [...workersList], ...(partitioner ? { placement: clusterPlacement(partitioner) } : {}) });
       assert.unreachable('should have failed');
     } catch (error) {
       assert.match((error as Error).message, message);

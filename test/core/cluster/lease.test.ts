@@ -13,7 +13,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { protoPath as healthProto } from 'grpc-health-check';
 import { startWorker } from '../../../core/cluster/worker-server.js';
-import { edgeMachines } from '../../../core/cluster/coordinator.js';
+import { clusterPlacement } from '../../../partitioner/cluster.js';
 import { WorkerClient } from '../../../core/cluster/client.js';
 import { newSecret } from '../../../core/cluster/auth.js';
 import { secretOf } from '../../../core/cluster/security.js';
@@ -33,7 +33,7 @@ test('a job nobody calls is dropped when its lease runs out; Status shows it unt
   const worker = await startWorker('127.0.0.1:0', { security, programCache: join(dir, 'cache'), log: (l) => logs.push(l) });
   try {
     const client = new WorkerClient(worker.address, security, secretOf(security));
-    const part = edgeMachines(graph, 'hdrf', 1, 1);
+    const part = clusterPlacement('hdrf').place(graph, 1, 1);
     const job = '00112233445566ff';
     await client.call('Setup', { protocol: 4, job, machine: 0, machines: 1, programModule: 'dist/vertex-programs/pagerank.js', programName: 'pagerank', paramsJson: '{}', graph: encodeGraph(graph), edgeMachines: bytes(part.machineOf), masters: bytes(part.masters), replicas: bytes(part.replicas), replicaWords: part.words, leaseMs: 1000 }, Date.now() + 10_000);
     client.close();

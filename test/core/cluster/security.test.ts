@@ -173,8 +173,8 @@ test('out-of-order calls are refused: a superstep before Connect, or not the nex
     await runCluster(cc, graph, { workers: crew.map((c) => c.worker.address), security });
     const client = new WorkerClient(crew[0].worker.address, security, secret);
     const setup = await import('../../../core/graph/binary.js');
-    const { edgeMachines } = await import('../../../core/cluster/coordinator.js');
-    const part = edgeMachines(graph, 'hdrf', 1, 1);
+    const { clusterPlacement } = await import('../../../partitioner/cluster.js');
+    const part = clusterPlacement('hdrf').place(graph, 1, 1);
     const bytes = (a: Uint16Array | Uint32Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
     const job = 'aaaabbbbccccdddd';
     await client.call('Setup', { protocol: 4, job, machine: 0, machines: 1, programModule: 'dist/vertex-programs/connected-components.js', programName: 'connected-components', paramsJson: '{}', graph: setup.encodeGraph(graph), edgeMachines: bytes(part.machineOf), masters: bytes(part.masters), replicas: bytes(part.replicas), replicaWords: part.words }, Date.now() + 10_000);

@@ -1,0 +1,104 @@
+/**
+ * Where a cluster run's edges go: a placement gives every CSR edge a machine
+ * (both directions of an undirected edge on the same one), every vertex the
+ * set of machines holding its edges, and a master among them. Core defines
+ * what a placement is and brings the simplest one, `randomPlacement` (each
+ * edge to a machine by a hash of its ends, PowerGraph's "random" ingress);
+ * the vertex-cut partitioners that replicate less (greedy, HDRF, NE, ...)
+ * come from gasworks/partitioner as `clusterPlacement(name)`, so that core
+ * does not depend on them.
+ */
+import type { Graph } from '../graph/graph.js';
+import { hashMasters, hashToRange, wordsFor } from '../graph/replica-sets.js';
+import { hash32 } from '../util/random.js';
+import { lowerBound } from '../util/search.js';
+
+/** One run's placement of a graph's edges on `machines` machines. */
+export interface EdgePlacement {
+  /** The machine of every CSR edge. */
+  machineOf: Uint16Array;
+  /** The master machine of every vertex. */
+  masters: Uint16Array;
+  /** Replica sets: `words` uint32 words per vertex, bit p set when machine p holds one of its edges. */
+  replicas: Uint32Array;
+  words: number;
+  /** Replicas per vertex (vertices with no edge count once). */
+  replicationFactor: number;
+}
+
+/** A way of placing edges, by name (reported with the run). */
+export interface Placement {
+  name: string;
+  place(graph: Graph, machines: number, seed: number): EdgePlacement;
+}
+
+/**
+ * The machine of every CSR edge from the parts of the graph's edge stream: every CSR edge of a
+ * directed graph in CSR order, or each undirected edge once as (v, t) with v <= t, in CSR order.
+ * (t, v) takes the machine of (v, t); the d-th copy of a repeated edge pairs with the d-th copy back.
+ */
+export function machinesOfCsrEdges(graph: Graph, streamParts: ArrayLike<number>): Uint16Array {
+  const n = graph.numVertices;
+  const off = graph.outOffsets;
+  const tgt = graph.outTargets;
+  const machineOf = new Uint16Array(graph.numEdges);
+  if (!graph.undirected) {
+    machineOf.set(streamParts);
+    return machineOf;
+  }
+  let i = 0;
+  for (let v = 0; v < n; v++) for (let e = off[v]; e < off[v + 1]; e++) if (v <= tgt[e]) machineOf[e] = streamParts[i++];
+  for (let v = 0; v < n; v++) {
+    let copy = 0;
+    for (let e = off[v]; e < off[v + 1]; e++) {
+      const t = tgt[e];
+      copy = e > off[v] && tgt[e - 1] === t ? copy + 1 : 0;
+      if (v <= t) continue;
+      machineOf[e] = machineOf[lowerBound(tgt, off[t], off[t + 1], v) + copy];
+    }
+  }
+  return machineOf;
+}
+
+/** Replica sets, hash masters and the replication factor of a placement given by machineOf. */
+export function placementOf(graph: Graph, machineOf: Uint16Array, machines: number, seed: number): EdgePlacement {
+  const n = graph.numVertices;
+  const words = wordsFor(machines);
+  const replicas = new Uint32Array(n * words);
+  const off = graph.outOffsets;
+  const tgt = graph.outTargets;
+  for (let v = 0; v < n; v++) {
+    for (let e = off[v]; e < off[v + 1]; e++) {
+      const p = machineOf[e];
+      const bit = 1 << (p & 31);
+      replicas[v * words + (p >>> 5)] |= bit;
+      replicas[tgt[e] * words + (p >>> 5)] |= bit;
+    }
+  }
+  let copies = 0;
+  for (let i = 0; i < replicas.length; i += words) {
+    let c = 0;
+    for (let w = 0; w < words; w++) for (let bits = replicas[i + w]; bits !== 0; bits &= bits - 1) c++;
+    copies += Math.max(1, c);
+  }
+  return { machineOf, masters: Uint16Array.from(hashMasters(replicas, n, words, machines, seed)), replicas, words, replicationFactor: n > 0 ? copies / n : 0 };
+}
+
+/** Each edge to the machine a hash of its two ends picks (the two directions of an undirected edge alike). */
+export const randomPlacement: Placement = {
+  name: 'random',
+  place(graph, machines, seed) {
+    const n = graph.numVertices;
+    const off = graph.outOffsets;
+    const tgt = graph.outTargets;
+    const machineOf = new Uint16Array(graph.numEdges);
+    for (let v = 0; v < n; v++) {
+      for (let e = off[v]; e < off[v + 1]; e++) {
+        const t = tgt[e];
+        const [a, b] = graph.undirected && t < v ? [t, v] : [v, t];
+        machineOf[e] = hashToRange(hash32(Math.imul(a, 0x9e3779b1) ^ b, seed ^ hash32(a)), machines);
+      }
+    }
+    return placementOf(graph, machineOf, machines, seed);
+  },
+};
