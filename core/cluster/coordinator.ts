@@ -1,39 +1,35 @@
 /**
  * The coordinator of a cluster run: `runCluster(program, graph, { workers })`.
- * It partitions the graph's edges over the machines with a vertex-cut
- * partitioner (HDRF by default), so that every vertex has one master and
- * mirrors on the other machines that hold its edges, ships each worker the
- * graph, the partition and the program's module URL (Setup), tells them where
- * each other's data channels are (Connect), then runs synchronous supersteps
- * as PowerGraph's engine does, one Superstep call per machine each: machines
- * gather over their own edges and send partial accumulators to the vertex's
- * master, masters combine them and apply, the new vertex data goes to the
- * mirrors, which scatter over their own edges, and every machine sends its
- * signals and aggregator partials to all, so that each works out the same
- * next active set and aggregates. The coordinator decides when to stop by the
- * same rules as the shared-memory engine, so a run ends with the same answer
- * as one process: exactly for programs whose sums are exact (components, BFS,
- * SSSP, k-core), and within rounding for floating-point sums, which are added
- * in machine order. It also takes checkpoints and replaces lost workers.
+ * It places the graph's edges on the machines with a vertex-cut (placement.ts),
+ * so that every vertex has one master and mirrors on the other machines that
+ * hold its edges, ships each worker the graph, the placement and the program
+ * (Setup), tells them where each other's data channels are (Connect), then
+ * has them run synchronous supersteps in batches (Superstep; superstep.ts
+ * has a machine's order of phases). Every machine works out the same next
+ * active set, aggregates and stop by the shared-memory engine's rules, so a
+ * run ends with the same answer as one process: exactly for programs whose
+ * sums are exact (components, BFS, SSSP, k-core), and within rounding for
+ * floating-point sums, which are added in machine order. It also renews the
+ * job's lease on the workers, takes checkpoints and replaces lost workers by
+ * spares (machines.ts), rolling the run back to its last checkpoint.
  */
 import { randomBytes } from 'node:crypto';
-import * as grpc from '@grpc/grpc-js';
 import type { Columns, Schema } from '../graph/columns.js';
 import { encodeGraph } from '../graph/binary.js';
 import type { Graph } from '../graph/graph.js';
 import { UsageError } from '../errors.js';
 import type { Params, VertexProgram } from '../program.js';
-import { combine } from '../engine/aggregation.js';
 import { prepareRun } from '../engine/run-setup.js';
 import type { SyncRunResult } from '../engine/sync.js';
 import { randomPlacement, type Placement } from './placement.js';
 import type { WireBatch } from './job.js';
-import { LOST_MACHINE_KEY, PROTOCOL_VERSION } from './worker-server.js';
 import { parseAddress } from '../util/address.js';
-import { bytesOf, packRows, remoteMessage, toFloat64, toUint32, unpackRows } from './wire.js';
-import { WorkerClient } from './client.js';
-import { shipmentOf } from './program-shipping.js';
+import { PROTOCOL_VERSION, bytesOf, packRows, toFloat64, toUint32, unpackRows } from './wire.js';
+import { Machines, WorkerLost } from './machines.js';
+import { shipmentOf, type ProgramShipment } from './program-shipping.js';
 import { secretOf, type ClusterSecurity } from './security.js';
+import type { EdgePlacement } from './placement.js';
+import type { ResolvedProgram, Aggregator } from '../program.js';
 
 export interface ClusterProgress {
   superstep: number;
@@ -125,15 +121,8 @@ interface Checkpoint {
   aggregateValues: Uint8Array;
 }
 
-/** A worker that cannot be reached or did not answer in time (as opposed to one that reported an error). */
-class WorkerLost extends UsageError {
-  constructor(
-    readonly machine: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+type SuperstepReply = { steps: number; edges: Uint8Array; applied: Uint8Array; bytes: Uint8Array; active: Uint8Array; aggregates: Uint8Array; converged: boolean };
+type SetupReply = { initiallyActive: number; dataPort: number };
 
 /** Run `program` over `graph` on the cluster's workers, synchronous supersteps; see the module header. */
 export async function runCluster<VS extends Schema, ES extends Schema, P extends Params, A extends number | Float64Array>(
@@ -141,214 +130,131 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
   graph: Graph,
   options: ClusterRunOptions,
 ): Promise<ClusterRunResult<VS>> {
-  const addresses = [...(options.workers ?? [])];
-  if (addresses.length === 0) throw new UsageError('runCluster: workers must list at least one host:port');
-  if (addresses.length > 65535) throw new UsageError(`runCluster: at most 65535 workers; got ${addresses.length}`);
-  for (const address of addresses) parseAddress('runCluster', address);
-  const placement = options.placement ?? randomPlacement;
-  const timeoutMs = (options.callTimeoutSeconds ?? 600) * 1000;
-  const spares = [...(options.spares ?? [])];
-  for (const address of spares) parseAddress('runCluster: spares', address);
-  const everyAddress = [...addresses, ...spares];
-  const twice = everyAddress.find((a, i) => everyAddress.indexOf(a) !== i);
-  if (twice !== undefined) throw new UsageError(`runCluster: ${twice} is listed twice among the workers and spares; each worker serves one machine`);
-  const hadSpares = spares.length > 0;
-  const checkpointEvery = options.checkpointEvery ?? 0;
-  if (!(Number.isInteger(checkpointEvery) && checkpointEvery >= 0)) throw new UsageError(`runCluster: checkpointEvery must be a whole number of supersteps (0: only the start); got ${checkpointEvery}`);
-  const { program, params, maxIterations, vertex, edge, aggregators } = prepareRun('runCluster', definition, graph, { threads: 1, params: options.params, maxIterations: options.maxIterations });
-  if (program.dataAccess === 'shared-memory') {
-    throw new UsageError(`runCluster: program ${program.name} runs on one machine only (its dataAccess is 'shared-memory': its apply touches edge data or other vertices' data, which a cluster keeps elsewhere); run it without a cluster`);
-  }
-  const n = graph.numVertices;
-  const machines = addresses.length;
-  const setupStart = performance.now();
-  const part = placement.place(graph, machines, options.seed ?? 1);
+  const run = new ClusterRun(definition as unknown as VertexProgram, graph, options);
+  return (await run.run()) as ClusterRunResult<VS>;
+}
 
-  const secret = secretOf(options.security);
-  const leaseMs = Math.round((options.leaseSeconds ?? 60) * 1000);
-  if (!(leaseMs >= 1000 && leaseMs <= 24 * 3600_000)) throw new UsageError(`runCluster: leaseSeconds must be between 1 and 86400; got ${options.leaseSeconds}`);
-  const connect = (address: string): WorkerClient => new WorkerClient(address, options.security, secret);
-  const clients = addresses.map(connect);
-  const job = randomBytes(8).toString('hex');
-  const call = <Res>(machine: number, method: string, request: object, limitMs = timeoutMs): Promise<Res> =>
-    new Promise((resolve, reject) => {
-      const address = addresses[machine];
-      clients[machine].call<Res>(method, request, Date.now() + limitMs).then(resolve, (error: grpc.ServiceError) => {
-        const lostPeer = error.code === grpc.status.FAILED_PRECONDITION ? Number(error.metadata?.get(LOST_MACHINE_KEY)[0]) : NaN;
-        if (Number.isInteger(lostPeer) && lostPeer >= 0 && lostPeer < addresses.length) {
-          reject(new WorkerLost(lostPeer, `runCluster: worker ${addresses[machine]} cannot reach worker ${addresses[lostPeer]}: ${remoteMessage(error)}`));
-        } else if (error.code === grpc.status.INVALID_ARGUMENT) {
-          reject(new UsageError(`runCluster: worker ${address}: ${remoteMessage(error)}`));
-        } else if (error.code === grpc.status.UNAUTHENTICATED) {
-          reject(new UsageError(`runCluster: worker ${address} ${remoteMessage(error)}; give the coordinator the workers' token (--token-file, or GASWORKS_TOKEN_FILE)`));
-        } else if (error.code === grpc.status.RESOURCE_EXHAUSTED) {
-          reject(new UsageError(`runCluster: worker ${address} refused ${method}: ${remoteMessage(error)} (start it with a larger --max-message-mb)`));
-        } else if (error.code === grpc.status.UNAVAILABLE || error.code === grpc.status.CANCELLED) {
-          reject(new WorkerLost(machine, `runCluster: cannot reach worker ${address} (${remoteMessage(error).replace(/\.? *Resolution note:.*$/, '')}); start one there with: gasworks worker --listen ${address}`));
-        } else if (error.code === grpc.status.DEADLINE_EXCEEDED) {
-          reject(new WorkerLost(machine, `runCluster: worker ${address} did not answer ${method} within ${limitMs / 1000} s`));
-        } else reject(new Error(`runCluster: worker ${address} failed in ${method}: ${remoteMessage(error)}`));
-      });
-    });
-  // Every machine's call settles before a failure is reported, so that a recovery starts from quiet
-  // workers; when one fails or is lost, the others are told to stop waiting for its data (Abort).
-  const everyMachine = async <Res>(method: string, request: (machine: number) => object, limitMs = timeoutMs): Promise<Res[]> => {
-    // The first failure is the cause: the others' failures may only be the Abort it set off.
-    let cause: unknown = null;
-    const calls = addresses.map((_, m) =>
-      call<Res>(m, method, request(m), limitMs).catch((error: unknown) => {
-        if (cause === null) {
-          cause = error;
-          // The others may be waiting for this machine's data: tell them to stop.
-          addresses.forEach((__, other) => {
-            if (other !== m) call(other, 'Abort', { job }, 5000).catch(() => undefined);
-          });
-        }
-        throw error;
-      }),
-    );
-    const settled = await Promise.allSettled(calls);
-    if (cause !== null) throw cause;
-    return settled.map((r) => (r as PromiseFulfilledResult<Res>).value);
-  };
-  /** Where each machine's data channel is: the host the coordinator reaches it by, and the port it reported. */
-  const dataAddresses: string[] = addresses.map(() => '');
-  let epoch = 0;
-  const connectAll = (): Promise<unknown[]> => everyMachine('Connect', () => ({ job, epoch, peers: dataAddresses }));
+/** One cluster run, from its options to its result; `run()` reads as its steps. */
+class ClusterRun {
+  private readonly program: ResolvedProgram;
+  private readonly params: Params;
+  private readonly maxIterations: number;
+  private readonly vertex: Columns<Schema>;
+  private readonly edge: Columns<Schema>;
+  private readonly aggregatorNames: string[];
+  private readonly placementName: string;
+  private readonly checkpointEvery: number;
+  private readonly timeoutMs: number;
+  private readonly leaseMs: number;
+  private readonly job = randomBytes(8).toString('hex');
+  private readonly machines: Machines;
+  private part!: EdgePlacement;
+  /** Each machine's Setup reply, null until set up. */
+  private readonly setups: Array<SetupReply | null>;
+  /** Where each machine's data channel is. */
+  private readonly dataAddresses: string[];
+  private epoch = 0;
+  private state: LoopState;
+  private checkpoint: Checkpoint | null = null;
+  private recoveries = 0;
+  private checkpoints = 0;
+  private setupStart = 0;
+  private started = 0;
+  private lastTime = 0;
+  private setupSeconds = 0;
+  private computeSeconds = 0;
 
-  // The job's lease on every worker, renewed while the run lasts (a failed renewal is the next call's to report).
-  const renewals = setInterval(() => {
-    addresses.forEach((_, m) => void call(m, 'Renew', { job }, leaseMs / 3).catch(() => undefined));
-  }, leaseMs / 3);
-  renewals.unref();
-  try {
-    const shipment = await shipmentOf('runCluster', program.url);
-    const graphBytes = encodeGraph(graph);
-    const setupRequest = (machine: number): object => ({
-      protocol: PROTOCOL_VERSION,
-      job,
-      machine,
-      machines,
-      programModule: shipment.module ?? '',
-      programSource: shipment.source ?? Buffer.alloc(0),
-      programSha256: shipment.sha256 ?? '',
-      programName: program.name,
-      paramsJson: JSON.stringify(params),
-      graph: graphBytes,
-      edgeMachines: bytesOf(part.machineOf),
-      masters: bytesOf(part.masters),
-      replicas: bytesOf(part.replicas),
-      replicaWords: part.words,
-      leaseMs,
-    });
-    /**
-     * A lost worker's place goes to the next spare: the lost one is told to drop the job (it may
-     * yet be alive, past a deadline or cut off from one peer). Throws when no spare is left.
-     */
-    const replaceWorker = (lost: WorkerLost): string => {
-      const spare = spares.shift();
-      if (spare === undefined) {
-        throw new UsageError(`${lost.message}${hadSpares ? ' (no spare worker left to take its place)' : ' (give spare workers, --spare host:port, to carry on)'}`);
-      }
-      const m = lost.machine;
-      const retired = clients[m];
-      call(m, 'Release', { job }, 5000)
-        .catch(() => undefined)
-        .finally(() => retired.close());
-      addresses[m] = spare;
-      clients[m] = connect(spare);
-      return spare;
-    };
-    type SetupReply = { initiallyActive: number; dataPort: number };
-    const setups: Array<SetupReply | null> = addresses.map(() => null);
-    /** Setup on machine m: its reply, and where its data channel is (the host the coordinator reached it by). */
-    const setUp = async (m: number): Promise<void> => {
-      const reply = await call<SetupReply>(m, 'Setup', setupRequest(m));
-      setups[m] = reply;
-      dataAddresses[m] = `${parseAddress('runCluster', addresses[m]).host}:${reply.dataPort}`;
-    };
-    /**
-     * Setup on every machine not set up yet, once all have answered: throws an error that is not a
-     * lost worker, else returns the workers lost (each is replaced, never asked for Setup twice).
-     */
-    const setUpRemaining = async (): Promise<WorkerLost[]> => {
-      const pending = addresses.map((_, m) => m).filter((m) => setups[m] === null);
-      const settled = await Promise.allSettled(pending.map(setUp));
-      const failures = settled.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
-      const other = failures.find((error) => !(error instanceof WorkerLost));
-      if (other !== undefined) throw other;
-      return failures as WorkerLost[];
-    };
-    let recoveries = 0;
-    let checkpoints = 0;
-
-    const allActive = program.activation === 'all';
-    const names = Object.keys(aggregators);
-    const edgeSchema = (program.edge ?? {}) as Schema;
-    // Everything the supersteps carry from one to the next on this side: what a checkpoint saves and a recovery restores.
-    let state: LoopState = {
+  constructor(
+    definition: VertexProgram,
+    private readonly graph: Graph,
+    private readonly options: ClusterRunOptions,
+  ) {
+    const workers = [...(options.workers ?? [])];
+    if (workers.length === 0) throw new UsageError('runCluster: workers must list at least one host:port');
+    if (workers.length > 65535) throw new UsageError(`runCluster: at most 65535 workers; got ${workers.length}`);
+    for (const address of workers) parseAddress('runCluster', address);
+    const spares = [...(options.spares ?? [])];
+    for (const address of spares) parseAddress('runCluster: spares', address);
+    const everyAddress = [...workers, ...spares];
+    const twice = everyAddress.find((a, i) => everyAddress.indexOf(a) !== i);
+    if (twice !== undefined) throw new UsageError(`runCluster: ${twice} is listed twice among the workers and spares; each worker serves one machine`);
+    this.checkpointEvery = options.checkpointEvery ?? 0;
+    if (!(Number.isInteger(this.checkpointEvery) && this.checkpointEvery >= 0)) throw new UsageError(`runCluster: checkpointEvery must be a whole number of supersteps (0: only the start); got ${this.checkpointEvery}`);
+    this.leaseMs = Math.round((options.leaseSeconds ?? 60) * 1000);
+    if (!(this.leaseMs >= 1000 && this.leaseMs <= 24 * 3600_000)) throw new UsageError(`runCluster: leaseSeconds must be between 1 and 86400; got ${options.leaseSeconds}`);
+    const prepared = prepareRun('runCluster', definition, graph, { threads: 1, params: options.params, maxIterations: options.maxIterations });
+    if (prepared.program.dataAccess === 'shared-memory') {
+      throw new UsageError(`runCluster: program ${prepared.program.name} runs on one machine only (its dataAccess is 'shared-memory': its apply touches edge data or other vertices' data, which a cluster keeps elsewhere); run it without a cluster`);
+    }
+    this.program = prepared.program;
+    this.params = prepared.params;
+    this.maxIterations = prepared.maxIterations;
+    this.vertex = prepared.vertex as Columns<Schema>;
+    this.edge = prepared.edge as Columns<Schema>;
+    this.aggregatorNames = Object.keys(prepared.aggregators as Record<string, Aggregator>);
+    this.placementName = (options.placement ?? randomPlacement).name;
+    this.timeoutMs = (options.callTimeoutSeconds ?? 600) * 1000;
+    this.machines = new Machines(workers, spares, options.security, secretOf(options.security), this.timeoutMs, this.job);
+    this.setups = workers.map(() => null);
+    this.dataAddresses = workers.map(() => '');
+    this.state = {
       superstep: 0,
       // As the shared-memory engine reports a run with no superstep: every aggregate 0.
-      aggregates: Object.fromEntries(names.map((name) => [name, 0])),
-      converged: n === 0,
+      aggregates: Object.fromEntries(this.aggregatorNames.map((name) => [name, 0])),
+      converged: graph.numVertices === 0,
       vertexUpdates: 0,
       edgesTraversed: 0,
       bytesRouted: 0,
     };
-    // Compute time starts when the data channels are up (the first checkpoint counts, as later ones do).
-    let started = performance.now();
-    let lastTime = started;
+  }
 
-    // The data every machine holds: the masters' vertex rows and every machine's edge rows, into `vertex` and `edge`.
-    // With `state` (a checkpoint), machine 0 also returns the active set and aggregates, which every machine holds alike.
-    const collect = async (state: boolean): Promise<{ active: Uint8Array; aggregates: Uint8Array }> => {
-      const collected = await everyMachine<{ vertices: WireBatch; edges: WireBatch; active: Uint8Array; aggregates: Uint8Array }>('Collect', (m) => ({ job, state: state && m === 0 }));
-      for (const reply of collected) {
-        unpackRows(program.vertex, vertex as Columns<Schema>, toUint32(reply.vertices.ids), reply.vertices.columns ?? []);
-        unpackRows(edgeSchema, edge as Columns<Schema>, toUint32(reply.edges.ids), reply.edges.columns ?? []);
-      }
-      return { active: collected[0].active, aggregates: collected[0].aggregates };
-    };
-    const recoverable = spares.length > 0 || checkpointEvery > 0;
-    let checkpoint: Checkpoint | null = null;
-    // A checkpoint holds every row: ids 0..n-1 and 0..m-1, made once.
-    const allVertices = recoverable ? Uint32Array.from({ length: n }, (_, v) => v) : new Uint32Array(0);
-    const allEdges = recoverable ? Uint32Array.from({ length: graph.numEdges }, (_, e) => e) : new Uint32Array(0);
-    const takeCheckpoint = async (): Promise<void> => {
-      const workerState = await collect(true);
-      checkpoint = {
-        state: { ...state, aggregates: { ...state.aggregates } },
-        vertices: { machine: 0, ids: bytesOf(allVertices), columns: packRows(program.vertex, vertex as Columns<Schema>, allVertices, n) },
-        edges: { machine: 0, ids: bytesOf(allEdges), columns: packRows(edgeSchema, edge as Columns<Schema>, allEdges, allEdges.length) },
-        active: workerState.active,
-        aggregateValues: workerState.aggregates,
-      };
-    };
-    // Start-up: Setup everywhere, the data channels, the first checkpoint. A worker lost here leaves
-    // nothing to roll back: every other machine still holds the initial state, so a spare set up in
-    // its place makes the run whole, and start-up goes on.
-    // Replacements are reported once start-up is through, and only those whose spare joined the run.
+  /** The run: place, set up, supersteps (recovering from lost workers), collect; the job released on every worker in the end. */
+  async run(): Promise<ClusterRunResult> {
+    // The job's lease on every worker, renewed while the run lasts (a failed renewal is the next call's to report).
+    const renewals = setInterval(() => this.machines.addresses.forEach((_, m) => void this.machines.call(m, 'Renew', { job: this.job }, this.leaseMs / 3).catch(() => undefined)), this.leaseMs / 3);
+    renewals.unref();
+    try {
+      this.setupStart = performance.now();
+      this.part = (this.options.placement ?? randomPlacement).place(this.graph, this.machines.count, this.options.seed ?? 1);
+      await this.startUp(await shipmentOf('runCluster', this.program.url));
+      // Post: every machine holds the job at its initial state, connected to the others; a first checkpoint if recoverable.
+      await this.superstepsAndCollect();
+      // Post: the columns hold every master's final rows.
+      return this.result();
+    } finally {
+      clearInterval(renewals);
+      await this.machines.release();
+    }
+  }
+
+  // ---- Start-up ------------------------------------------------------------------------------
+
+  /**
+   * Setup everywhere, the data channels, the first checkpoint. A worker lost here leaves nothing to
+   * roll back: every other machine still holds the initial state, so a spare set up in its place
+   * makes the run whole, and start-up goes on. Replacements are reported once start-up is through,
+   * and only those whose spare joined the run.
+   */
+  private async startUp(shipment: ProgramShipment): Promise<void> {
+    this.shipment = shipment;
+    this.graphBytes = encodeGraph(this.graph);
     const replaced: Array<{ machine: number; lost: string; replacement: string }> = [];
     const replace = (lost: WorkerLost): void => {
-      replaced.push({ machine: lost.machine, lost: lost.message, replacement: replaceWorker(lost) });
-      setups[lost.machine] = null;
+      replaced.push({ machine: lost.machine, lost: lost.message, replacement: this.machines.replace(lost) });
+      this.setups[lost.machine] = null;
     };
     for (;;) {
       try {
-        const lost = await setUpRemaining();
+        const lost = await this.setUpRemaining();
         if (lost.length > 0) {
           lost.forEach(replace);
           continue;
         }
-        epoch++;
-        await connectAll();
-        started = performance.now();
-        lastTime = started;
-        state.converged = n === 0 || setups[0]!.initiallyActive === 0;
-        if (recoverable) {
-          await takeCheckpoint();
-          checkpoints++;
-        }
+        await this.connectAll();
+        this.started = performance.now();
+        this.lastTime = this.started;
+        this.state.converged = this.graph.numVertices === 0 || this.setups[0]!.initiallyActive === 0;
+        if (this.recoverable) await this.takeCheckpoint();
         break;
       } catch (error) {
         if (!(error instanceof WorkerLost)) throw error;
@@ -356,125 +262,223 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
       }
     }
     for (const r of replaced) {
-      if (addresses[r.machine] !== r.replacement) continue;
-      recoveries++;
-      options.onRecovery?.({ ...r, superstep: 0 });
+      if (this.machines.addresses[r.machine] !== r.replacement) continue;
+      this.recoveries++;
+      this.options.onRecovery?.({ ...r, superstep: 0 });
     }
-    const setupSeconds = (started - setupStart) / 1000;
+    // Compute time starts when the data channels are up (the first checkpoint counts, as later ones do).
+    this.setupSeconds = (this.started - this.setupStart) / 1000;
+  }
 
-    // Supersteps go in batches of up to SUPERSTEPS_PER_CALL per Superstep call (the workers decide
-    // alike when to stop), cut at checkpoints; progress is reported for each superstep of a batch.
-    const superstepRound = async (): Promise<void> => {
-      const toCheckpoint = checkpointEvery > 0 ? checkpointEvery - (state.superstep % checkpointEvery) : Infinity;
-      const count = Math.max(1, Math.min(SUPERSTEPS_PER_CALL, maxIterations - state.superstep, toCheckpoint));
-      const replies = await everyMachine<{ steps: number; edges: Uint8Array; applied: Uint8Array; bytes: Uint8Array; active: Uint8Array; aggregates: Uint8Array; converged: boolean }>('Superstep', () => ({
-        job,
-        superstep: state.superstep,
-        count,
-      }), timeoutMs * count);
-      const steps = replies[0].steps;
-      if (replies.some((r) => r.steps !== steps || r.converged !== replies[0].converged)) {
-        throw new Error(`runCluster: the workers disagree on how many supersteps they ran (${replies.map((r) => r.steps).join(', ')})`);
-      }
-      const perMachine = replies.map((r) => ({ edges: toFloat64(r.edges), applied: toFloat64(r.applied), bytes: toFloat64(r.bytes) }));
-      const activeAll = toFloat64(replies[0].active);
-      // Progress rates are the batch's: its supersteps end together.
-      const now = performance.now();
-      let batchEdges = 0;
-      for (const m of perMachine) for (let i = 0; i < steps; i++) batchEdges += m.edges[i];
-      const rate = now > lastTime ? (batchEdges * 1000) / (now - lastTime) : 0;
-      lastTime = now;
-      const values = toFloat64(replies[0].aggregates);
-      for (let i = 0; i < steps; i++) {
-        let stepEdges = 0;
-        let stepBytes = 0;
-        let updates = 0;
-        for (const m of perMachine) {
-          stepEdges += m.edges[i];
-          stepBytes += m.bytes[i];
-          updates += m.applied[i];
-        }
-        const aggregates: Record<string, number> = {};
-        names.forEach((name, a) => (aggregates[name] = values[i * names.length + a]));
-        const done = state.superstep + 1;
-        const last = i === steps - 1;
-        state = {
-          superstep: done,
-          aggregates,
-          converged: last && replies[0].converged,
-          vertexUpdates: state.vertexUpdates + updates,
-          edgesTraversed: state.edgesTraversed + stepEdges,
-          bytesRouted: state.bytesRouted + stepBytes,
-        };
-        options.onProgress?.({ superstep: done, active: allActive ? n : activeAll[i], aggregates: { ...aggregates }, edgesPerSecond: rate, bytes: stepBytes });
-      }
+  /** What start-up ships: the program, and the graph in the gasworks graph-file format (kept for spares). */
+  private shipment: ProgramShipment | null = null;
+  private graphBytes: Uint8Array = new Uint8Array(0);
+
+  /** Machine m's Setup: the job, the whole graph, the placement, the program. */
+  private setupRequest(machine: number): object {
+    return {
+      protocol: PROTOCOL_VERSION,
+      job: this.job,
+      machine,
+      machines: this.machines.count,
+      programModule: this.shipment!.module ?? '',
+      programSource: this.shipment!.source ?? Buffer.alloc(0),
+      programSha256: this.shipment!.sha256 ?? '',
+      programName: this.program.name,
+      paramsJson: JSON.stringify(this.params),
+      graph: this.graphBytes,
+      edgeMachines: bytesOf(this.part.machineOf),
+      masters: bytesOf(this.part.masters),
+      replicas: bytesOf(this.part.replicas),
+      replicaWords: this.part.words,
+      leaseMs: this.leaseMs,
     };
+  }
 
-    /** A lost worker: take a spare in its place, set it up, and roll every machine back to the last checkpoint. */
-    const recover = async (lost: WorkerLost): Promise<void> => {
-      if (checkpoint === null) throw new UsageError(`${lost.message} (give spare workers, --spare host:port, to carry on from a checkpoint)`);
-      const spare = replaceWorker(lost);
-      const m = lost.machine;
-      await setUp(m);
-      const saved: Checkpoint = checkpoint;
-      await everyMachine('Restore', () => ({ job, vertices: saved.vertices, edges: saved.edges, active: saved.active, aggregates: saved.aggregateValues, superstep: saved.state.superstep }));
-      epoch++;
-      await connectAll();
-      state = { ...saved.state, aggregates: { ...saved.state.aggregates } };
-      recoveries++;
-      options.onRecovery?.({ machine: m, lost: lost.message, replacement: spare, superstep: state.superstep });
-    };
+  /** Setup on machine m; its reply says where its data channel is. */
+  private async setUpOne(m: number): Promise<void> {
+    const reply = await this.machines.call<SetupReply>(m, 'Setup', this.setupRequest(m));
+    this.setups[m] = reply;
+    this.dataAddresses[m] = this.machines.dataAddress(m, reply.dataPort);
+  }
 
-    // Supersteps, then the final collection; a worker lost in either rolls the run back.
-    let computeSeconds = 0;
-    for (let collected = false; !collected; ) {
+  /**
+   * Setup on every machine not set up yet, once all have answered: throws an error that is not a
+   * lost worker, else returns the workers lost (each is replaced, never asked for Setup twice).
+   */
+  private async setUpRemaining(): Promise<WorkerLost[]> {
+    const pending = this.setups.map((_, m) => m).filter((m) => this.setups[m] === null);
+    const settled = await Promise.allSettled(pending.map((m) => this.setUpOne(m)));
+    const failures = settled.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
+    const other = failures.find((error) => !(error instanceof WorkerLost));
+    if (other !== undefined) throw other;
+    return failures as WorkerLost[];
+  }
+
+  /** A new epoch: every machine learns where the others' data channels are (frames of older epochs are dropped). */
+  private async connectAll(): Promise<void> {
+    this.epoch++;
+    await this.machines.everyMachine('Connect', () => ({ job: this.job, epoch: this.epoch, peers: this.dataAddresses }));
+  }
+
+  // ---- Supersteps ----------------------------------------------------------------------------
+
+  /** Supersteps until the run stops, then the final collection; a worker lost in either rolls the run back. */
+  private async superstepsAndCollect(): Promise<void> {
+    for (;;) {
       try {
-        while (!state.converged && state.superstep < maxIterations) {
-          await superstepRound();
-          if (checkpointEvery > 0 && state.superstep % checkpointEvery === 0 && !state.converged && state.superstep < maxIterations) {
-            await takeCheckpoint();
-            checkpoints++;
-          }
+        while (!this.state.converged && this.state.superstep < this.maxIterations) {
+          await this.superstepBatch();
+          const { superstep, converged } = this.state;
+          if (this.checkpointEvery > 0 && superstep % this.checkpointEvery === 0 && !converged && superstep < this.maxIterations) await this.takeCheckpoint();
         }
-        computeSeconds = (performance.now() - started) / 1000;
-        await collect(false);
-        collected = true;
+        this.computeSeconds = (performance.now() - this.started) / 1000;
+        await this.collect(false);
+        return;
       } catch (error) {
         if (!(error instanceof WorkerLost)) throw error;
-        // A spare can be lost too: keep recovering while spares last.
-        for (let attempt: WorkerLost | null = error; attempt !== null; ) {
-          try {
-            await recover(attempt);
-            attempt = null;
-          } catch (again) {
-            if (!(again instanceof WorkerLost)) throw again;
-            attempt = again;
-          }
-        }
+        await this.recover(error);
       }
     }
+  }
+
+  /**
+   * Up to SUPERSTEPS_PER_CALL supersteps in one Superstep call per machine (the workers decide alike
+   * when to stop), cut at checkpoints; progress is reported for each superstep of the batch.
+   */
+  private async superstepBatch(): Promise<void> {
+    const { superstep } = this.state;
+    const toCheckpoint = this.checkpointEvery > 0 ? this.checkpointEvery - (superstep % this.checkpointEvery) : Infinity;
+    const count = Math.max(1, Math.min(SUPERSTEPS_PER_CALL, this.maxIterations - superstep, toCheckpoint));
+    const replies = await this.machines.everyMachine<SuperstepReply>('Superstep', () => ({ job: this.job, superstep, count }), this.timeoutMs * count);
+    const steps = replies[0].steps;
+    if (replies.some((r) => r.steps !== steps || r.converged !== replies[0].converged)) {
+      throw new Error(`runCluster: the workers disagree on how many supersteps they ran (${replies.map((r) => r.steps).join(', ')})`);
+    }
+    const perMachine = replies.map((r) => ({ edges: toFloat64(r.edges), applied: toFloat64(r.applied), bytes: toFloat64(r.bytes) }));
+    const activeAll = toFloat64(replies[0].active);
+    // Progress rates are the batch's: its supersteps end together.
+    const now = performance.now();
+    let batchEdges = 0;
+    for (const m of perMachine) for (let i = 0; i < steps; i++) batchEdges += m.edges[i];
+    const rate = now > this.lastTime ? (batchEdges * 1000) / (now - this.lastTime) : 0;
+    this.lastTime = now;
+    const values = toFloat64(replies[0].aggregates);
+    const names = this.aggregatorNames;
+    for (let i = 0; i < steps; i++) {
+      let stepEdges = 0;
+      let stepBytes = 0;
+      let updates = 0;
+      for (const m of perMachine) {
+        stepEdges += m.edges[i];
+        stepBytes += m.bytes[i];
+        updates += m.applied[i];
+      }
+      const aggregates: Record<string, number> = {};
+      names.forEach((name, a) => (aggregates[name] = values[i * names.length + a]));
+      const done = this.state.superstep + 1;
+      this.state = {
+        superstep: done,
+        aggregates,
+        converged: i === steps - 1 && replies[0].converged,
+        vertexUpdates: this.state.vertexUpdates + updates,
+        edgesTraversed: this.state.edgesTraversed + stepEdges,
+        bytesRouted: this.state.bytesRouted + stepBytes,
+      };
+      const active = this.program.activation === 'all' ? this.graph.numVertices : activeAll[i];
+      this.options.onProgress?.({ superstep: done, active, aggregates: { ...aggregates }, edgesPerSecond: rate, bytes: stepBytes });
+    }
+  }
+
+  // ---- Checkpoints and recovery --------------------------------------------------------------
+
+  private get recoverable(): boolean {
+    return this.machines.hasSpares || this.checkpointEvery > 0;
+  }
+
+  /**
+   * The data every machine holds, into the columns: the masters' vertex rows and every machine's
+   * edge rows. With `state` (a checkpoint), machine 0 also returns the active set and aggregates,
+   * which every machine holds alike.
+   */
+  private async collect(state: boolean): Promise<{ active: Uint8Array; aggregates: Uint8Array }> {
+    const collected = await this.machines.everyMachine<{ vertices: WireBatch; edges: WireBatch; active: Uint8Array; aggregates: Uint8Array }>('Collect', (m) => ({ job: this.job, state: state && m === 0 }));
+    const edgeSchema = (this.program.edge ?? {}) as Schema;
+    for (const reply of collected) {
+      unpackRows(this.program.vertex, this.vertex, toUint32(reply.vertices.ids), reply.vertices.columns ?? []);
+      unpackRows(edgeSchema, this.edge, toUint32(reply.edges.ids), reply.edges.columns ?? []);
+    }
+    return { active: collected[0].active, aggregates: collected[0].aggregates };
+  }
+
+  /** Every row (ids 0..n-1 and 0..m-1, made once) and the loop's state, kept here to roll back to. */
+  private allRows: { vertices: Uint32Array; edges: Uint32Array } | null = null;
+
+  private async takeCheckpoint(): Promise<void> {
+    const workerState = await this.collect(true);
+    const n = this.graph.numVertices;
+    this.allRows ??= { vertices: Uint32Array.from({ length: n }, (_, v) => v), edges: Uint32Array.from({ length: this.graph.numEdges }, (_, e) => e) };
+    const { vertices, edges } = this.allRows;
+    this.checkpoint = {
+      state: { ...this.state, aggregates: { ...this.state.aggregates } },
+      vertices: { machine: 0, ids: bytesOf(vertices), columns: packRows(this.program.vertex, this.vertex, vertices, n) },
+      edges: { machine: 0, ids: bytesOf(edges), columns: packRows((this.program.edge ?? {}) as Schema, this.edge, edges, edges.length) },
+      active: workerState.active,
+      aggregateValues: workerState.aggregates,
+    };
+    this.checkpoints++;
+  }
+
+  /**
+   * A lost worker: a spare in its place, set up, every machine rolled back to the last checkpoint,
+   * a new epoch. A spare can be lost too: keep recovering while spares last.
+   */
+  private async recover(lost: WorkerLost): Promise<void> {
+    for (let attempt: WorkerLost | null = lost; attempt !== null; ) {
+      try {
+        await this.recoverOnce(attempt);
+        attempt = null;
+      } catch (again) {
+        if (!(again instanceof WorkerLost)) throw again;
+        attempt = again;
+      }
+    }
+  }
+
+  private async recoverOnce(lost: WorkerLost): Promise<void> {
+    const saved = this.checkpoint;
+    if (saved === null) throw new UsageError(`${lost.message} (give spare workers, --spare host:port, to carry on from a checkpoint)`);
+    const spare = this.machines.replace(lost);
+    await this.setUpOne(lost.machine);
+    await this.machines.everyMachine('Restore', () => ({ job: this.job, vertices: saved.vertices, edges: saved.edges, active: saved.active, aggregates: saved.aggregateValues, superstep: saved.state.superstep }));
+    await this.connectAll();
+    this.state = { ...saved.state, aggregates: { ...saved.state.aggregates } };
+    this.recoveries++;
+    this.options.onRecovery?.({ machine: lost.machine, lost: lost.message, replacement: spare, superstep: this.state.superstep });
+  }
+
+  // ---- Result --------------------------------------------------------------------------------
+
+  private result(): ClusterRunResult {
+    const { state } = this;
     return {
-      vertex,
-      edge: edge as Columns<Schema>,
+      vertex: this.vertex,
+      edge: this.edge,
       iterations: state.superstep,
       vertexUpdates: state.vertexUpdates,
       edgesTraversed: state.edgesTraversed,
-      computeSeconds,
-      edgesPerSecond: computeSeconds > 0 ? state.edgesTraversed / computeSeconds : 0,
+      computeSeconds: this.computeSeconds,
+      edgesPerSecond: this.computeSeconds > 0 ? state.edgesTraversed / this.computeSeconds : 0,
       converged: state.converged,
       aggregates: state.aggregates,
-      machines,
-      partitioner: placement.name,
-      replicationFactor: part.replicationFactor,
-      setupSeconds,
+      machines: this.machines.count,
+      partitioner: this.placementName,
+      replicationFactor: this.part.replicationFactor,
+      setupSeconds: this.setupSeconds,
       bytesRouted: state.bytesRouted,
-      recoveries,
-      checkpoints,
-      workers: [...addresses],
+      recoveries: this.recoveries,
+      checkpoints: this.checkpoints,
+      workers: [...this.machines.addresses],
     };
-  } finally {
-    clearInterval(renewals);
-    await Promise.allSettled(addresses.map((_, m) => call(m, 'Release', { job }, 5000)));
-    for (const client of clients) client.close();
   }
 }

@@ -24,6 +24,15 @@ function protoPath(): string {
   throw new Error('gasworks cluster: gasworks.proto not found beside core/cluster (is the package installed whole?)');
 }
 
+/**
+ * The version of gasworks.proto and of the data channel's frames; Setup carries it and a worker
+ * refuses another (fields were renumbered between versions). Bump it with any change to either.
+ */
+export const PROTOCOL_VERSION = 4;
+
+/** The trailer metadata key that names the lost machine of a PeerLost. */
+export const LOST_MACHINE_KEY = 'gasworks-lost-machine';
+
 let service: grpc.ServiceClientConstructor | null = null;
 
 /** The GasWorker service's client constructor (its `.service` is the definition a server adds). */

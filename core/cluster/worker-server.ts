@@ -21,7 +21,7 @@ import { runSupersteps, type Exchange } from './superstep.js';
 import { ProgramCache, defaultProgramCache } from './program-shipping.js';
 import { dataChannelTls, isLoopbackHost, secretOf, type ClusterSecurity } from './security.js';
 import { serverCredentials } from './grpc-credentials.js';
-import { DEFAULT_MAX_MESSAGE_BYTES, bytesOf, channelOptions, gasWorkerMethods, toFloat64, toUint32, type MethodDefinition } from './wire.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, LOST_MACHINE_KEY, PROTOCOL_VERSION, bytesOf, channelOptions, gasWorkerMethods, toFloat64, toUint32, type MethodDefinition } from './wire.js';
 
 export interface ClusterWorker {
   /** host:port the server listens on (the port the system chose, when asked for port 0). */
@@ -100,14 +100,7 @@ export class PeerLost extends Error {
   }
 }
 
-/**
- * The version of gasworks.proto and of the data channel's frames; Setup carries it and a worker
- * refuses another (fields were renumbered between versions). Bump it with any change to either.
- */
-export const PROTOCOL_VERSION = 4;
-
-/** The trailer metadata key that names the lost machine of a PeerLost. */
-export const LOST_MACHINE_KEY = 'gasworks-lost-machine';
+export { PROTOCOL_VERSION, LOST_MACHINE_KEY } from './wire.js';
 
 /** Seconds `close()` waits for calls in flight before it drops them. */
 const CLOSE_GRACE_MS = 2000;
