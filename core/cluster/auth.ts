@@ -5,11 +5,15 @@
  *
  * - **Control calls** (gRPC) carry a per-call credential in their metadata:
  *   `GW1 <time ms> <nonce> <sha256 of the request's bytes> <mac>`, the mac an
- *   HMAC-SHA256 under the secret of the method's path and the other four. A
- *   worker checks the mac in constant time, the request's bytes against the
- *   digest (a credential cannot be moved onto another request), the time
- *   within CLOCK_SKEW_MS of its own clock, and that it has not seen the nonce
- *   before (a credential cannot be replayed).
+ *   HMAC-SHA256 under the secret of the method's path, the worker's id (a
+ *   random id each worker draws when it starts, which the coordinator asks
+ *   for first: a credential is good for one worker, and not after it
+ *   restarts) and the other four. A worker checks the mac in constant time,
+ *   the time within CLOCK_SKEW_MS of its own clock and that it has not seen
+ *   the nonce before (a credential cannot be replayed) from the metadata
+ *   alone, before it reads the request; then the request's bytes against
+ *   the digest (a credential cannot be moved onto another request) before
+ *   it decodes them.
  * - **Data-channel connections** (data-channel.ts) answer a challenge: the
  *   receiving worker sends 32 random bytes, the connecting one returns their
  *   HMAC under the secret, and only then may it send frames.
@@ -73,7 +77,7 @@ const CREDENTIAL = /^GW1 (\d{1,15}) ([0-9a-f]{32}) ([0-9a-f]{64}) ([0-9a-f]{64})
 
 /** One side's hold of the cluster's secret (or of none): signs, checks and answers challenges. */
 export class ClusterSecret {
-  /** Nonces seen, with the time each may be forgotten (insertion order is time order). */
+  /** Nonces seen, with the time each may be forgotten (performance.now(), which never steps back; insertion order is time order). */
   private readonly seen = new Map<string, number>();
 
   /** `secret` null: a cluster without a secret (see the module header). */
@@ -84,43 +88,58 @@ export class ClusterSecret {
     return this.secret !== null;
   }
 
-  private mac(method: string, time: string, nonce: string, digest: string): Buffer {
-    return createHmac('sha256', this.secret!).update(`gasworks-call-v1\n${method}\n${time}\n${nonce}\n${digest}`).digest();
+  private mac(method: string, worker: string, time: string, nonce: string, digest: string): Buffer {
+    return createHmac('sha256', this.secret!).update(`gasworks-call-v2\n${method}\n${worker}\n${time}\n${nonce}\n${digest}`).digest();
   }
 
-  /** The credential for a call of `method` (its full path) with these request bytes; null without a secret. */
-  sign(method: string, request: Uint8Array, now = Date.now()): string | null {
+  /**
+   * The credential for a call of `method` (its full path) to the worker whose id is `worker`, with
+   * these request bytes; null without a secret.
+   */
+  sign(method: string, worker: string, request: Uint8Array, now = Date.now()): string | null {
     if (this.secret === null) return null;
     const time = String(now);
     const nonce = randomBytes(16).toString('hex');
     const digest = digestOf(request);
-    return `GW1 ${time} ${nonce} ${digest} ${this.mac(method, time, nonce, digest).toString('hex')}`;
+    return `GW1 ${time} ${nonce} ${digest} ${this.mac(method, worker, time, nonce, digest).toString('hex')}`;
   }
 
   /**
-   * Why the call's credential is refused, or null when it is good. `digest` is that of the bytes
-   * the request arrived as. A good credential's nonce is used up.
+   * The first check, from the call's metadata alone (before its request is read): why the credential
+   * is refused, or the digest it vouches for. `worker` is this worker's id. A good credential's
+   * nonce is used up. Without a secret: always good, vouching for nothing ('').
    */
-  check(method: string, credential: string | undefined, digest: string, now = Date.now()): string | null {
-    if (this.secret === null) return null;
-    if (credential === undefined) return 'no credential (this worker needs the cluster token: --token-file)';
+  checkCredential(method: string, worker: string, credential: string | undefined, now = Date.now()): { refused: string } | { digest: string } {
+    if (this.secret === null) return { digest: '' };
+    if (credential === undefined) return { refused: 'no credential (this worker needs the cluster token: --token-file)' };
     const m = CREDENTIAL.exec(credential);
-    if (m === null) return 'a malformed credential';
-    const [, time, nonce, claimed, mac] = m;
-    if (!timingSafeEqual(Buffer.from(mac, 'hex'), this.mac(method, time, nonce, claimed))) return 'a wrong credential (another cluster token?)';
-    if (!timingSafeEqual(Buffer.from(claimed, 'hex'), Buffer.from(digest, 'hex'))) return 'a credential for another request (the request was altered)';
+    if (m === null) return { refused: 'a malformed credential' };
+    const [, time, nonce, digest, mac] = m;
+    if (!timingSafeEqual(Buffer.from(mac, 'hex'), this.mac(method, worker, time, nonce, digest))) return { refused: 'a wrong credential (another cluster token, or meant for another worker?)' };
     const skew = now - Number(time);
-    if (Math.abs(skew) > CLOCK_SKEW_MS) return `a credential ${Math.round(skew / 1000)} s from this worker's clock (at most ${CLOCK_SKEW_MS / 1000} s: are the clocks set?)`;
-    this.forgetBefore(now);
-    if (this.seen.has(nonce)) return 'a replayed credential';
-    if (this.seen.size >= MAX_REMEMBERED_NONCES) return 'too many calls in the replay window';
-    this.seen.set(nonce, now + 2 * CLOCK_SKEW_MS);
-    return null;
+    if (Math.abs(skew) > CLOCK_SKEW_MS) return { refused: `a credential ${Math.round(skew / 1000)} s from this worker's clock (at most ${CLOCK_SKEW_MS / 1000} s: are the clocks set?)` };
+    const tick = performance.now();
+    this.forgetBefore(tick);
+    if (this.seen.has(nonce)) return { refused: 'a replayed credential' };
+    if (this.seen.size >= MAX_REMEMBERED_NONCES) return { refused: 'too many calls in the replay window' };
+    this.seen.set(nonce, tick + 2 * CLOCK_SKEW_MS);
+    return { digest };
   }
 
-  private forgetBefore(now: number): void {
+  /** The second check, once the request's bytes are in: they must be the ones the credential vouched for. */
+  static checkDigest(vouched: string, bytes: Uint8Array): string | null {
+    if (vouched === '') return null;
+    return timingSafeEqual(Buffer.from(vouched, 'hex'), Buffer.from(digestOf(bytes), 'hex')) ? null : 'a credential for another request (the request was altered)';
+  }
+
+  /** The digest a credential vouches for ('' for none). */
+  static vouchedDigest(credential: string | undefined): string {
+    return (credential !== undefined && CREDENTIAL.exec(credential)?.[3]) || '';
+  }
+
+  private forgetBefore(tick: number): void {
     for (const [nonce, until] of this.seen) {
-      if (until > now) break;
+      if (until > tick) break;
       this.seen.delete(nonce);
     }
   }

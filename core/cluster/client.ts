@@ -25,14 +25,30 @@ export class WorkerClient {
     this.methods = gasWorkerMethods();
   }
 
+  /** The worker's id for this start (Hello), asked once: credentials name it. */
+  private workerId: Promise<string> | null = null;
+
   /** Call `method` (its name in gasworks.proto) with `request`; fails with grpc's ServiceError. */
-  call<Res>(method: string, request: object, deadline: number): Promise<Res> {
+  async call<Res>(method: string, request: object, deadline: number): Promise<Res> {
     const definition = this.methods[method];
-    if (definition === undefined) return Promise.reject(new Error(`gasworks cluster: no method ${method} in gasworks.proto`));
+    if (definition === undefined) throw new Error(`gasworks cluster: no method ${method} in gasworks.proto`);
     const bytes = definition.requestSerialize(request);
     const metadata = new grpc.Metadata();
-    const credential = this.secret.sign(definition.path, bytes);
-    if (credential !== null) metadata.set(CREDENTIAL_KEY, credential);
+    if (this.secret.required) {
+      this.workerId ??= this.send<{ worker: string }>(this.methods.Hello, this.methods.Hello.requestSerialize({}), new grpc.Metadata(), deadline).then((r) => r.worker);
+      let worker: string;
+      try {
+        worker = await this.workerId;
+      } catch (error) {
+        this.workerId = null;
+        throw error;
+      }
+      metadata.set(CREDENTIAL_KEY, this.secret.sign(definition.path, worker, bytes)!);
+    }
+    return this.send<Res>(definition, bytes, metadata, deadline);
+  }
+
+  private send<Res>(definition: MethodDefinition, bytes: Buffer, metadata: grpc.Metadata, deadline: number): Promise<Res> {
     return new Promise((resolve, reject) => {
       this.client.makeUnaryRequest(definition.path, passBytes, definition.responseDeserialize as (b: Buffer) => Res, bytes, metadata, { deadline }, (error, reply) => (error ? reject(error) : resolve(reply as Res)));
     });

@@ -14,7 +14,8 @@ import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import { InputError, UsageError } from '../errors.js';
 import { parseAddress } from '../util/address.js';
-import { CREDENTIAL_KEY, digestOf } from './auth.js';
+import { randomBytes } from 'node:crypto';
+import { CREDENTIAL_KEY, ClusterSecret } from './auth.js';
 import { DataChannel, PeerUnreachable } from './data-channel.js';
 import { ClusterJob, type JobSetup, type WireBatch } from './job.js';
 import { runSupersteps, type Exchange } from './superstep.js';
@@ -60,10 +61,8 @@ type SetupArrival = Omit<JobSetup, 'programUrl'> & { protocol: number; programMo
 
 type Handler<Req, Res> = (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => void;
 
-/** Where a request's digest rides, set by the deserializer from the bytes it arrived as. */
-const DIGEST = Symbol('gasworks request digest');
-/** Set instead of the fields when the bytes are no message of the method's type: why. */
-const MALFORMED = Symbol('gasworks malformed request');
+/** Where a request's bytes ride until its credential is checked and it is decoded. */
+const RAW = Symbol('gasworks request bytes');
 
 /** A job and where its peers' data channels are. */
 interface Held {
@@ -108,29 +107,22 @@ const CLOSE_GRACE_MS = 2000;
 /** Bytes of the parts of a frame. */
 const partBytes = (parts: Uint8Array[]): number => parts.reduce((sum, p) => sum + p.byteLength, 0);
 
-/** The service's methods, their requests deserialized with the digest of their bytes beside them. */
-function digestingMethods(withDigest: boolean): grpc.ServiceDefinition {
-  const methods = gasWorkerMethods();
+/** The service's methods with their requests left as bytes: a request is decoded only once its credential is checked. */
+function undecodedMethods(): grpc.ServiceDefinition {
   const out: Record<string, MethodDefinition> = {};
-  for (const [name, method] of Object.entries(methods)) {
-    out[name] = {
-      ...method,
-      // Bytes that are no message still reach the handler (as a marker), so that the credential is
-      // checked first and the refusal is logged like any other.
-      requestDeserialize: (bytes: Buffer) => {
-        let request: Record<symbol, string>;
-        try {
-          request = method.requestDeserialize(bytes) as Record<symbol, string>;
-        } catch (error) {
-          request = { [MALFORMED]: (error as Error).message };
-        }
-        request[DIGEST] = withDigest ? digestOf(bytes) : '';
-        return request;
-      },
-    };
-  }
+  for (const [name, method] of Object.entries(gasWorkerMethods())) out[name] = { ...method, requestDeserialize: (bytes: Buffer) => ({ [RAW]: bytes }) };
   return out as unknown as grpc.ServiceDefinition;
 }
+
+/** The one credential of a call's metadata (undefined: none; '' when there are several, which is malformed). */
+function credentialOf(metadata: grpc.Metadata): string | undefined {
+  const values = metadata.get(CREDENTIAL_KEY);
+  return values.length === 1 && typeof values[0] === 'string' ? values[0] : values.length === 0 ? undefined : '';
+}
+
+/** The path prefix of the calls that need a credential (all of GasWorker's but Hello; not the health service's). */
+const GUARDED_PREFIX = '/gasworks.cluster.GasWorker/';
+const HELLO_PATH = '/gasworks.cluster.GasWorker/Hello';
 
 const stderrLog = (line: string): void => {
   process.stderr.write(`${new Date().toISOString()} gasworks worker: ${line}\n`);
@@ -151,7 +143,39 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const jobs = new Map<string, Held>();
   const programs = new ProgramCache(options.programCache ?? defaultProgramCache());
-  const server = new grpc.Server(channelOptions(maxMessageBytes));
+  // This worker's id for this start: credentials name it (auth.ts), so none is good on another worker, or after a restart.
+  const workerId = randomBytes(16).toString('hex');
+  // Every guarded call's credential is checked from its metadata, before its request is read: a
+  // caller without the token never gets a request decoded (or buffered past its first frames).
+  const authenticate: grpc.ServerInterceptor = (descriptor, call) => {
+    const path = descriptor.path;
+    if (!secret.required || !path.startsWith(GUARDED_PREFIX) || path === HELLO_PATH) return new grpc.ServerInterceptingCall(call);
+    // A refused call goes no further: its message and half-close are not passed on, so no handler runs.
+    let refused = false;
+    const listener = new grpc.ServerListenerBuilder()
+      .withOnReceiveMetadata((metadata, next) => {
+        const checked = secret.checkCredential(path, workerId, credentialOf(metadata));
+        if ('digest' in checked) return next(metadata);
+        refused = true;
+        log(`refused ${path.slice(GUARDED_PREFIX.length)} from ${call.getPeer()}: ${checked.refused}`);
+        call.sendStatus({ code: grpc.status.UNAUTHENTICATED, details: `refused: ${checked.refused}`, metadata: new grpc.Metadata() });
+      })
+      .withOnReceiveMessage((message, next) => {
+        if (!refused) next(message);
+      })
+      .withOnReceiveHalfClose((next) => {
+        if (!refused) next();
+      })
+      .build();
+    return new grpc.ServerInterceptingCall(call, new grpc.ResponderBuilder().withStart((next) => next(listener)).build());
+  };
+  const server = new grpc.Server({
+    ...channelOptions(maxMessageBytes),
+    // Bounds on what one connection may hold open.
+    'grpc.max_concurrent_streams': 64,
+    'grpc.max_connection_idle_ms': 10 * 60_000,
+    interceptors: [authenticate],
+  });
   let channel: DataChannel;
   try {
     channel = await DataChannel.listen(host, { secret, tls: dataChannelTls(options.security), maxFrameBytes: maxMessageBytes, log });
@@ -240,18 +264,24 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
   const creating = new Set<string>();
   const releasedWhileCreating = new Set<string>();
   const methods = gasWorkerMethods();
-  /** A handler that runs only for a call whose credential is good (auth.ts); others are refused and logged. */
+  /**
+   * A handler that runs only for a call whose request is the one its credential vouched for (the
+   * credential itself was checked from the metadata, before the request was read: see the server's
+   * interceptor below), decoded only then.
+   */
   const guarded = (name: string, handler: Handler<unknown, unknown>): Handler<unknown, unknown> => (call, callback) => {
-    const credentials = call.metadata.get(CREDENTIAL_KEY);
-    const credential = credentials.length === 1 && typeof credentials[0] === 'string' ? credentials[0] : credentials.length === 0 ? undefined : '';
-    const why = secret.check(methods[name].path, credential, (call.request as Record<symbol, string>)[DIGEST]);
+    const bytes = (call.request as Record<symbol, Buffer>)[RAW];
+    // The interceptor refused every call without a good credential; a digest is still required here, in depth.
+    const vouched = secret.required ? ClusterSecret.vouchedDigest(credentialOf(call.metadata)) : '';
+    const why = secret.required && name !== 'Hello' ? (vouched === '' ? 'no credential' : ClusterSecret.checkDigest(vouched, bytes)) : null;
     if (why !== null) {
       log(`refused ${name} from ${call.getPeer()}: ${why}`);
       return callback({ code: grpc.status.UNAUTHENTICATED, details: `refused: ${why}` });
     }
-    const malformed = (call.request as Record<symbol, string | undefined>)[MALFORMED];
-    if (malformed !== undefined) {
-      log(`refused ${name} from ${call.getPeer()}: not a ${name} request (${malformed})`);
+    try {
+      (call as { request: unknown }).request = methods[name].requestDeserialize(bytes);
+    } catch (error) {
+      log(`refused ${name} from ${call.getPeer()}: not a ${name} request (${(error as Error).message})`);
       return callback({ code: grpc.status.INVALID_ARGUMENT, details: `refused: not a ${name} request` });
     }
     handler(call, callback);
@@ -350,6 +380,8 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
       callback(null, {});
     }) as Handler<{ job: string }, unknown>,
     Renew: unary<{ job: string }>(() => ({})),
+    // Unauthenticated: what a coordinator must know to sign its calls to this worker.
+    Hello: ((_call, callback) => callback(null, { worker: workerId, protocol: PROTOCOL_VERSION })) as Handler<unknown, unknown>,
     Status: ((_call, callback) => {
       const now = Date.now();
       const memory = process.memoryUsage();
@@ -379,7 +411,7 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
   const health = new HealthImplementation({ '': 'SERVING', 'gasworks.cluster.GasWorker': 'SERVING' });
   health.addToServer(server);
   server.addService(
-    digestingMethods(secret.required),
+    undecodedMethods(),
     Object.fromEntries(Object.entries(handlers).map(([name, handler]) => [name, guarded(name, handler as Handler<unknown, unknown>)])),
   );
 

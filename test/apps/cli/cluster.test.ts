@@ -214,7 +214,7 @@ test('cluster mistakes exit 1 with a message and no stack trace', () => {
       [['run', 'pagerank', '--graph', graphFile, '--spare', cluster], /--spare, --checkpoint-every and --lease are for cluster runs/],
       [['run', 'pagerank', '--graph', graphFile, '--cluster', cluster, '--spare', 'x'], /--spare.*expected host:port/],
       [['recommend', 'train', '--ratings', 'planted:50:40:3', '--algo', 'sgd', '--cluster', cluster], /only ALS trains across machines/],
-      [['run', 'pagerank', '--graph', graphFile, '--cluster', cluster, '--token-file', otherTokenFile], /refused: a wrong credential \(another cluster token\?\).*give the coordinator the workers' token/],
+      [['run', 'pagerank', '--graph', graphFile, '--cluster', cluster, '--token-file', otherTokenFile], /refused: a wrong credential \(another cluster token, or meant for another worker\?\).*give the coordinator the workers' token/],
       [['run', 'pagerank', '--graph', graphFile, '--cluster', cluster, '--token-file', graphFile], /token file .*graph\.txt must hold one secret of at least 32 characters/],
       [['run', 'pagerank', '--graph', graphFile, '--token-file', tokenFile], /--token-file and --tls-\* are for cluster runs/],
       [['worker', '--listen', '0.0.0.0:0', '--token-file', join(dir, 'missing.token')], /cannot read the token file .*missing\.token: ENOENT/],

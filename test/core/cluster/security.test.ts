@@ -80,7 +80,7 @@ test('a wrong token and no token are refused, logged, and nothing runs', async (
   const { worker: w, logs } = await worker({ security });
   try {
     const wrong = await failure(runCluster(pagerank, graph, { workers: [w.address], security: { token: newSecret() }, maxIterations: 2 }));
-    assert.match(wrong.message, /refused: a wrong credential \(another cluster token\?\); give the coordinator the workers' token/);
+    assert.match(wrong.message, /refused: a wrong credential \(another cluster token, or meant for another worker\?\); give the coordinator the workers' token/);
     const none = await failure(runCluster(pagerank, graph, { workers: [w.address], maxIterations: 2 }));
     assert.match(none.message, /refused: no credential/);
     assert.is(w.jobs(), 0);
@@ -91,35 +91,74 @@ test('a wrong token and no token are refused, logged, and nothing runs', async (
   }
 });
 
-test('a replayed call and a credential moved onto another request are refused', async () => {
+/** A worker's id for this start (its Hello, which needs no credential). */
+async function workerIdOf(address: string): Promise<string> {
+  const hello = gasWorkerMethods().Hello;
+  return ((await rawCall(address, 'Hello', hello.requestSerialize({}), new grpc.Metadata())) as { worker: string }).worker;
+}
+
+test('a replayed call, a credential moved onto another request, method or worker, and a stale one are refused', async () => {
   const { worker: w, logs } = await worker({ security });
+  const { worker: other, logs: otherLogs } = await worker({ security });
   try {
     const secret = new ClusterSecret(Buffer.from(token));
+    const id = await workerIdOf(w.address);
+    assert.match(id, /^[0-9a-f]{32}$/);
+    assert.is.not(await workerIdOf(other.address), id);
     const release = gasWorkerMethods().Release;
     const bytes = release.requestSerialize({ job: '0123456789abcdef' });
     const metadata = new grpc.Metadata();
-    metadata.set(CREDENTIAL_KEY, secret.sign(release.path, bytes)!);
+    metadata.set(CREDENTIAL_KEY, secret.sign(release.path, id, bytes)!);
     await rawCall(w.address, 'Release', bytes, metadata);
     const replayed = await failure(rawCall(w.address, 'Release', bytes, metadata));
     assert.is(replayed.code, grpc.status.UNAUTHENTICATED);
     assert.match(replayed.details ?? '', /a replayed credential/);
     // The same credential on another request (a fresh one, so the nonce is unused).
     const fresh = new grpc.Metadata();
-    fresh.set(CREDENTIAL_KEY, secret.sign(release.path, bytes)!);
+    fresh.set(CREDENTIAL_KEY, secret.sign(release.path, id, bytes)!);
     const moved = await failure(rawCall(w.address, 'Release', release.requestSerialize({ job: 'fedcba9876543210' }), fresh));
     assert.match(moved.details ?? '', /a credential for another request/);
     // And onto another method.
     const abort = gasWorkerMethods().Abort;
-    const other = new grpc.Metadata();
-    other.set(CREDENTIAL_KEY, secret.sign(release.path, bytes)!);
-    const elsewhere = await failure(rawCall(w.address, 'Abort', bytes, other));
+    const otherMethod = new grpc.Metadata();
+    otherMethod.set(CREDENTIAL_KEY, secret.sign(release.path, id, bytes)!);
+    const elsewhere = await failure(rawCall(w.address, 'Abort', bytes, otherMethod));
     assert.match(elsewhere.details ?? '', /a wrong credential/);
     assert.is(abort.path, '/gasworks.cluster.GasWorker/Abort');
     // A credential from too far in the past.
     const old = new grpc.Metadata();
-    old.set(CREDENTIAL_KEY, secret.sign(release.path, bytes, Date.now() - 3_600_000)!);
+    old.set(CREDENTIAL_KEY, secret.sign(release.path, id, bytes, Date.now() - 3_600_000)!);
     assert.match((await failure(rawCall(w.address, 'Release', bytes, old))).details ?? '', /-?\d+ s from this worker's clock/);
+    // A good credential for one worker, replayed to another.
+    const forW = new grpc.Metadata();
+    forW.set(CREDENTIAL_KEY, secret.sign(release.path, id, bytes)!);
+    await rawCall(w.address, 'Release', bytes, forW);
+    const crossed = await failure(rawCall(other.address, 'Release', bytes, forW));
+    assert.match(crossed.details ?? '', /a wrong credential \(another cluster token, or meant for another worker\?\)/);
     assert.is(logs.length, 4);
+    assert.is(otherLogs.length, 1);
+  } finally {
+    await w.close();
+    await other.close();
+  }
+});
+
+test('an unauthenticated request is refused from its metadata, before it is decoded: a compressed bomb costs the worker nothing', async () => {
+  const { worker: w, logs } = await worker({ security });
+  try {
+    // Connect with 40 million empty peers: 80 MB of protobuf that gzip makes 80 KB, and a 40-million-entry array once decoded.
+    const bomb = Buffer.alloc(80_000_000);
+    for (let i = 0; i < bomb.length; i += 2) bomb[i] = 0x1a;
+    const connect = gasWorkerMethods().Connect;
+    const client = new grpc.Client(w.address, grpc.credentials.createInsecure(), { ...CHANNEL_OPTIONS, 'grpc.default_compression_algorithm': 2 });
+    const heapBefore = process.memoryUsage().heapUsed;
+    const refused = await new Promise<grpc.ServiceError | null>((resolve) =>
+      client.makeUnaryRequest(connect.path, (b: Buffer) => b, (b: Buffer) => b, bomb, new grpc.Metadata(), { deadline: Date.now() + 20_000 }, (e) => resolve(e)),
+    );
+    client.close();
+    assert.is(refused?.code, grpc.status.UNAUTHENTICATED);
+    assert.ok(process.memoryUsage().heapUsed - heapBefore < 200e6, 'no 40-million-entry array was built');
+    assert.ok(logs.some((l) => /^refused Connect from .*: no credential/.test(l)), logs.join('\n'));
   } finally {
     await w.close();
   }
