@@ -14,9 +14,13 @@
  *   alone, before it reads the request; then the request's bytes against
  *   the digest (a credential cannot be moved onto another request) before
  *   it decodes them.
- * - **Data-channel connections** (data-channel.ts) answer a challenge: the
- *   receiving worker sends 32 random bytes, the connecting one returns their
- *   HMAC under the secret, and only then may it send frames.
+ * - **Data-channel connections** (data-channel.ts) prove it both ways: each
+ *   side sends 32 random bytes, each answers with an HMAC under the secret of
+ *   both nonces and its direction, and frames flow only once both answers
+ *   are checked. Without TLS, every frame then carries an HMAC under a key
+ *   of this connection (from the secret and both nonces) over its sequence
+ *   number and bytes, so a frame cannot be forged, altered, replayed or
+ *   spliced into another connection by whoever sits on the path.
  *
  * A cluster without a secret (`--insecure`, loopback only by default) signs
  * with no secret at all: calls carry no credential and the data channel's
@@ -144,14 +148,23 @@ export class ClusterSecret {
     }
   }
 
-  /** A data-channel challenge's answer. */
-  answer(challenge: Uint8Array): Buffer {
-    return createHmac('sha256', this.secret ?? NO_SECRET).update('gasworks-data-v1\n').update(challenge).digest();
+  /**
+   * A data-channel handshake's proof for `direction` ('connector' proves to the receiver,
+   * 'receiver' to the connector), over the receiver's nonce and the connector's.
+   */
+  proof(direction: 'connector' | 'receiver', receiverNonce: Uint8Array, connectorNonce: Uint8Array): Buffer {
+    return createHmac('sha256', this.secret ?? NO_SECRET).update(`gasworks-data-v2\n${direction}\n`).update(receiverNonce).update(connectorNonce).digest();
   }
 
-  /** True when `answer` answers `challenge` (constant time). */
-  answers(challenge: Uint8Array, answer: Uint8Array): boolean {
-    const expected = this.answer(challenge);
-    return answer.byteLength === expected.byteLength && timingSafeEqual(expected, answer);
+  /** True when `proof` is `direction`'s proof over the two nonces (constant time). */
+  proves(proof: Uint8Array, direction: 'connector' | 'receiver', receiverNonce: Uint8Array, connectorNonce: Uint8Array): boolean {
+    const expected = this.proof(direction, receiverNonce, connectorNonce);
+    return proof.byteLength === expected.byteLength && timingSafeEqual(expected, proof);
+  }
+
+  /** The key of one data-channel connection's frame MACs (null without a secret: nothing to key them with). */
+  sessionKey(receiverNonce: Uint8Array, connectorNonce: Uint8Array): Buffer | null {
+    if (this.secret === null) return null;
+    return createHmac('sha256', this.secret).update('gasworks-data-session-v2\n').update(receiverNonce).update(connectorNonce).digest();
   }
 }

@@ -14,28 +14,38 @@
  * from u16 | parts u16 | 0 u16 | job 16 bytes ASCII | length u32 per part,
  * padded to 8 | the parts, each padded to 8. Little-endian.
  *
- * A connection carries frames only once the connecting side has proved it
- * holds the cluster's secret (auth.ts): the receiving side opens with
- * 'GWDC' and a 32-byte challenge, the connecting side answers 'GWDA' and the
- * challenge's HMAC (and may send frames right behind it), the receiving side
- * confirms with 'GWOK' (so that a refusal can be told from a lost peer), and
- * a wrong answer, a late one (HANDSHAKE_TIMEOUT_MS) or
- * a malformed frame closes the connection with a logged reason. With TLS
- * material the sockets are TLS sockets (mutual TLS when it has a CA).
+ * A connection carries frames only once both ends have proved they hold the
+ * cluster's secret (auth.ts): the receiving side opens with 'GWDC' and its
+ * 32-byte nonce; the connecting side answers 'GWDA', its own nonce and its
+ * proof; the receiving side checks it and answers 'GWOK' and its proof,
+ * which the connecting side checks before it sends any frame. A wrong proof,
+ * a late one (HANDSHAKE_TIMEOUT_MS) or a malformed frame closes the
+ * connection with a logged reason. With a secret and no TLS, every frame is
+ * followed by a 32-byte HMAC under the connection's key over its sequence
+ * number and bytes, checked before the frame is delivered. With TLS material
+ * the sockets are TLS sockets (mutual TLS when it has a CA), which protect
+ * the frames themselves.
  */
 import { parseAddress } from '../util/address.js';
 import { createServer, connect, isIP, type Server, type Socket } from 'node:net';
 import * as tls from 'node:tls';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual, type Hmac } from 'node:crypto';
 import { CHALLENGE_BYTES, ClusterSecret } from './auth.js';
 
 const MAGIC = 0x46445747; // 'GWDF'
 const CHALLENGE_MAGIC = Buffer.from('GWDC');
 const ANSWER_MAGIC = Buffer.from('GWDA');
-const ACCEPTED = Buffer.from('GWOK');
-const HELLO_BYTES = 4 + CHALLENGE_BYTES;
+const ACCEPTED_MAGIC = Buffer.from('GWOK');
+/** 'GWDC' + the receiver's nonce; 'GWDA' + the connector's nonce + its proof; 'GWOK' + the receiver's proof. */
+const CHALLENGE_LENGTH = 4 + CHALLENGE_BYTES;
+const ANSWER_LENGTH = 4 + CHALLENGE_BYTES + 32;
+const ACCEPTED_LENGTH = 4 + 32;
+const TAG_BYTES = 32;
+/** Connections at most that have not finished their handshake (more are closed at once). */
+const MAX_PENDING_HANDSHAKES = 64;
 const FIXED = 40;
-const pad8 = (x: number): number => (x + 7) & ~7;
+// Plain arithmetic, not 32-bit: a length near 2^32 must not wrap to a small one.
+const pad8 = (x: number): number => Math.ceil(x / 8) * 8;
 
 /** Parts per frame at most (a frame of rows has one per column, and a few more). */
 export const MAX_PARTS = 4096;
@@ -82,13 +92,19 @@ function encodeFrame(frame: Frame): Buffer[] {
 class FrameReader {
   private chunks: Buffer[] = [];
   private have = 0;
-  private stage: 'head' | 'lengths' | 'body' = 'head';
+  private stage: 'head' | 'lengths' | 'body' | 'tag' = 'head';
   private head: Buffer | null = null;
   private lengths: number[] = [];
+  /** With a session key: the MAC of the frame being read, and the frame waiting for it. */
+  private mac: Hmac | null = null;
+  private pending: Frame | null = null;
+  private sequence = 0;
 
   constructor(
     private readonly onFrame: (frame: Frame) => void,
     private readonly maxFrameBytes: number,
+    /** The connection's key: every frame is followed by its MAC. Null: frames come bare. */
+    private readonly key: Buffer | null = null,
   ) {}
 
   /** Take a chunk of the stream; throws a ProtocolViolation on a malformed or oversized frame. */
@@ -96,9 +112,29 @@ class FrameReader {
     this.chunks.push(chunk);
     this.have += chunk.length;
     for (;;) {
-      const need = this.stage === 'head' ? FIXED : this.stage === 'lengths' ? pad8(4 * this.head!.readUInt16LE(16)) : this.lengths.reduce((s, n) => s + pad8(n), 0);
+      const need = this.stage === 'head' ? FIXED : this.stage === 'lengths' ? pad8(4 * this.head!.readUInt16LE(16)) : this.stage === 'tag' ? TAG_BYTES : this.lengths.reduce((s, n) => s + pad8(n), 0);
       if (this.have < need) return;
       const bytes = this.take(need);
+      if (this.stage === 'tag') {
+        const frame = this.pending!;
+        const expected = this.mac!.digest();
+        this.mac = null;
+        this.pending = null;
+        this.stage = 'head';
+        if (!timingSafeEqual(expected, bytes)) throw new ProtocolViolation(`frame ${this.sequence} fails its MAC (altered, replayed or forged)`);
+        this.sequence++;
+        this.onFrame(frame);
+        continue;
+      }
+      if (this.key !== null) {
+        if (this.stage === 'head') {
+          this.mac = createHmac('sha256', this.key);
+          const sequence = Buffer.alloc(8);
+          sequence.writeBigUInt64LE(BigInt(this.sequence));
+          this.mac.update(sequence);
+        }
+        this.mac!.update(bytes);
+      }
       if (this.stage === 'head') {
         if (bytes.readUInt32LE(0) !== MAGIC) throw new ProtocolViolation('a frame does not start with the magic number');
         const parts = bytes.readUInt16LE(16);
@@ -111,6 +147,7 @@ class FrameReader {
         const parts = this.head!.readUInt16LE(16);
         this.lengths = Array.from({ length: parts }, (_, i) => bytes.readUInt32LE(4 * i));
         const total = this.lengths.reduce((sum, n) => sum + pad8(n), 0);
+        if (this.lengths.some((n) => n > this.maxFrameBytes)) throw new ProtocolViolation(`a frame part longer than ${this.maxFrameBytes} bytes`);
         if (total > this.maxFrameBytes) throw new ProtocolViolation(`a frame of ${total} bytes (at most ${this.maxFrameBytes})`);
         this.stage = 'body';
       } else {
@@ -121,8 +158,14 @@ class FrameReader {
           at += pad8(length);
         }
         const h = this.head!;
-        this.stage = 'head';
-        this.onFrame({ job: h.toString('latin1', 20, 36), epoch: h.readUInt32LE(4), superstep: h.readUInt32LE(8), exchange: h.readUInt8(12), from: h.readUInt16LE(14), parts });
+        const frame: Frame = { job: h.toString('latin1', 20, 36), epoch: h.readUInt32LE(4), superstep: h.readUInt32LE(8), exchange: h.readUInt8(12), from: h.readUInt16LE(14), parts };
+        if (this.key !== null) {
+          this.pending = frame;
+          this.stage = 'tag';
+        } else {
+          this.stage = 'head';
+          this.onFrame(frame);
+        }
       }
     }
   }
@@ -178,8 +221,11 @@ export interface DataChannelOptions {
 /** A connection out to a peer, and the frames waiting for its handshake. */
 interface Outgoing {
   socket: Socket;
-  /** Null once the challenge is answered; until then, what `send` was given. */
-  queue: Buffer[] | null;
+  /** Null once both ends have proved themselves; until then, the frames `send` was given. */
+  queue: Buffer[][] | null;
+  /** The connection's frame-MAC key (secret and no TLS), once the handshake is done; else null. */
+  key: Buffer | null;
+  sequence: number;
 }
 
 /** One worker's end of the data path: a server for frames in, a socket per peer for frames out. */
@@ -213,43 +259,57 @@ export class DataChannel {
     this.server.on('tlsClientError', (error: Error, socket: tls.TLSSocket) => this.log(`data channel: refused a connection from ${socket.remoteAddress}:${socket.remotePort}: TLS: ${error.message}`));
   }
 
-  /** An incoming connection: challenge it, then read its frames. */
+  /** Connections whose handshake is not done yet. */
+  private pendingHandshakes = 0;
+
+  /** An incoming connection: the handshake (see the header), then its frames. */
   private serve(socket: Socket): void {
     this.incoming.add(socket);
     socket.setNoDelay(true);
     const who = `${socket.remoteAddress}:${socket.remotePort}`;
+    let pending = true;
+    const settle = (): void => {
+      if (pending) this.pendingHandshakes--;
+      pending = false;
+    };
     const refuse = (why: string): void => {
       this.log(`data channel: refused ${who}: ${why}`);
+      settle();
       socket.destroy();
     };
-    const challenge = randomBytes(CHALLENGE_BYTES);
-    socket.write(Buffer.concat([CHALLENGE_MAGIC, challenge]));
-    const timer = setTimeout(() => refuse(`no answer to the challenge within ${HANDSHAKE_TIMEOUT_MS / 1000} s`), HANDSHAKE_TIMEOUT_MS);
+    let timer: NodeJS.Timeout | undefined;
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => {
+      clearTimeout(timer);
+      settle();
+      this.incoming.delete(socket);
+    });
+    if (++this.pendingHandshakes > MAX_PENDING_HANDSHAKES) return refuse(`more than ${MAX_PENDING_HANDSHAKES} connections are in their handshake`);
+    const nonce = randomBytes(CHALLENGE_BYTES);
+    socket.write(Buffer.concat([CHALLENGE_MAGIC, nonce]));
+    timer = setTimeout(() => refuse(`no answer to the challenge within ${HANDSHAKE_TIMEOUT_MS / 1000} s`), HANDSHAKE_TIMEOUT_MS);
     timer.unref();
-    const reader = new FrameReader((frame) => this.deliver(frame), this.maxFrameBytes);
-    let hello: Buffer | null = Buffer.alloc(0);
+    let reader: FrameReader | null = null;
+    let hello: Buffer = Buffer.alloc(0);
     socket.on('data', (chunk: Buffer) => {
       try {
-        if (hello !== null) {
+        if (reader === null) {
           hello = Buffer.concat([hello, chunk]);
-          if (hello.length < HELLO_BYTES) return;
-          const ok = hello.subarray(0, 4).equals(ANSWER_MAGIC) && this.secret.answers(challenge, hello.subarray(4, HELLO_BYTES));
+          if (hello.length < ANSWER_LENGTH) return;
           clearTimeout(timer);
+          const theirs = hello.subarray(4, 4 + CHALLENGE_BYTES);
+          const ok = hello.subarray(0, 4).equals(ANSWER_MAGIC) && this.secret.proves(hello.subarray(4 + CHALLENGE_BYTES, ANSWER_LENGTH), 'connector', nonce, theirs);
           if (!ok) return refuse('a wrong answer to the challenge (not a gasworks worker of this cluster: another token?)');
-          socket.write(ACCEPTED);
-          chunk = hello.subarray(HELLO_BYTES);
-          hello = null;
+          socket.write(Buffer.concat([ACCEPTED_MAGIC, this.secret.proof('receiver', nonce, theirs)]));
+          settle();
+          reader = new FrameReader((frame) => this.deliver(frame), this.maxFrameBytes, this.tls === null ? this.secret.sessionKey(nonce, theirs) : null);
+          chunk = hello.subarray(ANSWER_LENGTH);
           if (chunk.length === 0) return;
         }
         reader.push(chunk);
       } catch (error) {
         refuse(error instanceof ProtocolViolation ? error.message : `a frame it could not read: ${(error as Error).message}`);
       }
-    });
-    socket.on('error', () => socket.destroy());
-    socket.on('close', () => {
-      clearTimeout(timer);
-      this.incoming.delete(socket);
     });
   }
 
@@ -283,14 +343,14 @@ export class DataChannel {
     }
   }
 
-  /** Open a connection to a peer; frames queue until it has answered the peer's challenge. */
+  /** Open a connection to a peer; frames queue until both ends have proved themselves. */
   private open(address: string): Outgoing {
     const { bareHost, port } = parseAddress('data channel', address);
     // No SNI for an IP address (RFC 6066); the certificate is still checked against it.
     const socket: Socket = this.tls !== null ? tls.connect({ ...this.tls, host: bareHost, port, timeout: CONNECT_TIMEOUT_MS, ...(isIP(bareHost) ? { servername: '' } : {}) }) : connect({ host: bareHost, port, timeout: CONNECT_TIMEOUT_MS });
-    const out: Outgoing = { socket, queue: [] };
+    const out: Outgoing = { socket, queue: [], key: null, sequence: 0 };
     socket.setNoDelay(true);
-    // 'open' once the peer has accepted this side's answer to its challenge.
+    // 'open' once the peer has accepted this side's proof and proved itself.
     let stage: 'connecting' | 'answered' | 'open' = 'connecting';
     const refusal = 'it refused this worker\'s answer to its challenge (a worker of another cluster, or another token?)';
     const lost = (why: string): void => {
@@ -307,28 +367,46 @@ export class DataChannel {
         if (stage !== 'open') this.onPeerUnreachable(new PeerUnreachable(address, stage === 'answered' ? refusal : 'it closed the connection before its challenge'));
       }
     });
+    const mine = randomBytes(CHALLENGE_BYTES);
+    let theirs: Buffer | null = null;
     let hello = Buffer.alloc(0);
     const onHello = (chunk: Buffer): void => {
       hello = Buffer.concat([hello, chunk]);
-      if (stage === 'answered') {
-        if (hello.length < ACCEPTED.length) return;
-        socket.off('data', onHello);
-        if (!hello.equals(ACCEPTED)) return lost('it does not speak the gasworks data protocol');
-        stage = 'open';
-        return;
+      if (stage === 'connecting') {
+        if (hello.length < CHALLENGE_LENGTH) return;
+        if (!hello.subarray(0, 4).equals(CHALLENGE_MAGIC)) return lost('it does not speak the gasworks data protocol');
+        theirs = Buffer.from(hello.subarray(4, CHALLENGE_LENGTH));
+        socket.write(Buffer.concat([ANSWER_MAGIC, mine, this.secret.proof('connector', theirs, mine)]));
+        stage = 'answered';
+        hello = hello.subarray(CHALLENGE_LENGTH);
       }
-      if (hello.length < HELLO_BYTES) return;
-      if (!hello.subarray(0, 4).equals(CHALLENGE_MAGIC) || hello.length > HELLO_BYTES + ACCEPTED.length) return lost('it does not speak the gasworks data protocol');
-      socket.write(Buffer.concat([ANSWER_MAGIC, this.secret.answer(hello.subarray(4, HELLO_BYTES))]));
-      stage = 'answered';
-      hello = hello.subarray(HELLO_BYTES);
-      // Frames go right behind the answer: the confirmation costs no round trip.
-      for (const buffer of out.queue!) socket.write(buffer);
+      if (hello.length < ACCEPTED_LENGTH) return;
+      socket.off('data', onHello);
+      if (!hello.subarray(0, 4).equals(ACCEPTED_MAGIC) || hello.length > ACCEPTED_LENGTH || !this.secret.proves(hello.subarray(4, ACCEPTED_LENGTH), 'receiver', theirs!, mine)) {
+        stage = 'open';
+        return lost('it could not prove it holds the cluster token (a worker of another cluster, or someone in between?)');
+      }
+      stage = 'open';
+      out.key = this.tls === null ? this.secret.sessionKey(theirs!, mine) : null;
+      const queued = out.queue!;
       out.queue = null;
-      if (hello.length > 0) onHello(Buffer.alloc(0));
+      for (const buffers of queued) this.write(out, buffers);
     };
     socket.on('data', onHello);
     return out;
+  }
+
+  /** Write one frame's buffers, and its MAC when the connection has a key. */
+  private write(out: Outgoing, buffers: Buffer[]): void {
+    if (out.key !== null) {
+      const mac = createHmac('sha256', out.key);
+      const sequence = Buffer.alloc(8);
+      sequence.writeBigUInt64LE(BigInt(out.sequence++));
+      mac.update(sequence);
+      for (const buffer of buffers) mac.update(buffer);
+      buffers = [...buffers, mac.digest()];
+    }
+    for (const buffer of buffers) out.socket.write(buffer);
   }
 
   /**
@@ -343,8 +421,8 @@ export class DataChannel {
       this.outgoing.set(address, out);
     }
     const buffers = encodeFrame(frame);
-    if (out.queue !== null) out.queue.push(...buffers);
-    else for (const buffer of buffers) out.socket.write(buffer);
+    if (out.queue !== null) out.queue.push(buffers);
+    else this.write(out, buffers);
   }
   /** The frames of one exchange, once `count` have arrived (ordered by sender). */
   receive(job: string, epoch: number, superstep: number, exchange: number, count: number): Promise<Frame[]> {

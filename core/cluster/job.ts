@@ -23,13 +23,13 @@ import { allocateColumns } from '../graph/columns.js';
 import { decodeGraph } from '../graph/binary.js';
 import type { Graph } from '../graph/graph.js';
 import type { Aggregator, Params, ResolvedProgram, Signal, VertexFunctions } from '../program.js';
-import { resolveProgram } from '../program.js';
+import { checkParams, resolveProgram } from '../program.js';
 import { UsageError } from '../errors.js';
 import { combine, compileListAggregation } from '../engine/aggregation.js';
 import { importProgram } from '../engine/load-program.js';
 import { createInThread } from '../engine/run-setup.js';
 import { GrowableUint32 } from '../graph/loaders/growable.js';
-import { hasReplica } from '../graph/replica-sets.js';
+import { hasReplica, wordsFor } from '../graph/replica-sets.js';
 import type { SyncKernels } from '../engine/sync-kernels.js';
 import { PHASE, allocateJobArrays, runChunk, threadKernels, type JobArrays, type LocalEdges } from './job-kernels.js';
 import { JobThreads } from './job-threads.js';
@@ -164,7 +164,10 @@ export class ClusterJob {
     this.words = setup.replicaWords;
     const edgeMachines = toUint16(setup.edgeMachines);
     if (this.masters.length !== n || edgeMachines.length !== graph.numEdges || this.replicas.length !== n * this.words) {
-      throw new Error(`job ${setup.job}: the partition does not match the graph (${n} vertices, ${graph.numEdges} edges)`);
+      throw new UsageError(`job ${setup.job}: the partition does not match the graph (${n} vertices, ${graph.numEdges} edges)`);
+    }
+    for (const [what, list] of [['master', this.masters], ['edge machine', edgeMachines]] as const) {
+      for (let i = 0; i < list.length; i++) if (list[i] >= setup.machines) throw new UsageError(`job ${setup.job}: ${what} ${list[i]} of ${setup.machines} machines`);
     }
     const threads = setup.threads ?? 1;
     if (!(Number.isInteger(threads) && threads >= 1)) throw new UsageError(`job ${setup.job}: threads must be a positive integer; got ${threads}`);
@@ -267,13 +270,26 @@ export class ClusterJob {
   }
 
   static async create(setup: JobSetup): Promise<ClusterJob> {
-    const params = JSON.parse(setup.paramsJson) as Params;
+    // The sizes everything else is allocated by, checked before anything is.
+    const { machines, machine } = setup;
+    if (!(Number.isInteger(machines) && machines >= 1 && machines <= 65535)) throw new UsageError(`Setup: machines must be 1..65535; got ${machines}`);
+    if (!(Number.isInteger(machine) && machine < machines)) throw new UsageError(`Setup: machine must be below machines (${machines}); got ${machine}`);
+    if (setup.replicaWords !== wordsFor(machines)) throw new UsageError(`Setup: ${machines} machines take ${wordsFor(machines)} replica words per vertex; got ${setup.replicaWords}`);
+    let params: Params;
+    try {
+      params = JSON.parse(setup.paramsJson) as Params;
+    } catch {
+      throw new UsageError('Setup: the parameters are not JSON');
+    }
+    if (params === null || typeof params !== 'object' || Array.isArray(params)) throw new UsageError('Setup: the parameters must be a JSON object');
     let imported;
     try {
       imported = await importProgram(setup.programUrl, setup.programName);
     } catch (error) {
       throw new UsageError(`cannot load program ${setup.programName} on this worker: ${(error as Error).message}`);
     }
+    checkParams('Setup', imported, params);
+    params = { ...imported.params, ...params };
     const program = resolveProgram(imported, params);
     const graph = decodeGraph(setup.graph, `the graph of job ${setup.job}`);
     const job = new ClusterJob(setup, program, graph, params);

@@ -3,14 +3,15 @@
  * method with arbitrary fields (job ids, counts, peers, byte fields, graphs),
  * with a valid credential and without one, and arbitrary bytes in place of a
  * request; each call must end with an answer or a gRPC error within its
- * deadline. Data channel: arbitrary byte streams after a correct handshake,
- * and arbitrary frames. Afterwards the same workers must still run a program
+ * deadline. Data channel: arbitrary byte streams after a correct handshake
+ * (each followed by a MAC under the connection's key), and arbitrary frames. Afterwards the same workers must still run a program
  * to the one-process answer: nothing crashed, nothing leaked into a job.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { connect } from 'node:net';
+import { createHmac, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { startWorker, type ClusterWorker } from '../../../core/cluster/worker-server.js';
@@ -158,12 +159,20 @@ test('data channel: arbitrary bytes after a correct handshake close that connect
     fc.asyncProperty(fc.oneof(frame.map(encode), fc.uint8Array({ maxLength: 400 }).map((a) => Buffer.from(a))), async (payload) => {
       await new Promise<void>((resolve) => {
         const socket = connect(receiver.port, '127.0.0.1');
+        const secret = new ClusterSecret(Buffer.from(token));
+        const mine = randomBytes(32);
         let hello = Buffer.alloc(0);
+        let theirs: Buffer | null = null;
         socket.on('data', (chunk: Buffer) => {
           hello = Buffer.concat([hello, chunk]);
-          if (hello.length !== 36) return;
-          socket.write(Buffer.concat([Buffer.from('GWDA'), new ClusterSecret(Buffer.from(token)).answer(hello.subarray(4, 36))]));
-          socket.write(payload);
+          if (theirs === null && hello.length >= 36) {
+            theirs = Buffer.from(hello.subarray(4, 36));
+            socket.write(Buffer.concat([Buffer.from('GWDA'), mine, secret.proof('connector', theirs, mine)]));
+          }
+          if (hello.length !== 72) return;
+          // The handshake is done: the fuzzed bytes, followed by a MAC under the connection's key over them (as if they were one frame).
+          const mac = createHmac('sha256', secret.sessionKey(theirs!, mine)!).update(Buffer.alloc(8)).update(payload).digest();
+          socket.write(Buffer.concat([payload, mac]));
           // The receiver either closes the connection or waits for more: end it after a moment either way.
           setTimeout(() => socket.destroy(), 20);
         });

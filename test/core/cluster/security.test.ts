@@ -13,7 +13,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { startWorker, type ClusterWorker } from '../../../core/cluster/worker-server.js';
@@ -246,7 +246,7 @@ test('the data channel takes frames only from peers that answer its challenge wi
   assert.equal(frames.map((f) => f.from), [1]);
   // A raw socket that sends bytes instead of an answer.
   await new Promise<void>((resolve) => {
-    const socket = connect(receiver.port, '127.0.0.1', () => socket.write(Buffer.alloc(64, 7)));
+    const socket = connect(receiver.port, '127.0.0.1', () => socket.write(Buffer.alloc(100, 7)));
     socket.resume();
     socket.on('close', () => resolve());
     socket.on('error', () => undefined);
@@ -259,6 +259,95 @@ test('the data channel takes frames only from peers that answer its challenge wi
   const timeout = new Promise((resolve) => setTimeout(() => resolve('none'), 100));
   assert.is(await Promise.race([late, timeout]), 'none');
   for (const c of [receiver, friend, stranger]) c.close();
+});
+
+test('without TLS a frame altered on the way fails its MAC: the connection is refused, the frame never delivered', async () => {
+  const logs: string[] = [];
+  const receiver = await DataChannel.listen('127.0.0.1', { secret: new ClusterSecret(Buffer.from(token)), log: (l) => logs.push(l) });
+  const sender = await DataChannel.listen('127.0.0.1', { secret: new ClusterSecret(Buffer.from(token)) });
+  // A relay on the path that passes the handshake through and flips one byte of what follows.
+  let forwarded = 0;
+  const relay = createServer((inbound) => {
+    const outbound = connect(receiver.port, '127.0.0.1');
+    outbound.on('data', (chunk: Buffer) => inbound.write(chunk));
+    inbound.on('data', (chunk: Buffer) => {
+      const copy = Buffer.from(chunk);
+      for (let i = 0; i < copy.length; i++, forwarded++) if (forwarded === 68 + 40 + 8) copy[i] ^= 1;
+      outbound.write(copy);
+    });
+    const end = (): void => {
+      inbound.destroy();
+      outbound.destroy();
+    };
+    inbound.on('close', end);
+    outbound.on('close', end);
+    inbound.on('error', end);
+    outbound.on('error', end);
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', () => resolve()));
+  const relayPort = (relay.address() as { port: number }).port;
+  const JOB = '0123456789abcdef';
+  sender.onPeerUnreachable = () => undefined;
+  sender.send(`127.0.0.1:${relayPort}`, { job: JOB, epoch: 0, superstep: 0, exchange: 1, from: 1, parts: [new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8])] });
+  const arrived = receiver.receive(JOB, 0, 0, 1, 1).then(() => 'delivered', () => 'failed');
+  const timeout = new Promise((resolve) => setTimeout(() => resolve('none'), 300));
+  assert.is(await Promise.race([arrived, timeout]), 'none');
+  assert.ok(logs.some((l) => /frame 0 fails its MAC/.test(l)), logs.join('\n'));
+  relay.close();
+  receiver.close();
+  sender.close();
+});
+
+test('a part length near 2^32 is refused, not wrapped to a small one', async () => {
+  const logs: string[] = [];
+  const receiver = await DataChannel.listen('127.0.0.1', { log: (l) => logs.push(l) });
+  const secret = new ClusterSecret(null);
+  await new Promise<void>((resolve) => {
+    const socket = connect(receiver.port, '127.0.0.1');
+    const mine = Buffer.alloc(32, 3);
+    let hello = Buffer.alloc(0);
+    let answered = false;
+    socket.on('data', (chunk: Buffer) => {
+      hello = Buffer.concat([hello, chunk]);
+      if (!answered && hello.length >= 36) {
+        answered = true;
+        socket.write(Buffer.concat([Buffer.from('GWDA'), mine, secret.proof('connector', hello.subarray(4, 36), mine)]));
+      }
+      if (hello.length !== 72) return;
+      const head = Buffer.alloc(48);
+      head.writeUInt32LE(0x46445747, 0);
+      head.writeUInt16LE(1, 16);
+      head.write('0123456789abcdef', 20, 'latin1');
+      head.writeUInt32LE(0xfffffff9, 40);
+      socket.write(Buffer.concat([head, Buffer.alloc(16)]));
+    });
+    socket.on('close', () => resolve());
+    socket.on('error', () => undefined);
+  });
+  assert.ok(logs.some((l) => /a frame part longer than/.test(l)), logs.join('\n'));
+  receiver.close();
+});
+
+test('Setup checks the sizes it allocates by before anything else', async () => {
+  const { worker: w } = await worker({ security });
+  try {
+    const client = new WorkerClient(w.address, security, secretOf(security));
+    const base = { protocol: 4, job: '0123456789abcdef', machine: 0, programModule: 'dist/vertex-programs/pagerank.js', programName: 'pagerank', paramsJson: '{}' };
+    for (const [fields, message] of [
+      [{ machines: 30_000_000 }, /machines must be 1\.\.65535; got 30000000/],
+      [{ machines: 2, machine: 2 }, /machine must be below machines \(2\); got 2/],
+      [{ machines: 2, replicaWords: 5 }, /2 machines take 1 replica words per vertex; got 5/],
+      [{ machines: 1, replicaWords: 1, paramsJson: '[' }, /the parameters are not JSON/],
+      [{ machines: 1, replicaWords: 1, paramsJson: '{"nonsense": 1}' }, /program pagerank has no parameter "nonsense"/],
+    ] as const) {
+      const refused = await failure(client.call('Setup', { ...base, replicaWords: 1, ...fields }, Date.now() + 5000));
+      assert.match(refused.details ?? '', message);
+    }
+    client.close();
+    assert.is(w.jobs(), 0);
+  } finally {
+    await w.close();
+  }
 });
 
 /** A CA and one certificate it signed for 127.0.0.1 / localhost (server and client use), made with openssl; null without openssl. */
