@@ -50,13 +50,31 @@ const NO_PARTIALS = new Float64Array(1);
 
 export class JobThreads {
   private closed = false;
+  /** A helper that failed outside a phase (its thread died): the job cannot run another phase. */
+  private broken: Error | null = null;
+  private readonly detach: Array<() => void> = [];
 
   private constructor(
     private readonly workers: Worker[],
     private readonly arrays: JobArrays,
     private readonly control: Int32Array,
     private readonly errorText: Uint8Array,
-  ) {}
+  ) {
+    workers.forEach((worker, i) => {
+      const onError = (error: Error): void => {
+        this.broken ??= new Error(`helper thread ${i + 1} failed: ${error.message}`);
+      };
+      const onExit = (code: number): void => {
+        this.broken ??= new Error(`helper thread ${i + 1} exited (code ${code})`);
+      };
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+      this.detach.push(() => {
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+      });
+    });
+  }
 
   /** Start `arrays.threads - 1` helpers on the job's program; resolves once all are ready. */
   static async start(base: Omit<HelperData, 'control' | 'errorText' | 'thread'>): Promise<JobThreads> {
@@ -93,6 +111,7 @@ export class JobThreads {
    * are done. A chunk that throws, here or in a helper, is rethrown after the others are done.
    */
   run(phase: number, kernels: SyncKernels): void {
+    if (this.broken !== null) throw this.broken;
     const c = this.control;
     const chunks = this.arrays.chunks.length - 1;
     Atomics.store(c, CONTROL.NEXT_CHUNK, 0);
@@ -140,6 +159,11 @@ export class JobThreads {
     Atomics.store(this.control, CONTROL.PHASE, PHASE.STOP);
     Atomics.add(this.control, CONTROL.GENERATION, 1);
     Atomics.notify(this.control, CONTROL.GENERATION);
+    for (const off of this.detach) off();
+    if (this.broken !== null) {
+      await Promise.all(this.workers.map((w) => w.terminate()));
+      return;
+    }
     await done;
     returnWorkers(HELPER_URL, this.workers);
   }

@@ -15,8 +15,8 @@
  *   authenticated coordinator may ship code: a worker without a token runs
  *   bundled programs only.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -117,18 +117,34 @@ export class ProgramCache {
     const path = join(this.dir, `${shipment.sha256}.mjs`);
     // A module already cached is taken only if it still hashes to its name.
     if (!existsSync(path) || sha256(readFileSync(path)) !== shipment.sha256) {
-      const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
-      writeFileSync(temporary, source, { mode: 0o600 });
+      // A fresh name, created exclusively and never through a link, then moved into place.
+      const temporary = `${path}.${randomBytes(8).toString('hex')}.tmp`;
+      const fd = openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+      try {
+        writeSync(fd, source);
+      } finally {
+        closeSync(fd);
+      }
       renameSync(temporary, path);
     }
     return pathToFileURL(path).href;
   }
 
-  /** The cache folder, and its node_modules/gasworks link to this worker's gasworks (what `import 'gasworks'` in a shipped module finds). */
+  /**
+   * The cache folder, and its node_modules/gasworks link to this worker's gasworks (what `import
+   * 'gasworks'` in a shipped module finds). The folder must be this user's and writable by no one
+   * else: a module is hashed, then imported, and nobody may swap it in between.
+   */
   private prepare(): void {
-    if (this.linked) return;
     const modules = join(this.dir, 'node_modules');
     mkdirSync(modules, { recursive: true, mode: 0o700 });
+    for (const dir of [this.dir, modules]) {
+      const stat = lstatSync(dir);
+      const uid = process.getuid?.();
+      if (!stat.isDirectory() || (uid !== undefined && stat.uid !== uid) || (stat.mode & 0o022) !== 0) {
+        throw new UsageError(`the program cache ${dir} must be a folder of this worker's user that no one else may write to (chmod go-w, or give another --program-cache)`);
+      }
+    }
     const link = join(modules, 'gasworks');
     let current: string | null = null;
     try {
@@ -136,7 +152,7 @@ export class ProgramCache {
     } catch {
       current = null;
     }
-    if (current !== packageRoot) {
+    if (current !== packageRoot || !this.linked) {
       const temporary = `${link}.${process.pid}.tmp`;
       rmSync(temporary, { force: true });
       symlinkSync(packageRoot, temporary, 'dir');

@@ -16,6 +16,7 @@ interface WorkerFlags extends ClusterSecurityFlags {
   insecure?: boolean;
   maxMessageMb: number;
   threads?: number;
+  programCache?: string;
 }
 
 export function registerWorker(program: Command): void {
@@ -25,13 +26,14 @@ export function registerWorker(program: Command): void {
     .option('-l, --listen <host:port>', 'address to listen on (port 0: any free port); beyond loopback it needs --token-file (or --insecure)', '127.0.0.1:7070')
     .option('--insecure', 'listen beyond loopback without a token: anyone who reaches the worker may run the bundled programs on it')
     .option('--max-message-mb <n>', 'largest control message or data frame taken, in MiB', positiveInt, 1024)
+    .option('--program-cache <dir>', 'where shipped programs are kept by their hash (default: $XDG_CACHE_HOME/gasworks/programs or ~/.cache/gasworks/programs); yours alone, writable by no one else')
     .option('-t, --threads <n>', `threads each job runs on (default: one per core, ${defaultWorkers()} here)`, positiveInt);
   addClusterSecurityOptions(cmd);
   cmd.action(async (flags: WorkerFlags) => {
     const security = clusterSecurityFrom('worker', flags);
     const { startWorker } = await import('../../../core/cluster/worker-server.js');
     const threads = flags.threads ?? defaultWorkers();
-    const worker = await startWorker(flags.listen, { security, insecure: flags.insecure, maxMessageBytes: flags.maxMessageMb * 1024 * 1024, threads });
+    const worker = await startWorker(flags.listen, { security, insecure: flags.insecure, maxMessageBytes: flags.maxMessageMb * 1024 * 1024, threads, programCache: flags.programCache });
     const how = [`${threads} thread${threads === 1 ? '' : 's'}`, security.token ? 'token' : 'no token', security.tls ? (security.tls.ca ? 'mutual TLS' : 'TLS') : 'no TLS'].join(', ');
     process.stdout.write(`gasworks worker listening on ${worker.address} (${how})\n`);
     const stop = (): void => {

@@ -12,7 +12,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
@@ -344,6 +344,22 @@ test('Setup checks the sizes it allocates by before anything else', async () => 
       assert.match(refused.details ?? '', message);
     }
     client.close();
+    assert.is(w.jobs(), 0);
+  } finally {
+    await w.close();
+  }
+});
+
+test('a program cache others may write to is refused: shipped code is not taken there', async () => {
+  const open = join(dir, 'open-cache');
+  mkdirSync(open, { recursive: true });
+  chmodSync(open, 0o777);
+  const logs: string[] = [];
+  const w = await startWorker('127.0.0.1:0', { security, programCache: open, log: (l) => logs.push(l) });
+  try {
+    const { failing } = await import('./programs.js');
+    const refused = await failure(runCluster(failing as unknown as VertexProgram, graph, { workers: [w.address], security, maxIterations: 1 }));
+    assert.match(refused.message, /the program cache .*open-cache must be a folder of this worker's user that no one else may write to/);
     assert.is(w.jobs(), 0);
   } finally {
     await w.close();
