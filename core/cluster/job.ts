@@ -314,7 +314,7 @@ export class ClusterJob {
   /** Run a phase over every chunk of vertices: on this thread alone, or with the helpers. */
   private runPhase(phase: number): void {
     if (this.helpers !== null) this.helpers.run(phase, this.kernels);
-    else runChunk(this.arrays, this.kernels, phase, 0, NO_PARTIALS);
+    else for (let c = 0; c + 1 < this.arrays.chunks.length; c++) runChunk(this.arrays, this.kernels, phase, c, NO_PARTIALS);
   }
 
   /** Total of a tally column ([edges, updates, changed]) over the threads. */
