@@ -5,10 +5,7 @@
  * next job (helpers are pooled).
  */
 import { isMainThread, parentPort } from 'node:worker_threads';
-import { Graph } from '../graph/graph.js';
-import { resolveProgram } from '../program.js';
-import { importProgram } from '../engine/load-program.js';
-import { createInThread } from '../engine/run-setup.js';
+import { prepareInWorker } from '../engine/run-setup.js';
 import { PHASE, runChunk, threadKernels } from './job-kernels.js';
 import { CONTROL, type HelperData, type HelperMessage } from './job-threads.js';
 
@@ -18,8 +15,7 @@ async function serve(data: HelperData): Promise<void> {
   const { control, arrays } = data;
   let kernels;
   try {
-    const program = resolveProgram(await importProgram(data.programUrl, data.programName), data.params);
-    const { fns } = createInThread(program, new Graph(data.graph), data.vertex, data.edge, data.params, data.thread, arrays.threads);
+    const { program, fns } = await prepareInWorker(data);
     const spec = program.accumulator;
     kernels = threadKernels(arrays, fns, spec.kind === 'scalar' ? spec.sum : undefined, data.thread);
   } catch (error) {

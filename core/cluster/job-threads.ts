@@ -15,12 +15,10 @@
  * waiting.
  */
 import type { Worker } from 'node:worker_threads';
-import type { Columns, Schema } from '../graph/columns.js';
-import type { GraphArrays } from '../graph/graph.js';
-import type { Params } from '../program.js';
 import { sharedInt32, sharedUint8 } from '../graph/shared.js';
 import { returnWorkers, takeWorkers } from '../engine/worker-pool.js';
 import { siblingModule } from '../workers/spawn.js';
+import type { WorkerProgramData } from '../engine/run-setup.js';
 import { PHASE, runChunk, type JobArrays } from './job-kernels.js';
 import type { SyncKernels } from '../engine/sync-kernels.js';
 
@@ -29,18 +27,11 @@ export const CONTROL = { GENERATION: 0, PHASE: 1, NEXT_CHUNK: 2, DONE: 3, ERROR:
 /** Bytes of the message of a helper's error. */
 const ERROR_BYTES = 4096;
 
-/** What a helper thread is posted to set up. */
-export interface HelperData {
-  programUrl: string;
-  programName: string;
-  params: Params;
-  graph: GraphArrays;
-  vertex: Columns<Schema>;
-  edge: Columns<Schema>;
+/** What a helper thread is posted to set up: the program over the shared columns, as an engine thread gets it, and the job's arrays. */
+export interface HelperData extends WorkerProgramData {
   arrays: JobArrays;
   control: Int32Array;
   errorText: Uint8Array;
-  thread: number;
 }
 
 export type HelperMessage = { type: 'ready' } | { type: 'done' } | { type: 'error'; message: string };
@@ -77,7 +68,7 @@ export class JobThreads {
   }
 
   /** Start `arrays.threads - 1` helpers on the job's program; resolves once all are ready. */
-  static async start(base: Omit<HelperData, 'control' | 'errorText' | 'thread'>): Promise<JobThreads> {
+  static async start(base: Omit<HelperData, 'control' | 'errorText' | 'thread' | 'threads'>): Promise<JobThreads> {
     const helpers = base.arrays.threads - 1;
     const control = sharedInt32(CONTROL.WORDS);
     const errorText = sharedUint8(ERROR_BYTES);
@@ -95,7 +86,7 @@ export class JobThreads {
               };
               worker.on('message', onMessage);
               worker.once('error', reject);
-              worker.postMessage({ ...base, control, errorText, thread: i + 1 } satisfies HelperData);
+              worker.postMessage({ ...base, control, errorText, thread: i + 1, threads: base.arrays.threads } satisfies HelperData);
             }),
         ),
       );
