@@ -103,6 +103,8 @@ export class JobThreads {
    */
   run(phase: number, kernels: SyncKernels): void {
     if (this.broken !== null) throw this.broken;
+    // Closed (released, or its lease ran out): no helper would answer, so never wait for one.
+    if (this.closed) throw new Error('the job was released');
     const c = this.control;
     const chunks = this.arrays.chunks.length - 1;
     Atomics.store(c, CONTROL.NEXT_CHUNK, 0);
