@@ -98,6 +98,9 @@ export interface ClusterInfo {
 
 export interface ClusterRunResult<VS extends Schema = Schema> extends SyncRunResult<VS>, ClusterInfo {}
 
+/** Bytes per SendGraph call: one chunk in flight per machine, never a whole serialized graph. */
+const GRAPH_CHUNK_BYTES = 16 * 1024 * 1024;
+
 /** Supersteps per Superstep call at most: fewer round trips, progress in batches. */
 const SUPERSTEPS_PER_CALL = 8;
 
@@ -286,7 +289,7 @@ class ClusterRun {
       programSha256: this.shipment!.sha256 ?? '',
       programName: this.program.name,
       paramsJson: JSON.stringify(this.params),
-      graph: this.graphBytes,
+      graph: new Uint8Array(0),
       edgeMachines: bytesOf(this.part.machineOf),
       masters: bytesOf(this.part.masters),
       replicas: bytesOf(this.part.replicas),
@@ -295,8 +298,12 @@ class ClusterRun {
     };
   }
 
-  /** Setup on machine m; its reply says where its data channel is. */
+  /** Setup on machine m, its graph sent in chunks first; its reply says where its data channel is. */
   private async setUpOne(m: number): Promise<void> {
+    const total = this.graphBytes.length;
+    for (let offset = 0; offset < total; offset += GRAPH_CHUNK_BYTES) {
+      await this.machines.call(m, 'SendGraph', { job: this.job, total, offset, bytes: this.graphBytes.subarray(offset, Math.min(total, offset + GRAPH_CHUNK_BYTES)) });
+    }
     const reply = await this.machines.call<SetupReply>(m, 'Setup', this.setupRequest(m));
     this.setups[m] = reply;
     this.dataAddresses[m] = this.machines.dataAddress(m, reply.dataPort);

@@ -85,6 +85,10 @@ export const DEFAULT_LEASE_MS = 60_000;
 const LEASE_BOUNDS_MS = [1000, 24 * 3600_000] as const;
 /** How often a worker looks for jobs whose lease ran out (ms). */
 const LEASE_SWEEP_MS = 500;
+/** A graph being sent (SendGraph) is dropped this long after its last chunk unless Setup takes it (ms). */
+const STAGED_GRAPH_MS = 120_000;
+/** The largest graph a worker takes by SendGraph, bytes. */
+const MAX_GRAPH_BYTES = 2 ** 40;
 
 /** A call that comes out of the job's order (a superstep before Connect, one skipped or repeated). */
 class OutOfOrder extends UsageError {}
@@ -142,6 +146,8 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
   if (!(Number.isInteger(threads) && threads >= 1 && threads <= 1024)) throw new UsageError(`startWorker: threads must be a whole number from 1 to 1024; got ${threads}`);
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const jobs = new Map<string, Held>();
+  /** Graphs being received by SendGraph, by job, until Setup takes them. */
+  const staged = new Map<string, { bytes: Uint8Array; received: number; until: number }>();
   const programs = new ProgramCache(options.programCache ?? defaultProgramCache());
   // This worker's id for this start: credentials name it (auth.ts), so none is good on another worker, or after a restart.
   const workerId = randomBytes(16).toString('hex');
@@ -249,6 +255,11 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
   let expired = 0;
   const sweep = setInterval(() => {
     const now = Date.now();
+    for (const [id, s] of staged) {
+      if (s.until > now) continue;
+      staged.delete(id);
+      log(`dropped the graph of job ${id} (${s.received} of ${s.bytes.length} bytes): no Setup took it within ${STAGED_GRAPH_MS / 1000} s`);
+    }
     for (const [id, h] of jobs) {
       if (h.leaseUntil > now) continue;
       jobs.delete(id);
@@ -287,8 +298,37 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
     handler(call, callback);
   };
   const handlers: Record<string, Handler<never, unknown>> = {
+    SendGraph: ((call, callback) => {
+      const { job, total, offset, bytes } = call.request as { job: string; total: number; offset: number; bytes: Uint8Array };
+      try {
+        if (!/^[0-9a-f]{16}$/.test(job)) throw new UsageError('SendGraph: a job id is 16 hex digits');
+        if (jobs.has(job) || creating.has(job)) throw new UsageError(`SendGraph: job ${job} is already set up on this worker`);
+        if (!(Number.isInteger(total) && total > 0 && total <= MAX_GRAPH_BYTES)) throw new UsageError(`SendGraph: total must be 1..${MAX_GRAPH_BYTES} bytes; got ${total}`);
+        let s = staged.get(job);
+        if (s === undefined) {
+          if (offset !== 0) throw new UsageError(`SendGraph: the first chunk of job ${job} starts at ${offset}, not 0`);
+          s = { bytes: new Uint8Array(total), received: 0, until: 0 };
+          staged.set(job, s);
+        }
+        if (total !== s.bytes.length || offset !== s.received || offset + bytes.length > total) {
+          throw new UsageError(`SendGraph: a chunk of ${bytes.length} bytes at ${offset} of ${total}, where ${s.received} of ${s.bytes.length} were received (chunks come in order)`);
+        }
+        s.bytes.set(bytes, offset);
+        s.received += bytes.length;
+        s.until = Date.now() + STAGED_GRAPH_MS;
+        callback(null, {});
+      } catch (error) {
+        fail(callback, error);
+      }
+    }) as Handler<{ job: string; total: number; offset: number; bytes: Uint8Array }, unknown>,
     Setup: ((call, callback) => {
       const request = call.request as SetupArrival;
+      // The graph came in chunks (SendGraph), or within Setup (an incomplete one fails to decode, by name).
+      const sent = staged.get(request.job);
+      if (sent !== undefined && (request.graph === undefined || request.graph.length === 0)) {
+        staged.delete(request.job);
+        request.graph = sent.bytes.subarray(0, sent.received);
+      }
       if (request.protocol !== PROTOCOL_VERSION) {
         return fail(callback, new UsageError(`this worker speaks cluster protocol ${PROTOCOL_VERSION} and the coordinator ${request.protocol || 'an older one'}: run the same gasworks version on every machine`));
       }
@@ -373,6 +413,7 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
     }) as Handler<{ job: string }, unknown>,
     Release: ((call, callback) => {
       channel.abort(call.request.job, 'the job was released');
+      staged.delete(call.request.job);
       if (creating.has(call.request.job)) releasedWhileCreating.add(call.request.job);
       const h = jobs.get(call.request.job);
       jobs.delete(call.request.job);

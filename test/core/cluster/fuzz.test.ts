@@ -94,6 +94,7 @@ const requests: Record<string, fc.Arbitrary<object>> = {
   Release: fc.record({ job: anyJob }),
   Renew: fc.record({ job: anyJob }),
   Status: fc.constant({}),
+  SendGraph: fc.record({ job: anyJob, total: fc.oneof(fc.nat(1000), fc.constant(2 ** 41), fc.constant(-1)), offset: fc.oneof(fc.nat(1000), fc.constant(0)), bytes: smallBytes }),
   Hello: fc.constant({}),
 };
 const methodNames = Object.keys(requests);

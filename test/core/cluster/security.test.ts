@@ -84,8 +84,8 @@ test('a wrong token and no token are refused, logged, and nothing runs', async (
     const none = await failure(runCluster(pagerank, graph, { workers: [w.address], maxIterations: 2 }));
     assert.match(none.message, /refused: no credential/);
     assert.is(w.jobs(), 0);
-    assert.ok(logs.some((l) => /^refused Setup from .*: a wrong credential/.test(l)), logs.join('\n'));
-    assert.ok(logs.some((l) => /^refused Setup from .*: no credential/.test(l)), logs.join('\n'));
+    assert.ok(logs.some((l) => /^refused SendGraph from .*: a wrong credential/.test(l)), logs.join('\n'));
+    assert.ok(logs.some((l) => /^refused SendGraph from .*: no credential/.test(l)), logs.join('\n'));
   } finally {
     await w.close();
   }
@@ -343,6 +343,13 @@ test('Setup checks the sizes it allocates by before anything else', async () => 
       const refused = await failure(client.call('Setup', { ...base, replicaWords: 1, ...fields }, Date.now() + 5000));
       assert.match(refused.details ?? '', message);
     }
+    // The graph comes in chunks, in order, of one size.
+    const job = 'abcdefabcdefabcd';
+    await client.call('SendGraph', { job, total: 10, offset: 0, bytes: Buffer.alloc(4) }, Date.now() + 5000);
+    assert.match((await failure(client.call('SendGraph', { job, total: 10, offset: 6, bytes: Buffer.alloc(4) }, Date.now() + 5000))).details ?? '', /a chunk of 4 bytes at 6 of 10, where 4 of 10 were received/);
+    assert.match((await failure(client.call('SendGraph', { job: 'x', total: 10, offset: 0, bytes: Buffer.alloc(4) }, Date.now() + 5000))).details ?? '', /a job id is 16 hex digits/);
+    assert.match((await failure(client.call('SendGraph', { job: 'abcdefabcdefabce', total: 2 ** 41, offset: 0, bytes: Buffer.alloc(4) }, Date.now() + 5000))).details ?? '', /total must be 1\.\.\d+ bytes/);
+    await client.call('Release', { job }, Date.now() + 5000);
     client.close();
     assert.is(w.jobs(), 0);
   } finally {
