@@ -307,7 +307,8 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
         let s = staged.get(job);
         if (s === undefined) {
           if (offset !== 0) throw new UsageError(`SendGraph: the first chunk of job ${job} starts at ${offset}, not 0`);
-          s = { bytes: new Uint8Array(total), received: 0, until: 0 };
+          // On shared memory: the graph decodes as views of these bytes, not a copy (binary.ts).
+          s = { bytes: new Uint8Array(new SharedArrayBuffer(total)), received: 0, until: 0 };
           staged.set(job, s);
         }
         if (total !== s.bytes.length || offset !== s.received || offset + bytes.length > total) {

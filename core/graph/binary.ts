@@ -446,15 +446,37 @@ export function encodeGraph(graph: Graph): Uint8Array {
 /** The graph in a graph file's bytes held in memory; `name` says where they came from, for errors. */
 export function decodeGraph(bytes: Uint8Array, name: string): Graph {
   checkEndianness('decodeGraph');
-  return decodeFrom(name, bytes.length, (target, position) => {
-    const got = Math.max(0, Math.min(target.length, bytes.length - position));
-    target.set(bytes.subarray(position, position + got));
-    return got;
-  });
+  // Bytes on shared memory, 8-aligned: the sections are views of them (every section starts at a
+  // multiple of 8), not copies; the graph keeps the buffer alive.
+  const viewOf = bytes.buffer instanceof SharedArrayBuffer && bytes.byteOffset % 8 === 0 ? (s: SectionEntry, start: number) => sectionView(s, bytes, start) : undefined;
+  return decodeFrom(
+    name,
+    bytes.length,
+    (target, position) => {
+      const got = Math.max(0, Math.min(target.length, bytes.length - position));
+      target.set(bytes.subarray(position, position + got));
+      return got;
+    },
+    viewOf,
+  );
+}
+
+/** A section as a view of shared bytes (sectionTarget's shape), which parseHeader checked fit them. */
+function sectionView(s: SectionEntry, bytes: Uint8Array, start: number): { array: NumericArray | null; bytes: Uint8Array } {
+  const at = bytes.byteOffset + start;
+  const view = new Uint8Array(bytes.buffer, at, s.bytes);
+  if (s.dtype === 'json') return { array: null, bytes: view };
+  const ctor = CTORS[s.dtype] as unknown as new (buffer: SharedArrayBuffer, offset: number, length: number) => NumericArray;
+  return { array: new ctor(bytes.buffer as SharedArrayBuffer, at, s.bytes / BYTES_PER[s.dtype]), bytes: view };
 }
 
 /** Parse and check a graph file read through `readAt(target, position)` (bytes read). */
-function decodeFrom(path: string, fileBytes: number, readAt: (target: Uint8Array, position: number) => number): Graph {
+function decodeFrom(
+  path: string,
+  fileBytes: number,
+  readAt: (target: Uint8Array, position: number) => number,
+  viewAt?: (s: SectionEntry, start: number) => { array: NumericArray | null; bytes: Uint8Array },
+): Graph {
   const preamble = new Uint8Array(PREAMBLE_BYTES);
   const { length, crc } = parsePreamble(path, preamble, readAt(preamble, 0), fileBytes);
   const headerBytes = new Uint8Array(length);
@@ -463,8 +485,8 @@ function decodeFrom(path: string, fileBytes: number, readAt: (target: Uint8Array
   const dataStart = align8(PREAMBLE_BYTES + length);
   const arrays = new Map<string, { array: NumericArray | null; bytes: Uint8Array }>();
   for (const s of header.sections) {
-    const target = sectionTarget(s);
-    if (readAt(target.bytes, dataStart + s.offset) !== s.bytes) {
+    const target = viewAt ? viewAt(s, dataStart + s.offset) : sectionTarget(s);
+    if (!viewAt && readAt(target.bytes, dataStart + s.offset) !== s.bytes) {
       throw new InputError(path, null, `truncated: section ${s.name} is cut short`);
     }
     checkCrc(path, s, target.bytes);

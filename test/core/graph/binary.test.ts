@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as zlib from 'node:zlib';
 import { join } from 'node:path';
-import { crc32, readGraphFile, readGraphFileSync, writeGraphFile, writeGraphFileSync } from '../../../core/graph/binary.js';
+import { crc32, decodeGraph, encodeGraph, readGraphFile, readGraphFileSync, writeGraphFile, writeGraphFileSync } from '../../../core/graph/binary.js';
 import { buildGraph, graphFromPairs } from '../../../core/graph/build.js';
 import { EdgeList } from '../../../core/graph/edge-list.js';
 import { Graph } from '../../../core/graph/graph.js';
@@ -94,6 +94,26 @@ test('round trip of plain, empty and R-MAT graphs', async () => {
     const path = fresh();
     await writeGraphFile(path, g);
     assertSameGraph(await readGraphFile(path), g);
+  }
+});
+
+test('decodeGraph of bytes on shared memory views them (no copy); of plain bytes, copies; both check every checksum', () => {
+  for (const g of [richGraph(5, 40, 200, false, true), buildGraph(rmatEdges({ scale: 10, seed: 4, maxWeight: 5 }))]) {
+    const encoded = encodeGraph(g);
+    const shared = new Uint8Array(new SharedArrayBuffer(encoded.length));
+    shared.set(encoded);
+    const viewed = decodeGraph(shared, 'shared bytes');
+    assertSameGraph(viewed, g);
+    assert.is(viewed.outTargets.buffer, shared.buffer, 'a view of the shared bytes');
+    const copied = decodeGraph(Uint8Array.from(encoded), 'plain bytes');
+    assertSameGraph(copied, g);
+    assert.is.not(copied.outTargets.buffer, encoded.buffer);
+    // A flipped byte in the last section is caught on either path, and so is a cut.
+    const corrupt = new Uint8Array(new SharedArrayBuffer(encoded.length));
+    corrupt.set(encoded);
+    corrupt[corrupt.length - 1] ^= 0xff;
+    assert.throws(() => decodeGraph(corrupt, 'flipped'), /flipped: corrupt section .*checksum mismatch/);
+    assert.throws(() => decodeGraph(shared.subarray(0, shared.length - 8), 'cut'), /cut: truncated/);
   }
 });
 
