@@ -15,7 +15,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Columns, Schema } from '../graph/columns.js';
-import { encodeGraph } from '../graph/binary.js';
+import { encodeGraphParts } from '../graph/binary.js';
 import type { Graph } from '../graph/graph.js';
 import { UsageError } from '../errors.js';
 import type { Params, VertexProgram } from '../program.js';
@@ -240,7 +240,7 @@ class ClusterRun {
    */
   private async startUp(shipment: ProgramShipment): Promise<void> {
     this.shipment = shipment;
-    this.graphBytes = encodeGraph(this.graph);
+    this.graphParts = encodeGraphParts(this.graph);
     const replaced: Array<{ machine: number; lost: string; replacement: string }> = [];
     const replace = (lost: WorkerLost): void => {
       replaced.push({ machine: lost.machine, lost: lost.message, replacement: this.machines.replace(lost) });
@@ -273,9 +273,9 @@ class ClusterRun {
     this.setupSeconds = (this.started - this.setupStart) / 1000;
   }
 
-  /** What start-up ships: the program, and the graph in the gasworks graph-file format (kept for spares). */
+  /** What start-up ships: the program, and the graph in the gasworks graph-file format, as views of its arrays (kept for spares). */
   private shipment: ProgramShipment | null = null;
-  private graphBytes: Uint8Array = new Uint8Array(0);
+  private graphParts: Uint8Array[] = [];
 
   /** Machine m's Setup: the job, the whole graph, the placement, the program. */
   private setupRequest(machine: number): object {
@@ -300,9 +300,14 @@ class ClusterRun {
 
   /** Setup on machine m, its graph sent in chunks first; its reply says where its data channel is. */
   private async setUpOne(m: number): Promise<void> {
-    const total = this.graphBytes.length;
-    for (let offset = 0; offset < total; offset += GRAPH_CHUNK_BYTES) {
-      await this.machines.call(m, 'SendGraph', { job: this.job, total, offset, bytes: this.graphBytes.subarray(offset, Math.min(total, offset + GRAPH_CHUNK_BYTES)) });
+    const total = this.graphParts.reduce((sum, part) => sum + part.length, 0);
+    let offset = 0;
+    for (const part of this.graphParts) {
+      for (let at = 0; at < part.length; at += GRAPH_CHUNK_BYTES) {
+        const bytes = part.subarray(at, Math.min(part.length, at + GRAPH_CHUNK_BYTES));
+        await this.machines.call(m, 'SendGraph', { job: this.job, total, offset, bytes });
+        offset += bytes.length;
+      }
     }
     const reply = await this.machines.call<SetupReply>(m, 'Setup', this.setupRequest(m));
     this.setups[m] = reply;

@@ -437,10 +437,18 @@ export function readGraphFileSync(path: string): Graph {
   }
 }
 
-/** A graph file's bytes in one buffer (the cluster ships graphs to its workers this way). */
+/** A graph file's bytes in one buffer. */
 export function encodeGraph(graph: Graph): Uint8Array {
+  return Buffer.concat(encodeGraphParts(graph));
+}
+
+/**
+ * A graph file's bytes as consecutive parts, most of them views of the graph's own arrays (no
+ * copy): what the cluster sends its workers, chunk by chunk.
+ */
+export function encodeGraphParts(graph: Graph): Uint8Array[] {
   checkEndianness('encodeGraph');
-  return Buffer.concat(encode(graph).map(chunkBytes));
+  return encode(graph).map(chunkBytes);
 }
 
 /** The graph in a graph file's bytes held in memory; `name` says where they came from, for errors. */
