@@ -214,7 +214,9 @@ class ClusterRun {
   /** The run: place, set up, supersteps (recovering from lost workers), collect; the job released on every worker in the end. */
   async run(): Promise<ClusterRunResult> {
     // The job's lease on every worker, renewed while the run lasts (a failed renewal is the next call's to report).
-    const renewals = setInterval(() => this.machines.addresses.forEach((_, m) => void this.machines.call(m, 'Renew', { job: this.job }, this.leaseMs / 3).catch(() => undefined)), this.leaseMs / 3);
+    // Only machines set up hold the job: a Renew before Setup would only be refused (and logged).
+    const renew = (m: number): void => void this.machines.call(m, 'Renew', { job: this.job }, this.leaseMs / 3).catch(() => undefined);
+    const renewals = setInterval(() => this.setups.forEach((setup, m) => setup !== null && renew(m)), this.leaseMs / 3);
     renewals.unref();
     try {
       this.setupStart = performance.now();
