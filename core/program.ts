@@ -38,10 +38,33 @@ export type AccumulatorOf<S extends AccumulatorSpec> = S extends VectorAccumulat
 /** Plain JSON-like parameter values: they are posted to workers by structured clone. */
 export type Params = Record<string, number | string | boolean | number[] | null>;
 
-/** What `create` receives: the graph, this run's columns and parameters. */
-export interface ProgramContext<VS extends Schema, ES extends Schema, P extends Params> {
-  graph: Graph;
+/**
+ * What a program may know of the whole graph beyond the edges it visits: what a machine of a
+ * cluster can be given by one reduction at setup, without holding the whole graph. Programs that
+ * read only these (and gather/scatter's own edges) need nothing else from `graph` in `create`.
+ * Ids are those the columns use; each array is computed on first read.
+ */
+export interface WholeGraphView {
+  /** Vertices and edges of the whole graph (an undirected edge is stored, and counted, both ways). */
   numVertices: number;
+  numEdges: number;
+  /** Out- and in-degree of every vertex in the whole graph. */
+  readonly outDegrees: Uint32Array;
+  readonly inDegrees: Uint32Array;
+  /** Sum of every edge's weight (0 for an unweighted graph). */
+  readonly weightSum: number;
+  /**
+   * The whole graph's dense id of each vertex the columns hold (ascending), or null when they are those ids
+   * (always, today: every engine and every cluster machine indexes columns by the whole graph's
+   * ids). A program that stores vertex ids as values (component labels) or compares with a
+   * `source` parameter should go through it.
+   */
+  globalIds: Uint32Array | null;
+}
+
+/** What `create` receives: the graph, what it may know of the whole graph, this run's columns and parameters. */
+export interface ProgramContext<VS extends Schema, ES extends Schema, P extends Params> extends WholeGraphView {
+  graph: Graph;
   /** The program's vertex columns, one shared typed array per field. */
   vertex: Columns<VS>;
   /** The program's edge columns, in CSR edge order. */

@@ -12,7 +12,7 @@
  * Aggregators: reached (vertices with a level), depth (largest level).
  */
 import { defineProgram } from '../core/program.js';
-import { checkSource } from './setup.js';
+import { checkSource, heldIdOf } from './setup.js';
 
 const min = (a: number, b: number): number => (a < b ? a : b);
 
@@ -28,10 +28,10 @@ const bfs = defineProgram({
   activation: 'signalled',
   dataAccess: 'gas',
   output: 'level',
-  create({ vertex, params, numVertices }) {
+  create({ vertex, params, numVertices, globalIds }) {
     const level = vertex.level;
-    const source = params.source;
-    checkSource('bfs', source, numVertices);
+    checkSource('bfs', params.source, numVertices);
+    const source = heldIdOf(params.source, globalIds);
     return {
       init(v) {
         level[v] = -1;

@@ -30,11 +30,12 @@ const connectedComponents = defineProgram({
   dataAccess: 'gas',
   output: 'component',
   outputKind: 'vertex',
-  create({ vertex }) {
+  create({ vertex, globalIds }) {
     const component = vertex.component;
     return {
       init(v) {
-        component[v] = v;
+        // Labels are the whole graph's ids, whatever ids the columns use.
+        component[v] = globalIds === null ? v : globalIds[v];
         return true;
       },
       gather: (_v, u) => component[u],

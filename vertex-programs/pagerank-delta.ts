@@ -28,12 +28,12 @@ const pagerankDelta = defineProgram({
   dataAccess: 'gas',
   deltaCaching: true,
   output: 'rank',
-  create({ vertex, graph, params, numVertices }) {
+  create({ vertex, outDegrees, params, numVertices }) {
     const { rank, change } = vertex;
     const d = params.damping;
     const tolerance = params.tolerance;
     const base = (1 - d) / numVertices;
-    const inverseOutDegree = inverseOutDegrees(graph);
+    const inverseOutDegree = inverseOutDegrees(outDegrees);
     return {
       init(v) {
         rank[v] = 1 / numVertices;

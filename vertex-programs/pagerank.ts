@@ -35,13 +35,13 @@ const pagerank = defineProgram({
   activation: 'all',
   dataAccess: 'gas',
   output: 'rank',
-  create({ vertex, graph, params, numVertices }) {
+  create({ vertex, outDegrees, params, numVertices }) {
     const { rank, change, contribution } = vertex;
     const d = params.damping;
     const base = (1 - d) / numVertices;
     // Each vertex keeps rank / outdegree as its contribution, written by its own apply,
     // so a gather reads one array per edge (one cache miss, not two).
-    const inverseOutDegree = inverseOutDegrees(graph);
+    const inverseOutDegree = inverseOutDegrees(outDegrees);
     return {
       init(v) {
         rank[v] = 1 / numVertices;

@@ -14,7 +14,7 @@
  * Output: `rank` (f64). Aggregator: total (sum of ranks).
  */
 import { defineProgram } from '../core/program.js';
-import { checkSource, inverseOutDegrees } from './setup.js';
+import { checkSource, heldIdOf, inverseOutDegrees } from './setup.js';
 
 const personalizedPagerank = defineProgram({
   name: 'personalized-pagerank',
@@ -29,13 +29,13 @@ const personalizedPagerank = defineProgram({
   dataAccess: 'gas',
   deltaCaching: true,
   output: 'rank',
-  create({ vertex, graph, params, numVertices }) {
+  create({ vertex, outDegrees, globalIds, params, numVertices }) {
     const { rank, change } = vertex;
-    const source = params.source;
-    checkSource('personalized-pagerank', source, numVertices);
+    checkSource('personalized-pagerank', params.source, numVertices);
+    const source = heldIdOf(params.source, globalIds);
     const d = params.damping;
     const tolerance = params.tolerance;
-    const inverseOutDegree = inverseOutDegrees(graph);
+    const inverseOutDegree = inverseOutDegrees(outDegrees);
     return {
       init(v) {
         rank[v] = 0;

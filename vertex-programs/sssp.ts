@@ -13,7 +13,7 @@
  */
 import { UsageError } from '../core/errors.js';
 import { defineProgram } from '../core/program.js';
-import { checkSource } from './setup.js';
+import { checkSource, heldIdOf } from './setup.js';
 
 const min = (a: number, b: number): number => (a < b ? a : b);
 
@@ -29,10 +29,10 @@ const sssp = defineProgram({
   activation: 'signalled',
   dataAccess: 'gas',
   output: 'distance',
-  create({ vertex, graph, params, numVertices }) {
+  create({ vertex, graph, params, numVertices, globalIds }) {
     const distance = vertex.distance;
-    const source = params.source;
-    checkSource('sssp', source, numVertices);
+    checkSource('sssp', params.source, numVertices);
+    const source = heldIdOf(params.source, globalIds);
     const weights = graph.weights;
     if (weights !== null) {
       for (let v = 0; v < numVertices; v++) {

@@ -23,7 +23,7 @@
 import { UsageError } from '../../core/errors.js';
 import { defineProgram } from '../../core/program.js';
 import { choleskyFactor, choleskySolveFactored } from '../../kernels/cholesky.js';
-import { initFactors, meanRating, ratingsOf, squaredErrorAggregator } from './factors.js';
+import { initFactors, ratingsOf, squaredErrorAggregator } from './factors.js';
 
 const als = defineProgram({
   name: 'als',
@@ -39,7 +39,7 @@ const als = defineProgram({
   scatterEdges: 'all',
   activation: 'signalled',
   output: 'factors',
-  create({ graph, vertex, params }) {
+  create({ graph, vertex, params, numEdges, weightSum, outDegrees, inDegrees }) {
     const { rank, lambda, seed } = params;
     if (!(Number.isInteger(rank) && rank >= 1)) throw new UsageError(`als: rank must be a positive integer, got ${rank}`);
     if (!(lambda > 0)) throw new UsageError(`als: lambda must be > 0 (the solves need it), got ${lambda}`);
@@ -47,15 +47,15 @@ const als = defineProgram({
     const { factors } = vertex;
     const width = rank + 1;
     const unknowns = rank + (params.biases ? 1 : 0);
-    const mean = meanRating(weights, graph.numEdges);
+    // The whole graph's mean rating (the context's totals: a machine of a cluster need not hold every rating).
+    const mean = numEdges === 0 ? 0 : weightSum / numEdges;
     const system = new Float64Array(unknowns * unknowns);
     const solution = new Float64Array(unknowns);
-    const { outOffsets, inOffsets } = graph;
     return {
       init(v) {
         initFactors(factors, v, rank, seed);
         // Users (the vertices with out-edges) run first.
-        return outOffsets[v + 1] > outOffsets[v];
+        return outDegrees[v] > 0;
       },
       gather(_v, w, e, acc) {
         // Captured arrays copied to locals (see sgd.ts): V8 reloads them from the closure otherwise.
@@ -71,7 +71,7 @@ const als = defineProgram({
         }
       },
       apply(v, acc) {
-        const ratings = outOffsets[v + 1] - outOffsets[v] + inOffsets[v + 1] - inOffsets[v];
+        const ratings = outDegrees[v] + inDegrees[v];
         if (ratings === 0) return false;
         const ridge = lambda * ratings;
         for (let i = 0; i < unknowns; i++) {

@@ -10,7 +10,7 @@
 import { allocateColumns, type Columns, type Schema } from '../graph/columns.js';
 import { Graph, type GraphArrays } from '../graph/graph.js';
 import { UsageError } from '../errors.js';
-import { checkParams, resolveProgram, type Aggregator, type Params, type ProgramContext, type ResolvedProgram, type VertexFunctions, type VertexProgram } from '../program.js';
+import { checkParams, resolveProgram, type Aggregator, type Params, type ProgramContext, type ResolvedProgram, type VertexFunctions, type VertexProgram, type WholeGraphView } from '../program.js';
 import { importProgram } from './load-program.js';
 
 export interface CommonRunOptions {
@@ -84,6 +84,34 @@ export function workerProgramData(
   return (thread) => ({ programUrl: program.url, programName: program.name, params, graph: graphArrays, vertex, edge, thread, threads });
 }
 
+/** The whole-graph view of a graph held whole (program.ts's WholeGraphView), its arrays computed on first read. */
+export function wholeGraphView(graph: Graph): WholeGraphView {
+  let outDegrees: Uint32Array | null = null;
+  let inDegrees: Uint32Array | null = null;
+  let weightSum: number | null = null;
+  const degrees = (offsets: Uint32Array): Uint32Array => {
+    const out = new Uint32Array(graph.numVertices);
+    for (let v = 0; v < out.length; v++) out[v] = offsets[v + 1] - offsets[v];
+    return out;
+  };
+  const view = { numVertices: graph.numVertices, numEdges: graph.numEdges, globalIds: null };
+  return Object.defineProperties(view, {
+    outDegrees: { enumerable: true, get: () => (outDegrees ??= degrees(graph.outOffsets)) },
+    inDegrees: { enumerable: true, get: () => (inDegrees ??= degrees(graph.inOffsets)) },
+    weightSum: {
+      enumerable: true,
+      get: () => {
+        if (weightSum === null) {
+          weightSum = 0;
+          const w = graph.weights;
+          if (w !== null) for (let e = 0; e < w.length; e++) weightSum += w[e];
+        }
+        return weightSum;
+      },
+    },
+  }) as WholeGraphView;
+}
+
 /** A worker's side: import the program by URL, rebuild the graph over the shared arrays, create the program. */
 export async function prepareInWorker(data: WorkerProgramData): Promise<ThreadSetup & { graph: Graph }> {
   const program = resolveProgram(await importProgram(data.programUrl, data.programName), data.params);
@@ -102,7 +130,8 @@ export function createInThread<VS extends Schema, ES extends Schema, P extends P
   threads: number,
 ): ThreadSetup<VS, ES, P> {
   const aggregates: Record<string, number> = {};
-  const ctx: ProgramContext<VS, ES, P> = { graph, numVertices: graph.numVertices, vertex, edge, params, thread, threads, aggregates };
+  // Assigned onto the view, not spread into a new object: a spread would read (compute) its lazy arrays.
+  const ctx = Object.assign(wholeGraphView(graph), { graph, vertex, edge, params, thread, threads, aggregates }) as ProgramContext<VS, ES, P>;
   const fns = program.create(ctx as unknown as ProgramContext<Schema, Schema, Params>) as VertexFunctions<number | Float64Array>;
   const aggregators = program.aggregators ? program.aggregators(ctx as unknown as ProgramContext<Schema, Schema, Params>) : {};
   for (const [name, aggregator] of Object.entries(aggregators)) {
