@@ -9,9 +9,9 @@
  *    coordinator against the single process's, and the bytes routed per
  *    superstep against two predictions from the placement: the exact one
  *    (every mirror with an in-edge sends a partial of 12 bytes; every mirror
- *    gets its master's row: id, changed flag, three f64 columns, 29 bytes;
- *    plus the state frames) and the replication factor's (n (RF - 1) (12 +
- *    29) bytes: every mirror both ways).
+ *    gets its master's row: id, changed flag and the f64 columns mirrors
+ *    get, 13 bytes; plus the state frames) and the replication factor's
+ *    (n (RF - 1) (12 + 13) bytes: every mirror both ways).
  * 2. Seconds per superstep, R-MAT SPEED_SCALE (default 20), 20 supersteps: 2
  *    workers x 1 thread (after one warm-up run) against 1 process x 2
  *    threads, alternating, medians of RUNS.
@@ -42,8 +42,8 @@ const runs = Number(process.argv[4] ?? 3);
 const ITERATIONS = 10;
 /** Supersteps of the speed comparison: enough that the first (kernels compiling) does not dominate. */
 const SPEED_ITERATIONS = 20;
-/** A PageRank row to a mirror: vertex id, changed flag, and its three f64 columns (rank, change, contribution). */
-const ROW_BYTES = 4 + 1 + 8 * Object.keys(pagerank.vertex).length;
+/** A PageRank row to a mirror: vertex id, changed flag, and the f64 columns mirrors get (its mirrorColumns: contribution). */
+const ROW_BYTES = 4 + 1 + 8 * (pagerank.mirrorColumns ?? Object.keys(pagerank.vertex)).length;
 const dir = mkdtempSync(join(tmpdir(), 'gasworks-cluster-checks-'));
 const tokenFile = join(dir, 'token');
 writeFileSync(tokenFile, `${newSecret()}\n`, { mode: 0o600 });

@@ -191,6 +191,14 @@ export interface ProgramDefinition<VS extends Schema, ES extends Schema, P exten
    *   The program runs on one machine only; a cluster run is refused.
    */
   dataAccess?: 'gas' | 'vertices' | 'shared-memory';
+  /**
+   * 'gas' programs: the vertex columns that gather, scatter and their signals read of the two
+   * ends of an edge (PageRank's gather reads only `contribution`). A cluster sends a mirror only
+   * these after each apply; the others stay with the master (its apply and aggregator maps read
+   * them there). Default: every column. A column left out that gather or scatter does read gives
+   * a cluster run stale values: declare only what is never read across an edge.
+   */
+  mirrorColumns?: ReadonlyArray<keyof VS & string>;
   /** The column written by `--out` (id<TAB>value lines), default the first vertex column. */
   output?: keyof VS & string;
   /** 'vertex' when the output column holds dense vertex ids (component labels): `--out` then writes them as the file's ids. Default 'value'. */
@@ -253,6 +261,11 @@ export function resolveProgram(program: VertexProgram, params: Params): Resolved
   }
   if (accumulator.kind === 'vector' && program.deltaCaching) {
     throw new UsageError(`program ${program.name}: delta caching needs a scalar accumulator`);
+  }
+  if (program.mirrorColumns !== undefined) {
+    if ((program.dataAccess ?? 'vertices') !== 'gas') throw new UsageError(`program ${program.name}: mirrorColumns is for dataAccess 'gas' programs (others read any column of any vertex)`);
+    const unknown = program.mirrorColumns.find((name) => !(name in vertex));
+    if (unknown !== undefined) throw new UsageError(`program ${program.name}: mirrorColumns names ${JSON.stringify(unknown)}, which is not a vertex column (${Object.keys(vertex).join(', ')})`);
   }
   return { ...program, vertex, accumulator };
 }

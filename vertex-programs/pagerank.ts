@@ -34,6 +34,8 @@ const pagerank = defineProgram({
   scatterEdges: 'none',
   activation: 'all',
   dataAccess: 'gas',
+  // Gather reads a neighbour's contribution alone; rank and change stay with the master.
+  mirrorColumns: ['contribution'],
   output: 'rank',
   create({ vertex, outDegrees, params, numVertices }) {
     const { rank, change, contribution } = vertex;

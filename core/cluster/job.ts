@@ -137,6 +137,8 @@ export class ClusterJob {
   private readonly partialValues: Float64Array[];
   private readonly changedFlags: Uint8Array[];
   private readonly rowPackers: RowPacker[];
+  /** The vertex columns a mirror gets after each apply (the program's mirrorColumns, or all). */
+  private readonly mirrorSchema: Schema;
   /** Folds the aggregator maps over a list of vertices (generated: each map inlined). */
   private readonly aggregateList: (ids: Uint32Array, out: Float64Array) => void;
   /** 'all' activation: every vertex runs every superstep. */
@@ -221,7 +223,9 @@ export class ClusterJob {
     this.rowScratch = this.rowsTo.map((list) => new Uint32Array(list.length));
     this.partialValues = this.partialsTo.map((list) => new Float64Array(list.length * this.size));
     this.changedFlags = this.rowsTo.map((list) => new Uint8Array(list.length));
-    this.rowPackers = this.rowsTo.map(() => new RowPacker(program.vertex));
+    const mirrored = program.mirrorColumns ?? Object.keys(program.vertex);
+    this.mirrorSchema = Object.fromEntries(Object.keys(program.vertex).filter((name) => mirrored.includes(name)).map((name) => [name, program.vertex[name]]));
+    this.rowPackers = this.rowsTo.map(() => new RowPacker(this.mirrorSchema));
     this.aggregateList = compileListAggregation(this.aggregators);
 
     this.doScatter = this.fns.scatter !== undefined && program.scatterEdges !== 'none';
@@ -396,7 +400,7 @@ export class ClusterJob {
    * superstep, so a map that reads other vertices sees their new data), then scatter; signals out.
    */
   sync(incoming: WireBatch[]): { signalled: Uint32Array; edges: number; aggregates: Float64Array } {
-    const schema = this.program.vertex;
+    const schema = this.mirrorSchema;
     for (const batch of incoming) {
       const ids = viewUint32(batch.ids);
       unpackRows(schema, this.vertex, ids, batch.columns ?? []);

@@ -139,6 +139,22 @@ test('defineProgram rejects a missing module url and delta caching with a vector
   );
 });
 
+test('mirrorColumns: only for gas programs, only columns the program has', () => {
+  const base = {
+    url: import.meta.url,
+    vertex: { x: 'f64', y: 'f64' },
+    params: {},
+    accumulator: { kind: 'scalar' },
+    gatherEdges: 'in',
+    scatterEdges: 'none',
+    activation: 'all',
+    create: () => ({ apply: () => true }),
+  } as const;
+  assert.not.throws(() => defineProgram({ ...base, name: 'ok', dataAccess: 'gas', mirrorColumns: ['y'] }));
+  assert.throws(() => defineProgram({ ...base, name: 'not-gas', mirrorColumns: ['y'] }), /not-gas: mirrorColumns is for dataAccess 'gas' programs/);
+  assert.throws(() => defineProgram({ ...base, name: 'unknown', dataAccess: 'gas', mirrorColumns: ['z' as never] }), /unknown: mirrorColumns names "z", which is not a vertex column \(x, y\)/);
+});
+
 test('findProgram: default export first, then by name, else a clear error', () => {
   const url = import.meta.url;
   assert.is(findProgram({ default: scalarProgram, other: vectorProgram }, url), scalarProgram);
