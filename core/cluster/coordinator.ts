@@ -463,6 +463,8 @@ class ClusterRun {
     const saved = this.checkpoint;
     if (saved === null) throw new UsageError(`${lost.message} (give spare workers, --spare host:port, to carry on from a checkpoint)`);
     const spare = this.machines.replace(lost);
+    // Not set up until its Setup answers (renewals skip it meanwhile).
+    this.setups[lost.machine] = null;
     await this.setUpOne(lost.machine);
     await this.machines.everyMachine('Restore', () => ({ job: this.job, vertices: saved.vertices, edges: saved.edges, active: saved.active, aggregates: saved.aggregateValues, superstep: saved.state.superstep }));
     await this.connectAll();

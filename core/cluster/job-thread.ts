@@ -22,6 +22,14 @@ async function serve(data: HelperData): Promise<void> {
     parentPort!.postMessage({ type: 'error', message: `helper thread ${data.thread}: ${(error as Error).message}` } satisfies HelperMessage);
     return;
   }
+  // Should this thread end (process.exit in a program, say), it counts itself done and dead, so
+  // that the main thread's wait for the phase ends and the job fails instead of hanging.
+  const onExit = (): void => {
+    Atomics.add(control, CONTROL.DEAD, 1);
+    Atomics.add(control, CONTROL.DONE, 1);
+    Atomics.notify(control, CONTROL.DONE);
+  };
+  process.on('exit', onExit);
   let seen = Atomics.load(control, CONTROL.GENERATION);
   parentPort!.postMessage({ type: 'ready' } satisfies HelperMessage);
   const chunks = arrays.chunks.length - 1;
@@ -43,6 +51,7 @@ async function serve(data: HelperData): Promise<void> {
     Atomics.add(control, CONTROL.DONE, 1);
     Atomics.notify(control, CONTROL.DONE);
   }
+  process.off('exit', onExit);
   parentPort!.postMessage({ type: 'done' } satisfies HelperMessage);
 }
 

@@ -23,7 +23,7 @@ import { PHASE, runChunk, type JobArrays } from './job-kernels.js';
 import type { SyncKernels } from '../engine/sync-kernels.js';
 
 /** Words of the control array. */
-export const CONTROL = { GENERATION: 0, PHASE: 1, NEXT_CHUNK: 2, DONE: 3, ERROR: 4, WORDS: 5 } as const;
+export const CONTROL = { GENERATION: 0, PHASE: 1, NEXT_CHUNK: 2, DONE: 3, ERROR: 4, DEAD: 5, WORDS: 6 } as const;
 /** Bytes of the message of a helper's error. */
 const ERROR_BYTES = 4096;
 
@@ -86,6 +86,7 @@ export class JobThreads {
               };
               worker.on('message', onMessage);
               worker.once('error', reject);
+              worker.once('exit', (code) => reject(new Error(`helper thread ${i + 1} exited (code ${code}) while it set the program up`)));
               worker.postMessage({ ...base, control, errorText, thread: i + 1, threads: base.arrays.threads } satisfies HelperData);
             }),
         ),
@@ -103,6 +104,8 @@ export class JobThreads {
    */
   run(phase: number, kernels: SyncKernels): void {
     if (this.broken !== null) throw this.broken;
+    // A helper that exited counts itself done and dead (job-thread.ts): the wait below always ends.
+    if (Atomics.load(this.control, CONTROL.DEAD) !== 0) throw (this.broken = new Error('a helper thread of the job exited'));
     // Closed (released, or its lease ran out): no helper would answer, so never wait for one.
     if (this.closed) throw new Error('the job was released');
     const c = this.control;
@@ -124,6 +127,7 @@ export class JobThreads {
     const helpers = this.workers.length;
     for (let done = Atomics.load(c, CONTROL.DONE); done < helpers; done = Atomics.load(c, CONTROL.DONE)) Atomics.wait(c, CONTROL.DONE, done, 100);
     if (failure !== null) throw failure;
+    if (Atomics.load(c, CONTROL.DEAD) !== 0) throw (this.broken = new Error('a helper thread of the job exited during a phase'));
     if (Atomics.load(c, CONTROL.ERROR) !== 0) {
       const bytes = this.errorText;
       let end = bytes.indexOf(0);

@@ -261,7 +261,9 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
       log(`dropped the graph of job ${id} (${s.received} of ${s.bytes.length} bytes): no Setup took it within ${STAGED_GRAPH_MS / 1000} s`);
     }
     for (const [id, h] of jobs) {
-      if (h.leaseUntil > now) continue;
+      // A job in a Superstep is not dropped: its phases block the event loop, so its coordinator's
+      // renewals wait unread; the lease restarts when the call ends.
+      if (h.leaseUntil > now || h.running) continue;
       jobs.delete(id);
       channel.abort(id, 'the job\'s lease ran out');
       void h.job.close();
@@ -271,6 +273,8 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
   }, LEASE_SWEEP_MS);
   sweep.unref();
 
+  /** Set by close() and kill(): a Setup that finishes after it drops its job. */
+  let closing = false;
   // Jobs whose Setup is still building them, and those of them released meanwhile.
   const creating = new Set<string>();
   const releasedWhileCreating = new Set<string>();
@@ -326,10 +330,8 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
       const request = call.request as SetupArrival;
       // The graph came in chunks (SendGraph), or within Setup (an incomplete one fails to decode, by name).
       const sent = staged.get(request.job);
-      if (sent !== undefined && (request.graph === undefined || request.graph.length === 0)) {
-        staged.delete(request.job);
-        request.graph = sent.bytes.subarray(0, sent.received);
-      }
+      staged.delete(request.job);
+      if (sent !== undefined && (request.graph === undefined || request.graph.length === 0)) request.graph = sent.bytes.subarray(0, sent.received);
       if (request.protocol !== PROTOCOL_VERSION) {
         return fail(callback, new UsageError(`this worker speaks cluster protocol ${PROTOCOL_VERSION} and the coordinator ${request.protocol || 'an older one'}: run the same gasworks version on every machine`));
       }
@@ -352,8 +354,8 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
       ClusterJob.create({ ...request, programUrl, threads })
         .then((job) => {
           creating.delete(job.id);
-          // Released, or given up by the coordinator (past its deadline), while it was being built: drop it.
-          if (releasedWhileCreating.delete(job.id) || call.cancelled) {
+          // Released, or given up by the coordinator (past its deadline), or the worker closing, while it was being built: drop it.
+          if (releasedWhileCreating.delete(job.id) || call.cancelled || closing) {
             void job.close();
             return fail(callback, new Error(`job ${job.id} was released while it was being set up`));
           }
@@ -385,6 +387,7 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
       try {
         const ran = await runSupersteps(h.job, exchangeOf(h), r.superstep, Math.max(1, r.count));
         h.next = r.superstep + ran.edges.length;
+        h.leaseUntil = Date.now() + h.leaseMs;
         return {
           steps: ran.edges.length,
           edges: bytesOf(Float64Array.from(ran.edges)),
@@ -469,6 +472,7 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
     jobs: () => jobs.size,
     close: () =>
       new Promise<void>((resolve) => {
+        closing = true;
         clearInterval(sweep);
         health.setStatus('', 'NOT_SERVING');
         for (const h of jobs.values()) void h.job.close();
@@ -481,6 +485,7 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
         });
       }),
     kill: () => {
+      closing = true;
       clearInterval(sweep);
       for (const h of jobs.values()) void h.job.close();
       jobs.clear();

@@ -14,6 +14,8 @@ import * as protoLoader from '@grpc/proto-loader';
 import { protoPath as healthProto } from 'grpc-health-check';
 import { startWorker } from '../../../core/cluster/worker-server.js';
 import { clusterPlacement } from '../../../partitioner/cluster.js';
+import { runCluster } from '../../../core/cluster/coordinator.js';
+import type { VertexProgram } from '../../../core/program.js';
 import { WorkerClient } from '../../../core/cluster/client.js';
 import { newSecret } from '../../../core/cluster/auth.js';
 import { secretOf } from '../../../core/cluster/security.js';
@@ -55,6 +57,38 @@ test('a job nobody calls is dropped when its lease runs out; Status shows it unt
     } catch (error) {
       assert.match((error as Error).message, /refused: no credential.*give the cluster's token/);
     }
+  } finally {
+    await worker.close();
+  }
+});
+
+test('a phase longer than the lease does not lose the job (a job is not dropped while it runs)', async () => {
+  const logs: string[] = [];
+  const workers = await Promise.all([0, 1].map(() => startWorker('127.0.0.1:0', { security, programCache: join(dir, 'cache'), log: (l) => logs.push(l) })));
+  try {
+    const { slowPhase } = await import('./programs.js');
+    const run = await runCluster(slowPhase as unknown as VertexProgram, graph, { workers: workers.map((w) => w.address), security, leaseSeconds: 1, maxIterations: 2 });
+    assert.is(run.iterations, 2);
+    assert.not.ok(logs.some((l) => /dropped job/.test(l)), logs.join('\n'));
+  } finally {
+    await Promise.all(workers.map((w) => w.close()));
+  }
+});
+
+test('a helper thread that dies in a phase fails the run; it does not hang the worker', async () => {
+  const worker = await startWorker('127.0.0.1:0', { security, programCache: join(dir, 'cache'), threads: 2, log: () => undefined });
+  try {
+    const { exitsInHelper } = await import('./programs.js');
+    const started = Date.now();
+    try {
+      await runCluster(exitsInHelper as unknown as VertexProgram, graph, { workers: [worker.address], security, maxIterations: 3, callTimeoutSeconds: 30 });
+      assert.unreachable('should have failed');
+    } catch (error) {
+      assert.match((error as Error).message, /helper thread/);
+    }
+    assert.ok(Date.now() - started < 20_000, 'failed promptly');
+    // The worker still serves.
+    assert.is((await workerStatus(worker.address, { security })).jobs.length, 0);
   } finally {
     await worker.close();
   }
