@@ -57,7 +57,7 @@ export function registerStart(program: Command): void {
         ]) + '\n',
       );
       process.stdout.write(
-        'Next: gasworks run pagerank --graph FILE | gasworks info FILE | gasworks recommend train | gasworks sgd | gasworks fraud --network FILE | gasworks bench partitioners --graph FILE | gasworks worker --listen HOST:PORT (then run --cluster) | gasworks --help\n',
+        'Next: gasworks run pagerank --graph FILE | gasworks info FILE | gasworks recommend train | gasworks sgd | gasworks fraud --network FILE | gasworks bench partitioners --graph FILE | gasworks token --out F, then gasworks worker --listen HOST:PORT --token-file F on each machine (then run --cluster HOST:PORT,... --token-file F) | gasworks --help\n',
       );
     });
 }
