@@ -31,8 +31,9 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 
-/** The metadata key of a call's credential. */
+/** The metadata key of a call's credential, and of its reply's MAC. */
 export const CREDENTIAL_KEY = 'gasworks-credential';
+export const REPLY_MAC_KEY = 'gasworks-reply-mac';
 
 /** How far a credential's time may be from the worker's clock (machines' clocks drift). */
 export const CLOCK_SKEW_MS = 5 * 60_000;
@@ -134,6 +135,24 @@ export class ClusterSecret {
   static checkDigest(vouched: string, bytes: Uint8Array): string | null {
     if (vouched === '') return null;
     return timingSafeEqual(Buffer.from(vouched, 'hex'), Buffer.from(digestOf(bytes), 'hex')) ? null : 'a credential for another request (the request was altered)';
+  }
+
+  /**
+   * A reply's MAC (hex): over the method, the worker's id, the nonce of the call it answers and the
+   * reply's bytes, so that without TLS a reply can be neither forged, altered, nor moved to another
+   * call. Null without a secret.
+   */
+  replyMac(method: string, worker: string, credential: string, reply: Uint8Array): string | null {
+    if (this.secret === null) return null;
+    const nonce = CREDENTIAL.exec(credential)?.[2] ?? '';
+    return createHmac('sha256', this.secret).update(`gasworks-reply-v1\n${method}\n${worker}\n${nonce}\n${digestOf(reply)}`).digest('hex');
+  }
+
+  /** True when `mac` is the reply MAC of these bytes for the call whose credential was `credential` (constant time). */
+  checkReply(mac: string | undefined, method: string, worker: string, credential: string, reply: Uint8Array): boolean {
+    const expected = this.replyMac(method, worker, credential, reply);
+    if (expected === null) return true;
+    return mac !== undefined && /^[0-9a-f]{64}$/.test(mac) && timingSafeEqual(Buffer.from(mac, 'hex'), Buffer.from(expected, 'hex'));
   }
 
   /** The digest a credential vouches for ('' for none). */

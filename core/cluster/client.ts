@@ -5,7 +5,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { ClusterSecret } from './auth.js';
-import { CREDENTIAL_KEY } from './auth.js';
+import { CREDENTIAL_KEY, REPLY_MAC_KEY } from './auth.js';
 import type { ClusterSecurity } from './security.js';
 import { channelCredentials } from './grpc-credentials.js';
 import { CHANNEL_OPTIONS, gasWorkerMethods, type MethodDefinition } from './wire.js';
@@ -34,7 +34,7 @@ export class WorkerClient {
     if (definition === undefined) throw new Error(`gasworks cluster: no method ${method} in gasworks.proto`);
     const bytes = definition.requestSerialize(request);
     const metadata = new grpc.Metadata();
-    if (this.secret.required) {
+    if (this.secret.required && method !== 'Hello') {
       this.workerId ??= this.send<{ worker: string }>(this.methods.Hello, this.methods.Hello.requestSerialize({}), new grpc.Metadata(), deadline).then((r) => r.worker);
       let worker: string;
       try {
@@ -43,14 +43,32 @@ export class WorkerClient {
         this.workerId = null;
         throw error;
       }
-      metadata.set(CREDENTIAL_KEY, this.secret.sign(definition.path, worker, bytes)!);
+      const credential = this.secret.sign(definition.path, worker, bytes)!;
+      metadata.set(CREDENTIAL_KEY, credential);
+      // The reply must carry its MAC for this call (auth.ts): a reply from anyone without the token is refused.
+      return this.send<Res>(definition, bytes, metadata, deadline, (mac, reply) => this.secret.checkReply(mac, definition.path, worker, credential, reply));
     }
     return this.send<Res>(definition, bytes, metadata, deadline);
   }
 
-  private send<Res>(definition: MethodDefinition, bytes: Buffer, metadata: grpc.Metadata, deadline: number): Promise<Res> {
+  private send<Res>(definition: MethodDefinition, bytes: Buffer, metadata: grpc.Metadata, deadline: number, replyIsGood?: (mac: string | undefined, reply: Buffer) => boolean): Promise<Res> {
     return new Promise((resolve, reject) => {
-      this.client.makeUnaryRequest(definition.path, passBytes, definition.responseDeserialize as (b: Buffer) => Res, bytes, metadata, { deadline }, (error, reply) => (error ? reject(error) : resolve(reply as Res)));
+      let mac: string | undefined;
+      const call = this.client.makeUnaryRequest(definition.path, passBytes, passBytes, bytes, metadata, { deadline }, (error, reply) => {
+        if (error) return reject(error);
+        if (replyIsGood !== undefined && !replyIsGood(mac, reply!)) {
+          return reject(new Error(`its reply fails its MAC (not a worker of this cluster, or altered on the way)`));
+        }
+        try {
+          resolve(definition.responseDeserialize(reply!) as Res);
+        } catch (e) {
+          reject(e);
+        }
+      });
+      call.on('metadata', (received: grpc.Metadata) => {
+        const value = received.get(REPLY_MAC_KEY)[0];
+        mac = typeof value === 'string' ? value : undefined;
+      });
     });
   }
 

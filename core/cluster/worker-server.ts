@@ -15,7 +15,7 @@ import { HealthImplementation } from 'grpc-health-check';
 import { InputError, UsageError } from '../errors.js';
 import { parseAddress } from '../util/address.js';
 import { randomBytes } from 'node:crypto';
-import { CREDENTIAL_KEY, ClusterSecret } from './auth.js';
+import { CREDENTIAL_KEY, ClusterSecret, REPLY_MAC_KEY } from './auth.js';
 import { DataChannel, PeerUnreachable } from './data-channel.js';
 import { ClusterJob, type JobSetup, type WireBatch } from './job.js';
 import { runSupersteps, type Exchange } from './superstep.js';
@@ -111,10 +111,19 @@ const CLOSE_GRACE_MS = 2000;
 /** Bytes of the parts of a frame. */
 const partBytes = (parts: Uint8Array[]): number => parts.reduce((sum, p) => sum + p.byteLength, 0);
 
-/** The service's methods with their requests left as bytes: a request is decoded only once its credential is checked. */
+/**
+ * The service's methods with their requests left as bytes (a request is decoded only once its
+ * credential is checked), and replies already serialized passed through (they are MAC'd as bytes).
+ */
 function undecodedMethods(): grpc.ServiceDefinition {
   const out: Record<string, MethodDefinition> = {};
-  for (const [name, method] of Object.entries(gasWorkerMethods())) out[name] = { ...method, requestDeserialize: (bytes: Buffer) => ({ [RAW]: bytes }) };
+  for (const [name, method] of Object.entries(gasWorkerMethods())) {
+    out[name] = {
+      ...method,
+      requestDeserialize: (bytes: Buffer) => ({ [RAW]: bytes }),
+      responseSerialize: (reply: object) => (Buffer.isBuffer(reply) ? reply : method.responseSerialize(reply)),
+    };
+  }
   return out as unknown as grpc.ServiceDefinition;
 }
 
@@ -299,7 +308,17 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
       log(`refused ${name} from ${call.getPeer()}: not a ${name} request (${(error as Error).message})`);
       return callback({ code: grpc.status.INVALID_ARGUMENT, details: `refused: not a ${name} request` });
     }
-    handler(call, callback);
+    if (!secret.required || name === 'Hello') return handler(call, callback);
+    // The reply goes as bytes, with a MAC that ties them to this call (auth.ts).
+    const credential = credentialOf(call.metadata) ?? '';
+    handler(call, (error, reply, ...rest) => {
+      if (error) return callback(error, reply, ...rest);
+      const replyBytes = methods[name].responseSerialize(reply as object);
+      const metadata = new grpc.Metadata();
+      metadata.set(REPLY_MAC_KEY, secret.replyMac(methods[name].path, workerId, credential, replyBytes)!);
+      call.sendMetadata(metadata);
+      callback(null, replyBytes);
+    });
   };
   const handlers: Record<string, Handler<never, unknown>> = {
     SendGraph: ((call, callback) => {

@@ -203,6 +203,27 @@ test('an unauthenticated Setup naming a data: URL runs nothing, with or without 
   assert.not.ok(existsSync(marker), 'the data: module ran');
 });
 
+test('a coordinator with the token refuses replies without their MAC (a worker without the token posing as one)', async () => {
+  const { worker: impostor } = await worker({});
+  const { worker: real } = await worker({ security });
+  try {
+    const secret = secretOf(security);
+    const toImpostor = new WorkerClient(impostor.address, security, secret);
+    const refused = await failure(toImpostor.call('Release', { job: '0123456789abcdef' }, Date.now() + 5000));
+    assert.match(refused.message, /fails its MAC/);
+    toImpostor.close();
+    const run = await failure(runCluster(pagerank, graph, { workers: [impostor.address], security, maxIterations: 1 }));
+    assert.match(run.message, /fails its MAC/);
+    // The real worker's replies pass.
+    const toReal = new WorkerClient(real.address, security, secret);
+    await toReal.call('Release', { job: '0123456789abcdef' }, Date.now() + 5000);
+    toReal.close();
+  } finally {
+    await impostor.close();
+    await real.close();
+  }
+});
+
 test('out-of-order calls are refused: a superstep before Connect, or not the next one; an old epoch', async () => {
   const crew = await Promise.all([worker({ security }), worker({ security })]);
   const secret = secretOf(security);
