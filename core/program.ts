@@ -199,6 +199,14 @@ export interface ProgramDefinition<VS extends Schema, ES extends Schema, P exten
    * a cluster run stale values: declare only what is never read across an edge.
    */
   mirrorColumns?: ReadonlyArray<keyof VS & string>;
+  /**
+   * What `create` and `aggregators` read of the graph: 'view' when only the context's view of the
+   * whole graph (degrees, totals, ids) and the edges gather and scatter visit (`graph.weights[e]`,
+   * `graph.key(v)` for messages); 'whole' (the default) when they read the graph's arrays (whole
+   * adjacency lists). A cluster gives a 'view' program's machines only their own edges; a 'whole'
+   * program's machines hold the whole graph.
+   */
+  graphAccess?: 'view' | 'whole';
   /** The column written by `--out` (id<TAB>value lines), default the first vertex column. */
   output?: keyof VS & string;
   /** 'vertex' when the output column holds dense vertex ids (component labels): `--out` then writes them as the file's ids. Default 'value'. */
@@ -261,6 +269,9 @@ export function resolveProgram(program: VertexProgram, params: Params): Resolved
   }
   if (accumulator.kind === 'vector' && program.deltaCaching) {
     throw new UsageError(`program ${program.name}: delta caching needs a scalar accumulator`);
+  }
+  if (program.graphAccess !== undefined && program.graphAccess !== 'view' && program.graphAccess !== 'whole') {
+    throw new UsageError(`program ${program.name}: graphAccess must be 'view' or 'whole'; got ${JSON.stringify(program.graphAccess)}`);
   }
   if (program.mirrorColumns !== undefined) {
     if ((program.dataAccess ?? 'vertices') !== 'gas') throw new UsageError(`program ${program.name}: mirrorColumns is for dataAccess 'gas' programs (others read any column of any vertex)`);

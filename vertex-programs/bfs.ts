@@ -27,6 +27,8 @@ const bfs = defineProgram({
   scatterEdges: 'out',
   activation: 'signalled',
   dataAccess: 'gas',
+  // create reads only the context's view of the whole graph: a cluster machine holds only its edges.
+  graphAccess: 'view',
   output: 'level',
   create({ vertex, params, numVertices, globalIds }) {
     const level = vertex.level;

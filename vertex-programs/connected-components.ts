@@ -28,6 +28,8 @@ const connectedComponents = defineProgram({
   scatterEdges: 'all',
   activation: 'signalled',
   dataAccess: 'gas',
+  // create reads only the context's view of the whole graph: a cluster machine holds only its edges.
+  graphAccess: 'view',
   output: 'component',
   outputKind: 'vertex',
   create({ vertex, globalIds }) {

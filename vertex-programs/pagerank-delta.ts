@@ -26,6 +26,8 @@ const pagerankDelta = defineProgram({
   scatterEdges: 'out',
   activation: 'signalled',
   dataAccess: 'gas',
+  // create reads only the context's view of the whole graph: a cluster machine holds only its edges.
+  graphAccess: 'view',
   deltaCaching: true,
   output: 'rank',
   create({ vertex, outDegrees, params, numVertices }) {

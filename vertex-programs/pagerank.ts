@@ -34,6 +34,8 @@ const pagerank = defineProgram({
   scatterEdges: 'none',
   activation: 'all',
   dataAccess: 'gas',
+  // create reads only the context's view of the whole graph: a cluster machine holds only its edges.
+  graphAccess: 'view',
   // Gather reads a neighbour's contribution alone; rank and change stay with the master.
   mirrorColumns: ['contribution'],
   output: 'rank',

@@ -27,6 +27,8 @@ const personalizedPagerank = defineProgram({
   scatterEdges: 'out',
   activation: 'signalled',
   dataAccess: 'gas',
+  // create reads only the context's view of the whole graph: a cluster machine holds only its edges.
+  graphAccess: 'view',
   deltaCaching: true,
   output: 'rank',
   create({ vertex, outDegrees, globalIds, params, numVertices }) {

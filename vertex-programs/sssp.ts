@@ -28,6 +28,8 @@ const sssp = defineProgram({
   scatterEdges: 'out',
   activation: 'signalled',
   dataAccess: 'gas',
+  // create reads only the context's view of the whole graph: a cluster machine holds only its edges.
+  graphAccess: 'view',
   output: 'distance',
   create({ vertex, graph, params, numVertices, globalIds }) {
     const distance = vertex.distance;

@@ -16,10 +16,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Columns, Schema } from '../graph/columns.js';
 import { encodeGraphParts } from '../graph/binary.js';
-import type { Graph } from '../graph/graph.js';
+import { Graph } from '../graph/graph.js';
 import { UsageError } from '../errors.js';
 import type { Params, VertexProgram } from '../program.js';
-import { prepareRun } from '../engine/run-setup.js';
+import { prepareRun, wholeGraphView } from '../engine/run-setup.js';
+import { lowerBound } from '../util/search.js';
 import type { SyncRunResult } from '../engine/sync.js';
 import { randomPlacement, type Placement } from './placement.js';
 import type { WireBatch } from './job.js';
@@ -29,7 +30,7 @@ import { Machines, WorkerLost } from './machines.js';
 import { shipmentOf, type ProgramShipment } from './program-shipping.js';
 import { secretOf, type ClusterSecurity } from './security.js';
 import type { EdgePlacement } from './placement.js';
-import type { ResolvedProgram, Aggregator } from '../program.js';
+import type { ResolvedProgram, Aggregator, WholeGraphView } from '../program.js';
 
 export interface ClusterProgress {
   superstep: number;
@@ -126,6 +127,16 @@ interface Checkpoint {
 
 type SuperstepReply = { steps: number; edges: Uint8Array; applied: Uint8Array; bytes: Uint8Array; active: Uint8Array; aggregates: Uint8Array; converged: boolean };
 type SetupReply = { initiallyActive: number; dataPort: number };
+
+/** What a machine of a 'view' program is sent instead of the whole graph. */
+interface MachineShare {
+  /** Its graph, encoded (views of its arrays). */
+  parts: Uint8Array[];
+  /** Each of its edges' id in the whole graph. */
+  globalEdgeIds: Uint32Array;
+  /** Its placement: every edge its own. */
+  edgeMachines: Uint16Array;
+}
 
 /** Run `program` over `graph` on the cluster's workers, synchronous supersteps; see the module header. */
 export async function runCluster<VS extends Schema, ES extends Schema, P extends Params, A extends number | Float64Array>(
@@ -242,7 +253,8 @@ class ClusterRun {
    */
   private async startUp(shipment: ProgramShipment): Promise<void> {
     this.shipment = shipment;
-    this.graphParts = encodeGraphParts(this.graph);
+    // A 'view' program's machines get their shares (shareOf) instead of the whole graph.
+    this.graphParts = this.program.graphAccess === 'view' ? [] : encodeGraphParts(this.graph);
     const replaced: Array<{ machine: number; lost: string; replacement: string }> = [];
     const replace = (lost: WorkerLost): void => {
       replaced.push({ machine: lost.machine, lost: lost.message, replacement: this.machines.replace(lost) });
@@ -280,7 +292,7 @@ class ClusterRun {
   private graphParts: Uint8Array[] = [];
 
   /** Machine m's Setup: the job, the whole graph, the placement, the program. */
-  private setupRequest(machine: number): object {
+  private setupRequest(machine: number, share: MachineShare | null): object {
     return {
       protocol: PROTOCOL_VERSION,
       job: this.job,
@@ -292,26 +304,96 @@ class ClusterRun {
       programName: this.program.name,
       paramsJson: JSON.stringify(this.params),
       graph: new Uint8Array(0),
-      edgeMachines: bytesOf(this.part.machineOf),
+      edgeMachines: bytesOf(share?.edgeMachines ?? this.part.machineOf),
       masters: bytesOf(this.part.masters),
       replicas: bytesOf(this.part.replicas),
       replicaWords: this.part.words,
       leaseMs: this.leaseMs,
+      ...(share !== null
+        ? { globalEdgeIds: bytesOf(share.globalEdgeIds), outDegrees: bytesOf(this.wholeView().outDegrees), inDegrees: bytesOf(this.wholeView().inDegrees), totalEdges: this.graph.numEdges, weightSum: this.wholeView().weightSum }
+        : {}),
     };
   }
 
-  /** Setup on machine m, its graph sent in chunks first; its reply says where its data channel is. */
-  private async setUpOne(m: number): Promise<void> {
-    const total = this.graphParts.reduce((sum, part) => sum + part.length, 0);
-    let offset = 0;
-    for (const part of this.graphParts) {
-      for (let at = 0; at < part.length; at += GRAPH_CHUNK_BYTES) {
-        const bytes = part.subarray(at, Math.min(part.length, at + GRAPH_CHUNK_BYTES));
-        await this.machines.call(m, 'SendGraph', { job: this.job, total, offset, bytes });
-        offset += bytes.length;
+  /** Machines' shares are built and sent one after another (see setUpOne). */
+  private shareTurn: Promise<void> = Promise.resolve();
+
+  /** The whole graph's degrees and totals, which every machine of a 'view' program gets (made once). */
+  private view: WholeGraphView | null = null;
+  private wholeView(): WholeGraphView {
+    return (this.view ??= wholeGraphView(this.graph));
+  }
+
+  /**
+   * Machine m's share of the graph for a 'view' program: a graph of every vertex and m's edges
+   * alone, in the whole graph's CSR order (so its edges' ids there ascend), with their ids in the
+   * whole graph. Made when m is set up, and dropped once sent.
+   */
+  private shareOf(m: number): MachineShare {
+    const g = this.graph;
+    const n = g.numVertices;
+    const machineOf = this.part.machineOf;
+    let count = 0;
+    for (let e = 0; e < g.numEdges; e++) if (machineOf[e] === m) count++;
+    const globalEdgeIds = new Uint32Array(count);
+    const outOffsets = new Uint32Array(n + 1);
+    const outTargets = new Uint32Array(count);
+    const weights = g.weights !== null ? new Float64Array(count) : null;
+    let at = 0;
+    for (let v = 0; v < n; v++) {
+      for (let e = g.outOffsets[v]; e < g.outOffsets[v + 1]; e++) {
+        if (machineOf[e] !== m) continue;
+        globalEdgeIds[at] = e;
+        outTargets[at] = g.outTargets[e];
+        if (weights !== null) weights[at] = g.weights![e];
+        at++;
       }
+      outOffsets[v + 1] = at;
     }
-    const reply = await this.machines.call<SetupReply>(m, 'Setup', this.setupRequest(m));
+    const inOffsets = new Uint32Array(n + 1);
+    const inSources = new Uint32Array(count);
+    const inEdgeIds = new Uint32Array(count);
+    at = 0;
+    for (let v = 0; v < n; v++) {
+      for (let q = g.inOffsets[v]; q < g.inOffsets[v + 1]; q++) {
+        const e = g.inEdgeIds[q];
+        if (machineOf[e] !== m) continue;
+        inSources[at] = g.inSources[q];
+        inEdgeIds[at] = lowerBound(globalEdgeIds, 0, count, e);
+        at++;
+      }
+      inOffsets[v + 1] = at;
+    }
+    const local = new Graph({ numVertices: n, numEdges: count, undirected: g.undirected, outOffsets, outTargets, inOffsets, inSources, inEdgeIds, weights, fileIds: g.fileIds, vertexColumns: {}, edgeColumns: {} });
+    return { parts: encodeGraphParts(local), globalEdgeIds, edgeMachines: new Uint16Array(count).fill(m) };
+  }
+
+  /** Setup on machine m, its graph (or its share) sent in chunks first; its reply says where its data channel is. */
+  private async setUpOne(m: number): Promise<void> {
+    const sendGraph = async (parts: Uint8Array[]): Promise<void> => {
+      const total = parts.reduce((sum, part) => sum + part.length, 0);
+      let offset = 0;
+      for (const part of parts) {
+        for (let at = 0; at < part.length; at += GRAPH_CHUNK_BYTES) {
+          const bytes = part.subarray(at, Math.min(part.length, at + GRAPH_CHUNK_BYTES));
+          await this.machines.call(m, 'SendGraph', { job: this.job, total, offset, bytes });
+          offset += bytes.length;
+        }
+      }
+    };
+    let share: MachineShare | null = null;
+    if (this.program.graphAccess === 'view') {
+      // One share at a time: each is built, sent and dropped before the next (the coordinator
+      // never holds more than the graph and one machine's share).
+      const turn = this.shareTurn.then(async () => {
+        share = this.shareOf(m);
+        await sendGraph(share.parts);
+        share.parts = [];
+      });
+      this.shareTurn = turn.catch(() => undefined);
+      await turn;
+    } else await sendGraph(this.graphParts);
+    const reply = await this.machines.call<SetupReply>(m, 'Setup', this.setupRequest(m, share));
     this.setups[m] = reply;
     this.dataAddresses[m] = this.machines.dataAddress(m, reply.dataPort);
   }

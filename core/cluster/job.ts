@@ -22,13 +22,15 @@ import type { Columns, Schema } from '../graph/columns.js';
 import { allocateColumns } from '../graph/columns.js';
 import { decodeGraph } from '../graph/binary.js';
 import type { Graph } from '../graph/graph.js';
-import type { Aggregator, Params, ResolvedProgram, Signal, VertexFunctions } from '../program.js';
+import type { Aggregator, Params, ResolvedProgram, Signal, VertexFunctions, WholeGraphView } from '../program.js';
 import { checkParams, resolveProgram } from '../program.js';
 import { UsageError } from '../errors.js';
 import { combine, compileListAggregation } from '../engine/aggregation.js';
 import { importProgram } from '../engine/load-program.js';
 import { createInThread } from '../engine/run-setup.js';
 import { GrowableUint32 } from '../graph/loaders/growable.js';
+import { sharedUint32 } from '../graph/shared.js';
+import { lowerBound } from '../util/search.js';
 import { hasReplica, wordsFor } from '../graph/replica-sets.js';
 import type { SyncKernels } from '../engine/sync-kernels.js';
 import { PHASE, allocateJobArrays, runChunk, threadKernels, type JobArrays, type LocalEdges } from './job-kernels.js';
@@ -51,6 +53,12 @@ export interface JobSetup {
   masters: Uint8Array;
   replicas: Uint8Array;
   replicaWords: number;
+  /** A machine's part only (see gasworks.proto): local edge -> whole-graph edge id, and the whole graph's degrees and totals. */
+  globalEdgeIds?: Uint8Array;
+  outDegrees?: Uint8Array;
+  inDegrees?: Uint8Array;
+  totalEdges?: number;
+  weightSum?: number;
 }
 
 /** The apply kernel's aggregator partials, unused here (maps run in sync, over mastered vertices). */
@@ -83,6 +91,30 @@ function localEdges(n: number, offsets: Uint32Array, others: Uint32Array, edgeId
     }
   }
   return { offsets: localOffsets, others: localOthers, edgeIds };
+}
+
+/** 0..count-1. */
+function identity(count: number): Uint32Array {
+  const out = new Uint32Array(count);
+  for (let i = 0; i < count; i++) out[i] = i;
+  return out;
+}
+
+/** A copy on shared memory (helper threads read it). */
+function sharedCopy(array: Uint32Array): Uint32Array {
+  const out = sharedUint32(array.length);
+  out.set(array);
+  return out;
+}
+
+/** The rows `rows` (of `count`) of packed columns, packed alike. */
+function pickRows(columns: Uint8Array[], count: number, rows: Uint32Array): Uint8Array[] {
+  return columns.map((bytes, c) => {
+    const width = bytes.byteLength / Math.max(1, count);
+    const out = new Uint8Array(rows.length * width);
+    for (let i = 0; i < rows.length; i++) out.set(bytes.subarray(rows[i] * width, (rows[i] + 1) * width), i * width);
+    return out;
+  });
 }
 
 export class ClusterJob {
@@ -152,6 +184,11 @@ export class ClusterJob {
     return this.ownEdges.length;
   }
 
+  /** A machine's part only: the whole graph's id of each edge held (ascending); null when the machine holds the whole graph. */
+  private readonly globalEdgeIds: Uint32Array | null;
+  /** What the program may know of the whole graph when the machine holds only its part. */
+  readonly view: WholeGraphView | undefined;
+
   private constructor(setup: JobSetup, program: ResolvedProgram, graph: Graph, params: Params) {
     this.id = setup.job;
     this.machine = setup.machine;
@@ -176,7 +213,18 @@ export class ClusterJob {
     // Helper threads read the columns too: shared memory then.
     this.vertex = allocateColumns(program.vertex, n, threads > 1) as Columns<Schema>;
     this.edge = allocateColumns((program.edge ?? {}) as Schema, graph.numEdges, threads > 1) as Columns<Schema>;
-    const setupInThread = createInThread(program, graph, this.vertex, this.edge, params, 0, threads);
+    // A machine's part: the graph holds its own edges alone; the whole graph comes as a view.
+    const part = setup.globalEdgeIds !== undefined && setup.globalEdgeIds.byteLength > 0;
+    this.globalEdgeIds = part ? toUint32(setup.globalEdgeIds!) : null;
+    if (this.globalEdgeIds !== null) {
+      const outDegrees = sharedCopy(toUint32(setup.outDegrees ?? new Uint8Array(0)));
+      const inDegrees = sharedCopy(toUint32(setup.inDegrees ?? new Uint8Array(0)));
+      if (this.globalEdgeIds.length !== graph.numEdges || outDegrees.length !== n || inDegrees.length !== n) {
+        throw new UsageError(`job ${setup.job}: the part does not match its graph (${graph.numEdges} edges, ${n} vertices)`);
+      }
+      this.view = { numVertices: n, numEdges: setup.totalEdges ?? 0, weightSum: setup.weightSum ?? 0, outDegrees, inDegrees, globalIds: null };
+    } else this.view = undefined;
+    const setupInThread = createInThread(program, graph, this.vertex, this.edge, params, 0, threads, this.view);
     this.fns = setupInThread.fns;
     this.aggregators = setupInThread.aggregators;
     this.aggregates = setupInThread.aggregates;
@@ -190,8 +238,9 @@ export class ClusterJob {
     const scatterIn = program.scatterEdges === 'in' || program.scatterEdges === 'all';
     const scatterOut = program.scatterEdges === 'out' || program.scatterEdges === 'all';
     const inEdgeIds = graph.inEdgeIds;
-    const localIn = gatherIn || scatterIn ? localEdges(n, graph.inOffsets, graph.inSources, (q) => inEdgeIds[q], edgeMachines, me) : null;
-    const localOut = gatherOut || scatterOut ? localEdges(n, graph.outOffsets, graph.outTargets, (e) => e, edgeMachines, me) : null;
+    // A machine's part is all its own: its CSR serves as is, no sub-CSR copy.
+    const localIn = !(gatherIn || scatterIn) ? null : part ? { offsets: graph.inOffsets, others: graph.inSources, edgeIds: inEdgeIds } : localEdges(n, graph.inOffsets, graph.inSources, (q) => inEdgeIds[q], edgeMachines, me);
+    const localOut = !(gatherOut || scatterOut) ? null : part ? { offsets: graph.outOffsets, others: graph.outTargets, edgeIds: identity(graph.numEdges) } : localEdges(n, graph.outOffsets, graph.outTargets, (e) => e, edgeMachines, me);
     const empty = (): LocalEdges => ({ offsets: new Uint32Array(n + 1), others: new Uint32Array(0), edgeIds: new Uint32Array(0) });
     const own = new GrowableUint32();
     for (let e = 0; e < graph.numEdges; e++) if (edgeMachines[e] === me) own.push(e);
@@ -298,7 +347,7 @@ export class ClusterJob {
     const graph = decodeGraph(setup.graph, `the graph of job ${setup.job}`);
     const job = new ClusterJob(setup, program, graph, params);
     if (job.arrays.threads > 1) {
-      job.helpers = await JobThreads.start({ programUrl: setup.programUrl, programName: setup.programName, params, graph: graph.toArrays(), vertex: job.vertex, edge: job.edge, arrays: job.arrays });
+      job.helpers = await JobThreads.start({ programUrl: setup.programUrl, programName: setup.programName, params, graph: graph.toArrays(), vertex: job.vertex, edge: job.edge, arrays: job.arrays, view: job.view });
     }
     return job;
   }
@@ -479,7 +528,25 @@ export class ClusterJob {
    */
   restore(vertices: WireBatch, edges: WireBatch, activeIds: Uint32Array, aggregateValues: Float64Array): void {
     unpackRows(this.program.vertex, this.vertex, toUint32(vertices.ids), vertices.columns ?? []);
-    unpackRows((this.program.edge ?? {}) as Schema, this.edge, toUint32(edges.ids), edges.columns ?? []);
+    const edgeSchema = (this.program.edge ?? {}) as Schema;
+    if (this.globalEdgeIds === null) unpackRows(edgeSchema, this.edge, toUint32(edges.ids), edges.columns ?? []);
+    else if (Object.keys(edgeSchema).length > 0) {
+      // The checkpoint has every edge's row: keep this machine's, at their local ids.
+      const ids = toUint32(edges.ids);
+      const picked: number[] = [];
+      const local: number[] = [];
+      const held = this.globalEdgeIds;
+      for (let i = 0; i < ids.length; i++) {
+        const at = lowerBound(held, 0, held.length, ids[i]);
+        if (at < held.length && held[at] === ids[i]) {
+          picked.push(i);
+          local.push(at);
+        }
+      }
+      const rows = Uint32Array.from(picked);
+      const columns = pickRows(edges.columns ?? [], ids.length, rows);
+      unpackRows(edgeSchema, this.edge, Uint32Array.from(local), columns);
+    }
     this.arrays.cacheValid?.fill(0);
     this.arrays.deltas?.fill(0);
     this.changed.fill(0);
@@ -499,9 +566,11 @@ export class ClusterJob {
     const vertexSchema = this.program.vertex;
     const edgeSchema = (this.program.edge ?? {}) as Schema;
     const eids = this.ownEdges;
+    // Edge ids go out as the whole graph's.
+    const ids = this.globalEdgeIds === null ? eids : this.globalEdgeIds;
     return {
       vertices: { machine: this.machine, ids: bytesOf(this.mine), columns: packRows(vertexSchema, this.vertex, this.mine, this.mine.length) },
-      edges: { machine: this.machine, ids: bytesOf(eids), columns: packRows(edgeSchema, this.edge, eids, eids.length) },
+      edges: { machine: this.machine, ids: bytesOf(ids), columns: packRows(edgeSchema, this.edge, eids, eids.length) },
     };
   }
 }

@@ -69,6 +69,8 @@ export interface WorkerProgramData {
   edge: Columns<Schema>;
   thread: number;
   threads: number;
+  /** The whole graph's view when `graph` is only part of it (createInThread's `view`). */
+  view?: WholeGraphView;
 }
 
 /** What the main thread posts to each worker about the program, by thread (the graph's arrays gathered once). */
@@ -116,7 +118,7 @@ export function wholeGraphView(graph: Graph): WholeGraphView {
 export async function prepareInWorker(data: WorkerProgramData): Promise<ThreadSetup & { graph: Graph }> {
   const program = resolveProgram(await importProgram(data.programUrl, data.programName), data.params);
   const graph = new Graph(data.graph);
-  const setup = createInThread(program, graph, data.vertex, data.edge, data.params, data.thread, data.threads);
+  const setup = createInThread(program, graph, data.vertex, data.edge, data.params, data.thread, data.threads, data.view);
   return { ...setup, graph };
 }
 
@@ -128,10 +130,12 @@ export function createInThread<VS extends Schema, ES extends Schema, P extends P
   params: P,
   thread: number,
   threads: number,
+  /** What the program may know of the whole graph, when `graph` is not all of it (a cluster machine's part). */
+  view?: WholeGraphView,
 ): ThreadSetup<VS, ES, P> {
   const aggregates: Record<string, number> = {};
   // Assigned onto the view, not spread into a new object: a spread would read (compute) its lazy arrays.
-  const ctx = Object.assign(wholeGraphView(graph), { graph, vertex, edge, params, thread, threads, aggregates }) as ProgramContext<VS, ES, P>;
+  const ctx = Object.assign(view !== undefined ? { ...view } : wholeGraphView(graph), { graph, vertex, edge, params, thread, threads, aggregates }) as ProgramContext<VS, ES, P>;
   const fns = program.create(ctx as unknown as ProgramContext<Schema, Schema, Params>) as VertexFunctions<number | Float64Array>;
   const aggregators = program.aggregators ? program.aggregators(ctx as unknown as ProgramContext<Schema, Schema, Params>) : {};
   for (const [name, aggregator] of Object.entries(aggregators)) {

@@ -259,6 +259,32 @@ test('a lost worker is replaced by a spare; the run rolls back to its last check
   }
 });
 
+test("a 'view' program's machines hold only their edges: edge data comes back by whole-graph id, and survives a recovery", async () => {
+  const { edgeVisits } = await import('./programs.js');
+  const program = edgeVisits as unknown as VertexProgram;
+  const graph = directed;
+  const local = await runProgram(program, graph, { workers: 1, maxIterations: 6 });
+  const crew = await Promise.all([0, 1, 2].map(() => startWorker('127.0.0.1:0')));
+  const spare = await startWorker('127.0.0.1:0');
+  let killed = false;
+  const result = await runCluster(program, graph, {
+    workers: crew.map((w) => w.address),
+    spares: [spare.address],
+    checkpointEvery: 2,
+    maxIterations: 6,
+    onProgress: (p) => {
+      if (p.superstep === 3 && !killed) {
+        killed = true;
+        crew[2].kill();
+      }
+    },
+  });
+  assert.is(result.recoveries, 1);
+  assert.equal(Array.from(result.edge.visits as Float64Array), Array.from(local.edge.visits as Float64Array));
+  assert.equal(Array.from(result.vertex.x as Float64Array), Array.from(local.vertex.x as Float64Array));
+  await Promise.all([crew[0], crew[1], spare].map((w) => w.close()));
+});
+
 test('recovery under signalled activation (exact) and delta caching (caches dropped: within the tolerance)', async () => {
   for (const [program, params, tolerance] of [
     [programs.connectedComponents, {}, 0],

@@ -61,3 +61,22 @@ export const exitsInHelper = defineProgram({
     },
   }),
 });
+
+/** A 'view' program with an edge column: each superstep, scatter adds 1 to every out-edge's count. */
+export const edgeVisits = defineProgram({
+  ...counting,
+  name: 'edge-visits',
+  graphAccess: 'view',
+  edge: { visits: 'f64' },
+  scatterEdges: 'out',
+  create: ({ vertex, edge }) => ({
+    gather: () => 1,
+    apply(v, total) {
+      vertex.x[v] = total;
+      return true;
+    },
+    scatter(_v, _u, e) {
+      edge.visits[e] += 1;
+    },
+  }),
+});
