@@ -177,11 +177,20 @@ export class ClusterJob {
   private readonly allActive: boolean;
   private readonly doScatter: boolean;
   /** Graph ids of this machine's edges, ascending. */
-  private readonly ownEdges: Uint32Array;
+  private readonly ownEdgeCount: number;
+  private readonly edgeMachines: Uint16Array;
+
+  /** Ids of this machine's edges, ascending: made when asked for (only a program with edge data needs them). */
+  private ownEdges(): Uint32Array {
+    const own = new Uint32Array(this.ownEdgeCount);
+    let at = 0;
+    for (let e = 0; e < this.edgeMachines.length; e++) if (this.edgeMachines[e] === this.machine) own[at++] = e;
+    return own;
+  }
 
   /** Edges the partition gave this machine. */
   get localEdgeCount(): number {
-    return this.ownEdges.length;
+    return this.ownEdgeCount;
   }
 
   /** A machine's part only: the whole graph's id of each edge held (ascending); null when the machine holds the whole graph. */
@@ -242,9 +251,11 @@ export class ClusterJob {
     const localIn = !(gatherIn || scatterIn) ? null : part ? { offsets: graph.inOffsets, others: graph.inSources, edgeIds: inEdgeIds } : localEdges(n, graph.inOffsets, graph.inSources, (q) => inEdgeIds[q], edgeMachines, me);
     const localOut = !(gatherOut || scatterOut) ? null : part ? { offsets: graph.outOffsets, others: graph.outTargets, edgeIds: identity(graph.numEdges) } : localEdges(n, graph.outOffsets, graph.outTargets, (e) => e, edgeMachines, me);
     const empty = (): LocalEdges => ({ offsets: new Uint32Array(n + 1), others: new Uint32Array(0), edgeIds: new Uint32Array(0) });
-    const own = new GrowableUint32();
-    for (let e = 0; e < graph.numEdges; e++) if (edgeMachines[e] === me) own.push(e);
-    this.ownEdges = own.view().slice();
+    // Counted, then filled: a growable list would double past the edge count at its peak.
+    let ownCount = 0;
+    for (let e = 0; e < graph.numEdges; e++) if (edgeMachines[e] === me) ownCount++;
+    this.ownEdgeCount = ownCount;
+    this.edgeMachines = edgeMachines;
 
     const mine = new GrowableUint32();
     const partialsTo = Array.from({ length: this.machines }, () => new GrowableUint32());
@@ -565,9 +576,9 @@ export class ClusterJob {
   collect(): { vertices: WireBatch; edges: WireBatch } {
     const vertexSchema = this.program.vertex;
     const edgeSchema = (this.program.edge ?? {}) as Schema;
-    const eids = this.ownEdges;
-    // Edge ids go out as the whole graph's.
-    const ids = this.globalEdgeIds === null ? eids : this.globalEdgeIds;
+    // Edge rows only for a program with edge data, with the whole graph's edge ids.
+    const eids = Object.keys(edgeSchema).length > 0 ? this.ownEdges() : new Uint32Array(0);
+    const ids = this.globalEdgeIds === null || eids.length === 0 ? eids : this.globalEdgeIds;
     return {
       vertices: { machine: this.machine, ids: bytesOf(this.mine), columns: packRows(vertexSchema, this.vertex, this.mine, this.mine.length) },
       edges: { machine: this.machine, ids: bytesOf(ids), columns: packRows(edgeSchema, this.edge, eids, eids.length) },
