@@ -12,8 +12,9 @@
  * compare-and-swap and the one thread that set it lists the vertex.
  */
 import type { Signal, VertexFunctions } from '../program.js';
-import { sharedFloat64, sharedUint32, sharedUint8 } from '../graph/shared.js';
+import { sharedFloat64, sharedUint32, sharedUint8, toShared } from '../graph/shared.js';
 import { compileKernels, type KernelEnv, type KernelShape, type SyncKernels } from '../engine/sync-kernels.js';
+import { edgeBalancedChunks } from '../engine/sync-loop.js';
 
 /** A sub-CSR over one machine's edges: offsets by (global) vertex, the other ends, and the edges' graph ids. */
 export interface LocalEdges {
@@ -49,9 +50,6 @@ export interface JobArrays {
   zero: number;
 }
 
-/** Chunks to aim for per thread (dynamic claiming evens out the rest). */
-const CHUNKS_PER_THREAD = 8;
-
 /** Allocate a job's arrays; on shared memory when `threads` > 1. */
 export function allocateJobArrays(options: {
   n: number;
@@ -61,13 +59,17 @@ export function allocateJobArrays(options: {
   outEdges: LocalEdges;
   accumulatorSize: number;
   zero: number;
+  /** The program's gather and scatter edge sets, which weigh a vertex's edges in the chunks. */
+  gatherEdges: string;
+  scatterEdges: string;
 }): JobArrays {
   const { n, threads, shape } = options;
   const shared = threads > 1;
   const f64 = (length: number): Float64Array => (shared ? sharedFloat64(length) : new Float64Array(length));
   const u8 = (length: number): Uint8Array => (shared ? sharedUint8(length) : new Uint8Array(length));
   const u32 = (length: number): Uint32Array => (shared ? sharedUint32(length) : new Uint32Array(length));
-  const share = (edges: LocalEdges): LocalEdges => (shared ? { offsets: toShared(edges.offsets), others: toShared(edges.others), edgeIds: toShared(edges.edgeIds) } : edges);
+  const share32 = (array: Uint32Array): Uint32Array => (shared ? toShared(array) : array);
+  const share = (edges: LocalEdges): LocalEdges => ({ offsets: share32(edges.offsets), others: share32(edges.others), edgeIds: share32(edges.edgeIds) });
   const inEdges = share(options.inEdges);
   const outEdges = share(options.outEdges);
   const size = Math.max(1, n);
@@ -88,34 +90,12 @@ export function allocateJobArrays(options: {
     cacheValid: shape.cached ? u8(size) : null,
     deltas: shape.cached ? f64(size * threads) : null,
     tallies: f64(3 * threads),
-    // Several chunks even on one thread: V8 optimizes a kernel called many times better than one long call.
-    chunks: edgeBalancedChunks(n, inEdges.offsets, outEdges.offsets, Math.max(threads, 2) * CHUNKS_PER_THREAD, u32),
+    // The engine's chunks (several even on one thread: see edgeBalancedChunkPair), on shared memory for helpers.
+    chunks: share32(edgeBalancedChunks({ numVertices: n, inOffsets: inEdges.offsets, outOffsets: outEdges.offsets }, threads, options.gatherEdges, options.scatterEdges)),
     zero: options.zero,
   };
 }
 
-function toShared(array: Uint32Array): Uint32Array {
-  const out = sharedUint32(array.length);
-  out.set(array);
-  return out;
-}
-
-/** Boundaries of `count` chunks of [0, n) with about equal vertices + edges each. */
-function edgeBalancedChunks(n: number, inOff: Uint32Array, outOff: Uint32Array, count: number, u32: (length: number) => Uint32Array): Uint32Array {
-  const work = (v: number): number => v + inOff[v] + outOff[v];
-  const total = work(n);
-  const bounds = [0];
-  let v = 0;
-  for (let c = 1; c < count; c++) {
-    const target = (total * c) / count;
-    while (v < n && work(v) < target) v++;
-    if (v > bounds[bounds.length - 1]) bounds.push(v);
-  }
-  if (bounds[bounds.length - 1] !== n || bounds.length === 1) bounds.push(n);
-  const out = u32(bounds.length);
-  out.set(bounds);
-  return out;
-}
 
 /** Thread `thread`'s signal: flag once (compare-and-swap across threads), list once, post a delta to its own slot. */
 function createSignal(a: JobArrays, thread: number): Signal {
@@ -169,11 +149,14 @@ export function threadKernels(a: JobArrays, fns: VertexFunctions<number | Float6
 /** The phases threads run over chunks. */
 export const PHASE = { GATHER: 1, APPLY: 2, SCATTER: 3, STOP: 4 } as const;
 
+/** The apply kernel's aggregator partials, unused in a cluster job (its maps run in sync, over mastered vertices). */
+const NO_PARTIALS = new Float64Array(1);
+
 /** Run `phase` on chunk `c` with these kernels. */
-export function runChunk(a: JobArrays, kernels: SyncKernels, phase: number, c: number, noPartials: Float64Array): void {
+export function runChunk(a: JobArrays, kernels: SyncKernels, phase: number, c: number): void {
   const start = a.chunks[c];
   const end = a.chunks[c + 1];
   if (phase === PHASE.GATHER) kernels.gather(start, end, a.active);
-  else if (phase === PHASE.APPLY) kernels.apply(start, end, a.applyMask, noPartials, 0);
+  else if (phase === PHASE.APPLY) kernels.apply(start, end, a.applyMask, NO_PARTIALS, 0);
   else kernels.scatter(start, end);
 }

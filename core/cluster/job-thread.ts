@@ -9,7 +9,6 @@ import { prepareInWorker } from '../engine/run-setup.js';
 import { PHASE, runChunk, threadKernels } from './job-kernels.js';
 import { CONTROL, type HelperData, type HelperMessage } from './job-threads.js';
 
-const NO_PARTIALS = new Float64Array(1);
 
 async function serve(data: HelperData): Promise<void> {
   const { control, arrays } = data;
@@ -39,7 +38,7 @@ async function serve(data: HelperData): Promise<void> {
     const phase = Atomics.load(control, CONTROL.PHASE);
     if (phase === PHASE.STOP) break;
     try {
-      for (let c = Atomics.add(control, CONTROL.NEXT_CHUNK, 1); c < chunks; c = Atomics.add(control, CONTROL.NEXT_CHUNK, 1)) runChunk(arrays, kernels, phase, c, NO_PARTIALS);
+      for (let c = Atomics.add(control, CONTROL.NEXT_CHUNK, 1); c < chunks; c = Atomics.add(control, CONTROL.NEXT_CHUNK, 1)) runChunk(arrays, kernels, phase, c);
     } catch (error) {
       if (Atomics.compareExchange(control, CONTROL.ERROR, 0, 1) === 0) {
         const text = Buffer.from(String((error as Error).message ?? error), 'utf8').subarray(0, data.errorText.length - 1);

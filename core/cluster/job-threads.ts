@@ -37,7 +37,6 @@ export interface HelperData extends WorkerProgramData {
 export type HelperMessage = { type: 'ready' } | { type: 'done' } | { type: 'error'; message: string };
 
 const HELPER_URL = siblingModule(import.meta.url, 'job-thread');
-const NO_PARTIALS = new Float64Array(1);
 
 export class JobThreads {
   private closed = false;
@@ -118,7 +117,7 @@ export class JobThreads {
     Atomics.notify(c, CONTROL.GENERATION);
     let failure: unknown = null;
     try {
-      for (let chunk = Atomics.add(c, CONTROL.NEXT_CHUNK, 1); chunk < chunks; chunk = Atomics.add(c, CONTROL.NEXT_CHUNK, 1)) runChunk(this.arrays, kernels, phase, chunk, NO_PARTIALS);
+      for (let chunk = Atomics.add(c, CONTROL.NEXT_CHUNK, 1); chunk < chunks; chunk = Atomics.add(c, CONTROL.NEXT_CHUNK, 1)) runChunk(this.arrays, kernels, phase, chunk);
     } catch (error) {
       failure = error;
       // Let the helpers run out of chunks quickly.

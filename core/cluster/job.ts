@@ -29,7 +29,7 @@ import { combine, compileListAggregation } from '../engine/aggregation.js';
 import { importProgram } from '../engine/load-program.js';
 import { createInThread } from '../engine/run-setup.js';
 import { GrowableUint32 } from '../graph/loaders/growable.js';
-import { sharedUint32 } from '../graph/shared.js';
+import { toShared } from '../graph/shared.js';
 import { lowerBound } from '../util/search.js';
 import { hasReplica, wordsFor } from '../graph/replica-sets.js';
 import type { SyncKernels } from '../engine/sync-kernels.js';
@@ -61,8 +61,6 @@ export interface JobSetup {
   weightSum?: number;
 }
 
-/** The apply kernel's aggregator partials, unused here (maps run in sync, over mastered vertices). */
-const NO_PARTIALS = new Float64Array(1);
 
 export interface WireBatch {
   machine: number;
@@ -93,19 +91,6 @@ function localEdges(n: number, offsets: Uint32Array, others: Uint32Array, edgeId
   return { offsets: localOffsets, others: localOthers, edgeIds };
 }
 
-/** 0..count-1. */
-function identity(count: number): Uint32Array {
-  const out = new Uint32Array(count);
-  for (let i = 0; i < count; i++) out[i] = i;
-  return out;
-}
-
-/** A copy on shared memory (helper threads read it). */
-function sharedCopy(array: Uint32Array): Uint32Array {
-  const out = sharedUint32(array.length);
-  out.set(array);
-  return out;
-}
 
 /** The rows `rows` (of `count`) of packed columns, packed alike. */
 function pickRows(columns: Uint8Array[], count: number, rows: Uint32Array): Uint8Array[] {
@@ -226,8 +211,8 @@ export class ClusterJob {
     const part = setup.globalEdgeIds !== undefined && setup.globalEdgeIds.byteLength > 0;
     this.globalEdgeIds = part ? toUint32(setup.globalEdgeIds!) : null;
     if (this.globalEdgeIds !== null) {
-      const outDegrees = sharedCopy(toUint32(setup.outDegrees ?? new Uint8Array(0)));
-      const inDegrees = sharedCopy(toUint32(setup.inDegrees ?? new Uint8Array(0)));
+      const outDegrees = toShared(toUint32(setup.outDegrees ?? new Uint8Array(0)));
+      const inDegrees = toShared(toUint32(setup.inDegrees ?? new Uint8Array(0)));
       if (this.globalEdgeIds.length !== graph.numEdges || outDegrees.length !== n || inDegrees.length !== n) {
         throw new UsageError(`job ${setup.job}: the part does not match its graph (${graph.numEdges} edges, ${n} vertices)`);
       }
@@ -249,7 +234,7 @@ export class ClusterJob {
     const inEdgeIds = graph.inEdgeIds;
     // A machine's part is all its own: its CSR serves as is, no sub-CSR copy.
     const localIn = !(gatherIn || scatterIn) ? null : part ? { offsets: graph.inOffsets, others: graph.inSources, edgeIds: inEdgeIds } : localEdges(n, graph.inOffsets, graph.inSources, (q) => inEdgeIds[q], edgeMachines, me);
-    const localOut = !(gatherOut || scatterOut) ? null : part ? { offsets: graph.outOffsets, others: graph.outTargets, edgeIds: identity(graph.numEdges) } : localEdges(n, graph.outOffsets, graph.outTargets, (e) => e, edgeMachines, me);
+    const localOut = !(gatherOut || scatterOut) ? null : part ? { offsets: graph.outOffsets, others: graph.outTargets, edgeIds: new Uint32Array(0) } : localEdges(n, graph.outOffsets, graph.outTargets, (e) => e, edgeMachines, me);
     const empty = (): LocalEdges => ({ offsets: new Uint32Array(n + 1), others: new Uint32Array(0), edgeIds: new Uint32Array(0) });
     // Counted, then filled: a growable list would double past the edge count at its peak.
     let ownCount = 0;
@@ -298,6 +283,8 @@ export class ClusterJob {
       inEdges: localIn ?? empty(),
       outEdges: localOut ?? empty(),
       accumulatorSize: this.size,
+      gatherEdges: program.gatherEdges,
+      scatterEdges: program.scatterEdges,
       zero: spec.kind === 'scalar' ? (spec.zero ?? 0) : 0,
       shape: {
         gatherIn,
@@ -313,7 +300,8 @@ export class ClusterJob {
         signalled: true,
         scatters: this.doScatter,
         aggregators: [],
-        outEdgeIds: true,
+        // A sub-CSR's positions are not edge ids; a share's CSR positions are its edge ids.
+        outEdgeIds: !part,
       },
     });
     ({ accs: this.accs, active: this.active, applyMask: this.applyMask, changed: this.changed, signalled: this.signalled } = this.arrays);
@@ -378,7 +366,7 @@ export class ClusterJob {
   /** Run a phase over every chunk of vertices: on this thread alone, or with the helpers. */
   private runPhase(phase: number): void {
     if (this.helpers !== null) this.helpers.run(phase, this.kernels);
-    else for (let c = 0; c + 1 < this.arrays.chunks.length; c++) runChunk(this.arrays, this.kernels, phase, c, NO_PARTIALS);
+    else for (let c = 0; c + 1 < this.arrays.chunks.length; c++) runChunk(this.arrays, this.kernels, phase, c);
   }
 
   /** Total of a tally column ([edges, updates, changed]) over the threads. */

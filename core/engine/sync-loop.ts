@@ -117,7 +117,7 @@ export const CHUNKS_PER_THREAD = 64;
 export const FIRST_STEP_CHUNKS_PER_THREAD = 512;
 
 /** Chunk boundaries of about `target` gather+scatter edges each (at least one vertex), `perThread` chunks per thread. */
-export function edgeBalancedChunks(graph: Graph, threads: number, gather: string, scatter: string, perThread = CHUNKS_PER_THREAD): Uint32Array {
+export function edgeBalancedChunks(graph: ChunkedGraph, threads: number, gather: string, scatter: string, perThread = CHUNKS_PER_THREAD): Uint32Array {
   return edgeBalancedChunkPair(graph, threads, gather, scatter, perThread, perThread)[0];
 }
 
@@ -129,9 +129,12 @@ export function edgeFactors(gather: string, scatter: string): { inFactor: number
   };
 }
 
+/** What chunking reads of a graph (a cluster machine's sub-CSR has just these). */
+export type ChunkedGraph = Pick<Graph, 'numVertices' | 'inOffsets' | 'outOffsets'>;
+
 /** edgeBalancedChunks with `perThread` and with `finePerThread` chunks per thread, from the same passes over the vertices. */
 export function edgeBalancedChunkPair(
-  graph: Graph,
+  graph: ChunkedGraph,
   threads: number,
   gather: string,
   scatter: string,
