@@ -55,9 +55,10 @@ const connectedComponents = defineProgram({
   },
   // The aggregates describe the result: computed once at the end, so that supersteps can run from a sparse frontier.
   aggregateAt: 'end',
-  aggregators({ vertex }) {
+  aggregators({ vertex, globalIds }) {
     const component = vertex.component;
-    return { components: { map: (v) => (component[v] === v ? 1 : 0), reduce: 'sum' } };
+    // A root's label is its own whole-graph id.
+    return { components: { map: (v) => (component[v] === (globalIds === null ? v : globalIds[v]) ? 1 : 0), reduce: 'sum' } };
   },
 });
 

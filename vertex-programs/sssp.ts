@@ -37,7 +37,8 @@ const sssp = defineProgram({
     const source = heldIdOf(params.source, globalIds);
     const weights = graph.weights;
     if (weights !== null) {
-      for (let v = 0; v < numVertices; v++) {
+      // The edges held here (a cluster machine checks its own).
+      for (let v = 0; v < graph.numVertices; v++) {
         for (let e = graph.outOffsets[v]; e < graph.outOffsets[v + 1]; e++) {
           const w = weights[e];
           if (!(w >= 0)) {

@@ -16,11 +16,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Columns, Schema } from '../graph/columns.js';
 import { encodeGraphParts } from '../graph/binary.js';
-import { Graph } from '../graph/graph.js';
+import type { Graph } from '../graph/graph.js';
 import { UsageError } from '../errors.js';
 import type { Params, VertexProgram } from '../program.js';
 import { prepareRun, wholeGraphView } from '../engine/run-setup.js';
-import { lowerBound } from '../util/search.js';
+import { machineShare, type MachineShare } from './share.js';
 import type { SyncRunResult } from '../engine/sync.js';
 import { randomPlacement, type Placement } from './placement.js';
 import type { WireBatch } from './job.js';
@@ -127,16 +127,6 @@ interface Checkpoint {
 
 type SuperstepReply = { steps: number; edges: Uint8Array; applied: Uint8Array; bytes: Uint8Array; active: Uint8Array; aggregates: Uint8Array; converged: boolean };
 type SetupReply = { initiallyActive: number; dataPort: number };
-
-/** What a machine of a 'view' program is sent instead of the whole graph. */
-interface MachineShare {
-  /** Its graph, encoded (views of its arrays). */
-  parts: Uint8Array[];
-  /** Each of its edges' id in the whole graph. */
-  globalEdgeIds: Uint32Array;
-  /** Its placement: every edge its own. */
-  edgeMachines: Uint16Array;
-}
 
 /** Run `program` over `graph` on the cluster's workers, synchronous supersteps; see the module header. */
 export async function runCluster<VS extends Schema, ES extends Schema, P extends Params, A extends number | Float64Array>(
@@ -253,7 +243,7 @@ class ClusterRun {
    */
   private async startUp(shipment: ProgramShipment): Promise<void> {
     this.shipment = shipment;
-    // A 'view' program's machines get their shares (shareOf) instead of the whole graph.
+    // A 'view' program's machines get their shares (share.ts) instead of the whole graph.
     this.graphParts = this.program.graphAccess === 'view' ? [] : encodeGraphParts(this.graph);
     const replaced: Array<{ machine: number; lost: string; replacement: string }> = [];
     const replace = (lost: WorkerLost): void => {
@@ -270,7 +260,8 @@ class ClusterRun {
         await this.connectAll();
         this.started = performance.now();
         this.lastTime = this.started;
-        this.state.converged = this.graph.numVertices === 0 || this.setups[0]!.initiallyActive === 0;
+        // Each machine counts the vertices it masters.
+        this.state.converged = this.graph.numVertices === 0 || this.setups.every((setup) => setup!.initiallyActive === 0);
         if (this.recoverable) await this.takeCheckpoint();
         break;
       } catch (error) {
@@ -305,12 +296,20 @@ class ClusterRun {
       paramsJson: JSON.stringify(this.params),
       graph: new Uint8Array(0),
       edgeMachines: bytesOf(share?.edgeMachines ?? this.part.machineOf),
-      masters: bytesOf(this.part.masters),
-      replicas: bytesOf(this.part.replicas),
+      masters: bytesOf(share?.masters ?? this.part.masters),
+      replicas: bytesOf(share?.replicas ?? this.part.replicas),
       replicaWords: this.part.words,
       leaseMs: this.leaseMs,
       ...(share !== null
-        ? { globalEdgeIds: bytesOf(share.globalEdgeIds), outDegrees: bytesOf(this.wholeView().outDegrees), inDegrees: bytesOf(this.wholeView().inDegrees), totalEdges: this.graph.numEdges, weightSum: this.wholeView().weightSum }
+        ? {
+            globalEdgeIds: bytesOf(share.globalEdgeIds),
+            globalVertexIds: bytesOf(share.globalVertexIds),
+            outDegrees: bytesOf(share.outDegrees),
+            inDegrees: bytesOf(share.inDegrees),
+            totalVertices: this.graph.numVertices,
+            totalEdges: this.graph.numEdges,
+            weightSum: this.wholeView().weightSum,
+          }
         : {}),
     };
   }
@@ -322,50 +321,6 @@ class ClusterRun {
   private view: WholeGraphView | null = null;
   private wholeView(): WholeGraphView {
     return (this.view ??= wholeGraphView(this.graph));
-  }
-
-  /**
-   * Machine m's share of the graph for a 'view' program: a graph of every vertex and m's edges
-   * alone, in the whole graph's CSR order (so its edges' ids there ascend), with their ids in the
-   * whole graph. Made when m is set up, and dropped once sent.
-   */
-  private shareOf(m: number): MachineShare {
-    const g = this.graph;
-    const n = g.numVertices;
-    const machineOf = this.part.machineOf;
-    let count = 0;
-    for (let e = 0; e < g.numEdges; e++) if (machineOf[e] === m) count++;
-    const globalEdgeIds = new Uint32Array(count);
-    const outOffsets = new Uint32Array(n + 1);
-    const outTargets = new Uint32Array(count);
-    const weights = g.weights !== null ? new Float64Array(count) : null;
-    let at = 0;
-    for (let v = 0; v < n; v++) {
-      for (let e = g.outOffsets[v]; e < g.outOffsets[v + 1]; e++) {
-        if (machineOf[e] !== m) continue;
-        globalEdgeIds[at] = e;
-        outTargets[at] = g.outTargets[e];
-        if (weights !== null) weights[at] = g.weights![e];
-        at++;
-      }
-      outOffsets[v + 1] = at;
-    }
-    const inOffsets = new Uint32Array(n + 1);
-    const inSources = new Uint32Array(count);
-    const inEdgeIds = new Uint32Array(count);
-    at = 0;
-    for (let v = 0; v < n; v++) {
-      for (let q = g.inOffsets[v]; q < g.inOffsets[v + 1]; q++) {
-        const e = g.inEdgeIds[q];
-        if (machineOf[e] !== m) continue;
-        inSources[at] = g.inSources[q];
-        inEdgeIds[at] = lowerBound(globalEdgeIds, 0, count, e);
-        at++;
-      }
-      inOffsets[v + 1] = at;
-    }
-    const local = new Graph({ numVertices: n, numEdges: count, undirected: g.undirected, outOffsets, outTargets, inOffsets, inSources, inEdgeIds, weights, fileIds: g.fileIds, vertexColumns: {}, edgeColumns: {} });
-    return { parts: encodeGraphParts(local), globalEdgeIds, edgeMachines: new Uint16Array(count).fill(m) };
   }
 
   /** Setup on machine m, its graph (or its share) sent in chunks first; its reply says where its data channel is. */
@@ -386,7 +341,7 @@ class ClusterRun {
       // One share at a time: each is built, sent and dropped before the next (the coordinator
       // never holds more than the graph and one machine's share).
       const turn = this.shareTurn.then(async () => {
-        share = this.shareOf(m);
+        share = machineShare(this.graph, this.part, m, { everyVertex: (this.program.dataAccess ?? 'vertices') !== 'gas', view: this.wholeView() });
         await sendGraph(share.parts);
         share.parts = [];
       });
@@ -452,7 +407,8 @@ class ClusterRun {
       throw new Error(`runCluster: the workers disagree on how many supersteps they ran (${replies.map((r) => r.steps).join(', ')})`);
     }
     const perMachine = replies.map((r) => ({ edges: toFloat64(r.edges), applied: toFloat64(r.applied), bytes: toFloat64(r.bytes) }));
-    const activeAll = toFloat64(replies[0].active);
+    // Each machine counts the active vertices it masters.
+    const activeByMachine = replies.map((r) => toFloat64(r.active));
     // Progress rates are the batch's: its supersteps end together.
     const now = performance.now();
     let batchEdges = 0;
@@ -481,7 +437,9 @@ class ClusterRun {
         edgesTraversed: this.state.edgesTraversed + stepEdges,
         bytesRouted: this.state.bytesRouted + stepBytes,
       };
-      const active = this.program.activation === 'all' ? this.graph.numVertices : activeAll[i];
+      let active = 0;
+      for (const counts of activeByMachine) active += counts[i];
+      if (this.program.activation === 'all') active = this.graph.numVertices;
       this.options.onProgress?.({ superstep: done, active, aggregates: { ...aggregates }, edgesPerSecond: rate, bytes: stepBytes });
     }
   }
@@ -494,17 +452,17 @@ class ClusterRun {
 
   /**
    * The data every machine holds, into the columns: the masters' vertex rows and every machine's
-   * edge rows. With `state` (a checkpoint), machine 0 also returns the active set and aggregates,
-   * which every machine holds alike.
+   * edge rows. With `state` (a checkpoint), every machine also returns the active vertices it
+   * masters (together: the active set), and machine 0 the aggregates, which every machine holds alike.
    */
   private async collect(state: boolean): Promise<{ active: Uint8Array; aggregates: Uint8Array }> {
-    const collected = await this.machines.everyMachine<{ vertices: WireBatch; edges: WireBatch; active: Uint8Array; aggregates: Uint8Array }>('Collect', (m) => ({ job: this.job, state: state && m === 0 }));
+    const collected = await this.machines.everyMachine<{ vertices: WireBatch; edges: WireBatch; active: Uint8Array; aggregates: Uint8Array }>('Collect', () => ({ job: this.job, state }));
     const edgeSchema = (this.program.edge ?? {}) as Schema;
     for (const reply of collected) {
       unpackRows(this.program.vertex, this.vertex, toUint32(reply.vertices.ids), reply.vertices.columns ?? []);
       unpackRows(edgeSchema, this.edge, toUint32(reply.edges.ids), reply.edges.columns ?? []);
     }
-    return { active: collected[0].active, aggregates: collected[0].aggregates };
+    return { active: state ? Buffer.concat(collected.map((reply) => reply.active ?? new Uint8Array(0))) : new Uint8Array(0), aggregates: collected[0].aggregates };
   }
 
   /** Every row (ids 0..n-1 and 0..m-1, made once) and the loop's state, kept here to roll back to. */

@@ -1,10 +1,14 @@
 /**
- * One machine's share of a cluster run (a job), on the worker's side. The
- * worker holds the whole graph, so that a program's `create` sees the same
- * graph (degrees, weights, means) as in one process, but it does only its
- * share of the work: gather and scatter over the edges the partitioner gave
- * this machine (a sub-CSR of them, with their graph edge ids), and apply on
- * the vertices it masters. Per superstep: `gather` returns the partial
+ * One machine's share of a cluster run (a job), on the worker's side. A
+ * 'view' program's machine holds its part alone: its own edges, as a CSR over
+ * local vertex ids (the vertices it masters or mirrors, ascending whole-graph
+ * id; held-ids.ts), and columns, accumulators and flags for those vertices
+ * only; `create` sees the whole graph through the context's view (degrees,
+ * totals, ids). A program that reads the whole graph gets it on every machine
+ * (a sub-CSR of its own edges, with their graph edge ids). Either way a
+ * machine does only its share of the work: gather and scatter over its own
+ * edges, apply on the vertices it masters. The wire, checkpoints and results
+ * speak whole-graph vertex ids; the job maps them at its edges. Per superstep: `gather` returns the partial
  * accumulators of mirrored vertices, batched by master; `apply` adds the
  * other machines' partials (in machine order, so the sums are the same on
  * every run), applies, and returns the new rows batched by mirror machine;
@@ -32,6 +36,7 @@ import { GrowableUint32 } from '../graph/loaders/growable.js';
 import { toShared } from '../graph/shared.js';
 import { lowerBound } from '../util/search.js';
 import { hasReplica, wordsFor } from '../graph/replica-sets.js';
+import { HeldIds } from './held-ids.js';
 import type { SyncKernels } from '../engine/sync-kernels.js';
 import { PHASE, allocateJobArrays, runChunk, threadKernels, type JobArrays, type LocalEdges } from './job-kernels.js';
 import { JobThreads } from './job-threads.js';
@@ -59,6 +64,9 @@ export interface JobSetup {
   inDegrees?: Uint8Array;
   totalEdges?: number;
   weightSum?: number;
+  /** A machine's part only: the whole graph's id of each vertex held (ascending), and the whole graph's vertex count. */
+  globalVertexIds?: Uint8Array;
+  totalVertices?: number;
 }
 
 
@@ -145,6 +153,13 @@ export class ClusterJob {
    */
   private readonly partialScratch: Uint32Array[];
   private readonly rowScratch: Uint32Array[];
+  /** The same lists' whole-graph ids, as sent (a machine's part only; see partialScratch for why one each). */
+  private readonly partialWire: Uint32Array[];
+  private readonly rowWire: Uint32Array[];
+  /** Local ids of an incoming batch (batches are taken one at a time). */
+  private readonly incomingIds: Uint32Array;
+  /** Local <-> whole-graph vertex ids. */
+  private readonly held: HeldIds;
   /**
    * Outgoing buffers by machine, reused every superstep: partial values, changed flags and rows.
    * Every frame of a superstep has been received before the next superstep starts (a peer sends
@@ -190,6 +205,7 @@ export class ClusterJob {
     this.graph = graph;
     this.program = program;
     this.params = params;
+    // Held vertices: every vertex, or a machine's part alone.
     const n = graph.numVertices;
     const me = setup.machine;
     this.masters = toUint16(setup.masters);
@@ -213,11 +229,17 @@ export class ClusterJob {
     if (this.globalEdgeIds !== null) {
       const outDegrees = toShared(toUint32(setup.outDegrees ?? new Uint8Array(0)));
       const inDegrees = toShared(toUint32(setup.inDegrees ?? new Uint8Array(0)));
-      if (this.globalEdgeIds.length !== graph.numEdges || outDegrees.length !== n || inDegrees.length !== n) {
-        throw new UsageError(`job ${setup.job}: the part does not match its graph (${graph.numEdges} edges, ${n} vertices)`);
+      const globalIds = setup.globalVertexIds !== undefined && setup.globalVertexIds.byteLength > 0 ? toShared(toUint32(setup.globalVertexIds)) : null;
+      const total = globalIds === null ? n : (setup.totalVertices ?? 0);
+      if (this.globalEdgeIds.length !== graph.numEdges || outDegrees.length !== n || inDegrees.length !== n || (globalIds !== null && globalIds.length !== n) || !(Number.isInteger(total) && total >= n && total <= 2 ** 32)) {
+        throw new UsageError(`job ${setup.job}: the part does not match its graph (${graph.numEdges} edges, ${n} vertices held of ${total})`);
       }
-      this.view = { numVertices: n, numEdges: setup.totalEdges ?? 0, weightSum: setup.weightSum ?? 0, outDegrees, inDegrees, globalIds: null };
-    } else this.view = undefined;
+      this.held = new HeldIds(globalIds, total, `job ${setup.job}`);
+      this.view = { numVertices: total, numEdges: setup.totalEdges ?? 0, weightSum: setup.weightSum ?? 0, outDegrees, inDegrees, globalIds };
+    } else {
+      this.held = new HeldIds(null, n, `job ${setup.job}`);
+      this.view = undefined;
+    }
     const setupInThread = createInThread(program, graph, this.vertex, this.edge, params, 0, threads, this.view);
     this.fns = setupInThread.fns;
     this.aggregators = setupInThread.aggregators;
@@ -266,6 +288,10 @@ export class ClusterJob {
     });
     this.partialScratch = this.partialsTo.map((list) => new Uint32Array(list.length));
     this.rowScratch = this.rowsTo.map((list) => new Uint32Array(list.length));
+    const mapped = this.held.globalIds !== null;
+    this.partialWire = this.partialsTo.map((list) => new Uint32Array(mapped ? list.length : 0));
+    this.rowWire = this.rowsTo.map((list) => new Uint32Array(mapped ? list.length : 0));
+    this.incomingIds = new Uint32Array(mapped ? n : 0);
     this.partialValues = this.partialsTo.map((list) => new Float64Array(list.length * this.size));
     this.changedFlags = this.rowsTo.map((list) => new Uint8Array(list.length));
     const mirrored = program.mirrorColumns ?? Object.keys(program.vertex);
@@ -311,13 +337,13 @@ export class ClusterJob {
     // so every replica starts with the master's data.
     const signalledActivation = program.activation === 'signalled';
     this.allActive = !signalledActivation;
-    let initiallyActive = 0;
     for (let v = 0; v < n; v++) {
       const initial = this.fns.init ? this.fns.init(v) : undefined;
-      const active = signalledActivation && initial === false ? 0 : 1;
-      this.active[v] = active;
-      initiallyActive += active;
+      this.active[v] = signalledActivation && initial === false ? 0 : 1;
     }
+    // Counted over mastered vertices: the machines' counts add up to the run's.
+    let initiallyActive = 0;
+    for (let i = 0; i < this.mine.length; i++) initiallyActive += this.active[this.mine[i]];
     this.initiallyActive = initiallyActive;
   }
 
@@ -401,7 +427,7 @@ export class ClusterJob {
       const values = this.partialValues[machine].subarray(0, ids.length * size);
       if (size === 1) for (let i = 0; i < ids.length; i++) values[i] = accs[ids[i]];
       else for (let i = 0; i < ids.length; i++) for (let w = 0; w < size; w++) values[i * size + w] = accs[ids[i] * size + w];
-      partials.push({ machine, ids: bytesOf(ids), values: bytesOf(values) });
+      partials.push({ machine, ids: bytesOf(this.held.toGlobal(ids, this.partialWire[machine])), values: bytesOf(values) });
     }
     return { partials, edges: this.tallied(0) - edgesBefore };
   }
@@ -415,7 +441,7 @@ export class ClusterJob {
     const masters = this.masters;
     const me = this.machine;
     for (const batch of ordered) {
-      const ids = viewUint32(batch.ids);
+      const ids = this.held.toLocal(viewUint32(batch.ids), this.incomingIds, `job ${this.id}: partials from machine ${batch.machine}`);
       const values = viewFloat64(batch.values ?? new Uint8Array(0));
       if (values.length !== ids.length * size) throw new Error(`job ${this.id}: a batch of ${ids.length} partials holds ${values.length} values`);
       for (let i = 0; i < ids.length; i++) {
@@ -437,7 +463,7 @@ export class ClusterJob {
       if (ids.length === 0) continue;
       const changed = this.changedFlags[machine].subarray(0, ids.length);
       for (let i = 0; i < ids.length; i++) changed[i] = this.changed[ids[i]];
-      updates.push({ machine, ids: bytesOf(ids), columns: this.rowPackers[machine].pack(this.vertex, ids, ids.length), changed: bytesOf(changed) });
+      updates.push({ machine, ids: bytesOf(this.held.toGlobal(ids, this.rowWire[machine])), columns: this.rowPackers[machine].pack(this.vertex, ids, ids.length), changed: bytesOf(changed) });
     }
     return { updates, applied: this.tallied(1) - updatesBefore, changed: this.tallied(2) - changedBefore };
   }
@@ -450,7 +476,7 @@ export class ClusterJob {
   sync(incoming: WireBatch[]): { signalled: Uint32Array; edges: number; aggregates: Float64Array } {
     const schema = this.mirrorSchema;
     for (const batch of incoming) {
-      const ids = viewUint32(batch.ids);
+      const ids = this.held.toLocal(viewUint32(batch.ids), this.incomingIds, `job ${this.id}: rows from machine ${batch.machine}`);
       unpackRows(schema, this.vertex, ids, batch.columns ?? []);
       const changed = batch.changed ?? new Uint8Array(0);
       for (let i = 0; i < ids.length; i++) this.changed[ids[i]] = changed[i];
@@ -464,14 +490,17 @@ export class ClusterJob {
     const signalled = signalList.slice(0, signalCount[0]);
     for (let i = 0; i < signalled.length; i++) this.signalled[signalled[i]] = 0;
     signalCount[0] = 0;
+    // Every machine gets the signals, by whole-graph id.
+    this.held.toGlobal(signalled, signalled);
     return { signalled, edges: this.tallied(0) - edgesBefore, aggregates };
   }
 
   /**
    * The end of a superstep, once every machine's signals and aggregator partials are in (`states`, by
    * machine, this one's included): the next active set is their union, and the aggregates are reduced
-   * in machine order, so every machine ends the superstep with the same ones. Returns them and how
-   * many vertices are active next.
+   * in machine order, so every machine ends the superstep with the same ones. Returns them, how many
+   * of the vertices this machine masters are active next (the machines' counts add up to the run's)
+   * and whether the run has converged (the same on every machine).
    */
   finish(states: Array<{ signalled: Uint32Array; aggregates: Float64Array; changed: number }>, done: number): { aggregates: Float64Array; active: number; converged: boolean } {
     const names = Object.keys(this.aggregators);
@@ -483,23 +512,26 @@ export class ClusterJob {
       values[i] = acc;
       this.aggregates[name] = acc;
     });
-    let active = this.graph.numVertices;
+    let active = this.mine.length;
+    let signals = 0;
     if (!this.allActive) {
       this.active.fill(0);
-      active = 0;
       for (const { signalled } of states) {
+        signals += signalled.length;
+        // Signals name whole-graph ids; a machine marks those it holds.
         for (let i = 0; i < signalled.length; i++) {
-          if (this.active[signalled[i]] === 0) {
-            this.active[signalled[i]] = 1;
-            active++;
-          }
+          const v = this.held.local(signalled[i]);
+          if (v >= 0) this.active[v] = 1;
         }
       }
+      active = 0;
+      for (let i = 0; i < this.mine.length; i++) active += this.active[this.mine[i]];
     }
     let changed = 0;
     for (const state of states) changed += state.changed;
-    // The shared-memory engine's stopping rule, worked out alike on every machine.
-    const converged = convergedAfter(this.program, names.length > 0 ? { ...this.aggregates } : null, done, this.params, this.allActive, active, changed);
+    // The shared-memory engine's stopping rule, worked out alike on every machine (it asks only
+    // whether any vertex was signalled).
+    const converged = convergedAfter(this.program, names.length > 0 ? { ...this.aggregates } : null, done, this.params, this.allActive, signals, changed);
     return { aggregates: values, active, converged };
   }
 
@@ -508,11 +540,12 @@ export class ClusterJob {
     return Object.keys(this.aggregators);
   }
 
-  /** Vertices active in the next superstep (all of them under 'all' activation). */
+  /** Whole-graph ids of the vertices this machine masters that are active in the next superstep (all of them under 'all' activation). */
   activeIds(): Uint32Array {
     const list = new GrowableUint32();
-    for (let v = 0; v < this.graph.numVertices; v++) if (this.allActive || this.active[v] !== 0) list.push(v);
-    return list.view();
+    for (let i = 0; i < this.mine.length; i++) if (this.allActive || this.active[this.mine[i]] !== 0) list.push(this.mine[i]);
+    const ids = list.view();
+    return this.held.toGlobal(ids, ids);
   }
 
   /** The aggregates the last superstep ended with (empty before the first). */
@@ -526,7 +559,20 @@ export class ClusterJob {
    * (none: as before the first superstep); caches, flags and signals are dropped.
    */
   restore(vertices: WireBatch, edges: WireBatch, activeIds: Uint32Array, aggregateValues: Float64Array): void {
-    unpackRows(this.program.vertex, this.vertex, toUint32(vertices.ids), vertices.columns ?? []);
+    if (this.held.globalIds === null) unpackRows(this.program.vertex, this.vertex, toUint32(vertices.ids), vertices.columns ?? []);
+    else {
+      // The checkpoint has every vertex's row: keep the held ones', at their local ids.
+      const ids = toUint32(vertices.ids);
+      const picked = new GrowableUint32();
+      const local = new GrowableUint32();
+      for (let i = 0; i < ids.length; i++) {
+        const v = this.held.local(ids[i]);
+        if (v < 0) continue;
+        picked.push(i);
+        local.push(v);
+      }
+      unpackRows(this.program.vertex, this.vertex, local.view(), pickRows(vertices.columns ?? [], ids.length, picked.view()));
+    }
     const edgeSchema = (this.program.edge ?? {}) as Schema;
     if (this.globalEdgeIds === null) unpackRows(edgeSchema, this.edge, toUint32(edges.ids), edges.columns ?? []);
     else if (Object.keys(edgeSchema).length > 0) {
@@ -553,7 +599,10 @@ export class ClusterJob {
     this.arrays.signalCount[0] = 0;
     if (!this.allActive) {
       this.active.fill(0);
-      for (let i = 0; i < activeIds.length; i++) this.active[activeIds[i]] = 1;
+      for (let i = 0; i < activeIds.length; i++) {
+        const v = this.held.local(activeIds[i]);
+        if (v >= 0) this.active[v] = 1;
+      }
     }
     const names = Object.keys(this.aggregators);
     for (const name of names) delete this.aggregates[name];
@@ -568,7 +617,7 @@ export class ClusterJob {
     const eids = Object.keys(edgeSchema).length > 0 ? this.ownEdges() : new Uint32Array(0);
     const ids = this.globalEdgeIds === null || eids.length === 0 ? eids : this.globalEdgeIds;
     return {
-      vertices: { machine: this.machine, ids: bytesOf(this.mine), columns: packRows(vertexSchema, this.vertex, this.mine, this.mine.length) },
+      vertices: { machine: this.machine, ids: bytesOf(this.held.toGlobal(this.mine, new Uint32Array(this.mine.length))), columns: packRows(vertexSchema, this.vertex, this.mine, this.mine.length) },
       edges: { machine: this.machine, ids: bytesOf(ids), columns: packRows(edgeSchema, this.edge, eids, eids.length) },
     };
   }

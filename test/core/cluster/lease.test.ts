@@ -23,6 +23,7 @@ import { workerStatus } from '../../../core/cluster/status.js';
 import { encodeGraph } from '../../../core/graph/binary.js';
 import { rmat } from '../../vertex-programs/graphs.js';
 import { tempDir } from '../../helpers.js';
+import { PROTOCOL_VERSION } from '../../../core/cluster/wire.js';
 
 const security = { token: newSecret() };
 const dir = tempDir('gasworks-lease-');
@@ -37,7 +38,7 @@ test('a job nobody calls is dropped when its lease runs out; Status shows it unt
     const client = new WorkerClient(worker.address, security, secretOf(security));
     const part = clusterPlacement('hdrf').place(graph, 1, 1);
     const job = '00112233445566ff';
-    await client.call('Setup', { protocol: 4, job, machine: 0, machines: 1, programModule: 'dist/vertex-programs/pagerank.js', programName: 'pagerank', paramsJson: '{}', graph: encodeGraph(graph), edgeMachines: bytes(part.machineOf), masters: bytes(part.masters), replicas: bytes(part.replicas), replicaWords: part.words, leaseMs: 1000 }, Date.now() + 10_000);
+    await client.call('Setup', { protocol: PROTOCOL_VERSION, job, machine: 0, machines: 1, programModule: 'dist/vertex-programs/pagerank.js', programName: 'pagerank', paramsJson: '{}', graph: encodeGraph(graph), edgeMachines: bytes(part.machineOf), masters: bytes(part.masters), replicas: bytes(part.replicas), replicaWords: part.words, leaseMs: 1000 }, Date.now() + 10_000);
     client.close();
     const before = await workerStatus(worker.address, { security });
     assert.is(before.jobs.length, 1);

@@ -22,7 +22,7 @@ import { WorkerClient } from '../../../core/cluster/client.js';
 import { ClusterSecret, CREDENTIAL_KEY, newSecret } from '../../../core/cluster/auth.js';
 import { DataChannel } from '../../../core/cluster/data-channel.js';
 import { secretOf, type ClusterSecurity } from '../../../core/cluster/security.js';
-import { CHANNEL_OPTIONS, gasWorkerMethods } from '../../../core/cluster/wire.js';
+import { CHANNEL_OPTIONS, PROTOCOL_VERSION, gasWorkerMethods } from '../../../core/cluster/wire.js';
 import { runProgram } from '../../../core/engine/index.js';
 import type { VertexProgram } from '../../../core/program.js';
 import * as programs from '../../../vertex-programs/index.js';
@@ -168,7 +168,7 @@ test('an unauthenticated Setup naming a data: URL runs nothing, with or without 
   const marker = join(dir, 'pwned');
   const evil = `data:text/javascript,import("node:fs").then((fs) => fs.writeFileSync(${JSON.stringify(marker)}, "x"))`;
   const setup = gasWorkerMethods().Setup;
-  const request = { protocol: 4, job: '0123456789abcdef', machine: 0, machines: 1, programModule: evil, programName: 'x', paramsJson: '{}' };
+  const request = { protocol: PROTOCOL_VERSION, job: '0123456789abcdef', machine: 0, machines: 1, programModule: evil, programName: 'x', paramsJson: '{}' };
   for (const options of [{ security }, {}]) {
     const { worker: w, logs } = await worker(options);
     try {
@@ -237,7 +237,7 @@ test('out-of-order calls are refused: a superstep before Connect, or not the nex
     const part = clusterPlacement('hdrf').place(graph, 1, 1);
     const bytes = (a: Uint16Array | Uint32Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
     const job = 'aaaabbbbccccdddd';
-    await client.call('Setup', { protocol: 4, job, machine: 0, machines: 1, programModule: 'dist/vertex-programs/connected-components.js', programName: 'connected-components', paramsJson: '{}', graph: setup.encodeGraph(graph), edgeMachines: bytes(part.machineOf), masters: bytes(part.masters), replicas: bytes(part.replicas), replicaWords: part.words }, Date.now() + 10_000);
+    await client.call('Setup', { protocol: PROTOCOL_VERSION, job, machine: 0, machines: 1, programModule: 'dist/vertex-programs/connected-components.js', programName: 'connected-components', paramsJson: '{}', graph: setup.encodeGraph(graph), edgeMachines: bytes(part.machineOf), masters: bytes(part.masters), replicas: bytes(part.replicas), replicaWords: part.words }, Date.now() + 10_000);
     assert.match((await failure(client.call('Superstep', { job, superstep: 0, count: 1 }, Date.now() + 5000))).details ?? '', /Superstep before Connect/);
     await client.call('Connect', { job, epoch: 2, peers: ['127.0.0.1:1'] }, Date.now() + 5000);
     assert.match((await failure(client.call('Connect', { job, epoch: 1, peers: ['127.0.0.1:1'] }, Date.now() + 5000))).details ?? '', /epoch 1 after epoch 2/);
@@ -353,7 +353,7 @@ test('Setup checks the sizes it allocates by before anything else', async () => 
   const { worker: w } = await worker({ security });
   try {
     const client = new WorkerClient(w.address, security, secretOf(security));
-    const base = { protocol: 4, job: '0123456789abcdef', machine: 0, programModule: 'dist/vertex-programs/pagerank.js', programName: 'pagerank', paramsJson: '{}' };
+    const base = { protocol: PROTOCOL_VERSION, job: '0123456789abcdef', machine: 0, programModule: 'dist/vertex-programs/pagerank.js', programName: 'pagerank', paramsJson: '{}' };
     for (const [fields, message] of [
       [{ machines: 30_000_000 }, /machines must be 1\.\.65535; got 30000000/],
       [{ machines: 2, machine: 2 }, /machine must be below machines \(2\); got 2/],
