@@ -295,7 +295,8 @@ class ClusterRun {
       programName: this.program.name,
       paramsJson: JSON.stringify(this.params),
       graph: new Uint8Array(0),
-      edgeMachines: bytesOf(share?.edgeMachines ?? this.part.machineOf),
+      // A share's edges are all its own: no placement to send.
+      edgeMachines: share !== null ? new Uint8Array(0) : bytesOf(this.part.machineOf),
       masters: bytesOf(share?.masters ?? this.part.masters),
       replicas: bytesOf(share?.replicas ?? this.part.replicas),
       replicaWords: this.part.words,
@@ -341,7 +342,7 @@ class ClusterRun {
       // One share at a time: each is built, sent and dropped before the next (the coordinator
       // never holds more than the graph and one machine's share).
       const turn = this.shareTurn.then(async () => {
-        share = machineShare(this.graph, this.part, m, { everyVertex: (this.program.dataAccess ?? 'vertices') !== 'gas', view: this.wholeView() });
+        share = machineShare(this.graph, this.part, m, { everyVertex: (this.program.dataAccess ?? 'vertices') !== 'gas', edgeIds: Object.keys(this.program.edge ?? {}).length > 0, view: this.wholeView() });
         await sendGraph(share.parts);
         share.parts = [];
       });

@@ -182,6 +182,8 @@ export class ClusterJob {
 
   /** Ids of this machine's edges, ascending: made when asked for (only a program with edge data needs them). */
   private ownEdges(): Uint32Array {
+    // A part's edges are all its own.
+    if (this.globalEdgeIds !== null) return Uint32Array.from({ length: this.ownEdgeCount }, (_, e) => e);
     const own = new Uint32Array(this.ownEdgeCount);
     let at = 0;
     for (let e = 0; e < this.edgeMachines.length; e++) if (this.edgeMachines[e] === this.machine) own[at++] = e;
@@ -211,8 +213,11 @@ export class ClusterJob {
     this.masters = toUint16(setup.masters);
     this.replicas = toUint32(setup.replicas);
     this.words = setup.replicaWords;
+    // A machine's part (its held vertices' whole-graph ids given): the graph holds its own edges
+    // alone, so it needs no edge placement; the whole graph comes as a view.
+    const part = setup.globalVertexIds !== undefined && setup.globalVertexIds.byteLength > 0;
     const edgeMachines = toUint16(setup.edgeMachines);
-    if (this.masters.length !== n || edgeMachines.length !== graph.numEdges || this.replicas.length !== n * this.words) {
+    if (this.masters.length !== n || edgeMachines.length !== (part ? 0 : graph.numEdges) || this.replicas.length !== n * this.words) {
       throw new UsageError(`job ${setup.job}: the partition does not match the graph (${n} vertices, ${graph.numEdges} edges)`);
     }
     for (const [what, list] of [['master', this.masters], ['edge machine', edgeMachines]] as const) {
@@ -223,15 +228,15 @@ export class ClusterJob {
     // Helper threads read the columns too: shared memory then.
     this.vertex = allocateColumns(program.vertex, n, threads > 1) as Columns<Schema>;
     this.edge = allocateColumns((program.edge ?? {}) as Schema, graph.numEdges, threads > 1) as Columns<Schema>;
-    // A machine's part: the graph holds its own edges alone; the whole graph comes as a view.
-    const part = setup.globalEdgeIds !== undefined && setup.globalEdgeIds.byteLength > 0;
-    this.globalEdgeIds = part ? toUint32(setup.globalEdgeIds!) : null;
-    if (this.globalEdgeIds !== null) {
+    // A part's edges' whole-graph ids come only for a program with edge data (its rows go by them).
+    const hasEdgeData = Object.keys(program.edge ?? {}).length > 0;
+    this.globalEdgeIds = part ? toUint32(setup.globalEdgeIds ?? new Uint8Array(0)) : null;
+    if (part) {
       const outDegrees = toShared(toUint32(setup.outDegrees ?? new Uint8Array(0)));
       const inDegrees = toShared(toUint32(setup.inDegrees ?? new Uint8Array(0)));
-      const globalIds = setup.globalVertexIds !== undefined && setup.globalVertexIds.byteLength > 0 ? toShared(toUint32(setup.globalVertexIds)) : null;
-      const total = globalIds === null ? n : (setup.totalVertices ?? 0);
-      if (this.globalEdgeIds.length !== graph.numEdges || outDegrees.length !== n || inDegrees.length !== n || (globalIds !== null && globalIds.length !== n) || !(Number.isInteger(total) && total >= n && total <= 2 ** 32)) {
+      const globalIds = toShared(toUint32(setup.globalVertexIds!));
+      const total = setup.totalVertices ?? 0;
+      if (this.globalEdgeIds!.length !== (hasEdgeData ? graph.numEdges : 0) || outDegrees.length !== n || inDegrees.length !== n || globalIds.length !== n || !(Number.isInteger(total) && total >= n && total <= 2 ** 32)) {
         throw new UsageError(`job ${setup.job}: the part does not match its graph (${graph.numEdges} edges, ${n} vertices held of ${total})`);
       }
       this.held = new HeldIds(globalIds, total, `job ${setup.job}`);
@@ -259,8 +264,8 @@ export class ClusterJob {
     const localOut = !(gatherOut || scatterOut) ? null : part ? { offsets: graph.outOffsets, others: graph.outTargets, edgeIds: new Uint32Array(0) } : localEdges(n, graph.outOffsets, graph.outTargets, (e) => e, edgeMachines, me);
     const empty = (): LocalEdges => ({ offsets: new Uint32Array(n + 1), others: new Uint32Array(0), edgeIds: new Uint32Array(0) });
     // Counted, then filled: a growable list would double past the edge count at its peak.
-    let ownCount = 0;
-    for (let e = 0; e < graph.numEdges; e++) if (edgeMachines[e] === me) ownCount++;
+    let ownCount = part ? graph.numEdges : 0;
+    for (let e = 0; e < edgeMachines.length; e++) if (edgeMachines[e] === me) ownCount++;
     this.ownEdgeCount = ownCount;
     this.edgeMachines = edgeMachines;
 

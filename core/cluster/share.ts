@@ -17,10 +17,8 @@ import type { EdgePlacement } from './placement.js';
 export interface MachineShare {
   /** Its graph, encoded (views of its arrays): the vertices it holds and its own edges. */
   parts: Uint8Array[];
-  /** Each of its edges' id in the whole graph. */
+  /** Each of its edges' id in the whole graph, for a program with edge data (empty otherwise). */
   globalEdgeIds: Uint32Array;
-  /** Its placement: every edge its own. */
-  edgeMachines: Uint16Array;
   /** Each vertex it holds: the whole graph's id (ascending), master, replica set, degrees. */
   globalVertexIds: Uint32Array;
   masters: Uint16Array;
@@ -32,6 +30,8 @@ export interface MachineShare {
 export interface ShareOptions {
   /** Every vertex held (a program whose rows go to every machine), not only those with an edge here or mastered here. */
   everyVertex: boolean;
+  /** The program has edge data: the share lists its edges' whole-graph ids (their rows go by them); else none. */
+  edgeIds: boolean;
   /** The whole graph's degrees. */
   view: Pick<WholeGraphView, 'outDegrees' | 'inDegrees'>;
 }
@@ -102,5 +102,5 @@ export function machineShare(g: Graph, part: EdgePlacement, m: number, options: 
     inOffsets[l + 1] = at;
   }
   const local = new Graph({ numVertices: held, numEdges: count, undirected: g.undirected, outOffsets, outTargets, inOffsets, inSources, inEdgeIds, weights, fileIds, vertexColumns: {}, edgeColumns: {} });
-  return { parts: encodeGraphParts(local), globalEdgeIds, edgeMachines: new Uint16Array(count).fill(m), globalVertexIds, masters: heldMasters, replicas: heldReplicas, outDegrees, inDegrees };
+  return { parts: encodeGraphParts(local), globalEdgeIds: options.edgeIds ? globalEdgeIds : new Uint32Array(0), globalVertexIds, masters: heldMasters, replicas: heldReplicas, outDegrees, inDegrees };
 }

@@ -33,7 +33,7 @@ function checkShare(graph: Graph, part: EdgePlacement, m: number, everyVertex: b
   const n = graph.numVertices;
   const outDegrees = Uint32Array.from({ length: n }, (_, v) => graph.outOffsets[v + 1] - graph.outOffsets[v]);
   const inDegrees = Uint32Array.from({ length: n }, (_, v) => graph.inOffsets[v + 1] - graph.inOffsets[v]);
-  const share = machineShare(graph, part, m, { everyVertex, view: { outDegrees, inDegrees } });
+  const share = machineShare(graph, part, m, { everyVertex, edgeIds: true, view: { outDegrees, inDegrees } });
   const local = decodeGraph(concat(share.parts), 'share');
 
   // Held: mastered here, or an end of an edge placed here (from the edges themselves, not the replica bits).
