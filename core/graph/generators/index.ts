@@ -3,7 +3,7 @@
  * a seed and returns an EdgeList on dense ids (mapIds: false), except
  * plantedLowRank, which returns ratings and the factors that produced them.
  */
-export { rmatEdges, type RmatOptions } from './rmat.js';
+export { rmatEdges, RmatGenerator, type RmatOptions } from './rmat.js';
 export {
   erdosRenyiGnp,
   erdosRenyiGnm,

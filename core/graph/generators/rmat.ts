@@ -29,52 +29,94 @@ export interface RmatOptions {
 }
 
 export function rmatEdges(options: RmatOptions): EdgeList {
-  const { scale } = options;
-  if (!Number.isInteger(scale) || scale < 1 || scale > 31) {
-    throw new UsageError(`rmat: scale must be an integer in 1..31, got ${scale}`);
-  }
-  const edgeFactor = options.edgeFactor ?? 16;
-  const a = options.a ?? 0.57;
-  const b = options.b ?? 0.19;
-  const c = options.c ?? 0.19;
-  if (!(a > 0 && b >= 0 && c >= 0 && a + b + c < 1)) {
-    throw new UsageError(`rmat: need a > 0, b >= 0, c >= 0 and a + b + c < 1, got a=${a} b=${b} c=${c}`);
-  }
-  const n = 2 ** scale;
-  const m = Math.round(n * edgeFactor);
-  const state = sfc32Seed(options.seed ?? 1);
-  const weighted = options.maxWeight !== undefined;
-  const list = new EdgeList({ mapIds: false, weighted, expectedEdges: m });
-  list.setNumVertices(n);
-
-  // Quadrant thresholds on a 32-bit draw: one draw per level, no floating point.
-  // Shifted by 2^31 so that a draw compares as a signed int32 (x ^ 0x80000000).
-  const tA = (Math.floor(a * 4294967296) - 2147483648) | 0;
-  const tAB = (Math.floor((a + b) * 4294967296) - 2147483648) | 0;
-  const tABC = (Math.floor((a + b + c) * 4294967296) - 2147483648) | 0;
-  let permutation: Uint32Array | null = null;
-  if (options.relabel ?? true) {
-    permutation = new Uint32Array(n);
-    for (let i = 0; i < n; i++) permutation[i] = i;
-    sfc32Shuffle(state, permutation);
-  }
-  const thresholds = new Int32Array([tA, tAB, tABC]);
-  const maxWeight = options.maxWeight ?? 1;
+  const generator = new RmatGenerator(options);
+  const list = new EdgeList({ mapIds: false, weighted: generator.weighted, expectedEdges: generator.numEdges });
+  list.setNumVertices(generator.numVertices);
   const report = options.onProgress;
-  // Blocks of edges, the first eight of one edge each: the block functions
-  // then have type feedback for every statement before V8 optimizes them, and
-  // run as whole optimized functions rather than on-stack-replaced loops.
-  for (let e = 0; e < m; ) {
-    const end = Math.min(m, e < 8 ? e + 1 : e + (1 << 16));
-    placeEdges(state, list, e, end, scale, thresholds, maxWeight);
+  for (let e = 0; e < generator.numEdges; ) {
+    // The first eight blocks of one edge each (see RmatGenerator.next).
+    const end = Math.min(generator.numEdges, e < 8 ? e + 1 : e + (1 << 16));
+    generator.next(list.src, list.dst, list.weight, e, end - e);
+    e = end;
+    if (report) report(e, generator.numEdges);
+  }
+  list.length = generator.numEdges;
+  return list;
+}
+
+/**
+ * The same edges in chunks, for a reader that never holds them all (a cluster's coordinator
+ * streams them to machines): `next` writes the next `count` edges into the arrays given.
+ */
+export class RmatGenerator {
+  readonly numVertices: number;
+  readonly numEdges: number;
+  readonly weighted: boolean;
+  private readonly scale: number;
+  private readonly state: Int32Array;
+  private readonly thresholds: Int32Array;
+  private readonly maxWeight: number;
+  private readonly permutation: Uint32Array | null;
+  private done = 0;
+
+  constructor(options: RmatOptions) {
+    const { scale } = options;
+    if (!Number.isInteger(scale) || scale < 1 || scale > 31) {
+      throw new UsageError(`rmat: scale must be an integer in 1..31, got ${scale}`);
+    }
+    const edgeFactor = options.edgeFactor ?? 16;
+    const a = options.a ?? 0.57;
+    const b = options.b ?? 0.19;
+    const c = options.c ?? 0.19;
+    if (!(a > 0 && b >= 0 && c >= 0 && a + b + c < 1)) {
+      throw new UsageError(`rmat: need a > 0, b >= 0, c >= 0 and a + b + c < 1, got a=${a} b=${b} c=${c}`);
+    }
+    const n = 2 ** scale;
+    const m = Math.round(n * edgeFactor);
+    const state = sfc32Seed(options.seed ?? 1);
+
+    // Quadrant thresholds on a 32-bit draw: one draw per level, no floating point.
+    // Shifted by 2^31 so that a draw compares as a signed int32 (x ^ 0x80000000).
+    const tA = (Math.floor(a * 4294967296) - 2147483648) | 0;
+    const tAB = (Math.floor((a + b) * 4294967296) - 2147483648) | 0;
+    const tABC = (Math.floor((a + b + c) * 4294967296) - 2147483648) | 0;
+    let permutation: Uint32Array | null = null;
+    if (options.relabel ?? true) {
+      permutation = new Uint32Array(n);
+      for (let i = 0; i < n; i++) permutation[i] = i;
+      sfc32Shuffle(state, permutation);
+    }
+    this.numVertices = n;
+    this.numEdges = m;
+    this.weighted = options.maxWeight !== undefined;
+    this.scale = scale;
+    this.state = state;
+    this.thresholds = new Int32Array([tA, tAB, tABC]);
+    this.maxWeight = options.maxWeight ?? 1;
+    this.permutation = permutation;
+  }
+
+  /** Edges generated so far. */
+  get generated(): number {
+    return this.done;
+  }
+
+  /**
+   * The next `count` edges (fewer at the end) into src/dst/weight from index `at`; returns how many.
+   * Call with blocks of one edge for the first eight: the block functions then have type feedback
+   * for every statement before V8 optimizes them, and run as whole optimized functions rather
+   * than on-stack-replaced loops.
+   */
+  next(src: Uint32Array, dst: Uint32Array, weight: Float64Array | null, at: number, count: number): number {
+    const take = Math.min(count, this.numEdges - this.done);
+    if (this.weighted && weight === null) throw new Error('RmatGenerator.next: a weighted generator needs a weight array');
+    placeEdges(this.state, src, dst, this.weighted ? weight : null, at, at + take, this.scale, this.thresholds, this.maxWeight);
     // Relabel in a pass of its own: these loads miss the cache, and a loop
     // doing nothing else keeps several of them in flight at once.
-    if (permutation) relabelEnds(list.src, list.dst, permutation, e, end);
-    e = end;
-    if (report) report(e, m);
+    if (this.permutation) relabelEnds(src, dst, this.permutation, at, at + take);
+    this.done += take;
+    return take;
   }
-  list.length = m;
-  return list;
 }
 
 /**
@@ -84,16 +126,15 @@ export function rmatEdges(options: RmatOptions): EdgeList {
  */
 function placeEdges(
   state: Int32Array,
-  list: EdgeList,
+  src: Uint32Array,
+  dst: Uint32Array,
+  w: Float64Array | null,
   from: number,
   to: number,
   scale: number,
   thresholds: Int32Array,
   maxWeight: number,
 ): void {
-  const src = list.src;
-  const dst = list.dst;
-  const w = list.weight;
   const tA = thresholds[0];
   const tAB = thresholds[1];
   const tABC = thresholds[2];

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { rmatEdges } from '../../../../core/graph/generators/rmat.js';
+import { RmatGenerator, rmatEdges } from '../../../../core/graph/generators/rmat.js';
 import { buildGraph } from '../../../../core/graph/build.js';
 import type { EdgeList } from '../../../../core/graph/edge-list.js';
 import { referenceRmat } from './rmat-reference.js';
@@ -84,6 +84,25 @@ test('quadrant frequencies match a, b, c, d and degrees are heavy-tailed', () =>
   // A Poisson(16) degree (Erdős–Rényi) essentially never exceeds 3x its mean at this size; R-MAT's hubs do by far.
   assert.ok(maxOut > 20 * mean, `max out-degree ${maxOut}, mean ${mean}`);
   assert.ok(isolated > n * 0.05, `isolated vertices ${isolated} of ${n}`);
+});
+
+test('in chunks of any size, the generator gives the same edges (weights too) as in one go', () => {
+  for (const [options, chunk] of [[{ scale: 9, edgeFactor: 6, seed: 4 }, 1000], [{ scale: 8, edgeFactor: 5, seed: 2, maxWeight: 50 }, 7], [{ scale: 7, seed: 9, relabel: false }, 1 << 16]] as const) {
+    const whole = rmatEdges(options);
+    const generator = new RmatGenerator(options);
+    assert.is(generator.numEdges, whole.length);
+    const src = new Uint32Array(chunk);
+    const dst = new Uint32Array(chunk);
+    const weight = generator.weighted ? new Float64Array(chunk) : null;
+    let at = 0;
+    for (let got = generator.next(src, dst, weight, 0, chunk); got > 0; got = generator.next(src, dst, weight, 0, chunk)) {
+      assert.equal(Array.from(src.subarray(0, got)), Array.from(whole.src.subarray(at, at + got)));
+      assert.equal(Array.from(dst.subarray(0, got)), Array.from(whole.dst.subarray(at, at + got)));
+      if (weight) assert.equal(Array.from(weight.subarray(0, got)), Array.from(whole.weight!.subarray(at, at + got)));
+      at += got;
+    }
+    assert.is(at, whole.length);
+  }
 });
 
 test('bad parameters are UsageErrors', () => {
