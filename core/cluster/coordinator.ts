@@ -16,11 +16,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Columns, Schema } from '../graph/columns.js';
 import { encodeGraphParts } from '../graph/binary.js';
-import type { Graph } from '../graph/graph.js';
+import { Graph } from '../graph/graph.js';
 import { UsageError } from '../errors.js';
 import type { Params, VertexProgram } from '../program.js';
 import { prepareRun, wholeGraphView } from '../engine/run-setup.js';
-import { machineShare, type MachineShare } from './share.js';
+import { heldVertices, machineShare, type MachineShare } from './share.js';
+import { isEdgeSource, streamToMachines, type EdgeChunk, type EdgeSource, type IngressSummary } from './ingress.js';
 import type { SyncRunResult } from '../engine/sync.js';
 import { randomPlacement, type Placement } from './placement.js';
 import type { WireBatch } from './job.js';
@@ -128,14 +129,26 @@ interface Checkpoint {
 type SuperstepReply = { steps: number; edges: Uint8Array; applied: Uint8Array; bytes: Uint8Array; active: Uint8Array; aggregates: Uint8Array; converged: boolean };
 type SetupReply = { initiallyActive: number; dataPort: number };
 
-/** Run `program` over `graph` on the cluster's workers, synchronous supersteps; see the module header. */
+/**
+ * Run `program` over `graph` on the cluster's workers, synchronous supersteps; see the module header.
+ * `graph` may be an edge stream (ingress.ts: a generator read in chunks), which this coordinator
+ * places and sends on without holding it; the program must then read only the view of the whole
+ * graph (graphAccess 'view', dataAccess 'gas', no edge data) and the placement must place streams.
+ */
 export async function runCluster<VS extends Schema, ES extends Schema, P extends Params, A extends number | Float64Array>(
   definition: VertexProgram<VS, ES, P, A>,
-  graph: Graph,
+  graph: Graph | EdgeSource,
   options: ClusterRunOptions,
 ): Promise<ClusterRunResult<VS>> {
   const run = new ClusterRun(definition as unknown as VertexProgram, graph, options);
   return (await run.run()) as ClusterRunResult<VS>;
+}
+
+/** n vertices and no edge: what a coordinator keeps of a streamed graph (its edges are on the machines). */
+function edgelessGraph(n: number): Graph {
+  const offsets = new Uint32Array(n + 1);
+  const none = new Uint32Array(0);
+  return new Graph({ numVertices: n, numEdges: 0, undirected: false, outOffsets: offsets, outTargets: none, inOffsets: offsets, inSources: none, inEdgeIds: none, weights: null, fileIds: null, vertexColumns: {}, edgeColumns: {} });
 }
 
 /** One cluster run, from its options to its result; `run()` reads as its steps. */
@@ -153,6 +166,14 @@ class ClusterRun {
   private readonly job = randomBytes(8).toString('hex');
   private readonly machines: Machines;
   private part!: EdgePlacement;
+  /** The graph: loaded, or (streamed input) its vertices alone, the edges having gone to the machines. */
+  private readonly graph: Graph;
+  /** A streamed input, read again for a spare's part; null for a loaded graph. */
+  private readonly source: EdgeSource | null;
+  /** A streamed input's pass (counts, degrees, replica sets), once made. */
+  private ingress: IngressSummary | null = null;
+  /** A streamed input: whether machine m's worker holds its edges. */
+  private readonly edgesSent: boolean[];
   /** Each machine's Setup reply, null until set up. */
   private readonly setups: Array<SetupReply | null>;
   /** Where each machine's data channel is. */
@@ -170,9 +191,13 @@ class ClusterRun {
 
   constructor(
     definition: VertexProgram,
-    private readonly graph: Graph,
+    input: Graph | EdgeSource,
     private readonly options: ClusterRunOptions,
   ) {
+    this.source = isEdgeSource(input) ? input : null;
+    // A stream's program is made on its vertices alone: it reads the view, which comes from the pass.
+    const graph = this.source === null ? (input as Graph) : edgelessGraph(this.source.numVertices);
+    this.graph = graph;
     const workers = [...(options.workers ?? [])];
     if (workers.length === 0) throw new UsageError('runCluster: workers must list at least one host:port');
     if (workers.length > 65535) throw new UsageError(`runCluster: at most 65535 workers; got ${workers.length}`);
@@ -189,6 +214,16 @@ class ClusterRun {
     const prepared = prepareRun('runCluster', definition, graph, { threads: 1, params: options.params, maxIterations: options.maxIterations });
     if (prepared.program.dataAccess === 'shared-memory') {
       throw new UsageError(`runCluster: program ${prepared.program.name} runs on one machine only (its dataAccess is 'shared-memory': its apply touches edge data or other vertices' data, which a cluster keeps elsewhere); run it without a cluster`);
+    }
+    this.edgesSent = workers.map(() => false);
+    if (this.source !== null) {
+      const p = prepared.program;
+      if (p.graphAccess !== 'view' || p.dataAccess !== 'gas' || Object.keys(p.edge ?? {}).length > 0) {
+        throw new UsageError(`runCluster: program ${p.name} cannot run on a streamed graph (${this.source.name}): that needs graphAccess 'view', dataAccess 'gas' and no edge data; load the graph instead`);
+      }
+      if ((options.placement ?? randomPlacement).stream === undefined) {
+        throw new UsageError(`runCluster: placement ${(options.placement ?? randomPlacement).name} needs the whole graph, and ${this.source.name} is streamed; use the random placement, or load the graph`);
+      }
     }
     this.program = prepared.program;
     this.params = prepared.params;
@@ -221,7 +256,8 @@ class ClusterRun {
     renewals.unref();
     try {
       this.setupStart = performance.now();
-      this.part = (this.options.placement ?? randomPlacement).place(this.graph, this.machines.count, this.options.seed ?? 1);
+      // A streamed input is placed as it is sent, in start-up.
+      if (this.source === null) this.part = (this.options.placement ?? randomPlacement).place(this.graph, this.machines.count, this.options.seed ?? 1);
       await this.startUp(await shipmentOf('runCluster', this.program.url));
       // Post: every machine holds the job at its initial state, connected to the others; a first checkpoint if recoverable.
       await this.superstepsAndCollect();
@@ -249,9 +285,12 @@ class ClusterRun {
     const replace = (lost: WorkerLost): void => {
       replaced.push({ machine: lost.machine, lost: lost.message, replacement: this.machines.replace(lost) });
       this.setups[lost.machine] = null;
+      this.edgesSent[lost.machine] = false;
     };
     for (;;) {
       try {
+        if (this.source !== null && this.ingress === null) await this.ingest();
+        // Post: every machine's worker holds its edges (a streamed input), or the graph is placed.
         const lost = await this.setUpRemaining();
         if (lost.length > 0) {
           lost.forEach(replace);
@@ -267,6 +306,11 @@ class ClusterRun {
       } catch (error) {
         if (!(error instanceof WorkerLost)) throw error;
         replace(error);
+        if (this.source !== null && this.ingress === null) {
+          // Lost within the pass: the others hold part of their edges; drop them and pass again.
+          await Promise.allSettled(this.setups.map((_, m) => this.machines.call(m, 'Release', { job: this.job }, 5000)));
+          this.edgesSent.fill(false);
+        }
       }
     }
     for (const r of replaced) {
@@ -276,6 +320,30 @@ class ClusterRun {
     }
     // Compute time starts when the data channels are up (the first checkpoint counts, as later ones do).
     this.setupSeconds = (this.started - this.setupStart) / 1000;
+  }
+
+  /**
+   * A streamed input's pass: every edge placed and sent to its machine's worker (SendEdges), or only
+   * machine `only`'s (a spare's, after the first pass). The pass's counts give the view and the
+   * placement's replica sets and masters.
+   */
+  private async ingest(only?: number): Promise<void> {
+    const source = this.source!;
+    const machines = this.machines.count;
+    const seed = this.options.seed ?? 1;
+    const placer = (this.options.placement ?? randomPlacement).stream!(source.numVertices, machines, seed);
+    const send = async (m: number, chunk: EdgeChunk): Promise<void> => {
+      await this.machines.call(m, 'SendEdges', { job: this.job, ...chunk });
+    };
+    const summary = await streamToMachines(source, placer, send, { machines, seed, only });
+    if (only !== undefined) {
+      this.edgesSent[only] = true;
+      return;
+    }
+    this.ingress = summary;
+    this.edgesSent.fill(true);
+    this.part = { machineOf: new Uint16Array(0), masters: summary.masters, replicas: summary.replicas, words: summary.words, replicationFactor: summary.replicationFactor };
+    this.view = { numVertices: summary.numVertices, numEdges: summary.numEdges, outDegrees: summary.outDegrees, inDegrees: summary.inDegrees, weightSum: summary.weightSum, globalIds: null };
   }
 
   /** What start-up ships: the program, and the graph in the gasworks graph-file format, as views of its arrays (kept for spares). */
@@ -301,6 +369,7 @@ class ClusterRun {
       replicas: bytesOf(share?.replicas ?? this.part.replicas),
       replicaWords: this.part.words,
       leaseMs: this.leaseMs,
+      ...(this.ingress !== null ? { partEdges: this.ingress.machineEdges[machine] } : {}),
       ...(share !== null
         ? {
             globalEdgeIds: bytesOf(share.globalEdgeIds),
@@ -308,7 +377,7 @@ class ClusterRun {
             outDegrees: bytesOf(share.outDegrees),
             inDegrees: bytesOf(share.inDegrees),
             totalVertices: this.graph.numVertices,
-            totalEdges: this.graph.numEdges,
+            totalEdges: this.numEdges,
             weightSum: this.wholeView().weightSum,
           }
         : {}),
@@ -322,6 +391,11 @@ class ClusterRun {
   private view: WholeGraphView | null = null;
   private wholeView(): WholeGraphView {
     return (this.view ??= wholeGraphView(this.graph));
+  }
+
+  /** The whole graph's edge count (a streamed input's from its pass). */
+  private get numEdges(): number {
+    return this.ingress?.numEdges ?? this.graph.numEdges;
   }
 
   /** Setup on machine m, its graph (or its share) sent in chunks first; its reply says where its data channel is. */
@@ -338,7 +412,11 @@ class ClusterRun {
       }
     };
     let share: MachineShare | null = null;
-    if (this.program.graphAccess === 'view') {
+    if (this.source !== null) {
+      // Its edges streamed (again, for a spare); Setup names the vertices it holds.
+      if (!this.edgesSent[m]) await this.ingest(m);
+      share = { ...heldVertices(this.part, m, this.wholeView()), parts: [], globalEdgeIds: new Uint32Array(0) };
+    } else if (this.program.graphAccess === 'view') {
       // One share at a time: each is built, sent and dropped before the next (the coordinator
       // never holds more than the graph and one machine's share).
       const turn = this.shareTurn.then(async () => {
@@ -472,7 +550,9 @@ class ClusterRun {
   private async takeCheckpoint(): Promise<void> {
     const workerState = await this.collect(true);
     const n = this.graph.numVertices;
-    this.allRows ??= { vertices: Uint32Array.from({ length: n }, (_, v) => v), edges: Uint32Array.from({ length: this.graph.numEdges }, (_, e) => e) };
+    // Edge rows only for a program with edge data.
+    const edgeRows = Object.keys(this.program.edge ?? {}).length > 0 ? this.graph.numEdges : 0;
+    this.allRows ??= { vertices: Uint32Array.from({ length: n }, (_, v) => v), edges: Uint32Array.from({ length: edgeRows }, (_, e) => e) };
     const { vertices, edges } = this.allRows;
     this.checkpoint = {
       state: { ...this.state, aggregates: { ...this.state.aggregates } },
@@ -504,8 +584,9 @@ class ClusterRun {
     const saved = this.checkpoint;
     if (saved === null) throw new UsageError(`${lost.message} (give spare workers, --spare host:port, to carry on from a checkpoint)`);
     const spare = this.machines.replace(lost);
-    // Not set up until its Setup answers (renewals skip it meanwhile).
+    // Not set up until its Setup answers (renewals skip it meanwhile); a streamed input's edges go to it again.
     this.setups[lost.machine] = null;
+    this.edgesSent[lost.machine] = false;
     await this.setUpOne(lost.machine);
     await this.machines.everyMachine('Restore', () => ({ job: this.job, vertices: saved.vertices, edges: saved.edges, active: saved.active, aggregates: saved.aggregateValues, superstep: saved.state.superstep }));
     await this.connectAll();

@@ -37,6 +37,7 @@ import { toShared } from '../graph/shared.js';
 import { lowerBound } from '../util/search.js';
 import { hasReplica, wordsFor } from '../graph/replica-sets.js';
 import { HeldIds } from './held-ids.js';
+import { StagedEdges, buildPart } from './part-build.js';
 import type { SyncKernels } from '../engine/sync-kernels.js';
 import { PHASE, allocateJobArrays, runChunk, threadKernels, type JobArrays, type LocalEdges } from './job-kernels.js';
 import { JobThreads } from './job-threads.js';
@@ -67,6 +68,9 @@ export interface JobSetup {
   /** A machine's part only: the whole graph's id of each vertex held (ascending), and the whole graph's vertex count. */
   globalVertexIds?: Uint8Array;
   totalVertices?: number;
+  /** A part's edges as its coordinator streamed them (SendEdges), instead of `graph`, and how many there must be. */
+  edges?: StagedEdges;
+  partEdges?: number;
 }
 
 
@@ -213,9 +217,9 @@ export class ClusterJob {
     this.masters = toUint16(setup.masters);
     this.replicas = toUint32(setup.replicas);
     this.words = setup.replicaWords;
-    // A machine's part (its held vertices' whole-graph ids given): the graph holds its own edges
-    // alone, so it needs no edge placement; the whole graph comes as a view.
-    const part = setup.globalVertexIds !== undefined && setup.globalVertexIds.byteLength > 0;
+    // A machine's part (the whole graph's vertex count given): the graph holds its own edges alone,
+    // so it needs no edge placement; the whole graph comes as a view.
+    const part = (setup.totalVertices ?? 0) > 0;
     const edgeMachines = toUint16(setup.edgeMachines);
     if (this.masters.length !== n || edgeMachines.length !== (part ? 0 : graph.numEdges) || this.replicas.length !== n * this.words) {
       throw new UsageError(`job ${setup.job}: the partition does not match the graph (${n} vertices, ${graph.numEdges} edges)`);
@@ -234,7 +238,7 @@ export class ClusterJob {
     if (part) {
       const outDegrees = toShared(toUint32(setup.outDegrees ?? new Uint8Array(0)));
       const inDegrees = toShared(toUint32(setup.inDegrees ?? new Uint8Array(0)));
-      const globalIds = toShared(toUint32(setup.globalVertexIds!));
+      const globalIds = toShared(toUint32(setup.globalVertexIds ?? new Uint8Array(0)));
       const total = setup.totalVertices ?? 0;
       if (this.globalEdgeIds!.length !== (hasEdgeData ? graph.numEdges : 0) || outDegrees.length !== n || inDegrees.length !== n || globalIds.length !== n || !(Number.isInteger(total) && total >= n && total <= 2 ** 32)) {
         throw new UsageError(`job ${setup.job}: the part does not match its graph (${graph.numEdges} edges, ${n} vertices held of ${total})`);
@@ -374,7 +378,13 @@ export class ClusterJob {
     checkParams('Setup', imported, params);
     params = { ...imported.params, ...params };
     const program = resolveProgram(imported, params);
-    const graph = decodeGraph(setup.graph, `the graph of job ${setup.job}`);
+    // A part whose edges were streamed (none, for a machine that got no edge) is built here.
+    const streamed = setup.edges !== undefined || ((setup.graph === undefined || setup.graph.byteLength === 0) && (setup.totalVertices ?? 0) > 0);
+    const arrived = setup.edges?.count ?? 0;
+    if (streamed && arrived !== (setup.partEdges ?? 0)) throw new UsageError(`Setup: job ${setup.job} has ${arrived} of its ${setup.partEdges ?? 0} edges (SendEdges)`);
+    const graph = streamed
+      ? buildPart(setup.edges ?? new StagedEdges(false), toUint32(setup.globalVertexIds ?? new Uint8Array(0)), setup.totalVertices ?? 0, `job ${setup.job}`)
+      : decodeGraph(setup.graph, `the graph of job ${setup.job}`);
     const job = new ClusterJob(setup, program, graph, params);
     if (job.arrays.threads > 1) {
       job.helpers = await JobThreads.start({ programUrl: setup.programUrl, programName: setup.programName, params, graph: graph.toArrays(), vertex: job.vertex, edge: job.edge, arrays: job.arrays, view: job.view });

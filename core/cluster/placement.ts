@@ -30,6 +30,21 @@ export interface EdgePlacement {
 export interface Placement {
   name: string;
   place(graph: Graph, machines: number, seed: number): EdgePlacement;
+  /**
+   * The same placement over a stream of directed edges (ingress.ts), where it can place an edge
+   * from what the stream has shown so far; absent for one that needs the whole graph first.
+   */
+  stream?(numVertices: number, machines: number, seed: number): StreamPlacer;
+}
+
+/** Places a stream's edges as they come: the machine of each of `count` edges into `out`. */
+export interface StreamPlacer {
+  assign(src: Uint32Array, dst: Uint32Array, count: number, out: Uint16Array): void;
+}
+
+/** The random placement's machine of edge (a, b) (a <= b for an undirected edge). */
+function hashedMachine(a: number, b: number, machines: number, seed: number): number {
+  return hashToRange(hash32(Math.imul(a, 0x9e3779b1) ^ b, seed ^ hash32(a)), machines);
 }
 
 /**
@@ -95,10 +110,16 @@ export const randomPlacement: Placement = {
     for (let v = 0; v < n; v++) {
       for (let e = off[v]; e < off[v + 1]; e++) {
         const t = tgt[e];
-        const [a, b] = graph.undirected && t < v ? [t, v] : [v, t];
-        machineOf[e] = hashToRange(hash32(Math.imul(a, 0x9e3779b1) ^ b, seed ^ hash32(a)), machines);
+        machineOf[e] = graph.undirected && t < v ? hashedMachine(t, v, machines, seed) : hashedMachine(v, t, machines, seed);
       }
     }
     return placementOf(graph, machineOf, machines, seed);
+  },
+  stream(_numVertices, machines, seed) {
+    return {
+      assign(src, dst, count, out) {
+        for (let i = 0; i < count; i++) out[i] = hashedMachine(src[i], dst[i], machines, seed);
+      },
+    };
   },
 };

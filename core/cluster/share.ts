@@ -36,37 +36,53 @@ export interface ShareOptions {
   view: Pick<WholeGraphView, 'outDegrees' | 'inDegrees'>;
 }
 
+/** The vertices machine m holds, and what it is told of each (a share without its edges). */
+export type HeldVertices = Omit<MachineShare, 'parts' | 'globalEdgeIds'>;
+
 /**
- * Machine m's share of the graph for a 'view' program: the vertices it holds (those it masters,
- * and for a 'gas' program those it mirrors; every vertex for another, whose rows go everywhere),
- * renumbered 0..held-1 in ascending whole-graph id, and its own edges alone, in the whole graph's
- * CSR order (so their ids there ascend), with their ids in the whole graph. Made when m is set up,
- * and dropped once sent.
+ * The vertices machine m holds (those it masters, and those it mirrors: an end of one of its
+ * edges; every vertex with `everyVertex`), ascending whole-graph id: their masters, replica sets
+ * and whole-graph degrees. What a machine is told when its edges were streamed to it (ingress.ts).
  */
-export function machineShare(g: Graph, part: EdgePlacement, m: number, options: ShareOptions): MachineShare {
-  const n = g.numVertices;
-  const { machineOf, masters, replicas, words } = part;
-  const { everyVertex, view } = options;
-  // Local ids: ascending whole-graph ids of the held vertices.
-  const localOf = new Int32Array(n).fill(-1);
+export function heldVertices(part: Omit<EdgePlacement, 'machineOf'>, m: number, view: Pick<WholeGraphView, 'outDegrees' | 'inDegrees'>, everyVertex = false): HeldVertices {
+  const { masters, replicas, words } = part;
+  const n = masters.length;
   let held = 0;
-  for (let v = 0; v < n; v++) if (everyVertex || masters[v] === m || hasReplica(replicas, words, v, m)) localOf[v] = held++;
+  for (let v = 0; v < n; v++) if (everyVertex || masters[v] === m || hasReplica(replicas, words, v, m)) held++;
   const globalVertexIds = new Uint32Array(held);
-  for (let v = 0; v < n; v++) if (localOf[v] >= 0) globalVertexIds[localOf[v]] = v;
+  held = 0;
+  for (let v = 0; v < n; v++) if (everyVertex || masters[v] === m || hasReplica(replicas, words, v, m)) globalVertexIds[held++] = v;
   const heldMasters = new Uint16Array(held);
   const heldReplicas = new Uint32Array(held * words);
   const outDegrees = new Uint32Array(held);
   const inDegrees = new Uint32Array(held);
-  const fileIds = new Float64Array(held);
   for (let l = 0; l < held; l++) {
     const v = globalVertexIds[l];
     heldMasters[l] = masters[v];
     for (let w = 0; w < words; w++) heldReplicas[l * words + w] = replicas[v * words + w];
     outDegrees[l] = view.outDegrees[v];
     inDegrees[l] = view.inDegrees[v];
-    // Keys stay the whole graph's (file ids, else dense ids), so messages name vertices alike.
-    fileIds[l] = g.fileIds !== null ? g.fileIds[v] : v;
   }
+  return { globalVertexIds, masters: heldMasters, replicas: heldReplicas, outDegrees, inDegrees };
+}
+
+/**
+ * Machine m's share of the graph for a 'view' program: the vertices it holds (heldVertices; every
+ * vertex for a program whose rows go everywhere), renumbered 0..held-1 in ascending whole-graph
+ * id, and its own edges alone, in the whole graph's CSR order (so their ids there ascend), with
+ * their ids in the whole graph. Made when m is set up, and dropped once sent.
+ */
+export function machineShare(g: Graph, part: EdgePlacement, m: number, options: ShareOptions): MachineShare {
+  const n = g.numVertices;
+  const { machineOf } = part;
+  const vertices = heldVertices(part, m, options.view, options.everyVertex);
+  const { globalVertexIds } = vertices;
+  const held = globalVertexIds.length;
+  const localOf = new Int32Array(n).fill(-1);
+  for (let l = 0; l < held; l++) localOf[globalVertexIds[l]] = l;
+  // Keys stay the whole graph's (file ids, else dense ids), so messages name vertices alike.
+  const fileIds = new Float64Array(held);
+  for (let l = 0; l < held; l++) fileIds[l] = g.fileIds !== null ? g.fileIds[globalVertexIds[l]] : globalVertexIds[l];
   let count = 0;
   for (let e = 0; e < g.numEdges; e++) if (machineOf[e] === m) count++;
   const globalEdgeIds = new Uint32Array(count);
@@ -102,5 +118,5 @@ export function machineShare(g: Graph, part: EdgePlacement, m: number, options: 
     inOffsets[l + 1] = at;
   }
   const local = new Graph({ numVertices: held, numEdges: count, undirected: g.undirected, outOffsets, outTargets, inOffsets, inSources, inEdgeIds, weights, fileIds, vertexColumns: {}, edgeColumns: {} });
-  return { parts: encodeGraphParts(local), globalEdgeIds: options.edgeIds ? globalEdgeIds : new Uint32Array(0), globalVertexIds, masters: heldMasters, replicas: heldReplicas, outDegrees, inDegrees };
+  return { ...vertices, parts: encodeGraphParts(local), globalEdgeIds: options.edgeIds ? globalEdgeIds : new Uint32Array(0) };
 }

@@ -17,6 +17,7 @@ import { parseAddress } from '../util/address.js';
 import { randomBytes } from 'node:crypto';
 import { CREDENTIAL_KEY, ClusterSecret, REPLY_MAC_KEY } from './auth.js';
 import { DataChannel, PeerUnreachable } from './data-channel.js';
+import { StagedEdges } from './part-build.js';
 import { ClusterJob, type JobSetup, type WireBatch } from './job.js';
 import { runSupersteps, type Exchange } from './superstep.js';
 import { ProgramCache, defaultProgramCache } from './program-shipping.js';
@@ -89,6 +90,8 @@ const LEASE_SWEEP_MS = 500;
 const STAGED_GRAPH_MS = 120_000;
 /** The largest graph a worker takes by SendGraph, bytes. */
 const MAX_GRAPH_BYTES = 2 ** 40;
+/** The most edges a worker takes by SendEdges for one job (local edge ids are 32-bit). */
+const MAX_STAGED_EDGES = 2 ** 32 - 1;
 
 /** A call that comes out of the job's order (a superstep before Connect, one skipped or repeated). */
 class OutOfOrder extends UsageError {}
@@ -155,6 +158,8 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
   if (!(Number.isInteger(threads) && threads >= 1 && threads <= 1024)) throw new UsageError(`startWorker: threads must be a whole number from 1 to 1024; got ${threads}`);
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const jobs = new Map<string, Held>();
+  /** Edges being received by SendEdges, by job, until Setup takes them. */
+  const stagedEdges = new Map<string, StagedEdges>();
   /** Graphs being received by SendGraph, by job, until Setup takes them. */
   const staged = new Map<string, { bytes: Uint8Array; received: number; until: number }>();
   const programs = new ProgramCache(options.programCache ?? defaultProgramCache());
@@ -264,6 +269,11 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
   let expired = 0;
   const sweep = setInterval(() => {
     const now = Date.now();
+    for (const [id, s] of stagedEdges) {
+      if (s.until > now) continue;
+      stagedEdges.delete(id);
+      log(`dropped the ${s.count} edges of job ${id}: no Setup took them within ${STAGED_GRAPH_MS / 1000} s`);
+    }
     for (const [id, s] of staged) {
       if (s.until > now) continue;
       staged.delete(id);
@@ -321,11 +331,34 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
     });
   };
   const handlers: Record<string, Handler<never, unknown>> = {
+    SendEdges: ((call, callback) => {
+      const { job, sources, targets, weights, weighted } = call.request as { job: string; sources: Uint8Array; targets: Uint8Array; weights: Uint8Array; weighted: boolean };
+      try {
+        if (!/^[0-9a-f]{16}$/.test(job)) throw new UsageError('SendEdges: a job id is 16 hex digits');
+        if (jobs.has(job) || creating.has(job) || staged.has(job)) throw new UsageError(`SendEdges: job ${job} is already set up on this worker, or has a graph sent`);
+        const count = sources.length / 4;
+        if (!Number.isInteger(count) || targets.length !== sources.length || weights.length !== (weighted ? count * 8 : 0)) {
+          throw new UsageError(`SendEdges: ${sources.length} bytes of sources, ${targets.length} of targets and ${weights.length} of weights are not edges (4, 4 and ${weighted ? 8 : 0} bytes each)`);
+        }
+        let s = stagedEdges.get(job);
+        if (s === undefined) {
+          s = new StagedEdges(weighted);
+          stagedEdges.set(job, s);
+        }
+        if (s.weighted !== weighted) throw new UsageError(`SendEdges: job ${job}'s edges came ${s.weighted ? '' : 'un'}weighted, and now ${weighted ? '' : 'un'}weighted`);
+        if (s.count + count > MAX_STAGED_EDGES) throw new UsageError(`SendEdges: more than ${MAX_STAGED_EDGES} edges for job ${job}`);
+        s.append(toUint32(sources), toUint32(targets), weighted ? toFloat64(weights) : null);
+        s.until = Date.now() + STAGED_GRAPH_MS;
+        callback(null, {});
+      } catch (error) {
+        fail(callback, error);
+      }
+    }) as Handler<{ job: string; sources: Uint8Array; targets: Uint8Array; weights: Uint8Array; weighted: boolean }, unknown>,
     SendGraph: ((call, callback) => {
       const { job, total, offset, bytes } = call.request as { job: string; total: number; offset: number; bytes: Uint8Array };
       try {
         if (!/^[0-9a-f]{16}$/.test(job)) throw new UsageError('SendGraph: a job id is 16 hex digits');
-        if (jobs.has(job) || creating.has(job)) throw new UsageError(`SendGraph: job ${job} is already set up on this worker`);
+        if (jobs.has(job) || creating.has(job) || stagedEdges.has(job)) throw new UsageError(`SendGraph: job ${job} is already set up on this worker, or has edges sent`);
         if (!(Number.isInteger(total) && total > 0 && total <= MAX_GRAPH_BYTES)) throw new UsageError(`SendGraph: total must be 1..${MAX_GRAPH_BYTES} bytes; got ${total}`);
         let s = staged.get(job);
         if (s === undefined) {
@@ -351,6 +384,9 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
       const sent = staged.get(request.job);
       staged.delete(request.job);
       if (sent !== undefined && (request.graph === undefined || request.graph.length === 0)) request.graph = sent.bytes.subarray(0, sent.received);
+      // Or its edges came streamed (SendEdges): the job builds its part from them.
+      const streamed = stagedEdges.get(request.job);
+      stagedEdges.delete(request.job);
       if (request.protocol !== PROTOCOL_VERSION) {
         return fail(callback, new UsageError(`this worker speaks cluster protocol ${PROTOCOL_VERSION} and the coordinator ${request.protocol || 'an older one'}: run the same gasworks version on every machine`));
       }
@@ -370,7 +406,7 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
         return fail(callback, error);
       }
       creating.add(request.job);
-      ClusterJob.create({ ...request, programUrl, threads })
+      ClusterJob.create({ ...request, programUrl, threads, edges: streamed })
         .then((job) => {
           creating.delete(job.id);
           // Released, or given up by the coordinator (past its deadline), or the worker closing, while it was being built: drop it.
@@ -437,6 +473,7 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
     Release: ((call, callback) => {
       channel.abort(call.request.job, 'the job was released');
       staged.delete(call.request.job);
+      stagedEdges.delete(call.request.job);
       if (creating.has(call.request.job)) releasedWhileCreating.add(call.request.job);
       const h = jobs.get(call.request.job);
       jobs.delete(call.request.job);

@@ -18,7 +18,7 @@ import { startWorker, type ClusterWorker } from '../../../core/cluster/worker-se
 import { runCluster } from '../../../core/cluster/coordinator.js';
 import { ClusterSecret, CREDENTIAL_KEY, newSecret } from '../../../core/cluster/auth.js';
 import { DataChannel } from '../../../core/cluster/data-channel.js';
-import { CHANNEL_OPTIONS, gasWorkerMethods } from '../../../core/cluster/wire.js';
+import { CHANNEL_OPTIONS, PROTOCOL_VERSION, gasWorkerMethods } from '../../../core/cluster/wire.js';
 import { runProgram } from '../../../core/engine/index.js';
 import type { VertexProgram } from '../../../core/program.js';
 import * as programs from '../../../vertex-programs/index.js';
@@ -70,7 +70,7 @@ const u32 = fc.nat({ max: 0xffffffff });
 const modules = fc.constantFrom('dist/vertex-programs/pagerank.js', 'dist/vertex-programs/connected-components.js', 'vertex-programs/nope.js', '../x.js', 'data:text/javascript,1', '');
 const requests: Record<string, fc.Arbitrary<object>> = {
   Setup: fc.record({
-    protocol: fc.constantFrom(4, 3, 0, 99),
+    protocol: fc.constantFrom(PROTOCOL_VERSION, PROTOCOL_VERSION - 1, 0, 99),
     job: anyJob,
     machine: fc.nat(5),
     machines: fc.nat(5),
@@ -85,6 +85,12 @@ const requests: Record<string, fc.Arbitrary<object>> = {
     replicas: smallBytes,
     replicaWords: fc.nat(4),
     leaseMs: u32,
+    // A machine's part: held vertices, streamed edges.
+    totalVertices: fc.oneof(fc.constant(0), fc.nat(64)),
+    globalVertexIds: smallBytes,
+    outDegrees: smallBytes,
+    inDegrees: smallBytes,
+    partEdges: fc.nat(8),
   }),
   Superstep: fc.record({ job: anyJob, superstep: u32, count: u32 }),
   Collect: fc.record({ job: anyJob, state: fc.boolean() }),
@@ -95,6 +101,7 @@ const requests: Record<string, fc.Arbitrary<object>> = {
   Renew: fc.record({ job: anyJob }),
   Status: fc.constant({}),
   SendGraph: fc.record({ job: anyJob, total: fc.oneof(fc.nat(1000), fc.constant(2 ** 41), fc.constant(-1)), offset: fc.oneof(fc.nat(1000), fc.constant(0)), bytes: smallBytes }),
+  SendEdges: fc.record({ job: anyJob, sources: smallBytes, targets: smallBytes, weights: smallBytes, weighted: fc.boolean() }),
   Hello: fc.constant({}),
 };
 const methodNames = Object.keys(requests);

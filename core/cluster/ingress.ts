@@ -1,0 +1,177 @@
+/**
+ * Streaming ingress: a cluster's coordinator reads the input once, in
+ * chunks (a generator, never the whole edge list), places each edge with a
+ * streaming placement and sends it on to its machine, so that it never holds
+ * the edges: what it keeps is O(vertices) (replica bits, degrees, masters).
+ * PowerGraph's coordinated ingress does the same from each machine's reader;
+ * here one reader feeds every machine. A machine builds its part from what
+ * it gets (part-build.ts).
+ *
+ * A spare that replaces a lost machine gets that machine's edges by the same
+ * pass again (`only`): the placement is a function of the stream, so the
+ * same edges go to the same machine.
+ */
+import { hashMasters, wordsFor } from '../graph/replica-sets.js';
+import { RmatGenerator, type RmatOptions } from '../graph/generators/rmat.js';
+import type { StreamPlacer } from './placement.js';
+
+/** Reads a source's edges: up to `count` more into the arrays at `at`; how many (0 at the end). */
+export interface EdgeReader {
+  next(src: Uint32Array, dst: Uint32Array, weight: Float64Array | null, at: number, count: number): number;
+}
+
+/** A graph given as a stream of directed edges over dense ids 0..numVertices-1. */
+export interface EdgeSource {
+  readonly kind: 'gasworks.edge-source';
+  /** What tables call it (a generator spec). */
+  name: string;
+  numVertices: number;
+  weighted: boolean;
+  /** A fresh pass over the edges, in the same order each time. */
+  open(): EdgeReader;
+}
+
+export function isEdgeSource(x: unknown): x is EdgeSource {
+  return typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'gasworks.edge-source';
+}
+
+/** An R-MAT graph as a stream: the edges `rmatEdges` builds, in its order, generated chunk by chunk. */
+export function rmatSource(options: RmatOptions, name = `rmat:${options.scale}`): EdgeSource {
+  const probe = new RmatGenerator(options);
+  return { kind: 'gasworks.edge-source', name, numVertices: probe.numVertices, weighted: probe.weighted, open: () => new RmatGenerator(options) };
+}
+
+/** One chunk of one machine's edges, as SendEdges carries them. */
+export interface EdgeChunk {
+  sources: Uint8Array;
+  targets: Uint8Array;
+  weights: Uint8Array;
+  weighted: boolean;
+}
+
+/** What the coordinator knows of the graph after a pass: O(vertices). */
+export interface IngressSummary {
+  numVertices: number;
+  numEdges: number;
+  weightSum: number;
+  outDegrees: Uint32Array;
+  inDegrees: Uint32Array;
+  /** The placement's replica sets and masters, as an EdgePlacement has them (no per-edge machines). */
+  replicas: Uint32Array;
+  words: number;
+  masters: Uint16Array;
+  replicationFactor: number;
+  /** Edges placed on each machine. */
+  machineEdges: Float64Array;
+}
+
+export interface IngressOptions {
+  machines: number;
+  seed: number;
+  /** Send only this machine's edges (a spare's); the summary is the same. */
+  only?: number;
+  /** Edges per chunk sent (default 2^18: 2 MiB of ids). */
+  chunkEdges?: number;
+  /** After each read chunk: edges read so far. */
+  onProgress?: (edges: number) => void;
+}
+
+const READ_EDGES = 1 << 16;
+
+/**
+ * One pass over `source`: every edge placed by `placer`, sent to its machine by `send` in chunks of
+ * the input's order (a machine's chunks go one at a time, in order), degrees and replica sets
+ * counted. Resolves once every chunk has been taken.
+ */
+export async function streamToMachines(source: EdgeSource, placer: StreamPlacer, send: (machine: number, chunk: EdgeChunk) => Promise<void>, options: IngressOptions): Promise<IngressSummary> {
+  const { machines, seed, only } = options;
+  const n = source.numVertices;
+  const words = wordsFor(machines);
+  const replicas = new Uint32Array(n * words);
+  const outDegrees = new Uint32Array(n);
+  const inDegrees = new Uint32Array(n);
+  const chunkEdges = options.chunkEdges ?? 1 << 18;
+  const weighted = source.weighted;
+  // Per machine: the chunk being filled, and the send of the one before it.
+  const bufSrc = Array.from({ length: machines }, () => new Uint32Array(chunkEdges));
+  const bufDst = Array.from({ length: machines }, () => new Uint32Array(chunkEdges));
+  const bufW = Array.from({ length: machines }, () => new Float64Array(weighted ? chunkEdges : 0));
+  const filled = new Uint32Array(machines);
+  const inFlight: Array<Promise<void>> = Array.from({ length: machines }, () => Promise.resolve());
+  const flush = async (m: number): Promise<void> => {
+    const count = filled[m];
+    filled[m] = 0;
+    // Copies: the buffers refill while this chunk is on its way.
+    const chunk: EdgeChunk = {
+      sources: new Uint8Array(bufSrc[m].buffer.slice(0, count * 4)),
+      targets: new Uint8Array(bufDst[m].buffer.slice(0, count * 4)),
+      weights: weighted ? new Uint8Array(bufW[m].buffer.slice(0, count * 8)) : new Uint8Array(0),
+      weighted,
+    };
+    const previous = inFlight[m];
+    inFlight[m] = previous.then(() => send(m, chunk));
+    // Handled here and thrown by the next await of it: a failed send must not end the process
+    // while the pass is stopping for another machine's failure.
+    inFlight[m].catch(() => undefined);
+    // At most one chunk waits behind the one in flight.
+    await previous;
+  };
+
+  const src = new Uint32Array(READ_EDGES);
+  const dst = new Uint32Array(READ_EDGES);
+  const weight = weighted ? new Float64Array(READ_EDGES) : null;
+  const machineOf = new Uint16Array(READ_EDGES);
+  const machineEdges = new Float64Array(machines);
+  const reader = source.open();
+  let numEdges = 0;
+  let weightSum = 0;
+  // The first reads are of one edge: a generator's block functions get type feedback for every
+  // statement before V8 optimizes them (see RmatGenerator.next).
+  for (let reads = 0; ; reads++) {
+    const count = reader.next(src, dst, weight, 0, reads < 8 ? 1 : READ_EDGES);
+    if (count === 0) break;
+    placer.assign(src, dst, count, machineOf);
+    for (let i = 0; i < count; i++) {
+      const s = src[i];
+      const t = dst[i];
+      if (s >= n || t >= n) throw new Error(`${source.name}: edge ${s} -> ${t} names a vertex past ${n - 1}`);
+      const p = machineOf[i];
+      machineEdges[p]++;
+      const bit = 1 << (p & 31);
+      replicas[s * words + (p >>> 5)] |= bit;
+      replicas[t * words + (p >>> 5)] |= bit;
+      outDegrees[s]++;
+      inDegrees[t]++;
+      if (weight !== null) weightSum += weight[i];
+      if (only !== undefined && p !== only) continue;
+      const at = filled[p]++;
+      bufSrc[p][at] = s;
+      bufDst[p][at] = t;
+      if (weight !== null) bufW[p][at] = weight[i];
+      if (filled[p] === chunkEdges) await flush(p);
+    }
+    numEdges += count;
+    options.onProgress?.(numEdges);
+  }
+  for (let m = 0; m < machines; m++) if (filled[m] > 0) await flush(m);
+  await Promise.all(inFlight);
+
+  let copies = 0;
+  for (let i = 0; i < replicas.length; i += words) {
+    let c = 0;
+    for (let w = 0; w < words; w++) for (let bits = replicas[i + w]; bits !== 0; bits &= bits - 1) c++;
+    copies += Math.max(1, c);
+  }
+  return {
+    numVertices: n,
+    numEdges,
+    weightSum,
+    outDegrees,
+    inDegrees,
+    replicas,
+    words,
+    masters: Uint16Array.from(hashMasters(replicas, n, words, machines, seed)),
+    replicationFactor: n > 0 ? copies / n : 0,
+    machineEdges,
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * Streaming ingress (core/cluster/ingress.ts, part-build.ts): a coordinator
+ * that streams a generated graph to three workers, never building it, gives
+ * what a coordinator that loads the same graph gives under the same
+ * placement, bit for bit (PageRank, BFS, weighted SSSP, components), and
+ * what one process gives. A spare that replaces a killed worker gets that
+ * machine's edges by a second pass. Programs and placements that need the
+ * whole graph are refused with a message saying why.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startWorker as startWorkerWith, type ClusterWorker } from '../../../core/cluster/worker-server.js';
+import { runCluster as runClusterWith, type ClusterRunOptions } from '../../../core/cluster/coordinator.js';
+import { randomPlacement } from '../../../core/cluster/placement.js';
+import { rmatSource, streamToMachines, type EdgeChunk } from '../../../core/cluster/ingress.js';
+import { clusterPlacement } from '../../../partitioner/cluster.js';
+import { newSecret } from '../../../core/cluster/auth.js';
+import { runProgram } from '../../../core/engine/index.js';
+import type { VertexProgram } from '../../../core/program.js';
+import { UsageError } from '../../../core/errors.js';
+import { buildGraph } from '../../../core/graph/build.js';
+import { rmatEdges, type RmatOptions } from '../../../core/graph/generators/rmat.js';
+import { hasReplica } from '../../../core/graph/replica-sets.js';
+import * as programs from '../../../vertex-programs/index.js';
+import { tempDir } from '../../helpers.js';
+
+const security = { token: newSecret() };
+const programCache = tempDir('gasworks-programs-');
+const startWorker = (): Promise<ClusterWorker> => startWorkerWith('127.0.0.1:0', { security, programCache, threads: 2 });
+const runCluster: typeof runClusterWith = (program, graph, options: ClusterRunOptions) => runClusterWith(program, graph, { security, placement: randomPlacement, ...options });
+
+let workers: ClusterWorker[] = [];
+test.before(async () => {
+  workers = await Promise.all([0, 1, 2].map(() => startWorker()));
+});
+test.after(async () => {
+  await Promise.all(workers.map((w) => w.close()));
+});
+const addresses = (): string[] => workers.map((w) => w.address);
+
+function sameBits(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
+  assert.is(a.length, b.length, `${what}: length`);
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) assert.unreachable(`${what}: vertex ${i}: ${a[i]} vs ${b[i]}`);
+}
+
+test('one pass places every edge once, with the loaded graph\'s replica sets, degrees and masters', async () => {
+  const options: RmatOptions = { scale: 8, edgeFactor: 6, seed: 5, maxWeight: 20 };
+  const graph = buildGraph(rmatEdges(options));
+  const placed = randomPlacement.place(graph, 3, 7);
+  const got: Array<Array<[number, number, number]>> = [[], [], []];
+  const send = async (m: number, chunk: EdgeChunk): Promise<void> => {
+    const s = new Uint32Array(chunk.sources.buffer, chunk.sources.byteOffset, chunk.sources.length / 4);
+    const t = new Uint32Array(chunk.targets.buffer, chunk.targets.byteOffset, chunk.targets.length / 4);
+    const w = new Float64Array(chunk.weights.buffer.slice(chunk.weights.byteOffset, chunk.weights.byteOffset + chunk.weights.length));
+    for (let i = 0; i < s.length; i++) got[m].push([s[i], t[i], w[i]]);
+  };
+  const summary = await streamToMachines(rmatSource(options), randomPlacement.stream!(graph.numVertices, 3, 7), send, { machines: 3, seed: 7, chunkEdges: 100 });
+  assert.is(summary.numEdges, graph.numEdges);
+  assert.equal(Array.from(summary.replicas), Array.from(placed.replicas));
+  assert.equal(Array.from(summary.masters), Array.from(placed.masters));
+  assert.is(summary.replicationFactor, placed.replicationFactor);
+  for (let v = 0; v < graph.numVertices; v++) {
+    assert.is(summary.outDegrees[v], graph.outOffsets[v + 1] - graph.outOffsets[v]);
+    assert.is(summary.inDegrees[v], graph.inOffsets[v + 1] - graph.inOffsets[v]);
+  }
+  // Each machine got exactly its edges of the loaded graph (as multisets).
+  for (let m = 0; m < 3; m++) {
+    const expected: string[] = [];
+    for (let v = 0; v < graph.numVertices; v++) for (let e = graph.outOffsets[v]; e < graph.outOffsets[v + 1]; e++) if (placed.machineOf[e] === m) expected.push(`${v} ${graph.outTargets[e]} ${graph.weights![e]}`);
+    assert.equal(got[m].map(([s, t, w]) => `${s} ${t} ${w}`).sort(), expected.sort(), `machine ${m}`);
+    for (const [s, t] of got[m]) assert.ok(hasReplica(summary.replicas, summary.words, s, m) && hasReplica(summary.replicas, summary.words, t, m));
+  }
+});
+
+test('streamed and loaded give the same answers bit for bit, and one process\'s', async () => {
+  const options: RmatOptions = { scale: 11, edgeFactor: 8, seed: 3, maxWeight: 30 };
+  const graph = buildGraph(rmatEdges(options));
+  const cases: Array<[VertexProgram, Record<string, unknown>, number]> = [
+    [programs.pagerank as unknown as VertexProgram, {}, 12],
+    [programs.bfs as unknown as VertexProgram, { source: 5 }, 100],
+    [programs.sssp as unknown as VertexProgram, { source: 9 }, 200],
+    [programs.connectedComponents as unknown as VertexProgram, {}, 100],
+  ];
+  for (const [program, params, maxIterations] of cases) {
+    const loaded = await runCluster(program, graph, { workers: addresses(), params: params as never, maxIterations });
+    const streamed = await runCluster(program, rmatSource(options), { workers: addresses(), params: params as never, maxIterations });
+    const local = await runProgram(program, graph, { workers: 1, params: params as never, maxIterations });
+    assert.is(streamed.iterations, loaded.iterations, `${program.name}: supersteps`);
+    assert.is(streamed.edgesTraversed, loaded.edgesTraversed, `${program.name}: edges traversed`);
+    assert.is(streamed.replicationFactor, loaded.replicationFactor);
+    assert.equal(streamed.aggregates, loaded.aggregates, `${program.name}: aggregates`);
+    for (const name of Object.keys(loaded.vertex)) {
+      sameBits(streamed.vertex[name] as ArrayLike<number>, loaded.vertex[name] as ArrayLike<number>, `${program.name}.${name} streamed vs loaded`);
+      const a = streamed.vertex[name] as ArrayLike<number>;
+      const b = local.vertex[name] as ArrayLike<number>;
+      for (let v = 0; v < a.length; v++) if (!(a[v] === b[v] || Math.abs(a[v] - b[v]) <= 1e-12)) assert.unreachable(`${program.name}.${name}: vertex ${v}: ${a[v]} vs one process ${b[v]}`);
+    }
+  }
+});
+
+test('a spare replacing a killed worker gets its edges by a second pass; the run ends as if none was lost', async () => {
+  const options: RmatOptions = { scale: 10, edgeFactor: 8, seed: 8 };
+  const graph = buildGraph(rmatEdges(options));
+  const crew = await Promise.all([0, 1, 2].map(() => startWorker()));
+  const spare = await startWorker();
+  try {
+    const pagerank = programs.pagerank as unknown as VertexProgram;
+    const expected = await runCluster(pagerank, graph, { workers: addresses(), maxIterations: 8 });
+    let killed = false;
+    const result = await runCluster(pagerank, rmatSource(options), {
+      workers: crew.map((w) => w.address),
+      spares: [spare.address],
+      checkpointEvery: 2,
+      maxIterations: 8,
+      onProgress: (p) => {
+        if (p.superstep === 3 && !killed) {
+          killed = true;
+          crew[1].kill();
+        }
+      },
+    });
+    assert.is(result.recoveries, 1);
+    sameBits(result.vertex.rank as Float64Array, expected.vertex.rank as Float64Array, 'rank after recovery');
+  } finally {
+    await Promise.all([crew[0], crew[2], spare].map((w) => w.close()));
+  }
+});
+
+test('programs and placements that need the whole graph are refused, saying why', async () => {
+  const source = rmatSource({ scale: 6, seed: 1 });
+  const refused = async (program: VertexProgram, options: Partial<ClusterRunOptions>, pattern: RegExp): Promise<void> => {
+    try {
+      await runCluster(program, source, { workers: addresses(), ...options });
+      assert.unreachable('ran');
+    } catch (error) {
+      assert.instance(error, UsageError);
+      assert.match((error as Error).message, pattern);
+    }
+  };
+  await refused(programs.triangleCount as unknown as VertexProgram, {}, /cannot run on a streamed graph \(rmat:6\): that needs graphAccess 'view'/);
+  await refused(programs.pagerank as unknown as VertexProgram, { placement: clusterPlacement('ne') }, /placement ne needs the whole graph, and rmat:6 is streamed/);
+});
+
+test.run();
