@@ -5,11 +5,15 @@
  */
 import type { Graph } from '../core/graph/graph.js';
 import { UsageError } from '../core/errors.js';
-import { machinesOfCsrEdges, type EdgePlacement, type Placement } from '../core/cluster/placement.js';
+import { machinesOfCsrEdges, randomPlacement, type EdgePlacement, type Placement } from '../core/cluster/placement.js';
 import { getPartitioner, partitionGraph } from './index.js';
 
-/** The vertex-cut partitioner `name` as a cluster placement; an edge-cut is refused. */
+/**
+ * The vertex-cut partitioner `name` as a cluster placement; an edge-cut is refused. 'random' is
+ * core's hashed placement, which also places a stream (a coordinator that never holds the graph).
+ */
 export function clusterPlacement(name: string): Placement {
+  if (name === 'random') return randomPlacement;
   const partitioner = getPartitioner(name);
   return {
     name,

@@ -13,6 +13,7 @@ import type { Graph } from '../../core/graph/graph.js';
 import { erdosRenyiGnm, grid2d, rmatEdges } from '../../core/graph/generators/index.js';
 import { loadGraph } from '../../core/graph/load.js';
 import { startProgress } from './progress.js';
+import { rmatSource, type EdgeSource } from '../../core/cluster/ingress.js';
 
 export interface GraphSourceOptions extends BuildOptions {
   format?: string;
@@ -41,6 +42,24 @@ function parseIntPart(spec: string, value: string | undefined, what: string, fal
 }
 
 
+/**
+ * A generator spec as an edge stream (core/cluster/ingress.ts), which a cluster's coordinator
+ * places and sends on without building the graph: R-MAT, read as built (no option that changes
+ * the edges: undirected, dropped loops or duplicates). Null for anything else.
+ */
+export function streamableSource(spec: string, options: GraphSourceOptions = {}): EdgeSource | null {
+  const [kind, ...parts] = spec.split(':');
+  if (kind !== 'rmat' || parts.length === 0 || options.undirected || options.selfLoops === 'drop' || options.duplicates === 'drop') return null;
+  const { scale, edgeFactor, seed } = rmatSpec(spec, parts);
+  return rmatSource({ scale, edgeFactor, seed }, spec);
+}
+
+function rmatSpec(spec: string, parts: string[]): { scale: number; edgeFactor: number; seed: number } {
+  const scale = parseIntPart(spec, parts[0], 'SCALE');
+  if (!Number.isInteger(scale) || scale < 1 || scale > 30) throw new UsageError(`graph spec "${spec}": SCALE must be an integer in 1..30`);
+  return { scale, edgeFactor: parseIntPart(spec, parts[1], 'EDGE_FACTOR', 16), seed: parseIntPart(spec, parts[2], 'SEED', 1) };
+}
+
 export async function openGraph(spec: string, options: GraphSourceOptions = {}): Promise<LoadedGraph> {
   const started = performance.now();
   const build: BuildOptions = {
@@ -51,10 +70,7 @@ export async function openGraph(spec: string, options: GraphSourceOptions = {}):
   const [kind, ...parts] = spec.split(':');
   let graph: Graph;
   if (kind === 'rmat' && parts.length) {
-    const scale = parseIntPart(spec, parts[0], 'SCALE');
-    if (!Number.isInteger(scale) || scale < 1 || scale > 30) throw new UsageError(`graph spec "${spec}": SCALE must be an integer in 1..30`);
-    const edgeFactor = parseIntPart(spec, parts[1], 'EDGE_FACTOR', 16);
-    const seed = parseIntPart(spec, parts[2], 'SEED', 1);
+    const { scale, edgeFactor, seed } = rmatSpec(spec, parts);
     const bar = startProgress(`generating ${spec}`, 1, options);
     const list = rmatEdges({ scale, edgeFactor, seed, onProgress: (d, t) => bar.update(d, t) });
     bar.label(`building ${spec}`);

@@ -16,12 +16,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Columns, Schema } from '../graph/columns.js';
 import { encodeGraphParts } from '../graph/binary.js';
-import { Graph } from '../graph/graph.js';
+import { verticesOnly, type Graph } from '../graph/graph.js';
 import { UsageError } from '../errors.js';
 import type { Params, VertexProgram } from '../program.js';
 import { prepareRun, wholeGraphView } from '../engine/run-setup.js';
 import { heldVertices, machineShare, type MachineShare } from './share.js';
-import { isEdgeSource, streamToMachines, type EdgeChunk, type EdgeSource, type IngressSummary } from './ingress.js';
+import { canStream, isEdgeSource, streamToMachines, type EdgeChunk, type EdgeSource, type IngressSummary } from './ingress.js';
 import type { SyncRunResult } from '../engine/sync.js';
 import { randomPlacement, type Placement } from './placement.js';
 import type { WireBatch } from './job.js';
@@ -96,6 +96,10 @@ export interface ClusterInfo {
   checkpoints: number;
   /** The workers at the end (spares in the place of lost ones). */
   workers: string[];
+  /** How the machines got their edges: streamed by this coordinator (it never held them), or cut from the loaded graph. */
+  ingress: 'stream' | 'load';
+  /** The whole graph's edge count. */
+  edges: number;
 }
 
 export interface ClusterRunResult<VS extends Schema = Schema> extends SyncRunResult<VS>, ClusterInfo {}
@@ -144,13 +148,6 @@ export async function runCluster<VS extends Schema, ES extends Schema, P extends
   return (await run.run()) as ClusterRunResult<VS>;
 }
 
-/** n vertices and no edge: what a coordinator keeps of a streamed graph (its edges are on the machines). */
-function edgelessGraph(n: number): Graph {
-  const offsets = new Uint32Array(n + 1);
-  const none = new Uint32Array(0);
-  return new Graph({ numVertices: n, numEdges: 0, undirected: false, outOffsets: offsets, outTargets: none, inOffsets: offsets, inSources: none, inEdgeIds: none, weights: null, fileIds: null, vertexColumns: {}, edgeColumns: {} });
-}
-
 /** One cluster run, from its options to its result; `run()` reads as its steps. */
 class ClusterRun {
   private readonly program: ResolvedProgram;
@@ -196,7 +193,7 @@ class ClusterRun {
   ) {
     this.source = isEdgeSource(input) ? input : null;
     // A stream's program is made on its vertices alone: it reads the view, which comes from the pass.
-    const graph = this.source === null ? (input as Graph) : edgelessGraph(this.source.numVertices);
+    const graph = this.source === null ? (input as Graph) : verticesOnly(this.source.numVertices);
     this.graph = graph;
     const workers = [...(options.workers ?? [])];
     if (workers.length === 0) throw new UsageError('runCluster: workers must list at least one host:port');
@@ -218,7 +215,7 @@ class ClusterRun {
     this.edgesSent = workers.map(() => false);
     if (this.source !== null) {
       const p = prepared.program;
-      if (p.graphAccess !== 'view' || p.dataAccess !== 'gas' || Object.keys(p.edge ?? {}).length > 0) {
+      if (!canStream(p)) {
         throw new UsageError(`runCluster: program ${p.name} cannot run on a streamed graph (${this.source.name}): that needs graphAccess 'view', dataAccess 'gas' and no edge data; load the graph instead`);
       }
       if ((options.placement ?? randomPlacement).stream === undefined) {
@@ -617,6 +614,8 @@ class ClusterRun {
       recoveries: this.recoveries,
       checkpoints: this.checkpoints,
       workers: [...this.machines.addresses],
+      ingress: this.source !== null ? 'stream' : 'load',
+      edges: this.numEdges,
     };
   }
 }

@@ -31,6 +31,11 @@ export interface EdgeSource {
   open(): EdgeReader;
 }
 
+/** Whether a program runs on a streamed graph: it reads only the view of the whole graph, its rows go to replicas only, and it has no edge data (whose rows go by whole-graph edge ids). */
+export function canStream(program: { graphAccess?: string; dataAccess?: string; edge?: object }): boolean {
+  return program.graphAccess === 'view' && program.dataAccess === 'gas' && Object.keys(program.edge ?? {}).length === 0;
+}
+
 export function isEdgeSource(x: unknown): x is EdgeSource {
   return typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'gasworks.edge-source';
 }

@@ -13,7 +13,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Columns, Schema } from '../graph/columns.js';
-import type { Graph } from '../graph/graph.js';
+import { Graph } from '../graph/graph.js';
 import { UsageError } from '../errors.js';
 import type { Params, VertexProgram } from '../program.js';
 import { runAsync, type AsyncScheduler, type Consistency, type EdgeConsistency } from './async.js';
@@ -22,6 +22,7 @@ import { runSync, type FrontierMode } from './sync.js';
 import type { ClusterInfo } from '../cluster/coordinator.js';
 import type { ClusterSecurity } from '../cluster/security.js';
 import type { Placement } from '../cluster/placement.js';
+import type { EdgeSource } from '../cluster/ingress.js';
 import { closeEngineWorkers } from './worker-pool.js';
 
 export type { ClusterInfo };
@@ -106,10 +107,13 @@ export function defaultWorkers(): number {
 
 export async function runProgram<VS extends Schema, ES extends Schema, P extends Params, A extends number | Float64Array>(
   program: VertexProgram<VS, ES, P, A>,
-  graph: Graph,
+  input: Graph | EdgeSource,
   options: RunOptions<P> = {},
 ): Promise<RunResult<VS>> {
   const engine = options.engine ?? 'sync';
+  // An edge stream (core/cluster/ingress.ts) runs on a cluster, whose coordinator sends it on unbuilt.
+  if (!(input instanceof Graph) && options.cluster === undefined) throw new UsageError(`runProgram: an edge stream (${input.name}) runs on a cluster only; build it into a graph for one machine`);
+  const graph = input as Graph;
   const params = options.params as Params | undefined;
   if (options.cluster !== undefined) {
     if (engine !== 'sync') throw new UsageError(`runProgram: a cluster run uses the sync engine; got engine '${engine}'`);
@@ -118,7 +122,7 @@ export async function runProgram<VS extends Schema, ES extends Schema, P extends
     }
     if (options.frontier !== undefined) throw new UsageError('runProgram: option "frontier" is for the sync engine in shared memory, not cluster runs');
     const { runCluster } = await import('../cluster/coordinator.js');
-    const r = await runCluster(program, graph, {
+    const r = await runCluster(program, input, {
       workers: options.cluster,
       params,
       maxIterations: options.maxIterations,
@@ -129,8 +133,8 @@ export async function runProgram<VS extends Schema, ES extends Schema, P extends
       leaseSeconds: options.leaseSeconds,
       onProgress: options.onProgress,
     });
-    const { machines, partitioner, replicationFactor, setupSeconds, bytesRouted, recoveries, checkpoints, workers: finalWorkers, ...rest } = r;
-    return { ...rest, engine, workers: machines, cluster: { machines, partitioner, replicationFactor, setupSeconds, bytesRouted, recoveries, checkpoints, workers: finalWorkers } };
+    const { machines, partitioner, replicationFactor, setupSeconds, bytesRouted, recoveries, checkpoints, workers: finalWorkers, ingress, edges, ...rest } = r;
+    return { ...rest, engine, workers: machines, cluster: { machines, partitioner, replicationFactor, setupSeconds, bytesRouted, recoveries, checkpoints, workers: finalWorkers, ingress, edges } };
   }
   for (const key of ['placement', 'checkpointEvery', 'spares', 'security', 'leaseSeconds'] as const) {
     if (options[key] !== undefined) throw new UsageError(`runProgram: option "${key}" is for cluster runs (give "cluster" too)`);

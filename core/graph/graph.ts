@@ -153,3 +153,10 @@ export class Graph implements GraphArrays {
     return this.weights ?? sharedFloat64(this.numEdges).fill(1);
   }
 }
+
+/** n vertices and no edge: what a cluster's coordinator keeps of a graph it streamed to the machines. */
+export function verticesOnly(n: number): Graph {
+  const offsets = new Uint32Array(n + 1);
+  const none = new Uint32Array(0);
+  return new Graph({ numVertices: n, numEdges: 0, undirected: false, outOffsets: offsets, outTargets: none, inOffsets: offsets, inSources: none, inEdgeIds: none, weights: null, fileIds: null, vertexColumns: {}, edgeColumns: {} });
+}

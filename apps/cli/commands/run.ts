@@ -10,7 +10,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { UsageError } from '../../../core/errors.js';
-import type { Graph } from '../../../core/graph/graph.js';
+import { verticesOnly, type Graph } from '../../../core/graph/graph.js';
 import type { NumericArray } from '../../../core/graph/shared.js';
 import { openAtomic } from '../../../core/io/atomic-write.js';
 import { defaultWorkers, runProgram, type RunOptions } from '../../../core/engine/index.js';
@@ -18,7 +18,8 @@ import type { Params, VertexProgram } from '../../../core/program.js';
 import { ensureTypeScriptLoader, findProgram } from '../../../core/engine/load-program.js';
 import { getProgram, programs } from '../../../vertex-programs/index.js';
 import { clusterPlacement } from '../../../partitioner/cluster.js';
-import { GRAPH_SPEC_HELP, openGraph } from '../graph-source.js';
+import { GRAPH_SPEC_HELP, openGraph, streamableSource } from '../graph-source.js';
+import { canStream } from '../../../core/cluster/ingress.js';
 import { addGraphOptions, graphOptionsFrom, type GraphFlags } from '../graph-flags.js';
 import { formatNumber, printJson, summaryTable } from '../output.js';
 import { progressEnabled } from '../progress.js';
@@ -150,7 +151,7 @@ export function registerRun(program: Command): void {
     .option('--chromatic', 'async with --consistency edge: the chromatic engine instead of locks')
     .option('--frontier <mode>', 'sync, signalled programs: auto (a list of the active vertices when they and their edges are at most 1/20 of all; the default), sparse (a list whenever it holds them) or dense (scan every vertex)')
     .option('--cluster <host:port,...>', 'run across machines: the addresses of `gasworks worker` processes, one per machine (sync engine)', hostPortList)
-    .option('--partitioner <name>', 'with --cluster: the vertex-cut that places edges on machines (random, grid, dbh, greedy, hdrf, ne)', 'hdrf')
+    .option('--partitioner <name>', 'with --cluster: the vertex-cut that places edges on machines (random, grid, dbh, greedy, hdrf, ne); random streams a generated graph to the machines without building it here', 'hdrf')
     .option('--spare <host:port,...>', 'with --cluster: workers standing by; one replaces a lost worker and the run rolls back to the last checkpoint', hostPortList)
     .option('--checkpoint-every <n>', 'with --cluster: checkpoint every n supersteps (default: only at the start, with --spare)', positiveInt)
     .option('--lease <seconds>', 'with --cluster: the workers drop the job this long after this command\'s last call (it renews while it runs; default 60)', positiveInt)
@@ -163,7 +164,11 @@ export function registerRun(program: Command): void {
     const vp = await loadProgramByName(name);
     if (flags.engine !== 'sync' && flags.engine !== 'async') throw new UsageError(`run: --engine must be sync or async, got "${flags.engine}"`);
     const params = parseParams(vp, flags.param);
-    const { graph, name: graphName, loadSeconds } = await openGraph(flags.graph, graphOptionsFrom(flags));
+    // Across machines, a generated graph whose program reads only the view is streamed to the
+    // machines by a streaming placement: this process never holds its edges.
+    const placement = flags.cluster ? clusterPlacement(flags.partitioner ?? 'hdrf') : undefined;
+    const stream = placement?.stream !== undefined && canStream(vp) ? streamableSource(flags.graph, graphOptionsFrom(flags)) : null;
+    const { graph, name: graphName, loadSeconds } = stream !== null ? { graph: verticesOnly(stream.numVertices), name: stream.name, loadSeconds: 0 } : await openGraph(flags.graph, graphOptionsFrom(flags));
     if (flags.source !== undefined) {
       if (!('source' in vp.params)) throw new UsageError(`run: program ${vp.name} has no source parameter`);
       params.source = vertexByKey(graph, flags.source);
@@ -190,7 +195,7 @@ export function registerRun(program: Command): void {
       edgeConsistency: flags.chromatic ? 'chromatic' : undefined,
       frontier: flags.frontier,
       cluster,
-      placement: cluster ? clusterPlacement(flags.partitioner ?? 'hdrf') : undefined,
+      placement,
       spares,
       checkpointEvery: flags.checkpointEvery,
       leaseSeconds: flags.lease,
@@ -206,7 +211,7 @@ export function registerRun(program: Command): void {
           }
         : undefined,
     };
-    const result = await runProgram(vp, graph, options);
+    const result = await runProgram(vp, stream ?? graph, options);
     if (showProgress) process.stderr.write('\r\x1b[K');
     const column = vp.output ?? Object.keys(result.vertex)[0];
     if (flags.out) await writeColumn(flags.out, graph, result.vertex[column] as NumericArray, vp.outputKind === 'vertex');
@@ -214,7 +219,7 @@ export function registerRun(program: Command): void {
       program: vp.name,
       graph: graphName,
       vertices: graph.numVertices,
-      edges: graph.numEdges,
+      edges: result.cluster?.edges ?? graph.numEdges,
       engine: result.engine,
       workers: result.workers,
       iterations: result.iterations,
@@ -250,6 +255,7 @@ export function registerRun(program: Command): void {
     ];
     if (result.cluster) {
       rows.push(['cluster traffic', `${formatNumber(result.cluster.bytesRouted / 1e6, 4)} MB routed (setup ${result.cluster.setupSeconds.toFixed(2)} s)`]);
+      rows.push(['ingress', result.cluster.ingress === 'stream' ? `streamed: ${formatNumber(result.cluster.edges)} edges sent on as generated, never held here` : 'loaded here, then each machine sent its part']);
       if (result.cluster.recoveries > 0) rows.push(['recoveries', `${result.cluster.recoveries} lost worker(s) replaced; now ${result.cluster.workers.join(',')}`]);
     }
     for (const [k, v] of Object.entries(result.aggregates)) rows.push([`aggregate ${k}`, v]);
