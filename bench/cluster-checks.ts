@@ -15,9 +15,11 @@
  * 2. Seconds per superstep, R-MAT SPEED_SCALE (default 20), 20 supersteps: 2
  *    workers x 1 thread (after one warm-up run) against 1 process x 2
  *    threads, alternating, medians of RUNS.
- * scale 0 skips the first part.
+ * scale 0 skips the first part, speedScale 0 the second. PARTITIONER (default hdrf) places the edges;
+ * with random the coordinator streams the generated graph to the workers
+ * (core/cluster/ingress.ts) instead of building it.
  *
- * Usage: node dist/bench/cluster-checks.js [scale=22] [speedScale=20] [runs=3]
+ * Usage: node dist/bench/cluster-checks.js [scale=22] [speedScale=20] [runs=3] [partitioner=hdrf]
  * Writes bench/results/cluster-checks.{json,md}.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -39,6 +41,7 @@ import { median } from './stats.js';
 const scale = Number(process.argv[2] ?? 22);
 const speedScale = Number(process.argv[3] ?? 20);
 const runs = Number(process.argv[4] ?? 3);
+const partitioner = process.argv[5] ?? 'hdrf';
 const ITERATIONS = 10;
 /** Supersteps of the speed comparison: enough that the first (kernels compiling) does not dominate. */
 const SPEED_ITERATIONS = 20;
@@ -86,7 +89,7 @@ const gb = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
 /** Bytes a PageRank superstep routes on this placement (see the header), exact and by the replication factor. */
 function predictedBytes(s: number, machines: number): { exact: number; byReplicationFactor: number; replicationFactor: number } {
   const graph = buildGraph(rmatEdges({ scale: s, edgeFactor: 16, seed: 1 }));
-  const part = clusterPlacement('hdrf').place(graph, machines, 1);
+  const part = clusterPlacement(partitioner).place(graph, machines, 1);
   const n = graph.numVertices;
   const inOff = graph.inOffsets;
   const inEdge = graph.inEdgeIds;
@@ -106,7 +109,7 @@ function predictedBytes(s: number, machines: number): { exact: number; byReplica
   return { exact: exact + state, byReplicationFactor: n * (part.replicationFactor - 1) * (12 + ROW_BYTES) + state, replicationFactor: part.replicationFactor };
 }
 
-const report: Record<string, unknown> = { scale, speedScale, runs, iterations: ITERATIONS, node: process.version };
+const report: Record<string, unknown> = { scale, speedScale, runs, partitioner, iterations: ITERATIONS, node: process.version };
 try {
   if (scale > 0) {
     // ---- 1. Memory, ranks and bytes on 3 workers --------------------------------------------------
@@ -120,7 +123,7 @@ try {
     const clusterOut = join(dir, 'cluster.tsv');
     try {
       console.log(`R-MAT ${scale}: 3 workers ...`);
-      coordinator = measured(['run', 'pagerank', '--graph', `rmat:${scale}`, '--cluster', cluster, '-i', String(ITERATIONS), '--out', clusterOut]);
+      coordinator = measured(['run', 'pagerank', '--graph', `rmat:${scale}`, '--cluster', cluster, '--partitioner', partitioner, '-i', String(ITERATIONS), '--out', clusterOut]);
       workersPeak = children.map((c) => peakOf(c.pid!));
     } finally {
       for (const child of children) child.kill('SIGTERM');
@@ -147,24 +150,26 @@ try {
   }
 
   // ---- 2. Speed: 2 workers x 1 thread against 1 process x 2 threads ------------------------------
-  console.log(`R-MAT ${speedScale}: 2 workers x 1 thread vs 1 process x 2 threads, ${runs} runs each, alternating ...`);
-  const pair = await startWorkers(2, 1);
-  const oneProcess: number[] = [];
-  const twoWorkers: number[] = [];
-  try {
-    // The workers' first run compiles their kernels: a warm-up, not timed (a one-process run compiles anew each time, as users run it).
-    measured(['run', 'pagerank', '--graph', `rmat:${speedScale}`, '--cluster', pair.cluster, '-i', '2']);
-    for (let r = 0; r < runs; r++) {
-      const s = measured(['run', 'pagerank', '--graph', `rmat:${speedScale}`, '-w', '2', '-i', String(SPEED_ITERATIONS)]).summary;
-      oneProcess.push(s.computeSeconds / s.iterations);
-      const c = measured(['run', 'pagerank', '--graph', `rmat:${speedScale}`, '--cluster', pair.cluster, '-i', String(SPEED_ITERATIONS)]).summary;
-      twoWorkers.push(c.computeSeconds / c.iterations);
+  if (speedScale > 0) {
+    console.log(`R-MAT ${speedScale}: 2 workers x 1 thread vs 1 process x 2 threads, ${runs} runs each, alternating ...`);
+    const pair = await startWorkers(2, 1);
+    const oneProcess: number[] = [];
+    const twoWorkers: number[] = [];
+    try {
+      // The workers' first run compiles their kernels: a warm-up, not timed (a one-process run compiles anew each time, as users run it).
+      measured(['run', 'pagerank', '--graph', `rmat:${speedScale}`, '--cluster', pair.cluster, '--partitioner', partitioner, '-i', '2']);
+      for (let r = 0; r < runs; r++) {
+        const s = measured(['run', 'pagerank', '--graph', `rmat:${speedScale}`, '-w', '2', '-i', String(SPEED_ITERATIONS)]).summary;
+        oneProcess.push(s.computeSeconds / s.iterations);
+        const c = measured(['run', 'pagerank', '--graph', `rmat:${speedScale}`, '--cluster', pair.cluster, '--partitioner', partitioner, '-i', String(SPEED_ITERATIONS)]).summary;
+        twoWorkers.push(c.computeSeconds / c.iterations);
+      }
+    } finally {
+      for (const child of pair.children) child.kill('SIGTERM');
     }
-  } finally {
-    for (const child of pair.children) child.kill('SIGTERM');
+    report.speed = { oneProcessTwoThreads: median(oneProcess), twoWorkersOneThread: median(twoWorkers), ratio: median(twoWorkers) / median(oneProcess), samples: { oneProcess, twoWorkers } };
+    console.log(`  s/superstep: 1 process x 2 threads ${median(oneProcess).toFixed(4)}, 2 workers x 1 thread ${median(twoWorkers).toFixed(4)} (${(median(twoWorkers) / median(oneProcess)).toFixed(2)}x)`);
   }
-  report.speed = { oneProcessTwoThreads: median(oneProcess), twoWorkersOneThread: median(twoWorkers), ratio: median(twoWorkers) / median(oneProcess), samples: { oneProcess, twoWorkers } };
-  console.log(`  s/superstep: 1 process x 2 threads ${median(oneProcess).toFixed(4)}, 2 workers x 1 thread ${median(twoWorkers).toFixed(4)} (${(median(twoWorkers) / median(oneProcess)).toFixed(2)}x)`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
@@ -172,7 +177,7 @@ try {
 await writeFileAtomic(resultsPath('cluster-checks.json'), JSON.stringify(report, null, 2) + '\n');
 const m = report.memory as { singleProcessPeak: number; coordinatorPeak: number; workerPeaks: number[]; coordinatorRatio: number; worstWorkerRatio: number } | undefined;
 const by = report.bytes as { routedPerSuperstep: number; exact: number; byReplicationFactor: number; replicationFactor: number } | undefined;
-const sp = report.speed as { oneProcessTwoThreads: number; twoWorkersOneThread: number; ratio: number };
+const sp = report.speed as { oneProcessTwoThreads: number; twoWorkersOneThread: number; ratio: number } | undefined;
 const rows: string[] = [];
 if (m !== undefined && by !== undefined) {
   rows.push(
@@ -185,8 +190,10 @@ if (m !== undefined && by !== undefined) {
     `| predicted from the replication factor ${by.replicationFactor.toFixed(3)} | ${(by.byReplicationFactor / 1e6).toFixed(2)} MB (routed / predicted ${(by.routedPerSuperstep / by.byReplicationFactor).toFixed(3)}) |`,
   );
 }
-rows.push(
-  `| R-MAT ${speedScale}: s / superstep, 1 process x 2 threads | ${sp.oneProcessTwoThreads.toFixed(4)} |`,
-  `| R-MAT ${speedScale}: s / superstep, 2 workers x 1 thread | ${sp.twoWorkersOneThread.toFixed(4)} (${sp.ratio.toFixed(2)}x) |`,
-);
-await writeFileAtomic(resultsPath('cluster-checks.md'), `# The cluster checks (PageRank, ${process.version})\n\n| check | figure |\n| --- | --- |\n${rows.join('\n')}\n`);
+if (sp !== undefined) {
+  rows.push(
+    `| R-MAT ${speedScale}: s / superstep, 1 process x 2 threads | ${sp.oneProcessTwoThreads.toFixed(4)} |`,
+    `| R-MAT ${speedScale}: s / superstep, 2 workers x 1 thread | ${sp.twoWorkersOneThread.toFixed(4)} (${sp.ratio.toFixed(2)}x) |`,
+  );
+}
+await writeFileAtomic(resultsPath('cluster-checks.md'), `# The cluster checks (PageRank, ${partitioner}, ${process.version})\n\n| check | figure |\n| --- | --- |\n${rows.join('\n')}\n`);
