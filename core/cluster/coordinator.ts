@@ -100,6 +100,8 @@ export interface ClusterInfo {
   ingress: 'stream' | 'load';
   /** The whole graph's edge count. */
   edges: number;
+  /** Where checkpoints were kept: each worker its part, on its own storage (--checkpoint-dir), or the coordinator all of it. */
+  checkpointsAt: 'workers' | 'coordinator';
 }
 
 export interface ClusterRunResult<VS extends Schema = Schema> extends SyncRunResult<VS>, ClusterInfo {}
@@ -120,9 +122,15 @@ interface LoopState {
   bytesRouted: number;
 }
 
-/** The loop's state and every vertex and edge row at the end of a superstep. */
+/** The loop's state at the end of a superstep, and where its rows are. */
 interface Checkpoint {
   state: LoopState;
+  /** Every vertex and edge row, kept here; null when the workers keep them (each its part, on its own storage). */
+  rows: CheckpointRows | null;
+}
+
+/** A checkpoint's rows, kept at the coordinator. */
+interface CheckpointRows {
   vertices: WireBatch;
   edges: WireBatch;
   /** The workers' own state: the active set (uint32 ids) and aggregates (float64) for the next superstep. */
@@ -131,7 +139,7 @@ interface Checkpoint {
 }
 
 type SuperstepReply = { steps: number; edges: Uint8Array; applied: Uint8Array; bytes: Uint8Array; active: Uint8Array; aggregates: Uint8Array; converged: boolean };
-type SetupReply = { initiallyActive: number; dataPort: number };
+type SetupReply = { initiallyActive: number; dataPort: number; checkpoints: boolean };
 
 /**
  * Run `program` over `graph` on the cluster's workers, synchronous supersteps; see the module header.
@@ -544,7 +552,25 @@ class ClusterRun {
   /** Every row (ids 0..n-1 and 0..m-1, made once) and the loop's state, kept here to roll back to. */
   private allRows: { vertices: Uint32Array; edges: Uint32Array } | null = null;
 
+  /** Whether every worker keeps checkpoints on its own storage (`gasworks worker --checkpoint-dir`). */
+  private get checkpointsOnWorkers(): boolean {
+    return this.setups.every((setup) => setup !== null && setup.checkpoints === true);
+  }
+
+  /** The superstep of the last checkpoint every worker wrote (workers' checkpoints), -1 before the first. */
+  private lastWorkerCheckpoint = -1;
+
   private async takeCheckpoint(): Promise<void> {
+    const state = { ...this.state, aggregates: { ...this.state.aggregates } };
+    if (this.checkpointsOnWorkers) {
+      // Each machine writes its own part; the coordinator keeps the loop's state alone.
+      const { superstep } = this.state;
+      await this.machines.everyMachine('Checkpoint', () => ({ job: this.job, superstep, complete: this.lastWorkerCheckpoint }));
+      this.lastWorkerCheckpoint = superstep;
+      this.checkpoint = { state, rows: null };
+      this.checkpoints++;
+      return;
+    }
     const workerState = await this.collect(true);
     const n = this.graph.numVertices;
     // Edge rows only for a program with edge data.
@@ -552,11 +578,13 @@ class ClusterRun {
     this.allRows ??= { vertices: Uint32Array.from({ length: n }, (_, v) => v), edges: Uint32Array.from({ length: edgeRows }, (_, e) => e) };
     const { vertices, edges } = this.allRows;
     this.checkpoint = {
-      state: { ...this.state, aggregates: { ...this.state.aggregates } },
-      vertices: { machine: 0, ids: bytesOf(vertices), columns: packRows(this.program.vertex, this.vertex, vertices, n) },
-      edges: { machine: 0, ids: bytesOf(edges), columns: packRows((this.program.edge ?? {}) as Schema, this.edge, edges, edges.length) },
-      active: workerState.active,
-      aggregateValues: workerState.aggregates,
+      state,
+      rows: {
+        vertices: { machine: 0, ids: bytesOf(vertices), columns: packRows(this.program.vertex, this.vertex, vertices, n) },
+        edges: { machine: 0, ids: bytesOf(edges), columns: packRows((this.program.edge ?? {}) as Schema, this.edge, edges, edges.length) },
+        active: workerState.active,
+        aggregateValues: workerState.aggregates,
+      },
     };
     this.checkpoints++;
   }
@@ -585,7 +613,10 @@ class ClusterRun {
     this.setups[lost.machine] = null;
     this.edgesSent[lost.machine] = false;
     await this.setUpOne(lost.machine);
-    await this.machines.everyMachine('Restore', () => ({ job: this.job, vertices: saved.vertices, edges: saved.edges, active: saved.active, aggregates: saved.aggregateValues, superstep: saved.state.superstep }));
+    const rows = saved.rows;
+    const superstep = saved.state.superstep;
+    if (rows === null) await this.machines.everyMachine('RestoreCheckpoint', () => ({ job: this.job, superstep }));
+    else await this.machines.everyMachine('Restore', () => ({ job: this.job, vertices: rows.vertices, edges: rows.edges, active: rows.active, aggregates: rows.aggregateValues, superstep }));
     await this.connectAll();
     this.state = { ...saved.state, aggregates: { ...saved.state.aggregates } };
     this.recoveries++;
@@ -615,6 +646,7 @@ class ClusterRun {
       checkpoints: this.checkpoints,
       workers: [...this.machines.addresses],
       ingress: this.source !== null ? 'stream' : 'load',
+      checkpointsAt: this.checkpointsOnWorkers ? 'workers' : 'coordinator',
       edges: this.numEdges,
     };
   }

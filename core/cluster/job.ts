@@ -574,9 +574,26 @@ export class ClusterJob {
    * (none: as before the first superstep); caches, flags and signals are dropped.
    */
   restore(vertices: WireBatch, edges: WireBatch, activeIds: Uint32Array, aggregateValues: Float64Array): void {
+    this.beginRestore();
+    this.restoreRows(vertices, edges, activeIds);
+    this.endRestore(aggregateValues);
+  }
+
+  /** A roll back in parts (one checkpoint file per machine): caches, flags, signals and the active set dropped. */
+  beginRestore(): void {
+    this.arrays.cacheValid?.fill(0);
+    this.arrays.deltas?.fill(0);
+    this.changed.fill(0);
+    this.signalled.fill(0);
+    this.arrays.signalCount[0] = 0;
+    if (!this.allActive) this.active.fill(0);
+  }
+
+  /** Rows of a checkpoint (all of it, or one machine's part), by whole-graph ids: the held ones are kept; active ids are marked. */
+  restoreRows(vertices: WireBatch, edges: WireBatch, activeIds: Uint32Array): void {
     if (this.held.globalIds === null) unpackRows(this.program.vertex, this.vertex, toUint32(vertices.ids), vertices.columns ?? []);
     else {
-      // The checkpoint has every vertex's row: keep the held ones', at their local ids.
+      // Keep the held vertices' rows, at their local ids.
       const ids = toUint32(vertices.ids);
       const picked = new GrowableUint32();
       const local = new GrowableUint32();
@@ -591,7 +608,7 @@ export class ClusterJob {
     const edgeSchema = (this.program.edge ?? {}) as Schema;
     if (this.globalEdgeIds === null) unpackRows(edgeSchema, this.edge, toUint32(edges.ids), edges.columns ?? []);
     else if (Object.keys(edgeSchema).length > 0) {
-      // The checkpoint has every edge's row: keep this machine's, at their local ids.
+      // Keep this machine's edges' rows, at their local ids.
       const ids = toUint32(edges.ids);
       const picked: number[] = [];
       const local: number[] = [];
@@ -607,18 +624,16 @@ export class ClusterJob {
       const columns = pickRows(edges.columns ?? [], ids.length, rows);
       unpackRows(edgeSchema, this.edge, Uint32Array.from(local), columns);
     }
-    this.arrays.cacheValid?.fill(0);
-    this.arrays.deltas?.fill(0);
-    this.changed.fill(0);
-    this.signalled.fill(0);
-    this.arrays.signalCount[0] = 0;
     if (!this.allActive) {
-      this.active.fill(0);
       for (let i = 0; i < activeIds.length; i++) {
         const v = this.held.local(activeIds[i]);
         if (v >= 0) this.active[v] = 1;
       }
     }
+  }
+
+  /** The end of a roll back: the aggregates the checkpoint's superstep ended with (empty: none yet). */
+  endRestore(aggregateValues: Float64Array): void {
     const names = Object.keys(this.aggregators);
     for (const name of names) delete this.aggregates[name];
     if (aggregateValues.length === names.length) names.forEach((name, i) => (this.aggregates[name] = aggregateValues[i]));

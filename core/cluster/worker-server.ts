@@ -18,6 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { CREDENTIAL_KEY, ClusterSecret, REPLY_MAC_KEY } from './auth.js';
 import { DataChannel, PeerUnreachable } from './data-channel.js';
 import { StagedEdges } from './part-build.js';
+import { CheckpointFiles } from './checkpoint-files.js';
 import { ClusterJob, type JobSetup, type WireBatch } from './job.js';
 import { runSupersteps, type Exchange } from './superstep.js';
 import { ProgramCache, defaultProgramCache } from './program-shipping.js';
@@ -55,6 +56,12 @@ export interface WorkerOptions {
    * uses every core. Default 1 (`gasworks worker` defaults to one per core).
    */
   threads?: number;
+  /**
+   * Where this worker writes its part of each checkpoint, and reads every machine's part to roll
+   * back (checkpoint-files.ts): storage every worker of a run reads, on a real cluster. Default:
+   * none (checkpoints go to the coordinator).
+   */
+  checkpointDir?: string;
 }
 
 /** Setup as it arrives: the job, less where its program is, plus how the program was shipped. */
@@ -158,6 +165,7 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
   if (!(Number.isInteger(threads) && threads >= 1 && threads <= 1024)) throw new UsageError(`startWorker: threads must be a whole number from 1 to 1024; got ${threads}`);
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const jobs = new Map<string, Held>();
+  const checkpointFiles = options.checkpointDir !== undefined ? new CheckpointFiles(options.checkpointDir) : null;
   /** Edges being received by SendEdges, by job, until Setup takes them. */
   const stagedEdges = new Map<string, StagedEdges>();
   /** Graphs being received by SendGraph, by job, until Setup takes them. */
@@ -286,6 +294,7 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
       jobs.delete(id);
       channel.abort(id, 'the job\'s lease ran out');
       void h.job.close();
+      if (checkpointFiles !== null) void checkpointFiles.drop(id, h.job.machine).catch(() => undefined);
       expired++;
       log(`dropped job ${id} (machine ${h.job.machine} of ${h.job.machines}, ${h.job.program.name}): its coordinator made no call for ${(h.leaseMs / 1000).toFixed(1)} s`);
     }
@@ -417,7 +426,7 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
           const leaseMs = Math.min(LEASE_BOUNDS_MS[1], Math.max(LEASE_BOUNDS_MS[0], request.leaseMs || DEFAULT_LEASE_MS));
           const now = Date.now();
           jobs.set(job.id, { job, epoch: 0, peers: [], next: 0, running: false, since: now, leaseMs, leaseUntil: now + leaseMs });
-          callback(null, { initiallyActive: job.initiallyActive, dataPort: channel.port });
+          callback(null, { initiallyActive: job.initiallyActive, dataPort: channel.port, checkpoints: checkpointFiles !== null });
         })
         .catch((error: Error) => {
           creating.delete(request.job);
@@ -466,6 +475,33 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
       h.next = r.superstep;
       return {};
     }),
+    Checkpoint: unary<{ job: string; superstep: number; complete: number }>(async (h, r) => {
+      if (checkpointFiles === null) throw new UsageError('Checkpoint: this worker keeps no checkpoints (start it with --checkpoint-dir)');
+      if (h.running) throw new OutOfOrder(`Checkpoint while a Superstep runs in job ${h.job.id}`);
+      if (r.superstep !== h.next) throw new OutOfOrder(`Checkpoint after superstep ${r.superstep} in job ${h.job.id}, which is at superstep ${h.next}`);
+      const { vertices, edges } = h.job.collect();
+      const bytes = await checkpointFiles.write(h.job.id, h.job.machine, r.superstep, { vertices, edges, active: h.job.activeIds(), aggregates: h.job.aggregateValues() });
+      // Files older than the last checkpoint every machine wrote are no longer needed to roll back.
+      if (r.complete >= 0 && r.complete <= r.superstep) await checkpointFiles.drop(h.job.id, h.job.machine, r.complete);
+      return { bytes };
+    }),
+    RestoreCheckpoint: unary<{ job: string; superstep: number }>(async (h, r) => {
+      if (checkpointFiles === null) throw new UsageError('RestoreCheckpoint: this worker keeps no checkpoints (start it with --checkpoint-dir)');
+      if (h.running) throw new OutOfOrder(`RestoreCheckpoint while a Superstep runs in job ${h.job.id}`);
+      const vertexColumns = Object.keys(h.job.program.vertex).length;
+      const edgeColumns = Object.keys(h.job.program.edge ?? {}).length;
+      h.job.beginRestore();
+      let aggregates: Float64Array = new Float64Array(0);
+      // One machine's part at a time: no machine holds every row at once.
+      for (let m = 0; m < h.job.machines; m++) {
+        const part = await checkpointFiles.read(h.job.id, m, r.superstep, vertexColumns, edgeColumns);
+        h.job.restoreRows(part.vertices, part.edges, part.active);
+        aggregates = part.aggregates;
+      }
+      h.job.endRestore(aggregates);
+      h.next = r.superstep;
+      return {};
+    }),
     Abort: ((call, callback) => {
       channel.abort(call.request.job, 'the coordinator aborted this round (a worker was lost)');
       callback(null, {});
@@ -478,6 +514,7 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
       const h = jobs.get(call.request.job);
       jobs.delete(call.request.job);
       void h?.job.close();
+      if (h !== undefined && checkpointFiles !== null) void checkpointFiles.drop(h.job.id, h.job.machine).catch(() => undefined);
       callback(null, {});
     }) as Handler<{ job: string }, unknown>,
     Renew: unary<{ job: string }>(() => ({})),

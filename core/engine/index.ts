@@ -133,8 +133,8 @@ export async function runProgram<VS extends Schema, ES extends Schema, P extends
       leaseSeconds: options.leaseSeconds,
       onProgress: options.onProgress,
     });
-    const { machines, partitioner, replicationFactor, setupSeconds, bytesRouted, recoveries, checkpoints, workers: finalWorkers, ingress, edges, ...rest } = r;
-    return { ...rest, engine, workers: machines, cluster: { machines, partitioner, replicationFactor, setupSeconds, bytesRouted, recoveries, checkpoints, workers: finalWorkers, ingress, edges } };
+    const { machines, partitioner, replicationFactor, setupSeconds, bytesRouted, recoveries, checkpoints, workers: finalWorkers, ingress, edges, checkpointsAt, ...rest } = r;
+    return { ...rest, engine, workers: machines, cluster: { machines, partitioner, replicationFactor, setupSeconds, bytesRouted, recoveries, checkpoints, workers: finalWorkers, ingress, edges, checkpointsAt } };
   }
   for (const key of ['placement', 'checkpointEvery', 'spares', 'security', 'leaseSeconds'] as const) {
     if (options[key] !== undefined) throw new UsageError(`runProgram: option "${key}" is for cluster runs (give "cluster" too)`);

@@ -10,6 +10,9 @@ import type { Command } from 'commander';
 import { addClusterSecurityOptions, clusterSecurityFrom, type ClusterSecurityFlags } from '../cluster-flags.js';
 import { positiveInt } from '../arguments.js';
 import { defaultWorkers } from '../../../core/engine/index.js';
+import { UsageError } from '../../../core/errors.js';
+import { access, mkdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
 
 interface WorkerFlags extends ClusterSecurityFlags {
   listen: string;
@@ -17,6 +20,17 @@ interface WorkerFlags extends ClusterSecurityFlags {
   maxMessageMb: number;
   threads?: number;
   programCache?: string;
+  checkpointDir?: string;
+}
+
+/** Make `dir` (and its parents) if missing; a UsageError unless this process can write there. */
+async function writableDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (error) {
+    throw new UsageError(`worker: --checkpoint-dir must be a folder this worker can write; got ${dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
 }
 
 export function registerWorker(program: Command): void {
@@ -27,13 +41,15 @@ export function registerWorker(program: Command): void {
     .option('--insecure', 'listen beyond loopback without a token: anyone who reaches the worker may run the bundled programs on it')
     .option('--max-message-mb <n>', 'largest control message or data frame taken, in MiB', positiveInt, 1024)
     .option('--program-cache <dir>', 'where shipped programs are kept by their hash (default: $XDG_CACHE_HOME/gasworks/programs or ~/.cache/gasworks/programs); yours alone, writable by no one else')
-    .option('-t, --threads <n>', `threads each job runs on (default: one per core, ${defaultWorkers()} here)`, positiveInt);
+    .option('-t, --threads <n>', `threads each job runs on (default: one per core, ${defaultWorkers()} here)`, positiveInt)
+    .option('--checkpoint-dir <dir>', "keep each job's checkpoints here, this machine's part only (shared storage every worker reads, on a real cluster); default: the coordinator keeps them");
   addClusterSecurityOptions(cmd);
   cmd.action(async (flags: WorkerFlags) => {
     const security = clusterSecurityFrom('worker', flags);
     const { startWorker } = await import('../../../core/cluster/worker-server.js');
     const threads = flags.threads ?? defaultWorkers();
-    const worker = await startWorker(flags.listen, { security, insecure: flags.insecure, maxMessageBytes: flags.maxMessageMb * 1024 * 1024, threads, programCache: flags.programCache });
+    if (flags.checkpointDir !== undefined) await writableDir(flags.checkpointDir);
+    const worker = await startWorker(flags.listen, { security, insecure: flags.insecure, maxMessageBytes: flags.maxMessageMb * 1024 * 1024, threads, programCache: flags.programCache, checkpointDir: flags.checkpointDir });
     const how = [`${threads} thread${threads === 1 ? '' : 's'}`, security.token ? 'token' : 'no token', security.tls ? (security.tls.ca ? 'mutual TLS' : 'TLS') : 'no TLS'].join(', ');
     process.stdout.write(`gasworks worker listening on ${worker.address} (${how})\n`);
     const stop = (): void => {

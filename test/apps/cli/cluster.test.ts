@@ -225,6 +225,26 @@ test('a worker without a token listens on loopback only, unless told --insecure'
   assert.match(await workerAddress(open), /^0\.0\.0\.0:\d+$/);
 });
 
+test('workers given --checkpoint-dir keep the checkpoints, each its part, and leave none behind', async () => {
+  const shared = join(dir, 'shared-checkpoints');
+  const pair = (await Promise.all([startWorker(['--threads', '1', '--checkpoint-dir', shared]), startWorker(['--threads', '1', '--checkpoint-dir', shared])])).join(',');
+  const here = join(dir, 'pagerank-ckpt-1.tsv');
+  const there = join(dir, 'pagerank-ckpt.tsv');
+  ok(gasworks(['run', 'pagerank', '--graph', 'rmat:8', '--workers', '1', '--iterations', '7', '--out', here, '-q']));
+  const r = ok(gasworks(['run', 'pagerank', '--graph', 'rmat:8', '--cluster', pair, '--checkpoint-every', '2', '--iterations', '7', '--out', there, '--json']));
+  const summary = JSON.parse(r.stdout) as { cluster: { checkpointsAt: string; checkpoints: number } };
+  assert.is(summary.cluster.checkpointsAt, 'workers');
+  assert.is(summary.cluster.checkpoints, 4);
+  const a = read(here).trim().split('\n');
+  const b = read(there).trim().split('\n');
+  a.forEach((line, i) => assert.ok(Math.abs(Number(line.split('\t')[1]) - Number(b[i].split('\t')[1])) < 1e-15, line));
+  for (let i = 0; i < 50 && readdirSync(shared).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(readdirSync(shared), []);
+  const bad = gasworks(['worker', '--listen', '127.0.0.1:0', '--checkpoint-dir', join(graphFile, 'sub')]);
+  assert.is(bad.status, 1);
+  assert.match(bad.stderr, /worker: --checkpoint-dir must be a folder this worker can write; got .*graph\.txt\/sub \(ENOTDIR\)/);
+});
+
 test('cluster mistakes exit 1 with a message and no stack trace', () => {
   expectUserMistakes(
     [

@@ -37,7 +37,7 @@ const logs: string[] = [];
 const workerIds = new Map<string, string>();
 
 test.before(async () => {
-  workers = await Promise.all([0, 1].map(() => startWorker('127.0.0.1:0', { security, programCache: join(dir, 'cache'), log: (l) => logs.push(l), maxMessageBytes: 1 << 20 })));
+  workers = await Promise.all([0, 1].map(() => startWorker('127.0.0.1:0', { security, programCache: join(dir, 'cache'), log: (l) => logs.push(l), maxMessageBytes: 1 << 20, checkpointDir: join(dir, 'checkpoints') })));
   for (const w of workers) {
     const hello = gasWorkerMethods().Hello;
     const client = new grpc.Client(w.address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
@@ -102,6 +102,8 @@ const requests: Record<string, fc.Arbitrary<object>> = {
   Status: fc.constant({}),
   SendGraph: fc.record({ job: anyJob, total: fc.oneof(fc.nat(1000), fc.constant(2 ** 41), fc.constant(-1)), offset: fc.oneof(fc.nat(1000), fc.constant(0)), bytes: smallBytes }),
   SendEdges: fc.record({ job: anyJob, sources: smallBytes, targets: smallBytes, weights: smallBytes, weighted: fc.boolean() }),
+  Checkpoint: fc.record({ job: anyJob, superstep: u32, complete: fc.oneof(fc.constant(-1), fc.nat(10)) }),
+  RestoreCheckpoint: fc.record({ job: anyJob, superstep: u32 }),
   Hello: fc.constant({}),
 };
 const methodNames = Object.keys(requests);
