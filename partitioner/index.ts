@@ -52,7 +52,9 @@ export type { EdgeStream, Partition, PartitionOptions, Partitioner } from './typ
 export type { QualityMetrics } from './metrics.js';
 export { streamFromEdgeList, streamFromGraph, shuffledOrder } from './stream.js';
 export { hasReplica, replicaCount } from './replicas.js';
-export { clusterPlacement } from './cluster.js';
+export { clusterPlacement, loadClusterPlacement } from './cluster.js';
+export { defineScoredPartitioner, defineOfflinePartitioner, partitionFromParts, isPartitioner, type ScoreRuleDefinition, type OfflineDefinition } from './define.js';
+export { loadPartitioner, resolvePartitioners } from './load.js';
 export { measurePartition } from './metrics.js';
 export { replicasByDegree, type DegreeClass } from './degree-classes.js';
 

@@ -7,7 +7,8 @@
  */
 import { Command } from 'commander';
 import { UsageError } from '../../../core/errors.js';
-import { checkParts, partitioners, resolveAlgos } from '../../../partitioner/index.js';
+import { checkParts, partitioners } from '../../../partitioner/index.js';
+import { resolvePartitioners } from '../../../partitioner/load.js';
 import { runPartitionerBench, type BenchRecord } from '../../../partitioner/bench/run.js';
 import { benchTable, writeBenchFiles } from '../../../partitioner/bench/report.js';
 import { startProgress } from '../progress.js';
@@ -57,7 +58,7 @@ export function parsePartsList(value: string): number[] {
 export async function benchPartitioners(flags: BenchPartitionersFlags): Promise<BenchRecord[]> {
   if (flags.graph.length === 0) throw new UsageError('bench partitioners: give at least one --graph FILE or --graph rmat:SCALE');
   const parts = parsePartsList(flags.parts);
-  const algos = resolveAlgos(flags.algos);
+  const algos = await resolvePartitioners(flags.algos, 'bench partitioners');
   if (flags.order !== 'file' && flags.order !== 'shuffled') throw new UsageError(`--order must be file or shuffled, got "${flags.order}"`);
   if (flags.hdrfDegrees !== 'partial' && flags.hdrfDegrees !== 'exact') {
     throw new UsageError(`--hdrf-degrees must be partial or exact, got "${flags.hdrfDegrees}"`);
@@ -105,7 +106,7 @@ export function registerBenchPartitioners(bench: Command): void {
     .description('run vertex-cut partitioners (and the hash edge-cut) side by side: replication factor, balance, speed')
     .option('--graph <spec>', 'a text edge list (SNAP style, .gz read transparently; read in file order) or rmat:SCALE[:EDGE_FACTOR[:SEED]]; repeatable', collect, [])
     .option('--parts <list>', 'partition counts k, separated by commas', '4,8,16,32,64,128')
-    .option('--algos <list>', `partitioners separated by commas, or all: ${partitioners.map((p) => p.name).join(', ')}`, 'all')
+    .option('--algos <list>', `partitioners separated by commas, or all: ${partitioners.map((p) => p.name).join(', ')}; or the path of your own module (./my-cut.ts)`, 'all')
     .option('--order <order>', 'stream order: file or shuffled (seeded)', 'file')
     .option('--seed <n>', 'seed for hashes, tie-breaks and the shuffle', '1')
     .option('--repeat <n>', 'runs per combination; the median time is reported', '1')
