@@ -1,0 +1,236 @@
+/**
+ * 2PS, two-phase streaming (Mayer, Orujzade, Jacobsen, "Out-of-Core Edge
+ * Partitioning at Linear Run-Time", ICDE 2022), in its two variants 2PS-L
+ * and 2PS-HDRF. Passes over the edge stream, all in stream order:
+ *
+ * 1. degrees: full degrees of every vertex;
+ * 2. streaming clustering (after Hollocou et al.): every vertex starts in a
+ *    cluster of its own whose volume is its degree; for edge (u, v), when both
+ *    clusters' volumes are at most maxVol = floor(2m / k), the end whose
+ *    cluster has the smaller volume without it moves to the other's cluster,
+ *    if that stays within maxVol. `clusteringPasses` repeats it (default 1);
+ * 3. clusters to parts: by volume, largest first, each to the part with the
+ *    least volume so far (sorted list scheduling);
+ * 4. pre-partitioning: an edge whose ends' clusters sit in the same part goes
+ *    there, unless the part is at the cap ceil(1.05 m / k);
+ * 5. scoring, the remaining edges: 2PS-L between the two parts of the ends'
+ *    clusters only, by HDRF's replica term plus each end's cluster's share of
+ *    the two clusters' volume where the part is its cluster's (constant work
+ *    per edge, whatever k); 2PS-HDRF by HDRF over every part below the cap
+ *    (the shared scan of scored-stream.ts, exact degrees).
+ *
+ * State: n x (k bits + a degree word), and per vertex a cluster id, a cluster
+ * volume, the part of its cluster (O(n), nothing per edge).
+ *
+ * Where this departs from the authors' code (github.com/mayerrn/
+ * two_phase_streaming): (a) their fallback when a cluster's part is full
+ * hashes the higher-degree end's renamed id modulo k; here the same modulo on
+ * the dense id; (b) when every score is 0 their scans keep part 0, full or
+ * not; here the least loaded part below the cap; (c) their HDRF balance term
+ * divides by epsilon + maxload - 1 (their minimum load is pinned at 1); so
+ * does this one, but it never divides by less than epsilon (maxload 0 before
+ * any edge is placed); (d) floating-point sums are in a different order, so an
+ * exact tie may fall the other way. Their defaults are kept: balance ratio
+ * 1.05, one clustering pass, lambda 1 and epsilon 1 for 2PS-HDRF.
+ */
+import { partsArray } from './replicas.js';
+import { countDegrees, finishScan, newScan, scanEdges, type ScoreRule } from './scored-stream.js';
+import { visitOrder } from './stream.js';
+import type { EdgeStream, Partition, PartitionOptions, Partitioner } from './types.js';
+import { UsageError } from '../core/errors.js';
+
+export type TwoPhaseScoring = 'linear' | 'hdrf';
+
+/** Clusters of the stream's vertices: cluster[v] (0 = no edge) and each cluster's volume. */
+export interface Clustering {
+  cluster: Uint32Array;
+  volume: Float64Array;
+  clusters: number;
+}
+
+/** Phase 2: streaming clustering with volumes capped at maxVolume, `passes` times over the stream. */
+export function streamingClusters(
+  stream: EdgeStream,
+  visit: Uint32Array | null,
+  degree: (v: number) => number,
+  maxVolume: number,
+  passes: number,
+): Clustering {
+  const { src, dst, count: m, numVertices: n } = stream;
+  const cluster = new Uint32Array(n);
+  const volume = new Float64Array(n + 1);
+  let next = 1;
+  for (let pass = 0; pass < passes; pass++) {
+    for (let i = 0; i < m; i++) {
+      const e = visit === null ? i : visit[i];
+      const u = src[e];
+      const v = dst[e];
+      if (cluster[u] === 0) {
+        cluster[u] = next;
+        volume[next++] += degree(u);
+      }
+      if (cluster[v] === 0) {
+        cluster[v] = next;
+        volume[next++] += degree(v);
+      }
+      const cu = cluster[u];
+      const cv = cluster[v];
+      const volU = volume[cu];
+      const volV = volume[cv];
+      if (volU > maxVolume || volV > maxVolume) continue;
+      const du = degree(u);
+      const dv = degree(v);
+      if (volU - du <= volV - dv) {
+        if (volV + du <= maxVolume) {
+          volume[cu] -= du;
+          volume[cv] += du;
+          cluster[u] = cv;
+        }
+      } else if (volU + dv <= maxVolume) {
+        volume[cv] -= dv;
+        volume[cu] += dv;
+        cluster[v] = cu;
+      }
+    }
+  }
+  return { cluster, volume, clusters: next - 1 };
+}
+
+/** Phase 3: each cluster (largest volume first; ties to the higher id) to the part with the least volume so far. */
+export function clustersToParts(clustering: Clustering, k: number): Uint32Array {
+  const { volume, clusters } = clustering;
+  const partOf = new Uint32Array(clusters + 1);
+  const order = new Uint32Array(clusters);
+  for (let c = 0; c < clusters; c++) order[c] = c + 1;
+  order.sort((a, b) => volume[b] - volume[a] || b - a);
+  const partVolume = new Float64Array(k);
+  for (let i = 0; i < clusters; i++) {
+    const c = order[i];
+    if (volume[c] === 0) break;
+    let p = 0;
+    for (let q = 1; q < k; q++) if (partVolume[q] < partVolume[p]) p = q;
+    partVolume[p] += volume[c];
+    partOf[c] = p;
+  }
+  return partOf;
+}
+
+export function twoPhaseVertexCut(stream: EdgeStream, k: number, options: PartitionOptions, scoring: TwoPhaseScoring): Partition {
+  const { src, dst, count: m, numVertices: n } = stream;
+  const algo = scoring === 'linear' ? '2ps-l' : '2ps-hdrf';
+  const passes = options.clusteringPasses ?? 1;
+  if (!Number.isInteger(passes) || passes < 1) throw new UsageError(`${algo}: clusteringPasses must be an integer >= 1; got ${passes}`);
+  const rule: ScoreRule = {
+    algo,
+    degreeWeighted: true,
+    lambda: options.lambda ?? 1,
+    epsilon: options.epsilon ?? 1,
+    normalized: true,
+    exactDegrees: true,
+    fixedMinLoad: 1,
+  };
+  const scan = newScan(n, k, m, options, rule);
+  const { state, stride } = scan;
+  countDegrees(scan, src, dst, m);
+  const visit = visitOrder(stream, options);
+  const progress = options.onProgress;
+  const clustering = streamingClusters(stream, visit, (v) => state[v * stride], Math.floor((2 * m) / k), passes);
+  const partOf = clustersToParts(clustering, k);
+  const { cluster, volume } = clustering;
+  const parts = partsArray(m, k);
+  const tracker = scan.tracker;
+  const { loads, capacity } = tracker;
+
+  // The linear score between the two parts of the ends' clusters (also the fallback of pre-partitioning).
+  const linear = (u: number, v: number): number => {
+    const cu = cluster[u];
+    const cv = cluster[v];
+    const pu = partOf[cu];
+    const pv = partOf[cv];
+    const du = state[u * stride];
+    const dv = state[v * stride];
+    if (loads[pu] >= capacity || loads[pv] >= capacity) {
+      const p = (du > dv ? u : v) % k;
+      return loads[p] < capacity ? p : tracker.minPart;
+    }
+    const sum = du + dv;
+    const volumes = volume[cu] + volume[cv];
+    let best = 0;
+    let bestScore = -1;
+    for (let side = 0; side < 2; side++) {
+      const p = side === 0 ? pu : pv;
+      const word = 1 + (p >>> 5);
+      const bit = 1 << (p & 31);
+      let score = 0;
+      if ((state[u * stride + word] & bit) !== 0) {
+        score += 1 + (1 - du / sum);
+        if (pu === p) score += volume[cu] / volumes;
+      }
+      if ((state[v * stride + word] & bit) !== 0) {
+        score += 1 + (1 - dv / sum);
+        if (pv === p) score += volume[cv] / volumes;
+      }
+      // >=: on a tie the second candidate, v's cluster's part, wins (as in the authors' code).
+      if (score >= bestScore) {
+        bestScore = score;
+        best = p;
+      }
+    }
+    return best;
+  };
+  const place = (e: number, u: number, v: number, p: number): void => {
+    parts[e] = p;
+    tracker.add(p);
+    const word = 1 + (p >>> 5);
+    const bit = 1 << (p & 31);
+    state[u * stride + word] |= bit;
+    state[v * stride + word] |= bit;
+  };
+
+  // Each vertex's cluster's part: an edge is pre-partitioned exactly when its ends' are equal.
+  const home = new Uint32Array(n);
+  for (let v = 0; v < n; v++) home[v] = partOf[cluster[v]];
+
+  // Phase 4: pre-partitioning.
+  for (let i = 0; i < m; i++) {
+    const e = visit === null ? i : visit[i];
+    const u = src[e];
+    const v = dst[e];
+    const p = home[u];
+    if (p !== home[v]) continue;
+    place(e, u, v, loads[p] >= capacity ? linear(u, v) : p);
+  }
+  if (progress) progress(Math.floor(m / 2), m);
+
+  // Phase 5: the rest, a second read of the stream that skips the edges placed above.
+  if (scoring === 'hdrf') {
+    scanEdges(scan, rule, src, dst, parts, visit, m, undefined, home);
+  } else {
+    for (let i = 0; i < m; i++) {
+      const e = visit === null ? i : visit[i];
+      const u = src[e];
+      const v = dst[e];
+      if (home[u] !== home[v]) place(e, u, v, linear(u, v));
+    }
+  }
+  if (progress) progress(m, m);
+  const partition = finishScan(scan, algo, n, parts, options.seed ?? 1);
+  partition.stateBytes += cluster.byteLength + volume.byteLength + partOf.byteLength + home.byteLength;
+  return partition;
+}
+
+export const twoPsL: Partitioner = {
+  name: '2ps-l',
+  kind: 'vertex-cut',
+  streaming: true,
+  description: '2PS-L: streaming clustering, clusters to parts, then a linear-time score between two parts',
+  partition: (stream, k, options = {}) => twoPhaseVertexCut(stream, k, options, 'linear'),
+};
+
+export const twoPsHdrf: Partitioner = {
+  name: '2ps-hdrf',
+  kind: 'vertex-cut',
+  streaming: true,
+  description: '2PS-HDRF: streaming clustering, clusters to parts, then HDRF scoring over all parts',
+  partition: (stream, k, options = {}) => twoPhaseVertexCut(stream, k, options, 'hdrf'),
+};
