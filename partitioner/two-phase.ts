@@ -30,7 +30,7 @@
  * divides by epsilon + maxload - 1 (their minimum load is pinned at 1); so
  * does this one, but it never divides by less than epsilon (maxload 0 before
  * any edge is placed); (d) floating-point sums are in a different order, so an
- * exact tie may fall the other way. Their defaults are kept: balance ratio
+ * exact tie may fall the other way (the linear score keeps their order). Their defaults are kept: balance ratio
  * 1.05, one clustering pass, lambda 1 and epsilon 1 for 2PS-HDRF.
  */
 import { partsArray } from './replicas.js';
@@ -141,12 +141,14 @@ export function twoPhaseVertexCut(stream: EdgeStream, k: number, options: Partit
   const tracker = scan.tracker;
   const { loads, capacity } = tracker;
 
+  // Each vertex's cluster's part: an edge is pre-partitioned exactly when its ends' are equal.
+  const home = new Uint32Array(n);
+  for (let v = 0; v < n; v++) home[v] = partOf[cluster[v]];
+
   // The linear score between the two parts of the ends' clusters (also the fallback of pre-partitioning).
   const linear = (u: number, v: number): number => {
-    const cu = cluster[u];
-    const cv = cluster[v];
-    const pu = partOf[cu];
-    const pv = partOf[cv];
+    const pu = home[u];
+    const pv = home[v];
     const du = state[u * stride];
     const dv = state[v * stride];
     if (loads[pu] >= capacity || loads[pv] >= capacity) {
@@ -154,22 +156,27 @@ export function twoPhaseVertexCut(stream: EdgeStream, k: number, options: Partit
       return loads[p] < capacity ? p : tracker.minPart;
     }
     const sum = du + dv;
-    const volumes = volume[cu] + volume[cv];
+    const volumes = volume[cluster[u]] + volume[cluster[v]];
     let best = 0;
     let bestScore = -1;
     for (let side = 0; side < 2; side++) {
       const p = side === 0 ? pu : pv;
       const word = 1 + (p >>> 5);
       const bit = 1 << (p & 31);
-      let score = 0;
+      // Summed as the authors' code does, ((g_u + g_v) + c_u) + c_v, so that exact ties fall alike.
+      let gu = 0;
+      let gv = 0;
+      let cu = 0;
+      let cv = 0;
       if ((state[u * stride + word] & bit) !== 0) {
-        score += 1 + (1 - du / sum);
-        if (pu === p) score += volume[cu] / volumes;
+        gu = 1 + (1 - du / sum);
+        if (pu === p) cu = volume[cluster[u]] / volumes;
       }
       if ((state[v * stride + word] & bit) !== 0) {
-        score += 1 + (1 - dv / sum);
-        if (pv === p) score += volume[cv] / volumes;
+        gv = 1 + (1 - dv / sum);
+        if (pv === p) cv = volume[cluster[v]] / volumes;
       }
+      const score = gu + gv + cu + cv;
       // >=: on a tie the second candidate, v's cluster's part, wins (as in the authors' code).
       if (score >= bestScore) {
         bestScore = score;
@@ -186,10 +193,6 @@ export function twoPhaseVertexCut(stream: EdgeStream, k: number, options: Partit
     state[u * stride + word] |= bit;
     state[v * stride + word] |= bit;
   };
-
-  // Each vertex's cluster's part: an edge is pre-partitioned exactly when its ends' are equal.
-  const home = new Uint32Array(n);
-  for (let v = 0; v < n; v++) home[v] = partOf[cluster[v]];
 
   // Phase 4: pre-partitioning.
   for (let i = 0; i < m; i++) {
