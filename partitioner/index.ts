@@ -16,6 +16,7 @@
  * | 2ps-l    | vertex-cut | streaming | 2PS: clustering, then a linear score between two parts |
  * | 2ps-hdrf | vertex-cut | streaming | 2PS: clustering, then HDRF scoring |
  * | ne       | vertex-cut | offline   | neighbourhood expansion |
+ * | hep      | vertex-cut | hybrid    | NE++ on low-degree edges, HDRF on the rest (tau) |
  * | edge-cut | edge-cut   | streaming | hash of the vertex (baseline) |
  *
  * Usage:
@@ -43,6 +44,7 @@ import { edgeCut } from './edge-cut.js';
 import { greedy } from './greedy.js';
 import { grid } from './grid.js';
 import { hdrf } from './hdrf.js';
+import { hep } from './hep.js';
 import { measurePartition, type QualityMetrics } from './metrics.js';
 import { ne } from './ne.js';
 import { random } from './random.js';
@@ -62,7 +64,7 @@ export { measurePartition } from './metrics.js';
 export { replicasByDegree, type DegreeClass } from './degree-classes.js';
 
 /** Every partitioner, in the order reports list them. */
-export const partitioners: readonly Partitioner[] = [random, grid, dbh, greedy, hdrf, twoPsL, twoPsHdrf, ne, edgeCut];
+export const partitioners: readonly Partitioner[] = [random, grid, dbh, greedy, hdrf, twoPsL, twoPsHdrf, ne, hep, edgeCut];
 
 export function getPartitioner(name: string): Partitioner {
   const found = partitioners.find((p) => p.name === name);
