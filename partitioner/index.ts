@@ -13,6 +13,8 @@
  * | dbh      | vertex-cut | streaming | hash of the lower-degree end (degrees from a first pass) |
  * | greedy   | vertex-cut | streaming | PowerGraph's oblivious greedy |
  * | hdrf     | vertex-cut | streaming | HDRF, lambda balance weight |
+ * | restream-greedy | vertex-cut | streaming | greedy, several passes, each seeing the last |
+ * | restream-hdrf | vertex-cut | streaming | HDRF, several passes, each seeing the last |
  * | 2ps-l    | vertex-cut | streaming | 2PS: clustering, then a linear score between two parts |
  * | 2ps-hdrf | vertex-cut | streaming | 2PS: clustering, then HDRF scoring |
  * | ne       | vertex-cut | offline   | neighbourhood expansion |
@@ -48,6 +50,7 @@ import { hep } from './hep.js';
 import { measurePartition, type QualityMetrics } from './metrics.js';
 import { ne } from './ne.js';
 import { random } from './random.js';
+import { restreamGreedy, restreamHdrf } from './restream.js';
 import { twoPsHdrf, twoPsL } from './two-phase.js';
 import { MAX_PARTS } from './replicas.js';
 import { streamFromGraph } from './stream.js';
@@ -64,7 +67,7 @@ export { measurePartition } from './metrics.js';
 export { replicasByDegree, type DegreeClass } from './degree-classes.js';
 
 /** Every partitioner, in the order reports list them. */
-export const partitioners: readonly Partitioner[] = [random, grid, dbh, greedy, hdrf, twoPsL, twoPsHdrf, ne, hep, edgeCut];
+export const partitioners: readonly Partitioner[] = [random, grid, dbh, greedy, hdrf, restreamGreedy, restreamHdrf, twoPsL, twoPsHdrf, ne, hep, edgeCut];
 
 export function getPartitioner(name: string): Partitioner {
   const found = partitioners.find((p) => p.name === name);
