@@ -28,7 +28,14 @@ import type { EdgeStream, Partition, PartitionOptions, Partitioner } from './typ
 
 export const RESTREAM_DEFAULTS = { passes: 2 } as const;
 
-export function restreamVertexCut(stream: EdgeStream, k: number, options: PartitionOptions, base: 'hdrf' | 'greedy'): Partition {
+export function restreamVertexCut(
+  stream: EdgeStream,
+  k: number,
+  options: PartitionOptions,
+  base: 'hdrf' | 'greedy',
+  /** Shown each pass's parts as it ends (tests check every pass). */
+  onPass?: (pass: number, parts: Uint8Array | Uint16Array) => void,
+): Partition {
   const { src, dst, count: m, numVertices: n } = stream;
   const algo = `restream-${base}`;
   const passes = options.passes ?? RESTREAM_DEFAULTS.passes;
@@ -60,6 +67,7 @@ export function restreamVertexCut(stream: EdgeStream, k: number, options: Partit
     if (rule.exactDegrees) countDegrees(scan, src, dst, m);
     const progress = options.onProgress;
     scanEdges(scan, rule, src, dst, parts, visit, m, progress === undefined ? undefined : (done) => progress(pass * m + done, passes * m));
+    onPass?.(pass, parts);
   }
   if (options.onProgress) options.onProgress(passes * m, passes * m);
   return finishScan(scan, algo, n, parts, options.seed ?? 1);
