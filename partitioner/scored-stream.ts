@@ -46,7 +46,7 @@ export interface ScoreRule {
 export interface ScanState {
   k: number;
   words: number;
-  /** 1 when a degree word precedes each vertex's replica words (HDRF), else 0. */
+  /** Words before each vertex's replica words: 1 for HDRF's degree, 0 for greedy, 3 for 2PS. */
   degreeSlot: number;
   stride: number;
   /** n x stride words: [degree,] replica words. */
@@ -60,14 +60,15 @@ export interface ScanState {
 }
 
 /** A fresh scan over n vertices and (for the balance cap) m edges in all. */
-export function newScan(n: number, k: number, m: number, options: PartitionOptions, rule: ScoreRule): ScanState {
+export function newScan(n: number, k: number, m: number, options: PartitionOptions, rule: ScoreRule, headerWords = rule.degreeWeighted ? 1 : 0): ScanState {
   const { lambda, epsilon } = rule;
   if (!(lambda >= 0)) throw new Error(`${rule.algo}: lambda must be >= 0, got ${lambda}`);
   if (!(epsilon > 0)) throw new Error(`${rule.algo}: epsilon must be > 0, got ${epsilon}`);
   const words = wordsFor(k);
   // Each vertex's degree and replica words side by side: one cache line per endpoint.
   // Greedy needs no degree: its vertices are the replica words alone (half the memory at k <= 32).
-  const degreeSlot = rule.degreeWeighted ? 1 : 0;
+  // More header words (2PS keeps its cluster's part and volume there); the degree is always word 0.
+  const degreeSlot = headerWords;
   const stride = words + degreeSlot;
   return { k, words, degreeSlot, stride, state: new Uint32Array(n * stride), tracker: new PartLoads(k, m, options.balanceSlack ?? 0.05), prior: null };
 }
@@ -110,8 +111,8 @@ export function finishScan(scan: ScanState, algo: string, n: number, parts: Uint
  * Score `count` edges: edge visit[i] (or i, when visit is null) of src/dst for
  * i < count, writing its part into parts at the same index. Degrees are
  * counted as the edges go unless the rule says exact (then they are already
- * in the state). With `skipSame`, an edge whose ends have equal values there
- * is left alone (2PS: placed by its pre-partitioning pass).
+ * in the state). With `skipSlot`, an edge whose ends have equal values in
+ * that header word is left alone (2PS: placed by its pre-partitioning pass).
  */
 export function scanEdges(
   scan: ScanState,
@@ -122,7 +123,7 @@ export function scanEdges(
   visit: Uint32Array | null,
   count: number,
   progress?: (done: number, total: number) => void,
-  skipSame: Uint32Array | null = null,
+  skipSlot = -1,
 ): void {
   const { lambda, epsilon, normalized, degreeWeighted } = rule;
   const { state, stride, words, degreeSlot, tracker, prior } = scan;
@@ -133,7 +134,7 @@ export function scanEdges(
   const fixedMin = rule.fixedMinLoad;
   const hasFixedMin = fixedMin !== undefined;
   const hasPrior = prior !== null;
-  const hasSkip = skipSame !== null;
+  const hasSkip = skipSlot >= 0;
   let scaleMax = -1;
   let scaleMin = -1;
   let scale = 0;
@@ -147,7 +148,7 @@ export function scanEdges(
     const e = visit === null ? i : visit[i];
     const u = src[e];
     const v = dst[e];
-    if (hasSkip && skipSame[u] === skipSame[v]) continue;
+    if (hasSkip && state[u * stride + skipSlot] === state[v * stride + skipSlot]) continue;
     let gU = 1;
     let gV = 1;
     if (degreeWeighted) {

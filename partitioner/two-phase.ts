@@ -19,8 +19,9 @@
  *    per edge, whatever k); 2PS-HDRF by HDRF over every part below the cap
  *    (the shared scan of scored-stream.ts, exact degrees).
  *
- * State: n x (k bits + a degree word), and per vertex a cluster id, a cluster
- * volume, the part of its cluster (O(n), nothing per edge).
+ * State: per vertex k bits and three words (degree, its cluster's part,
+ * its cluster's volume) side by side, one cache line per endpoint at k <= 32,
+ * and a volume per cluster: O(n), nothing per edge.
  *
  * Where this departs from the authors' code (github.com/mayerrn/
  * two_phase_streaming): (a) their fallback when a cluster's part is full
@@ -34,71 +35,82 @@
  * 1.05, one clustering pass, lambda 1 and epsilon 1 for 2PS-HDRF.
  */
 import { partsArray } from './replicas.js';
+import type { PartLoads } from './loads.js';
 import { countDegrees, finishScan, newScan, scanEdges, type ScoreRule } from './scored-stream.js';
-import { visitOrder } from './stream.js';
+import { LOOKAHEAD, keepReads, visitOrder } from './stream.js';
 import type { EdgeStream, Partition, PartitionOptions, Partitioner } from './types.js';
 import { UsageError } from '../core/errors.js';
 
 export type TwoPhaseScoring = 'linear' | 'hdrf';
 
-/** Clusters of the stream's vertices: cluster[v] (0 = no edge) and each cluster's volume. */
-export interface Clustering {
-  cluster: Uint32Array;
-  volume: Float64Array;
-  clusters: number;
-}
+/** Per-vertex header words of the scan's state (before the replica words): one cache line per vertex at k <= 32. */
+const DEGREE = 0;
+/** The vertex's cluster id while clustering, then its cluster's part ("home"). */
+const HOME = 1;
+/** Its cluster's volume (at most 2m < 2^32), once clustering is done. */
+const VOLUME = 2;
+const HEADER = 3;
 
-/** Phase 2: streaming clustering with volumes capped at maxVolume, `passes` times over the stream. */
+/**
+ * Phase 2: streaming clustering with volumes capped at maxVolume, `passes`
+ * times over the stream. Reads degrees from and writes cluster ids (0 = no
+ * edge) into the state's header; returns each cluster's volume.
+ */
 export function streamingClusters(
   stream: EdgeStream,
   visit: Uint32Array | null,
-  degree: (v: number) => number,
+  state: Uint32Array,
+  stride: number,
   maxVolume: number,
   passes: number,
-): Clustering {
+): { volume: Float64Array; clusters: number } {
   const { src, dst, count: m, numVertices: n } = stream;
-  const cluster = new Uint32Array(n);
   const volume = new Float64Array(n + 1);
   let next = 1;
+  let touched = 0;
   for (let pass = 0; pass < passes; pass++) {
     for (let i = 0; i < m; i++) {
+      if (i + LOOKAHEAD < m) {
+        const ahead = visit === null ? i + LOOKAHEAD : visit[i + LOOKAHEAD];
+        touched ^= state[src[ahead] * stride] ^ state[dst[ahead] * stride];
+      }
       const e = visit === null ? i : visit[i];
-      const u = src[e];
-      const v = dst[e];
-      if (cluster[u] === 0) {
-        cluster[u] = next;
-        volume[next++] += degree(u);
+      const bu = src[e] * stride;
+      const bv = dst[e] * stride;
+      const du = state[bu + DEGREE];
+      const dv = state[bv + DEGREE];
+      if (state[bu + HOME] === 0) {
+        state[bu + HOME] = next;
+        volume[next++] += du;
       }
-      if (cluster[v] === 0) {
-        cluster[v] = next;
-        volume[next++] += degree(v);
+      if (state[bv + HOME] === 0) {
+        state[bv + HOME] = next;
+        volume[next++] += dv;
       }
-      const cu = cluster[u];
-      const cv = cluster[v];
+      const cu = state[bu + HOME];
+      const cv = state[bv + HOME];
       const volU = volume[cu];
       const volV = volume[cv];
       if (volU > maxVolume || volV > maxVolume) continue;
-      const du = degree(u);
-      const dv = degree(v);
       if (volU - du <= volV - dv) {
         if (volV + du <= maxVolume) {
           volume[cu] -= du;
           volume[cv] += du;
-          cluster[u] = cv;
+          state[bu + HOME] = cv;
         }
       } else if (volU + dv <= maxVolume) {
         volume[cv] -= dv;
         volume[cu] += dv;
-        cluster[v] = cu;
+        state[bv + HOME] = cu;
       }
     }
   }
-  return { cluster, volume, clusters: next - 1 };
+  keepReads(touched);
+  return { volume, clusters: next - 1 };
 }
 
 /** Phase 3: each cluster (largest volume first; ties to the higher id) to the part with the least volume so far. */
-export function clustersToParts(clustering: Clustering, k: number): Uint32Array {
-  const { volume, clusters } = clustering;
+export function clustersToParts(volume: Float64Array, clusters: number, k: number): Uint32Array {
   const partOf = new Uint32Array(clusters + 1);
   const order = new Uint32Array(clusters);
   for (let c = 0; c < clusters; c++) order[c] = c + 1;
@@ -115,6 +127,55 @@ export function clustersToParts(clustering: Clustering, k: number): Uint32Array 
   return partOf;
 }
 
+/**
+ * 2PS-L's score between the two parts of the ends' clusters (also the
+ * fallback of pre-partitioning when the shared part is full).
+ */
+function linearPart(state: Uint32Array, stride: number, u: number, v: number, k: number, tracker: PartLoads): number {
+  const { loads, capacity } = tracker;
+  const bu = u * stride;
+  const bv = v * stride;
+  const pu = state[bu + HOME];
+  const pv = state[bv + HOME];
+  const du = state[bu + DEGREE];
+  const dv = state[bv + DEGREE];
+  if (loads[pu] >= capacity || loads[pv] >= capacity) {
+    const p = (du > dv ? u : v) % k;
+    return loads[p] < capacity ? p : tracker.minPart;
+  }
+  const sum = du + dv;
+  const volU = state[bu + VOLUME];
+  const volV = state[bv + VOLUME];
+  const volumes = volU + volV;
+  let best = 0;
+  let bestScore = -1;
+  for (let side = 0; side < 2; side++) {
+    const p = side === 0 ? pu : pv;
+    const word = HEADER + (p >>> 5);
+    const bit = 1 << (p & 31);
+    // Summed as the authors' code does, ((g_u + g_v) + c_u) + c_v, so that exact ties fall alike.
+    let gu = 0;
+    let gv = 0;
+    let cu = 0;
+    let cv = 0;
+    if ((state[bu + word] & bit) !== 0) {
+      gu = 1 + (1 - du / sum);
+      if (pu === p) cu = volU / volumes;
+    }
+    if ((state[bv + word] & bit) !== 0) {
+      gv = 1 + (1 - dv / sum);
+      if (pv === p) cv = volV / volumes;
+    }
+    const score = gu + gv + cu + cv;
+    // >=: on a tie the second candidate, v's cluster's part, wins (as in the authors' code).
+    if (score >= bestScore) {
+      bestScore = score;
+      best = p;
+    }
+  }
+  return best;
+}
+
 export function twoPhaseVertexCut(stream: EdgeStream, k: number, options: PartitionOptions, scoring: TwoPhaseScoring): Partition {
   const { src, dst, count: m, numVertices: n } = stream;
   const algo = scoring === 'linear' ? '2ps-l' : '2ps-hdrf';
@@ -129,96 +190,67 @@ export function twoPhaseVertexCut(stream: EdgeStream, k: number, options: Partit
     exactDegrees: true,
     fixedMinLoad: 1,
   };
-  const scan = newScan(n, k, m, options, rule);
-  const { state, stride } = scan;
+  const scan = newScan(n, k, m, options, rule, HEADER);
+  const { state, stride, tracker } = scan;
   countDegrees(scan, src, dst, m);
   const visit = visitOrder(stream, options);
   const progress = options.onProgress;
-  const clustering = streamingClusters(stream, visit, (v) => state[v * stride], Math.floor((2 * m) / k), passes);
-  const partOf = clustersToParts(clustering, k);
-  const { cluster, volume } = clustering;
+  const { volume, clusters } = streamingClusters(stream, visit, state, stride, Math.floor((2 * m) / k), passes);
+  const partOf = clustersToParts(volume, clusters, k);
+  // Each vertex's header now holds its cluster's part and volume: an edge is
+  // pre-partitioned exactly when its ends' parts are equal.
+  for (let v = 0; v < n; v++) {
+    const c = state[v * stride + HOME];
+    state[v * stride + HOME] = partOf[c];
+    state[v * stride + VOLUME] = volume[c];
+  }
   const parts = partsArray(m, k);
-  const tracker = scan.tracker;
-  const { loads, capacity } = tracker;
-
-  // Each vertex's cluster's part: an edge is pre-partitioned exactly when its ends' are equal.
-  const home = new Uint32Array(n);
-  for (let v = 0; v < n; v++) home[v] = partOf[cluster[v]];
-
-  // The linear score between the two parts of the ends' clusters (also the fallback of pre-partitioning).
-  const linear = (u: number, v: number): number => {
-    const pu = home[u];
-    const pv = home[v];
-    const du = state[u * stride];
-    const dv = state[v * stride];
-    if (loads[pu] >= capacity || loads[pv] >= capacity) {
-      const p = (du > dv ? u : v) % k;
-      return loads[p] < capacity ? p : tracker.minPart;
-    }
-    const sum = du + dv;
-    const volumes = volume[cluster[u]] + volume[cluster[v]];
-    let best = 0;
-    let bestScore = -1;
-    for (let side = 0; side < 2; side++) {
-      const p = side === 0 ? pu : pv;
-      const word = 1 + (p >>> 5);
-      const bit = 1 << (p & 31);
-      // Summed as the authors' code does, ((g_u + g_v) + c_u) + c_v, so that exact ties fall alike.
-      let gu = 0;
-      let gv = 0;
-      let cu = 0;
-      let cv = 0;
-      if ((state[u * stride + word] & bit) !== 0) {
-        gu = 1 + (1 - du / sum);
-        if (pu === p) cu = volume[cluster[u]] / volumes;
-      }
-      if ((state[v * stride + word] & bit) !== 0) {
-        gv = 1 + (1 - dv / sum);
-        if (pv === p) cv = volume[cluster[v]] / volumes;
-      }
-      const score = gu + gv + cu + cv;
-      // >=: on a tie the second candidate, v's cluster's part, wins (as in the authors' code).
-      if (score >= bestScore) {
-        bestScore = score;
-        best = p;
-      }
-    }
-    return best;
-  };
-  const place = (e: number, u: number, v: number, p: number): void => {
+  const loads = tracker.loads;
+  const capacity = tracker.capacity;
+  const place = (e: number, bu: number, bv: number, p: number): void => {
     parts[e] = p;
     tracker.add(p);
-    const word = 1 + (p >>> 5);
+    const word = HEADER + (p >>> 5);
     const bit = 1 << (p & 31);
-    state[u * stride + word] |= bit;
-    state[v * stride + word] |= bit;
+    state[bu + word] |= bit;
+    state[bv + word] |= bit;
   };
 
   // Phase 4: pre-partitioning.
+  let touched = 0;
   for (let i = 0; i < m; i++) {
+    if (i + LOOKAHEAD < m) {
+      const ahead = visit === null ? i + LOOKAHEAD : visit[i + LOOKAHEAD];
+      touched ^= state[src[ahead] * stride] ^ state[dst[ahead] * stride];
+    }
     const e = visit === null ? i : visit[i];
     const u = src[e];
     const v = dst[e];
-    const p = home[u];
-    if (p !== home[v]) continue;
-    place(e, u, v, loads[p] >= capacity ? linear(u, v) : p);
+    const p = state[u * stride + HOME];
+    if (p !== state[v * stride + HOME]) continue;
+    place(e, u * stride, v * stride, loads[p] >= capacity ? linearPart(state, stride, u, v, k, tracker) : p);
   }
   if (progress) progress(Math.floor(m / 2), m);
 
   // Phase 5: the rest, a second read of the stream that skips the edges placed above.
   if (scoring === 'hdrf') {
-    scanEdges(scan, rule, src, dst, parts, visit, m, undefined, home);
+    scanEdges(scan, rule, src, dst, parts, visit, m, undefined, HOME);
   } else {
     for (let i = 0; i < m; i++) {
+      if (i + LOOKAHEAD < m) {
+        const ahead = visit === null ? i + LOOKAHEAD : visit[i + LOOKAHEAD];
+        touched ^= state[src[ahead] * stride] ^ state[dst[ahead] * stride];
+      }
       const e = visit === null ? i : visit[i];
       const u = src[e];
       const v = dst[e];
-      if (home[u] !== home[v]) place(e, u, v, linear(u, v));
+      if (state[u * stride + HOME] !== state[v * stride + HOME]) place(e, u * stride, v * stride, linearPart(state, stride, u, v, k, tracker));
     }
   }
+  keepReads(touched);
   if (progress) progress(m, m);
   const partition = finishScan(scan, algo, n, parts, options.seed ?? 1);
-  partition.stateBytes += cluster.byteLength + volume.byteLength + partOf.byteLength + home.byteLength;
+  partition.stateBytes += volume.byteLength + partOf.byteLength;
   return partition;
 }
 
