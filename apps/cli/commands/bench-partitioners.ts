@@ -2,8 +2,13 @@
  * `gasworks bench partitioners`: runs partitioners side by side over graphs
  * and partition counts, prints one table (or, with --json, one JSON object per
  * run), and writes JSON, Markdown and an SVG chart of replication factor
- * against k into --out. A progress bar per run on a terminal. The work itself
- * is partitioner/bench/run.ts; this module reads flags and prints.
+ * against k into --out. A progress bar per run on a terminal. `--compare
+ * FILE.json` adds a previous run's (or published) figures beside the new
+ * ones; `--run PROGRAM` instead places each graph with each partitioner on
+ * local worker processes and runs the program (bytes and seconds per
+ * superstep against replication factor). The work itself is
+ * partitioner/bench/ (run.ts, compare.ts, cluster-run.ts); this module reads
+ * flags and prints.
  */
 import { Command } from 'commander';
 import { UsageError } from '../../../core/errors.js';
@@ -11,6 +16,16 @@ import { checkParts, partitioners } from '../../../partitioner/index.js';
 import { resolvePartitioners } from '../../../partitioner/load.js';
 import { runPartitionerBench, type BenchRecord } from '../../../partitioner/bench/run.js';
 import { benchTable, writeBenchFiles } from '../../../partitioner/bench/report.js';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../../core/io/atomic-write.js';
+import type { Partitioner } from '../../../partitioner/types.js';
+import { compareRecords, comparisonMarkdown, comparisonTable, readPreviousRecords } from '../../../partitioner/bench/compare.js';
+import { clusterChartSvg, clusterMarkdown, clusterTable, runClusterBench, type ClusterRecord } from '../../../partitioner/bench/cluster-run.js';
+import { openGraph } from '../graph-source.js';
+import { graphName } from '../../../partitioner/bench/source.js';
+import { startLocalWorkers } from '../local-workers.js';
+import { loadProgramByName } from './run.js';
 import { startProgress } from '../progress.js';
 import { printJson } from '../output.js';
 
@@ -22,11 +37,18 @@ export interface BenchPartitionersFlags {
   seed: string;
   repeat: string;
   out: string;
-  lambda: string;
+  lambda?: string;
   hdrfBalance: string;
   hdrfDegrees: string;
   slack: string;
   byDegree?: boolean;
+  tau?: string;
+  passes?: string;
+  clusteringPasses?: string;
+  compare?: string;
+  run?: string;
+  machines: string;
+  iterations: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -55,7 +77,7 @@ export function parsePartsList(value: string): number[] {
   return [...new Set(ks)];
 }
 
-export async function benchPartitioners(flags: BenchPartitionersFlags): Promise<BenchRecord[]> {
+export async function benchPartitioners(flags: BenchPartitionersFlags): Promise<Array<BenchRecord | ClusterRecord>> {
   if (flags.graph.length === 0) throw new UsageError('bench partitioners: give at least one --graph FILE or --graph rmat:SCALE');
   const parts = parsePartsList(flags.parts);
   const algos = await resolvePartitioners(flags.algos, 'bench partitioners');
@@ -66,6 +88,12 @@ export async function benchPartitioners(flags: BenchPartitionersFlags): Promise<
   if (flags.hdrfBalance !== 'normalized' && flags.hdrfBalance !== 'absolute') {
     throw new UsageError(`--hdrf-balance must be normalized or absolute, got "${flags.hdrfBalance}"`);
   }
+  const tau = flags.tau === undefined ? undefined : positive('--tau', flags.tau);
+  const passes = flags.passes === undefined ? undefined : integer('--passes', flags.passes, 1);
+  const clusteringPasses = flags.clusteringPasses === undefined ? undefined : integer('--clustering-passes', flags.clusteringPasses, 1);
+  // Read the previous figures first: a bad file fails before any work.
+  const previous = flags.compare === undefined ? null : await readPreviousRecords(flags.compare);
+  if (flags.run !== undefined) return [...(await benchRuns(flags, algos))];
   const quiet = flags.quiet ?? false;
   let bar: ReturnType<typeof startProgress> | null = null;
   const progressFor = (title: string, unit: string) => {
@@ -81,7 +109,10 @@ export async function benchPartitioners(flags: BenchPartitionersFlags): Promise<
     order: flags.order,
     seed: integer('--seed', flags.seed, 0),
     repeat: integer('--repeat', flags.repeat, 1),
-    lambda: number('--lambda', flags.lambda, 0),
+    lambda: flags.lambda === undefined ? undefined : number('--lambda', flags.lambda, 0),
+    tau,
+    passes,
+    clusteringPasses,
     balanceTerm: flags.hdrfBalance,
     degrees: flags.hdrfDegrees,
     balanceSlack: number('--slack', flags.slack, 0),
@@ -89,12 +120,74 @@ export async function benchPartitioners(flags: BenchPartitionersFlags): Promise<
     onLoad: (spec) => progressFor(`loading ${spec}`, 'units'),
     onRun: (graph, algo, k, r) => progressFor(`${graph} ${algo} k=${k}${r > 0 ? ` #${r + 1}` : ''}`, 'edges'),
     onRecord: (record) => {
-      if (flags.json) printJson(record);
+      if (!flags.json) return;
+      if (previous === null) printJson(record);
+      else printJson({ ...record, compared: compareRecords([record], previous).map((c) => ({ ...c.previous, ratio: c.ratio })) });
     },
   });
   (bar as ReturnType<typeof startProgress> | null)?.stop();
-  if (!flags.json) process.stdout.write(benchTable(records) + '\n');
-  const files = await writeBenchFiles(flags.out, records);
+  const comparisons = previous === null ? null : compareRecords(records, previous);
+  if (!flags.json) {
+    process.stdout.write(benchTable(records) + '\n');
+    if (comparisons !== null) {
+      process.stdout.write(comparisons.length > 0 ? `Compared with ${flags.compare}:\n${comparisonTable(comparisons)}\n` : `No record of ${flags.compare} has the graph, partitioner and k of a run here.\n`);
+    }
+  }
+  const files = await writeBenchFiles(flags.out, records, 'partitioners', comparisons === null ? '' : comparisonMarkdown(comparisons, flags.compare!));
+  if (!quiet) process.stderr.write(`wrote ${files.json}, ${files.markdown}, ${files.svg}\n`);
+  return records;
+}
+
+function positive(flag: string, value: string): number {
+  const x = Number(value);
+  if (!(x > 0) || !Number.isFinite(x)) throw new UsageError(`${flag} must be a positive number, got "${value}"`);
+  return x;
+}
+
+/**
+ * `--run PROGRAM`: each partitioner places each graph on `--machines` local worker
+ * processes, and the program runs `--iterations` supersteps (cluster-run.ts).
+ */
+async function benchRuns(flags: BenchPartitionersFlags, algos: Partitioner[]): Promise<ClusterRecord[]> {
+  const machines = integer('--machines', flags.machines, 1);
+  const iterations = integer('--iterations', flags.iterations, 1);
+  const repeat = integer('--repeat', flags.repeat, 1);
+  const program = await loadProgramByName(flags.run!);
+  const skipped = algos.filter((a) => a.kind !== 'vertex-cut').map((a) => a.name);
+  const quiet = flags.quiet ?? false;
+  if (skipped.length > 0 && !quiet) process.stderr.write(`bench partitioners: --run skips ${skipped.join(', ')}: the cluster runs on vertex-cuts\n`);
+  const workers = await startLocalWorkers(machines);
+  let records: ClusterRecord[];
+  try {
+    records = await runClusterBench({
+      graphs: flags.graph,
+      algos,
+      workers: workers.addresses,
+      program,
+      iterations,
+      repeat,
+      seed: integer('--seed', flags.seed, 0),
+      openGraph: async (spec) => {
+        const loaded = await openGraph(spec, { quiet: true });
+        return { graph: loaded.graph, name: graphName(spec) };
+      },
+      onRun: (graph, algo, r) => {
+        if (!quiet && !flags.json) process.stderr.write(`\r\x1b[K${graph} ${algo}: ${program.name} on ${machines} workers${r > 0 ? ` #${r + 1}` : ''}`);
+      },
+      onRecord: (record) => {
+        if (flags.json) printJson(record);
+      },
+    });
+  } finally {
+    workers.stop();
+  }
+  if (!quiet && !flags.json) process.stderr.write('\r\x1b[K');
+  if (!flags.json) process.stdout.write(clusterTable(records) + '\n');
+  await mkdir(flags.out, { recursive: true });
+  const files = { json: join(flags.out, 'partitioners-run.json'), markdown: join(flags.out, 'partitioners-run.md'), svg: join(flags.out, 'partitioners-run.svg') };
+  await writeFileAtomic(files.json, JSON.stringify(records, null, 2) + '\n');
+  await writeFileAtomic(files.markdown, `# Partitioners in a real run\n${clusterMarkdown(records)}`);
+  await writeFileAtomic(files.svg, await clusterChartSvg(records));
   if (!quiet) process.stderr.write(`wrote ${files.json}, ${files.markdown}, ${files.svg}\n`);
   return records;
 }
@@ -110,10 +203,17 @@ export function registerBenchPartitioners(bench: Command): void {
     .option('--order <order>', 'stream order: file or shuffled (seeded)', 'file')
     .option('--seed <n>', 'seed for hashes, tie-breaks and the shuffle', '1')
     .option('--repeat <n>', 'runs per combination; the median time is reported', '1')
-    .option('--lambda <x>', "HDRF's balance weight lambda", '1')
+    .option('--lambda <x>', "HDRF's balance weight lambda (default 1; HEP's streaming phase 1.1)")
     .option('--hdrf-balance <term>', "HDRF's balance term: normalized (the paper) or absolute (the 2PS authors' code)", 'normalized')
     .option('--hdrf-degrees <kind>', "HDRF's degrees: partial (counted as the stream goes, the paper) or exact (a first pass, as 2PS-HDRF)", 'partial')
     .option('--slack <x>', 'balance slack of greedy, HDRF and NE: no part above (1 + slack) m / k edges', '0.05')
+    .option('--tau <x>', "HEP: a vertex above tau x the mean degree is high-degree (default 100)")
+    .option('--passes <n>', 'restream-hdrf, restream-greedy: passes over the stream (default 2)')
+    .option('--clustering-passes <n>', "2PS: passes of streaming clustering (default 1, the authors' str_iters)")
+    .option('--compare <file.json>', "put a previous run's figures (its partitioners.json, or published ones such as bench/reference/2ps-authors-soc-Epinions1.json) beside these")
+    .option('--run <program>', 'place each graph with each partitioner on --machines local worker processes and run this vertex program (a bundled name or a module path): bytes sent and seconds per superstep against replication factor; --parts is not used (k = machines)')
+    .option('--machines <n>', 'with --run: worker processes (loopback, one thread each)', '4')
+    .option('--iterations <n>', 'with --run: supersteps per run', '10')
     .option('--by-degree', 'also count copies per vertex by degree class (1, 2-3, 4-7, ...): which vertices each partitioner replicates; into the JSON and the Markdown')
     .option('--out <dir>', 'folder for partitioners.json, .md and .svg', 'bench/results')
     .option('--json', 'print one JSON object per run instead of the table')
