@@ -6,7 +6,8 @@
  * FILE.json` adds a previous run's (or published) figures beside the new
  * ones; `--run PROGRAM` instead places each graph with each partitioner on
  * local worker processes and runs the program (bytes and seconds per
- * superstep against replication factor). The work itself is
+ * superstep against replication factor); `--chunked` streams graphs that
+ * are never held (R-MAT 26 by HDRF). The work itself is
  * partitioner/bench/ (run.ts, compare.ts, cluster-run.ts); this module reads
  * flags and prints.
  */
@@ -27,6 +28,8 @@ import { graphName } from '../../../partitioner/bench/source.js';
 import { startLocalWorkers } from '../local-workers.js';
 import { loadProgramByName } from './run.js';
 import { startProgress } from '../progress.js';
+import Table from 'cli-table3';
+import { CHUNK_EDGES, fileChunkSource, partitionChunks, rmatChunkSource, type ChunkedResult } from '../../../partitioner/chunked.js';
 import { printJson } from '../output.js';
 
 export interface BenchPartitionersFlags {
@@ -47,6 +50,7 @@ export interface BenchPartitionersFlags {
   clusteringPasses?: string;
   compare?: string;
   run?: string;
+  chunked?: boolean;
   machines: string;
   iterations: string;
   json?: boolean;
@@ -77,7 +81,7 @@ export function parsePartsList(value: string): number[] {
   return [...new Set(ks)];
 }
 
-export async function benchPartitioners(flags: BenchPartitionersFlags): Promise<Array<BenchRecord | ClusterRecord>> {
+export async function benchPartitioners(flags: BenchPartitionersFlags): Promise<Array<BenchRecord | ClusterRecord | ChunkedResult>> {
   if (flags.graph.length === 0) throw new UsageError('bench partitioners: give at least one --graph FILE or --graph rmat:SCALE');
   const parts = parsePartsList(flags.parts);
   const algos = await resolvePartitioners(flags.algos, 'bench partitioners');
@@ -94,6 +98,7 @@ export async function benchPartitioners(flags: BenchPartitionersFlags): Promise<
   // Read the previous figures first: a bad file fails before any work.
   const previous = flags.compare === undefined ? null : await readPreviousRecords(flags.compare);
   if (flags.run !== undefined) return [...(await benchRuns(flags, algos))];
+  if (flags.chunked) return [...(await benchChunked(flags, parts, algos))];
   const quiet = flags.quiet ?? false;
   let bar: ReturnType<typeof startProgress> | null = null;
   const progressFor = (title: string, unit: string) => {
@@ -192,6 +197,55 @@ async function benchRuns(flags: BenchPartitionersFlags, algos: Partitioner[]): P
   return records;
 }
 
+/**
+ * `--chunked`: each graph streamed in chunks (R-MAT generated on the fly, or a
+ * text edge list read twice) and never held, HDRF or greedy (chunked.ts):
+ * memory O(vertices x k bits), its peak in the report.
+ */
+async function benchChunked(flags: BenchPartitionersFlags, ks: number[], algos: Partitioner[]): Promise<ChunkedResult[]> {
+  const names = algos.map((a) => a.name);
+  const bad = names.filter((a) => a !== 'hdrf' && a !== 'greedy');
+  if (bad.length > 0) throw new UsageError(`bench partitioners: --chunked runs hdrf and greedy (the scored streaming ones); got ${bad.join(', ')}`);
+  if (flags.order !== 'file') throw new UsageError('bench partitioners: --chunked reads the stream in its own order; --order shuffled needs it in memory');
+  const quiet = flags.quiet ?? false;
+  const results: ChunkedResult[] = [];
+  for (const spec of flags.graph) {
+    const rmat = /^rmat:(\d+)(?::(\d+))?(?::(\d+))?$/.exec(spec);
+    if (spec.startsWith('rmat:') && !rmat) throw new UsageError(`graph spec "${spec}": expected rmat:SCALE[:EDGE_FACTOR[:SEED]] with integers`);
+    const source = rmat
+      ? rmatChunkSource(Number(rmat[1]), rmat[2] === undefined ? 16 : Number(rmat[2]), rmat[3] === undefined ? 1 : Number(rmat[3]), undefined, spec)
+      : await fileChunkSource(spec);
+    for (const k of ks) {
+      for (const algo of names as Array<'hdrf' | 'greedy'>) {
+        const bar = startProgress(`${source.name} ${algo} k=${k} (chunked)`, source.edges, { quiet, unit: 'edges' });
+        const result = await partitionChunks(source, algo, k, {
+          seed: integer('--seed', flags.seed, 0),
+          lambda: flags.lambda === undefined ? undefined : number('--lambda', flags.lambda, 0),
+          balanceSlack: number('--slack', flags.slack, 0),
+          onProgress: (done, total) => bar.update(done, total),
+        });
+        bar.stop();
+        results.push(result);
+        if (flags.json) printJson(result);
+      }
+    }
+  }
+  const head = ['graph', 'k', 'algo', 'vertices', 'edges', 'repl. factor', 'edge bal.', 'vertex bal.', 'seconds', 'Medges/s', 'state MB', 'peak RSS MB'];
+  const rows = results.map((r) => [r.graph, String(r.k), r.algo, String(r.numVertices), String(r.edges), r.replicationFactor.toFixed(3), r.edgeBalance.toFixed(3), r.vertexBalance.toFixed(3), r.seconds.toFixed(1), (r.edges / r.seconds / 1e6).toFixed(2), (r.stateBytes / 1e6).toFixed(0), (r.maxRssBytes / 1e6).toFixed(0)]);
+  if (!flags.json) {
+    const table = new Table({ head, style: { head: [], border: [] } });
+    for (const row of rows) table.push(row);
+    process.stdout.write(table.toString() + '\n');
+  }
+  await mkdir(flags.out, { recursive: true });
+  const files = { json: join(flags.out, 'partitioners-chunked.json'), markdown: join(flags.out, 'partitioners-chunked.md') };
+  await writeFileAtomic(files.json, JSON.stringify(results, null, 2) + '\n');
+  const md = ['# Chunked streaming partitioners', '', `Edges streamed in chunks of ${CHUNK_EDGES.toLocaleString('en-US')}, never held; Node ${process.version}.`, '', `| ${head.join(' | ')} |`, `|${head.map((_, i) => (i >= 3 ? ' ---: ' : ' --- ')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
+  await writeFileAtomic(files.markdown, md.join('\n') + '\n');
+  if (!quiet) process.stderr.write(`wrote ${files.json}, ${files.markdown}\n`);
+  return results;
+}
+
 /** Add `partitioners` under the `bench` command. */
 export function registerBenchPartitioners(bench: Command): void {
   bench
@@ -212,6 +266,7 @@ export function registerBenchPartitioners(bench: Command): void {
     .option('--clustering-passes <n>', "2PS: passes of streaming clustering (default 1, the authors' str_iters)")
     .option('--compare <file.json>', "put a previous run's figures (its partitioners.json, or published ones such as bench/reference/2ps-authors-soc-Epinions1.json) beside these")
     .option('--run <program>', 'place each graph with each partitioner on --machines local worker processes and run this vertex program (a bundled name or a module path): bytes sent and seconds per superstep against replication factor; --parts is not used (k = machines)')
+    .option('--chunked', 'stream each graph in chunks and never hold it (rmat:SCALE generated on the fly, or a text edge list read twice; its own ids): hdrf and greedy, memory O(vertices x k bits), peak memory reported')
     .option('--machines <n>', 'with --run: worker processes (loopback, one thread each)', '4')
     .option('--iterations <n>', 'with --run: supersteps per run', '10')
     .option('--by-degree', 'also count copies per vertex by degree class (1, 2-3, 4-7, ...): which vertices each partitioner replicates; into the JSON and the Markdown')

@@ -78,6 +78,62 @@ export function rmatEdges(options: RmatOptions): EdgeList {
 }
 
 /**
+ * The edges of `rmatEdges(options)`, in the same order, handed to `onChunk`
+ * in consecutive chunks of at most `chunkEdges` (arrays reused between calls)
+ * instead of one list: memory O(n + chunk) rather than O(m), for streaming
+ * partitioners on graphs whose edges do not fit (R-MAT 26: 1.07 billion).
+ * Unweighted only.
+ */
+export function forEachRmatChunk(
+  options: RmatOptions,
+  chunkEdges: number,
+  onChunk: (src: Uint32Array, dst: Uint32Array, count: number) => void,
+): void {
+  const { scale } = options;
+  if (!Number.isInteger(scale) || scale < 1 || scale > 31) {
+    throw new UsageError(`rmat: scale must be an integer in 1..31, got ${scale}`);
+  }
+  if (options.maxWeight !== undefined) throw new UsageError('rmat: chunked generation is unweighted; got maxWeight');
+  if (!Number.isInteger(chunkEdges) || chunkEdges < 1) throw new UsageError(`rmat: chunkEdges must be a positive integer, got ${chunkEdges}`);
+  const edgeFactor = options.edgeFactor ?? 16;
+  const a = options.a ?? 0.57;
+  const b = options.b ?? 0.19;
+  const c = options.c ?? 0.19;
+  if (!(a > 0 && b >= 0 && c >= 0 && a + b + c < 1)) {
+    throw new UsageError(`rmat: need a > 0, b >= 0, c >= 0 and a + b + c < 1, got a=${a} b=${b} c=${c}`);
+  }
+  const n = 2 ** scale;
+  const m = Math.round(n * edgeFactor);
+  const state = sfc32Seed(options.seed ?? 1);
+  const tA = (Math.floor(a * 4294967296) - 2147483648) | 0;
+  const tAB = (Math.floor((a + b) * 4294967296) - 2147483648) | 0;
+  const tABC = (Math.floor((a + b + c) * 4294967296) - 2147483648) | 0;
+  let permutation: Uint32Array | null = null;
+  if (options.relabel ?? true) {
+    permutation = new Uint32Array(n);
+    for (let i = 0; i < n; i++) permutation[i] = i;
+    sfc32Shuffle(state, permutation);
+  }
+  const thresholds = new Int32Array([tA, tAB, tABC]);
+  const size = Math.min(chunkEdges, m);
+  // Only src, dst and weight of the list are touched by placeEdges.
+  const chunk = { src: new Uint32Array(size), dst: new Uint32Array(size), weight: null } as unknown as EdgeList;
+  for (let done = 0; done < m; ) {
+    const count = Math.min(size, m - done);
+    // The same draws in the same order as rmatEdges: its blocks only split the sequence.
+    for (let e = 0; e < count; ) {
+      const end = Math.min(count, done + e < 8 ? e + 1 : e + (1 << 16));
+      placeEdges(state, chunk, e, end, scale, thresholds, 1);
+      if (permutation) relabelEnds(chunk.src, chunk.dst, permutation, e, end);
+      e = end;
+    }
+    onChunk(chunk.src, chunk.dst, count);
+    done += count;
+    if (options.onProgress) options.onProgress(done, m);
+  }
+}
+
+/**
  * Place edges [from, to): each descends `scale` levels, one draw per level.
  * The generator state lives in locals here (see sfc32.ts): the same stream as
  * Random, without a load and store of object fields per draw.
