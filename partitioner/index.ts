@@ -65,6 +65,7 @@ export { defineScoredPartitioner, defineOfflinePartitioner, partitionFromParts, 
 export { loadPartitioner, resolvePartitioners } from './load.js';
 export { measurePartition } from './metrics.js';
 export { replicasByDegree, type DegreeClass } from './degree-classes.js';
+export { partitionChunks, rmatChunkSource, fileChunkSource, type EdgeChunkSource, type ChunkedResult, type ChunkedOptions } from './chunked.js';
 
 /** Every partitioner, in the order reports list them. */
 export const partitioners: readonly Partitioner[] = [random, grid, dbh, greedy, hdrf, restreamGreedy, restreamHdrf, twoPsL, twoPsHdrf, ne, hep, edgeCut];
