@@ -96,7 +96,7 @@ function scoreRuleCut(stream: EdgeStream, k: number, options: PartitionOptions, 
     const u = src[e];
     const v = dst[e];
     const du = exact ? degree[u] : ++degree[u];
-    const dv = exact ? degree[v] : u === v ? du : ++degree[v];
+    const dv = exact ? degree[v] : ++degree[v];
     const minLoad = tracker.minLoad;
     const maxLoad = tracker.maxLoad;
     let best = -1;
