@@ -34,7 +34,7 @@ import { getProgram } from '../vertex-programs/index.js';
 import { clusterChartSvg, clusterMarkdown, runClusterBench } from '../partitioner/bench/cluster-run.js';
 import { graphName } from '../partitioner/bench/source.js';
 import { startLocalWorkers } from '../apps/cli/local-workers.js';
-import type { EdgeStream } from '../partitioner/types.js';
+import { scanAllPartsHdrf } from './hdrf-scan.js';
 
 const datasets = datasetsDir;
 const quick = process.argv.includes('--quick');
@@ -230,46 +230,6 @@ const uncappedMd = uncappedRows.length === 0
     '| graph | partitioner | edge balance | largest part\'s share of edges | replication factor |\n| --- | --- | ---: | ---: | ---: |\n' +
     uncappedRows.join('\n') +
     '\n';
-
-/**
- * HDRF as its paper and the 2PS authors' code compute it: every part scored for every edge (O(k)
- * per edge), typed arrays, partial degrees, ties to the lowest part. The baseline the 2PS paper's
- * speed claim is made against; gasworks' HDRF scores at most four candidates (scored-stream.ts).
- */
-function scanAllPartsHdrf(stream: EdgeStream, k: number): Uint8Array {
-  const { src, dst, count: m, numVertices: n } = stream;
-  const held = new Uint8Array(n * k);
-  const degree = new Uint32Array(n);
-  const loads = new Float64Array(k);
-  const parts = new Uint8Array(m);
-  const cap = Math.ceil((1.05 * m) / k);
-  let maxLoad = 0;
-  for (let e = 0; e < m; e++) {
-    const u = src[e];
-    const v = dst[e];
-    const du = ++degree[u];
-    const dv = ++degree[v];
-    let minLoad = Infinity;
-    for (let p = 0; p < k; p++) if (loads[p] < minLoad) minLoad = loads[p];
-    let best = 0;
-    let bestScore = -1;
-    for (let p = 0; p < k; p++) {
-      if (loads[p] >= cap) continue;
-      const gu = held[u * k + p] ? 1 + (1 - du / (du + dv)) : 0;
-      const gv = held[v * k + p] ? 1 + (1 - dv / (du + dv)) : 0;
-      const score = gu + gv + (maxLoad - loads[p]) / (1 + maxLoad - minLoad);
-      if (score > bestScore) {
-        bestScore = score;
-        best = p;
-      }
-    }
-    parts[e] = best;
-    held[u * k + best] = 1;
-    held[v * k + best] = 1;
-    if (++loads[best] > maxLoad) maxLoad = loads[best];
-  }
-  return parts;
-}
 
 // (2e) HEP against NE: tau from NE-like (100) to HDRF-like (1), k = 8 / 32, file order.
 const hepRows: string[] = [];
