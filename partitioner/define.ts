@@ -9,7 +9,7 @@
  *   written inline). Because the replica term depends on p only through
  *   whether p holds u and v, and the balance term must not grow with the load,
  *   the best part of each of the four classes (both ends, u only, v only,
- *   neither) is its least loaded one: four calls of the rule per edge, not k.
+ *   neither) is its least loaded one: four candidates scored per edge, not k.
  *   The scan owns the visiting order, the per-vertex replica bitset and
  *   degrees (partial, counted as the stream goes, or exact from a first
  *   pass), the loads, the cap ceil((1 + slack) m / k) and progress.
