@@ -11,7 +11,8 @@
  *    (every mirror with an in-edge sends a partial of 12 bytes; every mirror
  *    gets its master's row: id, changed flag and the f64 columns mirrors
  *    get, 13 bytes; plus the state frames) and the replication factor's
- *    (n (RF - 1) (12 + 13) bytes: every mirror both ways).
+ *    (n' (RF - 1) (12 + 13) bytes over the n' vertices with an edge: every
+ *    mirror both ways).
  * 2. Seconds per superstep, R-MAT SPEED_SCALE (default 20), 20 supersteps: 2
  *    workers x 1 thread (after one warm-up run) against 1 process x 2
  *    threads, alternating, medians of RUNS.
@@ -106,7 +107,10 @@ function predictedBytes(s: number, machines: number): { exact: number; byReplica
   }
   // State frames: every machine to every other: signals (none under 'all'), one aggregate and the changed count.
   const state = machines * (machines - 1) * (0 + 8 + 8);
-  return { exact: exact + state, byReplicationFactor: n * (part.replicationFactor - 1) * (12 + ROW_BYTES) + state, replicationFactor: part.replicationFactor };
+  // The replication factor counts replicas over the vertices with an edge: each has RF - 1 mirrors on average.
+  let present = 0;
+  for (let v = 0; v < n; v++) if (graph.outOffsets[v + 1] > graph.outOffsets[v] || inOff[v + 1] > inOff[v]) present++;
+  return { exact: exact + state, byReplicationFactor: present * (part.replicationFactor - 1) * (12 + ROW_BYTES) + state, replicationFactor: part.replicationFactor };
 }
 
 const report: Record<string, unknown> = { scale, speedScale, runs, partitioner, iterations: ITERATIONS, node: process.version };

@@ -13,7 +13,12 @@
  * | dbh      | vertex-cut | streaming | hash of the lower-degree end (degrees from a first pass) |
  * | greedy   | vertex-cut | streaming | PowerGraph's oblivious greedy |
  * | hdrf     | vertex-cut | streaming | HDRF, lambda balance weight |
+ * | restream-greedy | vertex-cut | streaming | greedy, several passes, each seeing the last |
+ * | restream-hdrf | vertex-cut | streaming | HDRF, several passes, each seeing the last |
+ * | 2ps-l    | vertex-cut | streaming | 2PS: clustering, then a linear score between two parts |
+ * | 2ps-hdrf | vertex-cut | streaming | 2PS: clustering, then HDRF scoring |
  * | ne       | vertex-cut | offline   | neighbourhood expansion |
+ * | hep      | vertex-cut | hybrid    | NE++ on low-degree edges, HDRF on the rest (tau) |
  * | edge-cut | edge-cut   | streaming | hash of the vertex (baseline) |
  *
  * Usage:
@@ -41,9 +46,12 @@ import { edgeCut } from './edge-cut.js';
 import { greedy } from './greedy.js';
 import { grid } from './grid.js';
 import { hdrf } from './hdrf.js';
+import { hep } from './hep.js';
 import { measurePartition, type QualityMetrics } from './metrics.js';
 import { ne } from './ne.js';
 import { random } from './random.js';
+import { restreamGreedy, restreamHdrf } from './restream.js';
+import { twoPsHdrf, twoPsL } from './two-phase.js';
 import { MAX_PARTS } from './replicas.js';
 import { streamFromGraph } from './stream.js';
 import type { EdgeStream, Partition, PartitionOptions, Partitioner } from './types.js';
@@ -52,12 +60,15 @@ export type { EdgeStream, Partition, PartitionOptions, Partitioner } from './typ
 export type { QualityMetrics } from './metrics.js';
 export { streamFromEdgeList, streamFromGraph, shuffledOrder } from './stream.js';
 export { hasReplica, replicaCount } from './replicas.js';
-export { clusterPlacement } from './cluster.js';
+export { clusterPlacement, loadClusterPlacement } from './cluster.js';
+export { defineScoredPartitioner, defineOfflinePartitioner, partitionFromParts, isPartitioner, type ScoreRuleDefinition, type OfflineDefinition } from './define.js';
+export { loadPartitioner, resolvePartitioners } from './load.js';
 export { measurePartition } from './metrics.js';
 export { replicasByDegree, type DegreeClass } from './degree-classes.js';
+export { partitionChunks, rmatChunkSource, fileChunkSource, type EdgeChunkSource, type ChunkedResult, type ChunkedOptions } from './chunked.js';
 
 /** Every partitioner, in the order reports list them. */
-export const partitioners: readonly Partitioner[] = [random, grid, dbh, greedy, hdrf, ne, edgeCut];
+export const partitioners: readonly Partitioner[] = [random, grid, dbh, greedy, hdrf, restreamGreedy, restreamHdrf, twoPsL, twoPsHdrf, ne, hep, edgeCut];
 
 export function getPartitioner(name: string): Partitioner {
   const found = partitioners.find((p) => p.name === name);

@@ -21,6 +21,29 @@ import { vertexCutPartition, partsArray, wordsFor } from './replicas.js';
 import type { EdgeStream, Partition, PartitionOptions, Partitioner } from './types.js';
 
 export function neVertexCut(stream: EdgeStream, k: number, options: PartitionOptions = {}): Partition {
+  const grown = expandNeighbourhoods(stream, k, options, null);
+  return vertexCutPartition('ne', k, stream.numVertices, grown.parts, grown.replicas, grown.words, options.seed ?? 1, grown.stateBytes);
+}
+
+/** What expandNeighbourhoods leaves: the placement so far, and (HEP) which edges it placed. */
+export interface Expansion {
+  parts: Uint8Array | Uint16Array;
+  replicas: Uint32Array;
+  words: number;
+  /** HEP (`high` given): 1 for each edge placed, 0 for those left to the streaming phase; null for NE. */
+  placed: Uint8Array | null;
+  stateBytes: number;
+}
+
+/**
+ * NE's expansion. With `high` null: NE as in the header, every edge placed.
+ * With `high` (HEP's NE++, a 1 per high-degree vertex): edges between two
+ * high-degree vertices are left out of memory, high-degree vertices never
+ * join a core or seed a part (they only enter boundaries), parts 0..k-2 are
+ * grown, and the edges not placed by then (and self-loops) are left for the
+ * caller, marked 0 in `placed`.
+ */
+export function expandNeighbourhoods(stream: EdgeStream, k: number, options: PartitionOptions, high: Uint8Array | null): Expansion {
   const { src, dst, count: m, numVertices: n } = stream;
   const seed = options.seed ?? 1;
   const slack = options.balanceSlack ?? 0.05;
@@ -33,8 +56,10 @@ export function neVertexCut(stream: EdgeStream, k: number, options: PartitionOpt
   // Undirected adjacency, unassigned slots first: start[v] .. start[v] + live[v].
   const start = new Uint32Array(n + 1);
   let slots = 0;
+  const hybrid = high !== null;
+  const inMemory = (u: number, v: number): boolean => u !== v && !(hybrid && high[u] === 1 && high[v] === 1);
   for (let e = 0; e < m; e++) {
-    if (src[e] === dst[e]) continue;
+    if (!inMemory(src[e], dst[e])) continue;
     start[src[e] + 1]++;
     start[dst[e] + 1]++;
     slots += 2;
@@ -47,7 +72,7 @@ export function neVertexCut(stream: EdgeStream, k: number, options: PartitionOpt
   for (let e = 0; e < m; e++) {
     const u = src[e];
     const v = dst[e];
-    if (u === v) continue;
+    if (!inMemory(u, v)) continue;
     const a = start[u] + live[u]++;
     const b = start[v] + live[v]++;
     adjV[a] = v;
@@ -141,7 +166,7 @@ export function neVertexCut(stream: EdgeStream, k: number, options: PartitionOpt
       removeSlot(y, i);
       if (heapPos[z] >= 0) siftUp(heapPos[z]);
     }
-    if (live[y] > 0) {
+    if (live[y] > 0 && !(hybrid && high[y] === 1)) {
       heap[heapSize] = y;
       siftUp(heapSize++);
     }
@@ -156,7 +181,7 @@ export function neVertexCut(stream: EdgeStream, k: number, options: PartitionOpt
     load = 0;
     while (load < target && remaining > 0) {
       if (heapSize === 0) {
-        while (live[seeds[seedCursor]] === 0) seedCursor++;
+        while (live[seeds[seedCursor]] === 0 || (hybrid && high[seeds[seedCursor]] === 1)) seedCursor++;
         addToS(seeds[seedCursor]);
         continue;
       }
@@ -166,6 +191,17 @@ export function neVertexCut(stream: EdgeStream, k: number, options: PartitionOpt
     loads[part] = load;
     while (heapSize > 0) heapPos[heap[--heapSize]] = -1;
     if (progress) progress(total - remaining, m);
+  }
+
+  const stateBytes =
+    start.byteLength + live.byteLength + adjV.byteLength + adjE.byteLength + twin.byteLength +
+    heap.byteLength + heapPos.byteLength + inS.byteLength + seeds.byteLength + loads.byteLength;
+  if (hybrid) {
+    // HEP: mark what the expansion placed; the rest streams.
+    const placed = new Uint8Array(m).fill(1);
+    for (let e = 0; e < m; e++) if (!inMemory(src[e], dst[e])) placed[e] = 0;
+    for (let v = 0; v < n; v++) for (let i = start[v], end = start[v] + live[v]; i < end; i++) placed[adjE[i]] = 0;
+    return { parts, replicas, words, placed, stateBytes: stateBytes + placed.byteLength };
   }
 
   // The last part (or, if the edges ran out early, the current one) takes the rest.
@@ -203,10 +239,7 @@ export function neVertexCut(stream: EdgeStream, k: number, options: PartitionOpt
   }
   if (progress) progress(m, m);
 
-  const stateBytes =
-    start.byteLength + live.byteLength + adjV.byteLength + adjE.byteLength + twin.byteLength +
-    heap.byteLength + heapPos.byteLength + inS.byteLength + seeds.byteLength + loads.byteLength;
-  return vertexCutPartition('ne', k, n, parts, replicas, words, seed, stateBytes);
+  return { parts, replicas, words, placed: null, stateBytes };
 }
 
 export const ne: Partitioner = {

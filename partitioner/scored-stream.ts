@@ -30,33 +30,111 @@ export interface ScoreRule {
   normalized: boolean;
   /** HDRF: full degrees from a first pass instead of partial ones. */
   exactDegrees?: boolean;
+  /**
+   * Use this in place of the least load in the normalised balance term's
+   * denominator: 2PS-HDRF's code fixes it at 1 (its minimum load is never updated).
+   */
+  fixedMinLoad?: number;
+}
+
+/**
+ * The scan's state between calls of scanEdges, so that a stream can be scored
+ * in pieces (chunks from a file or a generator, the edges left after a
+ * pre-partitioning pass) and start from a placement made by another method
+ * (HEP's in-memory phase, 2PS's pre-partitioning).
+ */
+export interface ScanState {
+  k: number;
+  words: number;
+  /** Words before each vertex's replica words: 1 for HDRF's degree, 0 for greedy, 3 for 2PS. */
+  degreeSlot: number;
+  stride: number;
+  /** n x stride words: [degree,] replica words. */
+  state: Uint32Array;
+  tracker: PartLoads;
+  /**
+   * Restreaming: the replica sets of the previous pass (n x words), which count
+   * as held when scoring (their union with this pass's); null for one pass.
+   */
+  prior: Uint32Array | null;
+}
+
+/** A fresh scan over n vertices and (for the balance cap) m edges in all. */
+export function newScan(n: number, k: number, m: number, options: PartitionOptions, rule: ScoreRule, headerWords = rule.degreeWeighted ? 1 : 0): ScanState {
+  const { lambda, epsilon } = rule;
+  if (!(lambda >= 0)) throw new Error(`${rule.algo}: lambda must be >= 0, got ${lambda}`);
+  if (!(epsilon > 0)) throw new Error(`${rule.algo}: epsilon must be > 0, got ${epsilon}`);
+  const words = wordsFor(k);
+  // Each vertex's degree and replica words side by side: one cache line per endpoint.
+  // Greedy needs no degree: its vertices are the replica words alone (half the memory at k <= 32).
+  // More header words (2PS keeps its cluster's part and volume there); the degree is always word 0.
+  const degreeSlot = headerWords;
+  const stride = words + degreeSlot;
+  return { k, words, degreeSlot, stride, state: new Uint32Array(n * stride), tracker: new PartLoads(k, m, options.balanceSlack ?? 0.05), prior: null };
+}
+
+/** Count full degrees into the scan's degree words (HDRF with exact degrees). */
+export function countDegrees(scan: ScanState, src: Uint32Array, dst: Uint32Array, count: number): void {
+  const { state, stride } = scan;
+  for (let e = 0; e < count; e++) {
+    state[src[e] * stride]++;
+    state[dst[e] * stride]++;
+  }
 }
 
 export function scoredVertexCut(stream: EdgeStream, k: number, options: PartitionOptions, rule: ScoreRule): Partition {
   const { src, dst, count: m, numVertices: n } = stream;
-  const seed = options.seed ?? 1;
-  const { lambda, epsilon, normalized, degreeWeighted } = rule;
-  if (!(lambda >= 0)) throw new Error(`${rule.algo}: lambda must be >= 0, got ${lambda}`);
-  if (!(epsilon > 0)) throw new Error(`${rule.algo}: epsilon must be > 0, got ${epsilon}`);
-  const words = wordsFor(k);
   const parts = partsArray(m, k);
-  // Each vertex's partial degree and replica words side by side: one cache line per endpoint.
-  // Greedy needs no degree: its vertices are the replica words alone (half the memory at k <= 32).
-  const degreeSlot = degreeWeighted ? 1 : 0;
-  const stride = words + degreeSlot;
-  const state = new Uint32Array(n * stride);
-  const tracker = new PartLoads(k, m, options.balanceSlack ?? 0.05);
-  const loads = tracker.loads;
-  const capacity = tracker.capacity;
-  const visit = visitOrder(stream, options);
-  const exact = degreeWeighted && rule.exactDegrees === true;
-  if (exact) {
-    for (let e = 0; e < m; e++) {
-      state[src[e] * stride]++;
-      state[dst[e] * stride]++;
+  const scan = newScan(n, k, m, options, rule);
+  if (rule.degreeWeighted && rule.exactDegrees === true) countDegrees(scan, src, dst, m);
+  scanEdges(scan, rule, src, dst, parts, visitOrder(stream, options), m, options.onProgress);
+  if (options.onProgress) options.onProgress(m, m);
+  return finishScan(scan, rule.algo, n, parts, options.seed ?? 1);
+}
+
+/** The result of a scan: its replica words (without the degree column) as a Partition. */
+export function finishScan(scan: ScanState, algo: string, n: number, parts: Uint8Array | Uint16Array, seed: number): Partition {
+  const { state, stride, words, degreeSlot, k, tracker } = scan;
+  // Greedy's state is already the n x words replica table; HDRF's drops its degree column.
+  let replicas = state;
+  if (degreeSlot !== 0) {
+    replicas = new Uint32Array(n * words);
+    for (let v = 0; v < n; v++) {
+      for (let w = 0; w < words; w++) replicas[v * words + w] = state[v * stride + degreeSlot + w];
     }
   }
-  const progress = options.onProgress;
+  const priorBytes = scan.prior === null ? 0 : scan.prior.byteLength;
+  return vertexCutPartition(algo, k, n, parts, replicas, words, seed, state.byteLength + tracker.loads.byteLength + priorBytes);
+}
+
+/**
+ * Score `count` edges: edge visit[i] (or i, when visit is null) of src/dst for
+ * i < count, writing its part into parts at the same index. Degrees are
+ * counted as the edges go unless the rule says exact (then they are already
+ * in the state). With `skipSlot`, an edge whose ends have equal values in
+ * that header word is left alone (2PS: placed by its pre-partitioning pass).
+ */
+export function scanEdges(
+  scan: ScanState,
+  rule: ScoreRule,
+  src: Uint32Array,
+  dst: Uint32Array,
+  parts: Uint8Array | Uint16Array,
+  visit: Uint32Array | null,
+  count: number,
+  progress?: (done: number, total: number) => void,
+  skipSlot = -1,
+): void {
+  const { lambda, epsilon, normalized, degreeWeighted } = rule;
+  const { state, stride, words, degreeSlot, tracker, prior } = scan;
+  const m = count;
+  const loads = tracker.loads;
+  const capacity = tracker.capacity;
+  const exact = degreeWeighted && rule.exactDegrees === true;
+  const fixedMin = rule.fixedMinLoad;
+  const hasFixedMin = fixedMin !== undefined;
+  const hasPrior = prior !== null;
+  const hasSkip = skipSlot >= 0;
   let scaleMax = -1;
   let scaleMin = -1;
   let scale = 0;
@@ -70,6 +148,7 @@ export function scoredVertexCut(stream: EdgeStream, k: number, options: Partitio
     const e = visit === null ? i : visit[i];
     const u = src[e];
     const v = dst[e];
+    if (hasSkip && state[u * stride + skipSlot] === state[v * stride + skipSlot]) continue;
     let gU = 1;
     let gV = 1;
     if (degreeWeighted) {
@@ -85,7 +164,7 @@ export function scoredVertexCut(stream: EdgeStream, k: number, options: Partitio
     if (maxLoad !== scaleMax || tracker.minLoad !== scaleMin) {
       scaleMax = maxLoad;
       scaleMin = tracker.minLoad;
-      scale = normalized ? lambda / (epsilon + maxLoad - scaleMin) : lambda;
+      scale = normalized ? lambda / (epsilon + maxLoad - (hasFixedMin ? Math.min(fixedMin, maxLoad) : scaleMin)) : lambda;
     }
     const minPart = tracker.minPart;
     let best = minPart;
@@ -100,8 +179,8 @@ export function scoredVertexCut(stream: EdgeStream, k: number, options: Partitio
     let onlyV: number;
     if (words === 1) {
       // k <= 32, the common case: the three sets are single words.
-      const ru = state[baseU];
-      const rv = state[baseV];
+      const ru = hasPrior ? state[baseU] | prior[u] : state[baseU];
+      const rv = hasPrior ? state[baseV] | prior[v] : state[baseV];
       const minBit = 1 << minPart;
       const setBoth = ru & rv;
       const setU = ru & ~rv;
@@ -109,6 +188,10 @@ export function scoredVertexCut(stream: EdgeStream, k: number, options: Partitio
       both = setBoth === 0 ? -1 : (setBoth & minBit) !== 0 ? minPart : leastInWord(setBoth, loads, capacity);
       onlyU = setU === 0 ? -1 : (setU & minBit) !== 0 ? minPart : leastInWord(setU, loads, capacity);
       onlyV = setV === 0 ? -1 : (setV & minBit) !== 0 ? minPart : leastInWord(setV, loads, capacity);
+    } else if (hasPrior) {
+      both = leastWithPrior(state, prior, baseU, baseV, u * words, v * words, words, 0, loads, capacity);
+      onlyU = leastWithPrior(state, prior, baseU, baseV, u * words, v * words, words, 2, loads, capacity);
+      onlyV = leastWithPrior(state, prior, baseU, baseV, u * words, v * words, words, 3, loads, capacity);
     } else {
       both = leastLoaded(state, baseU, baseV, words, 0, loads, capacity, minPart);
       onlyU = leastLoaded(state, baseU, baseV, words, 2, loads, capacity, minPart);
@@ -143,15 +226,37 @@ export function scoredVertexCut(stream: EdgeStream, k: number, options: Partitio
     state[baseV + word] |= bit;
     if (progress !== undefined && (i & 0xfffff) === 0) progress(i, m);
   }
-  if (progress) progress(m, m);
   keepReads(touched);
-  // Greedy's state is already the n x words replica table; HDRF's drops its degree column.
-  let replicas = state;
-  if (degreeSlot !== 0) {
-    replicas = new Uint32Array(n * words);
-    for (let v = 0; v < n; v++) {
-      for (let w = 0; w < words; w++) replicas[v * words + w] = state[v * stride + degreeSlot + w];
+}
+
+/** leastLoaded over (this pass's replicas | the previous pass's), for k > 32 with restreaming. */
+function leastWithPrior(
+  state: Uint32Array,
+  prior: Uint32Array,
+  baseU: number,
+  baseV: number,
+  priorU: number,
+  priorV: number,
+  words: number,
+  mode: number,
+  loads: Int32Array,
+  capacity: number,
+): number {
+  let best = -1;
+  let bestLoad = capacity;
+  for (let w = 0; w < words; w++) {
+    const a = state[baseU + w] | prior[priorU + w];
+    const b = state[baseV + w] | prior[priorV + w];
+    let bits = mode === 0 ? a & b : mode === 2 ? a & ~b : b & ~a;
+    while (bits !== 0) {
+      const low = bits & -bits;
+      bits ^= low;
+      const p = (w << 5) + (31 - Math.clz32(low));
+      if (loads[p] < bestLoad) {
+        bestLoad = loads[p];
+        best = p;
+      }
     }
   }
-  return vertexCutPartition(rule.algo, k, n, parts, replicas, words, seed, state.byteLength + loads.byteLength);
+  return best;
 }

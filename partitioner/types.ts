@@ -50,6 +50,12 @@ export interface PartitionOptions {
    * takes more than ceil((1 + slack) * m / k) edges. Default 0.05.
    */
   balanceSlack?: number;
+  /** 2PS: passes of streaming clustering over the stream (the authors' str_iters). Default 1. */
+  clusteringPasses?: number;
+  /** HEP: a vertex of degree above tau x the mean degree is high-degree. Default 10. */
+  tau?: number;
+  /** Restreaming: passes over the stream, each seeing the previous one's placement. Default 2. */
+  passes?: number;
   /** Called with (edgesDone, totalEdges) now and then, for progress bars. */
   onProgress?: (done: number, total: number) => void;
 }

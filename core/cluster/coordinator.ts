@@ -336,7 +336,7 @@ class ClusterRun {
     const source = this.source!;
     const machines = this.machines.count;
     const seed = this.options.seed ?? 1;
-    const placer = (this.options.placement ?? randomPlacement).stream!(source.numVertices, machines, seed);
+    const placer = (this.options.placement ?? randomPlacement).stream!(source.numVertices, source.numEdges, machines, seed);
     const send = async (m: number, chunk: EdgeChunk): Promise<void> => {
       await this.machines.call(m, 'SendEdges', { job: this.job, ...chunk });
     };

@@ -13,7 +13,7 @@
  */
 import { hashMasters, wordsFor } from '../graph/replica-sets.js';
 import { RmatGenerator, type RmatOptions } from '../graph/generators/rmat.js';
-import type { StreamPlacer } from './placement.js';
+import { replicationFactorOf, type StreamPlacer } from './placement.js';
 
 /** Reads a source's edges: up to `count` more into the arrays at `at`; how many (0 at the end). */
 export interface EdgeReader {
@@ -26,6 +26,8 @@ export interface EdgeSource {
   /** What tables call it (a generator spec). */
   name: string;
   numVertices: number;
+  /** Edges in all (a streaming partitioner's balance cap needs it). */
+  numEdges: number;
   weighted: boolean;
   /** A fresh pass over the edges, in the same order each time. */
   open(): EdgeReader;
@@ -43,7 +45,7 @@ export function isEdgeSource(x: unknown): x is EdgeSource {
 /** An R-MAT graph as a stream: the edges `rmatEdges` builds, in its order, generated chunk by chunk. */
 export function rmatSource(options: RmatOptions, name = `rmat:${options.scale}`): EdgeSource {
   const probe = new RmatGenerator(options);
-  return { kind: 'gasworks.edge-source', name, numVertices: probe.numVertices, weighted: probe.weighted, open: () => new RmatGenerator(options) };
+  return { kind: 'gasworks.edge-source', name, numVertices: probe.numVertices, numEdges: probe.numEdges, weighted: probe.weighted, open: () => new RmatGenerator(options) };
 }
 
 /** One chunk of one machine's edges, as SendEdges carries them. */
@@ -161,12 +163,6 @@ export async function streamToMachines(source: EdgeSource, placer: StreamPlacer,
   for (let m = 0; m < machines; m++) if (filled[m] > 0) await flush(m);
   await Promise.all(inFlight);
 
-  let copies = 0;
-  for (let i = 0; i < replicas.length; i += words) {
-    let c = 0;
-    for (let w = 0; w < words; w++) for (let bits = replicas[i + w]; bits !== 0; bits &= bits - 1) c++;
-    copies += Math.max(1, c);
-  }
   return {
     numVertices: n,
     numEdges,
@@ -176,7 +172,7 @@ export async function streamToMachines(source: EdgeSource, placer: StreamPlacer,
     replicas,
     words,
     masters: Uint16Array.from(hashMasters(replicas, n, words, machines, seed)),
-    replicationFactor: n > 0 ? copies / n : 0,
+    replicationFactor: replicationFactorOf(replicas, words),
     machineEdges,
   };
 }

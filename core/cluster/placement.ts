@@ -22,7 +22,7 @@ export interface EdgePlacement {
   /** Replica sets: `words` uint32 words per vertex, bit p set when machine p holds one of its edges. */
   replicas: Uint32Array;
   words: number;
-  /** Replicas per vertex (vertices with no edge count once). */
+  /** Replicas per vertex with an edge (as the partitioning literature and gasworks/partitioner count it). */
   replicationFactor: number;
 }
 
@@ -34,7 +34,7 @@ export interface Placement {
    * The same placement over a stream of directed edges (ingress.ts), where it can place an edge
    * from what the stream has shown so far; absent for one that needs the whole graph first.
    */
-  stream?(numVertices: number, machines: number, seed: number): StreamPlacer;
+  stream?(numVertices: number, numEdges: number, machines: number, seed: number): StreamPlacer;
 }
 
 /** Places a stream's edges as they come: the machine of each of `count` edges into `out`. */
@@ -75,6 +75,19 @@ export function machinesOfCsrEdges(graph: Graph, streamParts: ArrayLike<number>)
   return machineOf;
 }
 
+/** Replicas per vertex over the vertices with an edge (those with a replica), from the replica sets; 0 for none. */
+export function replicationFactorOf(replicas: Uint32Array, words: number): number {
+  let copies = 0;
+  let present = 0;
+  for (let i = 0; i < replicas.length; i += words) {
+    let c = 0;
+    for (let w = 0; w < words; w++) for (let bits = replicas[i + w]; bits !== 0; bits &= bits - 1) c++;
+    copies += c;
+    if (c > 0) present++;
+  }
+  return present > 0 ? copies / present : 0;
+}
+
 /** Replica sets, hash masters and the replication factor of a placement given by machineOf. */
 export function placementOf(graph: Graph, machineOf: Uint16Array, machines: number, seed: number): EdgePlacement {
   const n = graph.numVertices;
@@ -90,13 +103,7 @@ export function placementOf(graph: Graph, machineOf: Uint16Array, machines: numb
       replicas[tgt[e] * words + (p >>> 5)] |= bit;
     }
   }
-  let copies = 0;
-  for (let i = 0; i < replicas.length; i += words) {
-    let c = 0;
-    for (let w = 0; w < words; w++) for (let bits = replicas[i + w]; bits !== 0; bits &= bits - 1) c++;
-    copies += Math.max(1, c);
-  }
-  return { machineOf, masters: Uint16Array.from(hashMasters(replicas, n, words, machines, seed)), replicas, words, replicationFactor: n > 0 ? copies / n : 0 };
+  return { machineOf, masters: Uint16Array.from(hashMasters(replicas, n, words, machines, seed)), replicas, words, replicationFactor: replicationFactorOf(replicas, words) };
 }
 
 /** Each edge to the machine a hash of its two ends picks (the two directions of an undirected edge alike). */
@@ -115,7 +122,7 @@ export const randomPlacement: Placement = {
     }
     return placementOf(graph, machineOf, machines, seed);
   },
-  stream(_numVertices, machines, seed) {
+  stream(_numVertices, _numEdges, machines, seed) {
     return {
       assign(src, dst, count, out) {
         for (let i = 0; i < count; i++) out[i] = hashedMachine(src[i], dst[i], machines, seed);

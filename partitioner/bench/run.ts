@@ -9,6 +9,8 @@
  */
 import { replicasByDegree, type DegreeClass } from '../degree-classes.js';
 import { partitionGraph } from '../index.js';
+import { HEP_DEFAULTS } from '../hep.js';
+import { RESTREAM_DEFAULTS } from '../restream.js';
 import { shuffledOrder } from '../stream.js';
 import type { Partitioner, PartitionOptions, StreamOrder } from '../types.js';
 import { loadEdgeStream, type LoadedStream } from './source.js';
@@ -25,6 +27,12 @@ export interface BenchOptions {
   /** HDRF's degrees: 'partial' (default) or 'exact'. */
   degrees?: 'partial' | 'exact';
   balanceSlack?: number;
+  /** HEP's tau (default 100). */
+  tau?: number;
+  /** Restreaming's passes (default 2). */
+  passes?: number;
+  /** 2PS's clustering passes (default 1). */
+  clusteringPasses?: number;
   /** Also count each run's replicas by degree class (degree-classes.ts) into `replicasByDegree`. */
   byDegree?: boolean;
   /** Called before loading a graph; returns a (done, total) progress callback. */
@@ -64,6 +72,10 @@ export interface BenchRecord {
   balanceTerm: string | null;
   degrees: string | null;
   balanceSlack: number;
+  /** HEP's tau, restreaming's passes, 2PS's clustering passes: for those partitioners, else null. */
+  tau: number | null;
+  passes: number | null;
+  clusteringPasses: number | null;
   /** With `byDegree`: vertices and replicas per degree class (1, 2-3, 4-7, ...). */
   replicasByDegree?: DegreeClass[];
 }
@@ -89,6 +101,9 @@ export async function runPartitionerBench(options: BenchOptions): Promise<BenchR
           balanceTerm: options.balanceTerm,
           degrees: options.degrees,
           balanceSlack: options.balanceSlack,
+          tau: options.tau,
+          passes: options.passes,
+          clusteringPasses: options.clusteringPasses,
         };
         const seconds: number[] = [];
         const cpuSeconds: number[] = [];
@@ -102,6 +117,7 @@ export async function runPartitionerBench(options: BenchOptions): Promise<BenchR
         const { partition, metrics } = last!;
         const time = median(seconds);
         const isHdrf = partitioner.name === 'hdrf';
+        const algoName = partitioner.name;
         const record: BenchRecord = {
           graph: name,
           algo: partitioner.name,
@@ -126,6 +142,9 @@ export async function runPartitionerBench(options: BenchOptions): Promise<BenchR
           balanceTerm: isHdrf ? (options.balanceTerm ?? 'normalized') : null,
           degrees: isHdrf ? (options.degrees ?? 'partial') : null,
           balanceSlack: options.balanceSlack ?? 0.05,
+          tau: algoName === 'hep' ? (options.tau ?? HEP_DEFAULTS.tau) : null,
+          passes: algoName.startsWith('restream-') ? (options.passes ?? RESTREAM_DEFAULTS.passes) : null,
+          clusteringPasses: algoName.startsWith('2ps-') ? (options.clusteringPasses ?? 1) : null,
         };
         if (options.byDegree) record.replicasByDegree = replicasByDegree(partition, stream.src, stream.dst);
         records.push(record);

@@ -4,7 +4,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
@@ -12,6 +12,8 @@ import { registerBenchPartitioners } from '../../apps/cli/commands/bench-partiti
 import { partitionGraph } from '../../partitioner/index.js';
 import { loadEdgeStream } from '../../partitioner/bench/source.js';
 import { tempDir } from '../helpers.js';
+import { buildGraph } from '../../core/graph/build.js';
+import { rmatEdges } from '../../core/graph/generators/rmat.js';
 
 async function run(args: string[]): Promise<string> {
   const program = new Command('gasworks').exitOverride();
@@ -60,7 +62,7 @@ test('--json prints one object per run with the documented fields; files are wri
 test('without --json: one table with a row per run', async () => {
   const dir = tempDir();
   const out = await run(['--graph', 'rmat:8', '--parts', '4', '--algos', 'all', '--order', 'shuffled', '--quiet', '--out', dir]);
-  for (const algo of ['random', 'grid', 'dbh', 'greedy', 'hdrf', 'ne', 'edge-cut']) assert.match(out, new RegExp(`│ ${algo} +│ shuffled`));
+  for (const algo of ['random', 'grid', 'dbh', 'greedy', 'hdrf', 'restream-greedy', 'restream-hdrf', '2ps-l', '2ps-hdrf', 'ne', 'hep', 'edge-cut']) assert.match(out, new RegExp(`│ ${algo} +│ shuffled`));
 });
 
 test('--by-degree: per-run degree classes in the JSON that add up to the replicas, and a Markdown table', async () => {
@@ -102,11 +104,83 @@ test('bad flags are UsageErrors with a clear message', async () => {
   }
 });
 
+test('--compare: previous figures matched by graph, algo, k and order, ratios, JSON and Markdown', async () => {
+  const dir = tempDir();
+  const previousFile = join(dir, 'previous.json');
+  writeFileSync(
+    previousFile,
+    JSON.stringify([
+      { graph: 'rmat:8', algo: 'hdrf', k: 4, order: 'file', replicationFactor: 2, note: 'made up' },
+      { graph: 'rmat:8', algo: 'hdrf', k: 4, order: 'shuffled', replicationFactor: 9 },
+      { graph: 'rmat:8', algo: 'dbh', k: 8, replicationFactor: 3, source: 'a paper' },
+      { graph: 'rmat:9', algo: 'dbh', k: 8, replicationFactor: 1 },
+    ]),
+  );
+  const out = await run(['--graph', 'rmat:8', '--parts', '4,8', '--algos', 'hdrf,dbh', '--compare', previousFile, '--json', '--quiet', '--out', dir]);
+  const records = out.trim().split('\n').map((l) => JSON.parse(l));
+  const { stream } = await loadEdgeStream('rmat:8');
+  const hdrf4 = records.find((r) => r.algo === 'hdrf' && r.k === 4);
+  assert.is(hdrf4.compared.length, 1, 'the shuffled-order record does not match a file-order run');
+  assert.is(hdrf4.compared[0].ratio, partitionGraph(stream, 'hdrf', 4, { seed: 1 }).metrics.replicationFactor / 2);
+  assert.is(records.find((r) => r.algo === 'dbh' && r.k === 8).compared[0].ratio, partitionGraph(stream, 'dbh', 8, { seed: 1 }).metrics.replicationFactor / 3);
+  assert.is(records.find((r) => r.algo === 'hdrf' && r.k === 8).compared.length, 0);
+  const markdown = readFileSync(join(dir, 'partitioners.md'), 'utf8');
+  assert.match(markdown, `## Compared with ${previousFile}`);
+  assert.match(markdown, 'Previous figures: a paper.');
+  assert.match(markdown, /\| rmat:8 \| 4 \| hdrf \| file \| [0-9.]+ \| 2\.000 \| [0-9.]+ \|/);
+  const table = await run(['--graph', 'rmat:8', '--parts', '8', '--algos', 'dbh', '--compare', previousFile, '--quiet', '--out', dir]);
+  assert.match(table, /Compared with .*previous\.json:/);
+  for (const [content, message] of [
+    ['not json', /--compare .*bad\.json must be JSON/],
+    ['{"graph": 1}', /must be a JSON list of records; got object/],
+    ['[{"graph": "g", "algo": "hdrf", "k": 4}]', /record 0 must have graph, algo \(strings\), k \(an integer\) and replicationFactor \(a number\)/],
+  ] as const) {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, content);
+    try {
+      await run(['--graph', 'rmat:8', '--parts', '4', '--compare', bad, '--quiet', '--out', dir]);
+      assert.unreachable(content);
+    } catch (error) {
+      assert.instance(error, UsageError);
+      assert.match((error as Error).message, message);
+    }
+  }
+  try {
+    await run(['--graph', 'rmat:8', '--compare', join(dir, 'missing.json'), '--quiet', '--out', dir]);
+    assert.unreachable('missing file');
+  } catch (error) {
+    assert.match((error as Error).message, /--compare .*missing\.json cannot be read: ENOENT/);
+  }
+});
+
+test('--run pagerank --machines 2: each vertex-cut places the graph on two worker processes; RF as the library, bytes and time per superstep', async () => {
+  const dir = tempDir();
+  const out = await run(['--graph', 'rmat:9', '--algos', 'random,hdrf,ne,edge-cut', '--run', 'pagerank', '--machines', '2', '--iterations', '3', '--json', '--quiet', '--out', dir]);
+  const records = out.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(records.map((r) => r.algo), ['random', 'hdrf', 'ne'], 'the edge-cut is skipped');
+  const graph = buildGraph(rmatEdges({ scale: 9, edgeFactor: 16, seed: 1 }));
+  for (const r of records) {
+    assert.is(r.machines, 2);
+    assert.is(r.supersteps, 3);
+    assert.is(r.program, 'pagerank');
+    assert.ok(r.bytesPerSuperstep > 0 && r.secondsPerSuperstep > 0, r.algo);
+    const expected = partitionGraph(graph, r.algo, 2, { seed: 1 }).metrics.replicationFactor;
+    assert.ok(Math.abs(r.replicationFactor - expected) < 1e-12, `${r.algo}: RF ${r.replicationFactor} vs ${expected}`);
+  }
+  // Fewer replicas, fewer bytes: random replicates most on R-MAT, NE least.
+  const by = (algo: string) => records.find((r) => r.algo === algo);
+  assert.ok(by('random').replicationFactor > by('hdrf').replicationFactor && by('hdrf').replicationFactor > by('ne').replicationFactor);
+  assert.ok(by('random').bytesPerSuperstep > by('hdrf').bytesPerSuperstep && by('hdrf').bytesPerSuperstep > by('ne').bytesPerSuperstep);
+  assert.match(readFileSync(join(dir, 'partitioners-run.svg'), 'utf8'), /^<svg[\s\S]*ms per superstep/);
+  assert.match(readFileSync(join(dir, 'partitioners-run.md'), 'utf8'), /## What replicas cost: pagerank on 2 worker processes, 3 supersteps/);
+  assert.is(JSON.parse(readFileSync(join(dir, 'partitioners-run.json'), 'utf8')).length, 3);
+});
+
 test('--help lists every option', async () => {
   const program = new Command('gasworks');
   registerBenchPartitioners(program.command('bench'));
   const help = program.commands[0].commands[0].helpInformation();
-  for (const flag of ['--graph', '--parts', '--algos', '--order', '--seed', '--repeat', '--out', '--json', '--quiet', '--lambda', '--hdrf-balance', '--slack']) {
+  for (const flag of ['--graph', '--parts', '--algos', '--order', '--seed', '--repeat', '--out', '--json', '--quiet', '--lambda', '--hdrf-balance', '--slack', '--tau', '--passes', '--clustering-passes', '--compare', '--run', '--machines', '--iterations']) {
     assert.ok(help.includes(flag), flag);
   }
 });

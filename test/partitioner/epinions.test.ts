@@ -60,4 +60,34 @@ test('NE is at or below 2PS-HDRF (1.60 / 2.17)', () => {
   assert.ok(rf('ne', 32, {}) <= 2.17);
 });
 
+test("2PS-L and 2PS-HDRF land within 5% of the authors' code (1.92 / 2.94 and 1.60 / 2.17, file order)", () => {
+  if (!stream) return;
+  // Measured: 2PS-L 1.923 / 2.937, 2PS-HDRF 1.596 / 2.167.
+  near(rf('2ps-l', 8, {}), 1.92, 0.05, '2PS-L k=8');
+  near(rf('2ps-l', 32, {}), 2.94, 0.05, '2PS-L k=32');
+  near(rf('2ps-hdrf', 8, {}), 1.6, 0.05, '2PS-HDRF k=8');
+  near(rf('2ps-hdrf', 32, {}), 2.17, 0.05, '2PS-HDRF k=32');
+});
+
+test("the 2PS paper's order on this graph: 2PS-HDRF at or below HDRF (same stream, file order), 2PS-L above 2PS-HDRF", () => {
+  if (!stream) return;
+  // Measured: 2PS-HDRF 1.596 / 2.167, HDRF 1.600 / 2.434. (On wiki-Vote at k = 32 it does not hold: 4.229 vs 4.051.)
+  for (const k of [8, 32]) {
+    assert.ok(rf('2ps-hdrf', k, {}) <= rf('hdrf', k, {}), `k=${k}: 2PS-HDRF vs HDRF`);
+    assert.ok(rf('2ps-l', k, {}) > rf('2ps-hdrf', k, {}), `k=${k}: 2PS-L vs 2PS-HDRF`);
+  }
+});
+
+test('HEP with tau 100 is within 5% of NE, both at most 1.1 edge balance; HEP with tau 10 between NE and HDRF', () => {
+  if (!stream) return;
+  for (const k of [8, 32]) {
+    const ne = partitionGraph(stream!, 'ne', k, { seed: 1 }).metrics;
+    const hep100 = partitionGraph(stream!, 'hep', k, { seed: 1, tau: 100 }).metrics;
+    const hep10 = partitionGraph(stream!, 'hep', k, { seed: 1, tau: 10 }).metrics;
+    near(hep100.replicationFactor, ne.replicationFactor, 0.05, `HEP-100 vs NE, k=${k}`);
+    assert.ok(ne.edgeBalance <= 1.1 && hep100.edgeBalance <= 1.1 && hep10.edgeBalance <= 1.1, `k=${k}: edge balance`);
+    assert.ok(hep10.replicationFactor < rf('hdrf', k, {}), `k=${k}: HEP-10 below HDRF`);
+  }
+});
+
 test.run();

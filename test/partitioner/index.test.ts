@@ -26,7 +26,7 @@ test('k below 1, fractional or too large is a UsageError that says what k must b
 });
 
 test('an unknown partitioner is a UsageError listing the known ones', () => {
-  usageError(() => getPartitioner('metis'), /unknown partitioner 'metis': expected one of random, grid, dbh, greedy, hdrf, ne, edge-cut or all/);
+  usageError(() => getPartitioner('metis'), /unknown partitioner 'metis': expected one of random, grid, dbh, greedy, hdrf, restream-greedy, restream-hdrf, 2ps-l, 2ps-hdrf, ne, hep, edge-cut or all/);
   usageError(() => resolveAlgos('hdrf,nope'), /'nope'/);
   usageError(() => resolveAlgos(' , '), /no partitioner named/);
 });

@@ -17,7 +17,7 @@ import { defaultWorkers, runProgram, type RunOptions } from '../../../core/engin
 import type { Params, VertexProgram } from '../../../core/program.js';
 import { ensureTypeScriptLoader, findProgram } from '../../../core/engine/load-program.js';
 import { getProgram, programs } from '../../../vertex-programs/index.js';
-import { clusterPlacement } from '../../../partitioner/cluster.js';
+import { loadClusterPlacement } from '../../../partitioner/cluster.js';
 import { GRAPH_SPEC_HELP, openGraph, streamableSource } from '../graph-source.js';
 import { canStream } from '../../../core/cluster/ingress.js';
 import { addGraphOptions, graphOptionsFrom, type GraphFlags } from '../graph-flags.js';
@@ -151,7 +151,7 @@ export function registerRun(program: Command): void {
     .option('--chromatic', 'async with --consistency edge: the chromatic engine instead of locks')
     .option('--frontier <mode>', 'sync, signalled programs: auto (a list of the active vertices when they and their edges are at most 1/20 of all; the default), sparse (a list whenever it holds them) or dense (scan every vertex)')
     .option('--cluster <host:port,...>', 'run across machines: the addresses of `gasworks worker` processes, one per machine (sync engine)', hostPortList)
-    .option('--partitioner <name>', 'with --cluster: the vertex-cut that places edges on machines (random, grid, dbh, greedy, hdrf, ne); random streams a generated graph to the machines without building it here', 'hdrf')
+    .option('--partitioner <name>', 'with --cluster: the vertex-cut that places edges on machines: a built-in (random, grid, dbh, greedy, hdrf, ne, 2ps-l, 2ps-hdrf, hep, ...) or the path of your own partitioner module (./my-cut.ts); random, greedy and hdrf stream a generated graph to the machines without building it here', 'hdrf')
     .option('--spare <host:port,...>', 'with --cluster: workers standing by; one replaces a lost worker and the run rolls back to the last checkpoint', hostPortList)
     .option('--checkpoint-every <n>', 'with --cluster: checkpoint every n supersteps (default: only at the start, with --spare)', positiveInt)
     .option('--lease <seconds>', 'with --cluster: the workers drop the job this long after this command\'s last call (it renews while it runs; default 60)', positiveInt)
@@ -166,7 +166,7 @@ export function registerRun(program: Command): void {
     const params = parseParams(vp, flags.param);
     // Across machines, a generated graph whose program reads only the view is streamed to the
     // machines by a streaming placement: this process never holds its edges.
-    const placement = flags.cluster ? clusterPlacement(flags.partitioner ?? 'hdrf') : undefined;
+    const placement = flags.cluster ? await loadClusterPlacement(flags.partitioner ?? 'hdrf', 'run') : undefined;
     const stream = placement?.stream !== undefined && canStream(vp) ? streamableSource(flags.graph, graphOptionsFrom(flags)) : null;
     const { graph, name: graphName, loadSeconds } = stream !== null ? { graph: verticesOnly(stream.numVertices), name: stream.name, loadSeconds: 0 } : await openGraph(flags.graph, graphOptionsFrom(flags));
     if (flags.source !== undefined) {

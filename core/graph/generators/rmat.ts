@@ -120,6 +120,32 @@ export class RmatGenerator {
 }
 
 /**
+ * The edges of `rmatEdges(options)`, in the same order, handed to `onChunk`
+ * in consecutive chunks of at most `chunkEdges` (arrays reused between calls)
+ * instead of one list: memory O(n + chunk) rather than O(m), for streaming
+ * partitioners on graphs whose edges do not fit (R-MAT 26: 1.07 billion).
+ * Unweighted only (a RmatGenerator gives weights too).
+ */
+export function forEachRmatChunk(
+  options: RmatOptions,
+  chunkEdges: number,
+  onChunk: (src: Uint32Array, dst: Uint32Array, count: number) => void,
+): void {
+  const generator = new RmatGenerator({ ...options, maxWeight: undefined });
+  const size = Math.max(1, Math.min(chunkEdges, generator.numEdges));
+  const src = new Uint32Array(size);
+  const dst = new Uint32Array(size);
+  for (let done = 0; done < generator.numEdges; ) {
+    const count = Math.min(size, generator.numEdges - done);
+    // Blocks of one edge for the first eight (see RmatGenerator.next), then the rest of the chunk.
+    for (let e = 0; e < count; ) e += generator.next(src, dst, null, e, done + e < 8 ? 1 : count - e);
+    onChunk(src, dst, count);
+    done += count;
+    if (options.onProgress) options.onProgress(done, generator.numEdges);
+  }
+}
+
+/**
  * Place edges [from, to): each descends `scale` levels, one draw per level.
  * The generator state lives in locals here (see sfc32.ts): the same stream as
  * Random, without a load and store of object fields per draw.

@@ -54,7 +54,7 @@ test('one pass places every edge once, with the loaded graph\'s replica sets, de
     const w = new Float64Array(chunk.weights.buffer.slice(chunk.weights.byteOffset, chunk.weights.byteOffset + chunk.weights.length));
     for (let i = 0; i < s.length; i++) got[m].push([s[i], t[i], w[i]]);
   };
-  const summary = await streamToMachines(rmatSource(options), randomPlacement.stream!(graph.numVertices, 3, 7), send, { machines: 3, seed: 7, chunkEdges: 100 });
+  const summary = await streamToMachines(rmatSource(options), randomPlacement.stream!(graph.numVertices, graph.numEdges, 3, 7), send, { machines: 3, seed: 7, chunkEdges: 100 });
   assert.is(summary.numEdges, graph.numEdges);
   assert.equal(Array.from(summary.replicas), Array.from(placed.replicas));
   assert.equal(Array.from(summary.masters), Array.from(placed.masters));
