@@ -12,6 +12,7 @@ import { defaultWorkers } from '../../../core/engine/index.js';
 import { indexOfId, loadModel, saveModel } from '../../recommender/model.js';
 import { rankingQuality, rankingQualityOnGpu, ratingError } from '../../recommender/metrics.js';
 import { recommend } from '../../recommender/recommend.js';
+import { popularityModel } from '../../recommender/baseline.js';
 import { openRatings, PLANTED_HELP } from '../../recommender/source.js';
 import { splitRatings } from '../../recommender/split.js';
 import { TRAIN_DEFAULTS, trainFactorModel } from '../../recommender/train.js';
@@ -114,6 +115,8 @@ export function registerRecommend(program: Command): void {
       const scale = minMax(train.values);
       const error = ratingError(result.model, test, scale);
       const ranking = kernels === 'gpu' ? await rankingQualityOnGpu(result.model, train, test, flags.k, 4) : rankingQuality(result.model, train, test, flags.k, 4);
+      // The most-rated unseen items, under the same protocol: what the model's lists must beat.
+      const baseline = rankingQuality(popularityModel(train), train, test, flags.k, 4);
       if (flags.save) await saveModel(flags.save, result.model);
       const summary = {
         ratings: flags.ratings,
@@ -135,6 +138,7 @@ export function registerRecommend(program: Command): void {
         recallAtK: ranking.recall,
         ndcgAtK: ranking.ndcg,
         rankedUsers: ranking.users,
+        baseline: { name: 'popularity', precisionAtK: baseline.precision, recallAtK: baseline.recall, ndcgAtK: baseline.ndcg, rankedUsers: baseline.users },
         computeSeconds: result.computeSeconds,
         kernels: result.backend,
         ...(flags.save ? { model: flags.save } : {}),
@@ -150,6 +154,10 @@ export function registerRecommend(program: Command): void {
         ['train RMSE', summary.trainRmse.toFixed(4)],
         ['test RMSE / MAE', `${error.rmse.toFixed(4)} / ${error.mae.toFixed(4)}${error.unknown ? ` (${error.unknown} with an unseen user or item)` : ''}`],
         [`precision / recall / NDCG @${flags.k}`, `${ranking.precision.toFixed(4)} / ${ranking.recall.toFixed(4)} / ${ranking.ndcg.toFixed(4)} over ${ranking.users} users`],
+        [
+          `popularity baseline @${flags.k}`,
+          `${baseline.precision.toFixed(4)} / ${baseline.recall.toFixed(4)} / ${baseline.ndcg.toFixed(4)} (most-rated unseen items; model precision ${(ranking.precision / baseline.precision).toFixed(2)}x)`,
+        ],
         ['compute time', `${result.computeSeconds.toFixed(3)} s (${result.backend === 'engine' ? 'engine' : `kernels: ${result.backend}`})`],
       ];
       if (flags.save) rows.push(['model file', flags.save]);

@@ -44,6 +44,9 @@ test('recommend train --json --save, then recommend top skipping rated items', (
   assert.ok(s.testRmse > 0 && s.testRmse < 0.8, `test RMSE ${s.testRmse}`);
   assert.ok(s.trainRmse < s.trainRmseByIteration[0], 'training RMSE should fall');
   for (const key of ['precisionAtK', 'recallAtK', 'ndcgAtK']) assert.ok(s[key] >= 0 && s[key] <= 1, `${key} ${s[key]}`);
+  assert.is(s.baseline.name, 'popularity');
+  assert.is(s.baseline.rankedUsers, s.rankedUsers);
+  for (const key of ['precisionAtK', 'recallAtK', 'ndcgAtK']) assert.ok(s.baseline[key] >= 0 && s.baseline[key] <= 1, `baseline ${key} ${s.baseline[key]}`);
   const user = train.userIds[train.users[0]] + 100;
   const top = JSON.parse(ok(gasworks(['recommend', 'top', '-m', model, '-u', String(user), '-n', '5', '-r', trainFile, '--json'])).stdout);
   assert.is(top.user, user);
@@ -58,6 +61,7 @@ test('recommend train with no arguments runs on generated ratings and prints a t
   const r = ok(gasworks(['recommend', 'train', '-i', '2', '-w', '1']));
   assert.match(r.stdout, 'test RMSE');
   assert.match(r.stdout, 'planted:2000:1000:5');
+  assert.match(r.stdout, /popularity baseline @10 +│ [0-9.]+ \/ [0-9.]+ \/ [0-9.]+/);
   const s = JSON.parse(ok(gasworks(['recommend', 'train', '-r', trainFile, '-t', testFile, '-a', 'sgd', '-i', '20', '--learning-rate', '0.03', '--rank', '3', '--json'])).stdout);
   assert.is(s.algo, 'sgd');
   assert.is(s.trainRmseByIteration.length, 20);
