@@ -16,6 +16,7 @@ import type { GpuMode } from '../../kernels/gpu.js';
 import { trainAlsBatched, type AlsKernels } from './als-batched.js';
 import { STRATA_DEFAULT, trainSgdStrata } from './sgd-strata.js';
 import { meanRating } from './factors.js';
+import { DivergedError, firstNonFinite, settingToLower } from './divergence.js';
 import type { FactorModel } from './model.js';
 import sgd from './sgd.js';
 
@@ -123,10 +124,12 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
 
   const graph = ratingsToGraph(ratings);
   const trainRmse: number[] = [];
+  let divergedAt = 0;
   // ALS takes two supersteps (users, then items) per iteration; an SGD epoch is one.
   const stepsPerIteration = algo === 'als' ? 2 : 1;
   const onProgress = (p: { superstep: number; aggregates: Record<string, number> }): void => {
     if (p.superstep % stepsPerIteration !== 0) return;
+    if (p.aggregates.diverged > 0 && divergedAt === 0) divergedAt = p.superstep / stepsPerIteration;
     const rmse = Math.sqrt(p.aggregates.sse / ratings.count);
     trainRmse.push(rmse);
     options.onIteration?.(p.superstep / stepsPerIteration, rmse);
@@ -162,6 +165,14 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
         : await runProgram(sgd, graph, { ...common, params: { rank, lambda, biases, seed, learningRate } });
     factors = run.vertex.factors;
     computeSeconds = run.computeSeconds;
+  }
+  // Never a model with a non-finite value: a diverging SGD run stopped at the end of the epoch that showed it.
+  if (schedule === 'strata' && trainRmse.length < iterations) divergedAt = trainRmse.length;
+  const bad = firstNonFinite(factors);
+  if (divergedAt > 0 || bad >= 0) {
+    const epoch = divergedAt > 0 ? divergedAt : trainRmse.length;
+    const setting = algo === 'sgd' ? settingToLower(learningRate, lambda, { learningRate: TRAIN_DEFAULTS.learningRate, lambda: TRAIN_DEFAULTS.lambda.sgd }) : null;
+    throw new DivergedError('trainFactorModel', algo, epoch, setting, setting === 'lambda' ? lambda : setting === 'learningRate' ? learningRate : null);
   }
   const width = rank + 1;
   const U = ratings.numUsers;

@@ -13,6 +13,7 @@ import { indexOfId, loadModel, saveModel } from '../../recommender/model.js';
 import { rankingQuality, rankingQualityOnGpu, ratingError } from '../../recommender/metrics.js';
 import { recommend } from '../../recommender/recommend.js';
 import { popularityModel } from '../../recommender/baseline.js';
+import { DivergedError } from '../../recommender/divergence.js';
 import { openRatings, PLANTED_HELP } from '../../recommender/source.js';
 import { splitRatings } from '../../recommender/split.js';
 import { TRAIN_DEFAULTS, trainFactorModel } from '../../recommender/train.js';
@@ -110,6 +111,11 @@ export function registerRecommend(program: Command): void {
         schedule: flags.schedule as 'hogwild' | 'strata',
         strata: flags.strata,
         onIteration: showProgress ? (i, rmse) => process.stderr.write(`\r\x1b[K${algo}: iteration ${i}/${iterations} | train RMSE ${rmse.toFixed(4)}`) : undefined,
+      }).catch((error: unknown) => {
+        if (showProgress) process.stderr.write('\r\x1b[K');
+        // The library names its options; the user typed flags.
+        if (error instanceof DivergedError) throw new DivergedError('recommend train', error.algo, error.epoch, error.setting, error.value, (s) => (s === 'lambda' ? '--lambda' : '--learning-rate'));
+        throw error;
       });
       if (showProgress) process.stderr.write('\r\x1b[K');
       const scale = minMax(train.values);

@@ -6,7 +6,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expectUserMistakes, gasworks, type CliResult } from './cli-runner.js';
 import { plantedRatings } from '../../../apps/recommender/source.js';
@@ -91,6 +91,16 @@ test('recommend train -a sgd --schedule strata: the same figures on 1 and 2 work
   assert.equal(two.trainRmseByIteration, one.trainRmseByIteration);
   assert.is(two.testRmse, one.testRmse);
   assert.ok(one.testRmse < 1.2, `test RMSE ${one.testRmse}`);
+});
+
+test('recommend train: an SGD learning rate that diverges stops with one line naming it, exit 1, and saves nothing', () => {
+  const model = join(dir, 'diverged.gwm');
+  const r = gasworks(['recommend', 'train', '-r', trainFile, '-t', testFile, '-a', 'sgd', '--learning-rate', '1000', '--save', model]);
+  assert.is(r.status, 1, r.stderr);
+  assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.match(r.stderr, /^gasworks: recommend train: SGD diverged in epoch 1 .*: lower --learning-rate \(now 1000\); no model kept\n$/);
+  assert.is(r.stdout, '');
+  assert.not.ok(readdirSync(dir).some((name) => name.includes('diverged')), `left ${readdirSync(dir).join(', ')}`);
 });
 
 test('recommend: user mistakes exit 1 with a message and no stack trace', () => {
