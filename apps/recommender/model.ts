@@ -20,7 +20,7 @@ import { indexOfSorted } from '../../core/util/search.js';
 export interface FactorModel {
   /** How it was trained ('als', 'sgd') and with what, for the record. */
   algo: string;
-  params: Record<string, number | boolean>;
+  params: Record<string, number | boolean | string>;
   rank: number;
   mean: number;
   numUsers: number;
@@ -90,7 +90,7 @@ export async function loadModel(path: string): Promise<FactorModel> {
   }
   const headerLength = bytes.readUInt32LE(8);
   const expectedCrc = bytes.readUInt32LE(12);
-  let header: { format?: string; algo: string; params: Record<string, number | boolean>; rank: number; mean: number; numUsers: number; numItems: number };
+  let header: { format?: string; algo: string; params: Record<string, number | boolean | string>; rank: number; mean: number; numUsers: number; numItems: number };
   try {
     header = JSON.parse(bytes.toString('utf8', PREAMBLE, PREAMBLE + headerLength));
   } catch {

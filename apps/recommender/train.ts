@@ -19,15 +19,22 @@ import { meanRating } from './factors.js';
 import { DivergedError, firstNonFinite, settingToLower } from './divergence.js';
 import type { FactorModel } from './model.js';
 import sgd from './sgd.js';
+import ials, { gramTerms } from './ials.js';
 
-export type FactorAlgorithm = 'als' | 'sgd';
+/** Rating models ('als', 'sgd') predict ratings; 'ials' ranks items by implicit preference (ials.ts). */
+export type FactorAlgorithm = 'als' | 'sgd' | 'ials';
 
 export const TRAIN_DEFAULTS = {
   algo: 'als' as FactorAlgorithm,
   rank: 10,
   /** Per algorithm: ALS weights it by rating counts, SGD applies it per step. */
-  lambda: { als: 0.1, sgd: 0.05 },
-  iterations: { als: 10, sgd: 30 },
+  lambda: { als: 0.1, sgd: 0.05, ials: 10 },
+  iterations: { als: 10, sgd: 30, ials: 10 },
+  /** iALS: confidence 1 + alpha * rating. */
+  alpha: 0.5,
+  /** iALS: 'cholesky' or 'cg' (conjugate-gradient steps per solve, cgSteps of them). */
+  solver: 'cholesky' as 'cholesky' | 'cg',
+  cgSteps: 3,
   learningRate: 0.01,
   biases: true,
   seed: 1,
@@ -47,6 +54,11 @@ export interface TrainOptions {
   iterations?: number;
   /** SGD step size. Default 0.01. */
   learningRate?: number;
+  /** iALS: confidence 1 + alpha * rating. */
+  alpha?: number;
+  /** iALS: 'cholesky' (default) or 'cg' (Takacs et al. 2011; for large ranks) with cgSteps steps per solve (3). */
+  solver?: 'cholesky' | 'cg';
+  cgSteps?: number;
   /** Learn user and item biases. Default true. */
   biases?: boolean;
   /** Seed of the initial factors. Default 1. */
@@ -93,7 +105,7 @@ function positiveInteger(name: string, x: number): void {
 
 export async function trainFactorModel(ratings: Ratings, options: TrainOptions = {}): Promise<TrainResult> {
   const algo = options.algo ?? TRAIN_DEFAULTS.algo;
-  if (algo !== 'als' && algo !== 'sgd') throw new UsageError(`trainFactorModel: algo must be 'als' or 'sgd'; got ${JSON.stringify(algo)}`);
+  if (algo !== 'als' && algo !== 'sgd' && algo !== 'ials') throw new UsageError(`trainFactorModel: algo must be 'als', 'sgd' or 'ials'; got ${JSON.stringify(algo)}`);
   const rank = options.rank ?? TRAIN_DEFAULTS.rank;
   const lambda = options.lambda ?? TRAIN_DEFAULTS.lambda[algo];
   const iterations = options.iterations ?? TRAIN_DEFAULTS.iterations[algo];
@@ -102,7 +114,13 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
   const seed = options.seed ?? TRAIN_DEFAULTS.seed;
   positiveInteger('rank', rank);
   positiveInteger('iterations', iterations);
-  if (!(algo === 'als' ? lambda > 0 : lambda >= 0)) throw new UsageError(`trainFactorModel: lambda must be ${algo === 'als' ? '> 0' : '>= 0'}; got ${lambda}`);
+  if (!(algo !== 'sgd' ? lambda > 0 : lambda >= 0)) throw new UsageError(`trainFactorModel: lambda must be ${algo !== 'sgd' ? '> 0' : '>= 0'}; got ${lambda}`);
+  const alpha = options.alpha ?? TRAIN_DEFAULTS.alpha;
+  const solver = options.solver ?? TRAIN_DEFAULTS.solver;
+  const cgSteps = options.cgSteps ?? TRAIN_DEFAULTS.cgSteps;
+  if (!(alpha >= 0 && Number.isFinite(alpha))) throw new UsageError(`trainFactorModel: alpha must be a number >= 0; got ${alpha}`);
+  if (solver !== 'cholesky' && solver !== 'cg') throw new UsageError(`trainFactorModel: solver must be 'cholesky' or 'cg'; got ${JSON.stringify(solver)}`);
+  positiveInteger('cgSteps', cgSteps);
   if (!(learningRate > 0)) throw new UsageError(`trainFactorModel: learningRate must be > 0; got ${learningRate}`);
   if (ratings.count === 0) throw new UsageError('trainFactorModel: no ratings to train on');
 
@@ -120,24 +138,35 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
   if (schedule !== 'hogwild' && schedule !== 'strata') throw new UsageError(`trainFactorModel: schedule must be 'hogwild' or 'strata'; got ${JSON.stringify(schedule)}`);
   if (schedule === 'strata' && algo !== 'sgd') throw new UsageError("trainFactorModel: schedule 'strata' is for SGD");
 
-  if (options.cluster !== undefined && algo !== 'als') throw new UsageError('trainFactorModel: only ALS trains across machines (SGD updates the items of every rating in place: one machine)');
+  if (options.cluster !== undefined && algo === 'sgd') throw new UsageError('trainFactorModel: only ALS and iALS train across machines (SGD updates the items of every rating in place: one machine)');
 
   const graph = ratingsToGraph(ratings);
   const trainRmse: number[] = [];
   let divergedAt = 0;
-  // ALS takes two supersteps (users, then items) per iteration; an SGD epoch is one.
-  const stepsPerIteration = algo === 'als' ? 2 : 1;
+  // ALS takes two supersteps (users, then items) per iteration; an SGD epoch is one; iALS has a
+  // warm-up superstep first (ials.ts).
+  const stepsPerIteration = algo === 'sgd' ? 1 : 2;
+  const warmUp = algo === 'ials' ? 1 : 0;
+  const cells = algo === 'ials' ? ratedCount(ratings.users, ratings.count, ratings.numUsers) * ratedCount(ratings.items, ratings.count, ratings.numItems) : 0;
   const onProgress = (p: { superstep: number; aggregates: Record<string, number> }): void => {
-    if (p.superstep % stepsPerIteration !== 0) return;
-    if (p.aggregates.diverged > 0 && divergedAt === 0) divergedAt = p.superstep / stepsPerIteration;
-    const rmse = Math.sqrt(p.aggregates.sse / ratings.count);
+    const step = p.superstep - warmUp;
+    if (step < 1 || step % stepsPerIteration !== 0) return;
+    const iteration = step / stepsPerIteration;
+    if (p.aggregates.diverged > 0 && divergedAt === 0) divergedAt = iteration;
+    let rmse: number;
+    if (algo === 'ials') {
+      // The objective over every cell, as a root mean: sum_cells c (p - x.y)^2 + lambda (|X|^2 + |Y|^2).
+      const g = gramTerms(p.aggregates, rank);
+      rmse = Math.sqrt((g.cells + p.aggregates.observed + lambda * (g.userTrace + g.itemTrace)) / Math.max(1, cells));
+    } else rmse = Math.sqrt(p.aggregates.sse / ratings.count);
     trainRmse.push(rmse);
-    options.onIteration?.(p.superstep / stepsPerIteration, rmse);
+    options.onIteration?.(iteration, rmse);
   };
   const common = options.cluster
-    ? { cluster: options.cluster, security: options.security, placement: clusterPlacement('hdrf'), maxIterations: stepsPerIteration * iterations, onProgress }
-    : { workers: options.workers ?? 1, maxIterations: stepsPerIteration * iterations, onProgress };
-  const params: Record<string, number | boolean> = algo === 'als' ? { rank, lambda, biases, seed } : { rank, lambda, biases, seed, learningRate };
+    ? { cluster: options.cluster, security: options.security, placement: clusterPlacement('hdrf'), maxIterations: warmUp + stepsPerIteration * iterations, onProgress }
+    : { workers: options.workers ?? 1, maxIterations: warmUp + stepsPerIteration * iterations, onProgress };
+  const params: Record<string, number | boolean | string> =
+    algo === 'als' ? { rank, lambda, biases, seed } : algo === 'sgd' ? { rank, lambda, biases, seed, learningRate } : { rank, lambda, alpha, seed, solver, ...(solver === 'cg' ? { cgSteps } : {}) };
   let factors: Float64Array;
   let computeSeconds: number;
   let backend: string = kernels;
@@ -162,7 +191,9 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
     const run =
       algo === 'als'
         ? await runProgram(als, graph, { ...common, params: { rank, lambda, biases, seed } })
-        : await runProgram(sgd, graph, { ...common, params: { rank, lambda, biases, seed, learningRate } });
+        : algo === 'ials'
+          ? await runProgram(ials, graph, { ...common, params: { rank, lambda, alpha, seed, solver, cgSteps } })
+          : await runProgram(sgd, graph, { ...common, params: { rank, lambda, biases, seed, learningRate } });
     factors = run.vertex.factors;
     computeSeconds = run.computeSeconds;
   }
@@ -202,7 +233,8 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
       algo,
       params: { ...params, iterations },
       rank,
-      mean: meanRating(graph.weights, graph.numEdges),
+      // iALS scores are x_u . y_i alone (its bias column stays 0).
+      mean: algo === 'ials' ? 0 : meanRating(graph.weights, graph.numEdges),
       numUsers: users.ids.length,
       numItems: items.ids.length,
       userIds: users.ids,
@@ -214,4 +246,17 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
     computeSeconds,
     backend,
   };
+}
+
+/** How many of `count` dense ids (0 .. count - 1) occur in ids[0 .. n - 1]. */
+function ratedCount(ids: Uint32Array, n: number, count: number): number {
+  const seen = new Uint8Array(count);
+  let distinct = 0;
+  for (let k = 0; k < n; k++) {
+    if (seen[ids[k]] === 0) {
+      seen[ids[k]] = 1;
+      distinct++;
+    }
+  }
+  return distinct;
 }

@@ -68,6 +68,19 @@ test('recommend train with no arguments runs on generated ratings and prints a t
   assert.ok(s.testRmse < 0.8, `SGD test RMSE ${s.testRmse}`);
 });
 
+test('recommend train -a ials: ranking figures beside the baseline, no rating error; the table says so', () => {
+  const args = ['recommend', 'train', '-r', trainFile, '-t', testFile, '-a', 'ials', '--rank', '3', '-i', '4', '--alpha', '2', '--lambda', '1'];
+  const s = JSON.parse(ok(gasworks([...args, '--json'])).stdout);
+  assert.is(s.algo, 'ials');
+  assert.equal(s.params, { rank: 3, lambda: 1, alpha: 2, seed: 1, solver: 'cholesky', iterations: 4 });
+  assert.is(s.testRmse, null);
+  assert.is(s.trainRmseByIteration.length, 4);
+  assert.ok(s.precisionAtK > 0 && s.baseline.precisionAtK > 0, `precision ${s.precisionAtK}, baseline ${s.baseline.precisionAtK}`);
+  const table = ok(gasworks([...args, '--solver', 'cg', '--cg-steps', '2'])).stdout;
+  assert.match(table, /iALS, rank 3, lambda 1, alpha 2, conjugate gradient \(2 steps\), 4 iterations/);
+  assert.match(table, /none \(iALS ranks items; it predicts no ratings\)/);
+});
+
 test('recommend train --kernels cpu and gpu give the engine\'s figures (bit for bit on cpu, to 32-bit precision on gpu.js)', () => {
   const args = ['recommend', 'train', '-r', trainFile, '-t', testFile, '--rank', '3', '-i', '4', '--json'];
   const engine = JSON.parse(ok(gasworks([...args, '-w', '1'])).stdout);
@@ -110,7 +123,12 @@ test('recommend: user mistakes exit 1 with a message and no stack trace', () => 
     [['recommend', 'train', '-r', bad], /bad\.data:2: expected a non-negative integer item id/],
     [['recommend', 'train', '-r', 'planted:10'], /planted:USERS:ITEMS/],
     [['recommend', 'train', '--rank', '0'], /positive integer/],
-    [['recommend', 'train', '--algo', 'svd'], /--algo must be als or sgd/],
+    [['recommend', 'train', '--algo', 'svd'], /--algo must be als, sgd or ials; got "svd"/],
+    [['recommend', 'train', '--learning-rate', '0.1'], /--learning-rate is for --algo sgd \(als takes no step size\)/],
+    [['recommend', 'train', '--alpha', '2'], /--alpha is for --algo ials/],
+    [['recommend', 'train', '-a', 'ials', '--solver', 'lu'], /--solver must be cholesky or cg; got "lu"/],
+    [['recommend', 'train', '-a', 'ials', '--cg-steps', '2'], /--cg-steps goes with --solver cg/],
+    [['recommend', 'train', '-a', 'ials', '--no-biases'], /--no-biases is for als and sgd/],
     [['recommend', 'train', '-t', 'planted:10:10'], /--test takes a ratings file/],
     [['recommend', 'top', '-m', trainFile, '-u', '1'], /not a gasworks model/],
     [['recommend', 'train', '--kernels', 'tpu'], /--kernels must be engine, cpu or gpu; got "tpu"/],
