@@ -1,22 +1,22 @@
 /**
- * `gasworks recommend train` and `gasworks recommend top`: the matrix
- * factorisation recommender (apps/recommender) from the command line. `train`
- * fits a model on a ratings file (or generated ratings), evaluates it on a
- * test file or a seeded hold-out split (RMSE, MAE, precision / recall / NDCG
- * at k), and can save it; `top` loads a saved model and lists a user's best
- * items, skipping those the user rated in an optional ratings file.
+ * `gasworks recommend train`: the matrix factorisation recommender
+ * (apps/recommender) from the command line. It fits a model on a ratings
+ * file (or generated ratings), evaluates it on a test file or a seeded
+ * hold-out split (RMSE, MAE, precision / recall / NDCG at k, beside the
+ * popularity baseline's), and can save it. The lists (`top`, `similar`) are
+ * in recommend-lists.ts, `tune` in recommend-tune.ts.
  */
 import type { Command } from 'commander';
 import { UsageError } from '../../../core/errors.js';
 import { defaultWorkers } from '../../../core/engine/index.js';
-import { indexOfId, loadModel, saveModel } from '../../recommender/model.js';
+import { saveModel } from '../../recommender/model.js';
 import { rankingQuality, rankingQualityOnGpu, ratingError } from '../../recommender/metrics.js';
-import { recommend } from '../../recommender/recommend.js';
 import { popularityModel } from '../../recommender/baseline.js';
 import { DivergedError } from '../../recommender/divergence.js';
 import { openRatings, PLANTED_HELP } from '../../recommender/source.js';
 import { splitRatings } from '../../recommender/split.js';
 import { TRAIN_DEFAULTS, trainFactorModel } from '../../recommender/train.js';
+import { registerRecommendLists } from './recommend-lists.js';
 import { addClusterSecurityOptions, clusterSecurityFrom, type ClusterSecurityFlags } from '../cluster-flags.js';
 import { fraction, hostPortList, nonNegativeNumber, positiveInt, positiveNumber } from '../arguments.js';
 import { formatNumber, printJson, summaryTable } from '../output.js';
@@ -45,14 +45,6 @@ interface TrainFlags extends ClusterSecurityFlags {
   save?: string;
   json?: boolean;
   quiet?: boolean;
-}
-
-interface TopFlags {
-  model: string;
-  user: string;
-  n: number;
-  ratings?: string;
-  json?: boolean;
 }
 
 export function registerRecommend(program: Command): void {
@@ -192,41 +184,7 @@ export function registerRecommend(program: Command): void {
       process.stdout.write(summaryTable(`gasworks recommend train: ${flags.ratings}`, rows) + '\n');
     });
 
-  group
-    .command('top')
-    .description("list a user's best items from a saved model")
-    .requiredOption('-m, --model <file>', 'a model saved by `gasworks recommend train --save`')
-    .requiredOption('-u, --user <id>', "the user's id as in the ratings file")
-    .option('-n, --n <n>', 'how many items', positiveInt, 10)
-    .option('-r, --ratings <ratings>', "skip the items the user rated here (usually the training file)")
-    .option('--json', 'print JSON')
-    .action(async (flags: TopFlags) => {
-      const model = await loadModel(flags.model);
-      const userId = Number(flags.user);
-      const u = Number.isFinite(userId) ? indexOfId(model.userIds, userId) : -1;
-      if (u < 0) throw new UsageError(`recommend top: user ${flags.user} is not in the model (${model.numUsers} users, ids ${model.userIds[0]} to ${model.userIds[model.numUsers - 1]})`);
-      let exclude: Uint8Array | null = null;
-      if (flags.ratings) {
-        const rated = await openRatings(flags.ratings);
-        exclude = new Uint8Array(model.numItems);
-        for (let k = 0; k < rated.count; k++) {
-          if (rated.userIds[rated.users[k]] !== userId) continue;
-          const i = indexOfId(model.itemIds, rated.itemIds[rated.items[k]]);
-          if (i >= 0) exclude[i] = 1;
-        }
-      }
-      const top = recommend(model, u, flags.n, exclude);
-      if (flags.json) {
-        printJson({ user: userId, items: top });
-        return;
-      }
-      process.stdout.write(
-        summaryTable(
-          `top ${top.length} items for user ${userId}`,
-          top.map((t, r): [string, string] => [`#${r + 1} item ${t.item}`, `predicted ${t.score.toFixed(3)}`]),
-        ) + '\n',
-      );
-    });
+  registerRecommendLists(group);
 }
 
 function minMax(values: Float64Array): [number, number] {

@@ -57,6 +57,34 @@ test('recommend train --json --save, then recommend top skipping rated items', (
   for (let i = 1; i < top.items.length; i++) assert.ok(top.items[i].score <= top.items[i - 1].score, 'best first');
 });
 
+test('recommend top --items: a plain ranked table with titles and reasons; similar; no -m trains iALS on -r', () => {
+  const titles = join(dir, 'titles.csv');
+  const itemIds = new Set<number>();
+  for (let k = 0; k < train.count; k++) itemIds.add(train.itemIds[train.items[k]] * 3);
+  writeFileSync(titles, 'id,title\n' + [...itemIds].map((id) => `${id},"Film ${id}, The"`).join('\n') + '\n');
+  const user = String(train.userIds[train.users[0]] + 100);
+  const table = ok(gasworks(['recommend', 'top', '-u', user, '-n', '4', '-r', trainFile, '--items', titles, '-q'])).stdout.split('\n');
+  assert.match(table[0], new RegExp(`^top 4 for user ${user}: iALS trained on .*u1\\.base \\(rank 10\\); \\d+ rated items skipped$`));
+  assert.match(table[1], /^ *# +item +title +score +because you rated$/);
+  assert.match(table[2], /^-+  -+  -+  -+  -+$/);
+  assert.is(table.filter((l) => /^ *\d+ +\d+ +Film \d+, The +[0-9.]+ +Film \d+, The \([-0-9.]+\)$/.test(l)).length, 4, table.join('\n'));
+  const json = JSON.parse(ok(gasworks(['recommend', 'top', '-u', user, '-n', '4', '-r', trainFile, '--items', titles, '--json', '-q'])).stdout);
+  assert.is(json.algo, 'ials');
+  assert.is(json.items.length, 4);
+  for (const l of json.items) {
+    assert.is(l.title, `Film ${l.item}, The`);
+    assert.ok(Number.isFinite(l.score) && l.because.similarity <= 1 + 1e-12);
+  }
+  const item = String([...itemIds][0]);
+  const similar = JSON.parse(ok(gasworks(['recommend', 'similar', '--item', item, '-r', trainFile, '-n', '3', '--items', titles, '--json', '-q'])).stdout);
+  assert.is(similar.item, Number(item));
+  assert.is(similar.title, `Film ${item}, The`);
+  assert.is(similar.items.length, 3);
+  assert.ok(similar.items.every((s: { item: number; similarity: number }) => s.item !== Number(item) && s.similarity <= 1 + 1e-12));
+  for (let i = 1; i < 3; i++) assert.ok(similar.items[i].similarity <= similar.items[i - 1].similarity);
+  assert.match(ok(gasworks(['recommend', 'similar', '--item', item, '-r', trainFile, '-n', '3', '-q'])).stdout, new RegExp(`^3 items most like item ${item}: iALS`));
+});
+
 test('recommend train with no arguments runs on generated ratings and prints a table; --algo sgd', () => {
   const r = ok(gasworks(['recommend', 'train', '-i', '2', '-w', '1']));
   assert.match(r.stdout, 'test RMSE');
@@ -131,6 +159,10 @@ test('recommend: user mistakes exit 1 with a message and no stack trace', () => 
     [['recommend', 'train', '-a', 'ials', '--no-biases'], /--no-biases is for als and sgd/],
     [['recommend', 'train', '-t', 'planted:10:10'], /--test takes a ratings file/],
     [['recommend', 'top', '-m', trainFile, '-u', '1'], /not a gasworks model/],
+    [['recommend', 'top', '-u', '1'], /recommend top: give a saved model \(-m FILE\) or ratings to train one on \(-r FILE\)/],
+    [['recommend', 'top', '-u', '99999', '-r', trainFile, '-q'], /recommend top: --user must be a user id in the model \(150 of them, ids 101 to 250\); got 99999/],
+    [['recommend', 'similar', '--item', 'x', '-r', trainFile, '-q'], /recommend similar: --item must be an item id in the model .*; got x/],
+    [['recommend', 'top', '-u', '101', '-r', trainFile, '--items', bad], /bad\.data:1: expected an item id \(a whole number\) in column 1, found "1\\t2\\t4"/],
     [['recommend', 'train', '--kernels', 'tpu'], /--kernels must be engine, cpu or gpu; got "tpu"/],
     [['recommend', 'train', '--kernels', 'gpu', '-w', '2'], /--kernels gpu runs on one thread of this machine/],
     [['recommend', 'train', '--kernels', 'cpu', '-a', 'sgd'], /--kernels cpu is for ALS/],
