@@ -20,22 +20,24 @@ import { DivergedError, firstNonFinite, settingToLower } from './divergence.js';
 import type { FactorModel } from './model.js';
 import sgd from './sgd.js';
 import ials, { gramTerms } from './ials.js';
+import svdpp, { foldImplicit } from './svdpp.js';
 
-/** Rating models ('als', 'sgd') predict ratings; 'ials' ranks items by implicit preference (ials.ts). */
-export type FactorAlgorithm = 'als' | 'sgd' | 'ials';
+/** Rating models ('als', 'sgd', 'svdpp') predict ratings; 'ials' ranks items by implicit preference (ials.ts). */
+export type FactorAlgorithm = 'als' | 'sgd' | 'ials' | 'svdpp';
 
 export const TRAIN_DEFAULTS = {
   algo: 'als' as FactorAlgorithm,
   rank: 10,
   /** Per algorithm: ALS weights it by rating counts, SGD applies it per step. */
-  lambda: { als: 0.1, sgd: 0.05, ials: 10 },
-  iterations: { als: 10, sgd: 30, ials: 10 },
+  lambda: { als: 0.1, sgd: 0.05, ials: 10, svdpp: 0.02 },
+  iterations: { als: 10, sgd: 30, ials: 10, svdpp: 20 },
+  /** SGD and SVD++ step sizes. */
+  learningRates: { sgd: 0.01, svdpp: 0.007 },
   /** iALS: confidence 1 + alpha * rating. */
   alpha: 0.5,
   /** iALS: 'cholesky' or 'cg' (conjugate-gradient steps per solve, cgSteps of them). */
   solver: 'cholesky' as 'cholesky' | 'cg',
   cgSteps: 3,
-  learningRate: 0.01,
   biases: true,
   seed: 1,
 };
@@ -52,7 +54,7 @@ export interface TrainOptions {
   lambda?: number;
   /** ALS iterations (each updates users, then items; default 10) or SGD epochs (default 30). */
   iterations?: number;
-  /** SGD step size. Default 0.01. */
+  /** SGD step size (default 0.01); SVD++'s (default 0.007). */
   learningRate?: number;
   /** iALS: confidence 1 + alpha * rating. */
   alpha?: number;
@@ -105,16 +107,17 @@ function positiveInteger(name: string, x: number): void {
 
 export async function trainFactorModel(ratings: Ratings, options: TrainOptions = {}): Promise<TrainResult> {
   const algo = options.algo ?? TRAIN_DEFAULTS.algo;
-  if (algo !== 'als' && algo !== 'sgd' && algo !== 'ials') throw new UsageError(`trainFactorModel: algo must be 'als', 'sgd' or 'ials'; got ${JSON.stringify(algo)}`);
+  if (algo !== 'als' && algo !== 'sgd' && algo !== 'ials' && algo !== 'svdpp') throw new UsageError(`trainFactorModel: algo must be 'als', 'sgd', 'ials' or 'svdpp'; got ${JSON.stringify(algo)}`);
+  const stochastic = algo === 'sgd' || algo === 'svdpp';
   const rank = options.rank ?? TRAIN_DEFAULTS.rank;
   const lambda = options.lambda ?? TRAIN_DEFAULTS.lambda[algo];
   const iterations = options.iterations ?? TRAIN_DEFAULTS.iterations[algo];
-  const learningRate = options.learningRate ?? TRAIN_DEFAULTS.learningRate;
+  const learningRate = options.learningRate ?? (algo === 'svdpp' ? TRAIN_DEFAULTS.learningRates.svdpp : TRAIN_DEFAULTS.learningRates.sgd);
   const biases = options.biases ?? TRAIN_DEFAULTS.biases;
   const seed = options.seed ?? TRAIN_DEFAULTS.seed;
   positiveInteger('rank', rank);
   positiveInteger('iterations', iterations);
-  if (!(algo !== 'sgd' ? lambda > 0 : lambda >= 0)) throw new UsageError(`trainFactorModel: lambda must be ${algo !== 'sgd' ? '> 0' : '>= 0'}; got ${lambda}`);
+  if (!(!stochastic ? lambda > 0 : lambda >= 0)) throw new UsageError(`trainFactorModel: lambda must be ${!stochastic ? '> 0' : '>= 0'}; got ${lambda}`);
   const alpha = options.alpha ?? TRAIN_DEFAULTS.alpha;
   const solver = options.solver ?? TRAIN_DEFAULTS.solver;
   const cgSteps = options.cgSteps ?? TRAIN_DEFAULTS.cgSteps;
@@ -138,14 +141,14 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
   if (schedule !== 'hogwild' && schedule !== 'strata') throw new UsageError(`trainFactorModel: schedule must be 'hogwild' or 'strata'; got ${JSON.stringify(schedule)}`);
   if (schedule === 'strata' && algo !== 'sgd') throw new UsageError("trainFactorModel: schedule 'strata' is for SGD");
 
-  if (options.cluster !== undefined && algo === 'sgd') throw new UsageError('trainFactorModel: only ALS and iALS train across machines (SGD updates the items of every rating in place: one machine)');
+  if (options.cluster !== undefined && stochastic) throw new UsageError('trainFactorModel: only ALS and iALS train across machines (SGD and SVD++ update the items of every rating in place: one machine)');
 
   const graph = ratingsToGraph(ratings);
   const trainRmse: number[] = [];
   let divergedAt = 0;
   // ALS takes two supersteps (users, then items) per iteration; an SGD epoch is one; iALS has a
   // warm-up superstep first (ials.ts).
-  const stepsPerIteration = algo === 'sgd' ? 1 : 2;
+  const stepsPerIteration = stochastic ? 1 : 2;
   const warmUp = algo === 'ials' ? 1 : 0;
   const cells = algo === 'ials' ? ratedCount(ratings.users, ratings.count, ratings.numUsers) * ratedCount(ratings.items, ratings.count, ratings.numItems) : 0;
   const onProgress = (p: { superstep: number; aggregates: Record<string, number> }): void => {
@@ -166,7 +169,13 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
     ? { cluster: options.cluster, security: options.security, placement: clusterPlacement('hdrf'), maxIterations: warmUp + stepsPerIteration * iterations, onProgress }
     : { workers: options.workers ?? 1, maxIterations: warmUp + stepsPerIteration * iterations, onProgress };
   const params: Record<string, number | boolean | string> =
-    algo === 'als' ? { rank, lambda, biases, seed } : algo === 'sgd' ? { rank, lambda, biases, seed, learningRate } : { rank, lambda, alpha, seed, solver, ...(solver === 'cg' ? { cgSteps } : {}) };
+    algo === 'als'
+      ? { rank, lambda, biases, seed }
+      : algo === 'sgd'
+        ? { rank, lambda, biases, seed, learningRate }
+        : algo === 'svdpp'
+          ? { rank, lambda, seed, learningRate, biases: true }
+          : { rank, lambda, alpha, seed, solver, ...(solver === 'cg' ? { cgSteps } : {}) };
   let factors: Float64Array;
   let computeSeconds: number;
   let backend: string = kernels;
@@ -193,8 +202,12 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
         ? await runProgram(als, graph, { ...common, params: { rank, lambda, biases, seed } })
         : algo === 'ials'
           ? await runProgram(ials, graph, { ...common, params: { rank, lambda, alpha, seed, solver, cgSteps } })
-          : await runProgram(sgd, graph, { ...common, params: { rank, lambda, biases, seed, learningRate } });
+          : algo === 'svdpp'
+            ? await runProgram(svdpp, graph, { ...common, params: { rank, lambda, seed, learningRate } })
+            : await runProgram(sgd, graph, { ...common, params: { rank, lambda, biases, seed, learningRate } });
     factors = run.vertex.factors;
+    // SVD++'s users carry their implicit term folded in: the model predicts as SVD++ did.
+    if (algo === 'svdpp') foldImplicit(graph, factors, (run.vertex as Record<string, Float64Array>).implicit, rank);
     computeSeconds = run.computeSeconds;
   }
   // Never a model with a non-finite value: a diverging SGD run stopped at the end of the epoch that showed it.
@@ -202,7 +215,7 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
   const bad = firstNonFinite(factors);
   if (divergedAt > 0 || bad >= 0) {
     const epoch = divergedAt > 0 ? divergedAt : trainRmse.length;
-    const setting = algo === 'sgd' ? settingToLower(learningRate, lambda, { learningRate: TRAIN_DEFAULTS.learningRate, lambda: TRAIN_DEFAULTS.lambda.sgd }) : null;
+    const setting = stochastic ? settingToLower(learningRate, lambda, { learningRate: TRAIN_DEFAULTS.learningRates[algo], lambda: TRAIN_DEFAULTS.lambda[algo] }) : null;
     throw new DivergedError('trainFactorModel', algo, epoch, setting, setting === 'lambda' ? lambda : setting === 'learningRate' ? learningRate : null);
   }
   const width = rank + 1;

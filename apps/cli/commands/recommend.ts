@@ -55,11 +55,11 @@ export function registerRecommend(program: Command): void {
     .option('-r, --ratings <ratings>', `training ratings: ${PLANTED_HELP}`, 'planted:2000:1000:5')
     .option('-t, --test <file>', 'test ratings, a file (default: hold out --test-fraction of --ratings)')
     .option('--test-fraction <x>', 'share of the ratings held out for testing when no --test is given', fraction, 0.2)
-    .option('-a, --algo <algo>', 'als (alternating least squares), sgd (stochastic gradient descent, Hogwild! on several workers): rating models; ials (implicit-feedback ALS: ranks items, the best top-N lists)', 'als')
+    .option('-a, --algo <algo>', 'rating models: als (alternating least squares), sgd (stochastic gradient descent, Hogwild! on several workers), svdpp (SVD++: SGD with implicit feedback, the lowest RMSE); ials (implicit-feedback ALS: ranks items, the best top-N lists)', 'als')
     .option('--rank <n>', 'latent factors per user and item', positiveInt, TRAIN_DEFAULTS.rank)
-    .option('--lambda <x>', `regularisation (default: als ${TRAIN_DEFAULTS.lambda.als}, weighted by rating counts, > 0; sgd ${TRAIN_DEFAULTS.lambda.sgd}, per step; ials ${TRAIN_DEFAULTS.lambda.ials})`, nonNegativeNumber)
-    .option('-i, --iterations <n>', `ALS / iALS iterations, each updating users then items (default ${TRAIN_DEFAULTS.iterations.als} / ${TRAIN_DEFAULTS.iterations.ials}), or SGD epochs (default ${TRAIN_DEFAULTS.iterations.sgd})`, positiveInt)
-    .option('--learning-rate <x>', `SGD step size (default ${TRAIN_DEFAULTS.learningRate})`, positiveNumber)
+    .option('--lambda <x>', `regularisation (default: als ${TRAIN_DEFAULTS.lambda.als}, weighted by rating counts, > 0; sgd ${TRAIN_DEFAULTS.lambda.sgd} and svdpp ${TRAIN_DEFAULTS.lambda.svdpp}, per step; ials ${TRAIN_DEFAULTS.lambda.ials})`, nonNegativeNumber)
+    .option('-i, --iterations <n>', `ALS / iALS iterations, each updating users then items (default ${TRAIN_DEFAULTS.iterations.als} / ${TRAIN_DEFAULTS.iterations.ials}), or SGD / SVD++ epochs (default ${TRAIN_DEFAULTS.iterations.sgd} / ${TRAIN_DEFAULTS.iterations.svdpp})`, positiveInt)
+    .option('--learning-rate <x>', `SGD / SVD++ step size (default ${TRAIN_DEFAULTS.learningRates.sgd} / ${TRAIN_DEFAULTS.learningRates.svdpp})`, positiveNumber)
     .option('--alpha <x>', `iALS: confidence of a rating r is 1 + alpha * r (default ${TRAIN_DEFAULTS.alpha})`, nonNegativeNumber)
     .option('--solver <how>', `iALS: cholesky (exact solves) or cg (conjugate gradient, Takacs et al. 2011: cheaper at large ranks) (default ${TRAIN_DEFAULTS.solver})`)
     .option('--cg-steps <n>', `iALS with --solver cg: steps per solve (default ${TRAIN_DEFAULTS.cgSteps})`, positiveInt)
@@ -76,9 +76,9 @@ export function registerRecommend(program: Command): void {
     .option('-q, --quiet', 'no progress on stderr')
     .action(async (flags: TrainFlags) => {
       const loading = startProgress('loading ratings', 1, { quiet: flags.quiet });
-      if (flags.algo !== 'als' && flags.algo !== 'sgd' && flags.algo !== 'ials') throw new UsageError(`recommend train: --algo must be als, sgd or ials; got "${flags.algo}"`);
+      if (flags.algo !== 'als' && flags.algo !== 'sgd' && flags.algo !== 'ials' && flags.algo !== 'svdpp') throw new UsageError(`recommend train: --algo must be als, sgd, svdpp or ials; got "${flags.algo}"`);
       const algo = flags.algo;
-      if (flags.learningRate !== undefined && algo !== 'sgd') throw new UsageError(`recommend train: --learning-rate is for --algo sgd (${algo} takes no step size)`);
+      if (flags.learningRate !== undefined && algo !== 'sgd' && algo !== 'svdpp') throw new UsageError(`recommend train: --learning-rate is for --algo sgd and svdpp (${algo} takes no step size)`);
       if (algo !== 'ials') {
         for (const [flag, value] of [['--alpha', flags.alpha], ['--solver', flags.solver], ['--cg-steps', flags.cgSteps]] as const) {
           if (value !== undefined) throw new UsageError(`recommend train: ${flag} is for --algo ials`);
@@ -86,7 +86,7 @@ export function registerRecommend(program: Command): void {
       }
       if (flags.solver !== undefined && flags.solver !== 'cholesky' && flags.solver !== 'cg') throw new UsageError(`recommend train: --solver must be cholesky or cg; got "${flags.solver}"`);
       if (flags.cgSteps !== undefined && flags.solver !== 'cg') throw new UsageError('recommend train: --cg-steps goes with --solver cg');
-      if (algo === 'ials' && !flags.biases) throw new UsageError('recommend train: --no-biases is for als and sgd (ials has no biases)');
+      if ((algo === 'ials' || algo === 'svdpp') && !flags.biases) throw new UsageError(`recommend train: --no-biases is for als and sgd (${algo === 'ials' ? 'ials has none' : 'svdpp always learns them'})`);
       // Planted ratings are a new problem for every seed: their test set is held out from --ratings, never generated apart.
       if (flags.test?.startsWith('planted:')) throw new UsageError('recommend train: --test takes a ratings file; for planted ratings leave --test out and --test-fraction is held out');
       if (flags.schedule !== 'hogwild' && flags.schedule !== 'strata') throw new UsageError(`recommend train: --schedule must be hogwild or strata; got "${flags.schedule}"`);

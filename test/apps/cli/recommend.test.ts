@@ -109,6 +109,14 @@ test('recommend train -a ials: ranking figures beside the baseline, no rating er
   assert.match(table, /none \(iALS ranks items; it predicts no ratings\)/);
 });
 
+test('recommend train -a svdpp: a rating model that learns the planted ratings', () => {
+  const s = JSON.parse(ok(gasworks(['recommend', 'train', '-r', trainFile, '-t', testFile, '-a', 'svdpp', '--rank', '3', '-i', '30', '--learning-rate', '0.03', '--json'])).stdout);
+  assert.is(s.algo, 'svdpp');
+  assert.equal(s.params, { rank: 3, lambda: 0.02, seed: 1, learningRate: 0.03, biases: true, iterations: 30 });
+  assert.ok(s.testRmse > 0 && s.testRmse < 0.8, `SVD++ test RMSE ${s.testRmse}`);
+  assert.ok(s.trainRmse < s.trainRmseByIteration[0]);
+});
+
 test('recommend train --kernels cpu and gpu give the engine\'s figures (bit for bit on cpu, to 32-bit precision on gpu.js)', () => {
   const args = ['recommend', 'train', '-r', trainFile, '-t', testFile, '--rank', '3', '-i', '4', '--json'];
   const engine = JSON.parse(ok(gasworks([...args, '-w', '1'])).stdout);
@@ -151,8 +159,8 @@ test('recommend: user mistakes exit 1 with a message and no stack trace', () => 
     [['recommend', 'train', '-r', bad], /bad\.data:2: expected a non-negative integer item id/],
     [['recommend', 'train', '-r', 'planted:10'], /planted:USERS:ITEMS/],
     [['recommend', 'train', '--rank', '0'], /positive integer/],
-    [['recommend', 'train', '--algo', 'svd'], /--algo must be als, sgd or ials; got "svd"/],
-    [['recommend', 'train', '--learning-rate', '0.1'], /--learning-rate is for --algo sgd \(als takes no step size\)/],
+    [['recommend', 'train', '--algo', 'svd'], /--algo must be als, sgd, svdpp or ials; got "svd"/],
+    [['recommend', 'train', '--learning-rate', '0.1'], /--learning-rate is for --algo sgd and svdpp \(als takes no step size\)/],
     [['recommend', 'train', '--alpha', '2'], /--alpha is for --algo ials/],
     [['recommend', 'train', '-a', 'ials', '--solver', 'lu'], /--solver must be cholesky or cg; got "lu"/],
     [['recommend', 'train', '-a', 'ials', '--cg-steps', '2'], /--cg-steps goes with --solver cg/],
