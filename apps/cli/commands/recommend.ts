@@ -17,6 +17,7 @@ import { openRatings, PLANTED_HELP } from '../../recommender/source.js';
 import { splitRatings } from '../../recommender/split.js';
 import { TRAIN_DEFAULTS, trainFactorModel } from '../../recommender/train.js';
 import { registerRecommendLists } from './recommend-lists.js';
+import { registerRecommendTune } from './recommend-tune.js';
 import { addClusterSecurityOptions, clusterSecurityFrom, type ClusterSecurityFlags } from '../cluster-flags.js';
 import { fraction, hostPortList, nonNegativeNumber, positiveInt, positiveNumber } from '../arguments.js';
 import { formatNumber, printJson, summaryTable } from '../output.js';
@@ -185,6 +186,7 @@ export function registerRecommend(program: Command): void {
     });
 
   registerRecommendLists(group);
+  registerRecommendTune(group);
 }
 
 function minMax(values: Float64Array): [number, number] {

@@ -6,7 +6,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expectUserMistakes, gasworks, type CliResult } from './cli-runner.js';
 import { plantedRatings } from '../../../apps/recommender/source.js';
@@ -117,6 +117,26 @@ test('recommend train -a svdpp: a rating model that learns the planted ratings',
   assert.ok(s.trainRmse < s.trainRmseByIteration[0]);
 });
 
+test('recommend tune: a table best first, an SVG plot, and a train command that reproduces the best score', () => {
+  const plot = join(dir, 'tune.svg');
+  const args = ['recommend', 'tune', '-r', trainFile, '-t', testFile, '-a', 'als', '--rank', '2,3', '--lambda', '0.05,0.2', '-i', '4'];
+  const s = JSON.parse(ok(gasworks([...args, '--plot', plot, '--json'])).stdout);
+  assert.is(s.trials.length, 4);
+  assert.is(s.best.score, Math.min(...s.trials.map((t: { score: number }) => t.score)));
+  assert.match(readFileSync(plot, 'utf8'), /^<svg[^>]*>.*recommend tune: als, test RMSE \(given split\)/s);
+  assert.match(s.command, /^gasworks recommend train -r \S+u1\.base -t \S+u1\.test -a als --rank \d --lambda [0-9.]+ -i 4 --seed 1$/);
+  const again = JSON.parse(ok(gasworks([...s.command.split(' ').slice(1), '--json'])).stdout);
+  assert.is(again.testRmse, s.best.score);
+  const table = ok(gasworks([...args, '--no-plot', '-q'])).stdout.split('\n');
+  assert.match(table[0], /^recommend tune: als, 4 settings, given split, grid search \(seed 1\)$/);
+  assert.match(table[1], /^#  rank  lambda  iterations  test RMSE$/);
+  assert.match(table[3], new RegExp(`^1 +${s.best.params.rank} +${s.best.params.lambda} +4 +${s.best.score.toFixed(4)}$`));
+  assert.match(table.at(-2)!, /^gasworks recommend train /);
+  const folds = JSON.parse(ok(gasworks(['recommend', 'tune', '-r', trainFile, '-a', 'ials', '--rank', '2', '--alpha', '0.5,1', '-i', '3', '--folds', '3', '--no-plot', '--json'])).stdout);
+  assert.is(folds.metric, 'precision');
+  assert.is(folds.trials[0].folds.length, 3);
+});
+
 test('recommend train --kernels cpu and gpu give the engine\'s figures (bit for bit on cpu, to 32-bit precision on gpu.js)', () => {
   const args = ['recommend', 'train', '-r', trainFile, '-t', testFile, '--rank', '3', '-i', '4', '--json'];
   const engine = JSON.parse(ok(gasworks([...args, '-w', '1'])).stdout);
@@ -167,6 +187,11 @@ test('recommend: user mistakes exit 1 with a message and no stack trace', () => 
     [['recommend', 'train', '-a', 'ials', '--no-biases'], /--no-biases is for als and sgd/],
     [['recommend', 'train', '-t', 'planted:10:10'], /--test takes a ratings file/],
     [['recommend', 'top', '-m', trainFile, '-u', '1'], /not a gasworks model/],
+    [['recommend', 'tune', '-r', trainFile, '-a', 'ials', '--metric', 'rmse'], /recommend tune: --metric rmse is for rating models/],
+    [['recommend', 'tune', '-r', trainFile, '--alpha', '1'], /recommend tune: --alpha is for --algo ials/],
+    [['recommend', 'tune', '-r', trainFile, '--rank', '2.5'], /recommend tune: --rank takes positive integers; got 2.5/],
+    [['recommend', 'tune', '-r', trainFile, '--lambda', 'a,b'], /--lambda <list>' argument 'a,b' is invalid/],
+    [['recommend', 'tune', '-r', trainFile, '-t', testFile, '--folds', '3'], /recommend tune: --folds is for cross-validation/],
     [['recommend', 'top', '-u', '1'], /recommend top: give a saved model \(-m FILE\) or ratings to train one on \(-r FILE\)/],
     [['recommend', 'top', '-u', '99999', '-r', trainFile, '-q'], /recommend top: --user must be a user id in the model \(150 of them, ids 101 to 250\); got 99999/],
     [['recommend', 'similar', '--item', 'x', '-r', trainFile, '-q'], /recommend similar: --item must be an item id in the model .*; got x/],
