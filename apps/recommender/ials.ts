@@ -10,14 +10,16 @@
  *
  * over its rated items i, and items likewise against the users: the dense
  * Gram matrix Y^T Y (all items) is what makes every unrated cell count at
- * the cost of one rank x rank matrix. The engine reduces it between
- * supersteps with one 'sum' aggregator per entry of its upper triangle
- * (`U i j` over users, `I i j` over items; an aggregator maps only its own
- * vertex, so this works on threads and across machines), and apply reads it
- * from ctx.aggregates. Vertices without a rating count as zero rows.
+ * the cost of one rank x rank matrix. Each thread (and each machine: the
+ * program reads other vertices' data, so a cluster sends every machine every
+ * vertex's new rows) forms the other side's Gram from the factor column when
+ * it has changed: every apply counts itself in the column `version`, and the
+ * aggregators `U version` / `I version` (sums of those counts) tell a thread,
+ * exactly, when the side it reads has moved since it last formed the Gram.
+ * Vertices without a rating count as zero rows.
  *
  * Supersteps: the first is a warm-up in which items (init activates them)
- * do nothing but signal their users, so that the item Gram exists; then
+ * do nothing but signal their users, so that the aggregates exist; then
  * users solve, then items, and so on: an iteration is two supersteps after
  * the first. `solver`: 'cholesky' (gather forms the rank x rank system,
  * apply factors it) or 'cg' (Takacs, Pilaszy and Tikk 2011): gather forms
@@ -26,10 +28,13 @@
  * through the vertex's own edges without forming it: O(n_v rank) per step
  * instead of O(n_v rank^2) per solve, for large ranks.
  *
- * Aggregator `observed` (counted at items): sum over ratings of
- * c (1 - p)^2 - p^2, p = x_u . y_i, the ratings' share of the objective
- * beyond sum over all cells of p^2 (= sum_ij U_ij I_ij); train.ts adds the
- * two and the penalty to report the objective.
+ * The objective sum_cells c (p - x.y)^2 + lambda (|X|^2 + |Y|^2) comes from
+ * aggregators counted at the items, which read only users (so after an item
+ * superstep, the end of an iteration, they are exact whichever thread maps
+ * first): `cells` = sum_i y_i^T (X^T X) y_i (every cell's (x.y)^2),
+ * `observed` = sum over ratings of c (1 - p)^2 - p^2 (the ratings' share
+ * beyond that), and `U norm` / `I norm`, the squared factor norms
+ * (iterationObjective adds them up).
  *
  * Params: rank 10, lambda, alpha, seed 1, solver 'cholesky', cgSteps 3
  * (defaults as train.ts declares them).
@@ -39,43 +44,60 @@ import { defineProgram } from '../../core/program.js';
 import { choleskyFactor, choleskySolveFactored } from '../../kernels/cholesky.js';
 import { initFactors, ratingsOf } from './factors.js';
 
-/** The aggregator names of the Gram matrices' upper triangles, row by row: `${side} i j`. */
-export function gramKeys(side: 'U' | 'I', rank: number): string[] {
-  const keys: string[] = [];
-  for (let i = 0; i < rank; i++) for (let j = i; j < rank; j++) keys.push(`${side} ${i} ${j}`);
-  return keys;
+/** The objective after an iteration, from its aggregates (see the header). */
+export function iterationObjective(aggregates: Record<string, number>, lambda: number): number {
+  return aggregates.cells + aggregates.observed + lambda * (aggregates['U norm'] + aggregates['I norm']);
 }
 
-/** sum_ij U_ij I_ij (sum over all cells of (x_u . y_i)^2) and the traces, from the aggregates. */
-export function gramTerms(aggregates: Record<string, number>, rank: number): { cells: number; userTrace: number; itemTrace: number } {
-  let cells = 0;
-  let userTrace = 0;
-  let itemTrace = 0;
-  for (let i = 0; i < rank; i++) {
-    for (let j = i; j < rank; j++) {
-      const u = aggregates[`U ${i} ${j}`];
-      const v = aggregates[`I ${i} ${j}`];
-      cells += (i === j ? 1 : 2) * u * v;
-      if (i === j) {
-        userTrace += u;
-        itemTrace += v;
+/**
+ * One thread's Gram matrix of one side (users: out-degree > 0; items: in-degree > 0), formed
+ * from the factor column again only when that side's version aggregate has moved.
+ */
+class GramCache {
+  readonly matrix: Float64Array;
+  private version = -1;
+
+  constructor(
+    private readonly factors: Float64Array,
+    private readonly degrees: Uint32Array,
+    private readonly rank: number,
+  ) {
+    this.matrix = new Float64Array(rank * rank);
+  }
+
+  /** The Gram matrix as of `version` (the side's aggregate after the last superstep). */
+  at(version: number): Float64Array {
+    if (version === this.version) return this.matrix;
+    const { factors, degrees, rank, matrix } = this;
+    const width = rank + 1;
+    matrix.fill(0);
+    for (let v = 0; v < degrees.length; v++) {
+      if (degrees[v] === 0) continue;
+      const row = v * width;
+      for (let i = 0; i < rank; i++) {
+        const x = factors[row + i];
+        for (let j = i; j < rank; j++) matrix[i * rank + j] += x * factors[row + j];
       }
     }
+    for (let i = 0; i < rank; i++) for (let j = 0; j < i; j++) matrix[i * rank + j] = matrix[j * rank + i];
+    this.version = version;
+    return matrix;
   }
-  return { cells, userTrace, itemTrace };
 }
 
 const ials = defineProgram({
   name: 'ials',
   url: import.meta.url,
   description: 'implicit-feedback ALS (Hu, Koren, Volinsky 2008; confidence 1 + alpha r) on a user -> item ratings graph',
-  vertex: (p) => ({ factors: `f64x${p.rank + 1}` as const }),
+  vertex: (p) => ({ factors: `f64x${p.rank + 1}` as const, version: 'u32' as const }),
   params: { rank: 10, lambda: 0.1, alpha: 1, seed: 1, solver: 'cholesky' as string, cgSteps: 3 },
   accumulator: (p) => ({ kind: 'vector', size: p.solver === 'cg' ? p.rank : p.rank * p.rank + p.rank }),
   gatherEdges: 'all',
   scatterEdges: 'all',
   activation: 'signalled',
   output: 'factors',
+  // apply reads the other side's rows (the Gram matrix): every machine needs every vertex's data.
+  dataAccess: 'vertices',
   create({ graph, vertex, params, outDegrees, inDegrees, aggregates }) {
     const { rank, lambda, alpha, seed, solver, cgSteps } = params;
     if (!(Number.isInteger(rank) && rank >= 1)) throw new UsageError(`ials: rank must be a positive integer; got ${rank}`);
@@ -84,15 +106,15 @@ const ials = defineProgram({
     if (solver !== 'cholesky' && solver !== 'cg') throw new UsageError(`ials: solver must be 'cholesky' or 'cg'; got ${JSON.stringify(solver)}`);
     if (!(Number.isInteger(cgSteps) && cgSteps >= 1)) throw new UsageError(`ials: cgSteps must be a positive integer; got ${cgSteps}`);
     const weights = ratingsOf(graph, 'ials');
-    const { factors } = vertex;
+    const { factors, version } = vertex;
     const width = rank + 1;
     const cg = solver === 'cg';
     const rhs = cg ? 0 : rank * rank;
-    const userKeys = gramKeys('U', rank);
-    const itemKeys = gramKeys('I', rank);
     const state = aggregates ?? {};
-    // The other side's Gram matrix (full, symmetric) and the system, per thread.
-    const gram = new Float64Array(rank * rank);
+    // Per thread: each side's Gram matrix, the one being solved against, and the system.
+    const userGram = new GramCache(factors, outDegrees, rank);
+    const itemGram = new GramCache(factors, inDegrees, rank);
+    let gram = userGram.matrix;
     const system = new Float64Array(rank * rank);
     const solution = new Float64Array(rank);
     const residual = new Float64Array(rank);
@@ -100,19 +122,8 @@ const ials = defineProgram({
     const product = new Float64Array(rank);
     const { outOffsets, outTargets, inOffsets, inSources, inEdgeIds } = graph;
 
-    /** Whether this is the warm-up superstep: no Gram matrix reduced yet. */
-    const warmUp = (): boolean => state[itemKeys[0]] === undefined;
-
-    const loadGram = (keys: string[]): void => {
-      let k = 0;
-      for (let i = 0; i < rank; i++) {
-        for (let j = i; j < rank; j++) {
-          const x = state[keys[k++]];
-          gram[i * rank + j] = x;
-          gram[j * rank + i] = x;
-        }
-      }
-    };
+    /** Whether this is the warm-up superstep: no aggregates yet. */
+    const warmUp = (): boolean => state['I version'] === undefined;
 
     /** out = A p for vertex v's system A = G + sum (c - 1) y y^T + lambda I, through v's edges. */
     const multiply = (v: number, isUser: boolean, p: Float64Array, out: Float64Array): void => {
@@ -141,7 +152,7 @@ const ials = defineProgram({
         return inDegrees[v] > 0;
       },
       gather(_v, w, e, acc) {
-        if (state[itemKeys[0]] === undefined) return;
+        if (state['I version'] === undefined) return;
         const f = factors;
         const base = w * width;
         const c = alpha * weights[e];
@@ -161,7 +172,8 @@ const ials = defineProgram({
         if (warmUp()) return true;
         const isUser = outDegrees[v] > 0;
         if (!isUser && inDegrees[v] === 0) return false;
-        loadGram(isUser ? itemKeys : userKeys);
+        gram = isUser ? itemGram.at(state['I version']) : userGram.at(state['U version']);
+        version[v]++;
         const row = v * width;
         if (!cg) {
           for (let i = 0; i < rank; i++) {
@@ -210,36 +222,55 @@ const ials = defineProgram({
       },
     };
   },
-  aggregators({ graph, vertex, params, outDegrees, inDegrees }) {
+  aggregators({ graph, vertex, params, outDegrees, inDegrees, aggregates }) {
     const { rank, alpha } = params;
     const width = rank + 1;
-    const { factors } = vertex;
+    const { factors, version } = vertex;
     const weights = ratingsOf(graph, 'ials');
     const { inOffsets, inSources, inEdgeIds } = graph;
-    const result: Record<string, { map: (v: number) => number; reduce: 'sum' }> = {};
-    for (let i = 0; i < rank; i++) {
-      for (let j = i; j < rank; j++) {
-        result[`U ${i} ${j}`] = { map: (v) => (outDegrees[v] > 0 ? factors[v * width + i] * factors[v * width + j] : 0), reduce: 'sum' };
-        result[`I ${i} ${j}`] = { map: (v) => (inDegrees[v] > 0 ? factors[v * width + i] * factors[v * width + j] : 0), reduce: 'sum' };
-      }
-    }
-    // Counted at the items, which read their users: after an item superstep (the end of an
-    // iteration) no user is being applied, so the value is exact whichever thread maps first.
-    result.observed = {
-      map(i) {
-        let total = 0;
-        for (let q = inOffsets[i]; q < inOffsets[i + 1]; q++) {
-          const a = inSources[q] * width;
-          const b = i * width;
-          let p = 0;
-          for (let k = 0; k < rank; k++) p += factors[a + k] * factors[b + k];
-          total += (1 + alpha * weights[inEdgeIds[q]]) * (1 - p) * (1 - p) - p * p;
-        }
-        return total;
-      },
-      reduce: 'sum',
+    const state = aggregates ?? {};
+    const userGram = new GramCache(factors, outDegrees, rank);
+    const norm = (v: number): number => {
+      let s = 0;
+      for (let k = 0; k < rank; k++) s += factors[v * width + k] * factors[v * width + k];
+      return s;
     };
-    return result;
+    return {
+      'U version': { map: (v) => (outDegrees[v] > 0 ? version[v] : 0), reduce: 'sum' },
+      'I version': { map: (v) => (inDegrees[v] > 0 ? version[v] : 0), reduce: 'sum' },
+      'U norm': { map: (v) => (outDegrees[v] > 0 ? norm(v) : 0), reduce: 'sum' },
+      'I norm': { map: (v) => (inDegrees[v] > 0 ? norm(v) : 0), reduce: 'sum' },
+      // Counted at the items, which read their users (see the header).
+      cells: {
+        map(i) {
+          if (inDegrees[i] === 0 || state['U version'] === undefined) return 0;
+          const g = userGram.at(state['U version']);
+          const b = i * width;
+          let total = 0;
+          for (let p = 0; p < rank; p++) {
+            let row = 0;
+            for (let q = 0; q < rank; q++) row += g[p * rank + q] * factors[b + q];
+            total += factors[b + p] * row;
+          }
+          return total;
+        },
+        reduce: 'sum',
+      },
+      observed: {
+        map(i) {
+          let total = 0;
+          for (let q = inOffsets[i]; q < inOffsets[i + 1]; q++) {
+            const a = inSources[q] * width;
+            const b = i * width;
+            let p = 0;
+            for (let k = 0; k < rank; k++) p += factors[a + k] * factors[b + k];
+            total += (1 + alpha * weights[inEdgeIds[q]]) * (1 - p) * (1 - p) - p * p;
+          }
+          return total;
+        },
+        reduce: 'sum',
+      },
+    };
   },
 });
 
