@@ -19,20 +19,27 @@ import { meanRating } from './factors.js';
 import { DivergedError, firstNonFinite, settingToLower } from './divergence.js';
 import type { FactorModel } from './model.js';
 import sgd from './sgd.js';
-import ials, { gramTerms } from './ials.js';
+import ials, { iterationObjective } from './ials.js';
 import svdpp, { foldImplicit } from './svdpp.js';
 
 /** Rating models ('als', 'sgd', 'svdpp') predict ratings; 'ials' ranks items by implicit preference (ials.ts). */
 export type FactorAlgorithm = 'als' | 'sgd' | 'ials' | 'svdpp';
 
+/**
+ * Chosen by `gasworks recommend tune` on MovieLens 100K's u.data (5-fold
+ * cross-validation, seed 1; docs/recommender-tuning.md): the best
+ * setting of each algorithm's search, except ALS's rank, 20 where 40 scored
+ * 0.005 lower RMSE at four times the cost, and SGD's, 20 where 40 gained
+ * 0.0005. ALS weights lambda by rating counts; SGD and SVD++ apply it per
+ * step; iALS adds it to every normal equation.
+ */
 export const TRAIN_DEFAULTS = {
   algo: 'als' as FactorAlgorithm,
-  rank: 10,
-  /** Per algorithm: ALS weights it by rating counts, SGD applies it per step. */
-  lambda: { als: 0.1, sgd: 0.05, ials: 10, svdpp: 0.02 },
-  iterations: { als: 10, sgd: 30, ials: 10, svdpp: 20 },
+  rank: { als: 20, sgd: 20, svdpp: 20, ials: 40 },
+  lambda: { als: 0.1, sgd: 0.1, ials: 30, svdpp: 0.1 },
+  iterations: { als: 20, sgd: 60, ials: 10, svdpp: 30 },
   /** SGD and SVD++ step sizes. */
-  learningRates: { sgd: 0.01, svdpp: 0.007 },
+  learningRates: { sgd: 0.01, svdpp: 0.005 },
   /** iALS: confidence 1 + alpha * rating. */
   alpha: 0.5,
   /** iALS: 'cholesky' or 'cg' (conjugate-gradient steps per solve, cgSteps of them). */
@@ -45,16 +52,13 @@ export const TRAIN_DEFAULTS = {
 export interface TrainOptions {
   /** 'als' (default) or 'sgd'. */
   algo?: FactorAlgorithm;
-  /** Latent factors per user and item. Default 10. */
+  /** Latent factors per user and item. Defaults per algorithm in TRAIN_DEFAULTS. */
   rank?: number;
-  /**
-   * Regularisation. ALS: weighted by each vertex's rating count, default 0.1
-   * (best of 0.05-0.4 on MovieLens 100K u1, rank 10); SGD: per step, default 0.05.
-   */
+  /** Regularisation (TRAIN_DEFAULTS.lambda: ALS weights it by each vertex's rating count, SGD and SVD++ apply it per step, iALS per equation). */
   lambda?: number;
-  /** ALS iterations (each updates users, then items; default 10) or SGD epochs (default 30). */
+  /** ALS / iALS iterations (each updates users, then items) or SGD / SVD++ epochs (TRAIN_DEFAULTS.iterations). */
   iterations?: number;
-  /** SGD step size (default 0.01); SVD++'s (default 0.007). */
+  /** SGD step size (TRAIN_DEFAULTS.learningRates: 0.01; SVD++ 0.005). */
   learningRate?: number;
   /** iALS: confidence 1 + alpha * rating. */
   alpha?: number;
@@ -109,7 +113,7 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
   const algo = options.algo ?? TRAIN_DEFAULTS.algo;
   if (algo !== 'als' && algo !== 'sgd' && algo !== 'ials' && algo !== 'svdpp') throw new UsageError(`trainFactorModel: algo must be 'als', 'sgd', 'ials' or 'svdpp'; got ${JSON.stringify(algo)}`);
   const stochastic = algo === 'sgd' || algo === 'svdpp';
-  const rank = options.rank ?? TRAIN_DEFAULTS.rank;
+  const rank = options.rank ?? TRAIN_DEFAULTS.rank[algo];
   const lambda = options.lambda ?? TRAIN_DEFAULTS.lambda[algo];
   const iterations = options.iterations ?? TRAIN_DEFAULTS.iterations[algo];
   const learningRate = options.learningRate ?? (algo === 'svdpp' ? TRAIN_DEFAULTS.learningRates.svdpp : TRAIN_DEFAULTS.learningRates.sgd);
@@ -159,8 +163,7 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
     let rmse: number;
     if (algo === 'ials') {
       // The objective over every cell, as a root mean: sum_cells c (p - x.y)^2 + lambda (|X|^2 + |Y|^2).
-      const g = gramTerms(p.aggregates, rank);
-      rmse = Math.sqrt((g.cells + p.aggregates.observed + lambda * (g.userTrace + g.itemTrace)) / Math.max(1, cells));
+      rmse = Math.sqrt(iterationObjective(p.aggregates, lambda) / Math.max(1, cells));
     } else rmse = Math.sqrt(p.aggregates.sse / ratings.count);
     trainRmse.push(rmse);
     options.onIteration?.(iteration, rmse);

@@ -28,7 +28,7 @@ interface TrainFlags extends ClusterSecurityFlags {
   test?: string;
   testFraction: number;
   algo: string;
-  rank: number;
+  rank?: number;
   lambda?: number;
   iterations?: number;
   learningRate?: number;
@@ -57,7 +57,7 @@ export function registerRecommend(program: Command): void {
     .option('-t, --test <file>', 'test ratings, a file (default: hold out --test-fraction of --ratings)')
     .option('--test-fraction <x>', 'share of the ratings held out for testing when no --test is given', fraction, 0.2)
     .option('-a, --algo <algo>', 'rating models: als (alternating least squares), sgd (stochastic gradient descent, Hogwild! on several workers), svdpp (SVD++: SGD with implicit feedback, the lowest RMSE); ials (implicit-feedback ALS: ranks items, the best top-N lists)', 'als')
-    .option('--rank <n>', 'latent factors per user and item', positiveInt, TRAIN_DEFAULTS.rank)
+    .option('--rank <n>', `latent factors per user and item (default: als ${TRAIN_DEFAULTS.rank.als}, sgd ${TRAIN_DEFAULTS.rank.sgd}, svdpp ${TRAIN_DEFAULTS.rank.svdpp}, ials ${TRAIN_DEFAULTS.rank.ials})`, positiveInt)
     .option('--lambda <x>', `regularisation (default: als ${TRAIN_DEFAULTS.lambda.als}, weighted by rating counts, > 0; sgd ${TRAIN_DEFAULTS.lambda.sgd} and svdpp ${TRAIN_DEFAULTS.lambda.svdpp}, per step; ials ${TRAIN_DEFAULTS.lambda.ials})`, nonNegativeNumber)
     .option('-i, --iterations <n>', `ALS / iALS iterations, each updating users then items (default ${TRAIN_DEFAULTS.iterations.als} / ${TRAIN_DEFAULTS.iterations.ials}), or SGD / SVD++ epochs (default ${TRAIN_DEFAULTS.iterations.sgd} / ${TRAIN_DEFAULTS.iterations.svdpp})`, positiveInt)
     .option('--learning-rate <x>', `SGD / SVD++ step size (default ${TRAIN_DEFAULTS.learningRates.sgd} / ${TRAIN_DEFAULTS.learningRates.svdpp})`, positiveNumber)

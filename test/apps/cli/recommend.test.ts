@@ -64,7 +64,7 @@ test('recommend top --items: a plain ranked table with titles and reasons; simil
   writeFileSync(titles, 'id,title\n' + [...itemIds].map((id) => `${id},"Film ${id}, The"`).join('\n') + '\n');
   const user = String(train.userIds[train.users[0]] + 100);
   const table = ok(gasworks(['recommend', 'top', '-u', user, '-n', '4', '-r', trainFile, '--items', titles, '-q'])).stdout.split('\n');
-  assert.match(table[0], new RegExp(`^top 4 for user ${user}: iALS trained on .*u1\\.base \\(rank 10\\); \\d+ rated items skipped$`));
+  assert.match(table[0], new RegExp(`^top 4 for user ${user}: iALS trained on .*u1\\.base \\(rank 40\\); \\d+ rated items skipped$`));
   assert.match(table[1], /^ *# +item +title +score +because you rated$/);
   assert.match(table[2], /^-+  -+  -+  -+  -+$/);
   assert.is(table.filter((l) => /^ *\d+ +\d+ +Film \d+, The +[0-9.]+ +Film \d+, The \([-0-9.]+\)$/.test(l)).length, 4, table.join('\n'));
@@ -112,7 +112,7 @@ test('recommend train -a ials: ranking figures beside the baseline, no rating er
 test('recommend train -a svdpp: a rating model that learns the planted ratings', () => {
   const s = JSON.parse(ok(gasworks(['recommend', 'train', '-r', trainFile, '-t', testFile, '-a', 'svdpp', '--rank', '3', '-i', '30', '--learning-rate', '0.03', '--json'])).stdout);
   assert.is(s.algo, 'svdpp');
-  assert.equal(s.params, { rank: 3, lambda: 0.02, seed: 1, learningRate: 0.03, biases: true, iterations: 30 });
+  assert.equal(s.params, { rank: 3, lambda: 0.1, seed: 1, learningRate: 0.03, biases: true, iterations: 30 });
   assert.ok(s.testRmse > 0 && s.testRmse < 0.8, `SVD++ test RMSE ${s.testRmse}`);
   assert.ok(s.trainRmse < s.trainRmseByIteration[0]);
 });
