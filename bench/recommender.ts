@@ -2,10 +2,17 @@
  * Benchmark: the recommender's ALS and SGD (Hogwild! on the engine, and stratified) against hand-written
  * serial loops with the same arithmetic on typed arrays (the baseline for
  * framework overhead), on 1 and 2 workers, over planted low-rank ratings at
- * scale; and test RMSE on MovieLens 100K u1 when the dataset is present.
- * Medians of `runs` after a warm-up. Writes bench/results/recommender.{json,md}.
+ * scale; and test RMSE on MovieLens 100K u1 when the dataset is present
+ * (section `engine`, bench/results/recommender.{json,md}).
+ * Section `ml1m`: time per iteration of every algorithm on MovieLens
+ * 1M-shaped generated ratings beside LIBMF's figure in DESIGN.md
+ * (recommender-ml1m.{json,md}). Section `quality`: on MovieLens 100K u1-u5
+ * and on three seeded 90/10 per-user splits of u.data, the popularity
+ * baseline's and iALS's precision / NDCG at 10 and the rating models' test
+ * RMSE with their defaults (recommender-quality.{json,md}).
+ * Medians of `runs` after a warm-up.
  *
- * Usage: node --expose-gc dist/bench/recommender.js [users=100000] [runs=3]
+ * Usage: node --expose-gc dist/bench/recommender.js [users=100000] [runs=3] [sections=engine,ml1m,quality]
  */
 import { existsSync } from 'node:fs';
 import { closeWorkers } from '../core/engine/index.js';
@@ -13,8 +20,10 @@ import { loadRatings, type Ratings } from '../core/graph/loaders/movielens.js';
 import { writeFileAtomic } from '../core/io/atomic-write.js';
 import { choleskyFactor, choleskySolveFactored } from '../kernels/cholesky.js';
 import { initFactors } from '../apps/recommender/factors.js';
-import { ratingError } from '../apps/recommender/metrics.js';
-import { plantedRatings } from '../apps/recommender/source.js';
+import { rankingQuality, ratingError } from '../apps/recommender/metrics.js';
+import { openRatings, plantedRatings } from '../apps/recommender/source.js';
+import { popularityModel } from '../apps/recommender/baseline.js';
+import { splitRatings, splitRatingsPerUser } from '../apps/recommender/split.js';
 import { trainFactorModel } from '../apps/recommender/train.js';
 import { datasetsDir, resultsPath } from './paths.js';
 import { timeRuns } from './stats.js';
@@ -132,9 +141,7 @@ function handSgd(r: Ratings, eta: number, lambda: number): number {
 }
 
 
-async function main(): Promise<void> {
-  const users = Number(process.argv[2] ?? 100000);
-  const runs = Number(process.argv[3] ?? 3);
+async function engineSection(users: number, runs: number): Promise<void> {
   const ratings = plantedRatings(users, Math.max(20, users / 5), RANK, 1);
   console.log(`bench/recommender: planted ratings, ${ratings.numUsers} users x ${ratings.numItems} items, ${ratings.count} ratings, rank ${RANK}, ${ITERATIONS} iterations`);
   const rows: Array<{ what: string; workers: number; secondsPerIteration: number; vsHand: number }> = [];
@@ -167,7 +174,6 @@ async function main(): Promise<void> {
   } else {
     console.log(`bench/recommender: skip MovieLens: ${base} not found`);
   }
-  await closeWorkers();
   const md = [
     `# Recommender: engine vs hand-written loops (planted ratings: ${ratings.numUsers} users, ${ratings.numItems} items, ${ratings.count} ratings, rank ${RANK})`,
     '',
@@ -183,6 +189,95 @@ async function main(): Promise<void> {
   await writeFileAtomic(resultsPath('recommender.json'), JSON.stringify({ ratings: ratings.count, users: ratings.numUsers, items: ratings.numItems, rank: RANK, iterations: ITERATIONS, runs, rows, quality }, null, 2) + '\n');
   await writeFileAtomic(resultsPath('recommender.md'), md);
   console.log(md);
+}
+
+/** LIBMF's figure for MovieLens-1M-shaped ratings, rank 10, 20 iterations, from DESIGN.md (not run here). */
+const LIBMF_ML1M = { seconds: [1.4, 1.8], iterations: 20, note: 'LIBMF 1.4-1.8 s for 20 iterations at rank 10 on this busy machine (DESIGN.md)' };
+
+async function ml1mSection(runs: number): Promise<void> {
+  const ratings = await openRatings('planted-ml1m');
+  const { train } = splitRatings(ratings, 0.2, 1);
+  console.log(`bench/recommender ml1m: ${train.numUsers} users x ${train.numItems} items, ${train.count} training ratings (80%), rank ${RANK}, ${ITERATIONS} iterations`);
+  const rows: Array<{ algo: string; workers: number; msPerIteration: number; vsLibmf: number }> = [];
+  const libmfMs = ((LIBMF_ML1M.seconds[0] + LIBMF_ML1M.seconds[1]) / 2 / LIBMF_ML1M.iterations) * 1000;
+  for (const algo of ['als', 'sgd', 'svdpp', 'ials'] as const) {
+    for (const workers of [1, 2]) {
+      const seconds = await timeRuns(runs, async () => (await trainFactorModel(train, { algo, rank: RANK, iterations: ITERATIONS, workers })).computeSeconds);
+      const ms = (seconds / ITERATIONS) * 1000;
+      rows.push({ algo, workers, msPerIteration: ms, vsLibmf: ms / libmfMs });
+      console.log(`  ${algo} x${workers}: ${ms.toFixed(1)} ms/iteration (${(ms / libmfMs).toFixed(2)}x LIBMF's ${libmfMs.toFixed(0)} ms)`);
+    }
+  }
+  const md = [
+    `# Recommender on MovieLens-1M-shaped generated ratings (planted-ml1m: ${train.numUsers} users, ${train.numItems} items, ${train.count} training ratings), rank ${RANK}`,
+    '',
+    `Medians of ${runs} runs of ${ITERATIONS} iterations (epochs for SGD and SVD++) after a warm-up. LIBMF: ${LIBMF_ML1M.note}, ${libmfMs.toFixed(0)} ms per iteration (midpoint).`,
+    '',
+    '| algorithm | workers | ms / iteration | vs LIBMF |',
+    '| --- | ---: | ---: | ---: |',
+    ...rows.map((r) => `| ${r.algo} | ${r.workers} | ${r.msPerIteration.toFixed(1)} | ${r.vsLibmf.toFixed(2)}x |`),
+    '',
+  ].join('\n');
+  await writeFileAtomic(resultsPath('recommender-ml1m.json'), JSON.stringify({ ratings: train.count, rank: RANK, iterations: ITERATIONS, runs, libmf: LIBMF_ML1M, rows }, null, 2) + '\n');
+  await writeFileAtomic(resultsPath('recommender-ml1m.md'), md);
+  console.log(md);
+}
+
+interface QualityRow {
+  split: string;
+  baselinePrecision: number;
+  baselineNdcg: number;
+  ialsPrecision: number;
+  ialsNdcg: number;
+  rmse: Record<string, number>;
+}
+
+async function qualitySection(): Promise<void> {
+  const dir = `${datasetsDir}/movielens`;
+  if (!existsSync(`${dir}/ml-100k.u.data.gz`)) {
+    console.log(`bench/recommender quality: skip: ${dir}/ml-100k.u.data.gz not found`);
+    return;
+  }
+  const splits: Array<{ name: string; train: Ratings; test: Ratings }> = [];
+  for (let s = 1; s <= 5; s++) splits.push({ name: `u${s}`, train: await loadRatings(`${dir}/ml-100k.u${s}.base.gz`), test: await loadRatings(`${dir}/ml-100k.u${s}.test.gz`) });
+  const all = await loadRatings(`${dir}/ml-100k.u.data.gz`);
+  for (const seed of [1, 2, 3]) splits.push({ name: `90/10 per user, seed ${seed}`, ...splitRatingsPerUser(all, 0.1, seed) });
+  const rows: QualityRow[] = [];
+  for (const { name, train, test } of splits) {
+    const baseline = rankingQuality(popularityModel(train), train, test, 10, 4);
+    const ials = rankingQuality((await trainFactorModel(train, { algo: 'ials', workers: 1 })).model, train, test, 10, 4);
+    const rmse: Record<string, number> = {};
+    for (const algo of ['als', 'sgd', 'svdpp'] as const) rmse[algo] = ratingError((await trainFactorModel(train, { algo, workers: 1 })).model, test, [1, 5]).rmse;
+    rows.push({ split: name, baselinePrecision: baseline.precision, baselineNdcg: baseline.ndcg, ialsPrecision: ials.precision, ialsNdcg: ials.ndcg, rmse });
+    console.log(`  ${name}: p@10 baseline ${baseline.precision.toFixed(4)}, iALS ${ials.precision.toFixed(4)} (${(ials.precision / baseline.precision).toFixed(2)}x); RMSE ${Object.entries(rmse).map(([a, x]) => `${a} ${x.toFixed(4)}`).join(', ')}`);
+  }
+  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const folds = rows.slice(0, 5);
+  const md = [
+    '# Recommender quality on MovieLens 100K (defaults; relevant = rated 4+, unseen items only)',
+    '',
+    '| split | popularity p@10 | iALS p@10 | iALS / popularity | popularity NDCG@10 | iALS NDCG@10 | ALS RMSE | SGD RMSE | SVD++ RMSE |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map((r) => `| ${r.split} | ${r.baselinePrecision.toFixed(4)} | ${r.ialsPrecision.toFixed(4)} | ${(r.ialsPrecision / r.baselinePrecision).toFixed(2)}x | ${r.baselineNdcg.toFixed(4)} | ${r.ialsNdcg.toFixed(4)} | ${r.rmse.als.toFixed(4)} | ${r.rmse.sgd.toFixed(4)} | ${r.rmse.svdpp.toFixed(4)} |`),
+    `| u1-u5 mean | ${mean(folds.map((r) => r.baselinePrecision)).toFixed(4)} | ${mean(folds.map((r) => r.ialsPrecision)).toFixed(4)} | | | | ${mean(folds.map((r) => r.rmse.als)).toFixed(4)} | ${mean(folds.map((r) => r.rmse.sgd)).toFixed(4)} | ${mean(folds.map((r) => r.rmse.svdpp)).toFixed(4)} |`,
+    '',
+  ].join('\n');
+  await writeFileAtomic(resultsPath('recommender-quality.json'), JSON.stringify(rows, null, 2) + '\n');
+  await writeFileAtomic(resultsPath('recommender-quality.md'), md);
+  console.log(md);
+}
+
+async function main(): Promise<void> {
+  const users = Number(process.argv[2] ?? 100000);
+  const runs = Number(process.argv[3] ?? 3);
+  const sections = new Set((process.argv[4] ?? 'engine,ml1m,quality').split(','));
+  try {
+    if (sections.has('engine')) await engineSection(users, runs);
+    if (sections.has('ml1m')) await ml1mSection(runs);
+    if (sections.has('quality')) await qualitySection();
+  } finally {
+    await closeWorkers();
+  }
 }
 
 await main();

@@ -11,7 +11,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
-import { InputError } from '../../core/errors.js';
+import { InputError, UsageError } from '../../core/errors.js';
+import { firstNonFinite } from './divergence.js';
 import { crc32 } from '../../core/graph/binary.js';
 import { writeFileAtomic } from '../../core/io/atomic-write.js';
 import { indexOfSorted } from '../../core/util/search.js';
@@ -19,7 +20,7 @@ import { indexOfSorted } from '../../core/util/search.js';
 export interface FactorModel {
   /** How it was trained ('als', 'sgd') and with what, for the record. */
   algo: string;
-  params: Record<string, number | boolean>;
+  params: Record<string, number | boolean | string>;
   rank: number;
   mean: number;
   numUsers: number;
@@ -52,6 +53,8 @@ const PREAMBLE = 16;
 /** Save a model (atomically: temporary file, then rename). */
 export async function saveModel(path: string, model: FactorModel): Promise<void> {
   if (endianness() !== 'LE') throw new Error('saveModel: model files are little-endian; this machine is big-endian');
+  const bad = nonFiniteEntry(model);
+  if (bad !== null) throw new UsageError(`saveModel: the model must hold finite values only; got ${bad} (not saved)`);
   const header = Buffer.from(
     JSON.stringify({
       format: 'gasworks-factor-model',
@@ -87,7 +90,7 @@ export async function loadModel(path: string): Promise<FactorModel> {
   }
   const headerLength = bytes.readUInt32LE(8);
   const expectedCrc = bytes.readUInt32LE(12);
-  let header: { format?: string; algo: string; params: Record<string, number | boolean>; rank: number; mean: number; numUsers: number; numItems: number };
+  let header: { format?: string; algo: string; params: Record<string, number | boolean | string>; rank: number; mean: number; numUsers: number; numItems: number };
   try {
     header = JSON.parse(bytes.toString('utf8', PREAMBLE, PREAMBLE + headerLength));
   } catch {
@@ -117,5 +120,17 @@ export async function loadModel(path: string): Promise<FactorModel> {
   }
   if (crc !== expectedCrc) throw new InputError(path, null, 'checksum mismatch: the model file is damaged');
   const [userIds, itemIds, users, items] = arrays;
+  const bad = nonFiniteEntry({ mean: header.mean, users, items, rank });
+  if (bad !== null) throw new InputError(path, null, `the model holds a non-finite value (${bad}): it cannot score items; train it again`);
   return { algo: header.algo, params: header.params, rank, mean: header.mean, numUsers, numItems, userIds, itemIds, users, items };
+}
+
+/** "user row 3, column 2: NaN" for the first non-finite value of a model, or null. */
+function nonFiniteEntry(model: Pick<FactorModel, 'mean' | 'users' | 'items' | 'rank'>): string | null {
+  if (!Number.isFinite(model.mean)) return `mean ${model.mean}`;
+  for (const side of ['users', 'items'] as const) {
+    const at = firstNonFinite(model[side]);
+    if (at >= 0) return `${side === 'users' ? 'user' : 'item'} row ${Math.floor(at / (model.rank + 1))}, column ${at % (model.rank + 1)}: ${model[side][at]}`;
+  }
+  return null;
 }

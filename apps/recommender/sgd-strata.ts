@@ -20,6 +20,7 @@ import { siblingModule } from '../../core/workers/spawn.js';
 import type { Graph } from '../../core/graph/graph.js';
 import { sharedFloat64, sharedInt32, sharedUint32, toShared } from '../../core/graph/shared.js';
 import { lowerBound } from '../../core/util/search.js';
+import { squaredErrorLimit } from './divergence.js';
 import { initFactors, meanRating, ratingsOf, sgdStep } from './factors.js';
 
 export interface StrataOptions {
@@ -62,6 +63,8 @@ export interface StrataShared {
   lambda: number;
   biases: boolean;
   mean: number;
+  /** Per rating, divergence.ts's: an epoch past it stops the run. */
+  squaredErrorLimit: number;
   epochs: number;
   ratings: number;
 }
@@ -130,6 +133,7 @@ export function prepareStrata(graph: Graph, options: StrataOptions): StrataShare
     lambda: options.lambda,
     biases: options.biases,
     mean: meanRating(weights, m),
+    squaredErrorLimit: squaredErrorLimit(weights, m),
     epochs: options.epochs,
     ratings: m,
   };
@@ -168,8 +172,13 @@ export function runStrataThread(shared: StrataShared, thread: number, threads: n
         let total = 0;
         for (let c = 0; c < strata * strata; c++) total += blockLoss[c];
         history[epoch] = ratings === 0 ? 0 : Math.sqrt(total / ratings);
+        // Diverging (divergence.ts; NaN fails the test too): every thread stops after this barrier.
+        if (!(total <= shared.squaredErrorLimit * ratings)) Atomics.store(control, STRATA_CONTROL.ABORT, 1);
       });
-      if (Atomics.load(control, STRATA_CONTROL.ABORT) !== 0) return;
+      if (Atomics.load(control, STRATA_CONTROL.ABORT) !== 0) {
+        if (last && thread === 0) onEpoch?.(epoch + 1, history[epoch]);
+        return;
+      }
     }
     if (thread === 0) onEpoch?.(epoch + 1, history[epoch]);
   }
@@ -211,5 +220,11 @@ export async function trainSgdStrata(
       },
     });
   }
-  return { factors: shared.factors, trainRmse: Array.from(shared.history.subarray(0, options.epochs)), computeSeconds: (performance.now() - started) / 1000 };
+  // A run that diverged stopped after the epoch that showed it: its history ends there.
+  let epochsRun = 0;
+  while (epochsRun < options.epochs && epochsRun < shared.history.length) {
+    const rmse = shared.history[epochsRun++];
+    if (!(rmse * rmse <= shared.squaredErrorLimit)) break;
+  }
+  return { factors: shared.factors, trainRmse: Array.from(shared.history.subarray(0, epochsRun)), computeSeconds: (performance.now() - started) / 1000 };
 }

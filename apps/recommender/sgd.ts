@@ -20,10 +20,13 @@
  * aggregator `sse` sums each rating's squared error just before its step
  * (the running training error of the epoch, kept per user in the column
  * `loss`): free to compute, where re-predicting every rating at the epoch's
- * end would cost as much as the epoch itself.
+ * end would cost as much as the epoch itself. The aggregator `diverged` is 1
+ * once a user's mean squared error passes divergence.ts's limit, and stops the
+ * run at the end of that epoch.
  */
 import { UsageError } from '../../core/errors.js';
 import { defineProgram } from '../../core/program.js';
+import { squaredErrorLimit } from './divergence.js';
 import { initFactors, meanRating, ratingsOf, sgdStep } from './factors.js';
 
 const sgd = defineProgram({
@@ -31,7 +34,7 @@ const sgd = defineProgram({
   name: 'sgd-mf',
   url: import.meta.url,
   description: 'SGD matrix factorisation with biases (Hogwild! across threads) on a user -> item ratings graph',
-  vertex: (p) => ({ factors: `f64x${p.rank + 1}` as const, loss: 'f64' as const }),
+  vertex: (p) => ({ factors: `f64x${p.rank + 1}` as const, loss: 'f64' as const, diverged: 'u8' as const }),
   params: { rank: 10, learningRate: 0.01, lambda: 0.05, biases: true as boolean, seed: 1 },
   accumulator: { kind: 'scalar' },
   gatherEdges: 'none',
@@ -46,9 +49,10 @@ const sgd = defineProgram({
     if (!(eta > 0)) throw new UsageError(`sgd-mf: learningRate must be > 0, got ${eta}`);
     if (!(lambda >= 0)) throw new UsageError(`sgd-mf: lambda must be >= 0, got ${lambda}`);
     const weights = ratingsOf(graph, 'sgd');
-    const { factors, loss } = vertex;
+    const { factors, loss, diverged } = vertex;
     const width = rank + 1;
     const mean = meanRating(weights, graph.numEdges);
+    const limit = squaredErrorLimit(weights, graph.numEdges);
     const { outOffsets, outTargets } = graph;
     return {
       init(v) {
@@ -68,14 +72,18 @@ const sgd = defineProgram({
         let squared = 0;
         for (let e = outOffsets[u]; e < end; e++) squared += sgdStep(factors, a, outTargets[e] * width, ratings[e], mean, rank, eta, lambda, biases);
         loss[u] = squared;
+        // A NaN fails the comparison too. One test per user per epoch: the epoch stops the run (converged).
+        if (!(squared <= limit * (end - outOffsets[u]))) diverged[u] = 1;
         return true;
       },
     };
   },
   aggregators({ vertex }) {
-    const { loss } = vertex;
-    return { sse: { map: (v) => loss[v], reduce: 'sum' } };
+    const { loss, diverged } = vertex;
+    return { sse: { map: (v) => loss[v], reduce: 'sum' }, diverged: { map: (v) => diverged[v], reduce: 'max' } };
   },
+  // Divergence ends the run at the end of its epoch (apps/recommender/divergence.ts); train.ts says so.
+  converged: (aggregates) => aggregates.diverged > 0,
 });
 
 export default sgd;

@@ -16,18 +16,35 @@ import type { GpuMode } from '../../kernels/gpu.js';
 import { trainAlsBatched, type AlsKernels } from './als-batched.js';
 import { STRATA_DEFAULT, trainSgdStrata } from './sgd-strata.js';
 import { meanRating } from './factors.js';
+import { DivergedError, firstNonFinite, settingToLower } from './divergence.js';
 import type { FactorModel } from './model.js';
 import sgd from './sgd.js';
+import ials, { iterationObjective } from './ials.js';
+import svdpp, { foldImplicit } from './svdpp.js';
 
-export type FactorAlgorithm = 'als' | 'sgd';
+/** Rating models ('als', 'sgd', 'svdpp') predict ratings; 'ials' ranks items by implicit preference (ials.ts). */
+export type FactorAlgorithm = 'als' | 'sgd' | 'ials' | 'svdpp';
 
+/**
+ * Chosen by `gasworks recommend tune` on MovieLens 100K's u.data (5-fold
+ * cross-validation, seed 1; docs/recommender-tuning.md): the best
+ * setting of each algorithm's search, except ALS's rank, 20 where 40 scored
+ * 0.005 lower RMSE at four times the cost, and SGD's, 20 where 40 gained
+ * 0.0005. ALS weights lambda by rating counts; SGD and SVD++ apply it per
+ * step; iALS adds it to every normal equation.
+ */
 export const TRAIN_DEFAULTS = {
   algo: 'als' as FactorAlgorithm,
-  rank: 10,
-  /** Per algorithm: ALS weights it by rating counts, SGD applies it per step. */
-  lambda: { als: 0.1, sgd: 0.05 },
-  iterations: { als: 10, sgd: 30 },
-  learningRate: 0.01,
+  rank: { als: 20, sgd: 20, svdpp: 20, ials: 40 },
+  lambda: { als: 0.1, sgd: 0.1, ials: 30, svdpp: 0.1 },
+  iterations: { als: 20, sgd: 60, ials: 10, svdpp: 30 },
+  /** SGD and SVD++ step sizes. */
+  learningRates: { sgd: 0.01, svdpp: 0.005 },
+  /** iALS: confidence 1 + alpha * rating. */
+  alpha: 0.5,
+  /** iALS: 'cholesky' or 'cg' (conjugate-gradient steps per solve, cgSteps of them). */
+  solver: 'cholesky' as 'cholesky' | 'cg',
+  cgSteps: 3,
   biases: true,
   seed: 1,
 };
@@ -35,17 +52,19 @@ export const TRAIN_DEFAULTS = {
 export interface TrainOptions {
   /** 'als' (default) or 'sgd'. */
   algo?: FactorAlgorithm;
-  /** Latent factors per user and item. Default 10. */
+  /** Latent factors per user and item. Defaults per algorithm in TRAIN_DEFAULTS. */
   rank?: number;
-  /**
-   * Regularisation. ALS: weighted by each vertex's rating count, default 0.1
-   * (best of 0.05-0.4 on MovieLens 100K u1, rank 10); SGD: per step, default 0.05.
-   */
+  /** Regularisation (TRAIN_DEFAULTS.lambda: ALS weights it by each vertex's rating count, SGD and SVD++ apply it per step, iALS per equation). */
   lambda?: number;
-  /** ALS iterations (each updates users, then items; default 10) or SGD epochs (default 30). */
+  /** ALS / iALS iterations (each updates users, then items) or SGD / SVD++ epochs (TRAIN_DEFAULTS.iterations). */
   iterations?: number;
-  /** SGD step size. Default 0.01. */
+  /** SGD step size (TRAIN_DEFAULTS.learningRates: 0.01; SVD++ 0.005). */
   learningRate?: number;
+  /** iALS: confidence 1 + alpha * rating. */
+  alpha?: number;
+  /** iALS: 'cholesky' (default) or 'cg' (Takacs et al. 2011; for large ranks) with cgSteps steps per solve (3). */
+  solver?: 'cholesky' | 'cg';
+  cgSteps?: number;
   /** Learn user and item biases. Default true. */
   biases?: boolean;
   /** Seed of the initial factors. Default 1. */
@@ -92,16 +111,23 @@ function positiveInteger(name: string, x: number): void {
 
 export async function trainFactorModel(ratings: Ratings, options: TrainOptions = {}): Promise<TrainResult> {
   const algo = options.algo ?? TRAIN_DEFAULTS.algo;
-  if (algo !== 'als' && algo !== 'sgd') throw new UsageError(`trainFactorModel: algo must be 'als' or 'sgd'; got ${JSON.stringify(algo)}`);
-  const rank = options.rank ?? TRAIN_DEFAULTS.rank;
+  if (algo !== 'als' && algo !== 'sgd' && algo !== 'ials' && algo !== 'svdpp') throw new UsageError(`trainFactorModel: algo must be 'als', 'sgd', 'ials' or 'svdpp'; got ${JSON.stringify(algo)}`);
+  const stochastic = algo === 'sgd' || algo === 'svdpp';
+  const rank = options.rank ?? TRAIN_DEFAULTS.rank[algo];
   const lambda = options.lambda ?? TRAIN_DEFAULTS.lambda[algo];
   const iterations = options.iterations ?? TRAIN_DEFAULTS.iterations[algo];
-  const learningRate = options.learningRate ?? TRAIN_DEFAULTS.learningRate;
+  const learningRate = options.learningRate ?? (algo === 'svdpp' ? TRAIN_DEFAULTS.learningRates.svdpp : TRAIN_DEFAULTS.learningRates.sgd);
   const biases = options.biases ?? TRAIN_DEFAULTS.biases;
   const seed = options.seed ?? TRAIN_DEFAULTS.seed;
   positiveInteger('rank', rank);
   positiveInteger('iterations', iterations);
-  if (!(algo === 'als' ? lambda > 0 : lambda >= 0)) throw new UsageError(`trainFactorModel: lambda must be ${algo === 'als' ? '> 0' : '>= 0'}; got ${lambda}`);
+  if (!(!stochastic ? lambda > 0 : lambda >= 0)) throw new UsageError(`trainFactorModel: lambda must be ${!stochastic ? '> 0' : '>= 0'}; got ${lambda}`);
+  const alpha = options.alpha ?? TRAIN_DEFAULTS.alpha;
+  const solver = options.solver ?? TRAIN_DEFAULTS.solver;
+  const cgSteps = options.cgSteps ?? TRAIN_DEFAULTS.cgSteps;
+  if (!(alpha >= 0 && Number.isFinite(alpha))) throw new UsageError(`trainFactorModel: alpha must be a number >= 0; got ${alpha}`);
+  if (solver !== 'cholesky' && solver !== 'cg') throw new UsageError(`trainFactorModel: solver must be 'cholesky' or 'cg'; got ${JSON.stringify(solver)}`);
+  positiveInteger('cgSteps', cgSteps);
   if (!(learningRate > 0)) throw new UsageError(`trainFactorModel: learningRate must be > 0; got ${learningRate}`);
   if (ratings.count === 0) throw new UsageError('trainFactorModel: no ratings to train on');
 
@@ -119,22 +145,40 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
   if (schedule !== 'hogwild' && schedule !== 'strata') throw new UsageError(`trainFactorModel: schedule must be 'hogwild' or 'strata'; got ${JSON.stringify(schedule)}`);
   if (schedule === 'strata' && algo !== 'sgd') throw new UsageError("trainFactorModel: schedule 'strata' is for SGD");
 
-  if (options.cluster !== undefined && algo !== 'als') throw new UsageError('trainFactorModel: only ALS trains across machines (SGD updates the items of every rating in place: one machine)');
+  if (options.cluster !== undefined && stochastic) throw new UsageError('trainFactorModel: only ALS and iALS train across machines (SGD and SVD++ update the items of every rating in place: one machine)');
 
   const graph = ratingsToGraph(ratings);
   const trainRmse: number[] = [];
-  // ALS takes two supersteps (users, then items) per iteration; an SGD epoch is one.
-  const stepsPerIteration = algo === 'als' ? 2 : 1;
+  let divergedAt = 0;
+  // ALS takes two supersteps (users, then items) per iteration; an SGD epoch is one; iALS has a
+  // warm-up superstep first (ials.ts).
+  const stepsPerIteration = stochastic ? 1 : 2;
+  const warmUp = algo === 'ials' ? 1 : 0;
+  const cells = algo === 'ials' ? ratedCount(ratings.users, ratings.count, ratings.numUsers) * ratedCount(ratings.items, ratings.count, ratings.numItems) : 0;
   const onProgress = (p: { superstep: number; aggregates: Record<string, number> }): void => {
-    if (p.superstep % stepsPerIteration !== 0) return;
-    const rmse = Math.sqrt(p.aggregates.sse / ratings.count);
+    const step = p.superstep - warmUp;
+    if (step < 1 || step % stepsPerIteration !== 0) return;
+    const iteration = step / stepsPerIteration;
+    if (p.aggregates.diverged > 0 && divergedAt === 0) divergedAt = iteration;
+    let rmse: number;
+    if (algo === 'ials') {
+      // The objective over every cell, as a root mean: sum_cells c (p - x.y)^2 + lambda (|X|^2 + |Y|^2).
+      rmse = Math.sqrt(iterationObjective(p.aggregates, lambda) / Math.max(1, cells));
+    } else rmse = Math.sqrt(p.aggregates.sse / ratings.count);
     trainRmse.push(rmse);
-    options.onIteration?.(p.superstep / stepsPerIteration, rmse);
+    options.onIteration?.(iteration, rmse);
   };
   const common = options.cluster
-    ? { cluster: options.cluster, security: options.security, placement: clusterPlacement('hdrf'), maxIterations: stepsPerIteration * iterations, onProgress }
-    : { workers: options.workers ?? 1, maxIterations: stepsPerIteration * iterations, onProgress };
-  const params: Record<string, number | boolean> = algo === 'als' ? { rank, lambda, biases, seed } : { rank, lambda, biases, seed, learningRate };
+    ? { cluster: options.cluster, security: options.security, placement: clusterPlacement('hdrf'), maxIterations: warmUp + stepsPerIteration * iterations, onProgress }
+    : { workers: options.workers ?? 1, maxIterations: warmUp + stepsPerIteration * iterations, onProgress };
+  const params: Record<string, number | boolean | string> =
+    algo === 'als'
+      ? { rank, lambda, biases, seed }
+      : algo === 'sgd'
+        ? { rank, lambda, biases, seed, learningRate }
+        : algo === 'svdpp'
+          ? { rank, lambda, seed, learningRate, biases: true }
+          : { rank, lambda, alpha, seed, solver, ...(solver === 'cg' ? { cgSteps } : {}) };
   let factors: Float64Array;
   let computeSeconds: number;
   let backend: string = kernels;
@@ -159,9 +203,23 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
     const run =
       algo === 'als'
         ? await runProgram(als, graph, { ...common, params: { rank, lambda, biases, seed } })
-        : await runProgram(sgd, graph, { ...common, params: { rank, lambda, biases, seed, learningRate } });
+        : algo === 'ials'
+          ? await runProgram(ials, graph, { ...common, params: { rank, lambda, alpha, seed, solver, cgSteps } })
+          : algo === 'svdpp'
+            ? await runProgram(svdpp, graph, { ...common, params: { rank, lambda, seed, learningRate } })
+            : await runProgram(sgd, graph, { ...common, params: { rank, lambda, biases, seed, learningRate } });
     factors = run.vertex.factors;
+    // SVD++'s users carry their implicit term folded in: the model predicts as SVD++ did.
+    if (algo === 'svdpp') foldImplicit(graph, factors, (run.vertex as Record<string, Float64Array>).implicit, rank);
     computeSeconds = run.computeSeconds;
+  }
+  // Never a model with a non-finite value: a diverging SGD run stopped at the end of the epoch that showed it.
+  if (schedule === 'strata' && trainRmse.length < iterations) divergedAt = trainRmse.length;
+  const bad = firstNonFinite(factors);
+  if (divergedAt > 0 || bad >= 0) {
+    const epoch = divergedAt > 0 ? divergedAt : trainRmse.length;
+    const setting = stochastic ? settingToLower(learningRate, lambda, { learningRate: TRAIN_DEFAULTS.learningRates[algo], lambda: TRAIN_DEFAULTS.lambda[algo] }) : null;
+    throw new DivergedError('trainFactorModel', algo, epoch, setting, setting === 'lambda' ? lambda : setting === 'learningRate' ? learningRate : null);
   }
   const width = rank + 1;
   const U = ratings.numUsers;
@@ -191,7 +249,8 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
       algo,
       params: { ...params, iterations },
       rank,
-      mean: meanRating(graph.weights, graph.numEdges),
+      // iALS scores are x_u . y_i alone (its bias column stays 0).
+      mean: algo === 'ials' ? 0 : meanRating(graph.weights, graph.numEdges),
       numUsers: users.ids.length,
       numItems: items.ids.length,
       userIds: users.ids,
@@ -203,4 +262,17 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
     computeSeconds,
     backend,
   };
+}
+
+/** How many of `count` dense ids (0 .. count - 1) occur in ids[0 .. n - 1]. */
+function ratedCount(ids: Uint32Array, n: number, count: number): number {
+  const seen = new Uint8Array(count);
+  let distinct = 0;
+  for (let k = 0; k < n; k++) {
+    if (seen[ids[k]] === 0) {
+      seen[ids[k]] = 1;
+      distinct++;
+    }
+  }
+  return distinct;
 }

@@ -48,6 +48,12 @@ export interface JobArrays {
   /** Chunk c is the vertices [chunks[c], chunks[c + 1]). */
   chunks: Uint32Array;
   zero: number;
+  /**
+   * The aggregates the last superstep ended with, in the program's aggregator order, after a
+   * word that is 1 once there are any: the main thread writes them, helper threads copy them into
+   * their ctx.aggregates before each phase (apply may read them).
+   */
+  aggregateValues: Float64Array;
 }
 
 /** Allocate a job's arrays; on shared memory when `threads` > 1. */
@@ -62,6 +68,8 @@ export function allocateJobArrays(options: {
   /** The program's gather and scatter edge sets, which weigh a vertex's edges in the chunks. */
   gatherEdges: string;
   scatterEdges: string;
+  /** How many aggregators the program has. */
+  aggregators: number;
 }): JobArrays {
   const { n, threads, shape } = options;
   const shared = threads > 1;
@@ -93,6 +101,7 @@ export function allocateJobArrays(options: {
     // The engine's chunks (several even on one thread: see edgeBalancedChunkPair), on shared memory for helpers.
     chunks: share32(edgeBalancedChunks({ numVertices: n, inOffsets: inEdges.offsets, outOffsets: outEdges.offsets }, threads, options.gatherEdges, options.scatterEdges)),
     zero: options.zero,
+    aggregateValues: f64(1 + options.aggregators),
   };
 }
 

@@ -13,8 +13,12 @@ import { CONTROL, type HelperData, type HelperMessage } from './job-threads.js';
 async function serve(data: HelperData): Promise<void> {
   const { control, arrays } = data;
   let kernels;
+  let names: string[] = [];
+  let aggregates: Record<string, number> = {};
   try {
-    const { program, fns } = await prepareInWorker(data);
+    const { program, fns, aggregators, aggregates: record } = await prepareInWorker(data);
+    names = Object.keys(aggregators);
+    aggregates = record;
     const spec = program.accumulator;
     kernels = threadKernels(arrays, fns, spec.kind === 'scalar' ? spec.sum : undefined, data.thread);
   } catch (error) {
@@ -37,6 +41,10 @@ async function serve(data: HelperData): Promise<void> {
     seen = Atomics.load(control, CONTROL.GENERATION);
     const phase = Atomics.load(control, CONTROL.PHASE);
     if (phase === PHASE.STOP) break;
+    // ctx.aggregates as the main thread holds them (it wrote them before starting the phase).
+    const shared = arrays.aggregateValues;
+    if (shared[0] === 1) names.forEach((name, i) => (aggregates[name] = shared[1 + i]));
+    else for (const name of names) delete aggregates[name];
     try {
       for (let c = Atomics.add(control, CONTROL.NEXT_CHUNK, 1); c < chunks; c = Atomics.add(control, CONTROL.NEXT_CHUNK, 1)) runChunk(arrays, kernels, phase, c);
     } catch (error) {

@@ -321,6 +321,7 @@ export class ClusterJob {
       gatherEdges: program.gatherEdges,
       scatterEdges: program.scatterEdges,
       zero: spec.kind === 'scalar' ? (spec.zero ?? 0) : 0,
+      aggregators: Object.keys(this.aggregators).length,
       shape: {
         gatherIn,
         gatherOut,
@@ -527,6 +528,7 @@ export class ClusterJob {
       values[i] = acc;
       this.aggregates[name] = acc;
     });
+    this.shareAggregates();
     let active = this.mine.length;
     let signals = 0;
     if (!this.allActive) {
@@ -637,6 +639,16 @@ export class ClusterJob {
     const names = Object.keys(this.aggregators);
     for (const name of names) delete this.aggregates[name];
     if (aggregateValues.length === names.length) names.forEach((name, i) => (this.aggregates[name] = aggregateValues[i]));
+    this.shareAggregates();
+  }
+
+  /** The aggregates as this thread holds them, for the helper threads (job-kernels.ts aggregateValues). */
+  private shareAggregates(): void {
+    const names = Object.keys(this.aggregators);
+    const out = this.arrays.aggregateValues;
+    const present = names.length > 0 && names.every((name) => name in this.aggregates);
+    out[0] = present ? 1 : 0;
+    if (present) names.forEach((name, i) => (out[1 + i] = this.aggregates[name]));
   }
 
   /** The end of the run: the mastered vertices' rows and this machine's edges' rows. */

@@ -19,7 +19,11 @@ export interface SyncWorkerData extends WorkerProgramData {
   reportSteps: boolean;
 }
 
-export type SyncWorkerMessage = { type: 'ready' } | { type: 'step'; superstep: number } | { type: 'done' };
+/**
+ * 'step' carries the superstep's aggregates and active count as thread 0 saw them at its end: the
+ * main thread hears the message later, when the shared arrays may already hold a later superstep's.
+ */
+export type SyncWorkerMessage = { type: 'ready' } | { type: 'step'; superstep: number; aggregates: Float64Array; active: number } | { type: 'done' };
 
 async function runOne(data: SyncWorkerData): Promise<void> {
   const { program, graph, fns, aggregators, aggregates } = await prepareInWorker(data);
@@ -27,7 +31,8 @@ async function runOne(data: SyncWorkerData): Promise<void> {
   while (Atomics.load(data.start, 0) === 0) Atomics.wait(data.start, 0, 0);
   if (Atomics.load(data.shared.control, SYNC.ABORT) !== 0) return;
   const afterStep = data.reportSteps
-    ? (superstep: number) => parentPort!.postMessage({ type: 'step', superstep } satisfies SyncWorkerMessage)
+    ? (superstep: number) =>
+        parentPort!.postMessage({ type: 'step', superstep, aggregates: data.shared.aggregates.slice(), active: data.shared.totals[0] } satisfies SyncWorkerMessage)
     : undefined;
   try {
     runSyncThread(program, fns, aggregators, aggregates, data.params, graph, data.shared, data.thread, data.threads, { afterStep });

@@ -124,7 +124,7 @@ export async function runSync<VS extends Schema, ES extends Schema, P extends Pa
     return total;
   };
   const report = options.onProgress
-    ? (superstep: number): void => {
+    ? (superstep: number, snapshot?: { aggregates: Float64Array; active: number }): void => {
         const now = performance.now();
         const edges = edgesSoFar();
         const rate = now > lastTime ? ((edges - lastEdges) * 1000) / (now - lastTime) : 0;
@@ -132,8 +132,10 @@ export async function runSync<VS extends Schema, ES extends Schema, P extends Pa
         lastTime = now;
         // aggregateAt 'end': there are no aggregates until the run is over.
         const values: Record<string, number> = {};
-        if (!shared.aggregateAtEnd) aggregatorNames.forEach((name, i) => (values[name] = shared.aggregates[i]));
-        options.onProgress!({ superstep, active: signalled ? shared.totals[0] : n, aggregates: values, edgesPerSecond: rate });
+        // From worker threads, the values as of that superstep (the shared arrays may have moved on).
+        const source = snapshot?.aggregates ?? shared.aggregates;
+        if (!shared.aggregateAtEnd) aggregatorNames.forEach((name, i) => (values[name] = source[i]));
+        options.onProgress!({ superstep, active: signalled ? (snapshot?.active ?? shared.totals[0]) : n, aggregates: values, edgesPerSecond: rate });
       }
     : undefined;
 
@@ -203,7 +205,7 @@ async function runInWorkers(
   params: Params,
   shared: SyncShared,
   threads: number,
-  report: ((superstep: number) => void) | undefined,
+  report: ((superstep: number, snapshot?: { aggregates: Float64Array; active: number }) => void) | undefined,
   markStart: () => void,
 ): Promise<void> {
   const start = sharedInt32(1);
@@ -218,7 +220,7 @@ async function runInWorkers(
     start: markStart,
     abort: () => Atomics.store(shared.control, SYNC.ABORT, 1),
     onMessage: (_t, message) => {
-      if (message.type === 'step') report?.(message.superstep);
+      if (message.type === 'step') report?.(message.superstep, message);
     },
   });
 }

@@ -1,20 +1,23 @@
 /**
- * `gasworks recommend train` and `gasworks recommend top`: the matrix
- * factorisation recommender (apps/recommender) from the command line. `train`
- * fits a model on a ratings file (or generated ratings), evaluates it on a
- * test file or a seeded hold-out split (RMSE, MAE, precision / recall / NDCG
- * at k), and can save it; `top` loads a saved model and lists a user's best
- * items, skipping those the user rated in an optional ratings file.
+ * `gasworks recommend train`: the matrix factorisation recommender
+ * (apps/recommender) from the command line. It fits a model on a ratings
+ * file (or generated ratings), evaluates it on a test file or a seeded
+ * hold-out split (RMSE, MAE, precision / recall / NDCG at k, beside the
+ * popularity baseline's), and can save it. The lists (`top`, `similar`) are
+ * in recommend-lists.ts, `tune` in recommend-tune.ts.
  */
 import type { Command } from 'commander';
 import { UsageError } from '../../../core/errors.js';
 import { defaultWorkers } from '../../../core/engine/index.js';
-import { indexOfId, loadModel, saveModel } from '../../recommender/model.js';
+import { saveModel } from '../../recommender/model.js';
 import { rankingQuality, rankingQualityOnGpu, ratingError } from '../../recommender/metrics.js';
-import { recommend } from '../../recommender/recommend.js';
+import { popularityModel } from '../../recommender/baseline.js';
+import { DivergedError } from '../../recommender/divergence.js';
 import { openRatings, PLANTED_HELP } from '../../recommender/source.js';
 import { splitRatings } from '../../recommender/split.js';
 import { TRAIN_DEFAULTS, trainFactorModel } from '../../recommender/train.js';
+import { registerRecommendLists } from './recommend-lists.js';
+import { registerRecommendTune } from './recommend-tune.js';
 import { addClusterSecurityOptions, clusterSecurityFrom, type ClusterSecurityFlags } from '../cluster-flags.js';
 import { fraction, hostPortList, nonNegativeNumber, positiveInt, positiveNumber } from '../arguments.js';
 import { formatNumber, printJson, summaryTable } from '../output.js';
@@ -25,10 +28,13 @@ interface TrainFlags extends ClusterSecurityFlags {
   test?: string;
   testFraction: number;
   algo: string;
-  rank: number;
+  rank?: number;
   lambda?: number;
   iterations?: number;
-  learningRate: number;
+  learningRate?: number;
+  alpha?: number;
+  solver?: string;
+  cgSteps?: number;
   biases: boolean;
   seed: number;
   workers?: number;
@@ -42,31 +48,26 @@ interface TrainFlags extends ClusterSecurityFlags {
   quiet?: boolean;
 }
 
-interface TopFlags {
-  model: string;
-  user: string;
-  n: number;
-  ratings?: string;
-  json?: boolean;
-}
-
 export function registerRecommend(program: Command): void {
   const group = program.command('recommend').description('matrix factorisation recommender: train and evaluate a model, list top items');
   const train = group.command('train');
   addClusterSecurityOptions(train)
-    .description('fit a factor model (ALS or SGD) on ratings, report RMSE and top-k quality on held-out ratings, optionally save it')
+    .description('fit a factor model (ALS, SGD or implicit-feedback iALS) on ratings, report RMSE and top-k quality against the popularity baseline on held-out ratings, optionally save it')
     .option('-r, --ratings <ratings>', `training ratings: ${PLANTED_HELP}`, 'planted:2000:1000:5')
     .option('-t, --test <file>', 'test ratings, a file (default: hold out --test-fraction of --ratings)')
     .option('--test-fraction <x>', 'share of the ratings held out for testing when no --test is given', fraction, 0.2)
-    .option('-a, --algo <algo>', 'als (alternating least squares) or sgd (stochastic gradient descent, Hogwild! on several workers)', 'als')
-    .option('--rank <n>', 'latent factors per user and item', positiveInt, TRAIN_DEFAULTS.rank)
-    .option('--lambda <x>', `regularisation (default: als ${TRAIN_DEFAULTS.lambda.als}, weighted by rating counts, > 0; sgd ${TRAIN_DEFAULTS.lambda.sgd}, per step)`, nonNegativeNumber)
-    .option('-i, --iterations <n>', `ALS iterations, each updating users then items (default ${TRAIN_DEFAULTS.iterations.als}), or SGD epochs (default ${TRAIN_DEFAULTS.iterations.sgd})`, positiveInt)
-    .option('--learning-rate <x>', 'SGD step size', positiveNumber, TRAIN_DEFAULTS.learningRate)
+    .option('-a, --algo <algo>', 'rating models: als (alternating least squares), sgd (stochastic gradient descent, Hogwild! on several workers), svdpp (SVD++: SGD with implicit feedback, the lowest RMSE); ials (implicit-feedback ALS: ranks items, the best top-N lists)', 'als')
+    .option('--rank <n>', `latent factors per user and item (default: als ${TRAIN_DEFAULTS.rank.als}, sgd ${TRAIN_DEFAULTS.rank.sgd}, svdpp ${TRAIN_DEFAULTS.rank.svdpp}, ials ${TRAIN_DEFAULTS.rank.ials})`, positiveInt)
+    .option('--lambda <x>', `regularisation (default: als ${TRAIN_DEFAULTS.lambda.als}, weighted by rating counts, > 0; sgd ${TRAIN_DEFAULTS.lambda.sgd} and svdpp ${TRAIN_DEFAULTS.lambda.svdpp}, per step; ials ${TRAIN_DEFAULTS.lambda.ials})`, nonNegativeNumber)
+    .option('-i, --iterations <n>', `ALS / iALS iterations, each updating users then items (default ${TRAIN_DEFAULTS.iterations.als} / ${TRAIN_DEFAULTS.iterations.ials}), or SGD / SVD++ epochs (default ${TRAIN_DEFAULTS.iterations.sgd} / ${TRAIN_DEFAULTS.iterations.svdpp})`, positiveInt)
+    .option('--learning-rate <x>', `SGD / SVD++ step size (default ${TRAIN_DEFAULTS.learningRates.sgd} / ${TRAIN_DEFAULTS.learningRates.svdpp})`, positiveNumber)
+    .option('--alpha <x>', `iALS: confidence of a rating r is 1 + alpha * r (default ${TRAIN_DEFAULTS.alpha})`, nonNegativeNumber)
+    .option('--solver <how>', `iALS: cholesky (exact solves) or cg (conjugate gradient, Takacs et al. 2011: cheaper at large ranks) (default ${TRAIN_DEFAULTS.solver})`)
+    .option('--cg-steps <n>', `iALS with --solver cg: steps per solve (default ${TRAIN_DEFAULTS.cgSteps})`, positiveInt)
     .option('--no-biases', 'no user and item biases')
     .option('--seed <n>', 'seed of the initial factors and of the hold-out split', positiveInt, TRAIN_DEFAULTS.seed)
     .option('-w, --workers <n>', `threads (default: one per core, ${defaultWorkers()} here)`, positiveInt)
-    .option('--cluster <host:port,...>', 'ALS across machines: the addresses of `gasworks worker` processes (instead of --workers)', hostPortList)
+    .option('--cluster <host:port,...>', 'ALS and iALS across machines: the addresses of `gasworks worker` processes (instead of --workers)', hostPortList)
     .option('--schedule <how>', 'SGD across threads: hogwild (lock-free, items shared between threads) or strata (stratified blocks no two threads share: the same model on any thread count)', 'hogwild')
     .option('--strata <n>', 'with --schedule strata: user and item ranges (the model depends on it)', positiveInt)
     .option('--kernels <where>', 'ALS: engine (the vertex program on --workers threads or --cluster), cpu (batched kernels, one thread) or gpu (gpu.js: a GPU where it finds one, else WebAssembly)', 'engine')
@@ -76,8 +77,17 @@ export function registerRecommend(program: Command): void {
     .option('-q, --quiet', 'no progress on stderr')
     .action(async (flags: TrainFlags) => {
       const loading = startProgress('loading ratings', 1, { quiet: flags.quiet });
-      if (flags.algo !== 'als' && flags.algo !== 'sgd') throw new UsageError(`recommend train: --algo must be als or sgd; got "${flags.algo}"`);
+      if (flags.algo !== 'als' && flags.algo !== 'sgd' && flags.algo !== 'ials' && flags.algo !== 'svdpp') throw new UsageError(`recommend train: --algo must be als, sgd, svdpp or ials; got "${flags.algo}"`);
       const algo = flags.algo;
+      if (flags.learningRate !== undefined && algo !== 'sgd' && algo !== 'svdpp') throw new UsageError(`recommend train: --learning-rate is for --algo sgd and svdpp (${algo} takes no step size)`);
+      if (algo !== 'ials') {
+        for (const [flag, value] of [['--alpha', flags.alpha], ['--solver', flags.solver], ['--cg-steps', flags.cgSteps]] as const) {
+          if (value !== undefined) throw new UsageError(`recommend train: ${flag} is for --algo ials`);
+        }
+      }
+      if (flags.solver !== undefined && flags.solver !== 'cholesky' && flags.solver !== 'cg') throw new UsageError(`recommend train: --solver must be cholesky or cg; got "${flags.solver}"`);
+      if (flags.cgSteps !== undefined && flags.solver !== 'cg') throw new UsageError('recommend train: --cg-steps goes with --solver cg');
+      if ((algo === 'ials' || algo === 'svdpp') && !flags.biases) throw new UsageError(`recommend train: --no-biases is for als and sgd (${algo === 'ials' ? 'ials has none' : 'svdpp always learns them'})`);
       // Planted ratings are a new problem for every seed: their test set is held out from --ratings, never generated apart.
       if (flags.test?.startsWith('planted:')) throw new UsageError('recommend train: --test takes a ratings file; for planted ratings leave --test out and --test-fraction is held out');
       if (flags.schedule !== 'hogwild' && flags.schedule !== 'strata') throw new UsageError(`recommend train: --schedule must be hogwild or strata; got "${flags.schedule}"`);
@@ -85,7 +95,7 @@ export function registerRecommend(program: Command): void {
       if (flags.strata !== undefined && flags.schedule !== 'strata') throw new UsageError('recommend train: --strata goes with --schedule strata');
       const kernels = flags.kernels;
       if (kernels !== 'engine' && kernels !== 'cpu' && kernels !== 'gpu') throw new UsageError(`recommend train: --kernels must be engine, cpu or gpu; got "${kernels}"`);
-      if (kernels !== 'engine' && algo !== 'als') throw new UsageError(`recommend train: --kernels ${kernels} is for ALS; SGD runs on the engine`);
+      if (kernels !== 'engine' && algo !== 'als') throw new UsageError(`recommend train: --kernels ${kernels} is for ALS; ${algo.toUpperCase()} runs on the engine`);
       if (kernels !== 'engine' && (flags.cluster || flags.workers !== undefined)) throw new UsageError(`recommend train: --kernels ${kernels} runs on one thread of this machine; leave out --workers and --cluster`);
       const iterations = flags.iterations ?? TRAIN_DEFAULTS.iterations[algo];
       const lambda = flags.lambda ?? TRAIN_DEFAULTS.lambda[algo];
@@ -102,18 +112,28 @@ export function registerRecommend(program: Command): void {
         lambda,
         iterations,
         learningRate: flags.learningRate,
+        alpha: flags.alpha,
+        solver: flags.solver as 'cholesky' | 'cg' | undefined,
+        cgSteps: flags.cgSteps,
         biases: flags.biases,
         seed: flags.seed,
         ...(flags.cluster ? { cluster: flags.cluster, security: clusterSecurityFrom('recommend train', flags) } : kernels === 'engine' ? { workers: flags.workers ?? defaultWorkers() } : {}),
         kernels,
         schedule: flags.schedule as 'hogwild' | 'strata',
         strata: flags.strata,
-        onIteration: showProgress ? (i, rmse) => process.stderr.write(`\r\x1b[K${algo}: iteration ${i}/${iterations} | train RMSE ${rmse.toFixed(4)}`) : undefined,
+        onIteration: showProgress ? (i, rmse) => process.stderr.write(`\r\x1b[K${algo}: iteration ${i}/${iterations} | train ${algo === 'ials' ? 'objective' : 'RMSE'} ${rmse.toFixed(4)}`) : undefined,
+      }).catch((error: unknown) => {
+        if (showProgress) process.stderr.write('\r\x1b[K');
+        // The library names its options; the user typed flags.
+        if (error instanceof DivergedError) throw new DivergedError('recommend train', error.algo, error.epoch, error.setting, error.value, (s) => (s === 'lambda' ? '--lambda' : '--learning-rate'));
+        throw error;
       });
       if (showProgress) process.stderr.write('\r\x1b[K');
       const scale = minMax(train.values);
       const error = ratingError(result.model, test, scale);
       const ranking = kernels === 'gpu' ? await rankingQualityOnGpu(result.model, train, test, flags.k, 4) : rankingQuality(result.model, train, test, flags.k, 4);
+      // The most-rated unseen items, under the same protocol: what the model's lists must beat.
+      const baseline = rankingQuality(popularityModel(train), train, test, flags.k, 4);
       if (flags.save) await saveModel(flags.save, result.model);
       const summary = {
         ratings: flags.ratings,
@@ -126,8 +146,9 @@ export function registerRecommend(program: Command): void {
         params: result.model.params,
         trainRmse: result.trainRmse[result.trainRmse.length - 1],
         trainRmseByIteration: result.trainRmse,
-        testRmse: error.rmse,
-        testMae: error.mae,
+        // iALS scores preferences, not ratings: no rating error to report.
+        testRmse: algo === 'ials' ? null : error.rmse,
+        testMae: algo === 'ials' ? null : error.mae,
         testUnknown: error.unknown,
         ratingScale: scale,
         k: flags.k,
@@ -135,6 +156,7 @@ export function registerRecommend(program: Command): void {
         recallAtK: ranking.recall,
         ndcgAtK: ranking.ndcg,
         rankedUsers: ranking.users,
+        baseline: { name: 'popularity', precisionAtK: baseline.precision, recallAtK: baseline.recall, ndcgAtK: baseline.ndcg, rankedUsers: baseline.users },
         computeSeconds: result.computeSeconds,
         kernels: result.backend,
         ...(flags.save ? { model: flags.save } : {}),
@@ -146,51 +168,25 @@ export function registerRecommend(program: Command): void {
       const rows: Array<[string, string | number]> = [
         ['ratings', `${formatNumber(train.count)} train / ${formatNumber(test.count)} test (${summary.test})`],
         ['users x items', `${formatNumber(train.numUsers)} x ${formatNumber(train.numItems)}`],
-        ['model', `${algo.toUpperCase()}, rank ${flags.rank}, lambda ${lambda}${algo === 'sgd' ? `, learning rate ${flags.learningRate}` : ''}, ${iterations} ${algo === 'sgd' ? 'epochs' : 'iterations'}${flags.biases ? ', biases' : ''}`],
-        ['train RMSE', summary.trainRmse.toFixed(4)],
-        ['test RMSE / MAE', `${error.rmse.toFixed(4)} / ${error.mae.toFixed(4)}${error.unknown ? ` (${error.unknown} with an unseen user or item)` : ''}`],
+        ['model', describeModel(result.model.algo, result.model.params)],
+        algo === 'ials' ? ['train objective', `${summary.trainRmse.toFixed(4)} (root mean over all user x item cells)`] : ['train RMSE', summary.trainRmse.toFixed(4)],
+        [
+          'test RMSE / MAE',
+          algo === 'ials' ? 'none (iALS ranks items; it predicts no ratings)' : `${error.rmse.toFixed(4)} / ${error.mae.toFixed(4)}${error.unknown ? ` (${error.unknown} with an unseen user or item)` : ''}`,
+        ],
         [`precision / recall / NDCG @${flags.k}`, `${ranking.precision.toFixed(4)} / ${ranking.recall.toFixed(4)} / ${ranking.ndcg.toFixed(4)} over ${ranking.users} users`],
+        [
+          `popularity baseline @${flags.k}`,
+          `${baseline.precision.toFixed(4)} / ${baseline.recall.toFixed(4)} / ${baseline.ndcg.toFixed(4)} (most-rated unseen items; model precision ${(ranking.precision / baseline.precision).toFixed(2)}x)`,
+        ],
         ['compute time', `${result.computeSeconds.toFixed(3)} s (${result.backend === 'engine' ? 'engine' : `kernels: ${result.backend}`})`],
       ];
       if (flags.save) rows.push(['model file', flags.save]);
       process.stdout.write(summaryTable(`gasworks recommend train: ${flags.ratings}`, rows) + '\n');
     });
 
-  group
-    .command('top')
-    .description("list a user's best items from a saved model")
-    .requiredOption('-m, --model <file>', 'a model saved by `gasworks recommend train --save`')
-    .requiredOption('-u, --user <id>', "the user's id as in the ratings file")
-    .option('-n, --n <n>', 'how many items', positiveInt, 10)
-    .option('-r, --ratings <ratings>', "skip the items the user rated here (usually the training file)")
-    .option('--json', 'print JSON')
-    .action(async (flags: TopFlags) => {
-      const model = await loadModel(flags.model);
-      const userId = Number(flags.user);
-      const u = Number.isFinite(userId) ? indexOfId(model.userIds, userId) : -1;
-      if (u < 0) throw new UsageError(`recommend top: user ${flags.user} is not in the model (${model.numUsers} users, ids ${model.userIds[0]} to ${model.userIds[model.numUsers - 1]})`);
-      let exclude: Uint8Array | null = null;
-      if (flags.ratings) {
-        const rated = await openRatings(flags.ratings);
-        exclude = new Uint8Array(model.numItems);
-        for (let k = 0; k < rated.count; k++) {
-          if (rated.userIds[rated.users[k]] !== userId) continue;
-          const i = indexOfId(model.itemIds, rated.itemIds[rated.items[k]]);
-          if (i >= 0) exclude[i] = 1;
-        }
-      }
-      const top = recommend(model, u, flags.n, exclude);
-      if (flags.json) {
-        printJson({ user: userId, items: top });
-        return;
-      }
-      process.stdout.write(
-        summaryTable(
-          `top ${top.length} items for user ${userId}`,
-          top.map((t, r): [string, string] => [`#${r + 1} item ${t.item}`, `predicted ${t.score.toFixed(3)}`]),
-        ) + '\n',
-      );
-    });
+  registerRecommendLists(group);
+  registerRecommendTune(group);
 }
 
 function minMax(values: Float64Array): [number, number] {
@@ -201,4 +197,16 @@ function minMax(values: Float64Array): [number, number] {
     if (values[k] > high) high = values[k];
   }
   return [low, high];
+}
+
+/** "ALS, rank 10, lambda 0.1, 10 iterations, biases": a model's settings as a table cell. */
+export function describeModel(algo: string, params: Record<string, number | boolean | string>): string {
+  const parts = [`${algo === 'ials' ? 'iALS' : algo.toUpperCase()}, rank ${params.rank}, lambda ${params.lambda}`];
+  if (params.learningRate !== undefined) parts.push(`learning rate ${params.learningRate}`);
+  if (params.alpha !== undefined) parts.push(`alpha ${params.alpha}`);
+  if (params.solver === 'cg') parts.push(`conjugate gradient (${params.cgSteps} steps)`);
+  parts.push(`${params.iterations} ${algo === 'sgd' || algo === 'svdpp' ? 'epochs' : 'iterations'}`);
+  if (params.biases === true) parts.push('biases');
+  if (params.strata !== undefined) parts.push(`${params.strata} strata`);
+  return parts.join(', ');
 }

@@ -119,6 +119,15 @@ test('recommend train --cluster: ALS across the workers fits the model one machi
   here.trainRmseByIteration.forEach((x, i) => assert.ok(Math.abs(x - there.trainRmseByIteration[i]) < 1e-9, `iteration ${i + 1}: train RMSE ${x} vs ${there.trainRmseByIteration[i]}`));
 });
 
+test('recommend train -a ials --cluster: iALS (whose applies read the aggregated Gram matrices) fits the model one machine fits', () => {
+  const args = ['recommend', 'train', '--ratings', 'planted:300:200:4', '-a', 'ials', '--rank', '4', '--iterations', '3', '--json', '-q'];
+  const here = JSON.parse(ok(gasworks([...args, '--workers', '1'])).stdout) as { precisionAtK: number; trainRmseByIteration: number[] };
+  const there = JSON.parse(ok(gasworks([...args, '--cluster', cluster])).stdout) as { precisionAtK: number; trainRmseByIteration: number[] };
+  assert.is(there.trainRmseByIteration.length, 3);
+  here.trainRmseByIteration.forEach((x, i) => assert.ok(Math.abs(x - there.trainRmseByIteration[i]) < 1e-9, `iteration ${i + 1}: objective ${x} vs ${there.trainRmseByIteration[i]}`));
+  assert.is(there.precisionAtK, here.precisionAtK);
+});
+
 test("a user's own program module runs on the cluster (shipped by content to the workers, which hold the token)", () => {
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
   const programModule = new URL(`../../../core/program${ext}`, import.meta.url).href;
@@ -259,7 +268,7 @@ test('cluster mistakes exit 1 with a message and no stack trace', () => {
       [['worker', '--listen', 'nowhere'], /expected host:port/],
       [['run', 'pagerank', '--graph', graphFile, '--spare', cluster], /--spare, --checkpoint-every and --lease are for cluster runs/],
       [['run', 'pagerank', '--graph', graphFile, '--cluster', cluster, '--spare', 'x'], /--spare.*expected host:port/],
-      [['recommend', 'train', '--ratings', 'planted:50:40:3', '--algo', 'sgd', '--cluster', cluster], /only ALS trains across machines/],
+      [['recommend', 'train', '--ratings', 'planted:50:40:3', '--algo', 'sgd', '--cluster', cluster], /only ALS and iALS train across machines/],
       [['run', 'pagerank', '--graph', graphFile, '--cluster', cluster, '--token-file', otherTokenFile], /refused: a wrong credential \(another cluster token, or meant for another worker\?\).*give the coordinator the workers' token/],
       [['run', 'pagerank', '--graph', graphFile, '--cluster', cluster, '--token-file', graphFile], /token file .*graph\.txt must hold one secret of at least 32 characters/],
       [['run', 'pagerank', '--graph', graphFile, '--token-file', tokenFile], /--token-file and --tls-\* are for cluster runs/],
