@@ -21,15 +21,19 @@
  * which the connecting side checks before it sends any frame. A wrong proof,
  * a late one (HANDSHAKE_TIMEOUT_MS) or a malformed frame closes the
  * connection with a logged reason. With a secret and no TLS, every frame is
- * followed by a 32-byte HMAC under the connection's key over its sequence
- * number and bytes, checked before the frame is delivered. With TLS material
+ * followed by a 16-byte AES-GMAC tag under the connection's key over its
+ * bytes, its sequence number the nonce (a connection carries frames one way,
+ * and its key is new each handshake, so no nonce repeats under a key),
+ * checked before the frame is delivered. GMAC, not HMAC-SHA256: 3.3 GB/s
+ * against 0.84 here (AES-NI and carry-less multiply), and a PageRank
+ * superstep MACs every partial and row it sends and gets. With TLS material
  * the sockets are TLS sockets (mutual TLS when it has a CA), which protect
  * the frames themselves.
  */
 import { parseAddress } from '../util/address.js';
 import { createServer, connect, isIP, type Server, type Socket } from 'node:net';
 import * as tls from 'node:tls';
-import { createHmac, randomBytes, timingSafeEqual, type Hmac } from 'node:crypto';
+import { createCipheriv, randomBytes, timingSafeEqual, type CipherGCM } from 'node:crypto';
 import { CHALLENGE_BYTES, ClusterSecret } from './auth.js';
 
 const MAGIC = 0x46445747; // 'GWDF'
@@ -40,7 +44,14 @@ const ACCEPTED_MAGIC = Buffer.from('GWOK');
 const CHALLENGE_LENGTH = 4 + CHALLENGE_BYTES;
 const ANSWER_LENGTH = 4 + CHALLENGE_BYTES + 32;
 const ACCEPTED_LENGTH = 4 + 32;
-const TAG_BYTES = 32;
+const TAG_BYTES = 16;
+
+/** A frame's MAC under a connection's 32-byte key: AES-256-GMAC, the frame's sequence number the nonce. */
+function frameMac(key: Buffer, sequence: number): CipherGCM {
+  const nonce = Buffer.alloc(12);
+  nonce.writeBigUInt64LE(BigInt(sequence), 4);
+  return createCipheriv('aes-256-gcm', key, nonce);
+}
 /** Connections at most that have not finished their handshake (more are closed at once). */
 const MAX_PENDING_HANDSHAKES = 64;
 const FIXED = 40;
@@ -96,7 +107,7 @@ class FrameReader {
   private head: Buffer | null = null;
   private lengths: number[] = [];
   /** With a session key: the MAC of the frame being read, and the frame waiting for it. */
-  private mac: Hmac | null = null;
+  private mac: CipherGCM | null = null;
   private pending: Frame | null = null;
   private sequence = 0;
 
@@ -117,7 +128,8 @@ class FrameReader {
       const bytes = this.take(need);
       if (this.stage === 'tag') {
         const frame = this.pending!;
-        const expected = this.mac!.digest();
+        this.mac!.final();
+        const expected = this.mac!.getAuthTag();
         this.mac = null;
         this.pending = null;
         this.stage = 'head';
@@ -128,12 +140,9 @@ class FrameReader {
       }
       if (this.key !== null) {
         if (this.stage === 'head') {
-          this.mac = createHmac('sha256', this.key);
-          const sequence = Buffer.alloc(8);
-          sequence.writeBigUInt64LE(BigInt(this.sequence));
-          this.mac.update(sequence);
+          this.mac = frameMac(this.key, this.sequence);
         }
-        this.mac!.update(bytes);
+        this.mac!.setAAD(bytes);
       }
       if (this.stage === 'head') {
         if (bytes.readUInt32LE(0) !== MAGIC) throw new ProtocolViolation('a frame does not start with the magic number');
@@ -399,12 +408,10 @@ export class DataChannel {
   /** Write one frame's buffers, and its MAC when the connection has a key. */
   private write(out: Outgoing, buffers: Buffer[]): void {
     if (out.key !== null) {
-      const mac = createHmac('sha256', out.key);
-      const sequence = Buffer.alloc(8);
-      sequence.writeBigUInt64LE(BigInt(out.sequence++));
-      mac.update(sequence);
-      for (const buffer of buffers) mac.update(buffer);
-      buffers = [...buffers, mac.digest()];
+      const mac = frameMac(out.key, out.sequence++);
+      for (const buffer of buffers) mac.setAAD(buffer);
+      mac.final();
+      buffers = [...buffers, mac.getAuthTag()];
     }
     for (const buffer of buffers) out.socket.write(buffer);
   }
