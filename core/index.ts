@@ -39,6 +39,7 @@ export type { ClusterRunOptions, ClusterRunResult, ClusterProgress } from './clu
 export type { ClusterWorker, WorkerOptions } from './cluster/worker-server.js';
 export type { ClusterSecurity, TlsMaterial } from './cluster/security.js';
 export type { WorkerStatus, WorkerJobStatus } from './cluster/status.js';
-export { randomPlacement, type Placement, type EdgePlacement } from './cluster/placement.js';
+export { randomPlacement, type Placement, type EdgePlacement, type StreamPlacer } from './cluster/placement.js';
+export { rmatSource, isEdgeSource, canStream, type EdgeSource, type EdgeReader } from './cluster/ingress.js';
 export { InputError, UsageError } from './errors.js';
 export { Random } from './util/random.js';

@@ -37,7 +37,9 @@ test('the engine loads the cluster only on demand', () => {
   const eager = [...engine.matchAll(/^import\s+(?!type\b)[^;]*from\s+['"](\.\.\/cluster\/[^'"]+)['"]/gm)].map((m) => m[1]);
   assert.equal(eager, []);
   const index = readFileSync(join(repoRoot, 'core', 'index.ts'), 'utf8');
-  const eagerExports = [...index.matchAll(/^export\s+(?!type\b)[^;]*from\s+['"](\.\/cluster\/[^'"]+)['"]/gm)].map((m) => m[1]).filter((s) => !/\/(lazy|placement)\.js$/.test(s));
+  const eagerExports = [...index.matchAll(/^export\s+(?!type\b)[^;]*from\s+['"](\.\/cluster\/[^'"]+)['"]/gm)].map((m) => m[1]).filter((s) => !/\/(lazy|placement|ingress)\.js$/.test(s));
+  // Those three import no gRPC (lazy.ts loads it on first use).
+  for (const light of ['lazy', 'placement', 'ingress']) assert.not.match(readFileSync(join(repoRoot, 'core', 'cluster', `${light}.ts`), 'utf8'), /^import\s+(?!type\b)[^;]*from\s+['"](@grpc\/|\.\/(coordinator|worker-server|machines|client)\.js)/m, light);
   assert.equal(eagerExports, []);
 });
 
