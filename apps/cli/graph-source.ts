@@ -13,7 +13,8 @@ import type { Graph } from '../../core/graph/graph.js';
 import { erdosRenyiGnm, grid2d, rmatEdges } from '../../core/graph/generators/index.js';
 import { loadGraph } from '../../core/graph/load.js';
 import { startProgress } from './progress.js';
-import { rmatSource, type EdgeSource } from '../../core/cluster/ingress.js';
+import { gwgSource, rmatSource, type EdgeSource } from '../../core/cluster/ingress.js';
+import { existsSync } from 'node:fs';
 
 export interface GraphSourceOptions extends BuildOptions {
   format?: string;
@@ -43,15 +44,19 @@ function parseIntPart(spec: string, value: string | undefined, what: string, fal
 
 
 /**
- * A generator spec as an edge stream (core/cluster/ingress.ts), which a cluster's coordinator
- * places and sends on without building the graph: R-MAT, read as built (no option that changes
- * the edges: undirected, dropped loops or duplicates). Null for anything else.
+ * A graph as an edge stream (core/cluster/ingress.ts), which a cluster's coordinator places and
+ * sends on without building it: an R-MAT spec, or a directed `.gwg` file, read as they are (no
+ * option that changes the edges: undirected, dropped loops or duplicates). Null for anything else.
  */
 export function streamableSource(spec: string, options: GraphSourceOptions = {}): EdgeSource | null {
+  if (options.undirected || options.selfLoops === 'drop' || options.duplicates === 'drop') return null;
   const [kind, ...parts] = spec.split(':');
-  if (kind !== 'rmat' || parts.length === 0 || options.undirected || options.selfLoops === 'drop' || options.duplicates === 'drop') return null;
-  const { scale, edgeFactor, seed } = rmatSpec(spec, parts);
-  return rmatSource({ scale, edgeFactor, seed }, spec);
+  if (kind === 'rmat' && parts.length > 0) {
+    const { scale, edgeFactor, seed } = rmatSpec(spec, parts);
+    return rmatSource({ scale, edgeFactor, seed }, spec);
+  }
+  if (spec.endsWith('.gwg') && (options.format === undefined || options.format === 'auto') && existsSync(spec)) return gwgSource(spec);
+  return null;
 }
 
 function rmatSpec(spec: string, parts: string[]): { scale: number; edgeFactor: number; seed: number } {

@@ -201,7 +201,7 @@ class ClusterRun {
   ) {
     this.source = isEdgeSource(input) ? input : null;
     // A stream's program is made on its vertices alone: it reads the view, which comes from the pass.
-    const graph = this.source === null ? (input as Graph) : verticesOnly(this.source.numVertices);
+    const graph = this.source === null ? (input as Graph) : verticesOnly(this.source.numVertices, this.source.fileIds ?? null);
     this.graph = graph;
     const workers = [...(options.workers ?? [])];
     if (workers.length === 0) throw new UsageError('runCluster: workers must list at least one host:port');

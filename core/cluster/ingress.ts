@@ -13,6 +13,8 @@
  */
 import { hashMasters, wordsFor } from '../graph/replica-sets.js';
 import { RmatGenerator, type RmatOptions } from '../graph/generators/rmat.js';
+import { crc32, openGraphSections } from '../graph/binary.js';
+import { InputError } from '../errors.js';
 import { replicationFactorOf, type StreamPlacer } from './placement.js';
 
 /** Reads a source's edges: up to `count` more into the arrays at `at`; how many (0 at the end). */
@@ -29,6 +31,8 @@ export interface EdgeSource {
   /** Edges in all (a streaming partitioner's balance cap needs it). */
   numEdges: number;
   weighted: boolean;
+  /** Each vertex's id in the input (a file's own ids), or null when they are the dense ids. */
+  fileIds?: Float64Array | null;
   /** A fresh pass over the edges, in the same order each time. */
   open(): EdgeReader;
 }
@@ -46,6 +50,83 @@ export function isEdgeSource(x: unknown): x is EdgeSource {
 export function rmatSource(options: RmatOptions, name = `rmat:${options.scale}`): EdgeSource {
   const probe = new RmatGenerator(options);
   return { kind: 'gasworks.edge-source', name, numVertices: probe.numVertices, numEdges: probe.numEdges, weighted: probe.weighted, open: () => new RmatGenerator(options) };
+}
+
+/**
+ * A directed `.gwg` graph file as a stream: its CSR edges in CSR order, read from the file piece
+ * by piece (the offsets and file ids are read whole: O(vertices)); a pass that reaches the end
+ * checks the targets' and weights' checksums. An undirected graph (whose two directions of an edge
+ * must stay on one machine) is not streamed: null.
+ */
+export function gwgSource(path: string): EdgeSource | null {
+  const file = openGraphSections(path);
+  try {
+    const { header } = file;
+    if (header.undirected) return null;
+    const n = header.numVertices;
+    const m = header.numEdges;
+    const whole = (name: string): Uint8Array | null => {
+      const s = file.section(name);
+      if (s === null) return null;
+      const bytes = new Uint8Array(s.bytes);
+      file.read(name, bytes, 0);
+      if (crc32(bytes) !== s.crc32) throw new InputError(path, null, `corrupt section ${name}: checksum mismatch`);
+      return bytes;
+    };
+    const offsetBytes = whole('outOffsets');
+    if (offsetBytes === null || offsetBytes.length !== 4 * (n + 1)) throw new InputError(path, null, 'no out-offsets section of numVertices + 1 entries');
+    const offsets = new Uint32Array(offsetBytes.buffer);
+    const fileIdBytes = whole('fileIds');
+    const fileIds = fileIdBytes === null ? null : new Float64Array(fileIdBytes.buffer);
+    const weighted = file.section('weights') !== null;
+    const targetsSection = file.section('outTargets');
+    if (targetsSection === null || targetsSection.bytes !== 4 * m || (weighted && file.section('weights')!.bytes !== 8 * m)) throw new InputError(path, null, 'out-targets or weights of the wrong size');
+    return {
+      kind: 'gasworks.edge-source',
+      name: path,
+      numVertices: n,
+      numEdges: m,
+      weighted,
+      fileIds,
+      open(): EdgeReader {
+        const reader = openGraphSections(path);
+        let v = 0;
+        let e = 0;
+        let targetsCrc = 0;
+        let weightsCrc = 0;
+        let ended = false;
+        return {
+          next(src, dst, weight, at, count) {
+            const take = Math.min(count, m - e);
+            if (take > 0) {
+              const targets = new Uint8Array(dst.buffer, dst.byteOffset + at * 4, take * 4);
+              reader.read('outTargets', targets, e * 4);
+              targetsCrc = crc32(targets, targetsCrc);
+              if (weighted && weight !== null) {
+                const w = new Uint8Array(weight.buffer, weight.byteOffset + at * 8, take * 8);
+                reader.read('weights', w, e * 8);
+                weightsCrc = crc32(w, weightsCrc);
+              }
+              for (let i = 0; i < take; i++, e++) {
+                while (offsets[v + 1] <= e) v++;
+                src[at + i] = v;
+                if (dst[at + i] >= n) throw new InputError(path, null, `edge ${e} names vertex ${dst[at + i]}, past ${n - 1}`);
+              }
+            }
+            if (e === m && take < count && !ended) {
+              // The end of a pass: the sections read are the ones written.
+              ended = true;
+              reader.close();
+              if (targetsCrc !== targetsSection.crc32 || (weighted && weightsCrc !== file.section('weights')!.crc32)) throw new InputError(path, null, 'corrupt section outTargets or weights: checksum mismatch');
+            }
+            return take;
+          },
+        };
+      },
+    };
+  } finally {
+    file.close();
+  }
 }
 
 /** One chunk of one machine's edges, as SendEdges carries them. */

@@ -502,3 +502,55 @@ function decodeFrom(
   }
   return assemble(path, header, arrays);
 }
+
+/** A `.gwg` file opened for reading its sections piece by piece (see `openGraphSections`). */
+export interface GraphSections {
+  header: BinaryHeader;
+  /** Read `into.length` bytes of section `name` from byte `at` of it; throws an InputError past its end. */
+  read(name: string, into: Uint8Array, at: number): void;
+  /** The section's entry (null when the file has none by that name). */
+  section(name: string): SectionEntry | null;
+  close(): void;
+}
+
+/**
+ * Open a `.gwg` file without loading it: its header checked as `readGraphFile` checks it, and its
+ * sections read piece by piece, for a reader that streams a graph it never holds (a cluster's
+ * coordinator, core/cluster/ingress.ts). The caller checks the sections' checksums as it goes.
+ */
+export function openGraphSections(path: string): GraphSections {
+  checkEndianness('openGraphSections');
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw new InputError(path, null, `cannot open: ${(error as Error).message}`);
+  }
+  try {
+    const fileBytes = fstatSync(fd).size;
+    const preamble = new Uint8Array(PREAMBLE_BYTES);
+    const { length, crc } = parsePreamble(path, preamble, readSync(fd, preamble, 0, PREAMBLE_BYTES, 0), fileBytes);
+    const headerBytes = new Uint8Array(length);
+    readSync(fd, headerBytes, 0, length, PREAMBLE_BYTES);
+    const header = parseHeader(path, headerBytes, crc, fileBytes);
+    const dataStart = align8(PREAMBLE_BYTES + length);
+    const byName = new Map(header.sections.map((s) => [s.name, s]));
+    return {
+      header,
+      section: (name) => byName.get(name) ?? null,
+      read(name, into, at) {
+        const s = byName.get(name);
+        if (s === undefined || at + into.length > s.bytes) throw new InputError(path, null, `section ${name}: bytes ${at}..${at + into.length} are past its ${s?.bytes ?? 0}`);
+        for (let done = 0; done < into.length; ) {
+          const got = readSync(fd, into, done, Math.min(MAX_READ, into.length - done), dataStart + s.offset + at + done);
+          if (got === 0) throw new InputError(path, null, `truncated: section ${name} is cut short`);
+          done += got;
+        }
+      },
+      close: () => closeSync(fd),
+    };
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+}

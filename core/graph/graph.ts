@@ -154,9 +154,9 @@ export class Graph implements GraphArrays {
   }
 }
 
-/** n vertices and no edge: what a cluster's coordinator keeps of a graph it streamed to the machines. */
-export function verticesOnly(n: number): Graph {
+/** n vertices and no edge (their file ids, if any): what a cluster's coordinator keeps of a graph it streamed to the machines. */
+export function verticesOnly(n: number, fileIds: Float64Array | null = null): Graph {
   const offsets = new Uint32Array(n + 1);
   const none = new Uint32Array(0);
-  return new Graph({ numVertices: n, numEdges: 0, undirected: false, outOffsets: offsets, outTargets: none, inOffsets: offsets, inSources: none, inEdgeIds: none, weights: null, fileIds: null, vertexColumns: {}, edgeColumns: {} });
+  return new Graph({ numVertices: n, numEdges: 0, undirected: false, outOffsets: offsets, outTargets: none, inOffsets: offsets, inSources: none, inEdgeIds: none, weights: null, fileIds, vertexColumns: {}, edgeColumns: {} });
 }

@@ -6,7 +6,7 @@
  * in the file's own vertex ids.
  */
 import { existsSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { basename, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { UsageError } from '../../../core/errors.js';
@@ -168,7 +168,7 @@ export function registerRun(program: Command): void {
     // machines by a streaming placement: this process never holds its edges.
     const placement = flags.cluster ? await loadClusterPlacement(flags.partitioner ?? 'hdrf', 'run') : undefined;
     const stream = placement?.stream !== undefined && canStream(vp) ? streamableSource(flags.graph, graphOptionsFrom(flags)) : null;
-    const { graph, name: graphName, loadSeconds } = stream !== null ? { graph: verticesOnly(stream.numVertices), name: stream.name, loadSeconds: 0 } : await openGraph(flags.graph, graphOptionsFrom(flags));
+    const { graph, name: graphName, loadSeconds } = stream !== null ? { graph: verticesOnly(stream.numVertices, stream.fileIds ?? null), name: basename(stream.name), loadSeconds: 0 } : await openGraph(flags.graph, graphOptionsFrom(flags));
     if (flags.source !== undefined) {
       if (!('source' in vp.params)) throw new UsageError(`run: program ${vp.name} has no source parameter`);
       params.source = vertexByKey(graph, flags.source);

@@ -104,6 +104,21 @@ test('a generated graph is streamed to the machines (random, HDRF): the same out
       assert.ok(Math.abs(Number(x) - Number(b[i][1])) < 1e-15, `${program} vertex ${id}: ${x} vs ${b[i][1]}`);
     });
   }
+  // A directed .gwg file streams as well (its own ids in the output).
+  const gwg = join(dir, 'rmat9.gwg');
+  ok(gasworks(['generate', 'rmat', '--scale', '9', '--out', gwg, '-q']));
+  const fromFile = join(dir, 'pagerank-gwg-stream.tsv');
+  const fileRun = ok(gasworks(['run', 'pagerank', '--graph', gwg, '--cluster', cluster, '--iterations', '10', '--out', fromFile, '--json']));
+  assert.is((JSON.parse(fileRun.stdout) as { cluster: { ingress: string } }).cluster.ingress, 'stream');
+  const oneFile = join(dir, 'pagerank-gwg-1.tsv');
+  ok(gasworks(['run', 'pagerank', '--graph', gwg, '--workers', '1', '--iterations', '10', '--out', oneFile, '-q']));
+  const x = read(oneFile).trim().split('\n');
+  const y = read(fromFile).trim().split('\n');
+  assert.is(x.length, y.length);
+  x.forEach((line, i) => {
+    assert.is(y[i].split('\t')[0], line.split('\t')[0]);
+    assert.ok(Math.abs(Number(line.split('\t')[1]) - Number(y[i].split('\t')[1])) < 1e-15, line);
+  });
   // HDRF (the default) streams too; a placement that needs the whole graph (NE) loads it, as does a program that reads it.
   const ingressOf = (args: string[]): string => (JSON.parse(ok(gasworks(['run', ...args, '--graph', 'rmat:8', '--cluster', cluster, '--iterations', '3', '--json'])).stdout) as { cluster: { ingress: string } }).cluster.ingress;
   assert.is(ingressOf(['pagerank']), 'stream');
