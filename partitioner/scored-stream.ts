@@ -57,6 +57,13 @@ export interface ScanState {
    * as held when scoring (their union with this pass's); null for one pass.
    */
   prior: Uint32Array | null;
+  /**
+   * With prior: each vertex's degree. A vertex's previous copies then count
+   * only while some of its edges are still to be placed in this pass (its
+   * count in word 0 of its header is below its degree): once all are placed
+   * anew, its previous placement is gone. Null: they count all pass long.
+   */
+  priorDegree: Uint32Array | null;
 }
 
 /** A fresh scan over n vertices and (for the balance cap) m edges in all. */
@@ -70,7 +77,7 @@ export function newScan(n: number, k: number, m: number, options: PartitionOptio
   // More header words (2PS keeps its cluster's part and volume there); the degree is always word 0.
   const degreeSlot = headerWords;
   const stride = words + degreeSlot;
-  return { k, words, degreeSlot, stride, state: new Uint32Array(n * stride), tracker: new PartLoads(k, m, options.balanceSlack ?? 0.05), prior: null };
+  return { k, words, degreeSlot, stride, state: new Uint32Array(n * stride), tracker: new PartLoads(k, m, options.balanceSlack ?? 0.05), prior: null, priorDegree: null };
 }
 
 /** Count full degrees into the scan's degree words (HDRF with exact degrees). */
@@ -135,6 +142,9 @@ export function scanEdges(
   const hasFixedMin = fixedMin !== undefined;
   const hasPrior = prior !== null;
   const hasSkip = skipSlot >= 0;
+  const priorDegree = scan.priorDegree;
+  // Fading prior: edges seen this pass are counted in header word 0 (HDRF's partial degree, or a count of greedy's own).
+  const fade = hasPrior && priorDegree !== null;
   let scaleMax = -1;
   let scaleMin = -1;
   let scale = 0;
@@ -157,7 +167,12 @@ export function scanEdges(
       const sum = du + dv;
       gU = 1 + (1 - du / sum);
       gV = 1 + (1 - dv / sum);
+    } else if (fade) {
+      ++state[u * stride];
+      ++state[v * stride];
     }
+    const priorU = hasPrior && (!fade || state[u * stride] < priorDegree[u]);
+    const priorV = hasPrior && (!fade || state[v * stride] < priorDegree[v]);
     const maxLoad = tracker.maxLoad;
     // The balance scale changes only with the extreme loads: divide only then.
     // Absolute mode multiplies by lambda alone, exactly as the reference does.
@@ -179,8 +194,8 @@ export function scanEdges(
     let onlyV: number;
     if (words === 1) {
       // k <= 32, the common case: the three sets are single words.
-      const ru = hasPrior ? state[baseU] | prior[u] : state[baseU];
-      const rv = hasPrior ? state[baseV] | prior[v] : state[baseV];
+      const ru = priorU ? state[baseU] | prior![u] : state[baseU];
+      const rv = priorV ? state[baseV] | prior![v] : state[baseV];
       const minBit = 1 << minPart;
       const setBoth = ru & rv;
       const setU = ru & ~rv;
@@ -189,9 +204,11 @@ export function scanEdges(
       onlyU = setU === 0 ? -1 : (setU & minBit) !== 0 ? minPart : leastInWord(setU, loads, capacity);
       onlyV = setV === 0 ? -1 : (setV & minBit) !== 0 ? minPart : leastInWord(setV, loads, capacity);
     } else if (hasPrior) {
-      both = leastWithPrior(state, prior, baseU, baseV, u * words, v * words, words, 0, loads, capacity);
-      onlyU = leastWithPrior(state, prior, baseU, baseV, u * words, v * words, words, 2, loads, capacity);
-      onlyV = leastWithPrior(state, prior, baseU, baseV, u * words, v * words, words, 3, loads, capacity);
+      const pu = priorU ? u * words : -1;
+      const pv = priorV ? v * words : -1;
+      both = leastWithPrior(state, prior, baseU, baseV, pu, pv, words, 0, loads, capacity);
+      onlyU = leastWithPrior(state, prior, baseU, baseV, pu, pv, words, 2, loads, capacity);
+      onlyV = leastWithPrior(state, prior, baseU, baseV, pu, pv, words, 3, loads, capacity);
     } else {
       both = leastLoaded(state, baseU, baseV, words, 0, loads, capacity, minPart);
       onlyU = leastLoaded(state, baseU, baseV, words, 2, loads, capacity, minPart);
@@ -229,7 +246,7 @@ export function scanEdges(
   keepReads(touched);
 }
 
-/** leastLoaded over (this pass's replicas | the previous pass's), for k > 32 with restreaming. */
+/** leastLoaded over (this pass's replicas | the previous pass's; priorU/V -1: none), for k > 32 with restreaming. */
 function leastWithPrior(
   state: Uint32Array,
   prior: Uint32Array,
@@ -245,8 +262,8 @@ function leastWithPrior(
   let best = -1;
   let bestLoad = capacity;
   for (let w = 0; w < words; w++) {
-    const a = state[baseU + w] | prior[priorU + w];
-    const b = state[baseV + w] | prior[priorV + w];
+    const a = priorU < 0 ? state[baseU + w] : state[baseU + w] | prior[priorU + w];
+    const b = priorV < 0 ? state[baseV + w] : state[baseV + w] | prior[priorV + w];
     let bits = mode === 0 ? a & b : mode === 2 ? a & ~b : b & ~a;
     while (bits !== 0) {
       const low = bits & -bits;

@@ -54,7 +54,7 @@ export interface PartitionOptions {
   clusteringPasses?: number;
   /** HEP: a vertex of degree above tau x the mean degree is high-degree. Default 10. */
   tau?: number;
-  /** Restreaming: passes over the stream, each seeing the previous one's placement. Default 2. */
+  /** Restreaming: passes over the stream, each seeing the previous one's placement. Default 3. */
   passes?: number;
   /** Called with (edgesDone, totalEdges) now and then, for progress bars. */
   onProgress?: (done: number, total: number) => void;

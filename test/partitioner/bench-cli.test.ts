@@ -176,11 +176,37 @@ test('--run pagerank --machines 2: each vertex-cut places the graph on two worke
   assert.is(JSON.parse(readFileSync(join(dir, 'partitioners-run.json'), 'utf8')).length, 3);
 });
 
+test('--chunked: the graph streamed in chunks gives the in-memory figures, peak memory reported; other partitioners refused', async () => {
+  const dir = tempDir();
+  const out = await run(['--graph', 'rmat:10', '--parts', '8,33', '--algos', 'hdrf,greedy', '--chunked', '--json', '--quiet', '--out', dir]);
+  const results = out.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(results.map((r) => `${r.algo}@${r.k}`), ['hdrf@8', 'greedy@8', 'hdrf@33', 'greedy@33']);
+  const { stream } = await loadEdgeStream('rmat:10');
+  for (const r of results) {
+    const inMemory = partitionGraph(stream, r.algo, r.k, { seed: 1 }).metrics;
+    assert.ok(Math.abs(r.replicationFactor - inMemory.replicationFactor) < 1e-12, `${r.algo} k=${r.k}`);
+    assert.ok(r.maxRssBytes > 0 && r.stateBytes > 0);
+  }
+  assert.match(readFileSync(join(dir, 'partitioners-chunked.md'), 'utf8'), /\| rmat:10 \| 8 \| hdrf \|/);
+  for (const [args, message] of [
+    [['--algos', 'ne'], /--chunked runs hdrf and greedy .*; got ne/],
+    [['--algos', 'hdrf', '--order', 'shuffled'], /--chunked reads the stream in its own order/],
+  ] as const) {
+    try {
+      await run(['--graph', 'rmat:8', '--parts', '4', '--chunked', ...args, '--quiet', '--out', dir]);
+      assert.unreachable(args.join(' '));
+    } catch (error) {
+      assert.instance(error, UsageError);
+      assert.match((error as Error).message, message);
+    }
+  }
+});
+
 test('--help lists every option', async () => {
   const program = new Command('gasworks');
   registerBenchPartitioners(program.command('bench'));
   const help = program.commands[0].commands[0].helpInformation();
-  for (const flag of ['--graph', '--parts', '--algos', '--order', '--seed', '--repeat', '--out', '--json', '--quiet', '--lambda', '--hdrf-balance', '--slack', '--tau', '--passes', '--clustering-passes', '--compare', '--run', '--machines', '--iterations']) {
+  for (const flag of ['--graph', '--parts', '--algos', '--order', '--seed', '--repeat', '--out', '--json', '--quiet', '--lambda', '--hdrf-balance', '--slack', '--tau', '--passes', '--clustering-passes', '--compare', '--run', '--machines', '--iterations', '--chunked']) {
     assert.ok(help.includes(flag), flag);
   }
 });

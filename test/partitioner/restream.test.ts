@@ -1,8 +1,9 @@
 /**
  * Restreaming (partitioner/restream.ts) against a check written here: every
  * pass replayed as a full scan of the k parts with HDRF's or greedy's score,
- * where a part holds a vertex when this pass or the last one put one of its
- * edges there, loads and partial degrees counted afresh each pass, the
+ * where a part holds a vertex when this pass put one of its edges there, or
+ * the last pass did and some of the vertex's edges are still to be placed
+ * in this one, loads and partial degrees counted afresh each pass, the
  * balance cap kept; each edge's part must be a best one (within rounding).
  * One pass must equal plain HDRF and greedy.
  */
@@ -23,6 +24,11 @@ function checkPasses(stream: EdgeStream, k: number, hdrf: boolean, passParts: nu
   const n = stream.numVertices;
   const cap = Math.ceil((1.05 * stream.count) / k);
   let previous: Array<Set<number>> = Array.from({ length: n }, () => new Set());
+  const total = new Array<number>(n).fill(0);
+  for (let e = 0; e < stream.count; e++) {
+    total[stream.src[e]]++;
+    total[stream.dst[e]]++;
+  }
   let checked = 0;
   for (const [pass, chosen] of passParts.entries()) {
     const held: Array<Set<number>> = Array.from({ length: n }, () => new Set());
@@ -37,8 +43,9 @@ function checkPasses(stream: EdgeStream, k: number, hdrf: boolean, passParts: nu
       const max = Math.max(...loads);
       const min = Math.min(...loads);
       const score = (p: number): number => {
-        const hu = held[u].has(p) || previous[u].has(p);
-        const hv = held[v].has(p) || previous[v].has(p);
+        // The last pass's copies of a vertex count while some of its edges are still to be placed anew.
+        const hu = held[u].has(p) || (degree[u] < total[u] && previous[u].has(p));
+        const hv = held[v].has(p) || (degree[v] < total[v] && previous[v].has(p));
         const gu = hu ? (hdrf ? 1 + (1 - degree[u] / sum) : 1) : 0;
         const gv = hv ? (hdrf ? 1 + (1 - degree[v] / sum) : 1) : 0;
         return gu + gv + (max - loads[p]) / (1 + max - min);

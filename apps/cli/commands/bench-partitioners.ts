@@ -262,7 +262,7 @@ export function registerBenchPartitioners(bench: Command): void {
     .option('--hdrf-degrees <kind>', "HDRF's degrees: partial (counted as the stream goes, the paper) or exact (a first pass, as 2PS-HDRF)", 'partial')
     .option('--slack <x>', 'balance slack of greedy, HDRF and NE: no part above (1 + slack) m / k edges', '0.05')
     .option('--tau <x>', "HEP: a vertex above tau x the mean degree is high-degree (default 100)")
-    .option('--passes <n>', 'restream-hdrf, restream-greedy: passes over the stream (default 2)')
+    .option('--passes <n>', 'restream-hdrf, restream-greedy: passes over the stream (default 3)')
     .option('--clustering-passes <n>', "2PS: passes of streaming clustering (default 1, the authors' str_iters)")
     .option('--compare <file.json>', "put a previous run's figures (its partitioners.json, or published ones such as bench/reference/2ps-authors-soc-Epinions1.json) beside these")
     .option('--run <program>', 'place each graph with each partitioner on --machines local worker processes and run this vertex program (a bundled name or a module path): bytes sent and seconds per superstep against replication factor; --parts is not used (k = machines)')
