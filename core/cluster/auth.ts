@@ -182,6 +182,12 @@ export class ClusterSecret {
   }
 
   /** The key of one data-channel connection's frame MACs (null without a secret: nothing to key them with). */
+  /** The key a worker MACs its checkpoint files with (checkpoint-files.ts), or null without a secret. */
+  checkpointKey(): Buffer | null {
+    if (this.secret === null) return null;
+    return createHmac('sha256', this.secret).update('gasworks-checkpoint-file-v1\n').digest();
+  }
+
   sessionKey(receiverNonce: Uint8Array, connectorNonce: Uint8Array): Buffer | null {
     if (this.secret === null) return null;
     return createHmac('sha256', this.secret).update('gasworks-data-session-v2\n').update(receiverNonce).update(connectorNonce).digest();

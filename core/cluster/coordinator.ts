@@ -179,6 +179,9 @@ class ClusterRun {
   private ingress: IngressSummary | null = null;
   /** A streamed input: whether machine m's worker holds its edges. */
   private readonly edgesSent: boolean[];
+  /** A streamed input: the pass machine m's edges came by (each pass, whole or a spare's, has a number of its own). */
+  private readonly edgesPass: number[];
+  private passes = 0;
   /** Each machine's Setup reply, null until set up. */
   private readonly setups: Array<SetupReply | null>;
   /** Where each machine's data channel is. */
@@ -221,6 +224,7 @@ class ClusterRun {
       throw new UsageError(`runCluster: program ${prepared.program.name} runs on one machine only (its dataAccess is 'shared-memory': its apply touches edge data or other vertices' data, which a cluster keeps elsewhere); run it without a cluster`);
     }
     this.edgesSent = workers.map(() => false);
+    this.edgesPass = workers.map(() => 0);
     if (this.source !== null) {
       const p = prepared.program;
       if (!canStream(p)) {
@@ -340,13 +344,16 @@ class ClusterRun {
     const send = async (m: number, chunk: EdgeChunk): Promise<void> => {
       await this.machines.call(m, 'SendEdges', { job: this.job, ...chunk });
     };
-    const summary = await streamToMachines(source, placer, send, { machines, seed, only });
+    const pass = ++this.passes;
+    const summary = await streamToMachines(source, placer, send, { machines, seed, only, pass });
     if (only !== undefined) {
       this.edgesSent[only] = true;
+      this.edgesPass[only] = pass;
       return;
     }
     this.ingress = summary;
     this.edgesSent.fill(true);
+    this.edgesPass.fill(pass);
     this.part = { machineOf: new Uint16Array(0), masters: summary.masters, replicas: summary.replicas, words: summary.words, replicationFactor: summary.replicationFactor };
     this.view = { numVertices: summary.numVertices, numEdges: summary.numEdges, outDegrees: summary.outDegrees, inDegrees: summary.inDegrees, weightSum: summary.weightSum, globalIds: null };
   }
@@ -374,9 +381,10 @@ class ClusterRun {
       replicas: bytesOf(share?.replicas ?? this.part.replicas),
       replicaWords: this.part.words,
       leaseMs: this.leaseMs,
-      ...(this.ingress !== null ? { partEdges: this.ingress.machineEdges[machine] } : {}),
+      ...(this.ingress !== null ? { partEdges: this.ingress.machineEdges[machine], pass: this.edgesPass[machine] } : {}),
       ...(share !== null
         ? {
+            part: true,
             globalEdgeIds: bytesOf(share.globalEdgeIds),
             globalVertexIds: bytesOf(share.globalVertexIds),
             outDegrees: bytesOf(share.outDegrees),
@@ -615,6 +623,9 @@ class ClusterRun {
     await this.setUpOne(lost.machine);
     const rows = saved.rows;
     const superstep = saved.state.superstep;
+    if (rows === null && this.setups[lost.machine]?.checkpoints !== true) {
+      throw new UsageError(`runCluster: spare ${spare} keeps no checkpoints, and the run's are on the workers: start every spare with --checkpoint-dir on the storage the workers share`);
+    }
     if (rows === null) await this.machines.everyMachine('RestoreCheckpoint', () => ({ job: this.job, superstep }));
     else await this.machines.everyMachine('Restore', () => ({ job: this.job, vertices: rows.vertices, edges: rows.edges, active: rows.active, aggregates: rows.aggregateValues, superstep }));
     await this.connectAll();

@@ -135,6 +135,7 @@ export interface EdgeChunk {
   targets: Uint8Array;
   weights: Uint8Array;
   weighted: boolean;
+  pass: number;
 }
 
 /** What the coordinator knows of the graph after a pass: O(vertices). */
@@ -156,6 +157,8 @@ export interface IngressSummary {
 export interface IngressOptions {
   machines: number;
   seed: number;
+  /** This pass's number, sent with every chunk: a worker drops the edges of an earlier pass it holds. */
+  pass?: number;
   /** Send only this machine's edges (a spare's); the summary is the same. */
   only?: number;
   /** Edges per chunk sent (default 2^18: 2 MiB of ids). */
@@ -165,6 +168,8 @@ export interface IngressOptions {
 }
 
 const READ_EDGES = 1 << 16;
+/** A machine gets a chunk at least this often while a pass lasts (a worker drops edges that stop coming for 120 s). */
+const KEEPALIVE_MS = 30_000;
 
 /**
  * One pass over `source`: every edge placed by `placer`, sent to its machine by `send` in chunks of
@@ -181,10 +186,15 @@ export async function streamToMachines(source: EdgeSource, placer: StreamPlacer,
   const chunkEdges = options.chunkEdges ?? 1 << 18;
   const weighted = source.weighted;
   // Per machine: the chunk being filled, and the send of the one before it.
-  const bufSrc = Array.from({ length: machines }, () => new Uint32Array(chunkEdges));
-  const bufDst = Array.from({ length: machines }, () => new Uint32Array(chunkEdges));
-  const bufW = Array.from({ length: machines }, () => new Float64Array(weighted ? chunkEdges : 0));
+  // Buffers only for the machines sent to (one, for a spare's pass).
+  const sentTo = (m: number): boolean => only === undefined || m === only;
+  const bufSrc = Array.from({ length: machines }, (_, m) => new Uint32Array(sentTo(m) ? chunkEdges : 0));
+  const bufDst = Array.from({ length: machines }, (_, m) => new Uint32Array(sentTo(m) ? chunkEdges : 0));
+  const bufW = Array.from({ length: machines }, (_, m) => new Float64Array(weighted && sentTo(m) ? chunkEdges : 0));
   const filled = new Uint32Array(machines);
+  // When each machine last got a chunk: one that gets few (a spare's pass) gets what it has every
+  // KEEPALIVE_MS, before its worker gives up on edges that stopped coming.
+  const lastFlush = new Float64Array(machines).fill(Date.now());
   const inFlight: Array<Promise<void>> = Array.from({ length: machines }, () => Promise.resolve());
   const flush = async (m: number): Promise<void> => {
     const count = filled[m];
@@ -195,7 +205,9 @@ export async function streamToMachines(source: EdgeSource, placer: StreamPlacer,
       targets: new Uint8Array(bufDst[m].buffer.slice(0, count * 4)),
       weights: weighted ? new Uint8Array(bufW[m].buffer.slice(0, count * 8)) : new Uint8Array(0),
       weighted,
+      pass: options.pass ?? 0,
     };
+    lastFlush[m] = Date.now();
     const previous = inFlight[m];
     inFlight[m] = previous.then(() => send(m, chunk));
     // Handled here and thrown by the next await of it: a failed send must not end the process
@@ -210,39 +222,48 @@ export async function streamToMachines(source: EdgeSource, placer: StreamPlacer,
   const weight = weighted ? new Float64Array(READ_EDGES) : null;
   const machineOf = new Uint16Array(READ_EDGES);
   const machineEdges = new Float64Array(machines);
-  const reader = source.open();
   let numEdges = 0;
   let weightSum = 0;
-  // The first reads are of one edge: a generator's block functions get type feedback for every
-  // statement before V8 optimizes them (see RmatGenerator.next).
-  for (let reads = 0; ; reads++) {
-    const count = reader.next(src, dst, weight, 0, reads < 8 ? 1 : READ_EDGES);
-    if (count === 0) break;
-    placer.assign(src, dst, count, machineOf);
-    for (let i = 0; i < count; i++) {
-      const s = src[i];
-      const t = dst[i];
-      if (s >= n || t >= n) throw new Error(`${source.name}: edge ${s} -> ${t} names a vertex past ${n - 1}`);
-      const p = machineOf[i];
-      machineEdges[p]++;
-      const bit = 1 << (p & 31);
-      replicas[s * words + (p >>> 5)] |= bit;
-      replicas[t * words + (p >>> 5)] |= bit;
-      outDegrees[s]++;
-      inDegrees[t]++;
-      if (weight !== null) weightSum += weight[i];
-      if (only !== undefined && p !== only) continue;
-      const at = filled[p]++;
-      bufSrc[p][at] = s;
-      bufDst[p][at] = t;
-      if (weight !== null) bufW[p][at] = weight[i];
-      if (filled[p] === chunkEdges) await flush(p);
+  try {
+    const reader = source.open();
+    // The first reads are of one edge: a generator's block functions get type feedback for every
+    // statement before V8 optimizes them (see RmatGenerator.next).
+    for (let reads = 0; ; reads++) {
+      const count = reader.next(src, dst, weight, 0, reads < 8 ? 1 : READ_EDGES);
+      if (count === 0) break;
+      placer.assign(src, dst, count, machineOf);
+      for (let i = 0; i < count; i++) {
+        const s = src[i];
+        const t = dst[i];
+        const p = machineOf[i];
+        if (s >= n || t >= n) throw new Error(`${source.name}: edge ${s} -> ${t} names a vertex past ${n - 1}`);
+        if (p >= machines) throw new Error(`runCluster: the placement put edge ${s} -> ${t} on machine ${p} of ${machines}`);
+        machineEdges[p]++;
+        const bit = 1 << (p & 31);
+        replicas[s * words + (p >>> 5)] |= bit;
+        replicas[t * words + (p >>> 5)] |= bit;
+        outDegrees[s]++;
+        inDegrees[t]++;
+        if (weight !== null) weightSum += weight[i];
+        if (only !== undefined && p !== only) continue;
+        const at = filled[p]++;
+        bufSrc[p][at] = s;
+        bufDst[p][at] = t;
+        if (weight !== null) bufW[p][at] = weight[i];
+        if (filled[p] === chunkEdges) await flush(p);
+      }
+      numEdges += count;
+      options.onProgress?.(numEdges);
+      const now = Date.now();
+      for (let m = 0; m < machines; m++) if (filled[m] > 0 && now - lastFlush[m] > KEEPALIVE_MS) await flush(m);
     }
-    numEdges += count;
-    options.onProgress?.(numEdges);
+    for (let m = 0; m < machines; m++) if (filled[m] > 0) await flush(m);
+    await Promise.all(inFlight);
+  } catch (error) {
+    // No chunk of this pass may reach a worker after the caller has moved on (a later pass, a Release).
+    await Promise.allSettled(inFlight);
+    throw error;
   }
-  for (let m = 0; m < machines; m++) if (filled[m] > 0) await flush(m);
-  await Promise.all(inFlight);
 
   return {
     numVertices: n,

@@ -77,15 +77,17 @@ export class JobThreads {
         workers.map(
           (worker, i) =>
             new Promise<void>((resolve, reject) => {
+              const onExit = (code: number): void => reject(new Error(`helper thread ${i + 1} exited (code ${code}) while it set the program up`));
               const onMessage = (message: HelperMessage): void => {
                 worker.off('message', onMessage);
                 worker.off('error', reject);
+                worker.off('exit', onExit);
                 if (message.type === 'ready') resolve();
                 else reject(new Error(message.type === 'error' ? message.message : `helper thread ${i + 1}: unexpected '${message.type}'`));
               };
               worker.on('message', onMessage);
               worker.once('error', reject);
-              worker.once('exit', (code) => reject(new Error(`helper thread ${i + 1} exited (code ${code}) while it set the program up`)));
+              worker.once('exit', onExit);
               worker.postMessage({ ...base, control, errorText, thread: i + 1, threads: base.arrays.threads } satisfies HelperData);
             }),
         ),
@@ -161,6 +163,8 @@ export class JobThreads {
       return;
     }
     await done;
-    returnWorkers(HELPER_URL, this.workers);
+    // Ended, not pooled: an idle thread never collects its garbage, so a pooled helper kept each
+    // past job's shared arrays alive (a worker grew by its jobs' memory, job after job).
+    await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }

@@ -71,6 +71,10 @@ export interface JobSetup {
   /** A part's edges as its coordinator streamed them (SendEdges), instead of `graph`, and how many there must be. */
   edges?: StagedEdges;
   partEdges?: number;
+  /** The machine holds its part alone (globalVertexIds, totalVertices, ... say what), not the whole graph. */
+  part?: boolean;
+  /** The coordinator's pass over its input a streamed part came by. */
+  pass?: number;
 }
 
 
@@ -217,9 +221,9 @@ export class ClusterJob {
     this.masters = toUint16(setup.masters);
     this.replicas = toUint32(setup.replicas);
     this.words = setup.replicaWords;
-    // A machine's part (the whole graph's vertex count given): the graph holds its own edges alone,
-    // so it needs no edge placement; the whole graph comes as a view.
-    const part = (setup.totalVertices ?? 0) > 0;
+    // A machine's part: the graph holds its own edges alone, so it needs no edge placement; the
+    // whole graph comes as a view.
+    const part = setup.part === true;
     const edgeMachines = toUint16(setup.edgeMachines);
     if (this.masters.length !== n || edgeMachines.length !== (part ? 0 : graph.numEdges) || this.replicas.length !== n * this.words) {
       throw new UsageError(`job ${setup.job}: the partition does not match the graph (${n} vertices, ${graph.numEdges} edges)`);
@@ -380,7 +384,13 @@ export class ClusterJob {
     params = { ...imported.params, ...params };
     const program = resolveProgram(imported, params);
     // A part whose edges were streamed (none, for a machine that got no edge) is built here.
-    const streamed = setup.edges !== undefined || ((setup.graph === undefined || setup.graph.byteLength === 0) && (setup.totalVertices ?? 0) > 0);
+    const streamed = setup.edges !== undefined || ((setup.graph === undefined || setup.graph.byteLength === 0) && setup.part === true);
+    // Sizes first: what is allocated by them must be what the request can justify.
+    if (setup.part === true) {
+      const total = setup.totalVertices ?? 0;
+      const held = (setup.globalVertexIds?.byteLength ?? 0) / 4;
+      if (!(Number.isInteger(total) && total >= held && total <= 2 ** 32)) throw new UsageError(`Setup: totalVertices must be a whole number from the ${held} vertices held to 2^32; got ${total}`);
+    }
     const arrived = setup.edges?.count ?? 0;
     if (streamed && arrived !== (setup.partEdges ?? 0)) throw new UsageError(`Setup: job ${setup.job} has ${arrived} of its ${setup.partEdges ?? 0} edges (SendEdges)`);
     const graph = streamed

@@ -129,7 +129,8 @@ export class Machines {
     }
     const m = lost.machine;
     const retired = this.clients[m];
-    this.call(m, 'Release', { job: this.job }, 5000)
+    // It may be alive: its checkpoint files are for its spare to read.
+    this.call(m, 'Release', { job: this.job, keepCheckpoints: true }, 5000)
       .catch(() => undefined)
       .finally(() => retired.close());
     this.addresses[m] = spare;

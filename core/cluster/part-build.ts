@@ -24,7 +24,11 @@ export class StagedEdges {
   /** When it is dropped unless a Setup takes it (ms since the epoch). */
   until = 0;
 
-  constructor(readonly weighted: boolean) {
+  /** `pass`: the coordinator's pass over its input these edges came by (see SendEdges). */
+  constructor(
+    readonly weighted: boolean,
+    readonly pass = 0,
+  ) {
     if (weighted) this.weight = new Float64Array(1024);
   }
 

@@ -165,7 +165,7 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
   if (!(Number.isInteger(threads) && threads >= 1 && threads <= 1024)) throw new UsageError(`startWorker: threads must be a whole number from 1 to 1024; got ${threads}`);
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const jobs = new Map<string, Held>();
-  const checkpointFiles = options.checkpointDir !== undefined ? new CheckpointFiles(options.checkpointDir) : null;
+  const checkpointFiles = options.checkpointDir !== undefined ? new CheckpointFiles(options.checkpointDir, secret.checkpointKey()) : null;
   /** Edges being received by SendEdges, by job, until Setup takes them. */
   const stagedEdges = new Map<string, StagedEdges>();
   /** Graphs being received by SendGraph, by job, until Setup takes them. */
@@ -294,7 +294,8 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
       jobs.delete(id);
       channel.abort(id, 'the job\'s lease ran out');
       void h.job.close();
-      if (checkpointFiles !== null) void checkpointFiles.drop(id, h.job.machine).catch(() => undefined);
+      // Its checkpoint files stay: a coordinator that lost touch with this worker may have given
+      // its machine to a spare, which reads them (or has written newer ones under the same names).
       expired++;
       log(`dropped job ${id} (machine ${h.job.machine} of ${h.job.machines}, ${h.job.program.name}): its coordinator made no call for ${(h.leaseMs / 1000).toFixed(1)} s`);
     }
@@ -341,7 +342,7 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
   };
   const handlers: Record<string, Handler<never, unknown>> = {
     SendEdges: ((call, callback) => {
-      const { job, sources, targets, weights, weighted } = call.request as { job: string; sources: Uint8Array; targets: Uint8Array; weights: Uint8Array; weighted: boolean };
+      const { job, sources, targets, weights, weighted, pass } = call.request as { job: string; sources: Uint8Array; targets: Uint8Array; weights: Uint8Array; weighted: boolean; pass: number };
       try {
         if (!/^[0-9a-f]{16}$/.test(job)) throw new UsageError('SendEdges: a job id is 16 hex digits');
         if (jobs.has(job) || creating.has(job) || staged.has(job)) throw new UsageError(`SendEdges: job ${job} is already set up on this worker, or has a graph sent`);
@@ -350,8 +351,10 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
           throw new UsageError(`SendEdges: ${sources.length} bytes of sources, ${targets.length} of targets and ${weights.length} of weights are not edges (4, 4 and ${weighted ? 8 : 0} bytes each)`);
         }
         let s = stagedEdges.get(job);
-        if (s === undefined) {
-          s = new StagedEdges(weighted);
+        // A later pass (the one before was cut short by a lost worker) starts over; an earlier one's late chunks are refused.
+        if (s !== undefined && pass < s.pass) throw new OutOfOrder(`SendEdges: a chunk of pass ${pass} of job ${job}, which is at pass ${s.pass}`);
+        if (s === undefined || pass > s.pass) {
+          s = new StagedEdges(weighted, pass);
           stagedEdges.set(job, s);
         }
         if (s.weighted !== weighted) throw new UsageError(`SendEdges: job ${job}'s edges came ${s.weighted ? '' : 'un'}weighted, and now ${weighted ? '' : 'un'}weighted`);
@@ -362,7 +365,7 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
       } catch (error) {
         fail(callback, error);
       }
-    }) as Handler<{ job: string; sources: Uint8Array; targets: Uint8Array; weights: Uint8Array; weighted: boolean }, unknown>,
+    }) as Handler<{ job: string; sources: Uint8Array; targets: Uint8Array; weights: Uint8Array; weighted: boolean; pass: number }, unknown>,
     SendGraph: ((call, callback) => {
       const { job, total, offset, bytes } = call.request as { job: string; total: number; offset: number; bytes: Uint8Array };
       try {
@@ -396,6 +399,8 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
       // Or its edges came streamed (SendEdges): the job builds its part from them.
       const streamed = stagedEdges.get(request.job);
       stagedEdges.delete(request.job);
+      if (!/^[0-9a-f]{16}$/.test(request.job)) return fail(callback, new UsageError('Setup: a job id is 16 hex digits'));
+      if (streamed !== undefined && streamed.pass !== (request.pass ?? 0)) return fail(callback, new OutOfOrder(`Setup: job ${request.job}'s edges came by pass ${streamed.pass}, and Setup names pass ${request.pass ?? 0}`));
       if (request.protocol !== PROTOCOL_VERSION) {
         return fail(callback, new UsageError(`this worker speaks cluster protocol ${PROTOCOL_VERSION} and the coordinator ${request.protocol || 'an older one'}: run the same gasworks version on every machine`));
       }
@@ -465,10 +470,13 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
         h.running = false;
       }
     }),
-    Collect: unary<{ job: string; state: boolean }>((h, r) => ({
-      ...h.job.collect(),
-      ...(r.state ? { active: bytesOf(h.job.activeIds()), aggregates: bytesOf(h.job.aggregateValues()) } : {}),
-    })),
+    Collect: unary<{ job: string; state: boolean }>((h, r) => {
+      if (h.running) throw new OutOfOrder(`Collect while job ${h.job.id} runs (a superstep, a checkpoint or a restore)`);
+      return {
+        ...h.job.collect(),
+        ...(r.state ? { active: bytesOf(h.job.activeIds()), aggregates: bytesOf(h.job.aggregateValues()) } : {}),
+      };
+    }),
     Restore: unary<{ job: string; vertices: WireBatch; edges: WireBatch; active: Uint8Array; aggregates: Uint8Array; superstep: number }>((h, r) => {
       if (h.running) throw new OutOfOrder(`Restore while a Superstep runs in job ${h.job.id}`);
       h.job.restore(r.vertices, r.edges, toUint32(r.active), toFloat64(r.aggregates));
@@ -479,28 +487,41 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
       if (checkpointFiles === null) throw new UsageError('Checkpoint: this worker keeps no checkpoints (start it with --checkpoint-dir)');
       if (h.running) throw new OutOfOrder(`Checkpoint while a Superstep runs in job ${h.job.id}`);
       if (r.superstep !== h.next) throw new OutOfOrder(`Checkpoint after superstep ${r.superstep} in job ${h.job.id}, which is at superstep ${h.next}`);
-      const { vertices, edges } = h.job.collect();
-      const bytes = await checkpointFiles.write(h.job.id, h.job.machine, r.superstep, { vertices, edges, active: h.job.activeIds(), aggregates: h.job.aggregateValues() });
-      // Files older than the last checkpoint every machine wrote are no longer needed to roll back.
-      if (r.complete >= 0 && r.complete <= r.superstep) await checkpointFiles.drop(h.job.id, h.job.machine, r.complete);
-      return { bytes };
+      // Running until written: no other call of the job's may come between (see RestoreCheckpoint).
+      h.running = true;
+      try {
+        const { vertices, edges } = h.job.collect();
+        const bytes = await checkpointFiles.write(h.job.id, h.job.machine, r.superstep, { vertices, edges, active: h.job.activeIds(), aggregates: h.job.aggregateValues() });
+        // Files older than the last checkpoint every machine wrote are no longer needed to roll back.
+        if (r.complete >= 0 && r.complete <= r.superstep) await checkpointFiles.drop(h.job.id, h.job.machine, r.complete);
+        return { bytes };
+      } finally {
+        h.running = false;
+      }
     }),
     RestoreCheckpoint: unary<{ job: string; superstep: number }>(async (h, r) => {
       if (checkpointFiles === null) throw new UsageError('RestoreCheckpoint: this worker keeps no checkpoints (start it with --checkpoint-dir)');
       if (h.running) throw new OutOfOrder(`RestoreCheckpoint while a Superstep runs in job ${h.job.id}`);
       const vertexColumns = Object.keys(h.job.program.vertex).length;
       const edgeColumns = Object.keys(h.job.program.edge ?? {}).length;
-      h.job.beginRestore();
-      let aggregates: Float64Array = new Float64Array(0);
-      // One machine's part at a time: no machine holds every row at once.
-      for (let m = 0; m < h.job.machines; m++) {
-        const part = await checkpointFiles.read(h.job.id, m, r.superstep, vertexColumns, edgeColumns);
-        h.job.restoreRows(part.vertices, part.edges, part.active);
-        aggregates = part.aggregates;
+      // A restore reads files between its steps: the job is running until it is whole again, so
+      // that no other call (a Superstep, another restore) sees it half restored.
+      h.running = true;
+      try {
+        h.job.beginRestore();
+        let aggregates: Float64Array = new Float64Array(0);
+        // One machine's part at a time: no machine holds every row at once.
+        for (let m = 0; m < h.job.machines; m++) {
+          const part = await checkpointFiles.read(h.job.id, m, r.superstep, vertexColumns, edgeColumns);
+          h.job.restoreRows(part.vertices, part.edges, part.active);
+          aggregates = part.aggregates;
+        }
+        h.job.endRestore(aggregates);
+        h.next = r.superstep;
+        return {};
+      } finally {
+        h.running = false;
       }
-      h.job.endRestore(aggregates);
-      h.next = r.superstep;
-      return {};
     }),
     Abort: ((call, callback) => {
       channel.abort(call.request.job, 'the coordinator aborted this round (a worker was lost)');
@@ -514,9 +535,10 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
       const h = jobs.get(call.request.job);
       jobs.delete(call.request.job);
       void h?.job.close();
-      if (h !== undefined && checkpointFiles !== null) void checkpointFiles.drop(h.job.id, h.job.machine).catch(() => undefined);
+      // A worker replaced while it may be alive keeps its files: they are its spare's to read.
+      if (h !== undefined && checkpointFiles !== null && !call.request.keepCheckpoints) void checkpointFiles.drop(h.job.id, h.job.machine).catch(() => undefined);
       callback(null, {});
-    }) as Handler<{ job: string }, unknown>,
+    }) as Handler<{ job: string; keepCheckpoints?: boolean }, unknown>,
     Renew: unary<{ job: string }>(() => ({})),
     // Unauthenticated: what a coordinator must know to sign its calls to this worker.
     Hello: ((_call, callback) => callback(null, { worker: workerId, protocol: PROTOCOL_VERSION })) as Handler<unknown, unknown>,

@@ -9,7 +9,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startWorker as startWorkerWith, type ClusterWorker } from '../../../core/cluster/worker-server.js';
 import { runCluster as runClusterWith, type ClusterRunOptions } from '../../../core/cluster/coordinator.js';
@@ -22,6 +22,11 @@ import { buildGraph } from '../../../core/graph/build.js';
 import { rmatEdges } from '../../../core/graph/generators/rmat.js';
 import * as programs from '../../../vertex-programs/index.js';
 import { tempDir } from '../../helpers.js';
+import { WorkerClient } from '../../../core/cluster/client.js';
+import { secretOf } from '../../../core/cluster/security.js';
+import { PROTOCOL_VERSION } from '../../../core/cluster/wire.js';
+import { encodeGraph } from '../../../core/graph/binary.js';
+import { clusterPlacement } from '../../../partitioner/cluster.js';
 
 const security = { token: newSecret() };
 const programCache = tempDir('gasworks-programs-');
@@ -79,6 +84,55 @@ test('a killed worker\'s spare rolls back from the workers\' files; the answer i
   }
 });
 
+test('a worker replaced while alive keeps its files (its spare reads them); one released at the end removes them', async () => {
+  const dir = tempDir('gasworks-checkpoint-release-');
+  const worker = await startWorkerWith('127.0.0.1:0', { security, programCache, checkpointDir: dir });
+  const client = new WorkerClient(worker.address, security, secretOf(security));
+  try {
+    const graph = buildGraph(rmatEdges({ scale: 7, edgeFactor: 4, seed: 1 }));
+    const part = clusterPlacement('hdrf').place(graph, 1, 1);
+    const bytes = (a: Uint16Array | Uint32Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    for (const [job, keep] of [['00112233445566aa', true], ['00112233445566bb', false]] as const) {
+      const reply = await client.call<{ checkpoints: boolean }>('Setup', { protocol: PROTOCOL_VERSION, job, machine: 0, machines: 1, programModule: 'dist/vertex-programs/pagerank.js', programName: 'pagerank', paramsJson: '{}', graph: encodeGraph(graph), edgeMachines: bytes(part.machineOf), masters: bytes(part.masters), replicas: bytes(part.replicas), replicaWords: part.words }, Date.now() + 10_000);
+      assert.ok(reply.checkpoints);
+      await client.call('Checkpoint', { job, superstep: 0, complete: -1 }, Date.now() + 10_000);
+      assert.ok(existsSync(join(dir, `${job}.m0.s0.gwc`)));
+      await client.call('Release', { job, keepCheckpoints: keep }, Date.now() + 10_000);
+      for (let i = 0; i < 50 && existsSync(join(dir, `${job}.m0.s0.gwc`)) !== keep; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.is(existsSync(join(dir, `${job}.m0.s0.gwc`)), keep, `keepCheckpoints ${keep}`);
+    }
+  } finally {
+    client.close();
+    await worker.close();
+  }
+});
+
+test('a spare without --checkpoint-dir, where the run keeps its checkpoints on the workers, is named', async () => {
+  const dir = tempDir('gasworks-checkpoints-nospare-');
+  const crew = await Promise.all([0, 1].map(() => startWorkerWith('127.0.0.1:0', { security, programCache, threads: 1, checkpointDir: dir })));
+  const spare = await startWorkerWith('127.0.0.1:0', { security, programCache, threads: 1 });
+  let killed = false;
+  try {
+    await runCluster(programs.pagerank as unknown as VertexProgram, buildGraph(rmatEdges({ scale: 9, seed: 3 })), {
+      workers: crew.map((w) => w.address),
+      spares: [spare.address],
+      checkpointEvery: 2,
+      maxIterations: 8,
+      onProgress: (p) => {
+        if (p.superstep === 3 && !killed) {
+          killed = true;
+          crew[1].kill();
+        }
+      },
+    });
+    assert.unreachable('ran');
+  } catch (error) {
+    assert.match((error as Error).message, /spare 127\.0\.0\.1:\d+ keeps no checkpoints, and the run's are on the workers: start every spare with --checkpoint-dir/);
+  } finally {
+    await Promise.all([crew[0], spare, ...(killed ? [] : [crew[1]])].map((w) => w.close()));
+  }
+});
+
 test('a damaged or missing checkpoint file is refused by its path', async () => {
   const dir = tempDir('gasworks-checkpoint-file-');
   const files = new CheckpointFiles(dir);
@@ -113,6 +167,27 @@ test('a damaged or missing checkpoint file is refused by its path', async () => 
   }
   await files.drop('0123456789abcdef', 0);
   assert.equal(readdirSync(dir), []);
+  // Under a cluster's key: a file written under another key, or none, is refused; a link is not followed.
+  const keyed = new CheckpointFiles(dir, Buffer.alloc(32, 7));
+  await new CheckpointFiles(dir, Buffer.alloc(32, 8)).write('0123456789abcdef', 0, 4, data);
+  for (const reader of [keyed]) {
+    try {
+      await reader.read('0123456789abcdef', 0, 4, 1, 0);
+      assert.unreachable('read');
+    } catch (error) {
+      assert.match((error as Error).message, /its MAC does not match/);
+    }
+  }
+  await keyed.write('0123456789abcdef', 0, 4, data);
+  assert.equal(Array.from((await keyed.read('0123456789abcdef', 0, 4, 1, 0)).active), [2]);
+  rmSync(path);
+  symlinkSync('/dev/zero', path);
+  try {
+    await keyed.read('0123456789abcdef', 0, 4, 1, 0);
+    assert.unreachable('read');
+  } catch (error) {
+    assert.match((error as Error).message, /must be a regular file, not a link/);
+  }
 });
 
 test.run();

@@ -24,6 +24,10 @@ import { UsageError } from '../../../core/errors.js';
 import { buildGraph } from '../../../core/graph/build.js';
 import { rmatEdges, type RmatOptions } from '../../../core/graph/generators/rmat.js';
 import { hasReplica } from '../../../core/graph/replica-sets.js';
+import { HeldIds } from '../../../core/cluster/held-ids.js';
+import { WorkerClient } from '../../../core/cluster/client.js';
+import { secretOf } from '../../../core/cluster/security.js';
+import { PROTOCOL_VERSION } from '../../../core/cluster/wire.js';
 import * as programs from '../../../vertex-programs/index.js';
 import { tempDir } from '../../helpers.js';
 
@@ -159,6 +163,63 @@ test('a .gwg file streams in CSR order: under HDRF the same placement and answer
   assert.throws(() => {
     while (reader.next(src, dst, w, 0, 1000) > 0);
   }, /checksum mismatch|past/);
+});
+
+test('a worker lost within the pass: its spare takes its place, the pass starts over, the answer is right', async () => {
+  const options: RmatOptions = { scale: 16, edgeFactor: 8, seed: 4 };
+  const graph = buildGraph(rmatEdges(options));
+  const spare = await startWorker();
+  try {
+    // Nothing listens at the second address: its first chunk fails while the others' are on their way.
+    const result = await runCluster(programs.pagerank as unknown as VertexProgram, rmatSource(options), { workers: [addresses()[0], '127.0.0.1:1', addresses()[2]], spares: [spare.address], maxIterations: 5 });
+    const expected = await runCluster(programs.pagerank as unknown as VertexProgram, graph, { workers: addresses(), maxIterations: 5 });
+    assert.is(result.recoveries, 1);
+    sameBits(result.vertex.rank as Float64Array, expected.vertex.rank as Float64Array, 'rank');
+  } finally {
+    await spare.close();
+  }
+});
+
+test('edges of an earlier pass are dropped by a later one, refused after it, and Setup names its pass', async () => {
+  const client = new WorkerClient(addresses()[0], security, secretOf(security));
+  try {
+    const job = 'aabbccddeeff0011';
+    const chunk = (pass: number, edges: number[][]): object => ({ job, pass, weighted: false, sources: Buffer.from(Uint32Array.from(edges, (e) => e[0]).buffer), targets: Buffer.from(Uint32Array.from(edges, (e) => e[1]).buffer), weights: Buffer.alloc(0) });
+    await client.call('SendEdges', chunk(1, [[0, 1], [1, 2]]), Date.now() + 5000);
+    await client.call('SendEdges', chunk(2, [[0, 2]]), Date.now() + 5000);
+    await assertRejects(client.call('SendEdges', chunk(1, [[2, 0]]), Date.now() + 5000), /a chunk of pass 1 of job aabbccddeeff0011, which is at pass 2/);
+    const held = Buffer.from(Uint32Array.of(0, 1, 2).buffer);
+    const setup = (pass: number, partEdges: number): object => ({ protocol: PROTOCOL_VERSION, job, machine: 0, machines: 1, programModule: 'dist/vertex-programs/pagerank.js', programName: 'pagerank', paramsJson: '{}', masters: Buffer.alloc(6), replicas: Buffer.from(Uint32Array.of(1, 1, 1).buffer), replicaWords: 1, part: true, pass, partEdges, totalVertices: 3, globalVertexIds: held, outDegrees: Buffer.from(Uint32Array.of(1, 0, 0).buffer), inDegrees: Buffer.from(Uint32Array.of(0, 0, 1).buffer), totalEdges: 1 });
+    await assertRejects(client.call('Setup', setup(1, 1), Date.now() + 5000), /edges came by pass 2, and Setup names pass 1/);
+  } finally {
+    client.close();
+  }
+});
+
+async function assertRejects(promise: Promise<unknown>, pattern: RegExp): Promise<void> {
+  try {
+    await promise;
+    assert.unreachable('answered');
+  } catch (error) {
+    assert.match((error as Error).message, pattern);
+  }
+}
+
+test('an empty stream runs no superstep, as an empty graph does', async () => {
+  const empty = { kind: 'gasworks.edge-source' as const, name: 'empty', numVertices: 0, numEdges: 0, weighted: false, open: () => ({ next: () => 0 }) };
+  const result = await runCluster(programs.pagerank as unknown as VertexProgram, empty, { workers: addresses() });
+  assert.is(result.iterations, 0);
+  assert.is((result.vertex.rank as Float64Array).length, 0);
+});
+
+test('held ids: a handful held of a huge graph are looked up by search, with no table the size of the graph', () => {
+  const held = new HeldIds(Uint32Array.of(5, 2 ** 31, 2 ** 32 - 1), 2 ** 32, 'test');
+  assert.is(held.local(2 ** 31), 1);
+  assert.is(held.local(2 ** 32 - 1), 2);
+  assert.is(held.local(6), -1);
+  assert.equal(Array.from(held.toLocal(Uint32Array.of(2 ** 32 - 1, 5), new Uint32Array(3), 'x')), [2, 0]);
+  assert.throws(() => held.toLocal(Uint32Array.of(7), new Uint32Array(3), 'rows'), /rows: vertex 7 is not held/);
+  assert.throws(() => new HeldIds(Uint32Array.of(3, 3), 10, 'Setup'), /Setup: held vertex ids must ascend below 10/);
 });
 
 test('programs and placements that need the whole graph are refused, saying why', async () => {

@@ -85,7 +85,7 @@ test('a helper thread that dies in a phase fails the run; it does not hang the w
       await runCluster(exitsInHelper as unknown as VertexProgram, graph, { workers: [worker.address], security, maxIterations: 3, callTimeoutSeconds: 30 });
       assert.unreachable('should have failed');
     } catch (error) {
-      assert.match((error as Error).message, /helper thread/);
+      assert.match((error as Error).message, /helper thread/, (error as Error).message);
     }
     assert.ok(Date.now() - started < 20_000, 'failed promptly');
     // The worker still serves.
