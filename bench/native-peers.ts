@@ -16,7 +16,7 @@
  * computeSeconds; the native programs time their kernel alone).
  *
  * Usage: node --expose-gc dist/bench/native-peers.js [scale=20] [runs=3]
- *        [kernels=pr,bfs,cc,cc-async,sssp,tc] [threads=1,2] [tcScale=SCALE] [delta=2]
+ *        [kernels=pr,bfs,cc,cc-async,cc-afforest,sssp,tc] [threads=1,2] [tcScale=SCALE] [delta=2]
  * Writes bench/results/native-peers.{json,md}.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -37,7 +37,7 @@ import { median } from './stats.js';
 const arg = (name: string, fallback: string): string => process.argv.slice(2).find((a) => a.startsWith(name + '='))?.slice(name.length + 1) ?? fallback;
 const scale = Number(arg('scale', '20'));
 const runs = Number(arg('runs', '3'));
-const kernels = arg('kernels', 'pr,bfs,cc,cc-async,sssp,tc').split(',');
+const kernels = arg('kernels', 'pr,bfs,cc,cc-afforest,sssp,tc').split(',');
 const threadCounts = arg('threads', '1,2').split(',').map(Number);
 const tcScale = Number(arg('tcScale', String(scale)));
 const delta = Number(arg('delta', '2'));
@@ -123,7 +123,7 @@ try {
     log('native-peers: no g++ on this machine; skipped (install g++ to compare with the native peers)');
     process.exit(0);
   }
-  const nativeOf = (k: string): string => (k === 'cc-async' ? 'cc' : k);
+  const nativeOf = (k: string): string => (k.startsWith('cc') ? 'cc' : k);
   const exes: Record<string, string> = {};
   for (const k of new Set(kernels.map(nativeOf))) exes[k] = compile(k);
   log(`native-peers: building the Kronecker graph, scale ${scale}`);
@@ -176,6 +176,15 @@ try {
       gasworks: async (_r, workers) => {
         const res = await run('connected-components', graph, workers, { engine: 'async' });
         return { seconds: res.computeSeconds, answer: componentSummary(res.vertex.component as Float64Array) };
+      },
+      check: ['components', 'largest', 'labelSum'],
+    },
+    {
+      name: 'cc-afforest',
+      native: () => ({ exe: exes.cc, args: [file] }),
+      gasworks: async (_r, workers) => {
+        const res = await run('afforest', graph, workers);
+        return { seconds: res.computeSeconds, answer: componentSummary(res.vertex.component as Uint32Array) };
       },
       check: ['components', 'largest', 'labelSum'],
     },
@@ -273,7 +282,7 @@ function topVertices(values: Float64Array, k: number): number[] {
 }
 
 /** Component count, largest size and the sum of every vertex's label (its component's smallest id). */
-function componentSummary(component: Float64Array): Answer {
+function componentSummary(component: Float64Array | Uint32Array): Answer {
   const sizes = new Uint32Array(component.length);
   let components = 0;
   let largest = 0;

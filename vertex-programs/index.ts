@@ -6,6 +6,7 @@
  */
 import { UsageError } from '../core/errors.js';
 import type { VertexProgram } from '../core/program.js';
+import afforest from './afforest.js';
 import beliefPropagation from './belief-propagation.js';
 import bfs from './bfs.js';
 import coloring from './coloring.js';
@@ -19,6 +20,7 @@ import sssp from './sssp.js';
 import triangleCount from './triangle-count.js';
 
 export {
+  afforest,
   beliefPropagation,
   bfs,
   coloring,
@@ -42,6 +44,7 @@ export const programs: Readonly<Record<string, VertexProgram>> = Object.freeze(
       pagerankDelta,
       personalizedPagerank,
       connectedComponents,
+      afforest,
       sssp,
       bfs,
       labelPropagation,
