@@ -12,17 +12,20 @@
  * gives medians and gasworks / native. Every answer is checked against the
  * native one (reached counts and depth, component count, largest size and a
  * sum of labels, distance sums, triangle count, top-5 PageRank vertices); a
- * mismatch fails the bench. Only kernel time counts on either side (gasworks'
+ * mismatch fails the bench. `load` times reading the graph back: gasworks'
+ * `.gwg` (readGraphFile, checksums and checks included) against a plain read
+ * of the offsets and neighbour arrays (GAPBS's .sg reader). Only kernel time counts on either side (gasworks'
  * computeSeconds; the native programs time their kernel alone).
  *
  * Usage: node --expose-gc dist/bench/native-peers.js [scale=20] [runs=3]
- *        [kernels=pr,bfs,cc,cc-async,cc-afforest,sssp,tc] [threads=1,2] [tcScale=SCALE] [delta=2]
+ *        [kernels=pr,bfs,cc,cc-async,cc-afforest,sssp,tc,load] [threads=1,2] [tcScale=SCALE] [delta=2]
  * Writes bench/results/native-peers.{json,md}.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readGraphFile, writeGraphFile } from '../core/graph/binary.js';
 import { buildGraph } from '../core/graph/build.js';
 import type { Graph } from '../core/graph/graph.js';
 import { rmatEdges } from '../core/graph/generators/rmat.js';
@@ -37,7 +40,7 @@ import { median } from './stats.js';
 const arg = (name: string, fallback: string): string => process.argv.slice(2).find((a) => a.startsWith(name + '='))?.slice(name.length + 1) ?? fallback;
 const scale = Number(arg('scale', '20'));
 const runs = Number(arg('runs', '3'));
-const kernels = arg('kernels', 'pr,bfs,cc,cc-afforest,sssp,tc').split(',');
+const kernels = arg('kernels', 'pr,bfs,cc,cc-afforest,sssp,tc,load').split(',');
 const threadCounts = arg('threads', '1,2').split(',').map(Number);
 const tcScale = Number(arg('tcScale', String(scale)));
 const delta = Number(arg('delta', '2'));
@@ -133,6 +136,13 @@ try {
   writeCsr(file, graph, weights);
   const sources = pickSources(graph, Math.max(runs + 1, 4));
   log(`native-peers: ${graph.numVertices} vertices, ${graph.numEdges} arcs; sources ${sources.join(', ')}`);
+  // Loading compares like with like: no weights on either side.
+  const unweightedFile = join(work, 'unweighted.csr');
+  const gwgFile = join(work, 'graph.gwg');
+  if (kernels.includes('load')) {
+    writeCsr(unweightedFile, graph, null);
+    await writeGraphFile(gwgFile, graph);
+  }
   let tcGraph = graph;
   let tcFile = file;
   if (kernels.includes('tc') && tcScale !== scale) {
@@ -201,6 +211,16 @@ try {
         }
       },
       check: ['reached', 'farthest', 'distanceSum'],
+    },
+    {
+      name: 'load',
+      native: () => ({ exe: exes.load, args: [unweightedFile] }),
+      gasworks: async () => {
+        const started = performance.now();
+        const loaded = await readGraphFile(gwgFile);
+        return { seconds: (performance.now() - started) / 1000, answer: { arcs: loaded.numEdges } };
+      },
+      check: ['arcs'],
     },
     {
       name: 'tc',
