@@ -16,6 +16,8 @@ import { startProgress } from './progress.js';
 
 export interface GraphSourceOptions extends BuildOptions {
   format?: string;
+  /** Edge-list files: 'dense' or 'identity' (loadGraph's ids). */
+  ids?: string;
   quiet?: boolean;
 }
 
@@ -85,6 +87,7 @@ export async function openGraph(spec: string, options: GraphSourceOptions = {}):
       graph = await loadGraph(spec, {
         ...stripUndefined(build),
         format: (options.format ?? 'auto') as never,
+        ...(options.ids !== undefined && options.ids !== 'dense' ? { ids: options.ids as never } : {}),
         onProgress: (done: number, total: number) => bar.update(done, total),
       });
     } finally {
