@@ -18,7 +18,7 @@
  * computeSeconds; the native programs time their kernel alone).
  *
  * Usage: node --expose-gc dist/bench/native-peers.js [scale=20] [runs=3]
- *        [kernels=pr,bfs,cc,cc-async,cc-afforest,sssp,tc,load] [threads=1,2] [tcScale=SCALE] [delta=2]
+ *        [kernels=pr,bfs,cc,cc-async,cc-afforest,sssp,tc,tc-ordered,load] [threads=1,2] [tcScale=SCALE] [delta=2]
  * Writes bench/results/native-peers.{json,md}.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -126,7 +126,7 @@ try {
     log('native-peers: no g++ on this machine; skipped (install g++ to compare with the native peers)');
     process.exit(0);
   }
-  const nativeOf = (k: string): string => (k.startsWith('cc') ? 'cc' : k);
+  const nativeOf = (k: string): string => (k.startsWith('cc') ? 'cc' : k.startsWith('tc') ? 'tc' : k);
   const exes: Record<string, string> = {};
   for (const k of new Set(kernels.map(nativeOf))) exes[k] = compile(k);
   log(`native-peers: building the Kronecker graph, scale ${scale}`);
@@ -145,7 +145,7 @@ try {
   }
   let tcGraph = graph;
   let tcFile = file;
-  if (kernels.includes('tc') && tcScale !== scale) {
+  if (kernels.some((k) => k.startsWith('tc')) && tcScale !== scale) {
     tcGraph = kronecker(tcScale);
     tcFile = join(work, 'tc.csr');
     writeCsr(tcFile, tcGraph, null);
@@ -213,6 +213,15 @@ try {
       check: ['reached', 'farthest', 'distanceSum'],
     },
     {
+      name: 'tc-ordered',
+      native: () => ({ exe: exes.tc, args: [tcFile] }),
+      gasworks: async (_r, workers) => {
+        const res = await run('triangles-ordered', tcGraph, workers);
+        return { seconds: res.computeSeconds, answer: { triangles: totalTriangles(res.aggregates.corners) } };
+      },
+      check: ['triangles'],
+    },
+    {
       name: 'load',
       native: () => ({ exe: exes.load, args: [unweightedFile] }),
       gasworks: async () => {
@@ -237,7 +246,7 @@ try {
       const nativeRuns: number[] = [];
       const gasworksRuns: number[] = [];
       let answer: Answer = {};
-      const heavy = kernel.name === 'tc';
+      const heavy = kernel.name.startsWith('tc');
       for (let r = heavy ? 0 : -1; r < runs; r++) {
         // r = -1 is the warm-up of both sides (JIT, page cache); not counted.
         const source = Math.max(r, 0);

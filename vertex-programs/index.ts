@@ -18,6 +18,7 @@ import pagerankDelta from './pagerank-delta.js';
 import personalizedPagerank from './personalized-pagerank.js';
 import sssp from './sssp.js';
 import triangleCount from './triangle-count.js';
+import trianglesOrdered from './triangles-ordered.js';
 
 export {
   afforest,
@@ -32,6 +33,7 @@ export {
   personalizedPagerank,
   sssp,
   triangleCount,
+  trianglesOrdered,
 };
 export { normalizeRanks } from './pagerank.js';
 export { totalTriangles } from './triangle-count.js';
@@ -49,6 +51,7 @@ export const programs: Readonly<Record<string, VertexProgram>> = Object.freeze(
       bfs,
       labelPropagation,
       triangleCount,
+      trianglesOrdered,
       kcore,
       coloring,
       beliefPropagation,
