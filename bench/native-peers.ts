@@ -18,7 +18,7 @@
  * computeSeconds; the native programs time their kernel alone).
  *
  * Usage: node --expose-gc dist/bench/native-peers.js [scale=20] [runs=3]
- *        [kernels=pr,bfs,cc,cc-async,cc-afforest,sssp,tc,tc-ordered,load] [threads=1,2] [tcScale=SCALE] [delta=2]
+ *        [kernels=pr,pr-f32,bfs,cc,cc-async,cc-afforest,sssp,tc,tc-ordered,load] [threads=1,2] [tcScale=SCALE] [delta=2]
  * Writes bench/results/native-peers.{json,md}.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -40,7 +40,7 @@ import { median } from './stats.js';
 const arg = (name: string, fallback: string): string => process.argv.slice(2).find((a) => a.startsWith(name + '='))?.slice(name.length + 1) ?? fallback;
 const scale = Number(arg('scale', '20'));
 const runs = Number(arg('runs', '3'));
-const kernels = arg('kernels', 'pr,bfs,cc,cc-afforest,sssp,tc,load').split(',');
+const kernels = arg('kernels', 'pr,pr-f32,bfs,cc,cc-afforest,sssp,tc-ordered,load').split(',');
 const threadCounts = arg('threads', '1,2').split(',').map(Number);
 const tcScale = Number(arg('tcScale', String(scale)));
 const delta = Number(arg('delta', '2'));
@@ -126,7 +126,7 @@ try {
     log('native-peers: no g++ on this machine; skipped (install g++ to compare with the native peers)');
     process.exit(0);
   }
-  const nativeOf = (k: string): string => (k.startsWith('cc') ? 'cc' : k.startsWith('tc') ? 'tc' : k);
+  const nativeOf = (k: string): string => (k.startsWith('cc') ? 'cc' : k.startsWith('tc') ? 'tc' : k.startsWith('pr') ? 'pr' : k);
   const exes: Record<string, string> = {};
   for (const k of new Set(kernels.map(nativeOf))) exes[k] = compile(k);
   log(`native-peers: building the Kronecker graph, scale ${scale}`);
@@ -158,6 +158,15 @@ try {
       native: () => ({ exe: exes.pr, args: [file, '20'] }),
       gasworks: async (_r, workers) => {
         const res = await run('pagerank', graph, workers, { maxIterations: 20 });
+        return { seconds: res.computeSeconds, answer: { top: topVertices(res.vertex.rank as Float64Array, 5) } };
+      },
+      check: ['top'],
+    },
+    {
+      name: 'pr-f32',
+      native: () => ({ exe: exes.pr, args: [file, '20'] }),
+      gasworks: async (_r, workers) => {
+        const res = await run('pagerank', graph, workers, { maxIterations: 20, params: { precision: 'f32' } });
         return { seconds: res.computeSeconds, answer: { top: topVertices(res.vertex.rank as Float64Array, 5) } };
       },
       check: ['top'],
