@@ -120,10 +120,10 @@ export interface VertexFunctions<A> {
    *   so the gather stops (BFS in supersteps: any reached in-neighbour gives the level).
    * - wants(v): v could still change (BFS: v is not reached yet). When the edges the changed
    *   vertices would scatter over outnumber a fifteenth of the edges not yet explored, the engine
-   *   skips that scatter and the next superstep pulls instead: every v with wants(v) gathers, and
-   *   applies when its accumulator is not the zero; it pushes again once the changed vertices
-   *   shrink below n / 18. This must give what pushing would: a vertex none of whose gather
-   *   neighbours changed in the last superstep gathers the zero, or applies without changing.
+   *   skips that scatter and the next superstep pulls instead: every v with wants(v) gathers from
+   *   its neighbours that changed in the last superstep (the frontier, as a bitmap) and applies
+   *   when its accumulator is not the zero; it pushes again once the changed vertices shrink
+   *   below n / 18. This must give what pushing would: the frontier neighbours alone decide v.
    */
   pull?: { wants(v: number): boolean; enough(acc: number): boolean };
 }

@@ -101,6 +101,8 @@ export interface KernelEnv {
   wants?: (v: number) => boolean;
   /** shape.pull: this superstep's scatter edges of changed vertices (one double, this thread's). */
   scout?: Float64Array;
+  /** shape.pull: one bit per vertex, set for the vertices that changed in the superstep before a pulling one. */
+  frontierBits?: Int32Array;
 }
 
 export interface SyncKernels {
@@ -117,8 +119,9 @@ export interface SyncKernels {
   applyList(list: Uint32Array, from: number, to: number, current: Uint8Array): void;
   scatterList(list: Uint32Array, from: number, to: number): void;
   /**
-   * shape.pull: a bottom-up gather over [start, end): every vertex v with wants(v) gathers (stopping
-   * once enough) and, when its accumulator is not the zero, is marked in `current` for apply.
+   * shape.pull: a bottom-up gather over [start, end): every vertex v with wants(v) gathers from the
+   * neighbours in `frontierBits` (stopping once enough) and, when its accumulator is not the zero,
+   * is marked in `current` for apply.
    */
   pullGather(start: number, end: number, current: Uint8Array): void;
 }
@@ -136,7 +139,7 @@ export function compileKernels(shape: KernelShape, env: KernelEnv): SyncKernels 
 function kernelSource(shape: KernelShape): string {
   const { vector, signalled } = shape;
   const lines: string[] = [
-    'const { n, threads, inOff, inSrc, inEdge, outOff, outTgt, outEdge, accs, changed, cache, cacheValid, deltas, zero, gather, sum, apply, scatter, signal, tally, enough, wants, scout } = env;',
+    'const { n, threads, inOff, inSrc, inEdge, outOff, outTgt, outEdge, accs, changed, cache, cacheValid, deltas, zero, gather, sum, apply, scatter, signal, tally, enough, wants, scout, frontierBits } = env;',
     ...shape.aggregators.map((_, i) => `const map${i} = env.maps[${i}];`),
     vector ? `const size = ${shape.size}; const vacc = new Float64Array(size);` : '',
     'return { gather: gatherChunk, apply: applyChunk, scatter: scatterChunk, aggregate: aggregateChunk, gatherList, applyList, scatterList, pullGather: pullGatherChunk };',
@@ -220,8 +223,10 @@ function gatherChunkSource(shape: KernelShape, list: boolean): string {
  * A scalar gather of v into `acc` (counting `edges`): in-edges then out-edges as the shape says,
  * stopping once enough(acc) when the shape has an early exit.
  */
-function scalarGatherBody(shape: KernelShape): string {
+function scalarGatherBody(shape: KernelShape, frontierOnly = false): string {
   const inEdgeId = shape.gatherUsesEdge ? 'inEdge[q]' : '0';
+  // A pulling gather skips the neighbours outside the last superstep's frontier bitmap.
+  const skip = (u: string): string => (frontierOnly ? `{ const u = ${u}; if ((frontierBits[u >>> 5] & (1 << (u & 31))) === 0) continue; }` : '');
   const combine = (call: string): string => (shape.customSum ? `acc = sum(acc, ${call});` : `acc += ${call};`);
   if (shape.earlyExit !== true) {
     return [
@@ -236,10 +241,10 @@ function scalarGatherBody(shape: KernelShape): string {
   return [
     'acc = zero; let full = false;',
     shape.gatherIn
-      ? `{ const first = inOff[v]; const stop = inOff[v + 1]; let q = first; for (; q < stop; q++) { ${combine(`gather(v, inSrc[q], ${inEdgeId}, 0)`)} if (enough(acc)) { full = true; q++; break; } } edges += q - first; }`
+      ? `{ const first = inOff[v]; const stop = inOff[v + 1]; let q = first; for (; q < stop; q++) { ${skip('inSrc[q]')} ${combine(`gather(v, inSrc[q], ${inEdgeId}, 0)`)} if (enough(acc)) { full = true; q++; break; } } edges += q - first; }`
       : '',
     shape.gatherOut
-      ? `if (!full) { const first = outOff[v]; const stop = outOff[v + 1]; let e = first; for (; e < stop; e++) { ${combine(`gather(v, outTgt[e], ${outEdgeId(shape)}, 0)`)} if (enough(acc)) { e++; break; } } edges += e - first; }`
+      ? `if (!full) { const first = outOff[v]; const stop = outOff[v + 1]; let e = first; for (; e < stop; e++) { ${skip('outTgt[e]')} ${combine(`gather(v, outTgt[e], ${outEdgeId(shape)}, 0)`)} if (enough(acc)) { e++; break; } } edges += e - first; }`
       : '',
   ].join('\n      ');
 }
@@ -252,7 +257,7 @@ function pullGatherSource(shape: KernelShape): string {
   let acc = zero;
   for (let v = start; v < end; v++) {
     if (!wants(v)) continue;
-    ${scalarGatherBody(shape)}
+    ${scalarGatherBody(shape, true)}
     if (acc !== zero) { accs[v] = acc; current[v] = 1; }
   }
   tally[0] += edges;

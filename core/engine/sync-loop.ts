@@ -96,6 +96,12 @@ export interface SyncShared {
   direction?: Float64Array | null;
   /** Direction-optimizing runs: per thread, [vertices changed, scatter edges of those] this superstep. */
   pullStats?: Float64Array | null;
+  /**
+   * Direction-optimizing runs: the frontier a pulling superstep gathers from, one bit per vertex
+   * (n / 8 bytes: it stays in cache where per-vertex data would not, as in Beamer's bottom-up step).
+   * Cleared by the serial step between apply and scatter; set instead of scattering.
+   */
+  frontierBits?: Int32Array | null;
 }
 
 /** Beamer's thresholds (GAPBS's defaults): pull when the frontier's edges pass unexplored / ALPHA; push again below n / BETA. */
@@ -364,6 +370,7 @@ export function runSyncThread(
       enough: stopsEarly?.enough,
       wants: stopsEarly?.wants,
       scout,
+      frontierBits: shared.frontierBits ?? undefined,
     },
   );
   const partials = shared.partials;
@@ -412,7 +419,7 @@ export function runSyncThread(
       for (let c = nextCursor(); c < numChunks; c = nextCursor()) {
         if (doScatter) {
           if (pushing) kernels.scatter(chunks[c], chunks[c + 1]);
-          else shared.changed.fill(0, chunks[c], chunks[c + 1]);
+          else markFrontier(shared.changed, shared.frontierBits!, chunks[c], chunks[c + 1], threads > 1);
         }
         if (lateFold) kernels.aggregate(chunks[c], chunks[c + 1], partials, partialBase);
       }
@@ -451,7 +458,7 @@ export function runSyncThread(
           const from = c * LIST_CHUNK;
           const to = Math.min(size, (c + 1) * LIST_CHUNK);
           if (pushing) kernels.scatterList(frontier, from, to);
-          else for (let x = from; x < to; x++) shared.changed[frontier[x]] = 0;
+          else markFrontierList(shared.changed, shared.frontierBits!, frontier, from, to, threads > 1);
         } else {
           const d = c - scatterChunks;
           kernels.aggregate(chunks[d], chunks[d + 1], partials, partialBase);
@@ -477,6 +484,8 @@ export function runSyncThread(
     scout[0] = 0;
     barrier.arrive(() => {
       resetCursor();
+      // The last pulling gather is over: its frontier can go.
+      shared.frontierBits!.fill(0);
       chooseDirection(direction, pullStats, threads, n);
     });
     return direction[0] === 0;
@@ -556,6 +565,30 @@ export function convergedAfter(
 ): boolean {
   if (aggregates !== null && program.converged !== undefined && program.converged(aggregates, done, params)) return true;
   return allActive ? changed === 0 : signals === 0;
+}
+
+/**
+ * Instead of scattering, before a pulling superstep: the changed vertices of [start, end) move from
+ * their flags to the frontier bitmap (by atomic or when threads may share a word at a chunk's edge).
+ */
+function markFrontier(changed: Uint8Array, bits: Int32Array, start: number, end: number, atomic: boolean): void {
+  for (let v = start; v < end; v++) {
+    if (changed[v] === 0) continue;
+    changed[v] = 0;
+    if (atomic) Atomics.or(bits, v >>> 5, 1 << (v & 31));
+    else bits[v >>> 5] |= 1 << (v & 31);
+  }
+}
+
+/** markFrontier over the vertices list[from .. to - 1] (a sparse superstep's). */
+function markFrontierList(changed: Uint8Array, bits: Int32Array, list: Uint32Array, from: number, to: number, atomic: boolean): void {
+  for (let x = from; x < to; x++) {
+    const v = list[x];
+    if (changed[v] === 0) continue;
+    changed[v] = 0;
+    if (atomic) Atomics.or(bits, v >>> 5, 1 << (v & 31));
+    else bits[v >>> 5] |= 1 << (v & 31);
+  }
 }
 
 /**

@@ -184,18 +184,18 @@ function directionState(
   graph: Graph,
   threads: number,
   mode: DirectionMode,
-): Pick<SyncShared, 'direction' | 'pullStats'> {
+): Pick<SyncShared, 'direction' | 'pullStats' | 'frontierBits'> {
   if (mode !== 'auto' && mode !== 'push') throw new UsageError(`runSync: direction must be 'auto' or 'push'; got ${JSON.stringify(mode)}`);
   if (fns.pull !== undefined && !pullCapable(program, fns)) {
     throw new UsageError(
       `runSync: program ${program.name} gives pull (its gather may stop early), which needs a scalar accumulator, 'signalled' activation, a scatter, no delta caching, and scatter edges the reverse of gather's (in/out, out/in, all/all)`,
     );
   }
-  if (fns.pull === undefined || mode === 'push') return { direction: null, pullStats: null };
+  if (fns.pull === undefined || mode === 'push') return { direction: null, pullStats: null, frontierBits: null };
   const { inFactor, outFactor } = edgeFactors('none', program.scatterEdges);
   const direction = sharedFloat64(4);
   direction[1] = inFactor * graph.inOffsets[graph.numVertices] + outFactor * graph.outOffsets[graph.numVertices];
-  return { direction, pullStats: sharedFloat64(2 * threads) };
+  return { direction, pullStats: sharedFloat64(2 * threads), frontierBits: sharedInt32(Math.max(1, Math.ceil(graph.numVertices / 32))) };
 }
 
 /**
