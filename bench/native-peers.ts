@@ -18,7 +18,7 @@
  * computeSeconds; the native programs time their kernel alone).
  *
  * Usage: node --expose-gc dist/bench/native-peers.js [scale=20] [runs=3]
- *        [kernels=pr,pr-f32,bfs,cc,cc-async,cc-afforest,sssp,tc,tc-ordered,load] [threads=1,2] [tcScale=SCALE] [delta=2]
+ *        [kernels=pr,pr-f32,bfs,cc,cc-async,cc-afforest,sssp,sssp-async,tc,tc-ordered,load] [threads=1,2] [tcScale=SCALE] [delta=2]
  * Writes bench/results/native-peers.{json,md}.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -126,7 +126,7 @@ try {
     log('native-peers: no g++ on this machine; skipped (install g++ to compare with the native peers)');
     process.exit(0);
   }
-  const nativeOf = (k: string): string => (k.startsWith('cc') ? 'cc' : k.startsWith('tc') ? 'tc' : k.startsWith('pr') ? 'pr' : k);
+  const nativeOf = (k: string): string => k.split('-')[0];
   const exes: Record<string, string> = {};
   for (const k of new Set(kernels.map(nativeOf))) exes[k] = compile(k);
   log(`native-peers: building the Kronecker graph, scale ${scale}`);
@@ -241,6 +241,20 @@ try {
       check: ['arcs'],
     },
     {
+      name: 'sssp-async',
+      native: (r) => ({ exe: exes.sssp, args: [file, String(delta), String(sources[r])] }),
+      gasworks: async (r, workers) => {
+        graph.weights = weights;
+        try {
+          const res = await run('sssp', graph, workers, { engine: 'async', params: { source: sources[r] } });
+          return { seconds: res.computeSeconds, answer: distanceSummary(res.vertex.distance as Float64Array) };
+        } finally {
+          graph.weights = null;
+        }
+      },
+      check: ['reached', 'farthest', 'distanceSum'],
+    },
+    {
       name: 'tc',
       native: () => ({ exe: exes.tc, args: [tcFile] }),
       gasworks: async (_r, workers) => {
@@ -252,6 +266,8 @@ try {
   ];
   for (const kernel of all.filter((k) => kernels.includes(k.name))) {
     for (const threads of threadCounts) {
+      // Loading is one thread on either side.
+      if (kernel.name === 'load' && threads !== threadCounts[0]) continue;
       const nativeRuns: number[] = [];
       const gasworksRuns: number[] = [];
       let answer: Answer = {};
