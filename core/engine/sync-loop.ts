@@ -400,10 +400,12 @@ export function runSyncThread(
     // pulling superstep, of every vertex that wants to (bottom-up), marking those to apply.
     if (direction !== null && direction[0] === 1) {
       for (let c = nextCursor(); c < numChunks; c = nextCursor()) kernels.pullGather(chunks[c], chunks[c + 1], current!);
-    } else {
+      barrier.arrive(resetCursor);
+    } else if (gather !== undefined) {
       for (let c = nextCursor(); c < numChunks; c = nextCursor()) kernels.gather(chunks[c], chunks[c + 1], current);
+      barrier.arrive(resetCursor);
     }
-    barrier.arrive(resetCursor);
+    // A program without gather has no phase 1: its accumulators hold the zero from the start (runSync).
     if (Atomics.load(control, SYNC.ABORT) !== 0) return;
 
     // Phase 2: apply of every active vertex, with the aggregator maps folded in.
@@ -436,9 +438,11 @@ export function runSyncThread(
   function sparseSuperstep(size: number, current: Uint8Array): void {
     const frontier = shared.frontier!;
     const listChunks = Math.ceil(size / LIST_CHUNK);
-    for (let c = nextCursor(); c < listChunks; c = nextCursor()) kernels.gatherList(frontier, c * LIST_CHUNK, Math.min(size, (c + 1) * LIST_CHUNK), current);
-    barrier.arrive(resetCursor);
-    if (Atomics.load(control, SYNC.ABORT) !== 0) return;
+    if (gather !== undefined) {
+      for (let c = nextCursor(); c < listChunks; c = nextCursor()) kernels.gatherList(frontier, c * LIST_CHUNK, Math.min(size, (c + 1) * LIST_CHUNK), current);
+      barrier.arrive(resetCursor);
+      if (Atomics.load(control, SYNC.ABORT) !== 0) return;
+    }
     for (let i = 0; i < aggCount; i++) partials[partialBase + i] = identityOf(aggReduces[i]);
     for (let c = nextCursor(); c < listChunks; c = nextCursor()) kernels.applyList(frontier, c * LIST_CHUNK, Math.min(size, (c + 1) * LIST_CHUNK), current);
     // A 'gas' program's maps run right after the applies, before any scatter, as in a dense

@@ -115,6 +115,8 @@ export async function runSync<VS extends Schema, ES extends Schema, P extends Pa
     ...directionState(program, fns, graph, threads, options.direction ?? 'auto'),
   };
 
+  // Without a gather no phase writes the accumulators: they hold the zero for every apply.
+  if (fns.gather === undefined && program.accumulator.kind === 'scalar') shared.accs.fill(program.accumulator.zero ?? 0);
   const initiallyActive = initialise(fns, n, signalled ? shared.activeEven : null);
   Atomics.store(shared.control, SYNC.FRONTIER, -1);
   if (shared.frontier !== null && initiallyActive <= sparseLimit) useFrontier(shared, graph, listActive(shared.activeEven!, shared.frontier));
