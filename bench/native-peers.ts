@@ -122,6 +122,13 @@ interface Kernel {
 }
 
 const work = mkdtempSync(join(tmpdir(), 'gasworks-native-'));
+// An interrupted run leaves no graph files behind either.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    rmSync(work, { recursive: true, force: true });
+    process.exit(130);
+  });
+}
 const rows: Array<{ kernel: string; threads: number; native: number; gasworks: number; ratio: number; nativeRuns: number[]; gasworksRuns: number[]; answer: Answer }> = [];
 try {
   try {
