@@ -7,7 +7,7 @@
  *
  * Layout (all integers little-endian):
  *   0   8 bytes  magic "GASWORKS"
- *   8   u32      format version (FORMAT_VERSION)
+ *   8   u32      format version (1, or 2 when the header says inMirrorsOut)
  *   12  u32      header length H in bytes
  *   16  u32      crc32 of the header
  *   20  u32      reserved, 0
@@ -35,7 +35,12 @@ import { Graph } from './graph.js';
 import type { NumericArray } from './shared.js';
 
 export const MAGIC = 'GASWORKS';
-export const FORMAT_VERSION = 1;
+/**
+ * The newest version written: 2 when the in-edge copies are left out (inMirrorsOut), which a
+ * version-1 reader cannot read; a graph that keeps them is still written as version 1.
+ */
+export const FORMAT_VERSION = 2;
+const OLDEST_VERSION = 1;
 const PREAMBLE_BYTES = 24;
 /** Largest single read; fs calls take at most 2^31-1 bytes. */
 const MAX_READ = 1 << 30;
@@ -178,7 +183,7 @@ function encode(graph: Graph): Chunk[] {
   }
   const header: BinaryHeader = {
     format: 'gasworks-graph',
-    version: FORMAT_VERSION,
+    version: inMirrorsOut ? FORMAT_VERSION : OLDEST_VERSION,
     numVertices: n,
     numEdges: m,
     undirected: graph.undirected,
@@ -198,7 +203,7 @@ function encode(graph: Graph): Chunk[] {
   const headerBytes = Buffer.from(json, 'utf8');
   const preamble = Buffer.alloc(PREAMBLE_BYTES);
   preamble.write(MAGIC, 0, 'latin1');
-  preamble.writeUInt32LE(FORMAT_VERSION, 8);
+  preamble.writeUInt32LE(header.version, 8);
   preamble.writeUInt32LE(headerBytes.length, 12);
   preamble.writeUInt32LE(crc32(headerBytes), 16);
 
@@ -246,8 +251,8 @@ function parsePreamble(path: string, bytes: Uint8Array, got: number, fileBytes: 
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, PREAMBLE_BYTES);
   const version = view.getUint32(8, true);
-  if (version !== FORMAT_VERSION) {
-    throw new InputError(path, null, `unsupported gasworks graph file version ${version}; this gasworks reads version ${FORMAT_VERSION}`);
+  if (version < OLDEST_VERSION || version > FORMAT_VERSION) {
+    throw new InputError(path, null, `unsupported gasworks graph file version ${version}; this gasworks reads versions ${OLDEST_VERSION} to ${FORMAT_VERSION}`);
   }
   const length = view.getUint32(12, true);
   if (PREAMBLE_BYTES + length > fileBytes) {
