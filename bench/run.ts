@@ -2,13 +2,13 @@
  * `npm run bench [-- NAME...]`: run the benchmarks one after another, each in
  * its own process (so one's memory and JIT state do not colour the next), and
  * list the result files they wrote under bench/results/. Names are the bench/
- * modules: load, build, graph-file, rmat, engine, async, frontier, partitioners, hdrf-transcription, recommender, kernels, sgd, programs, cluster (default: all).
+ * modules: load, build, graph-file, rmat, engine, async, frontier, partitioners, hdrf-transcription, recommender, kernels, sgd, programs, cluster, native-peers (default: all).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const ALL = ['load', 'build', 'graph-file', 'rmat', 'engine', 'async', 'frontier', 'partitioners', 'hdrf-transcription', 'recommender', 'kernels', 'sgd', 'programs', 'cluster'];
+const ALL = ['load', 'build', 'graph-file', 'rmat', 'engine', 'async', 'frontier', 'partitioners', 'hdrf-transcription', 'recommender', 'kernels', 'sgd', 'programs', 'cluster', 'native-peers'];
 const here = fileURLToPath(new URL('.', import.meta.url));
 const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 const names = process.argv.slice(2).length ? process.argv.slice(2) : ALL;

@@ -111,6 +111,21 @@ export interface VertexFunctions<A> {
   gather?(v: number, u: number, e: number, acc: A): A extends number ? number : void;
   apply(v: number, acc: A): boolean;
   scatter?(v: number, u: number, e: number, signal: Signal): void;
+  /**
+   * The gather may stop early, and the synchronous engine may then run direction-optimizing
+   * supersteps (Beamer, Asanovic, Patterson 2012; as Ligra and GAPBS do). Scalar accumulators,
+   * 'signalled' programs whose scatter edges are the reverse of their gather edges (in/out, out/in
+   * or all/all); other engines ignore it.
+   * - enough(acc): once true, the gather's remaining edges cannot change what apply does with acc,
+   *   so the gather stops (BFS in supersteps: any reached in-neighbour gives the level).
+   * - wants(v): v could still change (BFS: v is not reached yet). When the edges the changed
+   *   vertices would scatter over outnumber a fifteenth of the edges not yet explored, the engine
+   *   skips that scatter and the next superstep pulls instead: every v with wants(v) gathers from
+   *   its neighbours that changed in the last superstep (the frontier, as a bitmap) and applies
+   *   when its accumulator is not the zero; it pushes again once the changed vertices shrink
+   *   below n / 18. This must give what pushing would: the frontier neighbours alone decide v.
+   */
+  pull?: { wants(v: number): boolean; enough(acc: number): boolean };
 }
 
 /**

@@ -6,7 +6,9 @@
  * lowered its level it signals the out-neighbours it can lower. A synchronous
  * run advances one frontier per superstep (the textbook BFS); an asynchronous
  * one may settle a vertex at a larger level first and correct it later, and
- * ends with the same levels.
+ * ends with the same levels. The gather stops at the first reached
+ * in-neighbour, so the synchronous engine runs direction-optimizing supersteps
+ * (pulling from unreached vertices while the frontier is large).
  *
  * Params: source 0 (dense id). Output: `level` (i32; -1 when unreachable).
  * Aggregators: reached (vertices with a level), depth (largest level).
@@ -51,6 +53,9 @@ const bfs = defineProgram({
       scatter(v, u, _e, signal) {
         if (level[u] < 0 || level[v] + 1 < level[u]) signal(u);
       },
+      // In supersteps, every reached in-neighbour of an unreached vertex is in the last frontier:
+      // the first one found gives the level, and only unreached vertices can change.
+      pull: { wants: (v) => level[v] < 0, enough: (acc) => acc < Infinity },
     };
   },
   // The aggregates describe the result: computed once at the end, so that supersteps can run from a sparse frontier.

@@ -6,6 +6,7 @@
  */
 import { UsageError } from '../core/errors.js';
 import type { VertexProgram } from '../core/program.js';
+import afforest from './afforest.js';
 import beliefPropagation from './belief-propagation.js';
 import bfs from './bfs.js';
 import coloring from './coloring.js';
@@ -17,8 +18,10 @@ import pagerankDelta from './pagerank-delta.js';
 import personalizedPagerank from './personalized-pagerank.js';
 import sssp from './sssp.js';
 import triangleCount from './triangle-count.js';
+import trianglesOrdered from './triangles-ordered.js';
 
 export {
+  afforest,
   beliefPropagation,
   bfs,
   coloring,
@@ -30,6 +33,7 @@ export {
   personalizedPagerank,
   sssp,
   triangleCount,
+  trianglesOrdered,
 };
 export { normalizeRanks } from './pagerank.js';
 export { totalTriangles } from './triangle-count.js';
@@ -42,10 +46,12 @@ export const programs: Readonly<Record<string, VertexProgram>> = Object.freeze(
       pagerankDelta,
       personalizedPagerank,
       connectedComponents,
+      afforest,
       sssp,
       bfs,
       labelPropagation,
       triangleCount,
+      trianglesOrdered,
       kcore,
       coloring,
       beliefPropagation,

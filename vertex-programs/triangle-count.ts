@@ -96,7 +96,7 @@ export default triangleCount;
  * the larger id), in id order: the out-lists of the degree orientation. A hub
  * has few (only bigger hubs), a low-degree vertex at most its degree.
  */
-function higherRanked(offsets: Uint32Array, targets: Uint32Array): { upOffsets: Uint32Array; upTargets: Uint32Array } {
+export function higherRanked(offsets: Uint32Array, targets: Uint32Array): { upOffsets: Uint32Array; upTargets: Uint32Array } {
   const n = offsets.length - 1;
   const above = (u: number, w: number): boolean => {
     const du = offsets[u + 1] - offsets[u];

@@ -18,6 +18,8 @@ import { existsSync } from 'node:fs';
 
 export interface GraphSourceOptions extends BuildOptions {
   format?: string;
+  /** Edge-list files: 'dense' or 'identity' (loadGraph's ids). */
+  ids?: string;
   quiet?: boolean;
 }
 
@@ -106,6 +108,7 @@ export async function openGraph(spec: string, options: GraphSourceOptions = {}):
       graph = await loadGraph(spec, {
         ...stripUndefined(build),
         format: (options.format ?? 'auto') as never,
+        ...(options.ids !== undefined && options.ids !== 'dense' ? { ids: options.ids as never } : {}),
         onProgress: (done: number, total: number) => bar.update(done, total),
       });
     } finally {

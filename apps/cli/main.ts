@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { isUserError } from '../../core/errors.js';
 import { registerGenerate } from './commands/generate.js';
+import { registerConvert } from './commands/convert.js';
 import { registerInfo } from './commands/info.js';
 import { registerStart } from './commands/start.js';
 import { registerRun } from './commands/run.js';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerStart(program);
   registerInfo(program);
   registerGenerate(program);
+  registerConvert(program);
   registerRun(program);
   registerRecommend(program);
   registerFraud(program);

@@ -17,7 +17,7 @@ import { Graph } from '../graph/graph.js';
 import { UsageError } from '../errors.js';
 import type { Params, VertexProgram } from '../program.js';
 import { runAsync, type AsyncScheduler, type Consistency, type EdgeConsistency } from './async.js';
-import { runSync, type FrontierMode } from './sync.js';
+import { runSync, type DirectionMode, type FrontierMode } from './sync.js';
 // The cluster (gRPC, protobuf, esbuild) loads only for a cluster run: see runProgram.
 import type { ClusterInfo } from '../cluster/coordinator.js';
 import type { ClusterSecurity } from '../cluster/security.js';
@@ -62,6 +62,11 @@ export interface RunOptions<P extends Params = Params> {
    * 'dense' never (every superstep scans every vertex's flag). The answers are the same.
    */
   frontier?: FrontierMode;
+  /**
+   * Sync engine, programs whose gather may stop early (VertexFunctions.pull): 'auto' (default)
+   * chooses push or pull per superstep by the frontier's edges; 'push' never pulls.
+   */
+  direction?: DirectionMode;
   /**
    * Run across machines: the host:port of each `gasworks worker` (one machine
    * each), synchronous engine only. `workers` is then the number of machines.
@@ -121,6 +126,7 @@ export async function runProgram<VS extends Schema, ES extends Schema, P extends
       if (options[key] !== undefined) throw new UsageError(`runProgram: option "${key}" is for the async engine, not cluster runs`);
     }
     if (options.frontier !== undefined) throw new UsageError('runProgram: option "frontier" is for the sync engine in shared memory, not cluster runs');
+    if (options.direction !== undefined) throw new UsageError('runProgram: option "direction" is for the sync engine in shared memory, not cluster runs');
     const { runCluster } = await import('../cluster/coordinator.js');
     const r = await runCluster(program, input, {
       workers: options.cluster,
@@ -150,11 +156,13 @@ export async function runProgram<VS extends Schema, ES extends Schema, P extends
       maxIterations: options.maxIterations,
       onProgress: options.onProgress,
       frontier: options.frontier,
+      direction: options.direction,
     });
     return { ...r, engine, workers };
   }
   if (engine === 'async') {
     if (options.frontier !== undefined) throw new UsageError(`runProgram: option "frontier" is for the sync engine; this run uses engine 'async'`);
+    if (options.direction !== undefined) throw new UsageError(`runProgram: option "direction" is for the sync engine; this run uses engine 'async'`);
     const r = await runAsync(program, graph, {
       threads: workers,
       params,

@@ -62,6 +62,13 @@ export interface KernelShape {
    * positions are not the graph's edge ids. Default false.
    */
   outEdgeIds?: boolean;
+  /** The gather stops once `enough(acc)` (scalar, no delta caching; VertexFunctions.pull). Default false. */
+  earlyExit?: boolean;
+  /**
+   * Direction-optimizing runs: compile `pullGather`, and make apply add the scatter degree of each
+   * changed vertex to `scout[0]` (the edges a push would visit next). Default false.
+   */
+  pull?: boolean;
 }
 
 /** What the kernels read; arrays are shared, functions are this thread's. */
@@ -89,6 +96,13 @@ export interface KernelEnv {
   maps: Array<(v: number) => number>;
   /** [edges, updates, changed], this thread's running totals. */
   tally: Float64Array;
+  /** VertexFunctions.pull's tests, with shape.earlyExit / shape.pull. */
+  enough?: (acc: number) => boolean;
+  wants?: (v: number) => boolean;
+  /** shape.pull: this superstep's scatter edges of changed vertices (one double, this thread's). */
+  scout?: Float64Array;
+  /** shape.pull: one bit per vertex, set for the vertices that changed in the superstep before a pulling one. */
+  frontierBits?: Int32Array;
 }
 
 export interface SyncKernels {
@@ -104,6 +118,12 @@ export interface SyncKernels {
   gatherList(list: Uint32Array, from: number, to: number, current: Uint8Array): void;
   applyList(list: Uint32Array, from: number, to: number, current: Uint8Array): void;
   scatterList(list: Uint32Array, from: number, to: number): void;
+  /**
+   * shape.pull: a bottom-up gather over [start, end): every vertex v with wants(v) gathers from the
+   * neighbours in `frontierBits` (stopping once enough) and, when its accumulator is not the zero,
+   * is marked in `current` for apply.
+   */
+  pullGather(start: number, end: number, current: Uint8Array): void;
 }
 
 let copies = 0;
@@ -119,10 +139,10 @@ export function compileKernels(shape: KernelShape, env: KernelEnv): SyncKernels 
 function kernelSource(shape: KernelShape): string {
   const { vector, signalled } = shape;
   const lines: string[] = [
-    'const { n, threads, inOff, inSrc, inEdge, outOff, outTgt, outEdge, accs, changed, cache, cacheValid, deltas, zero, gather, sum, apply, scatter, signal, tally } = env;',
+    'const { n, threads, inOff, inSrc, inEdge, outOff, outTgt, outEdge, accs, changed, cache, cacheValid, deltas, zero, gather, sum, apply, scatter, signal, tally, enough, wants, scout, frontierBits } = env;',
     ...shape.aggregators.map((_, i) => `const map${i} = env.maps[${i}];`),
     vector ? `const size = ${shape.size}; const vacc = new Float64Array(size);` : '',
-    'return { gather: gatherChunk, apply: applyChunk, scatter: scatterChunk, aggregate: aggregateChunk, gatherList, applyList, scatterList };',
+    'return { gather: gatherChunk, apply: applyChunk, scatter: scatterChunk, aggregate: aggregateChunk, gatherList, applyList, scatterList, pullGather: pullGatherChunk };',
     '',
     gatherChunkSource(shape, false),
     applyChunkSource(shape, false),
@@ -131,6 +151,7 @@ function kernelSource(shape: KernelShape): string {
     gatherChunkSource(shape, true),
     applyChunkSource(shape, true),
     scatterChunkSource(shape, true),
+    pullGatherSource(shape),
   ];
   return lines.join('\n');
 }
@@ -173,14 +194,7 @@ function gatherChunkSource(shape: KernelShape, list: boolean): string {
   tally[0] += edges;
 }`;
   }
-  const combine = (call: string): string => (shape.customSum ? `acc = sum(acc, ${call});` : `acc += ${call};`);
-  const gatherBody = [
-    'acc = zero;',
-    shape.gatherIn
-      ? `{ const stop = inOff[v + 1]; for (let q = inOff[v]; q < stop; q++) ${combine(`gather(v, inSrc[q], ${inEdgeId}, 0)`)} edges += stop - inOff[v]; }`
-      : '',
-    shape.gatherOut ? `{ const stop = outOff[v + 1]; for (let e = outOff[v]; e < stop; e++) ${combine(`gather(v, outTgt[e], ${outEdgeId(shape)}, 0)`)} edges += stop - outOff[v]; }` : '',
-  ].join('\n      ');
+  const gatherBody = scalarGatherBody(shape);
   // Delta caching: a valid cached accumulator plus every thread's pending deltas replaces the gather.
   const body = shape.cached
     ? `if (cacheValid[v] === 1) {
@@ -200,6 +214,51 @@ function gatherChunkSource(shape: KernelShape, list: boolean): string {
     ${skip}
     ${body}
     accs[v] = acc;
+  }
+  tally[0] += edges;
+}`;
+}
+
+/**
+ * A scalar gather of v into `acc` (counting `edges`): in-edges then out-edges as the shape says,
+ * stopping once enough(acc) when the shape has an early exit.
+ */
+function scalarGatherBody(shape: KernelShape, frontierOnly = false): string {
+  const inEdgeId = shape.gatherUsesEdge ? 'inEdge[q]' : '0';
+  // A pulling gather skips the neighbours outside the last superstep's frontier bitmap.
+  const skip = (u: string): string => (frontierOnly ? `{ const u = ${u}; if ((frontierBits[u >>> 5] & (1 << (u & 31))) === 0) continue; }` : '');
+  const combine = (call: string): string => (shape.customSum ? `acc = sum(acc, ${call});` : `acc += ${call};`);
+  if (shape.earlyExit !== true) {
+    return [
+      'acc = zero;',
+      shape.gatherIn
+        ? `{ const stop = inOff[v + 1]; for (let q = inOff[v]; q < stop; q++) ${combine(`gather(v, inSrc[q], ${inEdgeId}, 0)`)} edges += stop - inOff[v]; }`
+        : '',
+      shape.gatherOut ? `{ const stop = outOff[v + 1]; for (let e = outOff[v]; e < stop; e++) ${combine(`gather(v, outTgt[e], ${outEdgeId(shape)}, 0)`)} edges += stop - outOff[v]; }` : '',
+    ].join('\n      ');
+  }
+  // Early exit: count the edges actually visited; the out-edges only when the in-edges were not enough.
+  return [
+    'acc = zero; let full = false;',
+    shape.gatherIn
+      ? `{ const first = inOff[v]; const stop = inOff[v + 1]; let q = first; for (; q < stop; q++) { ${skip('inSrc[q]')} ${combine(`gather(v, inSrc[q], ${inEdgeId}, 0)`)} if (enough(acc)) { full = true; q++; break; } } edges += q - first; }`
+      : '',
+    shape.gatherOut
+      ? `if (!full) { const first = outOff[v]; const stop = outOff[v + 1]; let e = first; for (; e < stop; e++) { ${skip('outTgt[e]')} ${combine(`gather(v, outTgt[e], ${outEdgeId(shape)}, 0)`)} if (enough(acc)) { e++; break; } } edges += e - first; }`
+      : '',
+  ].join('\n      ');
+}
+
+/** The bottom-up gather of a direction-optimizing run (see SyncKernels.pullGather). */
+function pullGatherSource(shape: KernelShape): string {
+  if (shape.pull !== true) return 'function pullGatherChunk(start, end, current) {}';
+  return `function pullGatherChunk(start, end, current) {
+  let edges = 0;
+  let acc = zero;
+  for (let v = start; v < end; v++) {
+    if (!wants(v)) continue;
+    ${scalarGatherBody(shape, true)}
+    if (acc !== zero) { accs[v] = acc; current[v] = 1; }
   }
   tally[0] += edges;
 }`;
@@ -225,13 +284,17 @@ function applyChunkSource(shape: KernelShape, list: boolean): string {
   const call = shape.vector
     ? '{ const at = v * size; for (let i = 0; i < size; i++) vacc[i] = accs[at + i]; isChanged = apply(v, vacc); }'
     : 'isChanged = apply(v, accs[v]);';
-  const onChange = shape.scatters ? '{ changedCount++; changed[v] = 1; }' : 'changedCount++;';
+  const scoutDegree = [shape.scatterOut ? 'outOff[v + 1] - outOff[v]' : '', shape.scatterIn ? 'inOff[v + 1] - inOff[v]' : ''].filter(Boolean).join(' + ') || '0';
+  const onChange = shape.scatters
+    ? `{ changedCount++; changed[v] = 1; ${shape.pull === true ? `scouted += ${scoutDegree};` : ''} }`
+    : 'changedCount++;';
   const one = `${call} updates++; if (isChanged) ${onChange}`;
   const step = shape.signalled ? `if (current[v] !== 0) { current[v] = 0; ${one} }` : one;
   const { header, loop } = loopOver('apply', list, list ? ', current' : ', current, partials, base');
   return `${header} {
   let updates = 0;
   let changedCount = 0;
+  let scouted = 0;
   let isChanged = false;
   ${load}
   ${loop}
@@ -241,6 +304,7 @@ function applyChunkSource(shape: KernelShape, list: boolean): string {
   ${store}
   tally[1] += updates;
   tally[2] += changedCount;
+  ${shape.pull === true ? 'scout[0] += scouted;' : ''}
 }`;
 }
 

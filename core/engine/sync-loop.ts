@@ -88,6 +88,33 @@ export interface SyncShared {
   outFactor: number;
   /** Aggregators only after the last superstep (the program's aggregateAt 'end'). */
   aggregateAtEnd: boolean;
+  /**
+   * Direction-optimizing runs (VertexFunctions.pull), else null: [pulling next superstep (0/1),
+   * edges not yet explored, vertices changed in the last superstep, pulled vertices counted as
+   * signals in this superstep].
+   */
+  direction?: Float64Array | null;
+  /** Direction-optimizing runs: per thread, [vertices changed, scatter edges of those] this superstep. */
+  pullStats?: Float64Array | null;
+  /**
+   * Direction-optimizing runs: the frontier a pulling superstep gathers from, one bit per vertex
+   * (n / 8 bytes: it stays in cache where per-vertex data would not, as in Beamer's bottom-up step).
+   * Cleared by the serial step between apply and scatter; set instead of scattering.
+   */
+  frontierBits?: Int32Array | null;
+}
+
+/** Beamer's thresholds (GAPBS's defaults): pull when the frontier's edges pass unexplored / ALPHA; push again below n / BETA. */
+export const PULL_ALPHA = 15;
+export const PULL_BETA = 18;
+
+/** Whether a run can go direction-optimizing: checks VertexFunctions.pull against the program's shape. */
+export function pullCapable(program: ResolvedProgram, fns: VertexFunctions<number | Float64Array>): boolean {
+  if (fns.pull === undefined) return false;
+  const g = program.gatherEdges;
+  const s = program.scatterEdges;
+  const mirrored = (g === 'in' && s === 'out') || (g === 'out' && s === 'in') || (g === 'all' && s === 'all');
+  return program.activation === 'signalled' && program.accumulator.kind === 'scalar' && mirrored && program.deltaCaching !== true && fns.scatter !== undefined;
 }
 
 /** Frontier entries per chunk handed out by the cursor in a sparse superstep. */
@@ -294,6 +321,11 @@ export function runSyncThread(
   // With aggregateAt 'end' the maps run once, after the last superstep (finishSuperstep): none in the kernels.
   const stepAggregation = aggCount > 0 && !shared.aggregateAtEnd;
   const tally = new Float64Array(3);
+  const direction = shared.direction ?? null;
+  // The gather stops early whenever the program allows; pull supersteps only in an 'auto' direction run.
+  const stopsEarly = pullCapable(program, fns) ? fns.pull : undefined;
+  const scout = new Float64Array(1);
+  let changedBefore = 0;
   const kernels = compileKernels(
     {
       gatherIn: program.gatherEdges === 'in' || program.gatherEdges === 'all',
@@ -311,6 +343,8 @@ export function runSyncThread(
       scatters: doScatter,
       aggregators: stepAggregation ? aggReduces : [],
       lateAggregation,
+      earlyExit: stopsEarly !== undefined,
+      pull: direction !== null,
     },
     {
       n,
@@ -333,6 +367,10 @@ export function runSyncThread(
       signal: createSignal(signalState),
       maps: aggNames.map((name) => aggregators[name].map),
       tally,
+      enough: stopsEarly?.enough,
+      wants: stopsEarly?.wants,
+      scout,
+      frontierBits: shared.frontierBits ?? undefined,
     },
   );
   const partials = shared.partials;
@@ -358,9 +396,16 @@ export function runSyncThread(
       continue;
     }
 
-    // Phase 1: gather of every active vertex into `accs` (nobody writes vertex data yet).
-    for (let c = nextCursor(); c < numChunks; c = nextCursor()) kernels.gather(chunks[c], chunks[c + 1], current);
-    barrier.arrive(resetCursor);
+    // Phase 1: gather of every active vertex into `accs` (nobody writes vertex data yet); in a
+    // pulling superstep, of every vertex that wants to (bottom-up), marking those to apply.
+    if (direction !== null && direction[0] === 1) {
+      for (let c = nextCursor(); c < numChunks; c = nextCursor()) kernels.pullGather(chunks[c], chunks[c + 1], current!);
+      barrier.arrive(resetCursor);
+    } else if (gather !== undefined) {
+      for (let c = nextCursor(); c < numChunks; c = nextCursor()) kernels.gather(chunks[c], chunks[c + 1], current);
+      barrier.arrive(resetCursor);
+    }
+    // A program without gather has no phase 1: its accumulators hold the zero from the start (runSync).
     if (Atomics.load(control, SYNC.ABORT) !== 0) return;
 
     // Phase 2: apply of every active vertex, with the aggregator maps folded in.
@@ -371,10 +416,13 @@ export function runSyncThread(
     // returned true, and fold the aggregator maps over the chunk.
     const lateFold = lateAggregation && stepAggregation;
     if (doScatter || lateFold) {
-      barrier.arrive(resetCursor);
+      const pushing = arriveAndChooseDirection();
       if (Atomics.load(control, SYNC.ABORT) !== 0) return;
       for (let c = nextCursor(); c < numChunks; c = nextCursor()) {
-        if (doScatter) kernels.scatter(chunks[c], chunks[c + 1]);
+        if (doScatter) {
+          if (pushing) kernels.scatter(chunks[c], chunks[c + 1]);
+          else markFrontier(shared.changed, shared.frontierBits!, chunks[c], chunks[c + 1], threads > 1);
+        }
         if (lateFold) kernels.aggregate(chunks[c], chunks[c + 1], partials, partialBase);
       }
     }
@@ -390,9 +438,11 @@ export function runSyncThread(
   function sparseSuperstep(size: number, current: Uint8Array): void {
     const frontier = shared.frontier!;
     const listChunks = Math.ceil(size / LIST_CHUNK);
-    for (let c = nextCursor(); c < listChunks; c = nextCursor()) kernels.gatherList(frontier, c * LIST_CHUNK, Math.min(size, (c + 1) * LIST_CHUNK), current);
-    barrier.arrive(resetCursor);
-    if (Atomics.load(control, SYNC.ABORT) !== 0) return;
+    if (gather !== undefined) {
+      for (let c = nextCursor(); c < listChunks; c = nextCursor()) kernels.gatherList(frontier, c * LIST_CHUNK, Math.min(size, (c + 1) * LIST_CHUNK), current);
+      barrier.arrive(resetCursor);
+      if (Atomics.load(control, SYNC.ABORT) !== 0) return;
+    }
     for (let i = 0; i < aggCount; i++) partials[partialBase + i] = identityOf(aggReduces[i]);
     for (let c = nextCursor(); c < listChunks; c = nextCursor()) kernels.applyList(frontier, c * LIST_CHUNK, Math.min(size, (c + 1) * LIST_CHUNK), current);
     // A 'gas' program's maps run right after the applies, before any scatter, as in a dense
@@ -404,18 +454,45 @@ export function runSyncThread(
     }
     const foldChunks = stepAggregation && lateAggregation ? numChunks : 0;
     if (doScatter || foldChunks > 0) {
-      barrier.arrive(resetCursor);
+      const pushing = arriveAndChooseDirection();
       if (Atomics.load(control, SYNC.ABORT) !== 0) return;
       const scatterChunks = doScatter ? listChunks : 0;
       for (let c = nextCursor(); c < scatterChunks + foldChunks; c = nextCursor()) {
         if (c < scatterChunks) {
-          kernels.scatterList(frontier, c * LIST_CHUNK, Math.min(size, (c + 1) * LIST_CHUNK));
+          const from = c * LIST_CHUNK;
+          const to = Math.min(size, (c + 1) * LIST_CHUNK);
+          if (pushing) kernels.scatterList(frontier, from, to);
+          else markFrontierList(shared.changed, shared.frontierBits!, frontier, from, to, threads > 1);
         } else {
           const d = c - scatterChunks;
           kernels.aggregate(chunks[d], chunks[d + 1], partials, partialBase);
         }
       }
     }
+  }
+
+  /**
+   * The barrier between apply and scatter. In a direction-optimizing run each thread first posts
+   * this superstep's changed vertices and their scatter edges, and the serial step chooses the
+   * direction of the next superstep (chooseDirection). Returns whether to scatter (push).
+   */
+  function arriveAndChooseDirection(): boolean {
+    if (direction === null) {
+      barrier.arrive(resetCursor);
+      return true;
+    }
+    const pullStats = shared.pullStats!;
+    pullStats[2 * thread] = tally[2] - changedBefore;
+    pullStats[2 * thread + 1] = scout[0];
+    changedBefore = tally[2];
+    scout[0] = 0;
+    barrier.arrive(() => {
+      resetCursor();
+      // The last pulling gather is over: its frontier can go.
+      shared.frontierBits!.fill(0);
+      chooseDirection(direction, pullStats, threads, n);
+    });
+    return direction[0] === 0;
   }
 
   /** The end of a superstep: counters out, the serial step, aggregates in. Returns whether the run is over. */
@@ -456,7 +533,9 @@ function finishSuperstep(
   }
   const previousSignals = shared.totals[1];
   const previousChanged = shared.totals[2];
-  shared.totals[0] = totalSignals - previousSignals;
+  // A superstep that leaves the next one to pull signals nobody: its changed vertices stand for the signals.
+  const pulled = shared.direction ? shared.direction[3] : 0;
+  shared.totals[0] = totalSignals - previousSignals + pulled;
   shared.totals[1] = totalSignals;
   shared.totals[2] = totalChanged;
   const stepChanged = totalChanged - previousChanged;
@@ -465,7 +544,10 @@ function finishSuperstep(
   if (converged) Atomics.store(control, SYNC.CONVERGED, 1);
   const stop = converged || done >= shared.maxIterations;
   if (stop && shared.aggregateAtEnd) aggregateAll(shared, aggregators, graph.numVertices);
-  if (!stop) planFrontier(shared, graph);
+  if (!stop) {
+    if (shared.direction && shared.direction[0] === 1) Atomics.store(control, SYNC.FRONTIER, -1);
+    else planFrontier(shared, graph);
+  }
   Atomics.store(control, SYNC.SUPERSTEP, done);
   if (stop) Atomics.store(control, SYNC.STOP, 1);
 }
@@ -487,6 +569,55 @@ export function convergedAfter(
 ): boolean {
   if (aggregates !== null && program.converged !== undefined && program.converged(aggregates, done, params)) return true;
   return allActive ? changed === 0 : signals === 0;
+}
+
+/**
+ * Instead of scattering, before a pulling superstep: the changed vertices of [start, end) move from
+ * their flags to the frontier bitmap (by atomic or when threads may share a word at a chunk's edge).
+ */
+function markFrontier(changed: Uint8Array, bits: Int32Array, start: number, end: number, atomic: boolean): void {
+  for (let v = start; v < end; v++) {
+    if (changed[v] === 0) continue;
+    changed[v] = 0;
+    if (atomic) Atomics.or(bits, v >>> 5, 1 << (v & 31));
+    else bits[v >>> 5] |= 1 << (v & 31);
+  }
+}
+
+/** markFrontier over the vertices list[from .. to - 1] (a sparse superstep's). */
+function markFrontierList(changed: Uint8Array, bits: Int32Array, list: Uint32Array, from: number, to: number, atomic: boolean): void {
+  for (let x = from; x < to; x++) {
+    const v = list[x];
+    if (changed[v] === 0) continue;
+    changed[v] = 0;
+    if (atomic) Atomics.or(bits, v >>> 5, 1 << (v & 31));
+    else bits[v >>> 5] |= 1 << (v & 31);
+  }
+}
+
+/**
+ * Beamer's choice, made once per superstep between apply and scatter (one thread): while pushing,
+ * pull next when the changed vertices' scatter edges exceed the unexplored edges / PULL_ALPHA
+ * (else count them explored); while pulling, keep pulling while the changed vertices grow or
+ * exceed n / PULL_BETA. direction[3] carries the pulled vertices to finishSuperstep as signals.
+ */
+function chooseDirection(direction: Float64Array, pullStats: Float64Array, threads: number, n: number): void {
+  let awake = 0;
+  let scouted = 0;
+  for (let t = 0; t < threads; t++) {
+    awake += pullStats[2 * t];
+    scouted += pullStats[2 * t + 1];
+  }
+  let pullNext: boolean;
+  if (direction[0] === 0) {
+    pullNext = scouted > direction[1] / PULL_ALPHA;
+    if (!pullNext) direction[1] -= scouted;
+  } else {
+    pullNext = awake > 0 && (awake >= direction[2] || awake > n / PULL_BETA);
+  }
+  direction[0] = pullNext ? 1 : 0;
+  direction[2] = awake;
+  direction[3] = pullNext ? awake : 0;
 }
 
 /**

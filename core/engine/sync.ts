@@ -10,9 +10,9 @@ import type { Columns, Schema } from '../graph/columns.js';
 import type { Graph } from '../graph/graph.js';
 import { sharedFloat64, sharedInt32, sharedUint32, sharedUint8 } from '../graph/shared.js';
 import { UsageError } from '../errors.js';
-import type { Params, VertexFunctions, VertexProgram } from '../program.js';
+import type { Params, ResolvedProgram, VertexFunctions, VertexProgram } from '../program.js';
 import { siblingModule } from '../workers/spawn.js';
-import { SYNC, STAT, STAT_WIDTH, CHUNKS_PER_THREAD, FIRST_STEP_CHUNKS_PER_THREAD, SPARSE_DIVISOR, edgeBalancedChunkPair, edgeFactors, useFrontier, aggregateAll, runSyncThread, type SyncShared } from './sync-loop.js';
+import { SYNC, STAT, STAT_WIDTH, pullCapable, CHUNKS_PER_THREAD, FIRST_STEP_CHUNKS_PER_THREAD, SPARSE_DIVISOR, edgeBalancedChunkPair, edgeFactors, useFrontier, aggregateAll, runSyncThread, type SyncShared } from './sync-loop.js';
 import type { SyncWorkerData, SyncWorkerMessage } from './sync-worker.js';
 import { prepareRun, workerProgramData } from './run-setup.js';
 import { runOnWorkers } from './worker-run.js';
@@ -38,7 +38,15 @@ export interface SyncRunOptions {
    * them ('sparse'), or never ('dense': scan every vertex's flag). Same answers either way.
    */
   frontier?: FrontierMode;
+  /**
+   * Programs whose gather may stop early (VertexFunctions.pull): 'auto' (default) chooses push or
+   * pull per superstep from the frontier's edges (Beamer's heuristic); 'push' never pulls (the
+   * gathers still stop early). Same answers either way.
+   */
+  direction?: DirectionMode;
 }
+
+export type DirectionMode = 'auto' | 'push';
 
 export type FrontierMode = 'auto' | 'dense' | 'sparse';
 
@@ -104,8 +112,11 @@ export async function runSync<VS extends Schema, ES extends Schema, P extends Pa
     inFactor,
     outFactor,
     aggregateAtEnd: program.aggregateAt === 'end',
+    ...directionState(program, fns, graph, threads, options.direction ?? 'auto'),
   };
 
+  // Without a gather no phase writes the accumulators: they hold the zero for every apply.
+  if (fns.gather === undefined && program.accumulator.kind === 'scalar') shared.accs.fill(program.accumulator.zero ?? 0);
   const initiallyActive = initialise(fns, n, signalled ? shared.activeEven : null);
   Atomics.store(shared.control, SYNC.FRONTIER, -1);
   if (shared.frontier !== null && initiallyActive <= sparseLimit) useFrontier(shared, graph, listActive(shared.activeEven!, shared.frontier));
@@ -168,6 +179,27 @@ export async function runSync<VS extends Schema, ES extends Schema, P extends Pa
     converged: Atomics.load(shared.control, SYNC.CONVERGED) === 1,
     aggregates: finalAggregates,
   };
+}
+
+/** The shared state of a direction-optimizing run (none unless the program's gather may stop early). */
+function directionState(
+  program: ResolvedProgram,
+  fns: VertexFunctions<number | Float64Array>,
+  graph: Graph,
+  threads: number,
+  mode: DirectionMode,
+): Pick<SyncShared, 'direction' | 'pullStats' | 'frontierBits'> {
+  if (mode !== 'auto' && mode !== 'push') throw new UsageError(`runSync: direction must be 'auto' or 'push'; got ${JSON.stringify(mode)}`);
+  if (fns.pull !== undefined && !pullCapable(program, fns)) {
+    throw new UsageError(
+      `runSync: program ${program.name} gives pull (its gather may stop early), which needs a scalar accumulator, 'signalled' activation, a scatter, no delta caching, and scatter edges the reverse of gather's (in/out, out/in, all/all)`,
+    );
+  }
+  if (fns.pull === undefined || mode === 'push') return { direction: null, pullStats: null, frontierBits: null };
+  const { inFactor, outFactor } = edgeFactors('none', program.scatterEdges);
+  const direction = sharedFloat64(4);
+  direction[1] = inFactor * graph.inOffsets[graph.numVertices] + outFactor * graph.outOffsets[graph.numVertices];
+  return { direction, pullStats: sharedFloat64(2 * threads), frontierBits: sharedInt32(Math.max(1, Math.ceil(graph.numVertices / 32))) };
 }
 
 /**

@@ -7,7 +7,7 @@
  *
  * Layout (all integers little-endian):
  *   0   8 bytes  magic "GASWORKS"
- *   8   u32      format version (FORMAT_VERSION)
+ *   8   u32      format version (1, or 2 when the header says inMirrorsOut)
  *   12  u32      header length H in bytes
  *   16  u32      crc32 of the header
  *   20  u32      reserved, 0
@@ -15,7 +15,8 @@
  *   then the data region, starting at the first multiple of 8 after the header:
  *   sections, each starting at a multiple of 8 (zero padding between), at the
  *   offsets the header's section table gives relative to the data region.
- * A section is named `outOffsets`, `outTargets`, `inOffsets`, `inSources`,
+ * A section is named `outOffsets`, `outTargets`, `inOffsets`, `inSources`
+ * (both left out when the header says `inMirrorsOut`: an undirected graph's),
  * `inEdgeIds`, `weights`, `fileIds`, `labels` (a JSON array of strings),
  * `vertex/<column>` or `edge/<column>`, and carries its dtype, width
  * (values per element), byte length and crc32. Reading checks, and reports as
@@ -34,7 +35,12 @@ import { Graph } from './graph.js';
 import type { NumericArray } from './shared.js';
 
 export const MAGIC = 'GASWORKS';
-export const FORMAT_VERSION = 1;
+/**
+ * The newest version written: 2 when the in-edge copies are left out (inMirrorsOut), which a
+ * version-1 reader cannot read; a graph that keeps them is still written as version 1.
+ */
+export const FORMAT_VERSION = 2;
+const OLDEST_VERSION = 1;
 const PREAMBLE_BYTES = 24;
 /** Largest single read; fs calls take at most 2^31-1 bytes. */
 const MAX_READ = 1 << 30;
@@ -59,6 +65,12 @@ export interface BinaryHeader {
   numVertices: number;
   numEdges: number;
   undirected: boolean;
+  /**
+   * The in-edge arrays equal the out-edge arrays (every undirected graph: each vertex's sorted
+   * in-list is its out-list), so the file leaves out `inOffsets` and `inSources` and the reader
+   * shares `outOffsets` and `outTargets` for them: a third less to read and checksum.
+   */
+  inMirrorsOut?: boolean;
   /** Bytes in the whole file, for the truncation check. */
   fileBytes: number;
   sections: SectionEntry[];
@@ -128,6 +140,12 @@ function checkEndianness(what: string): void {
 
 // ---------------------------------------------------------------- writing
 
+/** Whether two arrays hold the same values (the same array, or equal bytes). */
+function mirrors(a: Uint32Array, b: Uint32Array): boolean {
+  if (a === b) return true;
+  return a.length === b.length && Buffer.compare(bytesOf(a), bytesOf(b)) === 0;
+}
+
 /** The header and the chunks (preamble, header, padding, sections) of a graph's file. */
 function encode(graph: Graph): Chunk[] {
   const named: Array<{ name: string; dtype: BinaryDtype; width: number; bytes: Uint8Array }> = [];
@@ -142,8 +160,11 @@ function encode(graph: Graph): Chunk[] {
   const m = graph.numEdges;
   add('outOffsets', graph.outOffsets, n + 1);
   add('outTargets', graph.outTargets, m);
-  add('inOffsets', graph.inOffsets, n + 1);
-  add('inSources', graph.inSources, m);
+  const inMirrorsOut = mirrors(graph.inOffsets, graph.outOffsets) && mirrors(graph.inSources, graph.outTargets);
+  if (!inMirrorsOut) {
+    add('inOffsets', graph.inOffsets, n + 1);
+    add('inSources', graph.inSources, m);
+  }
   add('inEdgeIds', graph.inEdgeIds, m);
   if (graph.weights) add('weights', graph.weights, m);
   if (graph.fileIds) add('fileIds', graph.fileIds, n);
@@ -162,10 +183,11 @@ function encode(graph: Graph): Chunk[] {
   }
   const header: BinaryHeader = {
     format: 'gasworks-graph',
-    version: FORMAT_VERSION,
+    version: inMirrorsOut ? FORMAT_VERSION : OLDEST_VERSION,
     numVertices: n,
     numEdges: m,
     undirected: graph.undirected,
+    ...(inMirrorsOut ? { inMirrorsOut } : {}),
     fileBytes: 0,
     sections,
   };
@@ -181,7 +203,7 @@ function encode(graph: Graph): Chunk[] {
   const headerBytes = Buffer.from(json, 'utf8');
   const preamble = Buffer.alloc(PREAMBLE_BYTES);
   preamble.write(MAGIC, 0, 'latin1');
-  preamble.writeUInt32LE(FORMAT_VERSION, 8);
+  preamble.writeUInt32LE(header.version, 8);
   preamble.writeUInt32LE(headerBytes.length, 12);
   preamble.writeUInt32LE(crc32(headerBytes), 16);
 
@@ -229,8 +251,8 @@ function parsePreamble(path: string, bytes: Uint8Array, got: number, fileBytes: 
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, PREAMBLE_BYTES);
   const version = view.getUint32(8, true);
-  if (version !== FORMAT_VERSION) {
-    throw new InputError(path, null, `unsupported gasworks graph file version ${version}; this gasworks reads version ${FORMAT_VERSION}`);
+  if (version < OLDEST_VERSION || version > FORMAT_VERSION) {
+    throw new InputError(path, null, `unsupported gasworks graph file version ${version}; this gasworks reads versions ${OLDEST_VERSION} to ${FORMAT_VERSION}`);
   }
   const length = view.getUint32(12, true);
   if (PREAMBLE_BYTES + length > fileBytes) {
@@ -303,23 +325,18 @@ function assemble(path: string, header: BinaryHeader, arrays: Map<string, { arra
   };
   const outOffsets = typed('outOffsets', Uint32Array, n + 1, true)!;
   const outTargets = typed('outTargets', Uint32Array, m, true)!;
-  const inOffsets = typed('inOffsets', Uint32Array, n + 1, true)!;
-  const inSources = typed('inSources', Uint32Array, m, true)!;
+  const mirrored = header.inMirrorsOut === true;
+  const inOffsets = mirrored ? outOffsets : typed('inOffsets', Uint32Array, n + 1, true)!;
+  const inSources = mirrored ? outTargets : typed('inSources', Uint32Array, m, true)!;
   const inEdgeIds = typed('inEdgeIds', Uint32Array, m, true)!;
-  for (const [name, offsets] of [['outOffsets', outOffsets], ['inOffsets', inOffsets]] as const) {
+  const checks: Array<[string, Uint32Array]> = mirrored ? [['outOffsets', outOffsets]] : [['outOffsets', outOffsets], ['inOffsets', inOffsets]];
+  for (const [name, offsets] of checks) {
     if (offsets[0] !== 0 || offsets[n] !== m) throw bad(`${name} must run from 0 to numEdges (${m}), found ${offsets[0]} .. ${offsets[n]}`);
     for (let v = 0; v < n; v++) {
       if (offsets[v] > offsets[v + 1]) throw bad(`${name} decreases at vertex ${v} (${offsets[v]} > ${offsets[v + 1]})`);
     }
   }
-  // One pass over the three per-edge arrays; the loop only finds the first bad entry.
-  for (let e = 0; e < m; e++) {
-    if (outTargets[e] >= n || inSources[e] >= n || inEdgeIds[e] >= m) {
-      const [name, value, limit] =
-        outTargets[e] >= n ? ['outTargets', outTargets[e], n] : inSources[e] >= n ? ['inSources', inSources[e], n] : ['inEdgeIds', inEdgeIds[e], m];
-      throw bad(`${name} holds ${value} at position ${e}, expected values below ${limit}`);
-    }
-  }
+  // The ids of outTargets, inSources and inEdgeIds were range-checked as each section arrived (checkIds).
   const weights = typed('weights', Float64Array, m, false);
   const fileIds = typed('fileIds', Float64Array, n, false);
   const vertexColumns: Record<string, NumericArray> = {};
@@ -365,6 +382,24 @@ function assemble(path: string, header: BinaryHeader, arrays: Map<string, { arra
   return graph;
 }
 
+/**
+ * A per-edge id section (outTargets, inSources: vertex ids; inEdgeIds: edge ids) holds only ids
+ * in range. Called as each section arrives, so the check of one overlaps the read of the next.
+ */
+function checkIds(path: string, header: BinaryHeader, s: SectionEntry, target: { array: NumericArray | null }): void {
+  const limit = s.name === 'inEdgeIds' ? header.numEdges : s.name === 'outTargets' || s.name === 'inSources' ? header.numVertices : -1;
+  const values = target.array;
+  if (limit < 0 || !(values instanceof Uint32Array) || values.length === 0 || largest(values) < limit) return;
+  const e = values.findIndex((x) => x >= limit);
+  throw new InputError(path, null, `header inconsistent: ${s.name} holds ${values[e]} at position ${e}, expected values below ${limit}`);
+}
+
+function largest(values: Uint32Array): number {
+  let max = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] > max) max = values[i];
+  return max;
+}
+
 /** Read a graph file written by writeGraphFile; arrays land in shared memory. */
 export async function readGraphFile(path: string): Promise<Graph> {
   checkEndianness('readGraphFile');
@@ -405,6 +440,7 @@ export async function readGraphFile(path: string): Promise<Graph> {
       }
       if (got !== sections[i].bytes) throw new InputError(path, null, `truncated: section ${sections[i].name} is cut short`);
       checkCrc(path, sections[i], targets[i].bytes);
+      checkIds(path, header, sections[i], targets[i]);
       arrays.set(sections[i].name, targets[i]);
     }
     return assemble(path, header, arrays);
@@ -498,6 +534,7 @@ function decodeFrom(
       throw new InputError(path, null, `truncated: section ${s.name} is cut short`);
     }
     checkCrc(path, s, target.bytes);
+    checkIds(path, header, s, target);
     arrays.set(s.name, target);
   }
   return assemble(path, header, arrays);

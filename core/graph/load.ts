@@ -11,7 +11,7 @@ import type { Graph } from './graph.js';
 import { loadMatrixMarket } from './loaders/matrix-market.js';
 import { loadRatings, ratingsToGraph } from './loaders/movielens.js';
 import { loadSignedNetwork } from './loaders/signed.js';
-import { loadEdgeList } from './loaders/snap.js';
+import { loadEdgeList, type IdMode } from './loaders/snap.js';
 import { readGraphFile } from './binary.js';
 
 export type GraphFormat = 'auto' | 'snap' | 'weighted' | 'mtx' | 'movielens' | 'signed' | 'bin';
@@ -21,6 +21,8 @@ export interface LoadGraphOptions extends Omit<BuildOptions, 'onProgress'> {
   format?: GraphFormat;
   /** Called as the file is read with (bytes read, file size); compressed bytes for gzip. */
   onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** Edge lists (snap, weighted): 'dense' (default) or 'identity' (ids are vertex ids; see IdMode). */
+  ids?: IdMode;
 }
 
 /** Every format loadGraph reads, with what 'auto' recognises it by. */
@@ -75,6 +77,11 @@ export async function loadGraph(path: string, options: LoadGraphOptions = {}): P
     sortIds: options.sortIds,
   };
   const onProgress = options.onProgress;
+  const ids = options.ids ?? 'dense';
+  if (ids !== 'dense' && ids !== 'identity') throw new UsageError(`loadGraph: ids must be 'dense' or 'identity'; got ${JSON.stringify(ids)}`);
+  if (ids === 'identity' && format !== 'snap' && format !== 'weighted') {
+    throw new UsageError(`loadGraph: ids 'identity' is for edge lists (format snap or weighted); ${path} is read as ${format}`);
+  }
   switch (format) {
     case 'bin':
       return readGraphFile(path);
@@ -85,9 +92,9 @@ export async function loadGraph(path: string, options: LoadGraphOptions = {}): P
     case 'signed':
       return loadSignedNetwork(path, { ...build, onProgress });
     case 'snap':
-      return loadEdgeList(path, { ...build, weighted: 'auto', onProgress });
+      return loadEdgeList(path, { ...build, weighted: 'auto', onProgress, ids });
     case 'weighted':
-      return loadEdgeList(path, { ...build, weighted: true, onProgress });
+      return loadEdgeList(path, { ...build, weighted: true, onProgress, ids });
   }
 }
 

@@ -50,6 +50,25 @@ test('R-MAT with dangling vertices: fixed iterations match power iteration; ever
   }
 });
 
+test("precision 'f32': single-precision contributions, ranks within 1e-6 relative of power iteration; a bad precision is refused", async () => {
+  const graph = rmat(9, 8, 3, { duplicates: 'drop', selfLoops: 'drop' });
+  const iterations = 20;
+  const reference = pagerankReference(graph, 0.85, iterations);
+  for (const run of await runEverywhere(program, graph, { maxIterations: iterations, skipAsync: true, params: { precision: 'f32' } })) {
+    assert.instance(run.vertex.contribution, Float32Array, run.label);
+    let worst = 0;
+    for (let v = 0; v < graph.numVertices; v++) worst = Math.max(worst, Math.abs(run.vertex.rank[v] - reference[v]) / reference[v]);
+    assert.ok(worst < 1e-6, `${run.label}: relative error ${worst}`);
+    assert.ok(worst > 0, `${run.label}: single precision should round somewhere`);
+  }
+  try {
+    await runEverywhere(program, graph, { params: { precision: 'f16' }, inlineOnly: true, skipAsync: true });
+    assert.unreachable('should throw');
+  } catch (error) {
+    assert.match((error as Error).message, /pagerank: precision must be 'f64' or 'f32'; got "f16"/);
+  }
+});
+
 test('tolerance stops the run once the L1 change is small', async () => {
   const graph = rmat(6, 4, 7);
   for (const run of await runEverywhere(program, graph, { maxIterations: 1000, params: { tolerance: 1e-9 }, inlineOnly: true })) {

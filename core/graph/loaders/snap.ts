@@ -2,13 +2,14 @@
  * SNAP-style edge lists: one edge per line, `source target [weight]`, fields
  * separated by any run of spaces or tabs, `#` or `%` comment lines, blank
  * lines skipped, LF or CRLF, gzip read transparently. Vertex ids are the
- * file's own non-negative integers (up to 2^53 - 1), mapped to dense ids.
+ * file's own non-negative integers (up to 2^53 - 1), mapped to dense ids, or
+ * with `ids: 'identity'` taken as the dense ids themselves (isolated ids kept).
  * `parseEdgeList` stops at the EdgeList (so the parse can be timed alone);
  * `loadEdgeList` also builds the Graph. The tokenizer is one loop over the
  * bytes of each block of lines; a bad line is an InputError naming the file,
  * the line and what was expected.
  */
-import { InputError } from '../../errors.js';
+import { InputError, UsageError } from '../../errors.js';
 import { parseLineBlocks } from '../../io/line-blocks.js';
 import type { LineBlockParser } from '../../io/line-blocks.js';
 import {
@@ -31,7 +32,7 @@ import {
 } from '../../io/scan.js';
 import { buildGraph } from '../build.js';
 import type { BuildOptions } from '../build.js';
-import type { EdgeList } from '../edge-list.js';
+import { EdgeList } from '../edge-list.js';
 import { EdgeSink, rankRawIds } from './edge-sink.js';
 import type { Graph } from '../graph.js';
 
@@ -43,7 +44,18 @@ export interface EdgeListFileOptions {
   weighted?: boolean | 'auto';
   /** Called as the file is read with (bytes read, file size); compressed bytes for gzip. */
   onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /**
+   * 'dense' (default): the ids that appear in an edge are numbered 0..n-1 in increasing order.
+   * 'identity': each id is its own dense id and the graph has max id + 1 vertices, so ids in no
+   * edge stay as isolated vertices and answers line up with tools that read 0..n-1 lists (GAPBS,
+   * networkx). Ids must then be below IDENTITY_MAX_ID + 1.
+   */
+  ids?: IdMode;
 }
+
+export type IdMode = 'dense' | 'identity';
+/** The largest id `ids: 'identity'` takes (2^27 - 1: the vertex arrays stay a few hundred MB). */
+export const IDENTITY_MAX_ID = 2 ** 27 - 1;
 
 export type LoadEdgeListOptions = Omit<BuildOptions, 'onProgress'> & EdgeListFileOptions;
 
@@ -76,6 +88,7 @@ class SnapParser implements LineBlockParser {
   constructor(
     private readonly file: string,
     private readonly mode: boolean | 'auto',
+    private readonly identity = false,
   ) {}
 
   private fail(line: number, message: string): never {
@@ -98,13 +111,24 @@ class SnapParser implements LineBlockParser {
     this.raw = false;
   }
 
-  /** Dense ids for the list: ranks of the raw ids, or already mapped. */
-  finish(): void {
+  /** Dense ids for the list: ranks of the raw ids, or already mapped; or the raw ids themselves ('identity'). */
+  finish(): EdgeList | null {
     const sink = this.sink;
-    if (sink === null || !this.raw) return;
+    if (sink === null) return null;
     const list = sink.list;
-    rankRawIds(list, list.src, list.dst, list.length, this.maxId);
+    if (this.identity) {
+      // Every id stayed raw (a larger one failed the parse): they are the dense ids, 0..maxId.
+      const same = new EdgeList({ mapIds: false, weighted: list.weight !== null, expectedEdges: 0 });
+      same.src = list.src;
+      same.dst = list.dst;
+      same.weight = list.weight;
+      same.length = list.length;
+      same.setNumVertices(this.maxId + 1);
+      return same;
+    }
+    if (this.raw) rankRawIds(list, list.src, list.dst, list.length, this.maxId);
     this.raw = false;
+    return list;
   }
 
   parse(b: Buffer, start: number, end: number): void {
@@ -199,6 +223,7 @@ class SnapParser implements LineBlockParser {
         const hi = s > t ? s : t;
         if (hi > maxId) {
           if (hi > RAW_MAX_ID) {
+            if (this.identity) this.fail(line, `ids 'identity' keeps ids as vertex ids, so they must be at most ${IDENTITY_MAX_ID}; found ${hi}`);
             this.leaveRaw(count);
             raw = false;
             table = sink.table;
@@ -239,13 +264,15 @@ class SnapParser implements LineBlockParser {
  * in order of first appearance otherwise).
  */
 export async function parseEdgeList(path: string, options: EdgeListFileOptions = {}): Promise<EdgeList> {
-  const parser = new SnapParser(path, options.weighted ?? 'auto');
+  const ids = options.ids ?? 'dense';
+  if (ids !== 'dense' && ids !== 'identity') throw new UsageError(`parseEdgeList: ids must be 'dense' or 'identity'; got ${JSON.stringify(ids)}`);
+  const parser = new SnapParser(path, options.weighted ?? 'auto', ids === 'identity');
   await parseLineBlocks(path, parser, { onProgress: options.onProgress });
-  parser.finish();
-  if (parser.sink === null || parser.sink.list.length === 0) {
+  const list = parser.finish();
+  if (list === null || list.length === 0) {
     throw new InputError(path, null, `no edges found in ${parser.line} lines (expected lines "source target [weight]")`);
   }
-  return parser.sink.list;
+  return list;
 }
 
 /** Load an edge-list file (SNAP, or weighted with a third column) as a Graph. */

@@ -97,6 +97,28 @@ test('round trip of plain, empty and R-MAT graphs', async () => {
   }
 });
 
+test('an undirected graph is stored without its in-edge copies and reads back the same', async () => {
+  const directed = buildGraph(rmatEdges({ scale: 10, seed: 5 }));
+  const undirected = buildGraph(rmatEdges({ scale: 10, seed: 5 }), { undirected: true });
+  const sizes: number[] = [];
+  for (const g of [directed, undirected]) {
+    const path = fresh();
+    await writeGraphFile(path, g);
+    const back = await readGraphFile(path);
+    assertSameGraph(back, g);
+    assertSameGraph(readGraphFileSync(path), g);
+    // The in-lists of the loaded undirected graph are its out-lists, shared, not copies.
+    assert.is(back.inSources === back.outTargets, g.undirected);
+    assert.is(back.inOffsets === back.outOffsets, g.undirected);
+    sizes.push(readFileSync(path).length);
+    // Version 2 only when the copies are left out: a directed graph's file stays readable by version-1 readers.
+    assert.is(readFileSync(path).readUInt32LE(8), g.undirected ? 2 : 1);
+  }
+  // Undirected: twice the arcs, but inOffsets and inSources are not written.
+  const bytesPerArc = (bytes: number, g: Graph): number => bytes / g.numEdges;
+  assert.ok(bytesPerArc(sizes[1], undirected) < bytesPerArc(sizes[0], directed) * 0.75, `sizes ${sizes}`);
+});
+
 test('decodeGraph of bytes on shared memory views them (no copy); of plain bytes, copies; both check every checksum', () => {
   for (const g of [richGraph(5, 40, 200, false, true), buildGraph(rmatEdges({ scale: 10, seed: 4, maxWeight: 5 }))]) {
     const encoded = encodeGraph(g);
