@@ -327,10 +327,10 @@ function bspUpdate(shared: SgdShared, thread: number, threads: number, step: num
 }
 
 /** Examples per block of the epoch's shuffle (see the header). */
-const SHUFFLE_BLOCK = 32;
+export const SHUFFLE_BLOCK = 32;
 
 /** This epoch's order of the shard starting at `from`: its blocks of SHUFFLE_BLOCK examples shuffled, each block in order. */
-function shuffleBlocks(order: Uint32Array, from: number, blocks: Uint32Array, random: Int32Array): void {
+export function shuffleBlocks(order: Uint32Array, from: number, blocks: Uint32Array, random: Int32Array): void {
   for (let b = 0; b < blocks.length; b++) blocks[b] = b;
   sfc32Shuffle(random, blocks);
   let at = 0;

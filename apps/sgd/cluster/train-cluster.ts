@@ -1,0 +1,268 @@
+/**
+ * `gasworks sgd --cluster`: logistic regression trained across worker
+ * machines (core/cluster/training/), each machine's share done by
+ * apps/sgd/machine-trainer.ts. Here: the options and their defaults, how
+ * the examples are split (contiguous shards by nonzeros, one per virtual
+ * thread, as loop.ts splits them over threads; for fedavg --non-iid sorted
+ * by label first; for model parallelism every example, each machine with
+ * its block of the features), the rounds (epochs; fedavg's rounds of local
+ * epochs), and what is reported per round: training loss, seconds, bytes
+ * sent between machines, the largest staleness read.
+ */
+import { fileURLToPath } from 'node:url';
+import { relative, sep } from 'node:path';
+import { UsageError } from '../../../core/errors.js';
+import type { SparseDataset } from '../../../core/graph/loaders/libsvm.js';
+import type { ClusterSecurity } from '../../../core/cluster/security.js';
+import { sfc32Seed, sfc32Shuffle } from '../../../core/util/sfc32.js';
+import { toFloat64, toUint32 } from '../../../core/cluster/wire.js';
+import { shardByNonzeros, type SgdParams } from '../loop.js';
+import { SGD_DEFAULTS } from '../train.js';
+import { examplesToParts } from './examples-wire.js';
+import type { KeyPartition } from './key-layout.js';
+import type { Topology } from './allreduce.js';
+
+export const CLUSTER_CONSISTENCIES = ['bsp', 'ssp', 'async', 'easgd', 'allreduce', 'fedavg'] as const;
+export type ClusterConsistency = (typeof CLUSTER_CONSISTENCIES)[number];
+
+export const CLUSTER_DEFAULTS = {
+  parallelism: 'data' as 'data' | 'model',
+  threadsPerMachine: 1,
+  psPartition: 'range' as KeyPartition,
+  topology: 'ring' as Topology,
+  localEpochs: 1,
+  participation: 1,
+  nonIid: false,
+};
+
+export interface ClusterSgdOptions extends Partial<SgdParams> {
+  /** host:port of each `gasworks worker`. */
+  workers: string[];
+  security?: ClusterSecurity;
+  consistency?: ClusterConsistency;
+  /** 'data' (default): examples split over machines; 'model': features split, every example everywhere (bsp only). */
+  parallelism?: 'data' | 'model';
+  /** Virtual threads per machine: each takes its own batch per clock (the batches of one process with machines x threads threads). Default 1. */
+  threadsPerMachine?: number;
+  /** Parameter-server shards (default: one per machine), by key ranges or hashed keys. */
+  psShards?: number;
+  psPartition?: KeyPartition;
+  topology?: Topology;
+  localEpochs?: number;
+  participation?: number;
+  nonIid?: boolean;
+  /** Milliseconds machine m sleeps before each clock (a straggler, for experiments). */
+  delays?: number[];
+  /** Called after each round. */
+  onRound?: (round: RoundStats) => void;
+}
+
+export interface RoundStats {
+  round: number;
+  /** Mean training log-loss met in the round (each example's loss before its step). */
+  loss: number;
+  seconds: number;
+  /** Bytes sent between machines (and, for fedavg, models to and from the coordinator). */
+  bytes: number;
+}
+
+export interface ClusterSgdResult {
+  weights: Float64Array;
+  numFeatures: number;
+  consistency: ClusterConsistency;
+  parallelism: 'data' | 'model';
+  machines: number;
+  params: SgdParams;
+  history: number[];
+  rounds: RoundStats[];
+  bytesSent: number;
+  /** Clocks a read was behind the slowest machine, at most (ps modes; 0 for synchronous ones). */
+  maxStaleness: number;
+  /** Reads answered by the parameter server, by clocks behind (ps modes). */
+  staleness: number[];
+  seconds: number;
+}
+
+const bytesOf = (a: Float64Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+
+/** The trainer module's path in the package, as the workers look it up (dist/apps/sgd/machine-trainer.js compiled). */
+async function trainerModule(): Promise<string> {
+  const { packageRoot } = await import('../../../core/cluster/program-shipping.js');
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  return relative(packageRoot, fileURLToPath(new URL(`../machine-trainer${ext}`, import.meta.url))).split(sep).join('/');
+}
+
+function check(ok: boolean, name: string, expected: string, value: unknown): void {
+  if (!ok) throw new UsageError(`trainLogisticCluster: ${name} must be ${expected}; got ${JSON.stringify(value)}`);
+}
+
+/** The examples sorted by label (negatives first), each class in its order: the non-iid split's input. */
+function sortedByLabel(data: SparseDataset): SparseDataset {
+  const order = Array.from({ length: data.numExamples }, (_, k) => k).sort((a, b) => (data.labels[a] > 0 ? 1 : 0) - (data.labels[b] > 0 ? 1 : 0) || a - b);
+  const labels = new Float64Array(data.numExamples);
+  const rowOffsets = new Uint32Array(data.numExamples + 1);
+  const indices = new Uint32Array(data.indices.length);
+  const values = new Float64Array(data.values.length);
+  let at = 0;
+  order.forEach((k, row) => {
+    labels[row] = data.labels[k];
+    for (let q = data.rowOffsets[k]; q < data.rowOffsets[k + 1]; q++, at++) {
+      indices[at] = data.indices[q];
+      values[at] = data.values[q];
+    }
+    rowOffsets[row + 1] = at;
+  });
+  return { ...data, labels, rowOffsets, indices, values };
+}
+
+/** Feature blocks with about the same number of nonzeros each: machine m holds [cuts[m], cuts[m + 1]). */
+export function featureBlocks(data: SparseDataset, machines: number): number[] {
+  const counts = new Float64Array(data.numFeatures);
+  for (let q = 0; q < data.indices.length; q++) counts[data.indices[q]]++;
+  const cuts = [0];
+  let seen = 0;
+  let j = 0;
+  for (let m = 1; m < machines; m++) {
+    while (j < data.numFeatures && seen + counts[j] <= (data.indices.length * m) / machines) seen += counts[j++];
+    cuts.push(Math.max(j, cuts[m - 1]));
+  }
+  cuts.push(data.numFeatures);
+  return cuts;
+}
+
+export async function trainLogisticCluster(data: SparseDataset, options: ClusterSgdOptions): Promise<ClusterSgdResult> {
+  const { TrainingCluster } = await import('../../../core/cluster/training/cluster.js');
+  const pick = <K extends keyof SgdParams>(key: K): SgdParams[K] => options[key] ?? SGD_DEFAULTS[key];
+  const params: SgdParams = {
+    epochs: pick('epochs'), learningRate: pick('learningRate'), decay: pick('decay'), lambda: pick('lambda'), batchSize: pick('batchSize'),
+    staleness: pick('staleness'), tau: pick('tau'), alpha: pick('alpha'), seed: pick('seed'),
+  };
+  const consistency = options.consistency ?? 'bsp';
+  const parallelism = options.parallelism ?? CLUSTER_DEFAULTS.parallelism;
+  const M = options.workers.length;
+  const T = options.threadsPerMachine ?? CLUSTER_DEFAULTS.threadsPerMachine;
+  const shards = options.psShards ?? M;
+  const localEpochs = options.localEpochs ?? CLUSTER_DEFAULTS.localEpochs;
+  const participation = options.participation ?? CLUSTER_DEFAULTS.participation;
+  check((CLUSTER_CONSISTENCIES as readonly string[]).includes(consistency), 'consistency', `one of ${CLUSTER_CONSISTENCIES.join(', ')}`, consistency);
+  check(parallelism === 'data' || parallelism === 'model', 'parallelism', "'data' or 'model'", parallelism);
+  check(parallelism === 'data' || consistency === 'bsp', 'consistency', "'bsp' with model parallelism (the margins of a batch are summed across machines each step)", consistency);
+  check(M >= 1, 'workers', 'at least one worker address', options.workers);
+  check(Number.isInteger(T) && T >= 1 && T <= 1024, 'threadsPerMachine', 'a whole number from 1 to 1024', T);
+  check(Number.isInteger(shards) && shards >= 1 && shards <= 65_535, 'psShards', 'a whole number from 1 to 65535', shards);
+  check(Number.isInteger(params.epochs) && params.epochs >= 1, 'epochs', 'a positive integer', params.epochs);
+  check(Number.isInteger(params.batchSize) && params.batchSize >= 1, 'batchSize', 'a positive integer', params.batchSize);
+  check(Number.isInteger(params.staleness) && params.staleness >= 0, 'staleness', 'an integer >= 0', params.staleness);
+  check(Number.isInteger(params.tau) && params.tau >= 1, 'tau', 'a positive integer', params.tau);
+  check(params.learningRate > 0 && params.decay >= 0 && params.lambda >= 0, 'learningRate, decay, lambda', '> 0, >= 0, >= 0', [params.learningRate, params.decay, params.lambda]);
+  check(params.alpha > 0 && params.alpha <= 1, 'alpha', 'in (0, 1]', params.alpha);
+  check(Number.isInteger(localEpochs) && localEpochs >= 1, 'localEpochs', 'a positive integer', localEpochs);
+  check(participation > 0 && participation <= 1, 'participation', 'in (0, 1]', participation);
+  check(options.topology === undefined || options.topology === 'ring' || options.topology === 'tree', 'topology', "'ring' or 'tree'", options.topology);
+  check(options.psPartition === undefined || options.psPartition === 'range' || options.psPartition === 'hash', 'psPartition', "'range' or 'hash'", options.psPartition);
+  if (data.numExamples === 0) throw new UsageError('trainLogisticCluster: no examples to train on');
+
+  const d = data.numFeatures;
+  const train = consistency === 'fedavg' && options.nonIid ? sortedByLabel(data) : data;
+  const bounds = shardByNonzeros(train, M * T);
+  let longestShard = 0;
+  for (let t = 0; t < M * T; t++) longestShard = Math.max(longestShard, bounds[t + 1] - bounds[t]);
+  const blocks = parallelism === 'model' ? featureBlocks(train, M) : [];
+  const mode = parallelism === 'model' ? 'model' : consistency === 'allreduce' ? 'allreduce' : consistency === 'fedavg' ? 'fedavg' : 'ps';
+  const setupFor = (m: number): { args: Record<string, unknown>; parts: Uint8Array[] } => {
+    if (mode === 'model') {
+      return { args: { mode, params, numFeatures: d, featureFrom: blocks[m], featureTo: blocks[m + 1] }, parts: examplesToParts(train, 0, train.numExamples, blocks[m], blocks[m + 1]) };
+    }
+    const first = bounds[m * T];
+    const threadBounds = Array.from({ length: T + 1 }, (_, t) => bounds[m * T + t] - first);
+    const args = {
+      mode, params, numFeatures: d, consistency, shards, partition: options.psPartition ?? CLUSTER_DEFAULTS.psPartition, topology: options.topology ?? CLUSTER_DEFAULTS.topology,
+      threadBounds, threadBase: m * T, longestShard, localEpochs, delayMs: options.delays?.[m] ?? 0,
+    };
+    return { args, parts: examplesToParts(train, first, bounds[(m + 1) * T]) };
+  };
+
+  const cluster = await TrainingCluster.open({ workers: options.workers, security: options.security, module: await trainerModule() }, setupFor);
+  const started = performance.now();
+  const rounds: RoundStats[] = [];
+  let maxStaleness = 0;
+  let staleness: number[] = [];
+  let weights: Float64Array = new Float64Array(d + 1);
+  try {
+    const clocks = new Array<number>(M).fill(0);
+    const random = sfc32Seed((params.seed * 7_368_787) | 0);
+    for (let round = 0; round < params.epochs; round++) {
+      const began = performance.now();
+      let loss = 0;
+      let bytes = 0;
+      if (mode === 'fedavg') {
+        // The round's participants: a seeded draw of ceil(participation M) machines.
+        const chosen = Array.from(sfc32Shuffle(random, Uint32Array.from({ length: M }, (_, m) => m)).subarray(0, Math.max(1, Math.ceil(participation * M)))).sort((a, b) => a - b);
+        const model = bytesOf(weights);
+        const replies = await Promise.all(chosen.map((m) => cluster.call<{ loss: number; examples: number }>(m, 'round', { round }, [model])));
+        const sum = new Float64Array(d + 1);
+        let examples = 0;
+        replies.forEach((r) => {
+          const w = toFloat64(r.parts[0]);
+          if (w.length !== d + 1) throw new Error(`trainLogisticCluster: a machine returned a model of ${w.length} values`);
+          for (let j = 0; j <= d; j++) sum[j] += w[j] * r.json.examples;
+          examples += r.json.examples;
+          loss += r.json.loss;
+        });
+        for (let j = 0; j <= d; j++) sum[j] /= examples;
+        weights = sum;
+        bytes = 2 * chosen.length * (d + 1) * 8;
+        loss /= examples;
+      } else {
+        const replies = await cluster.all<{ loss: number; bytes: number; clock: number; maxStaleness: number }>('round', () => ({ epoch: round }));
+        replies.forEach((r, m) => {
+          loss += r.json.loss;
+          bytes += r.json.bytes;
+          clocks[m] = r.json.clock;
+          maxStaleness = Math.max(maxStaleness, r.json.maxStaleness);
+        });
+        loss /= train.numExamples;
+      }
+      const stats = { round, loss, seconds: (performance.now() - began) / 1000, bytes };
+      rounds.push(stats);
+      options.onRound?.(stats);
+    }
+    if (mode === 'ps') {
+      const replies = await cluster.all<{ shards: number[]; staleness: number[] }>('collect', () => ({ clocks }));
+      const seen = new Uint8Array(d + 1);
+      for (const r of replies) {
+        r.json.staleness.forEach((n, behind) => (staleness[behind] = (staleness[behind] ?? 0) + n));
+        for (let i = 0; i + 1 < r.parts.length; i += 2) {
+          const keys = toUint32(r.parts[i]);
+          const values = toFloat64(r.parts[i + 1]);
+          keys.forEach((key, at) => {
+            if (key > d || seen[key]) throw new Error(`trainLogisticCluster: key ${key} came from two shards`);
+            seen[key] = 1;
+            weights[key] = values[at];
+          });
+        }
+      }
+      if (seen.some((x) => x === 0)) throw new Error('trainLogisticCluster: the shards did not hold every key');
+      staleness = Array.from(staleness, (n) => n ?? 0);
+    } else if (mode === 'allreduce') {
+      const replies = await cluster.all('collect');
+      weights = toFloat64(replies[0].parts[0]);
+      // Every replica takes the same steps: they must agree to the bit.
+      for (const r of replies) if (!toFloat64(r.parts[0]).every((x, j) => Object.is(x, weights[j]))) throw new Error('trainLogisticCluster: the all-reduce replicas disagree');
+    } else if (mode === 'model') {
+      const replies = await cluster.all<{ featureFrom: number; featureTo: number; bias: number | null }>('collect');
+      replies.forEach((r, m) => {
+        weights.set(toFloat64(r.parts[0]), r.json.featureFrom);
+        if (m === 0) weights[d] = r.json.bias ?? 0;
+      });
+    }
+  } finally {
+    await cluster.release();
+  }
+  return {
+    weights, numFeatures: d, consistency, parallelism, machines: M, params,
+    history: rounds.map((r) => r.loss), rounds,
+    bytesSent: rounds.reduce((s, r) => s + r.bytes, 0), maxStaleness, staleness,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
