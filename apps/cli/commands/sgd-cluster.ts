@@ -1,0 +1,105 @@
+/**
+ * `gasworks sgd --cluster HOSTS`: the flags of distributed training and the
+ * run itself (apps/sgd/cluster/train-cluster.ts), its per-round lines and
+ * summary; registered on the `sgd` command by sgd.ts, which hands over here
+ * when --cluster is given.
+ */
+import type { Command } from 'commander';
+import { UsageError } from '../../../core/errors.js';
+import type { SparseDataset } from '../../../core/graph/loaders/libsvm.js';
+import { evaluateModel } from '../../sgd/logistic.js';
+import type { SgdParams } from '../../sgd/loop.js';
+import { CLUSTER_CONSISTENCIES, CLUSTER_DEFAULTS, type ClusterConsistency } from '../../sgd/cluster/train-cluster.js';
+import { fraction, hostPortList, positiveInt } from '../arguments.js';
+import { addClusterSecurityOptions, clusterSecurityFrom, type ClusterSecurityFlags } from '../cluster-flags.js';
+import { formatBytes, printJson, summaryTable } from '../output.js';
+
+export interface SgdClusterFlags extends ClusterSecurityFlags {
+  cluster?: string[];
+  parallelism: string;
+  machineThreads: number;
+  psShards?: number;
+  psPartition: string;
+  topology: string;
+  localEpochs: number;
+  participation: number;
+  nonIid?: boolean;
+}
+
+const participation = (value: string): number => (value === '1' ? 1 : fraction(value));
+
+export function addSgdClusterOptions(cmd: Command): Command {
+  cmd
+    .option('--cluster <host:port,...>', `train across machines: the addresses of \`gasworks worker\` processes; -c then also takes allreduce and fedavg (${CLUSTER_CONSISTENCIES.join(', ')})`, hostPortList)
+    .option('--parallelism <kind>', 'with --cluster: data (examples split over machines) or model (features split; bsp only)', CLUSTER_DEFAULTS.parallelism)
+    .option('--machine-threads <n>', 'with --cluster: batches per machine per clock, as threads of one process take them', positiveInt, CLUSTER_DEFAULTS.threadsPerMachine)
+    .option('--ps-shards <n>', 'with --cluster, bsp/ssp/async/easgd: parameter-server shards, kept round-robin by the workers (default: one per worker)', positiveInt)
+    .option('--ps-partition <how>', 'with --cluster: the shards hold key ranges (range) or hashed keys (hash)', CLUSTER_DEFAULTS.psPartition)
+    .option('--topology <shape>', 'with --cluster -c allreduce: ring or tree', CLUSTER_DEFAULTS.topology)
+    .option('--local-epochs <n>', 'with --cluster -c fedavg: epochs each machine trains per round (--epochs counts rounds)', positiveInt, CLUSTER_DEFAULTS.localEpochs)
+    .option('--participation <x>', 'with --cluster -c fedavg: the share of machines that train in each round, in (0, 1]', participation, CLUSTER_DEFAULTS.participation)
+    .option('--non-iid', 'with --cluster -c fedavg: split the examples by label (each machine sees mostly one class)');
+  return addClusterSecurityOptions(cmd);
+}
+
+function oneOf(flag: string, value: string, allowed: readonly string[]): void {
+  if (!allowed.includes(value)) throw new UsageError(`sgd: ${flag} must be one of ${allowed.join(', ')}; got "${value}"`);
+}
+
+/** Refuse cluster-only flags on a one-machine run. */
+export function checkNoClusterFlags(flags: SgdClusterFlags, cmd: Command): void {
+  for (const name of ['parallelism', 'machineThreads', 'psShards', 'psPartition', 'topology', 'localEpochs', 'participation', 'nonIid', 'tokenFile', 'tlsCert', 'tlsKey', 'tlsCa']) {
+    const source = cmd.getOptionValueSource(name);
+    if (source === 'cli') throw new UsageError(`sgd: --${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for cluster runs (give --cluster too)`);
+  }
+}
+
+export async function runSgdCluster(flags: SgdClusterFlags & SgdParams & { consistency: string; json?: boolean; train: string; workers?: number }, train: SparseDataset, test: SparseDataset, testLabel: string): Promise<void> {
+  oneOf('--consistency', flags.consistency, CLUSTER_CONSISTENCIES);
+  oneOf('--parallelism', flags.parallelism, ['data', 'model']);
+  oneOf('--ps-partition', flags.psPartition, ['range', 'hash']);
+  oneOf('--topology', flags.topology, ['ring', 'tree']);
+  if (flags.workers !== undefined) throw new UsageError('sgd: --workers is for one machine; with --cluster each listed worker is one machine (--machine-threads sets the batches per machine)');
+  if (flags.parallelism === 'model' && flags.consistency !== 'bsp') throw new UsageError(`sgd: --parallelism model runs bsp (a batch's margins are summed across machines every step); got -c ${flags.consistency}`);
+  const security = clusterSecurityFrom('sgd', flags);
+  const { trainLogisticCluster } = await import('../../sgd/cluster/train-cluster.js');
+  const lines: string[] = [];
+  const result = await trainLogisticCluster(train, {
+    workers: flags.cluster!,
+    security,
+    consistency: flags.consistency as ClusterConsistency,
+    parallelism: flags.parallelism as 'data' | 'model',
+    threadsPerMachine: flags.machineThreads,
+    psShards: flags.psShards,
+    psPartition: flags.psPartition as 'range' | 'hash',
+    topology: flags.topology as 'ring' | 'tree',
+    localEpochs: flags.localEpochs,
+    participation: flags.participation,
+    nonIid: flags.nonIid ?? false,
+    epochs: flags.epochs, learningRate: flags.learningRate, decay: flags.decay, lambda: flags.lambda, batchSize: flags.batchSize,
+    staleness: flags.staleness, tau: flags.tau, alpha: flags.alpha, seed: flags.seed,
+    onRound: (r) => lines.push(`${r.round + 1}: loss ${r.loss.toFixed(4)}, ${r.seconds.toFixed(3)} s, ${formatBytes(r.bytes)}`),
+  });
+  const quality = evaluateModel(result.weights, result.numFeatures, test);
+  if (flags.json) {
+    printJson({
+      train: flags.train, test: testLabel, examples: train.numExamples, testExamples: test.numExamples, features: train.numFeatures,
+      consistency: result.consistency, parallelism: result.parallelism, machines: result.machines, cluster: flags.cluster, params: result.params,
+      trainLogLossByEpoch: result.history, rounds: result.rounds,
+      accuracy: quality.accuracy, logLoss: quality.logLoss, auc: quality.auc,
+      bytesSent: result.bytesSent, maxStaleness: result.maxStaleness, stalenessHistogram: result.staleness, seconds: result.seconds,
+    });
+    return;
+  }
+  process.stdout.write(
+    summaryTable(`gasworks sgd --cluster: ${flags.train}`, [
+      ['data', `${train.numExamples} training examples, ${train.numFeatures} features; ${test.numExamples} test examples`],
+      ['consistency', `${result.consistency}, ${result.parallelism} parallel, on ${result.machines} machine${result.machines === 1 ? '' : 's'}, ${flags.epochs} ${result.consistency === 'fedavg' ? 'rounds' : 'epochs'}`],
+      ['rounds', lines.join('\n')],
+      ['test accuracy / log-loss / AUC', `${quality.accuracy.toFixed(4)} / ${quality.logLoss.toFixed(4)} / ${quality.auc.toFixed(4)}`],
+      ['bytes sent', formatBytes(result.bytesSent)],
+      ['largest staleness read', `${result.maxStaleness} clock${result.maxStaleness === 1 ? '' : 's'}`],
+      ['time', `${result.seconds.toFixed(3)} s`],
+    ]) + '\n',
+  );
+}
