@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../../core/errors.js';
 import type { SparseDataset } from '../../../core/graph/loaders/libsvm.js';
 import { evaluateModel } from '../../sgd/logistic.js';
+import { optimumSummary } from '../../sgd/optimum-summary.js';
 import type { SgdParams } from '../../sgd/loop.js';
 import { CLUSTER_CONSISTENCIES, CLUSTER_DEFAULTS, type ClusterConsistency } from '../../sgd/cluster/train-cluster.js';
 import { fraction, hostPortList, positiveInt } from '../arguments.js';
@@ -86,7 +87,7 @@ export async function runSgdCluster(flags: SgdClusterFlags & SgdParams & { consi
       train: flags.train, test: testLabel, examples: train.numExamples, testExamples: test.numExamples, features: train.numFeatures,
       consistency: result.consistency, parallelism: result.parallelism, machines: result.machines, cluster: flags.cluster, params: result.params,
       trainLogLossByEpoch: result.history, rounds: result.rounds,
-      accuracy: quality.accuracy, logLoss: quality.logLoss, auc: quality.auc,
+      accuracy: quality.accuracy, logLoss: quality.logLoss, auc: quality.auc, ...optimumSummary(train, test, result.params.lambda),
       bytesSent: result.bytesSent, maxStaleness: result.maxStaleness, stalenessHistogram: result.staleness, seconds: result.seconds,
     });
     return;

@@ -14,6 +14,7 @@ import { CONSISTENCIES, SGD_DEFAULTS, trainLogistic } from '../../sgd/train.js';
 import type { Consistency, SgdParams } from '../../sgd/loop.js';
 import { fraction, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, unitInterval } from '../arguments.js';
 import { splitExamples } from '../../sgd/split.js';
+import { optimumSummary } from '../../sgd/optimum-summary.js';
 import { printJson, summaryTable } from '../output.js';
 import { addSgdClusterOptions, checkNoClusterFlags, runSgdCluster, type SgdClusterFlags } from './sgd-cluster.js';
 
@@ -83,6 +84,7 @@ export function registerSgd(program: Command): void {
         accuracy: quality.accuracy,
         logLoss: quality.logLoss,
         auc: quality.auc,
+        ...(flags.json ? optimumSummary(train, test, result.params.lambda) : {}),
         seconds: result.seconds,
       };
       if (flags.json) {
