@@ -55,6 +55,8 @@ export interface ClusterSgdOptions extends Partial<SgdParams> {
   delays?: number[];
   /** Called after each round. */
   onRound?: (round: RoundStats) => void;
+  /** Called with the model after each round but the last (gathered from the machines for it: not counted in the bytes sent). */
+  onModel?: (round: number, weights: Float64Array) => void;
 }
 
 export interface RoundStats {
@@ -188,8 +190,43 @@ export async function trainLogisticCluster(data: SparseDataset, options: Cluster
   let maxStaleness = 0;
   let staleness: number[] = [];
   let weights: Float64Array = new Float64Array(d + 1);
+  const clocks = new Array<number>(M).fill(0);
+  const collect = async (): Promise<void> => {
+    if (mode === 'ps') {
+      const replies = await cluster.all<{ shards: number[]; staleness: number[] }>('collect', () => ({ clocks }));
+      // The shards' counts are since the start: this collection's replace the last one's.
+      staleness = [];
+      weights = new Float64Array(d + 1);
+      const seen = new Uint8Array(d + 1);
+      for (const r of replies) {
+        r.json.staleness.forEach((n, behind) => (staleness[behind] = (staleness[behind] ?? 0) + n));
+        for (let i = 0; i + 1 < r.parts.length; i += 2) {
+          const keys = toUint32(r.parts[i]);
+          const values = toFloat64(r.parts[i + 1]);
+          keys.forEach((key, at) => {
+            if (key > d || seen[key]) throw new Error(`trainLogisticCluster: key ${key} came from two shards`);
+            seen[key] = 1;
+            weights[key] = values[at];
+          });
+        }
+      }
+      if (seen.some((x) => x === 0)) throw new Error('trainLogisticCluster: the shards did not hold every key');
+      staleness = Array.from(staleness, (n) => n ?? 0);
+    } else if (mode === 'allreduce') {
+      const replies = await cluster.all('collect');
+      weights = toFloat64(replies[0].parts[0]);
+      // Every replica takes the same steps: they must agree to the bit.
+      for (const r of replies) if (!toFloat64(r.parts[0]).every((x, j) => Object.is(x, weights[j]))) throw new Error('trainLogisticCluster: the all-reduce replicas disagree');
+    } else if (mode === 'model') {
+      const replies = await cluster.all<{ featureFrom: number; featureTo: number; bias: number | null }>('collect');
+      weights = new Float64Array(d + 1);
+      replies.forEach((r, m) => {
+        weights.set(toFloat64(r.parts[0]), r.json.featureFrom);
+        if (m === 0) weights[d] = r.json.bias ?? 0;
+      });
+    }
+  };
   try {
-    const clocks = new Array<number>(M).fill(0);
     const random = sfc32Seed((params.seed * 7_368_787) | 0);
     for (let round = 0; round < params.epochs; round++) {
       const began = performance.now();
@@ -226,36 +263,13 @@ export async function trainLogisticCluster(data: SparseDataset, options: Cluster
       const stats = { round, loss, seconds: (performance.now() - began) / 1000, bytes };
       rounds.push(stats);
       options.onRound?.(stats);
-    }
-    if (mode === 'ps') {
-      const replies = await cluster.all<{ shards: number[]; staleness: number[] }>('collect', () => ({ clocks }));
-      const seen = new Uint8Array(d + 1);
-      for (const r of replies) {
-        r.json.staleness.forEach((n, behind) => (staleness[behind] = (staleness[behind] ?? 0) + n));
-        for (let i = 0; i + 1 < r.parts.length; i += 2) {
-          const keys = toUint32(r.parts[i]);
-          const values = toFloat64(r.parts[i + 1]);
-          keys.forEach((key, at) => {
-            if (key > d || seen[key]) throw new Error(`trainLogisticCluster: key ${key} came from two shards`);
-            seen[key] = 1;
-            weights[key] = values[at];
-          });
-        }
+      if (options.onModel !== undefined && round < params.epochs - 1) {
+        if (mode !== 'fedavg') await collect();
+        options.onModel(round, weights);
       }
-      if (seen.some((x) => x === 0)) throw new Error('trainLogisticCluster: the shards did not hold every key');
-      staleness = Array.from(staleness, (n) => n ?? 0);
-    } else if (mode === 'allreduce') {
-      const replies = await cluster.all('collect');
-      weights = toFloat64(replies[0].parts[0]);
-      // Every replica takes the same steps: they must agree to the bit.
-      for (const r of replies) if (!toFloat64(r.parts[0]).every((x, j) => Object.is(x, weights[j]))) throw new Error('trainLogisticCluster: the all-reduce replicas disagree');
-    } else if (mode === 'model') {
-      const replies = await cluster.all<{ featureFrom: number; featureTo: number; bias: number | null }>('collect');
-      replies.forEach((r, m) => {
-        weights.set(toFloat64(r.parts[0]), r.json.featureFrom);
-        if (m === 0) weights[d] = r.json.bias ?? 0;
-      });
     }
+    await collect();
+    options.onModel?.(params.epochs - 1, weights);
   } finally {
     await cluster.release();
   }
