@@ -21,6 +21,7 @@ export interface SgdClusterFlags extends ClusterSecurityFlags {
   machineThreads: number;
   psShards?: number;
   psPartition: string;
+  ps: string;
   topology: string;
   localEpochs: number;
   participation: number;
@@ -36,6 +37,7 @@ export function addSgdClusterOptions(cmd: Command): Command {
     .option('--machine-threads <n>', 'with --cluster: batches per machine per clock, as threads of one process take them', positiveInt, CLUSTER_DEFAULTS.threadsPerMachine)
     .option('--ps-shards <n>', 'with --cluster, bsp/ssp/async/easgd: parameter-server shards, kept round-robin by the workers (default: one per worker)', positiveInt)
     .option('--ps-partition <how>', 'with --cluster: the shards hold key ranges (range) or hashed keys (hash)', CLUSTER_DEFAULTS.psPartition)
+    .option('--ps <store>', "with --cluster, bsp/ssp/async/easgd: the parameter server's store: workers (its shards on the workers) or redis://host:port (Redis or Valkey; the workers reach it)", 'workers')
     .option('--topology <shape>', 'with --cluster -c allreduce: ring or tree', CLUSTER_DEFAULTS.topology)
     .option('--local-epochs <n>', 'with --cluster -c fedavg: epochs each machine trains per round (--epochs counts rounds)', positiveInt, CLUSTER_DEFAULTS.localEpochs)
     .option('--participation <x>', 'with --cluster -c fedavg: the share of machines that train in each round, in (0, 1]', participation, CLUSTER_DEFAULTS.participation)
@@ -49,7 +51,7 @@ function oneOf(flag: string, value: string, allowed: readonly string[]): void {
 
 /** Refuse cluster-only flags on a one-machine run. */
 export function checkNoClusterFlags(flags: SgdClusterFlags, cmd: Command): void {
-  for (const name of ['parallelism', 'machineThreads', 'psShards', 'psPartition', 'topology', 'localEpochs', 'participation', 'nonIid', 'tokenFile', 'tlsCert', 'tlsKey', 'tlsCa']) {
+  for (const name of ['ps', 'parallelism', 'machineThreads', 'psShards', 'psPartition', 'topology', 'localEpochs', 'participation', 'nonIid', 'tokenFile', 'tlsCert', 'tlsKey', 'tlsCa']) {
     const source = cmd.getOptionValueSource(name);
     if (source === 'cli') throw new UsageError(`sgd: --${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for cluster runs (give --cluster too)`);
   }
@@ -62,6 +64,8 @@ export async function runSgdCluster(flags: SgdClusterFlags & SgdParams & { consi
   oneOf('--topology', flags.topology, ['ring', 'tree']);
   if (flags.workers !== undefined) throw new UsageError('sgd: --workers is for one machine; with --cluster each listed worker is one machine (--machine-threads sets the batches per machine)');
   if (flags.parallelism === 'model' && flags.consistency !== 'bsp') throw new UsageError(`sgd: --parallelism model runs bsp (a batch's margins are summed across machines every step); got -c ${flags.consistency}`);
+  if (flags.ps !== 'workers' && !/^rediss?:\/\/\S+$/.test(flags.ps)) throw new UsageError(`sgd: --ps must be workers or a redis://host:port URL; got "${flags.ps}"`);
+  if (flags.ps !== 'workers' && !['bsp', 'ssp', 'async', 'easgd'].includes(flags.consistency)) throw new UsageError(`sgd: --ps ${flags.ps} is a parameter server's store, for -c bsp, ssp, async or easgd; got -c ${flags.consistency}`);
   const security = clusterSecurityFrom('sgd', flags);
   const { trainLogisticCluster } = await import('../../sgd/cluster/train-cluster.js');
   const lines: string[] = [];
@@ -73,6 +77,7 @@ export async function runSgdCluster(flags: SgdClusterFlags & SgdParams & { consi
     threadsPerMachine: flags.machineThreads,
     psShards: flags.psShards,
     psPartition: flags.psPartition as 'range' | 'hash',
+    ps: flags.ps,
     topology: flags.topology as 'ring' | 'tree',
     localEpochs: flags.localEpochs,
     participation: flags.participation,

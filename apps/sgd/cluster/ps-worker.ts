@@ -23,6 +23,7 @@ import type { SgdParams } from '../loop.js';
 import { KeyLayout, type KeyPartition } from './key-layout.js';
 import { KeySet, ThreadOrders, batchGradient, exampleStep } from './local-steps.js';
 import { PUSH_ADD, PUSH_STEP, PsShard } from './ps-shard.js';
+import type { RedisPs } from './redis-ps.js';
 
 export const TAG = { PULL: 1, REPLY: 2, PUSH: 3 } as const;
 
@@ -41,6 +42,8 @@ export interface PsMachineArgs {
   longestShard: number;
   /** Milliseconds this machine sleeps before each clock (a straggler, for experiments). */
   delayMs: number;
+  /** The store in Redis instead of this job's workers: its URL and the job's key prefix. */
+  redis?: { url: string; prefix: string } | null;
 }
 
 const bytesOf = (a: Float64Array | Uint32Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
@@ -63,6 +66,11 @@ export class PsMachine implements Trainer {
   private maxStaleness = 0;
   /** easgd: this machine's copy of the model. */
   private readonly local: Float64Array | null;
+  /** The Redis store (opened at the first round), the pushes it has not acknowledged yet, and the reads by staleness. */
+  private redis: RedisPs | null = null;
+  private unacknowledged: Array<Promise<void>> = [];
+  private readonly bound: number | null;
+  private readonly readStaleness: number[] = [];
 
   constructor(
     private readonly args: PsMachineArgs,
@@ -72,7 +80,8 @@ export class PsMachine implements Trainer {
     this.width = args.numFeatures + 1;
     this.layout = new KeyLayout(this.width, args.shards, link.machines, args.partition);
     const bound = args.consistency === 'bsp' ? 0 : args.consistency === 'ssp' ? args.params.staleness : null;
-    for (const s of this.layout.shardsOn(link.machine)) {
+    this.bound = bound;
+    for (const s of args.redis ? [] : this.layout.shardsOn(link.machine)) {
       this.shards.set(s, new PsShard({ layout: this.layout, shard: s, machines: link.machines, bound, synchronous: args.consistency === 'bsp', lambda: args.params.lambda, biasKey: args.numFeatures }));
     }
     this.view = new Float64Array(this.width);
@@ -119,6 +128,20 @@ export class PsMachine implements Trainer {
   /** Pull the grouped keys into `into` at clock/exchange `seq`; returns the largest staleness of the replies. */
   private async pull(seq: number, into: Float64Array): Promise<void> {
     const shards = this.args.shards;
+    if (this.redis !== null) {
+      const redis = this.redis;
+      await Promise.all(this.unacknowledged);
+      this.unacknowledged = [];
+      await Promise.all(
+        Array.from({ length: shards }, async (_, s) => {
+          const keys = this.groupKeys[s].subarray(0, this.groupCount[s]);
+          const { values, minClock } = await redis.pull(s, seq, this.bound, keys);
+          for (let i = 0; i < values.length; i++) into[keys[i]] = values[i];
+          this.noteStaleness(seq - minClock);
+        }),
+      );
+      return;
+    }
     for (let s = 0; s < shards; s++) {
       this.bytes += this.link.send(this.layout.machineOf(s), seq, TAG.PULL, [bytesOf(Float64Array.of(s)), bytesOf(this.groupKeys[s].slice(0, this.groupCount[s]))]);
     }
@@ -130,8 +153,15 @@ export class PsMachine implements Trainer {
       if (!(s >= 0 && s < shards) || values.length !== this.groupCount[s]) throw new Error(`parameter server: a reply of ${values.length} values for shard ${s}`);
       const keys = this.groupKeys[s];
       for (let i = 0; i < values.length; i++) into[keys[i]] = values[i];
-      this.maxStaleness = Math.max(this.maxStaleness, seq - meta[1]);
+      this.noteStaleness(seq - meta[1]);
     }
+  }
+
+  private noteStaleness(behind: number): void {
+    const b = Math.max(0, behind);
+    this.maxStaleness = Math.max(this.maxStaleness, b);
+    while (this.readStaleness.length <= b) this.readStaleness.push(0);
+    this.readStaleness[b]++;
   }
 
   /** Push values[key] of the grouped keys to their shards. */
@@ -141,6 +171,11 @@ export class PsMachine implements Trainer {
       const keys = this.groupKeys[s].slice(0, n);
       const out = new Float64Array(n);
       for (let i = 0; i < n; i++) out[i] = values[keys[i]];
+      if (this.redis !== null) {
+        const options = { lambda: this.args.params.lambda, biasKey: this.args.numFeatures, synchronous: this.args.consistency === 'bsp' };
+        this.unacknowledged.push(this.redis.push(s, seq, kind, rate, options, keys, out));
+        continue;
+      }
       this.bytes += this.link.send(this.layout.machineOf(s), seq, TAG.PUSH, [bytesOf(Float64Array.of(s, seq, rate, kind)), bytesOf(keys), bytesOf(out)]);
     }
   }
@@ -156,6 +191,10 @@ export class PsMachine implements Trainer {
     const rate = params.learningRate / (1 + params.decay * epoch);
     this.orders.shuffle();
     const bytesBefore = this.bytes;
+    if (this.args.redis && this.redis === null) {
+      const { RedisPs } = await import('./redis-ps.js');
+      this.redis = await RedisPs.open(this.args.redis.url, this.args.redis.prefix, this.layout, this.link.machine);
+    }
     let loss = 0;
     if (this.local !== null) loss = await this.elasticEpoch(rate);
     else {
@@ -165,6 +204,8 @@ export class PsMachine implements Trainer {
         loss += await this.tick(c, rate);
       }
     }
+    await Promise.all(this.unacknowledged);
+    this.unacknowledged = [];
     return { loss, bytes: this.bytes - bytesBefore, clock: this.clock, maxStaleness: this.maxStaleness };
   }
 
@@ -234,6 +275,8 @@ export class PsMachine implements Trainer {
   /** The shards' keys and values once every machine's pushes up to `clocks` have come. */
   private async collect(clocks: number[]): Promise<{ json: unknown; parts: Uint8Array[] }> {
     if (!Array.isArray(clocks) || clocks.length !== this.link.machines) throw new Error('parameter server: collect needs every machine\'s clock');
+    // With Redis the coordinator reads the store itself: this machine tells what it read.
+    if (this.args.redis) return { json: { shards: [], staleness: this.readStaleness }, parts: [] };
     const done = (): boolean => [...this.shards.values()].every((shard) => clocks.every((c, m) => shard.clocks[m] >= c));
     const deadline = Date.now() + 60_000;
     while (!done()) {
@@ -247,5 +290,10 @@ export class PsMachine implements Trainer {
       shard.staleness.forEach((n, behind) => (staleness[behind] = (staleness[behind] ?? 0) + n));
     }
     return { json: { shards: [...this.shards.keys()], staleness: Array.from(staleness, (n) => n ?? 0) }, parts };
+  }
+
+  close(): void {
+    void this.redis?.close();
+    this.redis = null;
   }
 }

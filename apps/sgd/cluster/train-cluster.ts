@@ -19,7 +19,9 @@ import { toFloat64, toUint32 } from '../../../core/cluster/wire.js';
 import { shardByNonzeros, type SgdParams } from '../loop.js';
 import { SGD_DEFAULTS } from '../train.js';
 import { examplesToParts } from './examples-wire.js';
-import type { KeyPartition } from './key-layout.js';
+import { KeyLayout, type KeyPartition } from './key-layout.js';
+import { collectFromRedis, dropFromRedis } from './redis-ps.js';
+import { randomBytes } from 'node:crypto';
 import type { Topology } from './allreduce.js';
 
 export const CLUSTER_CONSISTENCIES = ['bsp', 'ssp', 'async', 'easgd', 'allreduce', 'fedavg'] as const;
@@ -47,6 +49,8 @@ export interface ClusterSgdOptions extends Partial<SgdParams> {
   /** Parameter-server shards (default: one per machine), by key ranges or hashed keys. */
   psShards?: number;
   psPartition?: KeyPartition;
+  /** Where the parameter server keeps the model: 'workers' (default) or a Redis / Valkey URL (redis://host:port). */
+  ps?: string;
   topology?: Topology;
   localEpochs?: number;
   participation?: number;
@@ -163,6 +167,9 @@ export async function trainLogisticCluster(data: SparseDataset, options: Cluster
   check(options.topology === undefined || options.topology === 'ring' || options.topology === 'tree', 'topology', "'ring' or 'tree'", options.topology);
   check(options.psPartition === undefined || options.psPartition === 'range' || options.psPartition === 'hash', 'psPartition', "'range' or 'hash'", options.psPartition);
   if (data.numExamples === 0) throw new UsageError('trainLogisticCluster: no examples to train on');
+  const redisUrl = options.ps === undefined || options.ps === 'workers' ? null : options.ps;
+  check(redisUrl === null || /^rediss?:\/\/[^\s]+$/.test(redisUrl), 'ps', "'workers' or a redis://host:port URL", options.ps);
+  check(redisUrl === null || (parallelism === 'data' && ['bsp', 'ssp', 'async', 'easgd'].includes(consistency)), 'consistency', 'bsp, ssp, async or easgd with a Redis parameter server (the store of the parameter server)', consistency);
 
   const d = data.numFeatures;
   const train = consistency === 'fedavg' && options.nonIid ? sortedByLabel(data) : data;
@@ -170,6 +177,8 @@ export async function trainLogisticCluster(data: SparseDataset, options: Cluster
   let longestShard = 0;
   for (let t = 0; t < M * T; t++) longestShard = Math.max(longestShard, bounds[t + 1] - bounds[t]);
   const blocks = parallelism === 'model' ? featureBlocks(train, M) : [];
+  const redisPrefix = `gasworks:sgd:${randomBytes(8).toString('hex')}`;
+  const layout = new KeyLayout(d + 1, shards, M, options.psPartition ?? CLUSTER_DEFAULTS.psPartition);
   const mode = parallelism === 'model' ? 'model' : consistency === 'allreduce' ? 'allreduce' : consistency === 'fedavg' ? 'fedavg' : 'ps';
   const setupFor = (m: number): { args: Record<string, unknown>; parts: Uint8Array[] } => {
     if (mode === 'model') {
@@ -180,6 +189,7 @@ export async function trainLogisticCluster(data: SparseDataset, options: Cluster
     const args = {
       mode, params, numFeatures: d, consistency, shards, partition: options.psPartition ?? CLUSTER_DEFAULTS.psPartition, topology: options.topology ?? CLUSTER_DEFAULTS.topology,
       threadBounds, threadBase: m * T, longestShard, localEpochs, delayMs: options.delays?.[m] ?? 0,
+      redis: redisUrl === null ? null : { url: redisUrl, prefix: redisPrefix },
     };
     return { args, parts: examplesToParts(train, first, bounds[(m + 1) * T]) };
   };
@@ -191,8 +201,15 @@ export async function trainLogisticCluster(data: SparseDataset, options: Cluster
   let staleness: number[] = [];
   let weights: Float64Array = new Float64Array(d + 1);
   const clocks = new Array<number>(M).fill(0);
+  let finished = false;
   const collect = async (): Promise<void> => {
-    if (mode === 'ps') {
+    if (mode === 'ps' && redisUrl !== null) {
+      const replies = await cluster.all<{ staleness: number[] }>('collect', () => ({ clocks }));
+      staleness = [];
+      for (const r of replies) r.json.staleness.forEach((n, behind) => (staleness[behind] = (staleness[behind] ?? 0) + n));
+      staleness = Array.from(staleness, (n) => n ?? 0);
+      weights = await collectFromRedis(redisUrl, redisPrefix, layout, clocks, finished);
+    } else if (mode === 'ps') {
       const replies = await cluster.all<{ shards: number[]; staleness: number[] }>('collect', () => ({ clocks }));
       // The shards' counts are since the start: this collection's replace the last one's.
       staleness = [];
@@ -268,8 +285,12 @@ export async function trainLogisticCluster(data: SparseDataset, options: Cluster
         options.onModel(round, weights);
       }
     }
+    finished = true;
     await collect();
     options.onModel?.(params.epochs - 1, weights);
+  } catch (error) {
+    if (redisUrl !== null) await dropFromRedis(redisUrl, redisPrefix, shards).catch(() => undefined);
+    throw error;
   } finally {
     await cluster.release();
   }

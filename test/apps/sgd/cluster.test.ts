@@ -24,6 +24,9 @@ import { plantedLogistic } from '../../../apps/sgd/synthetic.js';
 import { trainLogisticCluster, type ClusterSgdOptions } from '../../../apps/sgd/cluster/train-cluster.js';
 import { examplesToParts } from '../../../apps/sgd/cluster/examples-wire.js';
 import { gasworks, gasworksInBackground, expectUserMistakes } from '../cli/cli-runner.js';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { connectRedis } from '../../../apps/sgd/cluster/redis-ps.js';
 import { tempDir } from '../../helpers.js';
 
 const dir = tempDir();
@@ -312,6 +315,60 @@ test('gasworks sgd --cluster: JSON with accuracy, AUC, log-loss, bytes and stale
   const stranger = gasworks(['sgd', '--train', 'planted:100:5:2', '--cluster', cluster, '-e', '1'], { env: { GASWORKS_TOKEN_FILE: undefined } });
   assert.is(stranger.status, 1);
   assert.match(stranger.stderr, /no credential/);
+});
+
+/** A free loopback port (listen on 0, close). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+}
+
+/** Why Redis tests cannot run here, or null. */
+async function redisUnavailable(): Promise<string | null> {
+  if (spawnSync('redis-server', ['--version']).status !== 0) return 'redis-server is not installed (apt-get install redis-server)';
+  try {
+    await import('redis' as string);
+    return null;
+  } catch {
+    return 'the redis client package is not installed (npm ci)';
+  }
+}
+
+test('--ps redis: a real redis-server as the store; bsp equals serial BSP, ssp keeps its bound, the job leaves no keys', async () => {
+  const why = await redisUnavailable();
+  if (why !== null) {
+    console.log(`  skip: Redis parameter server: ${why}`);
+    return;
+  }
+  const port = await freePort();
+  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const url = `redis://127.0.0.1:${port}`;
+  try {
+    // Wait (bounded) until it answers.
+    let client: Awaited<ReturnType<typeof connectRedis>> | null = null;
+    for (let i = 0; i < 50 && client === null; i++) {
+      client = await connectRedis(url).catch(() => null);
+      if (client === null) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.ok(client !== null, `redis-server did not answer on ${url}`);
+    const data = plantedLogistic({ examples: 1200, features: 100, nonzeros: 8, seed: 3 });
+    const expected = serialBsp(data, 2, SMALL);
+    const bsp = await run(data, 2, { consistency: 'bsp', ps: url, psShards: 3, ...SMALL });
+    assert.ok(maxDifference(bsp.weights, expected) < 1e-12, `bsp: max |difference| ${maxDifference(bsp.weights, expected)}`);
+    const ssp = await run(data, 3, { consistency: 'ssp', staleness: 1, ps: url, epochs: 2, batchSize: 4, learningRate: 0.05, decay: 0.5, lambda: 0, seed: 1, delays: [0, 0, 3] });
+    assert.ok(ssp.maxStaleness <= 1 && ssp.staleness.length === 2 && ssp.staleness[1] > 0, `ssp: reads by staleness ${ssp.staleness}`);
+    const left = (await client!.sendCommand(['KEYS', 'gasworks:*'])) as string[];
+    assert.equal(left, []);
+    await client!.close();
+  } finally {
+    server.kill('SIGKILL');
+  }
 });
 
 test.run();
