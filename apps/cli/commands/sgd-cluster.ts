@@ -93,7 +93,7 @@ export async function runSgdCluster(flags: SgdClusterFlags & SgdParams & { consi
       consistency: result.consistency, parallelism: result.parallelism, machines: result.machines, cluster: flags.cluster, params: result.params,
       trainLogLossByEpoch: result.history, rounds: result.rounds,
       accuracy: quality.accuracy, logLoss: quality.logLoss, auc: quality.auc, ...optimumSummary(train, test, result.params.lambda),
-      bytesSent: result.bytesSent, maxStaleness: result.maxStaleness, stalenessHistogram: result.staleness, seconds: result.seconds,
+      bytesSent: result.bytesSent, maxStaleness: result.maxStaleness, stalenessHistogram: result.staleness, stragglers: result.stragglers, seconds: result.seconds,
     });
     return;
   }
@@ -105,6 +105,7 @@ export async function runSgdCluster(flags: SgdClusterFlags & SgdParams & { consi
       ['test accuracy / log-loss / AUC', `${quality.accuracy.toFixed(4)} / ${quality.logLoss.toFixed(4)} / ${quality.auc.toFixed(4)}`],
       ['bytes sent', formatBytes(result.bytesSent)],
       ['largest staleness read', `${result.maxStaleness} clock${result.maxStaleness === 1 ? '' : 's'}`],
+      ...result.stragglers.map((s): [string, string] => ['straggler', `machine ${s.machine} (${s.worker}): ${s.busySeconds.toFixed(3)} s of work per round, the typical machine ${s.typicalSeconds.toFixed(3)} s`]),
       ['time', `${result.seconds.toFixed(3)} s`],
     ]) + '\n',
   );

@@ -127,6 +127,8 @@ export class AllreduceMachine implements Trainer {
     let loss = 0;
     let bytes = 0;
     const steps = Math.ceil(this.args.longestShard / batchSize);
+    const began = performance.now();
+    let waited = 0;
     for (let c = 0; c < steps; c++) {
       v.fill(0);
       this.touched.clear();
@@ -138,11 +140,13 @@ export class AllreduceMachine implements Trainer {
         examples += hi - lo;
       }
       v[d + 1] = examples;
+      const before = performance.now();
       bytes += await allreduce(this.link, topology, this.step++, v);
+      waited += performance.now() - before;
       if (v[d + 1] === 0) continue;
       for (let j = 0; j < d; j++) if (v[j] !== 0) w[j] -= rate * (v[j] + lambda * w[j]);
       w[d] -= rate * v[d];
     }
-    return { loss, bytes, clock: this.step, maxStaleness: 0 };
+    return { loss, bytes, clock: this.step, maxStaleness: 0, busySeconds: (performance.now() - began - waited) / 1000 };
   }
 }

@@ -39,6 +39,7 @@ export class FedavgMachine implements Trainer {
     const w = viewFloat64(parts[0] ?? new Uint8Array(0)).slice();
     if (w.length !== numFeatures + 1) throw new Error(`fedavg: a model of ${w.length} values for ${numFeatures} features and a bias`);
     const round = Number(args.round);
+    const began = performance.now();
     let loss = 0;
     for (let e = 0; e < localEpochs; e++) {
       const rate = params.learningRate / (1 + params.decay * (round * localEpochs + e));
@@ -46,6 +47,6 @@ export class FedavgMachine implements Trainer {
       loss = 0;
       for (const order of this.orders.orders) for (let i = 0; i < order.length; i++) loss += exampleStep(w, this.data, order[i], rate, params.lambda);
     }
-    return { json: { loss, examples: this.data.numExamples }, parts: [bytesOf(w)] };
+    return { json: { loss, examples: this.data.numExamples, busySeconds: (performance.now() - began) / 1000 }, parts: [bytesOf(w)] };
   }
 }

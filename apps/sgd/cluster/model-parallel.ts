@@ -75,6 +75,8 @@ export class ModelParallelMachine implements Trainer {
     const g = this.gradient;
     let loss = 0;
     let bytes = 0;
+    const began = performance.now();
+    let waited = 0;
     for (let lo = 0; lo < order.length; lo += batchSize) {
       const hi = Math.min(order.length, lo + batchSize);
       const seq = this.step++;
@@ -83,7 +85,9 @@ export class ModelParallelMachine implements Trainer {
       if (machine === 0) {
         z = new Float64Array(hi - lo).fill(w[d]);
       } else {
+        const before = performance.now();
         const [frame] = await this.link.receive(seq, CHAIN, 1);
+        waited += performance.now() - before;
         z = viewFloat64(frame.parts[0]).slice();
         if (z.length !== hi - lo) throw new Error(`model parallel: ${z.length} margins for a batch of ${hi - lo}`);
       }
@@ -95,7 +99,9 @@ export class ModelParallelMachine implements Trainer {
       }
       if (machine < machines - 1) {
         bytes += this.link.send(machine + 1, seq, CHAIN, [bytesOf(z)]);
+        const before = performance.now();
         const [frame] = await this.link.receive(seq, MARGINS, 1);
+        waited += performance.now() - before;
         z = viewFloat64(frame.parts[0]);
         if (z.length !== hi - lo) throw new Error(`model parallel: ${z.length} margins for a batch of ${hi - lo}`);
       } else {
@@ -124,6 +130,6 @@ export class ModelParallelMachine implements Trainer {
       }
       if (machine === 0) w[d] -= rate * biasGradient;
     }
-    return { loss, bytes, clock: this.step, maxStaleness: 0 };
+    return { loss, bytes, clock: this.step, maxStaleness: 0, busySeconds: (performance.now() - began - waited) / 1000 };
   }
 }

@@ -71,6 +71,8 @@ export class PsMachine implements Trainer {
   private unacknowledged: Array<Promise<void>> = [];
   private readonly bound: number | null;
   private readonly readStaleness: number[] = [];
+  /** Milliseconds of this round spent waiting for the parameter server. */
+  private waited = 0;
 
   constructor(
     private readonly args: PsMachineArgs,
@@ -130,6 +132,7 @@ export class PsMachine implements Trainer {
     const shards = this.args.shards;
     if (this.redis !== null) {
       const redis = this.redis;
+      const before = performance.now();
       await Promise.all(this.unacknowledged);
       this.unacknowledged = [];
       await Promise.all(
@@ -140,12 +143,15 @@ export class PsMachine implements Trainer {
           this.noteStaleness(seq - minClock);
         }),
       );
+      this.waited += performance.now() - before;
       return;
     }
     for (let s = 0; s < shards; s++) {
       this.bytes += this.link.send(this.layout.machineOf(s), seq, TAG.PULL, [bytesOf(Float64Array.of(s)), bytesOf(this.groupKeys[s].slice(0, this.groupCount[s]))]);
     }
+    const before = performance.now();
     const replies = await this.link.receive(seq, TAG.REPLY, shards);
+    this.waited += performance.now() - before;
     for (const reply of replies) {
       const meta = viewFloat64(reply.parts[0]);
       const s = meta[0];
@@ -191,6 +197,8 @@ export class PsMachine implements Trainer {
     const rate = params.learningRate / (1 + params.decay * epoch);
     this.orders.shuffle();
     const bytesBefore = this.bytes;
+    const began = performance.now();
+    this.waited = 0;
     if (this.args.redis && this.redis === null) {
       const { RedisPs } = await import('./redis-ps.js');
       this.redis = await RedisPs.open(this.args.redis.url, this.args.redis.prefix, this.layout, this.link.machine);
@@ -206,7 +214,7 @@ export class PsMachine implements Trainer {
     }
     await Promise.all(this.unacknowledged);
     this.unacknowledged = [];
-    return { loss, bytes: this.bytes - bytesBefore, clock: this.clock, maxStaleness: this.maxStaleness };
+    return { loss, bytes: this.bytes - bytesBefore, clock: this.clock, maxStaleness: this.maxStaleness, busySeconds: (performance.now() - began - this.waited) / 1000 };
   }
 
   /** One clock: batch c of every virtual thread against freshly pulled weights, pushed as one summed gradient. */

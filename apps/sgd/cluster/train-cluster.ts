@@ -70,6 +70,16 @@ export interface RoundStats {
   seconds: number;
   /** Bytes sent between machines (and, for fedavg, models to and from the coordinator). */
   bytes: number;
+  /** Seconds each machine computed in the round (not waiting for the others; NaN: it sat the round out). */
+  busySeconds: number[];
+}
+
+export interface Straggler {
+  machine: number;
+  worker: string;
+  /** Its median busy seconds per round, and the median of every machine's. */
+  busySeconds: number;
+  typicalSeconds: number;
 }
 
 export interface ClusterSgdResult {
@@ -86,6 +96,8 @@ export interface ClusterSgdResult {
   maxStaleness: number;
   /** Reads answered by the parameter server, by clocks behind (ps modes). */
   staleness: number[];
+  /** Machines that computed more than STRAGGLER_RATIO times the typical machine's time per round: the others waited for them. */
+  stragglers: Straggler[];
   seconds: number;
 }
 
@@ -134,6 +146,23 @@ export function featureBlocks(data: SparseDataset, machines: number): number[] {
   }
   cuts.push(data.numFeatures);
   return cuts;
+}
+
+/** A machine is a straggler when its median busy time per round exceeds this many times the median machine's. */
+export const STRAGGLER_RATIO = 1.5;
+
+function medianOf(xs: number[]): number {
+  const sorted = xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function stragglersOf(rounds: RoundStats[], workers: readonly string[]): Straggler[] {
+  if (workers.length < 2) return [];
+  const perMachine = workers.map((_, m) => medianOf(rounds.map((r) => r.busySeconds[m])));
+  const typical = medianOf(perMachine);
+  return perMachine.flatMap((busy, machine) => (busy > STRAGGLER_RATIO * typical ? [{ machine, worker: workers[machine], busySeconds: busy, typicalSeconds: typical }] : []));
 }
 
 export async function trainLogisticCluster(data: SparseDataset, options: ClusterSgdOptions): Promise<ClusterSgdResult> {
@@ -249,11 +278,13 @@ export async function trainLogisticCluster(data: SparseDataset, options: Cluster
       const began = performance.now();
       let loss = 0;
       let bytes = 0;
+      const busySeconds = new Array<number>(M).fill(NaN);
       if (mode === 'fedavg') {
         // The round's participants: a seeded draw of ceil(participation M) machines.
         const chosen = Array.from(sfc32Shuffle(random, Uint32Array.from({ length: M }, (_, m) => m)).subarray(0, Math.max(1, Math.ceil(participation * M)))).sort((a, b) => a - b);
         const model = bytesOf(weights);
-        const replies = await Promise.all(chosen.map((m) => cluster.call<{ loss: number; examples: number }>(m, 'round', { round }, [model])));
+        const replies = await Promise.all(chosen.map((m) => cluster.call<{ loss: number; examples: number; busySeconds: number }>(m, 'round', { round }, [model])));
+        replies.forEach((r, i) => (busySeconds[chosen[i]] = r.json.busySeconds));
         const sum = new Float64Array(d + 1);
         let examples = 0;
         replies.forEach((r) => {
@@ -268,8 +299,9 @@ export async function trainLogisticCluster(data: SparseDataset, options: Cluster
         bytes = 2 * chosen.length * (d + 1) * 8;
         loss /= examples;
       } else {
-        const replies = await cluster.all<{ loss: number; bytes: number; clock: number; maxStaleness: number }>('round', () => ({ epoch: round }));
+        const replies = await cluster.all<{ loss: number; bytes: number; clock: number; maxStaleness: number; busySeconds: number }>('round', () => ({ epoch: round }));
         replies.forEach((r, m) => {
+          busySeconds[m] = r.json.busySeconds;
           loss += r.json.loss;
           bytes += r.json.bytes;
           clocks[m] = r.json.clock;
@@ -277,7 +309,7 @@ export async function trainLogisticCluster(data: SparseDataset, options: Cluster
         });
         loss /= train.numExamples;
       }
-      const stats = { round, loss, seconds: (performance.now() - began) / 1000, bytes };
+      const stats = { round, loss, seconds: (performance.now() - began) / 1000, bytes, busySeconds };
       rounds.push(stats);
       options.onRound?.(stats);
       if (options.onModel !== undefined && round < params.epochs - 1) {
@@ -297,7 +329,7 @@ export async function trainLogisticCluster(data: SparseDataset, options: Cluster
   return {
     weights, numFeatures: d, consistency, parallelism, machines: M, params,
     history: rounds.map((r) => r.loss), rounds,
-    bytesSent: rounds.reduce((s, r) => s + r.bytes, 0), maxStaleness, staleness,
+    bytesSent: rounds.reduce((s, r) => s + r.bytes, 0), maxStaleness, staleness, stragglers: stragglersOf(rounds, options.workers),
     seconds: (performance.now() - started) / 1000,
   };
 }

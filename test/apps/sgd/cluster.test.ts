@@ -218,6 +218,8 @@ test('ssp with a slowed machine: no read more than s clocks stale, and some exac
   }
   const a = await run(data, 3, { consistency: 'async', ...options });
   assert.ok(a.maxStaleness > 2, `async: largest staleness ${a.maxStaleness}`);
+  // The slowed machine is reported as the straggler: about 3 ms x 100 clocks of its rounds are its own.
+  assert.equal(a.stragglers.map((s) => s.machine), [2], JSON.stringify(a.stragglers));
 });
 
 test('every mode converges to the full-batch optimum: training log-loss within 1e-3 of Newton\'s', async () => {
