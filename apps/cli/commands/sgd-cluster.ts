@@ -26,6 +26,8 @@ export interface SgdClusterFlags extends ClusterSecurityFlags {
   localEpochs: number;
   participation: number;
   nonIid?: boolean;
+  compare?: string;
+  plot: string;
 }
 
 const participation = (value: string): number => (value === '1' ? 1 : fraction(value));
@@ -41,7 +43,9 @@ export function addSgdClusterOptions(cmd: Command): Command {
     .option('--topology <shape>', 'with --cluster -c allreduce: ring or tree', CLUSTER_DEFAULTS.topology)
     .option('--local-epochs <n>', 'with --cluster -c fedavg: epochs each machine trains per round (--epochs counts rounds)', positiveInt, CLUSTER_DEFAULTS.localEpochs)
     .option('--participation <x>', 'with --cluster -c fedavg: the share of machines that train in each round, in (0, 1]', participation, CLUSTER_DEFAULTS.participation)
-    .option('--non-iid', 'with --cluster -c fedavg: split the examples by label (each machine sees mostly one class)');
+    .option('--non-iid', 'with --cluster -c fedavg: split the examples by label (each machine sees mostly one class)')
+    .option('--compare <modes>', `with --cluster: run several modes one after another (such as bsp,ssp,async,allreduce,fedavg) and plot test log-loss against time and bytes sent (--plot)`)
+    .option('--plot <file.svg>', 'with --compare: where the SVG plot goes', 'sgd-compare.svg');
   return addClusterSecurityOptions(cmd);
 }
 
@@ -51,13 +55,80 @@ function oneOf(flag: string, value: string, allowed: readonly string[]): void {
 
 /** Refuse cluster-only flags on a one-machine run. */
 export function checkNoClusterFlags(flags: SgdClusterFlags, cmd: Command): void {
-  for (const name of ['ps', 'parallelism', 'machineThreads', 'psShards', 'psPartition', 'topology', 'localEpochs', 'participation', 'nonIid', 'tokenFile', 'tlsCert', 'tlsKey', 'tlsCa']) {
+  for (const name of ['compare', 'plot', 'ps', 'parallelism', 'machineThreads', 'psShards', 'psPartition', 'topology', 'localEpochs', 'participation', 'nonIid', 'tokenFile', 'tlsCert', 'tlsKey', 'tlsCa']) {
     const source = cmd.getOptionValueSource(name);
     if (source === 'cli') throw new UsageError(`sgd: --${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for cluster runs (give --cluster too)`);
   }
 }
 
-export async function runSgdCluster(flags: SgdClusterFlags & SgdParams & { consistency: string; json?: boolean; train: string; workers?: number }, train: SparseDataset, test: SparseDataset, testLabel: string): Promise<void> {
+type RunFlags = SgdClusterFlags & SgdParams & { consistency: string; json?: boolean; train: string; workers?: number };
+
+/** --compare: each mode with the same flags, the test log-loss after every round; a table and the plot. */
+async function runComparison(flags: RunFlags, train: SparseDataset, test: SparseDataset, testLabel: string): Promise<void> {
+  const modes = flags.compare!.split(',').map((m) => m.trim()).filter((m) => m !== '');
+  if (modes.length === 0) throw new UsageError('sgd: --compare must list modes, such as bsp,ssp,async,allreduce,fedavg; got nothing');
+  for (const mode of modes) oneOf('--compare', mode, CLUSTER_CONSISTENCIES);
+  if (!flags.plot.endsWith('.svg')) throw new UsageError(`sgd: --plot must name an .svg file; got "${flags.plot}"`);
+  const security = clusterSecurityFrom('sgd', flags);
+  const { trainLogisticCluster } = await import('../../sgd/cluster/train-cluster.js');
+  const { comparePlotSvg } = await import('../../sgd/cluster/compare-plot.js');
+  const { writeFileAtomic } = await import('../../../core/io/atomic-write.js');
+  const points: Array<{ mode: string; round: number; seconds: number; bytes: number; testLogLoss: number }> = [];
+  const runs: Array<Record<string, unknown>> = [];
+  for (const mode of modes) {
+    let seconds = 0;
+    let bytes = 0;
+    const rounds: Array<{ seconds: number; bytes: number }> = [];
+    const result = await trainLogisticCluster(train, {
+      ...clusterOptions(flags, security),
+      consistency: mode as ClusterConsistency,
+      parallelism: 'data',
+      onRound: (r) => rounds.push(r),
+      onModel: (round, weights) => {
+        seconds += rounds[round].seconds;
+        bytes += rounds[round].bytes;
+        points.push({ mode, round: round + 1, seconds, bytes, testLogLoss: evaluateModel(weights, train.numFeatures, test).logLoss });
+      },
+    });
+    const quality = evaluateModel(result.weights, result.numFeatures, test);
+    runs.push({ consistency: mode, accuracy: quality.accuracy, logLoss: quality.logLoss, auc: quality.auc, bytesSent: result.bytesSent, maxStaleness: result.maxStaleness, seconds: result.seconds, rounds: result.rounds });
+  }
+  await writeFileAtomic(flags.plot, await comparePlotSvg(points, `${flags.train}: ${flags.cluster!.length} machines`));
+  if (flags.json) {
+    printJson({ train: flags.train, test: testLabel, machines: flags.cluster!.length, plot: flags.plot, runs, ...optimumSummary(train, test, flags.lambda) });
+    return;
+  }
+  process.stdout.write(
+    summaryTable(`gasworks sgd --cluster --compare: ${flags.train}`, [
+      ...runs.map((r): [string, string] => [String(r.consistency), `accuracy ${(r.accuracy as number).toFixed(4)}, log-loss ${(r.logLoss as number).toFixed(4)}, AUC ${(r.auc as number).toFixed(4)}; ${formatBytes(r.bytesSent as number)}, ${(r.seconds as number).toFixed(2)} s`]),
+      ['plot', flags.plot],
+    ]) + '\n',
+  );
+}
+
+function clusterOptions(flags: RunFlags, security: ReturnType<typeof clusterSecurityFrom>) {
+  return {
+    workers: flags.cluster!,
+    security,
+    threadsPerMachine: flags.machineThreads,
+    psShards: flags.psShards,
+    psPartition: flags.psPartition as 'range' | 'hash',
+    ps: flags.ps,
+    topology: flags.topology as 'ring' | 'tree',
+    localEpochs: flags.localEpochs,
+    participation: flags.participation,
+    nonIid: flags.nonIid ?? false,
+    epochs: flags.epochs, learningRate: flags.learningRate, decay: flags.decay, lambda: flags.lambda, batchSize: flags.batchSize,
+    staleness: flags.staleness, tau: flags.tau, alpha: flags.alpha, seed: flags.seed,
+  };
+}
+
+export async function runSgdCluster(flags: RunFlags, train: SparseDataset, test: SparseDataset, testLabel: string): Promise<void> {
+  if (flags.compare !== undefined) {
+    if (flags.workers !== undefined) throw new UsageError('sgd: --workers is for one machine; with --cluster each listed worker is one machine');
+    if (flags.ps !== 'workers') throw new UsageError('sgd: --compare runs with the parameter server on the workers; leave --ps out');
+    return runComparison(flags, train, test, testLabel);
+  }
   oneOf('--consistency', flags.consistency, CLUSTER_CONSISTENCIES);
   oneOf('--parallelism', flags.parallelism, ['data', 'model']);
   oneOf('--ps-partition', flags.psPartition, ['range', 'hash']);
@@ -70,20 +141,9 @@ export async function runSgdCluster(flags: SgdClusterFlags & SgdParams & { consi
   const { trainLogisticCluster } = await import('../../sgd/cluster/train-cluster.js');
   const lines: string[] = [];
   const result = await trainLogisticCluster(train, {
-    workers: flags.cluster!,
-    security,
+    ...clusterOptions(flags, security),
     consistency: flags.consistency as ClusterConsistency,
     parallelism: flags.parallelism as 'data' | 'model',
-    threadsPerMachine: flags.machineThreads,
-    psShards: flags.psShards,
-    psPartition: flags.psPartition as 'range' | 'hash',
-    ps: flags.ps,
-    topology: flags.topology as 'ring' | 'tree',
-    localEpochs: flags.localEpochs,
-    participation: flags.participation,
-    nonIid: flags.nonIid ?? false,
-    epochs: flags.epochs, learningRate: flags.learningRate, decay: flags.decay, lambda: flags.lambda, batchSize: flags.batchSize,
-    staleness: flags.staleness, tau: flags.tau, alpha: flags.alpha, seed: flags.seed,
     onRound: (r) => lines.push(`${r.round + 1}: loss ${r.loss.toFixed(4)}, ${r.seconds.toFixed(3)} s, ${formatBytes(r.bytes)}`),
   });
   const quality = evaluateModel(result.weights, result.numFeatures, test);

@@ -12,6 +12,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import type { SparseDataset } from '../../../core/graph/loaders/libsvm.js';
 import { readSecurityFiles, secretOf, type ClusterSecurity } from '../../../core/cluster/security.js';
@@ -310,9 +311,22 @@ test('gasworks sgd --cluster: JSON with accuracy, AUC, log-loss, bytes and stale
       [['sgd', '--cluster', cluster, '--token-file', tokenFile, '-c', 'async', '--parallelism', 'model'], /sgd: --parallelism model runs bsp/],
       [['sgd', '--cluster', cluster, '--token-file', tokenFile, '--topology', 'star'], /sgd: --topology must be one of ring, tree; got "star"/],
       [['sgd', '--cluster', cluster, '--token-file', tokenFile, '--workers', '2'], /sgd: --workers is for one machine/],
+      [['sgd', '--cluster', cluster, '--token-file', tokenFile, '--compare', 'bsp,gossip'], /sgd: --compare must be one of bsp, ssp, async, easgd, allreduce, fedavg; got "gossip"/],
+      [['sgd', '--cluster', cluster, '--token-file', tokenFile, '--ps', 'memcached://x:1'], /sgd: --ps must be workers or a redis:\/\/host:port URL; got "memcached:\/\/x:1"/],
+      [['sgd', '--compare', 'bsp'], /sgd: --compare is for cluster runs/],
     ],
     assert,
   );
+  // --compare: several modes, one plot of test log-loss against seconds and bytes.
+  const plot = join(dir, 'compare.svg');
+  const compared = gasworks(['sgd', '--train', 'planted:2000:30:5:2', '--cluster', cluster, '--token-file', tokenFile, '--compare', 'bsp,allreduce,fedavg', '-e', '2', '--plot', plot, '--json'], { timeoutMs: 60_000 });
+  assert.is(compared.status, 0, compared.stderr);
+  const runs = (JSON.parse(compared.stdout) as { runs: Array<{ consistency: string; accuracy: number }> }).runs;
+  assert.equal(runs.map((r) => r.consistency), ['bsp', 'allreduce', 'fedavg']);
+  // bsp and all-reduce take the same steps.
+  assert.is(runs[0].accuracy, runs[1].accuracy);
+  const svg = readFileSync(plot, 'utf8');
+  assert.ok(svg.startsWith('<svg') && svg.includes('bytes sent between machines') && svg.includes('fedavg'), svg.slice(0, 200));
   // A coordinator without the token is refused by name.
   const stranger = gasworks(['sgd', '--train', 'planted:100:5:2', '--cluster', cluster, '-e', '1'], { env: { GASWORKS_TOKEN_FILE: undefined } });
   assert.is(stranger.status, 1);
