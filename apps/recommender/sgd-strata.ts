@@ -64,6 +64,9 @@ export interface StrataShared {
   mean: number;
   epochs: number;
   ratings: number;
+  /** User block b is users userBounds[b] .. userBounds[b + 1] - 1; item block j is items (from 0) itemBounds[j] .. itemBounds[j + 1] - 1. */
+  userBounds: Uint32Array;
+  itemBounds: Uint32Array;
 }
 
 /**
@@ -132,6 +135,8 @@ export function prepareStrata(graph: Graph, options: StrataOptions): StrataShare
     mean: meanRating(weights, m),
     epochs: options.epochs,
     ratings: m,
+    userBounds,
+    itemBounds,
   };
 }
 

@@ -213,7 +213,7 @@ test('cluster mistakes exit 1 with a message and no stack trace', () => {
       [['worker', '--listen', 'nowhere'], /expected host:port/],
       [['run', 'pagerank', '--graph', graphFile, '--spare', cluster], /--spare, --checkpoint-every and --lease are for cluster runs/],
       [['run', 'pagerank', '--graph', graphFile, '--cluster', cluster, '--spare', 'x'], /--spare.*expected host:port/],
-      [['recommend', 'train', '--ratings', 'planted:50:40:3', '--algo', 'sgd', '--cluster', cluster], /only ALS trains across machines/],
+      [['recommend', 'train', '--ratings', 'planted:50:40:3', '--algo', 'sgd', '--cluster', cluster], /SGD trains across machines with schedule 'strata' \(DSGD\) only/],
       [['run', 'pagerank', '--graph', graphFile, '--cluster', cluster, '--token-file', otherTokenFile], /refused: a wrong credential \(another cluster token, or meant for another worker\?\).*give the coordinator the workers' token/],
       [['run', 'pagerank', '--graph', graphFile, '--cluster', cluster, '--token-file', graphFile], /token file .*graph\.txt must hold one secret of at least 32 characters/],
       [['run', 'pagerank', '--graph', graphFile, '--token-file', tokenFile], /--token-file and --tls-\* are for cluster runs/],
