@@ -9,7 +9,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fullBatchOptimum } from '../../../apps/sgd/full-batch.js';
 import { plantedLogistic } from '../../../apps/sgd/synthetic.js';
-import type { SparseDataset } from '../../../core/graph/loaders/libsvm.js';
+import { loadLibsvm, type SparseDataset } from '../../../core/graph/loaders/libsvm.js';
+import { closeWorkers } from '../../../core/engine/index.js';
+import { evaluateModel } from '../../../apps/sgd/logistic.js';
+import { CONSISTENCIES, SGD_DEFAULTS, trainLogistic } from '../../../apps/sgd/train.js';
+import { dataset } from '../../helpers.js';
 
 function objective(w: Float64Array, data: SparseDataset, lambda: number): number {
   const d = data.numFeatures;
@@ -54,6 +58,23 @@ test('the Newton optimum has a zero gradient and no perturbation lowers the obje
 test('a model wider than a dense Hessian allows is refused by name', () => {
   const data = plantedLogistic({ examples: 10, features: 5000, nonzeros: 2, seed: 1 });
   assert.throws(() => fullBatchOptimum(data), /fullBatchOptimum: a dense Newton step needs numFeatures <= 4000; got 5000/);
+});
+
+test('a9a: every thread consistency model on 1 and 2 threads within 0.3% test accuracy of the full-batch optimum', async () => {
+  const trainPath = dataset('libsvm/a9a.gz', 'a9a optimum');
+  const testPath = dataset('libsvm/a9a.t.gz', 'a9a optimum');
+  if (!trainPath || !testPath) return;
+  const train = await loadLibsvm(trainPath);
+  const held = await loadLibsvm(testPath);
+  const optimum = evaluateModel(fullBatchOptimum(train, { lambda: SGD_DEFAULTS.lambda }).weights, train.numFeatures, held);
+  for (const consistency of CONSISTENCIES) {
+    for (const workers of [1, 2]) {
+      const r = await trainLogistic(train, { consistency, workers });
+      const q = evaluateModel(r.weights, r.numFeatures, held);
+      assert.ok(q.accuracy > optimum.accuracy - 0.003, `${consistency} x${workers}: accuracy ${q.accuracy} vs the optimum's ${optimum.accuracy}`);
+    }
+  }
+  await closeWorkers();
 });
 
 test.run();
