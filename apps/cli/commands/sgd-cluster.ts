@@ -28,6 +28,8 @@ export interface SgdClusterFlags extends ClusterSecurityFlags {
   nonIid?: boolean;
   compare?: string;
   plot: string;
+  spare?: string[];
+  checkpointEvery?: number;
 }
 
 const participation = (value: string): number => (value === '1' ? 1 : fraction(value));
@@ -39,6 +41,8 @@ export function addSgdClusterOptions(cmd: Command): Command {
     .option('--machine-threads <n>', 'with --cluster: batches per machine per clock, as threads of one process take them', positiveInt, CLUSTER_DEFAULTS.threadsPerMachine)
     .option('--ps-shards <n>', 'with --cluster, bsp/ssp/async/easgd: parameter-server shards, kept round-robin by the workers (default: one per worker)', positiveInt)
     .option('--ps-partition <how>', 'with --cluster: the shards hold key ranges (range) or hashed keys (hash)', CLUSTER_DEFAULTS.psPartition)
+    .option('--spare <host:port,...>', 'with --cluster: workers standing by; one takes a lost worker\'s place and the run resumes from the last checkpoint', hostPortList)
+    .option('--checkpoint-every <n>', 'with --cluster: checkpoint the model every n epochs (rounds); default: only the start', positiveInt)
     .option('--ps <store>', "with --cluster, bsp/ssp/async/easgd: the parameter server's store: workers (its shards on the workers) or redis://host:port (Redis or Valkey; the workers reach it)", 'workers')
     .option('--topology <shape>', 'with --cluster -c allreduce: ring or tree', CLUSTER_DEFAULTS.topology)
     .option('--local-epochs <n>', 'with --cluster -c fedavg: epochs each machine trains per round (--epochs counts rounds)', positiveInt, CLUSTER_DEFAULTS.localEpochs)
@@ -55,7 +59,7 @@ function oneOf(flag: string, value: string, allowed: readonly string[]): void {
 
 /** Refuse cluster-only flags on a one-machine run. */
 export function checkNoClusterFlags(flags: SgdClusterFlags, cmd: Command): void {
-  for (const name of ['compare', 'plot', 'ps', 'parallelism', 'machineThreads', 'psShards', 'psPartition', 'topology', 'localEpochs', 'participation', 'nonIid', 'tokenFile', 'tlsCert', 'tlsKey', 'tlsCa']) {
+  for (const name of ['spare', 'checkpointEvery', 'compare', 'plot', 'ps', 'parallelism', 'machineThreads', 'psShards', 'psPartition', 'topology', 'localEpochs', 'participation', 'nonIid', 'tokenFile', 'tlsCert', 'tlsKey', 'tlsCa']) {
     const source = cmd.getOptionValueSource(name);
     if (source === 'cli') throw new UsageError(`sgd: --${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for cluster runs (give --cluster too)`);
   }
@@ -110,6 +114,10 @@ function clusterOptions(flags: RunFlags, security: ReturnType<typeof clusterSecu
   return {
     workers: flags.cluster!,
     security,
+    spares: flags.spare,
+    checkpointEvery: flags.checkpointEvery,
+    onRecovery: (r: { lost: number[]; round: number; resumedAt: number }) =>
+      process.stderr.write(`sgd: lost machine${r.lost.length === 1 ? '' : 's'} ${r.lost.join(', ')} in round ${r.round + 1}; a spare took its place, resuming after round ${r.resumedAt}\n`),
     threadsPerMachine: flags.machineThreads,
     psShards: flags.psShards,
     psPartition: flags.psPartition as 'range' | 'hash',
@@ -153,7 +161,7 @@ export async function runSgdCluster(flags: RunFlags, train: SparseDataset, test:
       consistency: result.consistency, parallelism: result.parallelism, machines: result.machines, cluster: flags.cluster, params: result.params,
       trainLogLossByEpoch: result.history, rounds: result.rounds,
       accuracy: quality.accuracy, logLoss: quality.logLoss, auc: quality.auc, ...optimumSummary(train, test, result.params.lambda),
-      bytesSent: result.bytesSent, maxStaleness: result.maxStaleness, stalenessHistogram: result.staleness, stragglers: result.stragglers, seconds: result.seconds,
+      bytesSent: result.bytesSent, maxStaleness: result.maxStaleness, stalenessHistogram: result.staleness, stragglers: result.stragglers, recoveries: result.recoveries, workers: result.workers, seconds: result.seconds,
     });
     return;
   }

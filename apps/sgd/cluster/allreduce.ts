@@ -24,7 +24,7 @@ import type { SparseDataset } from '../../../core/graph/loaders/libsvm.js';
 import { viewFloat64 } from '../../../core/cluster/wire.js';
 import type { Trainer, TrainerLink } from '../../../core/cluster/training/trainer.js';
 import type { SgdParams } from '../loop.js';
-import { KeySet, ThreadOrders, batchGradient } from './local-steps.js';
+import { KeySet, ThreadOrders, batchGradient, type ResumeFrom } from './local-steps.js';
 
 export type Topology = 'ring' | 'tree';
 
@@ -103,12 +103,14 @@ export class AllreduceMachine implements Trainer {
     private readonly args: AllreduceArgs,
     private readonly data: SparseDataset,
     private readonly link: TrainerLink,
+    start: ResumeFrom = { weights: null, round: 0 },
   ) {
     const width = args.numFeatures + 1;
-    this.weights = new Float64Array(width);
+    this.weights = start.weights !== null ? Float64Array.from(start.weights) : new Float64Array(width);
     this.vector = new Float64Array(width + 1);
     this.touched = new KeySet(width);
     this.orders = new ThreadOrders(args.threadBounds, args.threadBase, args.params.seed);
+    this.orders.skip(start.round);
   }
 
   async call(op: string, args: Record<string, unknown>): Promise<{ json?: unknown; parts?: Uint8Array[] }> {

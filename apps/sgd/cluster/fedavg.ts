@@ -11,7 +11,7 @@ import type { SparseDataset } from '../../../core/graph/loaders/libsvm.js';
 import { viewFloat64 } from '../../../core/cluster/wire.js';
 import type { Trainer } from '../../../core/cluster/training/trainer.js';
 import type { SgdParams } from '../loop.js';
-import { ThreadOrders, exampleStep } from './local-steps.js';
+import { ThreadOrders, exampleStep, type ResumeFrom } from './local-steps.js';
 
 export interface FedavgArgs {
   params: SgdParams;
@@ -29,8 +29,11 @@ export class FedavgMachine implements Trainer {
   constructor(
     private readonly args: FedavgArgs,
     private readonly data: SparseDataset,
+    start: ResumeFrom = { weights: null, round: 0 },
   ) {
     this.orders = new ThreadOrders(args.threadBounds, args.threadBase, args.params.seed);
+    // The model comes with every round; a resumed run only skips the orders (as if it took part in every round).
+    this.orders.skip(start.round * args.localEpochs);
   }
 
   call(op: string, args: Record<string, unknown>, parts: Uint8Array[]): { json?: unknown; parts?: Uint8Array[] } {

@@ -76,6 +76,12 @@ export function exampleStep(w: Float64Array, data: SparseDataset, k: number, rat
   return exampleLoss(z, data.labels[k]);
 }
 
+/** Where a machine starts: a checkpoint's weights (null: zeros) after `round` rounds. */
+export interface ResumeFrom {
+  weights: Float64Array | null;
+  round: number;
+}
+
 /** Virtual threads of one machine: thread t's examples are [bounds[t], bounds[t + 1]) of the machine's, its global number base + t. */
 export class ThreadOrders {
   readonly orders: Uint32Array[];
@@ -92,6 +98,11 @@ export class ThreadOrders {
     this.blocks = this.orders.map((o) => new Uint32Array(Math.ceil(o.length / SHUFFLE_BLOCK)));
     // loop.ts's seed of thread (base + t).
     this.randoms = this.orders.map((_, t) => sfc32Seed((seed * 1_000_003 + (base + t) * 7919) | 0));
+  }
+
+  /** Skip the orders of `rounds` epochs (a run resumed from a checkpoint draws what it would have). */
+  skip(rounds: number): void {
+    for (let r = 0; r < rounds; r++) this.shuffle();
   }
 
   /** Draw the next epoch's order of every thread. */

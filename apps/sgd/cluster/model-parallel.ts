@@ -18,7 +18,7 @@ import { viewFloat64 } from '../../../core/cluster/wire.js';
 import type { Trainer, TrainerLink } from '../../../core/cluster/training/trainer.js';
 import { exampleLoss, sigmoid } from '../logistic.js';
 import type { SgdParams } from '../loop.js';
-import { KeySet, ThreadOrders } from './local-steps.js';
+import { KeySet, ThreadOrders, type ResumeFrom } from './local-steps.js';
 
 export interface ModelParallelArgs {
   params: SgdParams;
@@ -45,12 +45,14 @@ export class ModelParallelMachine implements Trainer {
     /** Every example, with only this block's features. */
     private readonly data: SparseDataset,
     private readonly link: TrainerLink,
+    start: ResumeFrom = { weights: null, round: 0 },
   ) {
     const width = args.numFeatures + 1;
-    this.weights = new Float64Array(width);
+    this.weights = start.weights !== null ? Float64Array.from(start.weights) : new Float64Array(width);
     this.gradient = new Float64Array(width);
     this.touched = new KeySet(width);
     this.orders = new ThreadOrders([0, data.numExamples], 0, args.params.seed);
+    this.orders.skip(start.round);
   }
 
   async call(op: string, args: Record<string, unknown>): Promise<{ json?: unknown; parts?: Uint8Array[] }> {

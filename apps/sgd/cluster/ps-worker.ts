@@ -21,7 +21,7 @@ import { viewFloat64, viewUint32 } from '../../../core/cluster/wire.js';
 import type { Trainer, TrainerFrame, TrainerLink } from '../../../core/cluster/training/trainer.js';
 import type { SgdParams } from '../loop.js';
 import { KeyLayout, type KeyPartition } from './key-layout.js';
-import { KeySet, ThreadOrders, batchGradient, exampleStep } from './local-steps.js';
+import { KeySet, ThreadOrders, batchGradient, exampleStep, type ResumeFrom } from './local-steps.js';
 import { PUSH_ADD, PUSH_STEP, PsShard } from './ps-shard.js';
 import type { RedisPs } from './redis-ps.js';
 
@@ -78,6 +78,7 @@ export class PsMachine implements Trainer {
     private readonly args: PsMachineArgs,
     private readonly data: SparseDataset,
     private readonly link: TrainerLink,
+    start: ResumeFrom = { weights: null, round: 0 },
   ) {
     this.width = args.numFeatures + 1;
     this.layout = new KeyLayout(this.width, args.shards, link.machines, args.partition);
@@ -93,6 +94,11 @@ export class PsMachine implements Trainer {
     this.groupKeys = Array.from({ length: args.shards }, (_, s) => new Uint32Array(this.layout.sizes[s]));
     this.groupCount = new Uint32Array(args.shards);
     this.local = args.consistency === 'easgd' ? new Float64Array(this.width) : null;
+    this.orders.skip(start.round);
+    if (start.weights !== null) {
+      this.local?.set(start.weights);
+      for (const [s, shard] of this.shards) this.layout.keysOf(s).forEach((key, slot) => (shard.values[slot] = start.weights![key]));
+    }
   }
 
   serve(frame: TrainerFrame): boolean {

@@ -184,6 +184,22 @@ export async function collectFromRedis(url: string, prefix: string, layout: KeyL
   }
 }
 
+/** Write a checkpoint's weights into a job's shards (a resumed run), before any machine pulls. */
+export async function seedRedis(url: string, prefix: string, layout: KeyLayout, weights: Float64Array): Promise<void> {
+  const client = await connectRedis(url);
+  try {
+    for (let s = 0; s < layout.shards; s++) {
+      const keys = layout.keysOf(s);
+      if (keys.length === 0) continue;
+      const args = ['HSET', shardKeys(prefix, s).weights];
+      keys.forEach((key) => args.push(String(key), String(weights[key])));
+      await client.sendCommand(args);
+    }
+  } finally {
+    await client.close().catch(() => client.destroy());
+  }
+}
+
 /** Delete a job's keys (after a failed run). */
 export async function dropFromRedis(url: string, prefix: string, shards: number): Promise<void> {
   const client = await connectRedis(url);

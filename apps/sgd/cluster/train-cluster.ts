@@ -20,7 +20,8 @@ import { shardByNonzeros, type SgdParams } from '../loop.js';
 import { SGD_DEFAULTS } from '../train.js';
 import { examplesToParts } from './examples-wire.js';
 import { KeyLayout, type KeyPartition } from './key-layout.js';
-import { collectFromRedis, dropFromRedis } from './redis-ps.js';
+import type { TrainingCluster as TrainingClusterType } from '../../../core/cluster/training/cluster.js';
+import { collectFromRedis, dropFromRedis, seedRedis } from './redis-ps.js';
 import { randomBytes } from 'node:crypto';
 import type { Topology } from './allreduce.js';
 
@@ -59,6 +60,12 @@ export interface ClusterSgdOptions extends Partial<SgdParams> {
   delays?: number[];
   /** Called after each round. */
   onRound?: (round: RoundStats) => void;
+  /** Workers standing by: one takes a lost worker's place and the run resumes from the last checkpoint. */
+  spares?: string[];
+  /** Checkpoint the model every this many rounds (default 0: only the start, which a resumed run starts over from). */
+  checkpointEvery?: number;
+  /** Called when a spare took a lost worker's place. */
+  onRecovery?: (recovery: { lost: number[]; round: number; resumedAt: number; workers: string[] }) => void;
   /** Called with the model after each round but the last (gathered from the machines for it: not counted in the bytes sent). */
   onModel?: (round: number, weights: Float64Array) => void;
 }
@@ -96,6 +103,9 @@ export interface ClusterSgdResult {
   maxStaleness: number;
   /** Reads answered by the parameter server, by clocks behind (ps modes). */
   staleness: number[];
+  /** Lost workers replaced by spares, and the workers at the end. */
+  recoveries: number;
+  workers: string[];
   /** Machines that computed more than STRAGGLER_RATIO times the typical machine's time per round: the others waited for them. */
   stragglers: Straggler[];
   seconds: number;
@@ -206,12 +216,21 @@ export async function trainLogisticCluster(data: SparseDataset, options: Cluster
   let longestShard = 0;
   for (let t = 0; t < M * T; t++) longestShard = Math.max(longestShard, bounds[t + 1] - bounds[t]);
   const blocks = parallelism === 'model' ? featureBlocks(train, M) : [];
-  const redisPrefix = `gasworks:sgd:${randomBytes(8).toString('hex')}`;
+  // Each job (a resumed run starts a new one) keeps its own keys in Redis.
+  const newPrefix = (): string => `gasworks:sgd:${randomBytes(8).toString('hex')}`;
+  let redisPrefix = newPrefix();
+  /** The machines (a spare takes a lost one's place), and where a resumed run starts. */
+  const workers = [...options.workers];
+  const spares = [...(options.spares ?? [])];
+  const checkpointEvery = options.checkpointEvery ?? 0;
+  check(Number.isInteger(checkpointEvery) && checkpointEvery >= 0, 'checkpointEvery', 'a whole number of rounds (0: only the start)', checkpointEvery);
+  let checkpoint: { round: number; weights: Float64Array | null } = { round: 0, weights: null };
+  const resume = (): { startRound: number; parts: Uint8Array[] } => ({ startRound: checkpoint.round, parts: checkpoint.weights === null ? [] : [bytesOf(checkpoint.weights)] });
   const layout = new KeyLayout(d + 1, shards, M, options.psPartition ?? CLUSTER_DEFAULTS.psPartition);
   const mode = parallelism === 'model' ? 'model' : consistency === 'allreduce' ? 'allreduce' : consistency === 'fedavg' ? 'fedavg' : 'ps';
   const setupFor = (m: number): { args: Record<string, unknown>; parts: Uint8Array[] } => {
     if (mode === 'model') {
-      return { args: { mode, params, numFeatures: d, featureFrom: blocks[m], featureTo: blocks[m + 1] }, parts: examplesToParts(train, 0, train.numExamples, blocks[m], blocks[m + 1]) };
+      return { args: { mode, params, numFeatures: d, featureFrom: blocks[m], featureTo: blocks[m + 1], startRound: resume().startRound }, parts: [...examplesToParts(train, 0, train.numExamples, blocks[m], blocks[m + 1]), ...resume().parts] };
     }
     const first = bounds[m * T];
     const threadBounds = Array.from({ length: T + 1 }, (_, t) => bounds[m * T + t] - first);
@@ -219,11 +238,18 @@ export async function trainLogisticCluster(data: SparseDataset, options: Cluster
       mode, params, numFeatures: d, consistency, shards, partition: options.psPartition ?? CLUSTER_DEFAULTS.psPartition, topology: options.topology ?? CLUSTER_DEFAULTS.topology,
       threadBounds, threadBase: m * T, longestShard, localEpochs, delayMs: options.delays?.[m] ?? 0,
       redis: redisUrl === null ? null : { url: redisUrl, prefix: redisPrefix },
+      startRound: resume().startRound,
     };
-    return { args, parts: examplesToParts(train, first, bounds[(m + 1) * T]) };
+    return { args, parts: [...examplesToParts(train, first, bounds[(m + 1) * T]), ...resume().parts] };
   };
 
-  const cluster = await TrainingCluster.open({ workers: options.workers, security: options.security, module: await trainerModule() }, setupFor);
+  const module = await trainerModule();
+  const openCluster = async (): Promise<TrainingClusterType> => {
+    if (redisUrl !== null && checkpoint.weights !== null) await seedRedis(redisUrl, redisPrefix, layout, checkpoint.weights);
+    return TrainingCluster.open({ workers, security: options.security, module }, setupFor);
+  };
+  let cluster = await openCluster();
+  let recoveries = 0;
   const started = performance.now();
   const rounds: RoundStats[] = [];
   let maxStaleness = 0;
@@ -274,7 +300,9 @@ export async function trainLogisticCluster(data: SparseDataset, options: Cluster
   };
   try {
     const random = sfc32Seed((params.seed * 7_368_787) | 0);
-    for (let round = 0; round < params.epochs; round++) {
+    let round = 0;
+    while (round < params.epochs) {
+      try {
       const began = performance.now();
       let loss = 0;
       let bytes = 0;
@@ -312,9 +340,31 @@ export async function trainLogisticCluster(data: SparseDataset, options: Cluster
       const stats = { round, loss, seconds: (performance.now() - began) / 1000, bytes, busySeconds };
       rounds.push(stats);
       options.onRound?.(stats);
-      if (options.onModel !== undefined && round < params.epochs - 1) {
+      const checkpointNow = checkpointEvery > 0 && (round + 1) % checkpointEvery === 0 && round < params.epochs - 1;
+      if ((options.onModel !== undefined || checkpointNow) && round < params.epochs - 1) {
         if (mode !== 'fedavg') await collect();
-        options.onModel(round, weights);
+        options.onModel?.(round, weights);
+        if (checkpointNow) checkpoint = { round: round + 1, weights: Float64Array.from(weights) };
+      }
+      round++;
+      } catch (error) {
+        // A lost worker: a spare takes its place and the run resumes from the last checkpoint.
+        const lost = await cluster.lostMachines();
+        if (lost.length === 0) throw error;
+        if (spares.length < lost.length) {
+          throw new UsageError(`trainLogisticCluster: lost ${lost.map((m) => `machine ${m} (${workers[m]})`).join(', ')} in round ${round + 1}${options.spares?.length ? ' and no spare worker is left to take its place' : '; give spare workers (--spare host:port) to carry on'}`);
+        }
+        await cluster.release();
+        if (redisUrl !== null) await dropFromRedis(redisUrl, redisPrefix, shards).catch(() => undefined);
+        for (const m of lost) workers[m] = spares.shift()!;
+        recoveries++;
+        options.onRecovery?.({ lost, round, resumedAt: checkpoint.round, workers: [...workers] });
+        rounds.length = checkpoint.round;
+        round = checkpoint.round;
+        weights = checkpoint.weights === null ? new Float64Array(d + 1) : Float64Array.from(checkpoint.weights);
+        clocks.fill(0);
+        redisPrefix = newPrefix();
+        cluster = await openCluster();
       }
     }
     finished = true;
@@ -329,7 +379,7 @@ export async function trainLogisticCluster(data: SparseDataset, options: Cluster
   return {
     weights, numFeatures: d, consistency, parallelism, machines: M, params,
     history: rounds.map((r) => r.loss), rounds,
-    bytesSent: rounds.reduce((s, r) => s + r.bytes, 0), maxStaleness, staleness, stragglers: stragglersOf(rounds, options.workers),
+    bytesSent: rounds.reduce((s, r) => s + r.bytes, 0), maxStaleness, staleness, stragglers: stragglersOf(rounds, workers), recoveries, workers,
     seconds: (performance.now() - started) / 1000,
   };
 }

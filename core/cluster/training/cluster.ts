@@ -7,7 +7,7 @@
  * worker, a user's mistake, or the trainer's own failure.
  */
 import { randomBytes } from 'node:crypto';
-import { Machines } from '../machines.js';
+import { Machines, WorkerLost } from '../machines.js';
 import { secretOf, type ClusterSecurity } from '../security.js';
 import { TRAINING_PROTOCOL } from './host.js';
 
@@ -105,6 +105,19 @@ export class TrainingCluster {
     );
     if (cause !== null) throw cause;
     return settled.map((r) => (r as PromiseFulfilledResult<CallReply<T>>).value);
+  }
+
+  /** The machines whose worker does not answer (lost: unreachable or past a short deadline). */
+  async lostMachines(limitMs = 3000): Promise<number[]> {
+    const answers = await Promise.all(
+      this.machines.addresses.map((_, m) =>
+        this.raw(m, 'renew', {}, [], limitMs).then(
+          () => false,
+          (error: unknown) => error instanceof WorkerLost,
+        ),
+      ),
+    );
+    return answers.flatMap((lost, m) => (lost ? [m] : []));
   }
 
   /** Drop the job on every worker and close the connections. */

@@ -333,6 +333,46 @@ test('gasworks sgd --cluster: JSON with accuracy, AUC, log-loss, bytes and stale
   assert.match(stranger.stderr, /no credential/);
 });
 
+test('a worker killed between rounds: a spare takes its place and bsp resumes from the checkpoint, ending where a run that lost nothing ends', async () => {
+  const extra = [gasworksInBackground(['worker', '--listen', '127.0.0.1:0', '--threads', '1', '--token-file', tokenFile]), gasworksInBackground(['worker', '--listen', '127.0.0.1:0', '--threads', '1', '--token-file', tokenFile])];
+  children.push(...extra);
+  const [victim, spare] = await Promise.all(extra.map(workerAddress));
+  const data = plantedLogistic({ examples: 1200, features: 60, nonzeros: 6, seed: 9 });
+  const options = { epochs: 4, batchSize: 8, learningRate: 0.05, decay: 0.5, lambda: 1e-3, seed: 5 };
+  const expected = serialBsp(data, 3, options);
+  let killed = false;
+  const recoveries: Array<{ lost: number[]; resumedAt: number }> = [];
+  const r = await trainLogisticCluster(data, {
+    workers: [workers[0], victim, workers[1]],
+    spares: [spare],
+    checkpointEvery: 1,
+    security,
+    consistency: 'bsp',
+    ...options,
+    onRound: (stats) => {
+      if (stats.round === 1 && !killed) {
+        killed = true;
+        extra[0].kill('SIGKILL');
+      }
+    },
+    onRecovery: (recovery) => recoveries.push(recovery),
+  });
+  assert.is(r.recoveries, 1);
+  assert.equal(recoveries.map((x) => x.lost), [[1]]);
+  assert.equal(r.workers, [workers[0], spare, workers[1]]);
+  assert.is(r.rounds.length, 4);
+  // The shuffles of a resumed run skip the rounds already taken: the same steps, to the bit.
+  assert.is(maxDifference(r.weights, expected), 0);
+  // Without a spare, the loss is named.
+  const gone = trainLogisticCluster(data, { workers: [workers[0], victim], security, consistency: 'bsp', ...options });
+  try {
+    await gone;
+    assert.unreachable('a run on a dead worker must fail');
+  } catch (error) {
+    assert.match((error as Error).message, /cannot reach worker|lost machine 1/);
+  }
+});
+
 /** A free loopback port (listen on 0, close). */
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
