@@ -11,7 +11,7 @@ import { loadLibsvm } from '../../../core/graph/loaders/libsvm.js';
 import { evaluateModel } from '../../sgd/logistic.js';
 import { EXAMPLES_HELP, openExamples } from '../../sgd/source.js';
 import { CONSISTENCIES, SGD_DEFAULTS, trainLogistic } from '../../sgd/train.js';
-import type { Consistency, SgdParams } from '../../sgd/loop.js';
+import type { SgdConsistency, SgdParams } from '../../sgd/loop.js';
 import { fraction, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, unitInterval } from '../arguments.js';
 import { splitExamples } from '../../sgd/split.js';
 import { optimumSummary } from '../../sgd/optimum-summary.js';
@@ -58,7 +58,7 @@ export function registerSgd(program: Command): void {
       const { train, test } = flags.test ? { train: all, test: await loadLibsvm(flags.test) } : splitExamples(all, flags.testFraction, flags.seed);
       if (flags.cluster !== undefined) return runSgdCluster(flags, train, test, flags.test ?? `${flags.testFraction} of --train held out (seed ${flags.seed})`);
       const result = await trainLogistic(train, {
-        consistency: flags.consistency as Consistency,
+        consistency: flags.consistency as SgdConsistency,
         workers: flags.workers ?? defaultWorkers(),
         epochs: flags.epochs,
         learningRate: flags.learningRate,
