@@ -259,7 +259,7 @@ test('fedavg: only models move (2 x participants x model per round); a label-sor
 test('the Train call: refused without the token, before connect, out of order, and with malformed arguments', async () => {
   const job = '0123456789abcdef';
   const data = plantedLogistic({ examples: 20, features: 5, nonzeros: 2, seed: 1 });
-  const setup = { protocol: 1, machine: 0, machines: 1, module: 'dist/apps/sgd/machine-trainer.js', trainer: { mode: 'fedavg', numFeatures: 5, params: SMALL, localEpochs: 1, threadBounds: [0, 20], threadBase: 0 } };
+  const setup = { protocol: 1, machine: 0, machines: 1, module: 'dist/apps/sgd/machine-trainer.js', trainer: { mode: 'fedavg', numFeatures: 5, params: { ...SMALL, staleness: 1, tau: 4, alpha: 0.1 }, localEpochs: 1, threadBounds: [0, 20], threadBase: 0, longestShard: 20 } };
   const stranger = new WorkerClient(workers[0], undefined, secretOf(undefined));
   const member = new WorkerClient(workers[0], security, secretOf(security));
   const deadline = (): number => Date.now() + 10_000;
@@ -279,6 +279,8 @@ test('the Train call: refused without the token, before connect, out of order, a
     await refused(member, { job, op: 'setup', json: '{"machine":', parts }, /malformed JSON/);
     await refused(member, { job: 'nope', op: 'setup', json: '{}', parts }, /16 hex digits/);
     await refused(member, { job, op: 'round', json: '{"call":0}', parts: [] }, /no training job/);
+    await refused(member, { job, op: 'setup', json: JSON.stringify({ ...setup, trainer: { ...setup.trainer, threadBounds: [0, 25] } }), parts }, /threadBounds must rise from 0 to the 20 examples sent/);
+    await refused(member, { job, op: 'setup', json: JSON.stringify({ ...setup, trainer: { ...setup.trainer, numFeatures: 2 ** 40 } }), parts }, /numFeatures must be a whole number up to/);
     await member.call('Train', { job, op: 'setup', json: JSON.stringify(setup), parts }, deadline());
     await refused(member, { job, op: 'setup', json: JSON.stringify(setup), parts }, /already set up/);
     await refused(member, { job, op: 'round', json: '{"call":0}', parts: [] }, /before connect/);
