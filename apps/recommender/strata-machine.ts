@@ -46,7 +46,12 @@ export class StrataMachine implements Trainer {
     private readonly link: TrainerLink,
   ) {
     const { strata, numVertices, rank, seed, blockOffsets } = args;
-    if (!(Number.isInteger(strata) && strata >= 1 && blockOffsets.length === strata * strata + 1)) throw new Error('strata: block offsets do not fit the strata');
+    const whole = (x: unknown, lo: number, hi: number): boolean => Number.isInteger(x) && (x as number) >= lo && (x as number) <= hi;
+    const rising = (xs: unknown, length: number, last: number): boolean => Array.isArray(xs) && xs.length === length && xs[0] === 0 && xs[length - 1] === last && xs.every((x, i) => whole(x, 0, last) && (i === 0 || x >= xs[i - 1]));
+    // Checked before anything is sized by them: a mistake fails the setup by name.
+    if (!whole(strata, 1, 4096) || !whole(rank, 1, 1024) || !whole(numVertices, 0, 2 ** 27) || !whole(args.numUsers, 0, numVertices)) throw new Error('strata: strata 1..4096, rank 1..1024, vertices up to 2^27 and users among them');
+    if (!Array.isArray(blockOffsets) || blockOffsets.length !== strata * strata + 1 || !blockOffsets.every((x, i) => whole(x, 0, 2 ** 32) && (i === 0 || x >= blockOffsets[i - 1]))) throw new Error('strata: block offsets do not fit the strata');
+    if (!rising(args.userBounds, strata + 1, args.numUsers) || !rising(args.itemBounds, strata + 1, numVertices - args.numUsers)) throw new Error('strata: user and item bounds must rise over the users and the items');
     this.owned = [];
     for (let b = link.machine; b < strata; b += link.machines) this.owned.push(b);
     if (parts.length !== 3 * this.owned.length) throw new Error(`strata: ${parts.length} arrays for ${this.owned.length} user blocks`);
