@@ -11,7 +11,8 @@
  *
  * Usage: node dist/bench/training.js [epochs=5] [machines=1,2,3]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +44,20 @@ const MODES: Array<[string, Omit<ClusterSgdOptions, 'workers'>]> = [
   ['fedavg', { consistency: 'fedavg' }],
   ['model parallel (bsp)', { consistency: 'bsp', parallelism: 'model' }],
 ];
+
+/** A redis-server on a free port for the Redis rows, or null (not installed). */
+async function startRedis(): Promise<{ url: string; child: ChildProcess } | null> {
+  if (spawnSync('redis-server', ['--version']).status !== 0) return null;
+  const port = await new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  return { url: `redis://127.0.0.1:${port}`, child };
+}
 
 interface Row {
   mode: string;
@@ -92,11 +107,13 @@ async function main(): Promise<void> {
   const made = spawn(process.execPath, [cli, 'token', '--out', tokenFile], { stdio: 'ignore' });
   await new Promise((resolve) => made.once('exit', resolve));
   const security = readSecurityFiles('bench', { tokenFile });
+  const redis = await startRedis();
+  const modes = redis === null ? MODES : [...MODES, ['bsp, Redis store', { consistency: 'bsp', ps: redis.url }] as [string, Omit<ClusterSgdOptions, 'workers'>], ['async, Redis store', { consistency: 'async', ps: redis.url }] as [string, Omit<ClusterSgdOptions, 'workers'>]];
   try {
     for (const machines of machineCounts) {
       const { addresses, children } = await startWorkers(machines, tokenFile);
       try {
-        for (const [mode, options] of MODES) {
+        for (const [mode, options] of modes) {
           let reached: number | null = null;
           const onModel = (round: number, weights: Float64Array): void => {
             if (reached === null && logLoss(weights, train) <= target) reached = round + 1;
@@ -128,6 +145,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
+    redis?.child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
   const md = [

@@ -209,6 +209,7 @@ export class PsMachine implements Trainer {
       const { RedisPs } = await import('./redis-ps.js');
       this.redis = await RedisPs.open(this.args.redis.url, this.args.redis.prefix, this.layout, this.link.machine);
     }
+    const redisBefore = this.redis?.bytes ?? 0;
     let loss = 0;
     if (this.local !== null) loss = await this.elasticEpoch(rate);
     else {
@@ -220,7 +221,8 @@ export class PsMachine implements Trainer {
     }
     await Promise.all(this.unacknowledged);
     this.unacknowledged = [];
-    return { loss, bytes: this.bytes - bytesBefore, clock: this.clock, maxStaleness: this.maxStaleness, busySeconds: (performance.now() - began - this.waited) / 1000 };
+    const redisBytes = this.redis === null ? 0 : this.redis.bytes - redisBefore;
+    return { loss, bytes: this.bytes - bytesBefore + redisBytes, clock: this.clock, maxStaleness: this.maxStaleness, busySeconds: (performance.now() - began - this.waited) / 1000 };
   }
 
   /** One clock: batch c of every virtual thread against freshly pulled weights, pushed as one summed gradient. */

@@ -100,9 +100,18 @@ export const shardKeys = (prefix: string, shard: number): { weights: string; clo
   pending: `${prefix}:pending:${shard}`,
 });
 
+/** The bytes of a command's arguments as RESP carries them ($len, the bytes, CRLFs). */
+function commandBytes(args: string[]): number {
+  let bytes = 0;
+  for (const a of args) bytes += a.length + 8;
+  return bytes;
+}
+
 export class RedisPs {
   private pullSha = '';
   private pushSha = '';
+  /** Bytes of the commands sent so far (replies not counted). */
+  bytes = 0;
 
   private constructor(
     private readonly client: RedisClient,
@@ -125,6 +134,7 @@ export class RedisPs {
     const args = ['EVALSHA', this.pullSha, '2', weights, clocks, String(this.layout.machines), String(needed)];
     for (let i = 0; i < keys.length; i++) args.push(String(keys[i]));
     for (;;) {
+      this.bytes += commandBytes(args);
       const reply = (await this.client.sendCommand(args)) as string[];
       if (reply.length === 1 && keys.length > 0) {
         await new Promise((resolve) => setTimeout(resolve, 1));
@@ -146,6 +156,7 @@ export class RedisPs {
     const { weights, clocks, pending } = shardKeys(this.prefix, shard);
     const args = ['EVALSHA', this.pushSha, '3', weights, clocks, pending, String(this.machine), String(clock), String(kind), String(rate), String(options.lambda), String(options.biasKey), options.synchronous ? '1' : '0', String(this.layout.machines)];
     for (let i = 0; i < keys.length; i++) args.push(String(keys[i]), String(values[i]));
+    this.bytes += commandBytes(args);
     await this.client.sendCommand(args);
   }
 
