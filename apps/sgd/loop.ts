@@ -72,7 +72,7 @@ export function runSgdThread(shared: SgdShared, thread: number, threads: number)
   const runner = THREAD_MODELS[shared.consistency].start({ shared, thread, threads, order, rounds, barrier });
   for (let epoch = 0; epoch < params.epochs; epoch++) {
     if (Atomics.load(control, SGD_CONTROL.ABORT) !== 0) return;
-    const rate = params.learningRate / (1 + params.decay * epoch);
+    const rate = params.learningRate / (1 + params.decay * (epoch + shared.epochOffset));
     shuffleBlocks(order, from, blocks, random);
     shared.losses[thread] = runner.epoch(rate);
     barrier.arrive(() => {

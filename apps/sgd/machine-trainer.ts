@@ -66,7 +66,7 @@ export const createTrainer: CreateTrainer = (setup, link): Trainer => {
     case 'allreduce':
       return new AllreduceMachine(setup.args as unknown as AllreduceArgs, data, link, start);
     case 'fedavg':
-      return new FedavgMachine(setup.args as unknown as FedavgArgs, data, start);
+      return new FedavgMachine(setup.args as unknown as FedavgArgs, data, link.machine, setup.threads);
     case 'model':
       return new ModelParallelMachine(setup.args as unknown as ModelParallelArgs, data, link, start);
     default:

@@ -51,6 +51,8 @@ export interface SgdShared {
   history: Float64Array;
   /** Each thread's sum of example losses in the current epoch. */
   losses: Float64Array;
+  /** Epochs taken before this run (the learning rate of its epoch e is that of epoch e + epochOffset). */
+  epochOffset: number;
 }
 
 export function controlWords(threads: number): number {

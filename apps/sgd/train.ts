@@ -35,6 +35,10 @@ export interface SgdOptions extends Partial<SgdParams> {
   consistency?: SgdConsistency;
   /** Threads. Default 1 (inline). */
   workers?: number;
+  /** Start from these weights (numFeatures, then the bias) instead of zeros. */
+  initialWeights?: Float64Array;
+  /** Epochs already taken elsewhere: the learning rate carries on from there (federated rounds). Default 0. */
+  epochOffset?: number;
 }
 
 export interface SgdResult {
@@ -96,7 +100,13 @@ export async function trainLogistic(data: SparseDataset, options: SgdOptions = {
     control: sharedInt32(controlWords(threads)),
     history: sharedFloat64(params.epochs),
     losses: sharedFloat64(threads),
+    epochOffset: options.epochOffset ?? 0,
   };
+  if (options.initialWeights !== undefined) {
+    if (options.initialWeights.length !== width) throw new UsageError(`trainLogistic: initialWeights must hold ${width} values (the features, then the bias); got ${options.initialWeights.length}`);
+    shared.weights.set(options.initialWeights);
+  }
+  check('epochOffset', Number.isInteger(shared.epochOffset) && shared.epochOffset >= 0, shared.epochOffset, 'an integer >= 0');
   const started = performance.now();
   if (threads === 1) {
     runSgdThread(shared, 0, 1);
