@@ -148,18 +148,27 @@ export async function runSgdCluster(flags: RunFlags, train: SparseDataset, test:
   const security = clusterSecurityFrom('sgd', flags);
   const { trainLogisticCluster } = await import('../../sgd/cluster/train-cluster.js');
   const lines: string[] = [];
+  // Each round: its training loss, seconds and bytes, and the model's quality on the test set.
+  const perRound: Array<{ round: number; loss: number; seconds: number; bytes: number; testAccuracy: number; testAuc: number; testLogLoss: number }> = [];
+  let pending: { round: number; loss: number; seconds: number; bytes: number } | null = null;
   const result = await trainLogisticCluster(train, {
     ...clusterOptions(flags, security),
     consistency: flags.consistency as ClusterConsistency,
     parallelism: flags.parallelism as 'data' | 'model',
-    onRound: (r) => lines.push(`${r.round + 1}: loss ${r.loss.toFixed(4)}, ${r.seconds.toFixed(3)} s, ${formatBytes(r.bytes)}`),
+    onRound: (r) => (pending = { round: r.round, loss: r.loss, seconds: r.seconds, bytes: r.bytes }),
+    onModel: (round, weights) => {
+      const q = evaluateModel(weights, train.numFeatures, test);
+      const r = pending!;
+      perRound.push({ ...r, testAccuracy: q.accuracy, testAuc: q.auc, testLogLoss: q.logLoss });
+      lines.push(`${round + 1}: loss ${r.loss.toFixed(4)}, test accuracy ${q.accuracy.toFixed(4)}, AUC ${q.auc.toFixed(4)}, ${r.seconds.toFixed(3)} s, ${formatBytes(r.bytes)}`);
+    },
   });
   const quality = evaluateModel(result.weights, result.numFeatures, test);
   if (flags.json) {
     printJson({
       train: flags.train, test: testLabel, examples: train.numExamples, testExamples: test.numExamples, features: train.numFeatures,
       consistency: result.consistency, parallelism: result.parallelism, machines: result.machines, cluster: flags.cluster, params: result.params,
-      trainLogLossByEpoch: result.history, rounds: result.rounds,
+      trainLogLossByEpoch: result.history, rounds: perRound,
       accuracy: quality.accuracy, logLoss: quality.logLoss, auc: quality.auc, ...optimumSummary(train, test, result.params.lambda),
       bytesSent: result.bytesSent, maxStaleness: result.maxStaleness, stalenessHistogram: result.staleness, stragglers: result.stragglers, recoveries: result.recoveries, workers: result.workers, seconds: result.seconds,
     });
