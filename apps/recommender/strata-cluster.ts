@@ -46,7 +46,7 @@ export async function trainSgdStrataCluster(
     }
     return { args, parts };
   };
-  const cluster = await TrainingCluster.open({ workers: options.workers, security: options.security, module }, setupFor);
+  const cluster = await TrainingCluster.open({ workers: options.workers, security: options.security, module, who: 'trainSgdStrataCluster' }, setupFor);
   const started = performance.now();
   const trainRmse: number[] = [];
   let bytesSent = 0;

@@ -246,7 +246,7 @@ export async function trainLogisticCluster(data: SparseDataset, options: Cluster
   const module = await trainerModule();
   const openCluster = async (): Promise<TrainingClusterType> => {
     if (redisUrl !== null && checkpoint.weights !== null) await seedRedis(redisUrl, redisPrefix, layout, checkpoint.weights);
-    return TrainingCluster.open({ workers, security: options.security, module }, setupFor);
+    return TrainingCluster.open({ workers, security: options.security, module, who: 'trainLogisticCluster' }, setupFor);
   };
   let cluster = await openCluster();
   let recoveries = 0;

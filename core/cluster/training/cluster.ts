@@ -21,6 +21,8 @@ export interface TrainingClusterOptions {
   timeoutMs?: number;
   /** Milliseconds a worker keeps the job without a call. Default 60 s. */
   leaseMs?: number;
+  /** The function or command the user called, which errors name. Default 'trainCluster'. */
+  who?: string;
 }
 
 export interface MachineArgs {
@@ -42,6 +44,7 @@ export class TrainingCluster {
     readonly job: string,
     private readonly machines: Machines,
     private readonly timeoutMs: number,
+    private readonly who: string,
   ) {
     this.calls = machines.addresses.map(() => 0);
   }
@@ -55,7 +58,7 @@ export class TrainingCluster {
     const job = randomBytes(8).toString('hex');
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const machines = new Machines(options.workers, [], options.security, secretOf(options.security), timeoutMs, job);
-    const cluster = new TrainingCluster(job, machines, timeoutMs);
+    const cluster = new TrainingCluster(job, machines, timeoutMs, options.who ?? 'trainCluster');
     try {
       const ports = await Promise.all(
         options.workers.map(async (_, m) => {
@@ -75,7 +78,14 @@ export class TrainingCluster {
   }
 
   private async raw<T>(m: number, op: string, args: Record<string, unknown>, parts: Uint8Array[], limitMs = this.timeoutMs): Promise<CallReply<T>> {
-    const reply = await this.machines.call<{ json: string; parts: Uint8Array[] }>(m, 'Train', { job: this.job, op, json: JSON.stringify(args), parts }, limitMs);
+    let reply: { json: string; parts: Uint8Array[] };
+    try {
+      reply = await this.machines.call<{ json: string; parts: Uint8Array[] }>(m, 'Train', { job: this.job, op, json: JSON.stringify(args), parts }, limitMs);
+    } catch (error) {
+      // Machines speaks for runCluster: name the caller instead.
+      if (error instanceof Error) error.message = error.message.replace(/^runCluster:/, `${this.who}:`);
+      throw error;
+    }
     return { json: (reply.json ? JSON.parse(reply.json) : {}) as T, parts: reply.parts ?? [] };
   }
 
