@@ -10,7 +10,7 @@ import type { SparseDataset } from '../../../core/graph/loaders/libsvm.js';
 import { evaluateModel } from '../../sgd/logistic.js';
 import { optimumSummary } from '../../sgd/optimum-summary.js';
 import type { SgdParams } from '../../sgd/loop.js';
-import { CLUSTER_CONSISTENCIES, CLUSTER_DEFAULTS, type ClusterConsistency } from '../../sgd/cluster/train-cluster.js';
+import { CLUSTER_CONSISTENCIES, CLUSTER_DEFAULTS, type ClusterConsistency } from '../../sgd/cluster/options.js';
 import { fraction, hostPortList, positiveInt } from '../arguments.js';
 import { addClusterSecurityOptions, clusterSecurityFrom, type ClusterSecurityFlags } from '../cluster-flags.js';
 import { formatBytes, printJson, summaryTable } from '../output.js';

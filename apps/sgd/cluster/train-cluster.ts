@@ -20,23 +20,13 @@ import { shardByNonzeros, type SgdParams } from '../loop.js';
 import { SGD_DEFAULTS } from '../train.js';
 import { examplesToParts } from './examples-wire.js';
 import { KeyLayout, type KeyPartition } from './key-layout.js';
+import { CLUSTER_CONSISTENCIES, CLUSTER_DEFAULTS, type ClusterConsistency } from './options.js';
 import type { TrainingCluster as TrainingClusterType } from '../../../core/cluster/training/cluster.js';
 import { collectFromRedis, dropFromRedis, seedRedis } from './redis-ps.js';
 import { randomBytes } from 'node:crypto';
 import type { Topology } from './allreduce.js';
 
-export const CLUSTER_CONSISTENCIES = ['bsp', 'ssp', 'async', 'easgd', 'allreduce', 'fedavg'] as const;
-export type ClusterConsistency = (typeof CLUSTER_CONSISTENCIES)[number];
-
-export const CLUSTER_DEFAULTS = {
-  parallelism: 'data' as 'data' | 'model',
-  threadsPerMachine: 1,
-  psPartition: 'range' as KeyPartition,
-  topology: 'ring' as Topology,
-  localEpochs: 1,
-  participation: 1,
-  nonIid: false,
-};
+export { CLUSTER_CONSISTENCIES, CLUSTER_DEFAULTS, type ClusterConsistency } from './options.js';
 
 export interface ClusterSgdOptions extends Partial<SgdParams> {
   /** host:port of each `gasworks worker`. */
