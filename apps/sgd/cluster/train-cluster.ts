@@ -312,10 +312,13 @@ export async function trainLogisticCluster(data: SparseDataset, options: Cluster
           examples += r.json.examples;
           loss += r.json.loss;
         });
-        for (let j = 0; j <= d; j++) sum[j] /= examples;
-        weights = sum;
+        // Participants without examples leave the model as it was.
+        if (examples > 0) {
+          for (let j = 0; j <= d; j++) sum[j] /= examples;
+          weights = sum;
+          loss /= examples;
+        }
         bytes = 2 * chosen.length * (d + 1) * 8;
-        loss /= examples;
       } else {
         const replies = await cluster.all<{ loss: number; bytes: number; clock: number; maxStaleness: number; busySeconds: number }>('round', () => ({ epoch: round }));
         replies.forEach((r, m) => {
