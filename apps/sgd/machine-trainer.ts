@@ -62,9 +62,9 @@ export const createTrainer: CreateTrainer = (setup, link): Trainer => {
   if (!(Number.isInteger(start.round) && start.round >= 0)) throw new Error(`sgd trainer: startRound must be a whole number; got ${setup.args.startRound}`);
   switch (mode) {
     case 'ps':
-      return new PsMachine(setup.args as unknown as PsMachineArgs, data, link, start);
+      return new PsMachine(setup.args as unknown as PsMachineArgs, data, link, start, setup.threads);
     case 'allreduce':
-      return new AllreduceMachine(setup.args as unknown as AllreduceArgs, data, link, start);
+      return new AllreduceMachine(setup.args as unknown as AllreduceArgs, data, link, start, setup.threads);
     case 'fedavg':
       return new FedavgMachine(setup.args as unknown as FedavgArgs, data, link.machine, setup.threads);
     case 'model':

@@ -24,7 +24,8 @@ import type { SparseDataset } from '../../../core/graph/loaders/libsvm.js';
 import { viewFloat64 } from '../../../core/cluster/wire.js';
 import type { Trainer, TrainerLink } from '../../../core/cluster/training/trainer.js';
 import type { SgdParams } from '../loop.js';
-import { KeySet, ThreadOrders, batchGradient, type ResumeFrom } from './local-steps.js';
+import { KeySet, ThreadOrders, type ResumeFrom } from './local-steps.js';
+import { GradientThreads } from './gradient-threads.js';
 
 export type Topology = 'ring' | 'tree';
 
@@ -97,6 +98,7 @@ export class AllreduceMachine implements Trainer {
   private readonly vector: Float64Array;
   private readonly touched: KeySet;
   private readonly orders: ThreadOrders;
+  private readonly gradients: GradientThreads;
   private step = 0;
 
   constructor(
@@ -104,18 +106,27 @@ export class AllreduceMachine implements Trainer {
     private readonly data: SparseDataset,
     private readonly link: TrainerLink,
     start: ResumeFrom = { weights: null, round: 0 },
+    /** The worker's threads: a step's batches are computed on up to this many. */
+    realThreads = 1,
   ) {
     const width = args.numFeatures + 1;
-    this.weights = start.weights !== null ? Float64Array.from(start.weights) : new Float64Array(width);
+    this.orders = new ThreadOrders(args.threadBounds, args.threadBase, args.params.seed, (lengths) => GradientThreads.ordersFor(lengths, realThreads));
+    this.gradients = new GradientThreads(data, this.orders.orders, realThreads);
+    // The replica is what the gradient threads read.
+    this.weights = this.gradients.shared.view;
+    if (start.weights !== null) this.weights.set(start.weights);
     this.vector = new Float64Array(width + 1);
     this.touched = new KeySet(width);
-    this.orders = new ThreadOrders(args.threadBounds, args.threadBase, args.params.seed);
     this.orders.skip(start.round);
+  }
+
+  close(): void {
+    this.gradients.close();
   }
 
   async call(op: string, args: Record<string, unknown>): Promise<{ json?: unknown; parts?: Uint8Array[] }> {
     if (op === 'round') return { json: await this.round(Number(args.epoch)) };
-    if (op === 'collect') return { json: {}, parts: [bytesOf(this.weights)] };
+    if (op === 'collect') return { json: {}, parts: [bytesOf(this.weights.slice())] };
     throw new Error(`all-reduce: no op ${op}`);
   }
 
@@ -135,12 +146,8 @@ export class AllreduceMachine implements Trainer {
       v.fill(0);
       this.touched.clear();
       let examples = 0;
-      for (const order of this.orders.orders) {
-        const lo = Math.min(order.length, c * batchSize);
-        const hi = Math.min(order.length, (c + 1) * batchSize);
-        loss += batchGradient(w, this.data, order, lo, hi, v, this.touched);
-        examples += hi - lo;
-      }
+      for (const order of this.orders.orders) examples += Math.min(order.length, (c + 1) * batchSize) - Math.min(order.length, c * batchSize);
+      loss += await this.gradients.compute(c, batchSize, w, v, this.touched);
       v[d + 1] = examples;
       const before = performance.now();
       bytes += await allreduce(this.link, topology, this.step++, v);

@@ -92,9 +92,11 @@ export class ThreadOrders {
     readonly bounds: number[],
     base: number,
     seed: number,
+    /** Allocate the orders (shared memory, for threads to read); default plain arrays. */
+    allocate: (lengths: number[]) => Uint32Array[] = (lengths) => lengths.map((n) => new Uint32Array(n)),
   ) {
     const threads = bounds.length - 1;
-    this.orders = Array.from({ length: threads }, (_, t) => new Uint32Array(bounds[t + 1] - bounds[t]));
+    this.orders = allocate(Array.from({ length: threads }, (_, t) => bounds[t + 1] - bounds[t]));
     this.blocks = this.orders.map((o) => new Uint32Array(Math.ceil(o.length / SHUFFLE_BLOCK)));
     // loop.ts's seed of thread (base + t).
     this.randoms = this.orders.map((_, t) => sfc32Seed((seed * 1_000_003 + (base + t) * 7919) | 0));

@@ -21,7 +21,8 @@ import { viewFloat64, viewUint32 } from '../../../core/cluster/wire.js';
 import type { Trainer, TrainerFrame, TrainerLink } from '../../../core/cluster/training/trainer.js';
 import type { SgdParams } from '../loop.js';
 import { KeyLayout, type KeyPartition } from './key-layout.js';
-import { KeySet, ThreadOrders, batchGradient, exampleStep, type ResumeFrom } from './local-steps.js';
+import { KeySet, ThreadOrders, exampleStep, type ResumeFrom } from './local-steps.js';
+import { GradientThreads } from './gradient-threads.js';
 import { PUSH_ADD, PUSH_STEP, PsShard } from './ps-shard.js';
 import type { RedisPs } from './redis-ps.js';
 
@@ -55,6 +56,8 @@ export class PsMachine implements Trainer {
   private readonly width: number;
   /** What this machine last read of the model (only the keys it pulled are current). */
   private readonly view: Float64Array;
+  /** bsp, ssp, async: the clock's batch gradients, on the worker's threads. */
+  private readonly gradients: GradientThreads | null;
   private readonly gradient: Float64Array;
   private readonly touched: KeySet;
   private readonly orders: ThreadOrders;
@@ -79,6 +82,8 @@ export class PsMachine implements Trainer {
     private readonly data: SparseDataset,
     private readonly link: TrainerLink,
     start: ResumeFrom = { weights: null, round: 0 },
+    /** The worker's threads: the batches of a clock are computed on up to this many. */
+    realThreads = 1,
   ) {
     this.width = args.numFeatures + 1;
     this.layout = new KeyLayout(this.width, args.shards, link.machines, args.partition);
@@ -87,10 +92,14 @@ export class PsMachine implements Trainer {
     for (const s of args.redis ? [] : this.layout.shardsOn(link.machine)) {
       this.shards.set(s, new PsShard({ layout: this.layout, shard: s, machines: link.machines, bound, synchronous: args.consistency === 'bsp', lambda: args.params.lambda, biasKey: args.numFeatures }));
     }
-    this.view = new Float64Array(this.width);
+
     this.gradient = new Float64Array(this.width);
     this.touched = new KeySet(this.width);
-    this.orders = new ThreadOrders(args.threadBounds, args.threadBase, args.params.seed);
+    const threads = args.consistency === 'easgd' ? 1 : realThreads;
+    this.orders = new ThreadOrders(args.threadBounds, args.threadBase, args.params.seed, (lengths) => GradientThreads.ordersFor(lengths, threads));
+    this.gradients = args.consistency === 'easgd' ? null : new GradientThreads(data, this.orders.orders, threads);
+    // The pulled weights are what the gradient threads read.
+    this.view = this.gradients?.shared.view ?? new Float64Array(this.width);
     this.groupKeys = Array.from({ length: args.shards }, (_, s) => new Uint32Array(this.layout.sizes[s]));
     this.groupCount = new Uint32Array(args.shards);
     this.local = args.consistency === 'easgd' ? new Float64Array(this.width) : null;
@@ -245,7 +254,7 @@ export class PsMachine implements Trainer {
     let loss = 0;
     const g = this.gradient;
     for (let i = 0; i < this.touched.count; i++) g[this.touched.list[i]] = 0;
-    for (const order of orders) loss += batchGradient(this.view, this.data, order, Math.min(order.length, c * batchSize), Math.min(order.length, (c + 1) * batchSize), g, this.touched);
+    loss += await this.gradients!.compute(c, batchSize, this.view, g, this.touched);
     this.push(this.clock, PUSH_STEP, rate, g);
     this.clock++;
     return loss;
@@ -309,6 +318,7 @@ export class PsMachine implements Trainer {
   }
 
   close(): void {
+    this.gradients?.close();
     void this.redis?.close();
     this.redis = null;
   }

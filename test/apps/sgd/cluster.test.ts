@@ -182,6 +182,21 @@ test('two batches per machine per clock: the batches of one process with machine
   assert.ok(maxDifference(r.weights, expected) < 1e-12, `max |difference| ${maxDifference(r.weights, expected)}`);
 });
 
+test('a worker with two threads computes a clock\'s two batches on both: one process with two threads, to the bit', async () => {
+  const child = gasworksInBackground(['worker', '--listen', '127.0.0.1:0', '--threads', '2', '--token-file', tokenFile]);
+  children.push(child);
+  const address = await workerAddress(child);
+  const data = plantedLogistic({ examples: 1200, features: 80, nonzeros: 6, seed: 5 });
+  const expected = serialBsp(data, 2, SMALL);
+  for (const consistency of ['bsp', 'allreduce'] as const) {
+    const r = await trainLogisticCluster(data, { workers: [address], security, consistency, threadsPerMachine: 2, ...SMALL });
+    assert.is(maxDifference(r.weights, expected), 0, consistency);
+  }
+  // Beside a one-thread worker: the batches of one process with four threads, to rounding.
+  const r = await trainLogisticCluster(data, { workers: [address, workers[0]], security, consistency: 'bsp', threadsPerMachine: 2, ...SMALL });
+  assert.ok(maxDifference(r.weights, serialBsp(data, 4, SMALL)) < 1e-12);
+});
+
 test('all-reduce (ring and tree) on 3 machines equals serial BSP to 1e-12; each sends 2(M-1)/M of the gradient per step on the ring', async () => {
   const data = plantedLogistic({ examples: 1500, features: 120, nonzeros: 8, seed: 3 });
   const expected = serialBsp(data, 3, SMALL);
