@@ -38,7 +38,7 @@ export function addSgdClusterOptions(cmd: Command): Command {
   cmd
     .option('--cluster <host:port,...>', `train across machines: the addresses of \`gasworks worker\` processes; -c then also takes allreduce and fedavg (${CLUSTER_CONSISTENCIES.join(', ')})`, hostPortList)
     .option('--parallelism <kind>', 'with --cluster: data (examples split over machines) or model (features split; bsp only)', CLUSTER_DEFAULTS.parallelism)
-    .option('--machine-threads <n>', 'with --cluster: batches per machine per clock, as threads of one process take them', positiveInt, CLUSTER_DEFAULTS.threadsPerMachine)
+    .option('--machine-threads <n>', 'with --cluster: batches per machine per clock, as threads of one process take them, computed on up to the worker\'s --threads', positiveInt, CLUSTER_DEFAULTS.threadsPerMachine)
     .option('--ps-shards <n>', 'with --cluster, bsp/ssp/async/easgd: parameter-server shards, kept round-robin by the workers (default: one per worker)', positiveInt)
     .option('--ps-partition <how>', 'with --cluster: the shards hold key ranges (range) or hashed keys (hash)', CLUSTER_DEFAULTS.psPartition)
     .option('--spare <host:port,...>', 'with --cluster: workers standing by; one takes a lost worker\'s place and the run resumes from the last checkpoint', hostPortList)
