@@ -67,6 +67,9 @@ export interface StrataShared {
   squaredErrorLimit: number;
   epochs: number;
   ratings: number;
+  /** User block b is users userBounds[b] .. userBounds[b + 1] - 1; item block j is items (from 0) itemBounds[j] .. itemBounds[j + 1] - 1. */
+  userBounds: Uint32Array;
+  itemBounds: Uint32Array;
 }
 
 /**
@@ -136,6 +139,8 @@ export function prepareStrata(graph: Graph, options: StrataOptions): StrataShare
     squaredErrorLimit: squaredErrorLimit(weights, m),
     epochs: options.epochs,
     ratings: m,
+    userBounds,
+    itemBounds,
   };
 }
 

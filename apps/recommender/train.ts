@@ -145,7 +145,8 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
   if (schedule !== 'hogwild' && schedule !== 'strata') throw new UsageError(`trainFactorModel: schedule must be 'hogwild' or 'strata'; got ${JSON.stringify(schedule)}`);
   if (schedule === 'strata' && algo !== 'sgd') throw new UsageError("trainFactorModel: schedule 'strata' is for SGD");
 
-  if (options.cluster !== undefined && stochastic) throw new UsageError('trainFactorModel: only ALS and iALS train across machines (SGD and SVD++ update the items of every rating in place: one machine)');
+  if (options.cluster !== undefined && stochastic && schedule !== 'strata') throw new UsageError("trainFactorModel: ALS and iALS train across machines, and SGD with schedule 'strata' (DSGD); SVD++ and Hogwild! SGD update the items of every rating in place: one machine");
+  if (options.cluster !== undefined && schedule === 'strata' && options.workers !== undefined) throw new UsageError('trainFactorModel: workers is for one machine; with cluster each listed worker is one machine');
 
   const graph = ratingsToGraph(ratings);
   const trainRmse: number[] = [];
@@ -183,11 +184,10 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
   let computeSeconds: number;
   let backend: string = kernels;
   if (schedule === 'strata') {
-    const strataRun = await trainSgdStrata(
-      graph,
-      { numUsers: ratings.numUsers, rank, learningRate, lambda, biases, seed, epochs: iterations, strata: options.strata, threads: options.workers ?? 1 },
-      options.onIteration,
-    );
+    const strataOptions = { numUsers: ratings.numUsers, rank, learningRate, lambda, biases, seed, epochs: iterations, strata: options.strata };
+    const strataRun = options.cluster
+      ? await (await import('./strata-cluster.js')).trainSgdStrataCluster(graph, { ...strataOptions, workers: options.cluster, security: options.security }, options.onIteration)
+      : await trainSgdStrata(graph, { ...strataOptions, threads: options.workers ?? 1 }, options.onIteration);
     factors = strataRun.factors;
     computeSeconds = strataRun.computeSeconds;
     backend = 'strata';

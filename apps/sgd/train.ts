@@ -11,12 +11,12 @@ import { UsageError } from '../../core/errors.js';
 import type { SparseDataset } from '../../core/graph/loaders/libsvm.js';
 import { sharedFloat64, sharedInt32 } from '../../core/graph/shared.js';
 import { siblingModule } from '../../core/workers/spawn.js';
-import { SGD_CONTROL, controlWords, runSgdThread, shardByNonzeros, type Consistency, type SgdParams, type SgdShared } from './loop.js';
+import { SGD_CONTROL, controlWords, runSgdThread, shardByNonzeros, type SgdConsistency, type SgdParams, type SgdShared } from './loop.js';
 import type { SgdWorkerData } from './worker.js';
 
-export const CONSISTENCIES: readonly Consistency[] = ['bsp', 'ssp', 'async', 'easgd'];
+export const CONSISTENCIES: readonly SgdConsistency[] = ['bsp', 'ssp', 'async', 'easgd'];
 
-export const SGD_DEFAULTS: SgdParams & { consistency: Consistency } = {
+export const SGD_DEFAULTS: SgdParams & { consistency: SgdConsistency } = {
   consistency: 'async',
   epochs: 10,
   // Best of learningRate 0.05-0.1 and decay 0.5-1 on a9a (test accuracy 0.845-0.851 in every mode).
@@ -32,16 +32,20 @@ export const SGD_DEFAULTS: SgdParams & { consistency: Consistency } = {
 
 export interface SgdOptions extends Partial<SgdParams> {
   /** 'async' (Hogwild!, default), 'bsp', 'ssp' or 'easgd'. */
-  consistency?: Consistency;
+  consistency?: SgdConsistency;
   /** Threads. Default 1 (inline). */
   workers?: number;
+  /** Start from these weights (numFeatures, then the bias) instead of zeros. */
+  initialWeights?: Float64Array;
+  /** Epochs already taken elsewhere: the learning rate carries on from there (federated rounds). Default 0. */
+  epochOffset?: number;
 }
 
 export interface SgdResult {
   /** numFeatures weights, then the bias. */
   weights: Float64Array;
   numFeatures: number;
-  consistency: Consistency;
+  consistency: SgdConsistency;
   params: SgdParams;
   /** Mean training log-loss met during each epoch (each example's loss before its own step). */
   history: number[];
@@ -96,7 +100,13 @@ export async function trainLogistic(data: SparseDataset, options: SgdOptions = {
     control: sharedInt32(controlWords(threads)),
     history: sharedFloat64(params.epochs),
     losses: sharedFloat64(threads),
+    epochOffset: options.epochOffset ?? 0,
   };
+  if (options.initialWeights !== undefined) {
+    if (options.initialWeights.length !== width) throw new UsageError(`trainLogistic: initialWeights must hold ${width} values (the features, then the bias); got ${options.initialWeights.length}`);
+    shared.weights.set(options.initialWeights);
+  }
+  check('epochOffset', Number.isInteger(shared.epochOffset) && shared.epochOffset >= 0, shared.epochOffset, 'an integer >= 0');
   const started = performance.now();
   if (threads === 1) {
     runSgdThread(shared, 0, 1);

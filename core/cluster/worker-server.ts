@@ -22,6 +22,7 @@ import { CheckpointFiles } from './checkpoint-files.js';
 import { ClusterJob, type JobSetup, type WireBatch } from './job.js';
 import { runSupersteps, type Exchange } from './superstep.js';
 import { ProgramCache, defaultProgramCache } from './program-shipping.js';
+import { TrainingHost, type TrainRequest } from './training/host.js';
 import { dataChannelTls, isLoopbackHost, secretOf, type ClusterSecurity } from './security.js';
 import { serverCredentials } from './grpc-credentials.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, LOST_MACHINE_KEY, PROTOCOL_VERSION, bytesOf, channelOptions, gasWorkerMethods, toFloat64, toUint32, type MethodDefinition } from './wire.js';
@@ -210,13 +211,23 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
   } catch (error) {
     throw new UsageError(`startWorker: cannot listen for data on ${host}: ${(error as Error).message}`);
   }
+  // Training jobs (the Train call) hold their own state and take their own frames.
+  const training = new TrainingHost({
+    moduleUrl: (module) => programs.urlOf({ module } as never, false),
+    send: (address, frame) => channel.send(address, frame),
+    threads,
+    log,
+    dataPort: () => channel.port,
+  });
   // Frames of jobs this worker no longer holds, or of epochs a rollback left behind, are dropped.
   channel.accept = (frame) => {
+    if (training.take(frame)) return false;
     const h = jobs.get(frame.job);
     return h !== undefined && frame.epoch >= h.epoch;
   };
   // A peer's data channel is gone: every job that sends to it fails its waits, naming the machine.
   channel.onPeerUnreachable = (error: PeerUnreachable) => {
+    training.peerLost(error.address, error.message);
     for (const h of jobs.values()) {
       const machine = h.peers.indexOf(error.address);
       if (machine >= 0) channel.abort(h.job.id, new PeerLost(machine, `machine ${machine}: ${error.message}`));
@@ -540,6 +551,9 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
       callback(null, {});
     }) as Handler<{ job: string; keepCheckpoints?: boolean }, unknown>,
     Renew: unary<{ job: string }>(() => ({})),
+    Train: ((call, callback) => {
+      training.handle(call.request).then((reply) => callback(null, reply), (error) => fail(callback, error));
+    }) as Handler<TrainRequest, unknown>,
     // Unauthenticated: what a coordinator must know to sign its calls to this worker.
     Hello: ((_call, callback) => callback(null, { worker: workerId, protocol: PROTOCOL_VERSION })) as Handler<unknown, unknown>,
     Status: ((_call, callback) => {
@@ -579,6 +593,7 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
     server.bindAsync(listen, serverCredentials(options.security), (error, bound) => (error ? reject(new UsageError(`startWorker: cannot listen on ${listen}: ${error.message}`)) : resolve(bound)));
   }).catch((error) => {
     clearInterval(sweep);
+    training.close();
     channel.close();
     throw error;
   });
@@ -592,6 +607,7 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
         health.setStatus('', 'NOT_SERVING');
         for (const h of jobs.values()) void h.job.close();
         jobs.clear();
+        training.close();
         channel.close();
         const force = setTimeout(() => server.forceShutdown(), CLOSE_GRACE_MS);
         server.tryShutdown(() => {
@@ -604,6 +620,7 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
       clearInterval(sweep);
       for (const h of jobs.values()) void h.job.close();
       jobs.clear();
+      training.close();
       channel.close();
       server.forceShutdown();
     },

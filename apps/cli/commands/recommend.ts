@@ -67,7 +67,7 @@ export function registerRecommend(program: Command): void {
     .option('--no-biases', 'no user and item biases')
     .option('--seed <n>', 'seed of the initial factors and of the hold-out split', positiveInt, TRAIN_DEFAULTS.seed)
     .option('-w, --workers <n>', `threads (default: one per core, ${defaultWorkers()} here)`, positiveInt)
-    .option('--cluster <host:port,...>', 'ALS and iALS across machines: the addresses of `gasworks worker` processes (instead of --workers)', hostPortList)
+    .option('--cluster <host:port,...>', 'ALS and iALS, or SGD with --schedule strata (DSGD: user blocks stay, item blocks rotate), across machines: the addresses of `gasworks worker` processes (instead of --workers)', hostPortList)
     .option('--schedule <how>', 'SGD across threads: hogwild (lock-free, items shared between threads) or strata (stratified blocks no two threads share: the same model on any thread count)', 'hogwild')
     .option('--strata <n>', 'with --schedule strata: user and item ranges (the model depends on it)', positiveInt)
     .option('--kernels <where>', 'ALS: engine (the vertex program on --workers threads or --cluster), cpu (batched kernels, one thread) or gpu (gpu.js: a GPU where it finds one, else WebAssembly)', 'engine')

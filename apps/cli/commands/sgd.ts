@@ -11,12 +11,14 @@ import { loadLibsvm } from '../../../core/graph/loaders/libsvm.js';
 import { evaluateModel } from '../../sgd/logistic.js';
 import { EXAMPLES_HELP, openExamples } from '../../sgd/source.js';
 import { CONSISTENCIES, SGD_DEFAULTS, trainLogistic } from '../../sgd/train.js';
-import type { Consistency, SgdParams } from '../../sgd/loop.js';
+import type { SgdConsistency, SgdParams } from '../../sgd/loop.js';
 import { fraction, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, unitInterval } from '../arguments.js';
 import { splitExamples } from '../../sgd/split.js';
+import { optimumSummary } from '../../sgd/optimum-summary.js';
 import { printJson, summaryTable } from '../output.js';
+import { addSgdClusterOptions, checkNoClusterFlags, runSgdCluster, type SgdClusterFlags } from './sgd-cluster.js';
 
-interface SgdFlags extends SgdParams {
+interface SgdFlags extends SgdParams, SgdClusterFlags {
   train: string;
   test?: string;
   testFraction: number;
@@ -26,7 +28,7 @@ interface SgdFlags extends SgdParams {
 }
 
 export function registerSgd(program: Command): void {
-  program
+  const cmd = program
     .command('sgd')
     .description('parallel SGD for sparse logistic regression (LIBSVM data) with BSP, SSP, asynchronous (Hogwild!) or elastic-averaging consistency')
     .option('--train <data>', `training examples: ${EXAMPLES_HELP}`, 'planted:50000:1000:20')
@@ -43,17 +45,20 @@ export function registerSgd(program: Command): void {
     .option('--tau <n>', 'easgd: examples between elastic exchanges', positiveInt, SGD_DEFAULTS.tau)
     .option('--alpha <x>', 'easgd: elastic moving rate, in (0, 1]', unitInterval, SGD_DEFAULTS.alpha)
     .option('--seed <n>', 'seed of the shuffles', positiveInt, SGD_DEFAULTS.seed)
-    .option('--json', 'print a JSON summary')
-    .action(async (flags: SgdFlags) => {
-      if (!(CONSISTENCIES as readonly string[]).includes(flags.consistency)) {
+    .option('--json', 'print a JSON summary');
+  addSgdClusterOptions(cmd);
+  cmd.action(async (flags: SgdFlags) => {
+      if (flags.cluster === undefined) checkNoClusterFlags(flags, cmd);
+      if (flags.cluster === undefined && !(CONSISTENCIES as readonly string[]).includes(flags.consistency)) {
         throw new UsageError(`sgd: --consistency must be one of ${CONSISTENCIES.join(', ')}; got "${flags.consistency}"`);
       }
       // Planted data is a new problem for every seed: its test set is held out from --train, never generated apart.
       if (flags.test?.startsWith('planted:')) throw new UsageError('sgd: --test takes a LIBSVM file; for planted data leave --test out and --test-fraction is held out');
       const all = await openExamples(flags.train);
       const { train, test } = flags.test ? { train: all, test: await loadLibsvm(flags.test) } : splitExamples(all, flags.testFraction, flags.seed);
+      if (flags.cluster !== undefined) return runSgdCluster(flags, train, test, flags.test ?? `${flags.testFraction} of --train held out (seed ${flags.seed})`);
       const result = await trainLogistic(train, {
-        consistency: flags.consistency as Consistency,
+        consistency: flags.consistency as SgdConsistency,
         workers: flags.workers ?? defaultWorkers(),
         epochs: flags.epochs,
         learningRate: flags.learningRate,
@@ -79,6 +84,7 @@ export function registerSgd(program: Command): void {
         accuracy: quality.accuracy,
         logLoss: quality.logLoss,
         auc: quality.auc,
+        ...(flags.json ? optimumSummary(train, test, result.params.lambda) : {}),
         seconds: result.seconds,
       };
       if (flags.json) {
