@@ -60,22 +60,6 @@ export function batchGradient(w: Float64Array, data: SparseDataset, order: Uint3
   return loss;
 }
 
-/** One example's SGD step on `w`; returns its loss before the step. */
-export function exampleStep(w: Float64Array, data: SparseDataset, k: number, rate: number, lambda: number): number {
-  const { rowOffsets, indices, values } = data;
-  const d = data.numFeatures;
-  const end = rowOffsets[k + 1];
-  let z = w[d];
-  for (let q = rowOffsets[k]; q < end; q++) z += w[indices[q]] * values[q];
-  const g = sigmoid(z) - (data.labels[k] > 0 ? 1 : 0);
-  for (let q = rowOffsets[k]; q < end; q++) {
-    const j = indices[q];
-    w[j] -= rate * (g * values[q] + lambda * w[j]);
-  }
-  w[d] -= rate * g;
-  return exampleLoss(z, data.labels[k]);
-}
-
 /** Where a machine starts: a checkpoint's weights (null: zeros) after `round` rounds. */
 export interface ResumeFrom {
   weights: Float64Array | null;
