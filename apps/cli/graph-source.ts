@@ -8,15 +8,19 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { UsageError } from '../../core/errors.js';
-import { buildGraph, type BuildOptions } from '../../core/graph/build.js';
+import type { BuildOptions } from '../../core/graph/build.js';
 import type { Graph } from '../../core/graph/graph.js';
-import { erdosRenyiGnm, grid2d, rmatEdges } from '../../core/graph/generators/index.js';
+import { generateGraph, parseGeneratorSpec } from '../../core/graph/generators/spec.js';
 import { loadGraph } from '../../core/graph/load.js';
 import { startProgress } from './progress.js';
+import { graphBytes, isAllocationFailure, outOfMemory } from './out-of-memory.js';
+import { formatBytes } from './output.js';
 
 export interface GraphSourceOptions extends BuildOptions {
   format?: string;
   quiet?: boolean;
+  /** The command, for messages ('info', 'run'). */
+  who?: string;
 }
 
 export interface LoadedGraph {
@@ -30,17 +34,6 @@ export const GRAPH_SPEC_HELP =
   'a graph file (SNAP/weighted edge list, Matrix Market, MovieLens, signed CSV, gasworks .bin; .gz read transparently) ' +
   'or a generator: rmat:SCALE[:EDGE_FACTOR[:SEED]], er:N:AVG_DEGREE[:SEED], grid:ROWSxCOLS';
 
-function parseIntPart(spec: string, value: string | undefined, what: string, fallback?: number): number {
-  if (value === undefined || value === '') {
-    if (fallback !== undefined) return fallback;
-    throw new UsageError(`graph spec "${spec}": missing ${what}`);
-  }
-  const x = Number(value);
-  if (!Number.isFinite(x) || x < 0) throw new UsageError(`graph spec "${spec}": ${what} must be a non-negative number, got "${value}"`);
-  return x;
-}
-
-
 export async function openGraph(spec: string, options: GraphSourceOptions = {}): Promise<LoadedGraph> {
   const started = performance.now();
   const build: BuildOptions = {
@@ -48,51 +41,45 @@ export async function openGraph(spec: string, options: GraphSourceOptions = {}):
     selfLoops: options.selfLoops,
     duplicates: options.duplicates,
   };
-  const [kind, ...parts] = spec.split(':');
+  const generator = parseGeneratorSpec(spec);
   let graph: Graph;
-  if (kind === 'rmat' && parts.length) {
-    const scale = parseIntPart(spec, parts[0], 'SCALE');
-    if (!Number.isInteger(scale) || scale < 1 || scale > 30) throw new UsageError(`graph spec "${spec}": SCALE must be an integer in 1..30`);
-    const edgeFactor = parseIntPart(spec, parts[1], 'EDGE_FACTOR', 16);
-    const seed = parseIntPart(spec, parts[2], 'SEED', 1);
+  if (generator !== null) {
     const bar = startProgress(`generating ${spec}`, 1, options);
-    const list = rmatEdges({ scale, edgeFactor, seed, onProgress: (d, t) => bar.update(d, t) });
-    bar.label(`building ${spec}`);
-    graph = buildGraph(list, { ...build, onProgress: (d, t) => bar.update(d, t) });
-    bar.stop();
-  } else if (kind === 'er' && parts.length) {
-    const n = parseIntPart(spec, parts[0], 'N');
-    const degree = parseIntPart(spec, parts[1], 'AVG_DEGREE');
-    const seed = parseIntPart(spec, parts[2], 'SEED', 1);
-    const list = erdosRenyiGnm({ n, m: Math.round((n * degree) / 2), seed });
-    graph = buildGraph(list, { undirected: true, ...stripUndefined(build) });
-  } else if (kind === 'grid' && parts.length) {
-    const m = /^(\d+)x(\d+)$/.exec(parts[0]);
-    if (!m) throw new UsageError(`graph spec "${spec}": expected grid:ROWSxCOLS, e.g. grid:100x100`);
-    graph = buildGraph(grid2d({ rows: Number(m[1]), cols: Number(m[2]) }), { undirected: true, ...stripUndefined(build) });
-  } else {
-    let size = 0;
     try {
-      const s = await stat(spec);
-      if (!s.isFile()) throw new UsageError(`${spec}: not a file`);
-      size = s.size;
+      graph = generateGraph(generator, { ...build, onProgress: (d, t) => bar.update(d, t) });
     } catch (error) {
-      if (error instanceof UsageError) throw error;
-      throw new UsageError(`${spec}: no such file (expected ${GRAPH_SPEC_HELP})`);
-    }
-    const bar = startProgress(`loading ${basename(spec)}`, size, { ...options, unit: 'bytes' });
-    try {
-      graph = await loadGraph(spec, {
-        ...stripUndefined(build),
-        format: (options.format ?? 'auto') as never,
-        onProgress: (done: number, total: number) => bar.update(done, total),
-      });
+      if (!isAllocationFailure(error)) throw error;
+      // The edge list (8 bytes an edge) and the build's sort buffers come on top of the graph itself.
+      const edges = generator.undirected || build.undirected ? 2 * generator.edges : generator.edges;
+      throw outOfMemory(options.who ?? 'gasworks', { what: `graph ${spec}`, vertices: generator.vertices, edges, bytes: graphBytes(generator.vertices, edges) + 16 * edges });
     } finally {
       bar.stop();
     }
-    return { graph, name: basename(spec), loadSeconds: (performance.now() - started) / 1000 };
+    return { graph, name: spec, loadSeconds: (performance.now() - started) / 1000 };
   }
-  return { graph, name: spec, loadSeconds: (performance.now() - started) / 1000 };
+  let size = 0;
+  try {
+    const s = await stat(spec);
+    if (!s.isFile()) throw new UsageError(`${spec}: not a file`);
+    size = s.size;
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`${spec}: no such file (expected ${GRAPH_SPEC_HELP})`);
+  }
+  const bar = startProgress(`loading ${basename(spec)}`, size, { ...options, unit: 'bytes' });
+  try {
+    graph = await loadGraph(spec, {
+      ...stripUndefined(build),
+      format: (options.format ?? 'auto') as never,
+      onProgress: (done: number, total: number) => bar.update(done, total),
+    });
+  } catch (error) {
+    if (!isAllocationFailure(error)) throw error;
+    throw outOfMemory(options.who ?? 'gasworks', { what: `graph in ${spec}`, bytes: size, advice: `a ${formatBytes(size)} file; try a smaller graph, convert it once to a gasworks binary graph elsewhere (it is read without a build step), run across machines with --cluster, or give node more memory (NODE_OPTIONS=--max-old-space-size=...)` });
+  } finally {
+    bar.stop();
+  }
+  return { graph, name: basename(spec), loadSeconds: (performance.now() - started) / 1000 };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

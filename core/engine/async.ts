@@ -12,6 +12,7 @@
  * batch, so a run may overshoot by a batch per thread). `iterations` in the
  * result is the number of sweeps that ran something, or ceil(updates / n).
  */
+import { programFailure, type FailProgram } from './program-failure.js';
 import type { Columns, Schema } from '../graph/columns.js';
 import type { Graph } from '../graph/graph.js';
 import { sharedFloat64, sharedInt32, sharedUint8 } from '../graph/shared.js';
@@ -118,7 +119,7 @@ export async function runAsync<VS extends Schema, ES extends Schema, P extends P
   // Initial activation: every vertex under 'all'; otherwise those whose init did not return false.
   // (Queued through an outbox: one lock for the whole initial set.)
   const queue = shared.queue ? new VertexQueue(shared.queue, { buffered: true }) : null;
-  initialise(fns, n, program.activation === 'all', queue, shared.active);
+  initialise(fns, n, program.activation === 'all', queue, shared.active, programFailure(program, graph));
 
   const iterationsSoFar = (): number => {
     if (queue === null) return Atomics.load(shared.control, CONTROL.SWEEPS);
@@ -234,12 +235,17 @@ async function runInWorkers(
  * 'signalled' and init returned false. A function of its own so that its hot loop does not make
  * V8 recompile all of runAsync in the background on every run (see sync.ts's initialise).
  */
-function initialise(fns: VertexFunctions<number | Float64Array>, n: number, allActive: boolean, queue: VertexQueue | null, active: Uint8Array | null): void {
-  for (let v = 0; v < n; v++) {
-    const initial = fns.init ? fns.init(v) : undefined;
-    if (!allActive && initial === false) continue;
-    if (queue) queue.signal(v);
-    else active![v] = 1;
+function initialise(fns: VertexFunctions<number | Float64Array>, n: number, allActive: boolean, queue: VertexQueue | null, active: Uint8Array | null, fail: FailProgram): void {
+  let v = 0;
+  try {
+    for (; v < n; v++) {
+      const initial = fns.init ? fns.init(v) : undefined;
+      if (!allActive && initial === false) continue;
+      if (queue) queue.signal(v);
+      else active![v] = 1;
+    }
+  } catch (error) {
+    throw fail(error, 'init', v);
   }
   if (queue) queue.flush();
 }

@@ -12,6 +12,7 @@ import { Graph, type GraphArrays } from '../graph/graph.js';
 import { UsageError } from '../errors.js';
 import { checkParams, resolveProgram, type Aggregator, type Params, type ProgramContext, type ResolvedProgram, type VertexFunctions, type VertexProgram, type WholeGraphView } from '../program.js';
 import { importProgram } from './load-program.js';
+import { programFailure } from './program-failure.js';
 
 export interface CommonRunOptions {
   threads?: number;
@@ -136,8 +137,18 @@ export function createInThread<VS extends Schema, ES extends Schema, P extends P
   const aggregates: Record<string, number> = {};
   // Assigned onto the view, not spread into a new object: a spread would read (compute) its lazy arrays.
   const ctx = Object.assign(view !== undefined ? { ...view } : wholeGraphView(graph), { graph, vertex, edge, params, thread, threads, aggregates }) as ProgramContext<VS, ES, P>;
-  const fns = program.create(ctx as unknown as ProgramContext<Schema, Schema, Params>) as VertexFunctions<number | Float64Array>;
-  const aggregators = program.aggregators ? program.aggregators(ctx as unknown as ProgramContext<Schema, Schema, Params>) : {};
+  let fns: VertexFunctions<number | Float64Array>;
+  let aggregators: Record<string, Aggregator>;
+  try {
+    fns = program.create(ctx as unknown as ProgramContext<Schema, Schema, Params>) as VertexFunctions<number | Float64Array>;
+  } catch (error) {
+    throw programFailure(program, graph)(error, 'create', -1);
+  }
+  try {
+    aggregators = program.aggregators ? program.aggregators(ctx as unknown as ProgramContext<Schema, Schema, Params>) : {};
+  } catch (error) {
+    throw programFailure(program, graph)(error, 'aggregators', -1);
+  }
   for (const [name, aggregator] of Object.entries(aggregators)) {
     if (aggregator == null || !['sum', 'min', 'max'].includes(aggregator.reduce) || typeof aggregator.map !== 'function') {
       throw new UsageError(`program ${program.name}: aggregator "${name}" needs a map function and reduce 'sum', 'min' or 'max'; got reduce ${JSON.stringify(aggregator?.reduce)}`);

@@ -89,6 +89,8 @@ export interface KernelEnv {
   maps: Array<(v: number) => number>;
   /** [edges, updates, changed], this thread's running totals. */
   tally: Float64Array;
+  /** Wraps what a program function threw (program-failure.ts); default: rethrow as is. */
+  fail?: (error: unknown, phase: string, vertex: number) => Error;
 }
 
 export interface SyncKernels {
@@ -120,17 +122,18 @@ function kernelSource(shape: KernelShape): string {
   const { vector, signalled } = shape;
   const lines: string[] = [
     'const { n, threads, inOff, inSrc, inEdge, outOff, outTgt, outEdge, accs, changed, cache, cacheValid, deltas, zero, gather, sum, apply, scatter, signal, tally } = env;',
+    'const fail = env.fail ?? ((error) => error);',
     ...shape.aggregators.map((_, i) => `const map${i} = env.maps[${i}];`),
     vector ? `const size = ${shape.size}; const vacc = new Float64Array(size);` : '',
     'return { gather: gatherChunk, apply: applyChunk, scatter: scatterChunk, aggregate: aggregateChunk, gatherList, applyList, scatterList };',
     '',
-    gatherChunkSource(shape, false),
-    applyChunkSource(shape, false),
-    scatterChunkSource(shape, false),
+    guarded('gather', gatherChunkSource(shape, false)),
+    guarded('apply', applyChunkSource(shape, false)),
+    guarded('scatter', scatterChunkSource(shape, false)),
     aggregateChunkSource(shape),
-    gatherChunkSource(shape, true),
-    applyChunkSource(shape, true),
-    scatterChunkSource(shape, true),
+    guarded('gather', gatherChunkSource(shape, true)),
+    guarded('apply', applyChunkSource(shape, true)),
+    guarded('scatter', scatterChunkSource(shape, true)),
   ];
   return lines.join('\n');
 }
@@ -142,12 +145,23 @@ function outEdgeId(shape: KernelShape): string {
 
 /**
  * A kernel's header and vertex loop: over the range [start, end), or (list) over the vertices
- * list[from .. to - 1] of a sparse frontier, whose every entry is active.
+ * list[from .. to - 1] of a sparse frontier, whose every entry is active. The loop assigns the
+ * function-level `v` that `guarded` declares, so its catch can name the vertex.
  */
 function loopOver(name: string, list: boolean, extra: string): { header: string; loop: string } {
   return list
-    ? { header: `function ${name}List(list, from, to${extra})`, loop: 'for (let x = from; x < to; x++) { const v = list[x];' }
-    : { header: `function ${name}Chunk(start, end${extra})`, loop: 'for (let v = start; v < end; v++) {' };
+    ? { header: `function ${name}List(list, from, to${extra})`, loop: 'for (let x = from; x < to; x++) { v = list[x];' }
+    : { header: `function ${name}Chunk(start, end${extra})`, loop: 'for (v = start; v < end; v++) {' };
+}
+
+/**
+ * A kernel function's source with its body in one try: what the program's function throws leaves
+ * as `fail(error, phase, v)`, naming the vertex. One try per chunk, nothing added per edge.
+ */
+function guarded(phase: string, source: string): string {
+  const open = source.indexOf('{');
+  const close = source.lastIndexOf('}');
+  return `${source.slice(0, open)}{ let v = -1; try {${source.slice(open + 1, close)}} catch (error) { throw fail(error, '${phase}', v); } }`;
 }
 
 function gatherChunkSource(shape: KernelShape, list: boolean): string {

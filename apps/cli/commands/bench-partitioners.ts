@@ -5,6 +5,7 @@
  * against k into --out. A progress bar per run on a terminal. The work itself
  * is partitioner/bench/run.ts; this module reads flags and prints.
  */
+import { statSync } from 'node:fs';
 import { Command } from 'commander';
 import { UsageError } from '../../../core/errors.js';
 import { checkParts, partitioners, resolveAlgos } from '../../../partitioner/index.js';
@@ -54,6 +55,17 @@ export function parsePartsList(value: string): number[] {
   return [...new Set(ks)];
 }
 
+/** --out must be a folder or not exist yet: say so before the runs, not with a stack after them. */
+function checkOutFolder(out: string): void {
+  let isFolder: boolean | null = null;
+  try {
+    isFolder = statSync(out).isDirectory();
+  } catch {
+    // not there yet: it is created at the end
+  }
+  if (isFolder === false) throw new UsageError(`bench partitioners: --out must be a folder (for partitioners.json, .md and .svg); got ${out}, which is a file`);
+}
+
 export async function benchPartitioners(flags: BenchPartitionersFlags): Promise<BenchRecord[]> {
   if (flags.graph.length === 0) throw new UsageError('bench partitioners: give at least one --graph FILE or --graph rmat:SCALE');
   const parts = parsePartsList(flags.parts);
@@ -65,6 +77,7 @@ export async function benchPartitioners(flags: BenchPartitionersFlags): Promise<
   if (flags.hdrfBalance !== 'normalized' && flags.hdrfBalance !== 'absolute') {
     throw new UsageError(`--hdrf-balance must be normalized or absolute, got "${flags.hdrfBalance}"`);
   }
+  checkOutFolder(flags.out);
   const quiet = flags.quiet ?? false;
   let bar: ReturnType<typeof startProgress> | null = null;
   const progressFor = (title: string, unit: string) => {
@@ -93,7 +106,14 @@ export async function benchPartitioners(flags: BenchPartitionersFlags): Promise<
   });
   (bar as ReturnType<typeof startProgress> | null)?.stop();
   if (!flags.json) process.stdout.write(benchTable(records) + '\n');
-  const files = await writeBenchFiles(flags.out, records);
+  let files: Awaited<ReturnType<typeof writeBenchFiles>>;
+  try {
+    files = await writeBenchFiles(flags.out, records);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined) throw error;
+    throw new UsageError(`bench partitioners: could not write into --out ${flags.out}: ${code} (${(error as Error).message.replace(/^[A-Z]+: /, '')})`);
+  }
   if (!quiet) process.stderr.write(`wrote ${files.json}, ${files.markdown}, ${files.svg}\n`);
   return records;
 }

@@ -14,7 +14,9 @@ import type { Graph } from '../../../core/graph/graph.js';
 import type { NumericArray } from '../../../core/graph/shared.js';
 import { openAtomic } from '../../../core/io/atomic-write.js';
 import { defaultWorkers, runProgram, type RunOptions } from '../../../core/engine/index.js';
-import type { Params, VertexProgram } from '../../../core/program.js';
+import { resolveProgram, type Params, type VertexProgram } from '../../../core/program.js';
+import { parseFieldType } from '../../../core/graph/columns.js';
+import { isAllocationFailure, outOfMemory } from '../out-of-memory.js';
 import { ensureTypeScriptLoader, findProgram } from '../../../core/engine/load-program.js';
 import { getProgram, programs } from '../../../vertex-programs/index.js';
 import { clusterPlacement } from '../../../partitioner/cluster.js';
@@ -94,6 +96,18 @@ export function parseParams(program: VertexProgram, pairs: string[]): Params {
   return out;
 }
 
+/** About what a run allocates beside the graph: the program's columns and the engine's per-vertex state. */
+function runBytes(program: VertexProgram, params: Params, graph: Graph): number {
+  const resolved = resolveProgram(program, params);
+  const perElement = (schema: Record<string, string>): number =>
+    Object.entries(schema).reduce((sum, [name, type]) => {
+      const { scalar, width } = parseFieldType(name, type);
+      return sum + width * (scalar === 'f64' ? 8 : scalar === 'u8' ? 1 : 4);
+    }, 0);
+  const accumulator = resolved.accumulator.kind === 'vector' ? resolved.accumulator.size * 8 : 8;
+  return graph.numVertices * (perElement(resolved.vertex) + accumulator + 2) + graph.numEdges * perElement(program.edge ?? {});
+}
+
 /** The dense id of a vertex named by its file id (or label). */
 export function vertexByKey(graph: Graph, key: string): number {
   if (graph.labels) {
@@ -163,7 +177,7 @@ export function registerRun(program: Command): void {
     const vp = await loadProgramByName(name);
     if (flags.engine !== 'sync' && flags.engine !== 'async') throw new UsageError(`run: --engine must be sync or async, got "${flags.engine}"`);
     const params = parseParams(vp, flags.param);
-    const { graph, name: graphName, loadSeconds } = await openGraph(flags.graph, graphOptionsFrom(flags));
+    const { graph, name: graphName, loadSeconds } = await openGraph(flags.graph, { ...graphOptionsFrom(flags), who: 'run' });
     if (flags.source !== undefined) {
       if (!('source' in vp.params)) throw new UsageError(`run: program ${vp.name} has no source parameter`);
       params.source = vertexByKey(graph, flags.source);
@@ -206,7 +220,13 @@ export function registerRun(program: Command): void {
           }
         : undefined,
     };
-    const result = await runProgram(vp, graph, options);
+    let result: Awaited<ReturnType<typeof runProgram>>;
+    try {
+      result = await runProgram(vp, graph, options);
+    } catch (error) {
+      if (!isAllocationFailure(error)) throw error;
+      throw outOfMemory('run', { what: `program ${vp.name}'s data on ${graphName}`, vertices: graph.numVertices, edges: graph.numEdges, bytes: runBytes(vp, { ...vp.params, ...params }, graph) });
+    }
     if (showProgress) process.stderr.write('\r\x1b[K');
     const column = vp.output ?? Object.keys(result.vertex)[0];
     if (flags.out) await writeColumn(flags.out, graph, result.vertex[column] as NumericArray, vp.outputKind === 'vertex');

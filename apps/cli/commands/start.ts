@@ -20,7 +20,7 @@ export function registerStart(program: Command): void {
     .option('-q, --quiet', 'no progress bar')
     .action(async (flags: { scale: string; json?: boolean; quiet?: boolean }) => {
       const spec = `rmat:${flags.scale}:16:1`;
-      const { graph, loadSeconds } = await openGraph(spec, { quiet: flags.quiet });
+      const { graph, loadSeconds } = await openGraph(spec, { quiet: flags.quiet, who: 'start' });
       const s = graphStats(graph);
       const run = await runProgram(pagerank, graph, { workers: defaultWorkers(), maxIterations: 20 });
       const rank = run.vertex.rank;

@@ -9,7 +9,27 @@
 import type { Command } from 'commander';
 import { addClusterSecurityOptions, clusterSecurityFrom, type ClusterSecurityFlags } from '../cluster-flags.js';
 import { positiveInt } from '../arguments.js';
+import { createServer } from 'node:net';
 import { defaultWorkers } from '../../../core/engine/index.js';
+import { UsageError } from '../../../core/errors.js';
+import { parseAddress } from '../../../core/util/address.js';
+
+/**
+ * Refuse a taken port with one line before gRPC tries it (gRPC would log its own lines first).
+ * A port freed in between is fine; one taken in between still fails, in startWorker.
+ */
+async function checkPortFree(listen: string): Promise<void> {
+  const { bareHost, port } = parseAddress('worker: --listen', listen);
+  if (port === 0) return;
+  const problem = await new Promise<string | null>((resolve) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+    probe.listen({ host: bareHost, port, exclusive: true }, () => probe.close(() => resolve(null)));
+  });
+  if (problem === 'EADDRINUSE') throw new UsageError(`worker: --listen ${listen}: port ${port} is taken (another worker?); choose another port, or port 0 for any free one`);
+  if (problem === 'EACCES') throw new UsageError(`worker: --listen ${listen}: not allowed to listen on port ${port} (ports below 1024 need privileges); choose a port above 1024`);
+  if (problem === 'EADDRNOTAVAIL' || problem === 'ENOTFOUND') throw new UsageError(`worker: --listen ${listen}: ${bareHost} is not an address of this machine`);
+}
 
 interface WorkerFlags extends ClusterSecurityFlags {
   listen: string;
@@ -31,6 +51,7 @@ export function registerWorker(program: Command): void {
   addClusterSecurityOptions(cmd);
   cmd.action(async (flags: WorkerFlags) => {
     const security = clusterSecurityFrom('worker', flags);
+    await checkPortFree(flags.listen);
     const { startWorker } = await import('../../../core/cluster/worker-server.js');
     const threads = flags.threads ?? defaultWorkers();
     const worker = await startWorker(flags.listen, { security, insecure: flags.insecure, maxMessageBytes: flags.maxMessageMb * 1024 * 1024, threads, programCache: flags.programCache });

@@ -1,0 +1,110 @@
+/**
+ * Situations a user meets that are no bug of gasworks, through the real
+ * command line: each exits 1 with one `gasworks:` line (no stack trace of
+ * gasworks' own) and leaves no file behind. An --out that is a file, running
+ * out of memory (under `ulimit -v`), a user's own program that throws (one
+ * line naming the program, the function and the vertex, then only the
+ * program's own frames), a worker whose port is taken.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import { gasworks } from './cli-runner.js';
+import { tempDir } from '../../helpers.js';
+
+const dir = tempDir();
+const mainJs = fileURLToPath(new URL('../../../apps/cli/main.js', import.meta.url));
+const coreUrl = pathToFileURL(fileURLToPath(new URL('../../../core/index.js', import.meta.url))).href;
+
+/** stderr is one `gasworks:` line (plus, for a program's error, the program's own frames). */
+function oneLine(stderr: string, what: string): string {
+  const lines = stderr.trimEnd().split('\n');
+  assert.ok(lines[0].startsWith('gasworks: '), `${what}: first line ${JSON.stringify(lines[0])}`);
+  return lines[0];
+}
+
+test('bench partitioners --out naming a file: one line before any run, and the file untouched', () => {
+  const file = join(dir, 'taken');
+  writeFileSync(file, 'mine\n');
+  const r = gasworks(['bench', 'partitioners', '--graph', 'rmat:6', '--parts', '4', '-q', '--out', file]);
+  assert.is(r.status, 1, r.stderr);
+  assert.match(oneLine(r.stderr, 'bench --out'), /bench partitioners: --out must be a folder .*which is a file/);
+  assert.is(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
+  assert.is(r.stdout, '', 'no table printed before the refusal');
+  const below = join(file, 'sub');
+  const r2 = gasworks(['bench', 'partitioners', '--graph', 'rmat:6', '--parts', '4', '-q', '--out', below]);
+  assert.is(r2.status, 1, r2.stderr);
+  assert.match(oneLine(r2.stderr, 'bench --out below a file'), /could not write into --out .*ENOTDIR/);
+});
+
+test('out of memory: says what did not fit, its size, and what to do (ulimit -v)', () => {
+  for (const [args, what] of [
+    [['info', 'rmat:24', '-q'], /info: out of memory for the graph rmat:24 \(16,777,216 vertices, 268,435,456 edges, about [\d.]+ GiB\); try a smaller graph/],
+    [['run', 'pagerank', '-g', 'rmat:22', '-q', '-w', '1', '-i', '1'], /run: out of memory for the .*rmat:22 .*4,194,304 vertices.*GiB/],
+  ] as const) {
+    const r = spawnSync('sh', ['-c', `ulimit -v 2000000; exec "${process.execPath}" "${mainJs}" "$@"`, 'sh', ...args], { encoding: 'utf8', timeout: 60_000 });
+    assert.is(r.status, 1, `${args.join(' ')}: status ${r.status} ${r.stderr}`);
+    assert.match(oneLine(r.stderr, args.join(' ')), what);
+    assert.is(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
+  }
+});
+
+const badProgram = join(dir, 'thrower.mjs');
+writeFileSync(
+  badProgram,
+  `import { defineProgram } from ${JSON.stringify(coreUrl)};
+function check(v) { if (v === 6) throw new TypeError('no weight for vertex ' + v); return 1; }
+export default defineProgram({
+  name: 'thrower', url: import.meta.url, vertex: { x: 'f64' }, params: { where: 'apply' },
+  accumulator: { kind: 'scalar' }, gatherEdges: 'in', scatterEdges: 'out', activation: 'all',
+  create: (ctx) => ({
+    init: (v) => { if (ctx.params.where === 'init') check(v); },
+    gather: (v, u) => (ctx.params.where === 'gather' ? check(v) : 1),
+    apply: (v, acc) => { if (ctx.params.where === 'apply') check(v); ctx.vertex.x[v] = acc; return true; },
+    scatter: (v, u) => { if (ctx.params.where === 'scatter') check(v); },
+  }),
+});
+`,
+);
+
+test("a user's program that throws: one line naming program, function and vertex, then only its own frames", () => {
+  // grid:3x3 holds vertices 0..8 with file ids 0..8, so vertex 6 is named 6.
+  for (const where of ['init', 'gather', 'apply', 'scatter']) {
+    for (const engine of ['sync', 'async']) {
+      // Threads for every function (the error crosses a worker thread); inline (-w 1) once per engine.
+      for (const workers of where === 'apply' ? ['1', '2'] : ['2']) {
+        const what = `${where} ${engine} -w ${workers}`;
+        const r = gasworks(['run', badProgram, '-g', 'grid:3x3', '-q', '-i', '2', '-p', `where=${where}`, '--engine', engine, '-w', workers]);
+        assert.is(r.status, 1, `${what}: ${r.stderr}`);
+        const [first, ...rest] = r.stderr.trimEnd().split('\n');
+        assert.is(first, `gasworks: program thrower: ${where} threw at vertex 6: TypeError: no weight for vertex 6`, what);
+        assert.ok(rest.length >= 2, `${what}: the program's frames (check, and ${where}): ${r.stderr}`);
+        for (const line of rest) assert.ok(line.includes(badProgram) && /^\s+at /.test(line), `${what}: a frame not of the program: ${line}`);
+        assert.ok(rest[0].includes('at check'), `${what}: innermost frame first: ${rest[0]}`);
+      }
+    }
+  }
+});
+
+test('a worker whose port is taken: one gasworks line first, exit 1', async () => {
+  const blocker: Server = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  const port = (blocker.address() as { port: number }).port;
+  try {
+    const r = gasworks(['worker', '--listen', `127.0.0.1:${port}`], { timeoutMs: 20_000 });
+    assert.is(r.status, 1, r.stderr);
+    assert.is(r.stderr, `gasworks: worker: --listen 127.0.0.1:${port}: port ${port} is taken (another worker?); choose another port, or port 0 for any free one\n`);
+  } finally {
+    await new Promise<void>((resolve) => blocker.close(() => resolve()));
+  }
+});
+
+test('nothing left behind in the test folder but what the tests wrote', () => {
+  assert.equal(readdirSync(dir).sort(), ['taken', 'thrower.mjs']);
+});
+
+test.run();
