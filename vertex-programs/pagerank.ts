@@ -28,7 +28,10 @@ const pagerank = defineProgram({
   url: import.meta.url,
   description: 'PageRank by fixed power iterations (damping 0.85; dangling rank dropped, see normalizeRanks)',
   vertex: { rank: 'f64', change: 'f64', contribution: 'f64' },
-  params: { damping: 0.85, tolerance: 0 },
+  params: {
+    damping: { default: 0.85, min: 0, max: 1, description: 'the probability of following an edge rather than jumping anywhere' },
+    tolerance: { default: 0, min: 0, description: 'stop when the ranks move by less than this in all; 0: never' },
+  },
   accumulator: { kind: 'scalar' },
   gatherEdges: 'in',
   scatterEdges: 'none',

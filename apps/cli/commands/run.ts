@@ -14,7 +14,7 @@ import type { Graph } from '../../../core/graph/graph.js';
 import type { NumericArray } from '../../../core/graph/shared.js';
 import { openAtomic } from '../../../core/io/atomic-write.js';
 import { defaultWorkers, runProgram, type RunOptions } from '../../../core/engine/index.js';
-import { resolveProgram, type Params, type VertexProgram } from '../../../core/program.js';
+import { checkParams, resolveProgram, type Params, type VertexProgram } from '../../../core/program.js';
 import { parseFieldType } from '../../../core/graph/columns.js';
 import { isAllocationFailure, outOfMemory } from '../out-of-memory.js';
 import { ensureTypeScriptLoader, findProgram } from '../../../core/engine/load-program.js';
@@ -177,6 +177,14 @@ export function registerRun(program: Command): void {
     const vp = await loadProgramByName(name);
     if (flags.engine !== 'sync' && flags.engine !== 'async') throw new UsageError(`run: --engine must be sync or async, got "${flags.engine}"`);
     const params = parseParams(vp, flags.param);
+    // Refuse what does not fit the program's declared ranges before loading anything, naming this command.
+    if (flags.tolerance !== undefined && 'tolerance' in vp.params) params.tolerance = flags.tolerance;
+    checkParams('run', vp, params);
+    for (const [key, range] of Object.entries(vp.paramRanges ?? {})) {
+      if (!range.required || key in params || (key === 'source' && flags.source !== undefined)) continue;
+      const how = key === 'source' ? '--source ID' : `--param ${key}=VALUE`;
+      throw new UsageError(`run: program ${vp.name} needs ${how}${range.description ? ` (${range.description})` : ''}`);
+    }
     const { graph, name: graphName, loadSeconds } = await openGraph(flags.graph, { ...graphOptionsFrom(flags), who: 'run' });
     if (flags.source !== undefined) {
       if (!('source' in vp.params)) throw new UsageError(`run: program ${vp.name} has no source parameter`);

@@ -103,6 +103,26 @@ test('a worker whose port is taken: one gasworks line first, exit 1', async () =
   }
 });
 
+test('parameters against their meaning: refused in one line, no --out file written', () => {
+  const out = join(dir, 'never.tsv');
+  for (const [args, message] of [
+    [['run', 'pagerank', '-g', 'grid:3x3', '-p', 'damping=2'], /^gasworks: run: parameter "damping" of program pagerank must be a number in \[0, 1\] .*; got 2$/],
+    [['run', 'pagerank', '-g', 'grid:3x3', '--tolerance', '-1'], /^gasworks: run: parameter "tolerance" of program pagerank must be a number >= 0.*; got -1$/],
+    [['run', 'personalized-pagerank', '-g', 'grid:3x3', '--source', '1', '-p', 'damping=1'], /must be a number in \[0, 1\) .*; got 1$/],
+    [['run', 'bfs', '-g', 'grid:3x3'], /^gasworks: run: program bfs needs --source ID \(the vertex to start from\)$/],
+    [['run', 'sssp', '-g', 'grid:3x3'], /^gasworks: run: program sssp needs --source ID/],
+    [['run', 'personalized-pagerank', '-g', 'grid:3x3'], /^gasworks: run: program personalized-pagerank needs --source ID/],
+  ] as const) {
+    const r = gasworks([...args, '-q', '--out', out]);
+    assert.is(r.status, 1, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr.trimEnd(), message);
+    assert.is(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
+  }
+  const ok = gasworks(['run', 'bfs', '-g', 'grid:3x3', '--source', '4', '-q', '--json']);
+  assert.is(ok.status, 0, ok.stderr);
+  assert.is(JSON.parse(ok.stdout).aggregates.reached, 9);
+});
+
 test('nothing left behind in the test folder but what the tests wrote', () => {
   assert.equal(readdirSync(dir).sort(), ['taken', 'thrower.mjs']);
 });
