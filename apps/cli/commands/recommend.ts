@@ -16,7 +16,7 @@ import { openRatings, PLANTED_HELP } from '../../recommender/source.js';
 import { splitRatings } from '../../recommender/split.js';
 import { TRAIN_DEFAULTS, trainFactorModel } from '../../recommender/train.js';
 import { addClusterSecurityOptions, clusterSecurityFrom, type ClusterSecurityFlags } from '../cluster-flags.js';
-import { fraction, hostPortList, nonNegativeNumber, positiveInt, positiveNumber } from '../arguments.js';
+import { fraction, hostPortList, nonNegativeNumber, positiveInt, positiveNumber, refuseOptions, workerCount } from '../arguments.js';
 import { formatNumber, printJson, summaryTable } from '../output.js';
 import { progressEnabled, startProgress } from '../progress.js';
 
@@ -65,7 +65,7 @@ export function registerRecommend(program: Command): void {
     .option('--learning-rate <x>', 'SGD step size', positiveNumber, TRAIN_DEFAULTS.learningRate)
     .option('--no-biases', 'no user and item biases')
     .option('--seed <n>', 'seed of the initial factors and of the hold-out split', positiveInt, TRAIN_DEFAULTS.seed)
-    .option('-w, --workers <n>', `threads (default: one per core, ${defaultWorkers()} here)`, positiveInt)
+    .option('-w, --workers <n>', `threads (default: one per core, ${defaultWorkers()} here)`, workerCount)
     .option('--cluster <host:port,...>', 'ALS across machines: the addresses of `gasworks worker` processes (instead of --workers)', hostPortList)
     .option('--schedule <how>', 'SGD across threads: hogwild (lock-free, items shared between threads) or strata (stratified blocks no two threads share: the same model on any thread count)', 'hogwild')
     .option('--strata <n>', 'with --schedule strata: user and item ranges (the model depends on it)', positiveInt)
@@ -74,9 +74,10 @@ export function registerRecommend(program: Command): void {
     .option('-s, --save <file>', 'save the model (.gwm) for `gasworks recommend top`')
     .option('--json', 'print a JSON summary')
     .option('-q, --quiet', 'no progress on stderr')
-    .action(async (flags: TrainFlags) => {
-      const loading = startProgress('loading ratings', 1, { quiet: flags.quiet });
+    .action(async (flags: TrainFlags, command: Command) => {
       if (flags.algo !== 'als' && flags.algo !== 'sgd') throw new UsageError(`recommend train: --algo must be als or sgd; got "${flags.algo}"`);
+      if (flags.algo === 'als') refuseOptions(command, 'recommend train', ['learningRate'], 'is for --algo sgd (ALS solves each step exactly)');
+      const loading = startProgress('loading ratings', 1, { quiet: flags.quiet });
       const algo = flags.algo;
       // Planted ratings are a new problem for every seed: their test set is held out from --ratings, never generated apart.
       if (flags.test?.startsWith('planted:')) throw new UsageError('recommend train: --test takes a ratings file; for planted ratings leave --test out and --test-fraction is held out');

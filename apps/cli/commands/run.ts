@@ -24,7 +24,7 @@ import { GRAPH_SPEC_HELP, openGraph } from '../graph-source.js';
 import { addGraphOptions, graphOptionsFrom, type GraphFlags } from '../graph-flags.js';
 import { formatNumber, printJson, summaryTable } from '../output.js';
 import { progressEnabled } from '../progress.js';
-import { collect, hostPortList, positiveInt } from '../arguments.js';
+import { collect, hostPortList, positiveInt, refuseOptions, workerCount } from '../arguments.js';
 import { addClusterSecurityOptions, clusterSecurityFrom, type ClusterSecurityFlags } from '../cluster-flags.js';
 
 interface RunFlags extends GraphFlags, ClusterSecurityFlags {
@@ -154,7 +154,7 @@ export function registerRun(program: Command): void {
     .argument('<program>', 'a bundled program name, or a path to a .ts/.js module exporting a vertex program')
     .requiredOption('-g, --graph <graph>', GRAPH_SPEC_HELP)
     .option('--engine <engine>', 'sync (BSP supersteps) or async (run signalled vertices at once)', 'sync')
-    .option('-w, --workers <n>', `threads (default: one per core, ${defaultWorkers()} here; 1 = no threads)`, positiveInt)
+    .option('-w, --workers <n>', `threads (default: one per core, ${defaultWorkers()} here; 1 = no threads)`, workerCount)
     .option('-i, --iterations <n>', 'at most this many supersteps (sync) or sweeps (async)', positiveInt)
     .option('-p, --param <key=value>', 'set a program parameter (repeatable)', collect, [])
     .option('--source <id>', 'source vertex, by its id in the file (programs with a source parameter)')
@@ -164,7 +164,7 @@ export function registerRun(program: Command): void {
     .option('--chromatic', 'async with --consistency edge: the chromatic engine instead of locks')
     .option('--frontier <mode>', 'sync, signalled programs: auto (a list of the active vertices when they and their edges are at most 1/20 of all; the default), sparse (a list whenever it holds them) or dense (scan every vertex)')
     .option('--cluster <host:port,...>', 'run across machines: the addresses of `gasworks worker` processes, one per machine (sync engine)', hostPortList)
-    .option('--partitioner <name>', 'with --cluster: the vertex-cut that places edges on machines (random, grid, dbh, greedy, hdrf, ne)', 'hdrf')
+    .option('--partitioner <name>', 'with --cluster: the vertex-cut that places edges on machines (random, grid, dbh, greedy, hdrf, ne; default hdrf)')
     .option('--spare <host:port,...>', 'with --cluster: workers standing by; one replaces a lost worker and the run rolls back to the last checkpoint', hostPortList)
     .option('--checkpoint-every <n>', 'with --cluster: checkpoint every n supersteps (default: only at the start, with --spare)', positiveInt)
     .option('--lease <seconds>', 'with --cluster: the workers drop the job this long after this command\'s last call (it renews while it runs; default 60)', positiveInt)
@@ -173,9 +173,14 @@ export function registerRun(program: Command): void {
     .option('-q, --quiet', 'no progress on stderr');
   addGraphOptions(cmd);
   addClusterSecurityOptions(cmd);
-  cmd.action(async (name: string, flags: RunFlags) => {
+  cmd.action(async (name: string, flags: RunFlags, command: Command) => {
     const vp = await loadProgramByName(name);
     if (flags.engine !== 'sync' && flags.engine !== 'async') throw new UsageError(`run: --engine must be sync or async, got "${flags.engine}"`);
+    // Flags of another mode are refused, not ignored: the user meant something this run would not do.
+    if (flags.engine === 'sync') refuseOptions(command, 'run', ['scheduler', 'consistency', 'chromatic'], 'is for --engine async');
+    else refuseOptions(command, 'run', ['frontier'], 'is for --engine sync');
+    if (flags.chromatic && flags.consistency !== 'edge') throw new UsageError('run: --chromatic goes with --consistency edge (it is how edge consistency is kept)');
+    if (!flags.cluster) refuseOptions(command, 'run', ['partitioner'], 'places edges on the machines of a cluster: give --cluster too');
     const params = parseParams(vp, flags.param);
     // Refuse what does not fit the program's declared ranges before loading anything, naming this command.
     if (flags.tolerance !== undefined && 'tolerance' in vp.params) params.tolerance = flags.tolerance;

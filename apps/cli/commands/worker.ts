@@ -8,7 +8,7 @@
  */
 import type { Command } from 'commander';
 import { addClusterSecurityOptions, clusterSecurityFrom, type ClusterSecurityFlags } from '../cluster-flags.js';
-import { positiveInt } from '../arguments.js';
+import { positiveInt, workerCount } from '../arguments.js';
 import { createServer } from 'node:net';
 import { defaultWorkers } from '../../../core/engine/index.js';
 import { UsageError } from '../../../core/errors.js';
@@ -47,7 +47,7 @@ export function registerWorker(program: Command): void {
     .option('--insecure', 'listen beyond loopback without a token: anyone who reaches the worker may run the bundled programs on it')
     .option('--max-message-mb <n>', 'largest control message or data frame taken, in MiB', positiveInt, 1024)
     .option('--program-cache <dir>', 'where shipped programs are kept by their hash (default: $XDG_CACHE_HOME/gasworks/programs or ~/.cache/gasworks/programs); yours alone, writable by no one else')
-    .option('-t, --threads <n>', `threads each job runs on (default: one per core, ${defaultWorkers()} here)`, positiveInt);
+    .option('-t, --threads <n>', `threads each job runs on (default: one per core, ${defaultWorkers()} here)`, workerCount);
   addClusterSecurityOptions(cmd);
   cmd.action(async (flags: WorkerFlags) => {
     const security = clusterSecurityFrom('worker', flags);

@@ -123,6 +123,31 @@ test('parameters against their meaning: refused in one line, no --out file writt
   assert.is(JSON.parse(ok.stdout).aggregates.reached, 9);
 });
 
+test('flags of another mode are refused, not ignored; --workers has an upper bound', () => {
+  const g = ['-g', 'grid:3x3', '-q'];
+  for (const [args, message] of [
+    [['run', 'pagerank', ...g, '--engine', 'async', '--chromatic'], /^gasworks: run: --chromatic goes with --consistency edge/],
+    [['run', 'pagerank', ...g, '--scheduler', 'fifo'], /^gasworks: run: --scheduler is for --engine async$/],
+    [['run', 'pagerank', ...g, '--consistency', 'edge'], /^gasworks: run: --consistency is for --engine async$/],
+    [['run', 'pagerank', ...g, '--engine', 'async', '--frontier', 'dense'], /^gasworks: run: --frontier is for --engine sync$/],
+    [['run', 'pagerank', ...g, '--partitioner', 'hdrf'], /^gasworks: run: --partitioner places edges on the machines of a cluster: give --cluster too$/],
+    [['sgd', '-c', 'bsp', '--staleness', '5'], /^gasworks: sgd: --staleness is for -c ssp; got -c bsp$/],
+    [['sgd', '-c', 'bsp', '--tau', '5'], /^gasworks: sgd: --tau is for -c easgd; got -c bsp$/],
+    [['sgd', '-c', 'async', '--batch-size', '5'], /^gasworks: sgd: --batch-size is for -c bsp and -c ssp; got -c async$/],
+    [['recommend', 'train', '-a', 'als', '--learning-rate', '0.1'], /^gasworks: recommend train: --learning-rate is for --algo sgd/],
+    [['fraud', '-n', 'none.csv', '-m', 'negative', '--score', 'fairness'], /^gasworks: fraud: --score is for --method rev2; got --method negative$/],
+  ] as const) {
+    const r = gasworks([...args], { timeoutMs: 20_000 });
+    assert.is(r.status, 1, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr.trimEnd(), message);
+  }
+  const started = Date.now();
+  const r = gasworks(['run', 'pagerank', ...g, '-w', '1000'], { timeoutMs: 20_000 });
+  assert.is(r.status, 1, r.stderr);
+  assert.match(r.stderr, /--workers <n>' argument '1000' is invalid\. expected at most \d+ \(4 per core/);
+  assert.ok(Date.now() - started < 15_000, 'refused at once, not after starting 1000 threads');
+});
+
 test('nothing left behind in the test folder but what the tests wrote', () => {
   assert.equal(readdirSync(dir).sort(), ['taken', 'thrower.mjs']);
 });
