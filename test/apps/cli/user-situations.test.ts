@@ -10,10 +10,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
-import { gasworks } from './cli-runner.js';
+import { gasworks, gasworksInBackground } from './cli-runner.js';
 import { tempDir } from '../../helpers.js';
 
 const dir = tempDir();
@@ -148,8 +148,36 @@ test('flags of another mode are refused, not ignored; --workers has an upper bou
   assert.ok(Date.now() - started < 15_000, 'refused at once, not after starting 1000 threads');
 });
 
+test('kill -9 during generate --out: the next write of that file removes the dead run\'s temporary file', async () => {
+  const sub = join(dir, 'killed');
+  mkdirSync(sub);
+  const target = join(sub, 'big.txt');
+  const child = gasworksInBackground(['generate', 'rmat', '--scale', '17', '--out', target, '-q']);
+  try {
+    const deadline = Date.now() + 60_000;
+    while (!readdirSync(sub).some((name) => name.endsWith('.tmp')) && Date.now() < deadline && child.exitCode === null) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    assert.ok(readdirSync(sub).some((name) => name.endsWith('.tmp')), `a temporary file while writing: ${readdirSync(sub)}`);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  const left = readdirSync(sub);
+  assert.equal(left.length, 1, `the killed run left its temporary file (and no big.txt): ${left}`);
+  assert.match(left[0], new RegExp(`^\\.big\\.txt\\.${child.pid}\\.[0-9a-f]{8}\\.tmp$`));
+  // A temporary file of a live process (this one) is not touched.
+  const live = join(sub, `.big.txt.${process.pid}.0123abcd.tmp`);
+  writeFileSync(live, 'being written');
+  const r = gasworks(['generate', 'rmat', '--scale', '4', '--out', target, '-q']);
+  assert.is(r.status, 0, r.stderr);
+  assert.equal(readdirSync(sub).sort(), [`.big.txt.${process.pid}.0123abcd.tmp`, 'big.txt']);
+  rmSync(live);
+});
+
 test('nothing left behind in the test folder but what the tests wrote', () => {
-  assert.equal(readdirSync(dir).sort(), ['taken', 'thrower.mjs']);
+  assert.equal(readdirSync(dir).sort(), ['killed', 'taken', 'thrower.mjs']);
 });
 
 test.run();
