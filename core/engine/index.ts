@@ -23,6 +23,7 @@ import type { ClusterInfo } from '../cluster/coordinator.js';
 import type { ClusterSecurity } from '../cluster/security.js';
 import type { Placement } from '../cluster/placement.js';
 import { closeEngineWorkers } from './worker-pool.js';
+import { refuseRunWhileImporting } from './load-program.js';
 
 export type { ClusterInfo };
 
@@ -109,6 +110,7 @@ export async function runProgram<VS extends Schema, ES extends Schema, P extends
   graph: Graph,
   options: RunOptions<P> = {},
 ): Promise<RunResult<VS>> {
+  refuseRunWhileImporting('runProgram');
   const engine = options.engine ?? 'sync';
   const params = options.params as Params | undefined;
   if (options.cluster !== undefined) {

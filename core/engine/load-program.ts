@@ -4,6 +4,8 @@
  * 'gasworks.program', preferring the default export, and when `name` is given
  * the one with that name. Errors name the module and what it exports.
  */
+import { isMainThread } from 'node:worker_threads';
+import { UsageError } from '../errors.js';
 import { isVertexProgram, type VertexProgram } from '../program.js';
 import { needsTypeScriptLoader } from '../workers/spawn.js';
 
@@ -20,10 +22,38 @@ export async function ensureTypeScriptLoader(url: string): Promise<void> {
   typeScriptRegistered = true;
 }
 
+/** The module gasworks is importing for its program right now, in this thread (null: none). */
+let importing: string | null = null;
+
+/**
+ * Import a module for the program it defines, remembering which while it evaluates: a script that
+ * defines a program and also runs it would otherwise run again in every worker thread that imports
+ * it, and each of those runs would start workers of its own. `refuseRunWhileImporting` stops that
+ * at once, with what to do.
+ */
+export async function importProgramModule(url: string): Promise<Record<string, unknown>> {
+  await ensureTypeScriptLoader(url);
+  const outer = importing;
+  importing = url;
+  try {
+    return (await import(url)) as Record<string, unknown>;
+  } finally {
+    importing = outer;
+  }
+}
+
+/** Throw when called while a module is being imported for its program (see importProgramModule). */
+export function refuseRunWhileImporting(who: string): void {
+  if (importing === null) return;
+  throw new UsageError(
+    `${who}: called while gasworks imports ${importing} for the program it defines${isMainThread ? '' : ' (in a worker thread)'}: ` +
+      "a script that defines a program and runs it must run it only in the main thread (wrap the run in `if (isMainThread) { ... }`, isMainThread from 'node:worker_threads'), or keep the program in a module of its own",
+  );
+}
+
 /** The program exported by the module at `url` (a file: URL). */
 export async function importProgram(url: string, name?: string): Promise<VertexProgram> {
-  await ensureTypeScriptLoader(url);
-  const module = (await import(url)) as Record<string, unknown>;
+  const module = await importProgramModule(url);
   return findProgram(module, url, name);
 }
 

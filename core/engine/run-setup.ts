@@ -11,7 +11,7 @@ import { allocateColumns, type Columns, type Schema } from '../graph/columns.js'
 import { Graph, type GraphArrays } from '../graph/graph.js';
 import { UsageError } from '../errors.js';
 import { checkParams, resolveProgram, type Aggregator, type Params, type ProgramContext, type ResolvedProgram, type VertexFunctions, type VertexProgram, type WholeGraphView } from '../program.js';
-import { importProgram } from './load-program.js';
+import { importProgram, refuseRunWhileImporting } from './load-program.js';
 import { programFailure } from './program-failure.js';
 
 export interface CommonRunOptions {
@@ -47,6 +47,7 @@ export function prepareRun<VS extends Schema, ES extends Schema, P extends Param
   graph: Graph,
   options: CommonRunOptions,
 ): PreparedRun<VS, ES, P> {
+  refuseRunWhileImporting(who);
   const threads = options.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`${who}: threads must be a positive integer; got ${threads}`);
   const maxIterations = options.maxIterations ?? (program.activation === 'all' ? 100 : Infinity);

@@ -17,7 +17,7 @@ import { defaultWorkers, runProgram, type RunOptions } from '../../../core/engin
 import { checkParams, resolveProgram, type Params, type VertexProgram } from '../../../core/program.js';
 import { parseFieldType } from '../../../core/graph/columns.js';
 import { isAllocationFailure, outOfMemory } from '../out-of-memory.js';
-import { ensureTypeScriptLoader, findProgram } from '../../../core/engine/load-program.js';
+import { findProgram, importProgramModule } from '../../../core/engine/load-program.js';
 import { getProgram, programs } from '../../../vertex-programs/index.js';
 import { clusterPlacement } from '../../../partitioner/cluster.js';
 import { GRAPH_SPEC_HELP, openGraph } from '../graph-source.js';
@@ -57,8 +57,7 @@ export async function loadProgramByName(name: string): Promise<VertexProgram> {
   const url = pathToFileURL(path).href;
   let module: Record<string, unknown>;
   try {
-    await ensureTypeScriptLoader(url);
-    module = (await import(url)) as Record<string, unknown>;
+    module = await importProgramModule(url);
   } catch (error) {
     // A syntax error or a failing import in the user's own module: their mistake, say it plainly.
     throw new UsageError(`run: could not load program module ${name}: ${(error as Error).message}`);
