@@ -104,12 +104,16 @@ export interface ProgramContext<VS extends Schema, ES extends Schema, P extends 
   thread: number;
   threads: number;
   /**
-   * The aggregators' values after the previous superstep (synchronous
-   * engine; empty before the first), updated in place, so apply may read a
-   * global value such as PageRank's dangling mass. Asynchronous runs leave it
-   * empty.
+   * The aggregators' values, by aggregator name, for apply to read a global
+   * value (PageRank's dangling mass, a norm to divide by). Always present.
+   * Synchronous engine: the values after the previous superstep, updated in
+   * place; during the first superstep it is EMPTY (`ctx.aggregates.norm` is
+   * undefined), so a program reading one must give a fallback, e.g.
+   * `ctx.aggregates.norm ?? 1`. Asynchronous engine: the initial state's
+   * values from the start, then each aggregation's (after every sweep in the
+   * sweep modes), seen by every thread.
    */
-  aggregates?: Record<string, number>;
+  aggregates: Record<string, number>;
 }
 
 /**

@@ -82,6 +82,8 @@ export interface AsyncShared {
   maxSweeps: number;
   /** When aggregators last ran (sharedClockMs), for the period between aggregations. */
   lastAggregateMs: Float64Array;
+  /** The latest aggregates, by aggregator in key order (ctx.aggregates reads them; async-aggregate.ts). */
+  aggregateValues: Float64Array | null;
 }
 
 export interface ThreadStats {

@@ -53,7 +53,7 @@ export interface RunOptions<P extends Params = Params> {
   consistency?: Consistency;
   /** Async only, with consistency 'edge': per-vertex 'locks' (default) or the 'chromatic' engine. */
   edgeConsistency?: EdgeConsistency;
-  /** Async only: aggregate every this many milliseconds (default 100). */
+  /** Async only: aggregate every this many milliseconds; 0: after every sweep (default for the sweep modes; 100 for the queue modes). */
   aggregateEveryMs?: number;
   onProgress?: (progress: RunProgress) => void;
   /**

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { UsageError } from '../../../core/errors.js';
 import type { Graph } from '../../../core/graph/graph.js';
 import type { NumericArray } from '../../../core/graph/shared.js';
@@ -38,6 +38,7 @@ interface RunFlags extends GraphFlags, ClusterSecurityFlags {
   scheduler?: 'fifo' | 'priority' | 'sweep';
   consistency?: 'none' | 'vertex' | 'edge';
   chromatic?: boolean;
+  aggregateEvery?: number;
   frontier?: 'auto' | 'dense' | 'sparse';
   out?: string;
   json?: boolean;
@@ -107,6 +108,26 @@ function runBytes(program: VertexProgram, params: Params, graph: Graph): number 
   return graph.numVertices * (perElement(resolved.vertex) + accumulator + 2) + graph.numEdges * perElement(program.edge ?? {});
 }
 
+/** `--aggregate-every`: milliseconds >= 0, or 'sweep' (0: after every sweep). */
+function aggregatePeriod(value: string): number {
+  if (value === 'sweep') return 0;
+  const x = Number(value);
+  if (value.trim() === '' || !(x >= 0) || !Number.isFinite(x)) throw new InvalidArgumentError("expected milliseconds (a number >= 0) or 'sweep'.");
+  return x;
+}
+
+/**
+ * What to say when a run that can converge stopped at its iteration cap instead: a program with
+ * a convergence test (not switched off by tolerance 0) or one that runs until no vertex is
+ * signalled. Null when it converged, or when running to the cap is what it does.
+ */
+export function capWarning(program: VertexProgram, params: Params, result: { converged: boolean; iterations: number }): string | null {
+  if (result.converged) return null;
+  const canConverge = program.activation === 'signalled' || (program.converged !== undefined && params.tolerance !== 0);
+  if (!canConverge) return null;
+  return `${program.name} stopped at the cap of ${result.iterations} iterations without converging (converged: false); raise --iterations${'tolerance' in params ? ' or loosen --tolerance' : ''}`;
+}
+
 /** The dense id of a vertex named by its file id (or label). */
 export function vertexByKey(graph: Graph, key: string): number {
   if (graph.labels) {
@@ -161,6 +182,7 @@ export function registerRun(program: Command): void {
     .option('--scheduler <name>', 'async: sweep, fifo or priority')
     .option('--consistency <name>', 'async: none, vertex or edge')
     .option('--chromatic', 'async with --consistency edge: the chromatic engine instead of locks')
+    .option('--aggregate-every <ms|sweep>', 'async: compute aggregates every this many milliseconds, or after every sweep (default: every sweep with the sweep scheduler, 100 ms with fifo and priority)', aggregatePeriod)
     .option('--frontier <mode>', 'sync, signalled programs: auto (a list of the active vertices when they and their edges are at most 1/20 of all; the default), sparse (a list whenever it holds them) or dense (scan every vertex)')
     .option('--cluster <host:port,...>', 'run across machines: the addresses of `gasworks worker` processes, one per machine (sync engine)', hostPortList)
     .option('--partitioner <name>', 'with --cluster: the vertex-cut that places edges on machines (random, grid, dbh, greedy, hdrf, ne; default hdrf)')
@@ -176,7 +198,7 @@ export function registerRun(program: Command): void {
     const vp = await loadProgramByName(name);
     if (flags.engine !== 'sync' && flags.engine !== 'async') throw new UsageError(`run: --engine must be sync or async, got "${flags.engine}"`);
     // Flags of another mode are refused, not ignored: the user meant something this run would not do.
-    if (flags.engine === 'sync') refuseOptions(command, 'run', ['scheduler', 'consistency', 'chromatic'], 'is for --engine async');
+    if (flags.engine === 'sync') refuseOptions(command, 'run', ['scheduler', 'consistency', 'chromatic', 'aggregateEvery'], 'is for --engine async');
     else refuseOptions(command, 'run', ['frontier'], 'is for --engine sync');
     if (flags.chromatic && flags.consistency !== 'edge') throw new UsageError('run: --chromatic goes with --consistency edge (it is how edge consistency is kept)');
     if (!flags.cluster) refuseOptions(command, 'run', ['partitioner'], 'places edges on the machines of a cluster: give --cluster too');
@@ -214,6 +236,7 @@ export function registerRun(program: Command): void {
       scheduler: flags.scheduler,
       consistency: flags.consistency,
       edgeConsistency: flags.chromatic ? 'chromatic' : undefined,
+      aggregateEveryMs: flags.aggregateEvery,
       frontier: flags.frontier,
       cluster,
       placement: cluster ? clusterPlacement(flags.partitioner ?? 'hdrf') : undefined,
@@ -240,6 +263,8 @@ export function registerRun(program: Command): void {
       throw outOfMemory('run', { what: `program ${vp.name}'s data on ${graphName}`, vertices: graph.numVertices, edges: graph.numEdges, bytes: runBytes(vp, { ...vp.params, ...params }, graph) });
     }
     if (showProgress) process.stderr.write('\r\x1b[K');
+    const warning = capWarning(vp, { ...vp.params, ...params }, result);
+    if (warning !== null && !flags.quiet) process.stderr.write(`gasworks: warning: ${warning}\n`);
     const column = vp.output ?? Object.keys(result.vertex)[0];
     if (flags.out) await writeColumn(flags.out, graph, result.vertex[column] as NumericArray, vp.outputKind === 'vertex');
     const summary = {
@@ -275,7 +300,7 @@ export function registerRun(program: Command): void {
           ? `${result.engine}, cluster of ${result.cluster.machines} machine${result.cluster.machines === 1 ? '' : 's'} (${result.cluster.partitioner}, replication factor ${result.cluster.replicationFactor.toFixed(2)})`
           : `${result.engine}, ${result.workers} worker${result.workers === 1 ? '' : 's'}`,
       ],
-      ['iterations', `${result.iterations}${result.converged ? ' (converged)' : ''}`],
+      ['iterations', `${result.iterations}${result.converged ? ' (converged)' : capWarning(vp, { ...vp.params, ...params }, result) !== null ? ' (stopped at the cap, not converged)' : ''}`],
       ['vertex updates', result.vertexUpdates],
       ['compute time', `${result.computeSeconds.toFixed(3)} s (load ${loadSeconds.toFixed(2)} s)`],
       ['edges/s', `${formatNumber(result.edgesPerSecond / 1e6, 4)}M`],
