@@ -2,11 +2,14 @@
  * Where the command line gets a graph from: a file (any format `loadGraph`
  * reads, binary included) or a generator spec, so users can try every command
  * without a file: `rmat:SCALE[:EDGE_FACTOR[:SEED]]`, `er:N:AVG_DEGREE[:SEED]`,
- * `grid:ROWSxCOLS`. Loading reports progress and its own time, which
+ * `grid:ROWSxCOLS`, and `-` for standard input (an edge list, or --format). Loading reports progress and its own time, which
  * commands keep apart from compute time.
  */
-import { stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { pipeline } from 'node:stream/promises';
+import { basename, join } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import type { BuildOptions } from '../../core/graph/build.js';
 import type { Graph } from '../../core/graph/graph.js';
@@ -32,7 +35,7 @@ export interface LoadedGraph {
 
 export const GRAPH_SPEC_HELP =
   'a graph file (SNAP/weighted edge list, Matrix Market, MovieLens, signed CSV, gasworks .bin; .gz read transparently) ' +
-  'or a generator: rmat:SCALE[:EDGE_FACTOR[:SEED]], er:N:AVG_DEGREE[:SEED], grid:ROWSxCOLS';
+  'or a generator: rmat:SCALE[:EDGE_FACTOR[:SEED]], er:N:AVG_DEGREE[:SEED], grid:ROWSxCOLS; - reads standard input';
 
 export async function openGraph(spec: string, options: GraphSourceOptions = {}): Promise<LoadedGraph> {
   const started = performance.now();
@@ -57,9 +60,11 @@ export async function openGraph(spec: string, options: GraphSourceOptions = {}):
     }
     return { graph, name: spec, loadSeconds: (performance.now() - started) / 1000 };
   }
+  if (spec === '-') return openStdin(options, started);
   let size = 0;
+  const path = spec;
   try {
-    const s = await stat(spec);
+    const s = await stat(path);
     if (!s.isFile()) throw new UsageError(`${spec}: not a file`);
     size = s.size;
   } catch (error) {
@@ -68,7 +73,7 @@ export async function openGraph(spec: string, options: GraphSourceOptions = {}):
   }
   const bar = startProgress(`loading ${basename(spec)}`, size, { ...options, unit: 'bytes' });
   try {
-    graph = await loadGraph(spec, {
+    graph = await loadGraph(path, {
       ...stripUndefined(build),
       format: (options.format ?? 'auto') as never,
       onProgress: (done: number, total: number) => bar.update(done, total),
@@ -80,6 +85,23 @@ export async function openGraph(spec: string, options: GraphSourceOptions = {}):
     bar.stop();
   }
   return { graph, name: basename(spec), loadSeconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * `-`: standard input, in any format (--format; an edge list by default). The loaders read files
+ * by position, which a pipe cannot do, so the bytes go to a private temporary folder first,
+ * removed as soon as the graph is loaded.
+ */
+async function openStdin(options: GraphSourceOptions, started: number): Promise<LoadedGraph> {
+  const dir = await mkdtemp(join(tmpdir(), 'gasworks-stdin-'));
+  try {
+    const file = join(dir, 'stdin');
+    await pipeline(process.stdin, createWriteStream(file));
+    const { graph } = await openGraph(file, options);
+    return { graph, name: 'stdin', loadSeconds: (performance.now() - started) / 1000 };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

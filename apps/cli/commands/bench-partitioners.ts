@@ -12,10 +12,13 @@ import { checkParts, partitioners, resolveAlgos } from '../../../partitioner/ind
 import { runPartitionerBench, type BenchRecord } from '../../../partitioner/bench/run.js';
 import { benchTable, writeBenchFiles } from '../../../partitioner/bench/report.js';
 import { startProgress } from '../progress.js';
+import { GRAPH_FORMATS, type GraphFormat } from '../../../core/graph/load.js';
+import { GENERATOR_SPEC_HELP } from '../../../core/graph/generators/spec.js';
 import { printJson } from '../output.js';
 
 export interface BenchPartitionersFlags {
   graph: string[];
+  format: string;
   parts: string;
   algos: string;
   order: string;
@@ -86,8 +89,10 @@ export async function benchPartitioners(flags: BenchPartitionersFlags): Promise<
     const current = bar;
     return (done: number, total: number) => current.update(done, total);
   };
+  if (!(GRAPH_FORMATS.map((f) => f.name) as string[]).includes(flags.format)) throw new UsageError(`bench partitioners: --format must be one of ${GRAPH_FORMATS.map((f) => f.name).join(', ')}; got "${flags.format}"`);
   const records = await runPartitionerBench({
     graphs: flags.graph,
+    format: flags.format as GraphFormat,
     parts,
     algos,
     order: flags.order,
@@ -123,7 +128,8 @@ export function registerBenchPartitioners(bench: Command): void {
   bench
     .command('partitioners')
     .description('run vertex-cut partitioners (and the hash edge-cut) side by side: replication factor, balance, speed')
-    .option('--graph <spec>', 'a text edge list (SNAP style, .gz read transparently; read in file order) or rmat:SCALE[:EDGE_FACTOR[:SEED]]; repeatable', collect, [])
+    .option('--graph <spec>', `a graph file (text edge lists, weighted or not, are read in file order; other formats, such as a gasworks .gwg/.bin, stream their edges in CSR order; .gz read transparently) or a generator: ${GENERATOR_SPEC_HELP}; repeatable`, collect, [])
+    .option('--format <format>', `format of the graph files: ${GRAPH_FORMATS.map((f) => f.name).join(', ')}`, 'auto')
     .option('--parts <list>', 'partition counts k, separated by commas', '4,8,16,32,64,128')
     .option('--algos <list>', `partitioners separated by commas, or all: ${partitioners.map((p) => p.name).join(', ')}`, 'all')
     .option('--order <order>', 'stream order: file or shuffled (seeded)', 'file')
