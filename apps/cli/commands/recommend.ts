@@ -17,7 +17,7 @@ import { splitRatings } from '../../recommender/split.js';
 import { TRAIN_DEFAULTS, trainFactorModel } from '../../recommender/train.js';
 import { addClusterSecurityOptions, clusterSecurityFrom, type ClusterSecurityFlags } from '../cluster-flags.js';
 import { fraction, hostPortList, nonNegativeNumber, positiveInt, positiveNumber, refuseOptions, workerCount } from '../arguments.js';
-import { formatNumber, printJson, summaryTable } from '../output.js';
+import { formatNumber, headedTable, printJson, summaryTable } from '../output.js';
 import { progressEnabled, startProgress } from '../progress.js';
 
 interface TrainFlags extends ClusterSecurityFlags {
@@ -186,9 +186,10 @@ export function registerRecommend(program: Command): void {
         return;
       }
       process.stdout.write(
-        summaryTable(
+        headedTable(
           `top ${top.length} items for user ${userId}`,
-          top.map((t, r): [string, string] => [`#${r + 1} item ${t.item}`, `predicted ${t.score.toFixed(3)}`]),
+          ['rank', 'item', 'predicted'],
+          top.map((t, r) => [r + 1, String(t.item), t.score.toFixed(3)]),
         ) + '\n',
       );
     });
