@@ -104,6 +104,12 @@ export interface ProgramContext<VS extends Schema, ES extends Schema, P extends 
   thread: number;
   threads: number;
   /**
+   * In a gather or scatter over 'all' edges: whether edge `e`, met at vertex `v`, leaves v
+   * (v -> u, one of v's out-edges) rather than enters it (u -> v). A self-loop is an out-edge.
+   * For programs that hold the whole graph (graphAccess 'whole', every shared-memory run).
+   */
+  isOutEdge(v: number, e: number): boolean;
+  /**
    * The aggregators' values, by aggregator name, for apply to read a global
    * value (PageRank's dangling mass, a norm to divide by). Always present.
    * Synchronous engine: the values after the previous superstep, updated in

@@ -137,7 +137,10 @@ export function createInThread<VS extends Schema, ES extends Schema, P extends P
 ): ThreadSetup<VS, ES, P> {
   const aggregates: Record<string, number> = {};
   // Assigned onto the view, not spread into a new object: a spread would read (compute) its lazy arrays.
-  const ctx = Object.assign(view !== undefined ? { ...view } : wholeGraphView(graph), { graph, vertex, edge, params, thread, threads, aggregates }) as ProgramContext<VS, ES, P>;
+  const outOffsets = graph.outOffsets;
+  // e is an out-edge of v exactly when it lies in v's out-edge range (edge ids are CSR positions).
+  const isOutEdge = (v: number, e: number): boolean => e >= outOffsets[v] && e < outOffsets[v + 1];
+  const ctx = Object.assign(view !== undefined ? { ...view } : wholeGraphView(graph), { graph, vertex, edge, params, thread, threads, aggregates, isOutEdge }) as ProgramContext<VS, ES, P>;
   let fns: VertexFunctions<number | Float64Array>;
   let aggregators: Record<string, Aggregator>;
   try {

@@ -76,11 +76,24 @@ export function removeStaleTemps(path: string): string[] {
   return removed;
 }
 
-/** Re-throw a file-system error as a UsageError naming the path when the user can fix it. */
+/** What each user-fixable error means, in words that name no temporary file. */
+const MEANING: Record<string, string> = {
+  ENOENT: 'its folder does not exist',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOTDIR: 'a part of its path is not a folder',
+  EISDIR: 'it is a folder',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  ENAMETOOLONG: 'the name is too long',
+};
+
+/** Re-throw a file-system error as a UsageError naming the path (never the temporary file) when the user can fix it. */
 function explain(error: unknown, path: string, action: string): unknown {
   const code = (error as NodeJS.ErrnoException | null)?.code;
   if (code && USER_CODES.has(code)) {
-    return new UsageError(`cannot ${action} ${path}: ${(error as Error).message.replace(/^[A-Z]+: /, '')}`);
+    return new UsageError(`cannot ${action} ${path}: ${MEANING[code] ?? code} (${code})`);
   }
   return error;
 }

@@ -200,6 +200,9 @@ export function registerRun(program: Command): void {
     // Flags of another mode are refused, not ignored: the user meant something this run would not do.
     if (flags.engine === 'sync') refuseOptions(command, 'run', ['scheduler', 'consistency', 'chromatic', 'aggregateEvery'], 'is for --engine async');
     else refuseOptions(command, 'run', ['frontier'], 'is for --engine sync');
+    if (flags.scheduler !== undefined && !['sweep', 'fifo', 'priority'].includes(flags.scheduler)) throw new UsageError(`run: --scheduler must be sweep, fifo or priority; got "${flags.scheduler}"`);
+    if (flags.consistency !== undefined && !['none', 'vertex', 'edge'].includes(flags.consistency)) throw new UsageError(`run: --consistency must be none, vertex or edge; got "${flags.consistency}"`);
+    if (flags.frontier !== undefined && !['auto', 'dense', 'sparse'].includes(flags.frontier)) throw new UsageError(`run: --frontier must be auto, dense or sparse; got "${flags.frontier}"`);
     if (flags.chromatic && flags.consistency !== 'edge') throw new UsageError('run: --chromatic goes with --consistency edge (it is how edge consistency is kept)');
     if (!flags.cluster) refuseOptions(command, 'run', ['partitioner'], 'places edges on the machines of a cluster: give --cluster too');
     const params = parseParams(vp, flags.param);
