@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Test } from 'uvu';
 
 /** The repository root: the nearest folder above this file holding package.json. */
 export const repoRoot: string = (() => {
@@ -35,4 +36,21 @@ export function tempDir(prefix = 'gasworks-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   return dir;
+}
+
+/** The datasets of `relative` missing under datasetsDir (empty when all are there). */
+export function missingData(relative: readonly string[]): string[] {
+  return relative.filter((r) => !existsSync(join(datasetsDir, r)));
+}
+
+/**
+ * `suite` when every dataset is present, else `suite.skip` (after saying which are missing), so a
+ * test that needs real data counts as skipped, not passed, where the data is not: use
+ * `needsData(test, 'snap/wiki-Vote.txt.gz')('name', async () => ...)`.
+ */
+export function needsData(suite: Test, ...relative: string[]): Test {
+  const missing = missingData(relative);
+  if (missing.length === 0) return suite;
+  console.log(`  skip: ${missing.join(', ')} not found under ${datasetsDir}`);
+  return suite.skip as unknown as Test;
 }

@@ -7,6 +7,7 @@ import kcore from '../../vertex-programs/kcore.js';
 import { firstDifference, runEverywhere } from './engines.js';
 import { graphOf, rmat, sharedEdgeList, smallGraph } from './graphs.js';
 import { kcoreReference } from './reference.js';
+import { needsData } from '../helpers.js';
 
 const program = kcore as unknown as VertexProgram;
 
@@ -40,7 +41,7 @@ test('random small graphs (property): = peeling', async () => {
   );
 });
 
-test('karate club: = peeling (degeneracy 4)', async () => {
+needsData(test, 'karate/out.ucidata-zachary')('karate club: = peeling (degeneracy 4)', async () => {
   const graph = sharedEdgeList('karate/out.ucidata-zachary', 'kcore karate');
   if (graph === null) return;
   const [run] = await runEverywhere(program, graph, { inlineOnly: true });

@@ -8,6 +8,7 @@ import pagerank, { normalizeRanks } from '../../vertex-programs/pagerank.js';
 import { maxAbsDifference, runEverywhere } from './engines.js';
 import { graphOf, rmat, sharedEdgeList, smallGraph, toGraphology } from './graphs.js';
 import { pagerankReference } from './reference.js';
+import { needsData } from '../helpers.js';
 
 const program = pagerank as unknown as VertexProgram;
 // A CommonJS module whose function is the module itself.
@@ -74,7 +75,7 @@ test('random small graphs (property): converged ranks = graphology after normali
   );
 });
 
-test('karate club: converged ranks = graphology', async () => {
+needsData(test, 'karate/out.ucidata-zachary')('karate club: converged ranks = graphology', async () => {
   const graph = sharedEdgeList('karate/out.ucidata-zachary', 'pagerank karate');
   if (graph === null) return;
   const [run] = await runEverywhere(program, graph, { maxIterations: 300, inlineOnly: true });

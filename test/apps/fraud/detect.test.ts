@@ -17,7 +17,7 @@ import { Random } from '../../../core/util/random.js';
 import { evaluateScores, scoreAccounts, splitLabels } from '../../../apps/fraud/detect.js';
 import rev2 from '../../../apps/fraud/rev2.js';
 import { UsageError } from '../../../core/errors.js';
-import { dataset } from '../../helpers.js';
+import { dataset, needsData } from '../../helpers.js';
 
 function network(edges: Array<[number, number, number]>, n: number): Graph {
   const list = new EdgeList({ mapIds: false, weighted: true });
@@ -155,7 +155,7 @@ test('signed BP from seeds: a rater panned by the honest raters is marked, split
   }
 });
 
-test('Bitcoin OTC against its ground truth: REV2 and the baseline rank fraudulent accounts first', async () => {
+needsData(test, 'fraud/bitcoin/soc-sign-bitcoinotc.csv.gz', 'fraud/bitcoin/otc_gt.csv')('Bitcoin OTC against its ground truth: REV2 and the baseline rank fraudulent accounts first', async () => {
   const path = dataset('fraud/bitcoin/soc-sign-bitcoinotc.csv.gz', 'Bitcoin OTC fraud');
   const gt = dataset('fraud/bitcoin/otc_gt.csv', 'Bitcoin OTC fraud');
   if (!path || !gt) return;
