@@ -4,6 +4,7 @@
  * 'gasworks.program', preferring the default export, and when `name` is given
  * the one with that name. Errors name the module and what it exports.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { isMainThread } from 'node:worker_threads';
 import { UsageError } from '../errors.js';
 import { isVertexProgram, type VertexProgram } from '../program.js';
@@ -22,8 +23,12 @@ export async function ensureTypeScriptLoader(url: string): Promise<void> {
   typeScriptRegistered = true;
 }
 
-/** The module gasworks is importing for its program right now, in this thread (null: none). */
-let importing: string | null = null;
+/**
+ * The module being imported for its program, in the async context of that import only: its
+ * top-level code (and what it awaits) sees it; other code running meanwhile (a coordinator,
+ * a worker server in the same process) does not.
+ */
+const importing = new AsyncLocalStorage<string>();
 
 /**
  * Import a module for the program it defines, remembering which while it evaluates: a script that
@@ -33,20 +38,15 @@ let importing: string | null = null;
  */
 export async function importProgramModule(url: string): Promise<Record<string, unknown>> {
   await ensureTypeScriptLoader(url);
-  const outer = importing;
-  importing = url;
-  try {
-    return (await import(url)) as Record<string, unknown>;
-  } finally {
-    importing = outer;
-  }
+  return (await importing.run(url, () => import(url))) as Record<string, unknown>;
 }
 
 /** Throw when called while a module is being imported for its program (see importProgramModule). */
 export function refuseRunWhileImporting(who: string): void {
-  if (importing === null) return;
+  const url = importing.getStore();
+  if (url === undefined) return;
   throw new UsageError(
-    `${who}: called while gasworks imports ${importing} for the program it defines${isMainThread ? '' : ' (in a worker thread)'}: ` +
+    `${who}: called while gasworks imports ${url} for the program it defines${isMainThread ? '' : ' (in a worker thread)'}: ` +
       "a script that defines a program and runs it must run it only in the main thread (wrap the run in `if (isMainThread) { ... }`, isMainThread from 'node:worker_threads'), or keep the program in a module of its own",
   );
 }
