@@ -54,3 +54,27 @@ export function needsData(suite: Test, ...relative: string[]): Test {
   console.log(`  skip: ${missing.join(', ')} not found under ${datasetsDir}`);
   return suite.skip as unknown as Test;
 }
+
+/**
+ * `suite` with a time limit per test: a test still running after `ms` fails with a message
+ * naming it, instead of hanging the whole run (servers and workers it started are for the
+ * suite's after.each hook to close). Hooks, only, skip and run are the suite's own.
+ */
+export function withTimeLimit(suite: Test, ms: number): Test {
+  const limited = (name: string, handler: (context: unknown) => unknown) => async (context: unknown) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`test "${name}" still running after ${ms / 1000} s: stopped (a hang fails instead of blocking the run)`)), ms);
+    });
+    try {
+      return await Promise.race([Promise.resolve().then(() => handler(context)), expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  type Callback = Parameters<Test>[1];
+  const wrapped = ((name: string, handler: (context: unknown) => unknown) => suite(name, limited(name, handler) as Callback)) as unknown as Test;
+  return Object.assign(wrapped, suite, {
+    only: (name: string, handler: (context: unknown) => unknown) => suite.only(name, limited(name, handler) as Callback),
+  }) as unknown as Test;
+}
