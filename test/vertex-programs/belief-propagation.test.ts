@@ -114,7 +114,7 @@ test('bad priors and parameters are UsageErrors', async () => {
   const graph = withPriors(graphFromPairs([[0, 1]], { undirected: true }), [0.5, 1.5]);
   for (const [params, message] of [
     [{}, /prior of vertex 1 is 1\.5/],
-    [{ epsilon: 0 }, /epsilon must be in \(0, 1\)/],
+    [{ epsilon: 0 }, /parameter "epsilon" of program belief-propagation must be a number in \(0, 1\)/],
   ] as const) {
     try {
       await runEverywhere(program, graph, { params, inlineOnly: true, skipAsync: false });

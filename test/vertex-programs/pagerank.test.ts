@@ -83,4 +83,10 @@ needsData(test, 'karate/out.ucidata-zachary')('karate club: converged ranks = gr
   assert.ok(maxAbsDifference(run.vertex.rank, graphologyRanks(graph)) < 1e-12);
 });
 
+test('normalizeRanks: sums to 1, keeps proportions; all zeros stay zeros (no NaN)', () => {
+  assert.equal(Array.from(normalizeRanks([1, 3, 0, 4])), [0.125, 0.375, 0, 0.5]);
+  assert.equal(Array.from(normalizeRanks([0, 0, 0])), [0, 0, 0]);
+  assert.equal(Array.from(normalizeRanks([])), []);
+});
+
 test.run();

@@ -13,33 +13,11 @@ import { runProgram, closeWorkers } from '../../../core/engine/index.js';
 import { buildGraph } from '../../../core/graph/build.js';
 import { grid2d } from '../../../core/graph/generators/grid.js';
 import { rmatEdges } from '../../../core/graph/generators/rmat.js';
-import { defineProgram, type VertexProgram } from '../../../core/program.js';
+import type { VertexProgram } from '../../../core/program.js';
+import { normalised } from './normalised-program.js';
 import pagerank from '../../../vertex-programs/pagerank.js';
 import { pagerankReference } from '../../vertex-programs/reference.js';
 import { gasworks } from '../../apps/cli/cli-runner.js';
-
-/** x(v) = sum of in-neighbours' x / (sum of all x): bounded only if the sum it divides by is fresh. */
-export const normalised = defineProgram({
-  name: 'normalised',
-  url: import.meta.url,
-  vertex: { x: 'f64' },
-  params: {},
-  accumulator: { kind: 'scalar' },
-  gatherEdges: 'in',
-  scatterEdges: 'none',
-  activation: 'all',
-  create: ({ vertex, numVertices, aggregates }) => ({
-    init: (v) => {
-      vertex.x[v] = 1 / numVertices;
-    },
-    gather: (_v, u) => vertex.x[u],
-    apply: (v, acc) => {
-      vertex.x[v] = acc / aggregates!.total;
-      return true;
-    },
-  }),
-  aggregators: ({ vertex }) => ({ total: { map: (v) => vertex.x[v], reduce: 'sum' } }),
-});
 
 test('ctx.aggregates is fresh in every thread of an async run: a normalised iteration stays bounded', async () => {
   const graph = buildGraph(grid2d({ rows: 20, cols: 20 }), { undirected: true });

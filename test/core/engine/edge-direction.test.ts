@@ -9,28 +9,7 @@ import * as assert from 'uvu/assert';
 import { closeWorkers, runProgram } from '../../../core/engine/index.js';
 import { buildGraph } from '../../../core/graph/build.js';
 import { EdgeList } from '../../../core/graph/edge-list.js';
-import { defineProgram } from '../../../core/program.js';
-
-export const directions = defineProgram({
-  name: 'directions',
-  url: import.meta.url,
-  vertex: { outs: 'f64', ins: 'f64' },
-  params: {},
-  accumulator: { kind: 'vector', size: 2 },
-  gatherEdges: 'all',
-  scatterEdges: 'none',
-  activation: 'all',
-  create: ({ vertex, isOutEdge }) => ({
-    gather: (v, _u, e, acc) => {
-      acc[isOutEdge(v, e) ? 0 : 1] += 1;
-    },
-    apply: (v, acc) => {
-      vertex.outs[v] = acc[0];
-      vertex.ins[v] = acc[1];
-      return false;
-    },
-  }),
-});
+import { directions } from './direction-program.js';
 
 test('isOutEdge tells out- from in-edges in an all gather (sync and async, 1 and 2 workers)', async () => {
   const pairs: Array<[number, number]> = [];
