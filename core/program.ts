@@ -39,6 +39,36 @@ export type AccumulatorOf<S extends AccumulatorSpec> = S extends VectorAccumulat
 export type Params = Record<string, number | string | boolean | number[] | null>;
 
 /**
+ * What a numeric parameter may be, checked by every engine (sync, async,
+ * cluster) before a run: bounds (`min`/`max` inclusive, `above`/`below`
+ * exclusive), whole numbers only, and whether a run must give it (the command
+ * line then refuses to run without it, rather than use the default).
+ */
+export interface ParamRange {
+  min?: number;
+  max?: number;
+  above?: number;
+  below?: number;
+  integer?: boolean;
+  required?: boolean;
+  /** What it means, for messages and --help. */
+  description?: string;
+}
+
+/** A parameter declared with its range: `damping: { default: 0.85, min: 0, max: 1 }`. */
+export interface ParamSpec<T> extends ParamRange {
+  default: T;
+}
+
+/** A program's `params` as written in defineProgram: each a default value, or a ParamSpec. */
+export type ParamDeclarations<P extends Params> = { [K in keyof P]: P[K] | ParamSpec<P[K]> };
+
+type Widen<T> = T extends number ? number : T extends string ? string : T extends boolean ? boolean : T extends readonly number[] ? number[] : null;
+
+/** The parameter values a program's declarations give its functions: `{ damping: { default: 0.85 } }` -> `{ damping: number }`. */
+export type ParamsOf<D> = { -readonly [K in keyof D]: D[K] extends ParamSpec<infer T> ? Widen<T> : Widen<D[K]> };
+
+/**
  * What a program may know of the whole graph beyond the edges it visits: what a machine of a
  * cluster can be given by one reduction at setup, without holding the whole graph. Programs that
  * read only these (and gather/scatter's own edges) need nothing else from `graph` in `create`.
@@ -74,12 +104,22 @@ export interface ProgramContext<VS extends Schema, ES extends Schema, P extends 
   thread: number;
   threads: number;
   /**
-   * The aggregators' values after the previous superstep (synchronous
-   * engine; empty before the first), updated in place, so apply may read a
-   * global value such as PageRank's dangling mass. Asynchronous runs leave it
-   * empty.
+   * In a gather or scatter over 'all' edges: whether edge `e`, met at vertex `v`, leaves v
+   * (v -> u, one of v's out-edges) rather than enters it (u -> v). A self-loop is an out-edge.
+   * For programs that hold the whole graph (graphAccess 'whole', every shared-memory run).
    */
-  aggregates?: Record<string, number>;
+  isOutEdge(v: number, e: number): boolean;
+  /**
+   * The aggregators' values, by aggregator name, for apply to read a global
+   * value (PageRank's dangling mass, a norm to divide by). Always present.
+   * Synchronous engine: the values after the previous superstep, updated in
+   * place; during the first superstep it is EMPTY (`ctx.aggregates.norm` is
+   * undefined), so a program reading one must give a fallback, e.g.
+   * `ctx.aggregates.norm ?? 1`. Asynchronous engine: the initial state's
+   * values from the start, then each aggregation's (after every sweep in the
+   * sweep modes), seen by every thread.
+   */
+  aggregates: Record<string, number>;
 }
 
 /**
@@ -157,8 +197,16 @@ export interface ProgramDefinition<VS extends Schema, ES extends Schema, P exten
    */
   vertex: VS | ((params: P) => VS);
   edge?: ES;
-  /** Parameters with their defaults; a run may override any of them. */
+  /** Parameters with their defaults; a run may override any of them (defineProgram also takes ParamSpecs, see ParamDeclarations). */
   params: P;
+  /** The ranges declared with the parameters (defineProgram fills this from ParamSpecs). */
+  paramRanges?: Readonly<Record<string, ParamRange>>;
+  /**
+   * Check a run's parameters together (the defaults merged with the run's
+   * overrides), for what ranges cannot say (`lo < hi`): return what is wrong,
+   * in a few words, or nothing. Every engine calls it before the run.
+   */
+  validate?(params: P): string | void | undefined;
   /** May be a function of the run's parameters, like `vertex`. */
   accumulator: AccumulatorSpec | ((params: P) => AccumulatorSpec);
   gatherEdges: EdgeSet;
@@ -244,19 +292,62 @@ export type VertexProgram<
  */
 export function defineProgram<
   VS extends Schema,
-  P extends Params,
+  D extends Record<string, Params[string] | ParamSpec<Params[string]>>,
   S extends AccumulatorSpec = ScalarAccumulator,
   ES extends Schema = Record<never, never>,
+  P extends Params = ParamsOf<D>,
 >(
-  definition: ProgramDefinition<VS, ES, P, AccumulatorOf<S>> & { accumulator: S | ((params: P) => S) },
+  definition: Omit<ProgramDefinition<VS, ES, P, AccumulatorOf<S>>, 'params' | 'paramRanges'> & {
+    accumulator: S | ((params: P) => S);
+    params: D;
+  },
 ): VertexProgram<VS, ES, P, AccumulatorOf<S>> {
   if (!definition.url || !/^file:/.test(definition.url)) {
     throw new Error(`defineProgram(${definition.name}): 'url' must be the module's import.meta.url (a file: URL)`);
   }
-  const program = Object.freeze({ ...definition, kind: 'gasworks.program' as const });
+  const { params, paramRanges } = splitParamDeclarations(definition.name, definition.params as ParamDeclarations<Params>);
+  const program = Object.freeze({ ...definition, params: params as P, paramRanges, kind: 'gasworks.program' as const });
   // Check the shape now with the default parameters, so a mistake shows where the program is defined.
   resolveProgram(program as unknown as VertexProgram, program.params);
   return program;
+}
+
+function isParamSpec(x: unknown): x is ParamSpec<Params[string]> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && 'default' in x;
+}
+
+/** Defaults and ranges from a program's declared params; a default outside its own range is the author's mistake. */
+function splitParamDeclarations(name: string, declared: ParamDeclarations<Params>): { params: Params; paramRanges: Record<string, ParamRange> } {
+  const params: Params = {};
+  const paramRanges: Record<string, ParamRange> = {};
+  for (const [key, value] of Object.entries(declared ?? {})) {
+    if (!isParamSpec(value)) {
+      params[key] = value;
+      continue;
+    }
+    const { default: fallback, ...range } = value;
+    params[key] = fallback;
+    paramRanges[key] = Object.freeze(range);
+    const problem = typeof fallback === 'number' ? rangeProblem(range, fallback) : null;
+    if (problem !== null) throw new Error(`defineProgram(${name}): the default of parameter "${key}" must be ${problem}; got ${fallback}`);
+  }
+  return { params: Object.freeze(params) as Params, paramRanges: Object.freeze(paramRanges) };
+}
+
+/** What `x` must be to fit `range` ("in [0, 1]"), or null when it fits. */
+export function rangeProblem(range: ParamRange, x: number): string | null {
+  const lo = range.min !== undefined ? `[${range.min}` : range.above !== undefined ? `(${range.above}` : null;
+  const hi = range.max !== undefined ? `${range.max}]` : range.below !== undefined ? `${range.below})` : null;
+  const interval = lo !== null && hi !== null ? `in ${lo}, ${hi}` : lo !== null ? (range.min !== undefined ? `>= ${range.min}` : `> ${range.above}`) : hi !== null ? (range.max !== undefined ? `<= ${range.max}` : `< ${range.below}`) : 'finite';
+  const what = `${range.integer ? 'a whole number' : 'a number'}${interval === 'finite' ? '' : ` ${interval}`}`;
+  const fits =
+    Number.isFinite(x) &&
+    (range.min === undefined || x >= range.min) &&
+    (range.max === undefined || x <= range.max) &&
+    (range.above === undefined || x > range.above) &&
+    (range.below === undefined || x < range.below) &&
+    (!range.integer || Number.isInteger(x));
+  return fits ? null : what;
 }
 
 /** A program as it runs with `params`: `vertex` and `accumulator` as plain values, checked. */
@@ -302,8 +393,10 @@ export function isVertexProgram(x: unknown): x is VertexProgram {
 
 /**
  * Throw a UsageError naming `who` when `params` has a key the program does
- * not declare, or a value of another type than the default's (a string where
- * a number is declared would otherwise turn arithmetic into concatenation).
+ * not declare, a value of another type than the default's (a string where
+ * a number is declared would otherwise turn arithmetic into concatenation),
+ * a number outside its declared range, or when the program's `validate`
+ * finds the parameters together wrong. Every engine calls it before a run.
  */
 export function checkParams(who: string, program: VertexProgram, params: Params | undefined): void {
   for (const [key, value] of Object.entries(params ?? {})) {
@@ -315,5 +408,14 @@ export function checkParams(who: string, program: VertexProgram, params: Params 
     if (declared !== null && value !== null && kind(value) !== kind(declared)) {
       throw new UsageError(`${who}: parameter "${key}" of program ${program.name} must be a ${kind(declared)} (like its default ${JSON.stringify(declared)}); got ${JSON.stringify(value)}`);
     }
+    const range = program.paramRanges?.[key];
+    if (range !== undefined && typeof value === 'number') {
+      const problem = rangeProblem(range, value);
+      if (problem !== null) throw new UsageError(`${who}: parameter "${key}" of program ${program.name} must be ${problem}${range.description ? ` (${range.description})` : ''}; got ${value}`);
+    }
+  }
+  if (program.validate !== undefined) {
+    const problem = program.validate({ ...program.params, ...(params ?? {}) });
+    if (typeof problem === 'string' && problem !== '') throw new UsageError(`${who}: program ${program.name}: ${problem}`);
   }
 }

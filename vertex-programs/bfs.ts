@@ -23,7 +23,7 @@ const bfs = defineProgram({
   url: import.meta.url,
   description: 'Breadth-first search levels from --param source=ID (-1 when unreachable)',
   vertex: { level: 'i32' },
-  params: { source: 0 },
+  params: { source: { default: 0, min: 0, integer: true, required: true, description: 'the vertex to start from' } },
   accumulator: { kind: 'scalar', zero: Infinity, sum: min },
   gatherEdges: 'in',
   scatterEdges: 'out',

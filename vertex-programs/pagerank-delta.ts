@@ -20,7 +20,10 @@ const pagerankDelta = defineProgram({
   url: import.meta.url,
   description: 'PageRank to a tolerance: only changed vertices signal, with delta caching (damping 0.85, tolerance 1e-10)',
   vertex: { rank: 'f64', change: 'f64' },
-  params: { damping: 0.85, tolerance: 1e-10 },
+  params: {
+    damping: { default: 0.85, min: 0, below: 1, description: 'below 1, or the deltas never die out' },
+    tolerance: { default: 1e-10, above: 0, description: 'a vertex whose change is below this stops signalling' },
+  },
   accumulator: { kind: 'scalar' },
   gatherEdges: 'in',
   scatterEdges: 'out',

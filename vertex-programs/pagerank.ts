@@ -34,7 +34,12 @@ const pagerank = defineProgram({
   // precision 'f32' keeps the contributions, which every gather reads at random, in half the
   // bytes (as GAPBS keeps its scores in floats); ranks and sums stay doubles.
   vertex: (p) => ({ rank: 'f64', change: 'f64', contribution: p.precision === 'f32' ? 'f32' : 'f64' }),
-  params: { damping: 0.85, tolerance: 0, precision: 'f64' },
+  params: {
+    damping: { default: 0.85, min: 0, max: 1, description: 'the probability of following an edge rather than jumping anywhere' },
+    tolerance: { default: 0, min: 0, description: 'stop when the ranks move by less than this in all; 0: never' },
+    precision: { default: 'f64', description: "'f64', or 'f32' for the contributions gathers read (half the bytes)" },
+  },
+  validate: (p) => (p.precision === 'f64' || p.precision === 'f32' ? undefined : `precision must be 'f64' or 'f32'; got ${JSON.stringify(p.precision)}`),
   accumulator: { kind: 'scalar' },
   gatherEdges: 'in',
   scatterEdges: 'none',

@@ -21,7 +21,11 @@ const personalizedPagerank = defineProgram({
   url: import.meta.url,
   description: 'Personalized PageRank from --param source=ID (dense id; damping 0.85, tolerance 1e-12)',
   vertex: { rank: 'f64', change: 'f64' },
-  params: { source: 0, damping: 0.85, tolerance: 1e-12 },
+  params: {
+    source: { default: 0, min: 0, integer: true, required: true, description: 'the vertex to start from' },
+    damping: { default: 0.85, min: 0, below: 1, description: 'below 1, or the pushes never die out' },
+    tolerance: { default: 1e-12, above: 0, description: 'residual below which a vertex stops pushing' },
+  },
   accumulator: { kind: 'scalar' },
   gatherEdges: 'in',
   scatterEdges: 'out',

@@ -22,7 +22,7 @@ const sssp = defineProgram({
   url: import.meta.url,
   description: 'Weighted single-source shortest paths from --param source=ID (Infinity when unreachable)',
   vertex: { distance: 'f64' },
-  params: { source: 0 },
+  params: { source: { default: 0, min: 0, integer: true, required: true, description: 'the vertex to start from' } },
   accumulator: { kind: 'scalar', zero: Infinity, sum: min },
   gatherEdges: 'in',
   scatterEdges: 'out',

@@ -4,7 +4,9 @@
  * commander reports as "option '--x <n>' argument 'abc' is invalid. expected ...".
  */
 import { parseAddress } from '../../core/util/address.js';
-import { InvalidArgumentError } from 'commander';
+import { availableParallelism } from 'node:os';
+import { InvalidArgumentError, type Command } from 'commander';
+import { UsageError } from '../../core/errors.js';
 
 export function positiveInt(value: string): number {
   const x = Number(value);
@@ -62,4 +64,32 @@ export function hostPortList(value: string): string[] {
   });
   if (addresses.length === 0 || bad !== undefined) throw new InvalidArgumentError(`expected host:port[,host:port...] (such as 127.0.0.1:7070)${bad ? `; got "${bad}"` : ''}.`);
   return addresses;
+}
+
+/** The most threads one machine's command may ask for: a few per core (more only wait on each other). */
+export function maxWorkers(): number {
+  return Math.max(16, 4 * availableParallelism());
+}
+
+/** `--workers`/`--threads`: a positive integer, at most maxWorkers(). */
+export function workerCount(value: string): number {
+  const x = positiveInt(value);
+  const most = maxWorkers();
+  if (x > most) throw new InvalidArgumentError(`expected at most ${most} (4 per core, ${availableParallelism()} cores here; more threads only wait on each other).`);
+  return x;
+}
+
+/** Whether the user gave option `key` (its attribute name) rather than it taking its default. */
+export function givenOption(cmd: Command, key: string): boolean {
+  const source = cmd.getOptionValueSource(key);
+  return source === 'cli' || source === 'env';
+}
+
+/** Refuse any of `keys` the user gave: `who: --flag ...reason`, naming the flag as written. */
+export function refuseOptions(cmd: Command, who: string, keys: readonly string[], reason: string): void {
+  for (const key of keys) {
+    if (!givenOption(cmd, key)) continue;
+    const flag = cmd.options.find((o) => o.attributeName() === key)?.long ?? key;
+    throw new UsageError(`${who}: ${flag} ${reason}`);
+  }
 }

@@ -2,25 +2,31 @@
  * Where the command line gets a graph from: a file (any format `loadGraph`
  * reads, binary included) or a generator spec, so users can try every command
  * without a file: `rmat:SCALE[:EDGE_FACTOR[:SEED]]`, `er:N:AVG_DEGREE[:SEED]`,
- * `grid:ROWSxCOLS`. Loading reports progress and its own time, which
+ * `grid:ROWSxCOLS`, and `-` for standard input (an edge list, or --format). Loading reports progress and its own time, which
  * commands keep apart from compute time.
  */
-import { stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { pipeline } from 'node:stream/promises';
+import { basename, join } from 'node:path';
 import { UsageError } from '../../core/errors.js';
-import { buildGraph, type BuildOptions } from '../../core/graph/build.js';
+import type { BuildOptions } from '../../core/graph/build.js';
 import type { Graph } from '../../core/graph/graph.js';
-import { erdosRenyiGnm, grid2d, rmatEdges } from '../../core/graph/generators/index.js';
+import { generateGraph, parseGeneratorSpec } from '../../core/graph/generators/spec.js';
 import { loadGraph } from '../../core/graph/load.js';
 import { startProgress } from './progress.js';
+import { graphBytes, isAllocationFailure, outOfMemory } from './out-of-memory.js';
+import { formatBytes } from './output.js';
 import { gwgSource, rmatSource, type EdgeSource } from '../../core/cluster/ingress.js';
-import { existsSync } from 'node:fs';
 
 export interface GraphSourceOptions extends BuildOptions {
   format?: string;
   /** Edge-list files: 'dense' or 'identity' (loadGraph's ids). */
   ids?: string;
   quiet?: boolean;
+  /** The command, for messages ('info', 'run'). */
+  who?: string;
 }
 
 export interface LoadedGraph {
@@ -32,18 +38,7 @@ export interface LoadedGraph {
 
 export const GRAPH_SPEC_HELP =
   'a graph file (SNAP/weighted edge list, Matrix Market, MovieLens, signed CSV, gasworks .bin; .gz read transparently) ' +
-  'or a generator: rmat:SCALE[:EDGE_FACTOR[:SEED]], er:N:AVG_DEGREE[:SEED], grid:ROWSxCOLS';
-
-function parseIntPart(spec: string, value: string | undefined, what: string, fallback?: number): number {
-  if (value === undefined || value === '') {
-    if (fallback !== undefined) return fallback;
-    throw new UsageError(`graph spec "${spec}": missing ${what}`);
-  }
-  const x = Number(value);
-  if (!Number.isFinite(x) || x < 0) throw new UsageError(`graph spec "${spec}": ${what} must be a non-negative number, got "${value}"`);
-  return x;
-}
-
+  'or a generator: rmat:SCALE[:EDGE_FACTOR[:SEED]], er:N:AVG_DEGREE[:SEED], grid:ROWSxCOLS; - reads standard input';
 
 /**
  * A graph as an edge stream (core/cluster/ingress.ts), which a cluster's coordinator places and
@@ -52,19 +47,10 @@ function parseIntPart(spec: string, value: string | undefined, what: string, fal
  */
 export function streamableSource(spec: string, options: GraphSourceOptions = {}): EdgeSource | null {
   if (options.undirected || options.selfLoops === 'drop' || options.duplicates === 'drop') return null;
-  const [kind, ...parts] = spec.split(':');
-  if (kind === 'rmat' && parts.length > 0) {
-    const { scale, edgeFactor, seed } = rmatSpec(spec, parts);
-    return rmatSource({ scale, edgeFactor, seed }, spec);
-  }
+  const generator = parseGeneratorSpec(spec);
+  if (generator !== null) return generator.rmat !== undefined ? rmatSource(generator.rmat, spec) : null;
   if (spec.endsWith('.gwg') && (options.format === undefined || options.format === 'auto') && existsSync(spec)) return gwgSource(spec);
   return null;
-}
-
-function rmatSpec(spec: string, parts: string[]): { scale: number; edgeFactor: number; seed: number } {
-  const scale = parseIntPart(spec, parts[0], 'SCALE');
-  if (!Number.isInteger(scale) || scale < 1 || scale > 30) throw new UsageError(`graph spec "${spec}": SCALE must be an integer in 1..30`);
-  return { scale, edgeFactor: parseIntPart(spec, parts[1], 'EDGE_FACTOR', 16), seed: parseIntPart(spec, parts[2], 'SEED', 1) };
 }
 
 export async function openGraph(spec: string, options: GraphSourceOptions = {}): Promise<LoadedGraph> {
@@ -74,49 +60,65 @@ export async function openGraph(spec: string, options: GraphSourceOptions = {}):
     selfLoops: options.selfLoops,
     duplicates: options.duplicates,
   };
-  const [kind, ...parts] = spec.split(':');
+  const generator = parseGeneratorSpec(spec);
   let graph: Graph;
-  if (kind === 'rmat' && parts.length) {
-    const { scale, edgeFactor, seed } = rmatSpec(spec, parts);
+  if (generator !== null) {
     const bar = startProgress(`generating ${spec}`, 1, options);
-    const list = rmatEdges({ scale, edgeFactor, seed, onProgress: (d, t) => bar.update(d, t) });
-    bar.label(`building ${spec}`);
-    graph = buildGraph(list, { ...build, onProgress: (d, t) => bar.update(d, t) });
-    bar.stop();
-  } else if (kind === 'er' && parts.length) {
-    const n = parseIntPart(spec, parts[0], 'N');
-    const degree = parseIntPart(spec, parts[1], 'AVG_DEGREE');
-    const seed = parseIntPart(spec, parts[2], 'SEED', 1);
-    const list = erdosRenyiGnm({ n, m: Math.round((n * degree) / 2), seed });
-    graph = buildGraph(list, { undirected: true, ...stripUndefined(build) });
-  } else if (kind === 'grid' && parts.length) {
-    const m = /^(\d+)x(\d+)$/.exec(parts[0]);
-    if (!m) throw new UsageError(`graph spec "${spec}": expected grid:ROWSxCOLS, e.g. grid:100x100`);
-    graph = buildGraph(grid2d({ rows: Number(m[1]), cols: Number(m[2]) }), { undirected: true, ...stripUndefined(build) });
-  } else {
-    let size = 0;
     try {
-      const s = await stat(spec);
-      if (!s.isFile()) throw new UsageError(`${spec}: not a file`);
-      size = s.size;
+      graph = generateGraph(generator, { ...build, onProgress: (d, t) => bar.update(d, t) });
     } catch (error) {
-      if (error instanceof UsageError) throw error;
-      throw new UsageError(`${spec}: no such file (expected ${GRAPH_SPEC_HELP})`);
-    }
-    const bar = startProgress(`loading ${basename(spec)}`, size, { ...options, unit: 'bytes' });
-    try {
-      graph = await loadGraph(spec, {
-        ...stripUndefined(build),
-        format: (options.format ?? 'auto') as never,
-        ...(options.ids !== undefined && options.ids !== 'dense' ? { ids: options.ids as never } : {}),
-        onProgress: (done: number, total: number) => bar.update(done, total),
-      });
+      if (!isAllocationFailure(error)) throw error;
+      // The edge list (8 bytes an edge) and the build's sort buffers come on top of the graph itself.
+      const edges = generator.undirected || build.undirected ? 2 * generator.edges : generator.edges;
+      throw outOfMemory(options.who ?? 'gasworks', { what: `graph ${spec}`, vertices: generator.vertices, edges, bytes: graphBytes(generator.vertices, edges) + 16 * edges });
     } finally {
       bar.stop();
     }
-    return { graph, name: basename(spec), loadSeconds: (performance.now() - started) / 1000 };
+    return { graph, name: spec, loadSeconds: (performance.now() - started) / 1000 };
   }
-  return { graph, name: spec, loadSeconds: (performance.now() - started) / 1000 };
+  if (spec === '-') return openStdin(options, started);
+  let size = 0;
+  const path = spec;
+  try {
+    const s = await stat(path);
+    if (!s.isFile()) throw new UsageError(`${spec}: not a file`);
+    size = s.size;
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`${spec}: no such file (expected ${GRAPH_SPEC_HELP})`);
+  }
+  const bar = startProgress(`loading ${basename(spec)}`, size, { ...options, unit: 'bytes' });
+  try {
+    graph = await loadGraph(path, {
+      ...stripUndefined(build),
+      format: (options.format ?? 'auto') as never,
+      ...(options.ids !== undefined && options.ids !== 'dense' ? { ids: options.ids as never } : {}),
+      onProgress: (done: number, total: number) => bar.update(done, total),
+    });
+  } catch (error) {
+    if (!isAllocationFailure(error)) throw error;
+    throw outOfMemory(options.who ?? 'gasworks', { what: `graph in ${spec}`, bytes: size, advice: `a ${formatBytes(size)} file; try a smaller graph, convert it once to a gasworks binary graph elsewhere (it is read without a build step), run across machines with --cluster, or give node more memory (NODE_OPTIONS=--max-old-space-size=...)` });
+  } finally {
+    bar.stop();
+  }
+  return { graph, name: basename(spec), loadSeconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * `-`: standard input, in any format (--format; an edge list by default). The loaders read files
+ * by position, which a pipe cannot do, so the bytes go to a private temporary folder first,
+ * removed as soon as the graph is loaded.
+ */
+async function openStdin(options: GraphSourceOptions, started: number): Promise<LoadedGraph> {
+  const dir = await mkdtemp(join(tmpdir(), 'gasworks-stdin-'));
+  try {
+    const file = join(dir, 'stdin');
+    await pipeline(process.stdin, createWriteStream(file));
+    const { graph } = await openGraph(file, options);
+    return { graph, name: 'stdin', loadSeconds: (performance.now() - started) / 1000 };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { isUserError } from '../../core/errors.js';
+import { isProgramError, isUserError } from '../../core/errors.js';
+import { isAllocationFailure, outOfMemory } from './out-of-memory.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerConvert } from './commands/convert.js';
 import { registerInfo } from './commands/info.js';
@@ -53,11 +54,24 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[] = process.argv): Promise<void> {
+  // `gasworks ... | head`: a reader that stops early is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
     if (isUserError(error)) {
-      process.stderr.write(`gasworks: ${error.message}\n`);
+      // A user's program that threw: the one line, then the frames of the program's own module.
+      const frames = isProgramError(error) ? error.frames.map((f) => `    ${f}\n`).join('') : '';
+      process.stderr.write(`gasworks: ${error.message}\n${frames}`);
+      process.exitCode = 1;
+      return;
+    }
+    if (isAllocationFailure(error)) {
+      // An allocation no command foresaw: still one line, and what to do.
+      process.stderr.write(`gasworks: ${outOfMemory(process.argv[2] ?? 'gasworks', { what: 'data of this command' }).message}\n`);
       process.exitCode = 1;
       return;
     }

@@ -1,9 +1,9 @@
 /**
- * How commands print results: a two-column summary table (cli-table3) for
- * people, one JSON object per line for machines (`--json`), and number
+ * How commands print results: compact tables for people (core/util/table.ts:
+ * a title line, a rule under the header only, numbers right-aligned), one JSON object per line for machines (`--json`), and number
  * formatting shared by every command so tables read the same everywhere.
  */
-import Table from 'cli-table3';
+import { formatTable, type Cell } from '../../core/util/table.js';
 
 /** 1234567 -> "1,234,567"; fractions keep up to `digits` significant decimals. */
 export function formatNumber(x: number, digits = 4): string {
@@ -25,11 +25,14 @@ export function formatBytes(bytes: number): string {
   return `${i === 0 ? x : x.toFixed(1)} ${units[i]}`;
 }
 
-/** A key/value table, e.g. a run summary. */
+/** A key/value table, e.g. a run summary: the title on a line of its own, then key and value columns. */
 export function summaryTable(title: string, rows: Array<[string, string | number]>): string {
-  const table = new Table({ head: [title, ''], style: { head: [], border: [] } });
-  for (const [k, v] of rows) table.push([k, typeof v === 'number' ? formatNumber(v) : v]);
-  return table.toString();
+  return formatTable({ title, rows: rows.map(([k, v]) => [k, typeof v === 'number' ? formatNumber(v) : v]) });
+}
+
+/** A table with a header (a rule under it, numbers right-aligned), titled. */
+export function headedTable(title: string, head: readonly string[], rows: ReadonlyArray<readonly Cell[]>): string {
+  return formatTable({ title, head, rows: rows.map((r) => r.map((c) => (typeof c === 'number' ? formatNumber(c) : c))) });
 }
 
 

@@ -28,6 +28,8 @@ export const SGD_CONTROL = {
   CLOCK_CHANGED: 4,
   /** Non-zero: leave at once (a thread failed). */
   ABORT: 5,
+  /** SSP: the most clocks any thread was ahead of the slowest when it went on (at most the staleness). */
+  MAX_LEAD: 6,
   /** Finished SSP clocks of thread t at CLOCKS + t. */
   CLOCKS: 8,
 } as const;

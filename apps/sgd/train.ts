@@ -50,6 +50,8 @@ export interface SgdResult {
   /** Mean training log-loss met during each epoch (each example's loss before its own step). */
   history: number[];
   seconds: number;
+  /** SSP: the most clocks a thread ran ahead of the slowest (never above the staleness); null for other models. */
+  maxClockLead: number | null;
 }
 
 const WORKER_URL = siblingModule(import.meta.url, 'worker');
@@ -141,5 +143,6 @@ function finish(shared: SgdShared, started: number): SgdResult {
     params: shared.params,
     history: Array.from(shared.history),
     seconds: (performance.now() - started) / 1000,
+    maxClockLead: shared.consistency === 'ssp' ? Atomics.load(shared.control, SGD_CONTROL.MAX_LEAD) : null,
   };
 }

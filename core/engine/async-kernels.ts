@@ -49,6 +49,8 @@ export interface AsyncKernelEnv {
   fenceWord: Int32Array;
   /** [updates, edges] of this thread. */
   tally: Float64Array;
+  /** Wraps what a program function threw (program-failure.ts); default: rethrow as is. */
+  fail?: (error: unknown, phase: string, vertex: number) => Error;
 }
 
 export interface AsyncKernels {
@@ -78,7 +80,7 @@ function asyncKernelSource(shape: AsyncKernelShape): string {
   ].join('\n    ');
   let gatherApply: string;
   if (shape.vector) {
-    gatherApply = `accVector.fill(0);\n    ${gatherLoops}\n    const changed = apply(v, accVector);`;
+    gatherApply = `accVector.fill(0);\n    ${gatherLoops}\n    phase = 'apply';\n    const changed = apply(v, accVector);`;
   } else if (shape.cached) {
     gatherApply = `let acc = zero;
     if (cacheValid[v] === 1) acc = cache[v];
@@ -87,9 +89,10 @@ function asyncKernelSource(shape: AsyncKernelShape): string {
       cache[v] = acc;
       cacheValid[v] = 1;
     }
+    phase = 'apply';
     const changed = apply(v, acc);`;
   } else {
-    gatherApply = `let acc = zero;\n    ${gatherLoops}\n    const changed = apply(v, acc);`;
+    gatherApply = `let acc = zero;\n    ${gatherLoops}\n    phase = 'apply';\n    const changed = apply(v, acc);`;
   }
   const scatters = shape.scatterIn || shape.scatterOut;
   const scatterBlock = scatters
@@ -103,18 +106,25 @@ function asyncKernelSource(shape: AsyncKernelShape): string {
     ? 'runVertex(v); ran++;'
     : `if (active[v] !== 0) { ${shape.fenced ? 'Atomics.store(active, v, 0);' : 'active[v] = 0;'} runVertex(v); ran++; }`;
   return `const { graph, gather, sum, zero, apply, scatter, signal, accVector, cache, cacheValid, locks, active, queue, fenceWord, tally } = env;
+const fail = env.fail ?? ((error) => error);
 const { inOffsets, inSources, inEdgeIds, outOffsets, outTargets } = graph;
 const scopeIn = ${shape.gatherIn || shape.scatterIn};
 const scopeOut = ${shape.gatherOut || shape.scatterOut};
 return { runVertex, runRange };
 
 function runVertex(v) {
+  let phase = 'gather';
+  try {
     ${shape.locks ? 'lockScope(locks, graph, v, scopeIn, scopeOut);' : ''}
     ${gatherApply}
     tally[0]++;
+    phase = 'scatter';
     ${scatterBlock}
     ${shape.requeue ? 'queue.signal(v);' : ''}
     ${shape.locks ? 'unlockScope(locks, graph, v, scopeIn, scopeOut);' : ''}
+  } catch (error) {
+    throw fail(error, phase, v);
+  }
 }
 
 function runRange(order, lo, hi) {

@@ -30,6 +30,7 @@
  * The per-vertex work itself (gather, apply, scatter, locks, fence) is this
  * run's generated code from async-kernels.ts; this loop finds the vertices.
  */
+import { programFailure } from './program-failure.js';
 import type { Graph } from '../graph/graph.js';
 import type { EdgeSet, Signal, VertexFunctions, VertexProgram, ResolvedProgram } from '../program.js';
 import { SweepBarrier } from './async-barrier.js';
@@ -81,6 +82,8 @@ export interface AsyncShared {
   maxSweeps: number;
   /** When aggregators last ran (sharedClockMs), for the period between aggregations. */
   lastAggregateMs: Float64Array;
+  /** The latest aggregates, by aggregator in key order (ctx.aggregates reads them; async-aggregate.ts). */
+  aggregateValues: Float64Array | null;
 }
 
 export interface ThreadStats {
@@ -146,11 +149,12 @@ function freshThreadLoop(): ThreadLoop {
     'SWEEP_CHUNK',
     'POLLS_BEFORE_NAP',
     'compileAsyncKernels',
+    'programFailure',
     '__name',
     `"use strict"; // thread loop copy ${++loopCopies}\n return (${LOOP_SOURCE});`,
   );
   const keepName = <T>(f: T): T => f;
-  return make(SweepBarrier, VertexQueue, acquireLock, releaseLock, CONTROL, uses, FIFO_BATCH, PRIORITY_BATCH, SWEEP_CHUNK, POLLS_BEFORE_NAP, compileAsyncKernels, keepName) as ThreadLoop;
+  return make(SweepBarrier, VertexQueue, acquireLock, releaseLock, CONTROL, uses, FIFO_BATCH, PRIORITY_BATCH, SWEEP_CHUNK, POLLS_BEFORE_NAP, compileAsyncKernels, programFailure, keepName) as ThreadLoop;
 }
 
 function threadLoop(
@@ -257,6 +261,7 @@ function threadLoop(
       queue,
       fenceWord,
       tally,
+      fail: programFailure(program, graph),
     },
   );
 

@@ -8,7 +8,7 @@
  */
 import { isMainThread, parentPort } from 'node:worker_threads';
 import { prepareInWorker, type WorkerProgramData } from './run-setup.js';
-import { aggregationStep } from './async-aggregate.js';
+import { aggregationStep, liveAggregates } from './async-aggregate.js';
 import { CONTROL, runAsyncThread, type AsyncShared } from './async-loop.js';
 
 /** What the main thread posts to each asynchronous worker. */
@@ -23,13 +23,15 @@ export type AsyncWorkerMessage =
   | { type: 'done'; updates: number; edges: number };
 
 async function runOne(data: AsyncWorkerData): Promise<void> {
-  const { program, graph, fns, aggregators } = await prepareInWorker(data);
+  const { program, graph, fns, aggregators, aggregates } = await prepareInWorker(data);
+  if (data.shared.aggregateValues !== null) liveAggregates(aggregates, aggregators, data.shared.aggregateValues);
   const control = data.shared.control;
   // Sweep modes aggregate at sweep ends in whichever worker ends the sweep; the main thread hears of it.
   const atSweepEnd =
     data.shared.queue === null && program.aggregators
       ? aggregationStep(program, aggregators, data.params, graph.numVertices, control, data.shared.lastAggregateMs, data.aggregateEveryMs, (aggregates, iterations) =>
           parentPort!.postMessage({ type: 'aggregate', aggregates, iterations } satisfies AsyncWorkerMessage),
+          data.shared.aggregateValues,
         )
       : null;
   parentPort!.postMessage({ type: 'ready' } satisfies AsyncWorkerMessage);

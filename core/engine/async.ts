@@ -12,13 +12,15 @@
  * batch, so a run may overshoot by a batch per thread). `iterations` in the
  * result is the number of sweeps that ran something, or ceil(updates / n).
  */
+import { programFailure, type FailProgram } from './program-failure.js';
 import type { Columns, Schema } from '../graph/columns.js';
 import type { Graph } from '../graph/graph.js';
 import { sharedFloat64, sharedInt32, sharedUint8 } from '../graph/shared.js';
 import { UsageError } from '../errors.js';
 import type { Params, VertexFunctions, VertexProgram } from '../program.js';
 import { siblingModule } from '../workers/spawn.js';
-import { aggregationStep, sharedClockMs } from './async-aggregate.js';
+import { aggregationStep, liveAggregates, sharedClockMs } from './async-aggregate.js';
+import { compileAggregation } from './aggregation.js';
 import { CONTROL, runAsyncThread, type AsyncMode, type AsyncShared, type ThreadStats } from './async-loop.js';
 import type { AsyncWorkerData, AsyncWorkerMessage } from './async-worker.js';
 import { greedyColoring } from './coloring.js';
@@ -43,7 +45,12 @@ export interface AsyncRunOptions {
   consistency?: Consistency;
   /** How edge consistency is kept: per-vertex locks or the chromatic engine. Default 'locks'. */
   edgeConsistency?: EdgeConsistency;
-  /** Aggregator period in ms during the run (they are also computed at the end). Default 100. */
+  /**
+   * Aggregator period in ms during the run (they are also computed at the end); 0: at the end of
+   * every sweep (sweep modes) or after every batch (queue modes, inline). Default: 0 in the sweep
+   * modes (a convergence test or a normaliser then sees every sweep, as the sync engine shows it
+   * every superstep), 100 in the queue modes.
+   */
   aggregateEveryMs?: number;
   /** Called with each aggregation (during the run and at the end). */
   onAggregate?: (aggregates: Record<string, number>, iterations: number) => void;
@@ -90,9 +97,14 @@ export async function runAsync<VS extends Schema, ES extends Schema, P extends P
   if (chromatic && scheduler !== 'sweep') {
     throw new UsageError(`runAsync: the chromatic engine sweeps colour by colour; it cannot use the '${scheduler}' scheduler (use 'sweep', or edgeConsistency 'locks')`);
   }
-  const aggregateEveryMs = options.aggregateEveryMs ?? 100;
-  if (!(aggregateEveryMs > 0)) throw new UsageError(`runAsync: aggregateEveryMs must be positive; got ${aggregateEveryMs}`);
-  const { program, threads, maxIterations, params, vertex, edge, fns, aggregators } = prepareRun('runAsync', definition, graph, options);
+  if (options.aggregateEveryMs !== undefined && !(options.aggregateEveryMs >= 0 && options.aggregateEveryMs < Infinity)) {
+    throw new UsageError(`runAsync: aggregateEveryMs must be a number of milliseconds >= 0 (0: every sweep); got ${options.aggregateEveryMs}`);
+  }
+  const { program, threads, maxIterations, params, vertex, edge, fns, aggregators, aggregates: ctxAggregates } = prepareRun('runAsync', definition, graph, options);
+  // Aggregates are written per superstep (a convergence test, a normaliser read by apply): sweep
+  // modes refresh them after every sweep, a pass over the vertices beside a pass over the edges.
+  const sweeping = chromatic || scheduler === 'sweep';
+  const aggregateEveryMs = options.aggregateEveryMs ?? (sweeping ? 0 : 100);
   const n = graph.numVertices;
 
   const mode: AsyncMode = chromatic ? 'chromatic' : scheduler;
@@ -113,12 +125,19 @@ export async function runAsync<VS extends Schema, ES extends Schema, P extends P
     maxUpdates: mode === 'fifo' || mode === 'priority' ? maxIterations * n : Infinity,
     maxSweeps: mode === 'sweep' || mode === 'chromatic' ? maxIterations : Infinity,
     lastAggregateMs: sharedFloat64(1),
+    aggregateValues: Object.keys(aggregators).length > 0 ? sharedFloat64(Object.keys(aggregators).length) : null,
   };
 
   // Initial activation: every vertex under 'all'; otherwise those whose init did not return false.
   // (Queued through an outbox: one lock for the whole initial set.)
   const queue = shared.queue ? new VertexQueue(shared.queue, { buffered: true }) : null;
-  initialise(fns, n, program.activation === 'all', queue, shared.active);
+  initialise(fns, n, program.activation === 'all', queue, shared.active, programFailure(program, graph));
+  // ctx.aggregates from the start: the initial state's values, then each aggregation's, in every thread.
+  if (shared.aggregateValues !== null) {
+    const initial = compileAggregation(aggregators)(n);
+    Object.keys(aggregators).forEach((name, i) => (shared.aggregateValues![i] = initial[name]));
+    liveAggregates(ctxAggregates, aggregators, shared.aggregateValues);
+  }
 
   const iterationsSoFar = (): number => {
     if (queue === null) return Atomics.load(shared.control, CONTROL.SWEEPS);
@@ -131,7 +150,7 @@ export async function runAsync<VS extends Schema, ES extends Schema, P extends P
     aggregates = values;
     options.onAggregate?.(values, iterations);
   };
-  const step = aggregationStep(program, aggregators, params, n, shared.control, shared.lastAggregateMs, aggregateEveryMs, report);
+  const step = aggregationStep(program, aggregators, params, n, shared.control, shared.lastAggregateMs, aggregateEveryMs, report, shared.aggregateValues);
 
   // Queue modes aggregate on a clock, over a racy snapshot: a vertex held by a
   // descheduled thread can make the others look converged. So a convergence
@@ -151,7 +170,7 @@ export async function runAsync<VS extends Schema, ES extends Schema, P extends P
       const run = await runInWorkers(program, graph, vertex, edge, params, shared, threads, aggregateEveryMs, report, () => {
         if (round === 0) started = performance.now();
         shared.lastAggregateMs[0] = sharedClockMs();
-        return step && queue !== null ? setInterval(() => step(iterationsSoFar()), aggregateEveryMs) : null;
+        return step && queue !== null ? setInterval(() => step(iterationsSoFar()), Math.max(1, aggregateEveryMs)) : null;
       });
       stats.push(...run);
     }
@@ -234,12 +253,17 @@ async function runInWorkers(
  * 'signalled' and init returned false. A function of its own so that its hot loop does not make
  * V8 recompile all of runAsync in the background on every run (see sync.ts's initialise).
  */
-function initialise(fns: VertexFunctions<number | Float64Array>, n: number, allActive: boolean, queue: VertexQueue | null, active: Uint8Array | null): void {
-  for (let v = 0; v < n; v++) {
-    const initial = fns.init ? fns.init(v) : undefined;
-    if (!allActive && initial === false) continue;
-    if (queue) queue.signal(v);
-    else active![v] = 1;
+function initialise(fns: VertexFunctions<number | Float64Array>, n: number, allActive: boolean, queue: VertexQueue | null, active: Uint8Array | null, fail: FailProgram): void {
+  let v = 0;
+  try {
+    for (; v < n; v++) {
+      const initial = fns.init ? fns.init(v) : undefined;
+      if (!allActive && initial === false) continue;
+      if (queue) queue.signal(v);
+      else active![v] = 1;
+    }
+  } catch (error) {
+    throw fail(error, 'init', v);
   }
   if (queue) queue.flush();
 }

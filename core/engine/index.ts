@@ -24,6 +24,7 @@ import type { ClusterSecurity } from '../cluster/security.js';
 import type { Placement } from '../cluster/placement.js';
 import type { EdgeSource } from '../cluster/ingress.js';
 import { closeEngineWorkers } from './worker-pool.js';
+import { refuseRunWhileImporting } from './load-program.js';
 
 export type { ClusterInfo };
 
@@ -53,7 +54,7 @@ export interface RunOptions<P extends Params = Params> {
   consistency?: Consistency;
   /** Async only, with consistency 'edge': per-vertex 'locks' (default) or the 'chromatic' engine. */
   edgeConsistency?: EdgeConsistency;
-  /** Async only: aggregate every this many milliseconds (default 100). */
+  /** Async only: aggregate every this many milliseconds; 0: after every sweep (default for the sweep modes; 100 for the queue modes). */
   aggregateEveryMs?: number;
   onProgress?: (progress: RunProgress) => void;
   /**
@@ -115,6 +116,7 @@ export async function runProgram<VS extends Schema, ES extends Schema, P extends
   input: Graph | EdgeSource,
   options: RunOptions<P> = {},
 ): Promise<RunResult<VS>> {
+  refuseRunWhileImporting('runProgram');
   const engine = options.engine ?? 'sync';
   // An edge stream (core/cluster/ingress.ts) runs on a cluster, whose coordinator sends it on unbuilt.
   if (!(input instanceof Graph) && options.cluster === undefined) throw new UsageError(`runProgram: an edge stream (${input.name}) runs on a cluster only; build it into a graph for one machine`);

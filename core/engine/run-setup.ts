@@ -11,7 +11,8 @@ import { allocateColumns, type Columns, type Schema } from '../graph/columns.js'
 import { Graph, type GraphArrays } from '../graph/graph.js';
 import { UsageError } from '../errors.js';
 import { checkParams, resolveProgram, type Aggregator, type Params, type ProgramContext, type ResolvedProgram, type VertexFunctions, type VertexProgram, type WholeGraphView } from '../program.js';
-import { importProgram } from './load-program.js';
+import { importProgram, refuseRunWhileImporting } from './load-program.js';
+import { programFailure } from './program-failure.js';
 
 export interface CommonRunOptions {
   threads?: number;
@@ -46,6 +47,7 @@ export function prepareRun<VS extends Schema, ES extends Schema, P extends Param
   graph: Graph,
   options: CommonRunOptions,
 ): PreparedRun<VS, ES, P> {
+  refuseRunWhileImporting(who);
   const threads = options.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`${who}: threads must be a positive integer; got ${threads}`);
   const maxIterations = options.maxIterations ?? (program.activation === 'all' ? 100 : Infinity);
@@ -135,9 +137,22 @@ export function createInThread<VS extends Schema, ES extends Schema, P extends P
 ): ThreadSetup<VS, ES, P> {
   const aggregates: Record<string, number> = {};
   // Assigned onto the view, not spread into a new object: a spread would read (compute) its lazy arrays.
-  const ctx = Object.assign(view !== undefined ? { ...view } : wholeGraphView(graph), { graph, vertex, edge, params, thread, threads, aggregates }) as ProgramContext<VS, ES, P>;
-  const fns = program.create(ctx as unknown as ProgramContext<Schema, Schema, Params>) as VertexFunctions<number | Float64Array>;
-  const aggregators = program.aggregators ? program.aggregators(ctx as unknown as ProgramContext<Schema, Schema, Params>) : {};
+  const outOffsets = graph.outOffsets;
+  // e is an out-edge of v exactly when it lies in v's out-edge range (edge ids are CSR positions).
+  const isOutEdge = (v: number, e: number): boolean => e >= outOffsets[v] && e < outOffsets[v + 1];
+  const ctx = Object.assign(view !== undefined ? { ...view } : wholeGraphView(graph), { graph, vertex, edge, params, thread, threads, aggregates, isOutEdge }) as ProgramContext<VS, ES, P>;
+  let fns: VertexFunctions<number | Float64Array>;
+  let aggregators: Record<string, Aggregator>;
+  try {
+    fns = program.create(ctx as unknown as ProgramContext<Schema, Schema, Params>) as VertexFunctions<number | Float64Array>;
+  } catch (error) {
+    throw programFailure(program, graph)(error, 'create', -1);
+  }
+  try {
+    aggregators = program.aggregators ? program.aggregators(ctx as unknown as ProgramContext<Schema, Schema, Params>) : {};
+  } catch (error) {
+    throw programFailure(program, graph)(error, 'aggregators', -1);
+  }
   for (const [name, aggregator] of Object.entries(aggregators)) {
     if (aggregator == null || !['sum', 'min', 'max'].includes(aggregator.reduce) || typeof aggregator.map !== 'function') {
       throw new UsageError(`program ${program.name}: aggregator "${name}" needs a map function and reduce 'sum', 'min' or 'max'; got reduce ${JSON.stringify(aggregator?.reduce)}`);

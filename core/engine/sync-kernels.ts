@@ -103,6 +103,8 @@ export interface KernelEnv {
   scout?: Float64Array;
   /** shape.pull: one bit per vertex, set for the vertices that changed in the superstep before a pulling one. */
   frontierBits?: Int32Array;
+  /** Wraps what a program function threw (program-failure.ts); default: rethrow as is. */
+  fail?: (error: unknown, phase: string, vertex: number) => Error;
 }
 
 export interface SyncKernels {
@@ -140,18 +142,19 @@ function kernelSource(shape: KernelShape): string {
   const { vector, signalled } = shape;
   const lines: string[] = [
     'const { n, threads, inOff, inSrc, inEdge, outOff, outTgt, outEdge, accs, changed, cache, cacheValid, deltas, zero, gather, sum, apply, scatter, signal, tally, enough, wants, scout, frontierBits } = env;',
+    'const fail = env.fail ?? ((error) => error);',
     ...shape.aggregators.map((_, i) => `const map${i} = env.maps[${i}];`),
     vector ? `const size = ${shape.size}; const vacc = new Float64Array(size);` : '',
     'return { gather: gatherChunk, apply: applyChunk, scatter: scatterChunk, aggregate: aggregateChunk, gatherList, applyList, scatterList, pullGather: pullGatherChunk };',
     '',
-    gatherChunkSource(shape, false),
-    applyChunkSource(shape, false),
-    scatterChunkSource(shape, false),
+    guarded('gather', gatherChunkSource(shape, false)),
+    guarded('apply', applyChunkSource(shape, false)),
+    guarded('scatter', scatterChunkSource(shape, false)),
     aggregateChunkSource(shape),
-    gatherChunkSource(shape, true),
-    applyChunkSource(shape, true),
-    scatterChunkSource(shape, true),
-    pullGatherSource(shape),
+    guarded('gather', gatherChunkSource(shape, true)),
+    guarded('apply', applyChunkSource(shape, true)),
+    guarded('scatter', scatterChunkSource(shape, true)),
+    guarded('gather', pullGatherSource(shape)),
   ];
   return lines.join('\n');
 }
@@ -163,12 +166,23 @@ function outEdgeId(shape: KernelShape): string {
 
 /**
  * A kernel's header and vertex loop: over the range [start, end), or (list) over the vertices
- * list[from .. to - 1] of a sparse frontier, whose every entry is active.
+ * list[from .. to - 1] of a sparse frontier, whose every entry is active. The loop assigns the
+ * function-level `v` that `guarded` declares, so its catch can name the vertex.
  */
 function loopOver(name: string, list: boolean, extra: string): { header: string; loop: string } {
   return list
-    ? { header: `function ${name}List(list, from, to${extra})`, loop: 'for (let x = from; x < to; x++) { const v = list[x];' }
-    : { header: `function ${name}Chunk(start, end${extra})`, loop: 'for (let v = start; v < end; v++) {' };
+    ? { header: `function ${name}List(list, from, to${extra})`, loop: 'for (let x = from; x < to; x++) { v = list[x];' }
+    : { header: `function ${name}Chunk(start, end${extra})`, loop: 'for (v = start; v < end; v++) {' };
+}
+
+/**
+ * A kernel function's source with its body in one try: what the program's function throws leaves
+ * as `fail(error, phase, v)`, naming the vertex. One try per chunk, nothing added per edge.
+ */
+function guarded(phase: string, source: string): string {
+  const open = source.indexOf('{');
+  const close = source.lastIndexOf('}');
+  return `${source.slice(0, open)}{ let v = -1; try {${source.slice(open + 1, close)}} catch (error) { throw fail(error, '${phase}', v); } }`;
 }
 
 function gatherChunkSource(shape: KernelShape, list: boolean): string {
@@ -252,10 +266,11 @@ function scalarGatherBody(shape: KernelShape, frontierOnly = false): string {
 /** The bottom-up gather of a direction-optimizing run (see SyncKernels.pullGather). */
 function pullGatherSource(shape: KernelShape): string {
   if (shape.pull !== true) return 'function pullGatherChunk(start, end, current) {}';
+  // v is the guard's (guarded()): a failure names the vertex.
   return `function pullGatherChunk(start, end, current) {
   let edges = 0;
   let acc = zero;
-  for (let v = start; v < end; v++) {
+  for (v = start; v < end; v++) {
     if (!wants(v)) continue;
     ${scalarGatherBody(shape, true)}
     if (acc !== zero) { accs[v] = acc; current[v] = 1; }

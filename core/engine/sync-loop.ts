@@ -15,6 +15,7 @@
  * A vertex's whole gather runs in one thread, in edge order, so the floating
  * point sums (and so the answers) are the same for every worker count.
  */
+import { programFailure } from './program-failure.js';
 import type { Graph } from '../graph/graph.js';
 import type { Aggregator, Params, Signal, VertexFunctions, VertexProgram, ResolvedProgram } from '../program.js';
 import { SweepBarrier, BARRIER_WORDS } from './async-barrier.js';
@@ -371,6 +372,7 @@ export function runSyncThread(
       wants: stopsEarly?.wants,
       scout,
       frontierBits: shared.frontierBits ?? undefined,
+      fail: programFailure(program, graph),
     },
   );
   const partials = shared.partials;

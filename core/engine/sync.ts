@@ -6,6 +6,7 @@
  * until `maxIterations`, convergence by aggregator, or no work is left (no
  * vertex signalled, or with 'all' activation no vertex changed).
  */
+import { programFailure, type FailProgram } from './program-failure.js';
 import type { Columns, Schema } from '../graph/columns.js';
 import type { Graph } from '../graph/graph.js';
 import { sharedFloat64, sharedInt32, sharedUint32, sharedUint8 } from '../graph/shared.js';
@@ -117,7 +118,7 @@ export async function runSync<VS extends Schema, ES extends Schema, P extends Pa
 
   // Without a gather no phase writes the accumulators: they hold the zero for every apply.
   if (fns.gather === undefined && program.accumulator.kind === 'scalar') shared.accs.fill(program.accumulator.zero ?? 0);
-  const initiallyActive = initialise(fns, n, signalled ? shared.activeEven : null);
+  const initiallyActive = initialise(fns, n, signalled ? shared.activeEven : null, programFailure(program, graph));
   Atomics.store(shared.control, SYNC.FRONTIER, -1);
   if (shared.frontier !== null && initiallyActive <= sparseLimit) useFrontier(shared, graph, listActive(shared.activeEven!, shared.frontier));
 
@@ -208,15 +209,20 @@ function directionState(
  * made V8 compile the whole of runSync again in the background on every run (11-18 ms of CPU each,
  * taken from the worker threads on a small machine).
  */
-function initialise(fns: VertexFunctions<number | Float64Array>, n: number, active: Uint8Array | null): number {
+function initialise(fns: VertexFunctions<number | Float64Array>, n: number, active: Uint8Array | null, fail: FailProgram): number {
   let count = 0;
-  for (let v = 0; v < n; v++) {
-    const initial = fns.init ? fns.init(v) : undefined;
-    if (active !== null) {
-      if (initial === false) continue;
-      active[v] = 1;
+  let v = 0;
+  try {
+    for (; v < n; v++) {
+      const initial = fns.init ? fns.init(v) : undefined;
+      if (active !== null) {
+        if (initial === false) continue;
+        active[v] = 1;
+      }
+      count++;
     }
-    count++;
+  } catch (error) {
+    throw fail(error, 'init', v);
   }
   return count;
 }

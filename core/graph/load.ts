@@ -5,7 +5,9 @@
  * GRAPH_FORMATS (for `--help`). The binary graph file reader is
  * core/graph/binary.ts.
  */
+import { existsSync } from 'node:fs';
 import { UsageError } from '../errors.js';
+import { generateGraph, parseGeneratorSpec } from './generators/spec.js';
 import type { BuildOptions } from './build.js';
 import type { Graph } from './graph.js';
 import { loadMatrixMarket } from './loaders/matrix-market.js';
@@ -63,8 +65,19 @@ export function detectFormat(path: string): Exclude<GraphFormat, 'auto'> {
 
 
 
-/** Load a graph in any supported format. Bad input is an InputError, a bad option a UsageError. */
+/**
+ * Load a graph in any supported format, or generate one from a spec as the command line takes it
+ * (`rmat:SCALE[:EDGE_FACTOR[:SEED]]`, `er:N:AVG_DEGREE[:SEED]`, `grid:ROWSxCOLS`; a file of that
+ * name wins). Bad input is an InputError, a bad option a UsageError.
+ */
 export async function loadGraph(path: string, options: LoadGraphOptions = {}): Promise<Graph> {
+  if (!existsSync(path)) {
+    const generator = parseGeneratorSpec(path);
+    if (generator !== null) {
+      if (options.format !== undefined && options.format !== 'auto') throw new UsageError(`loadGraph: ${path} is a generator spec; a format ("${options.format}") is for files`);
+      return generateGraph(generator, { undirected: options.undirected, selfLoops: options.selfLoops, duplicates: options.duplicates });
+    }
+  }
   const requested = options.format ?? 'auto';
   if (!FORMAT_NAMES.includes(requested)) {
     throw new UsageError(`loadGraph: unknown format "${requested}"; expected one of ${FORMAT_NAMES.join(', ')}`);

@@ -4,12 +4,15 @@
  * a file system), is flushed to disk with fsync, and is then renamed over the
  * destination. A reader therefore sees either the old file or the complete
  * new one, never a half-written one; on any failure the temporary file is
- * removed. `writeFileAtomic` writes a whole value or a sequence of chunks;
+ * removed. A process killed mid-write (kill -9, out of memory) cannot remove
+ * its own: the next write of the same destination removes the temporary files
+ * of that destination whose process is gone (their name carries its pid).
+ * `writeFileAtomic` writes a whole value or a sequence of chunks;
  * `openAtomic` hands out a writer for output produced piece by piece, which
  * must end with `commit()` (publish) or `abort()` (discard).
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
@@ -30,14 +33,67 @@ export function chunkBytes(chunk: Chunk): Uint8Array {
 }
 
 function tempPathFor(path: string): string {
+  removeStaleTemps(path);
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
-/** Re-throw a file-system error as a UsageError naming the path when the user can fix it. */
+/** Whether process `pid` is running on this machine (EPERM: running, as another user). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Remove the temporary files `tempPathFor` made for `path` in processes that are gone: what a
+ * write killed before its commit or abort left behind. Best effort: a folder that cannot be
+ * listed is left alone (opening the new temporary file then reports the problem).
+ */
+export function removeStaleTemps(path: string): string[] {
+  const dir = dirname(path);
+  const prefix = `.${basename(path)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const m = /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length));
+    if (m === null || Number(m[1]) === process.pid || processAlive(Number(m[1]))) continue;
+    try {
+      unlinkSync(join(dir, name));
+      removed.push(name);
+    } catch {
+      // Gone already, or not ours to remove.
+    }
+  }
+  return removed;
+}
+
+/** What each user-fixable error means, in words that name no temporary file. */
+const MEANING: Record<string, string> = {
+  ENOENT: 'its folder does not exist',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOTDIR: 'a part of its path is not a folder',
+  EISDIR: 'it is a folder',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  ENAMETOOLONG: 'the name is too long',
+};
+
+/** Re-throw a file-system error as a UsageError naming the path (never the temporary file) when the user can fix it. */
 function explain(error: unknown, path: string, action: string): unknown {
   const code = (error as NodeJS.ErrnoException | null)?.code;
   if (code && USER_CODES.has(code)) {
-    return new UsageError(`cannot ${action} ${path}: ${(error as Error).message.replace(/^[A-Z]+: /, '')}`);
+    return new UsageError(`cannot ${action} ${path}: ${MEANING[code] ?? code} (${code})`);
   }
   return error;
 }

@@ -1,13 +1,13 @@
 /**
  * How partitioner benchmark results are shown and kept: a terminal table
- * (cli-table3), a Markdown table, JSON, and an SVG chart of replication factor
+ * (core/util/table.ts), a Markdown table, JSON, and an SVG chart of replication factor
  * against k (a line per partitioner, a panel per graph) drawn by vega-lite,
  * compiled to vega and rendered in Node with no browser. `writeBenchFiles`
  * writes all three files into a folder, each temp-then-rename.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import Table from 'cli-table3';
+import { formatTable } from '../../core/util/table.js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { writeFileAtomic } from '../../core/io/atomic-write.js';
@@ -30,13 +30,8 @@ function row(r: BenchRecord): string[] {
   ];
 }
 
-/** No rule between body rows: a long run list stays readable. */
-const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
-
 export function benchTable(records: readonly BenchRecord[]): string {
-  const table = new Table({ head: HEAD, chars: COMPACT, style: { head: [], border: [] } });
-  for (const r of records) table.push(row(r));
-  return table.toString();
+  return formatTable({ title: 'gasworks bench partitioners', head: HEAD, rows: records.map(row) });
 }
 
 export function benchMarkdown(records: readonly BenchRecord[], title = 'Partitioner benchmark'): string {

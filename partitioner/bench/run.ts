@@ -14,9 +14,12 @@ import { RESTREAM_DEFAULTS } from '../restream.js';
 import { shuffledOrder } from '../stream.js';
 import type { Partitioner, PartitionOptions, StreamOrder } from '../types.js';
 import { loadEdgeStream, type LoadedStream } from './source.js';
+import type { GraphFormat } from '../../core/graph/load.js';
 
 export interface BenchOptions {
   graphs: string[];
+  /** Format of the graph files, as loadGraph takes it (default 'auto': by each file's name). */
+  format?: GraphFormat;
   parts: number[];
   algos: Partitioner[];
   order: StreamOrder;
@@ -89,7 +92,7 @@ export function median(xs: number[]): number {
 export async function runPartitionerBench(options: BenchOptions): Promise<BenchRecord[]> {
   const records: BenchRecord[] = [];
   for (const spec of options.graphs) {
-    const loaded: LoadedStream = await loadEdgeStream(spec, { onProgress: options.onLoad?.(spec) });
+    const loaded: LoadedStream = await loadEdgeStream(spec, { onProgress: options.onLoad?.(spec), format: options.format });
     const { stream, name } = loaded;
     const visit = options.order === 'shuffled' ? shuffledOrder(stream.count, options.seed) : null;
     for (const k of options.parts) {

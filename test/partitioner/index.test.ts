@@ -55,4 +55,36 @@ test('shuffledOrder is a seeded permutation', () => {
   assert.not.equal(a, shuffledOrder(1000, 5));
 });
 
+test('the registry says what each partitioner is: vertex-cut or edge-cut, streaming or not (NE reads the whole graph)', () => {
+  const described = Object.fromEntries(partitioners.map((p) => [p.name, `${p.kind} ${p.streaming ? 'streaming' : 'offline'}`]));
+  assert.equal(described, {
+    random: 'vertex-cut streaming',
+    grid: 'vertex-cut streaming',
+    dbh: 'vertex-cut streaming',
+    greedy: 'vertex-cut streaming',
+    hdrf: 'vertex-cut streaming',
+    'restream-greedy': 'vertex-cut streaming',
+    'restream-hdrf': 'vertex-cut streaming',
+    '2ps-l': 'vertex-cut streaming',
+    '2ps-hdrf': 'vertex-cut streaming',
+    ne: 'vertex-cut offline',
+    hep: 'vertex-cut offline',
+    'edge-cut': 'edge-cut streaming',
+  });
+});
+
+test("hdrf's options: defaults are 'partial' degrees and the 'normalized' balance term; anything else refused", async () => {
+  const { rmatEdges } = await import('../../core/graph/generators/rmat.js');
+  const { streamFromEdgeList } = await import('../../partitioner/stream.js');
+  const stream = streamFromEdgeList(rmatEdges({ scale: 9, edgeFactor: 8, seed: 4 }));
+  const hdrf = getPartitioner('hdrf');
+  const parts = (options: Record<string, unknown>) => Array.from(hdrf.partition(stream, 8, options).parts);
+  const byDefault = hdrf.partition(stream, 8, {});
+  assert.is(byDefault.algo, 'hdrf');
+  assert.equal(Array.from(byDefault.parts), parts({ degrees: 'partial', balanceTerm: 'normalized' }));
+  assert.not.equal(Array.from(byDefault.parts), parts({ degrees: 'exact' }), 'exact degrees place differently');
+  assert.not.equal(Array.from(byDefault.parts), parts({ balanceTerm: 'absolute', lambda: 4 }), 'the absolute balance term places differently');
+  assert.throws(() => hdrf.partition(stream, 8, { degrees: 'approximate' as never }), (e: Error) => e instanceof UsageError && /hdrf: degrees must be 'partial' or 'exact'; got "approximate"/.test(e.message));
+});
+
 test.run();

@@ -11,6 +11,7 @@ import beliefPropagation from '../../vertex-programs/belief-propagation.js';
 import { maxAbsDifference, runEverywhere } from './engines.js';
 import { rmat, sharedEdgeList } from './graphs.js';
 import { exactMarginals, loopyBpReference, mrfEdges } from './reference.js';
+import { needsData } from '../helpers.js';
 
 const program = beliefPropagation as unknown as VertexProgram;
 
@@ -97,7 +98,7 @@ test('damping changes the path, not the fixed point', async () => {
   assert.ok(maxAbsDifference(run.vertex.belief, reference.beliefs) < 1e-8);
 });
 
-test('karate club, Mr. Hi labelled 1 and the officer 0: = serial loopy BP', async () => {
+needsData(test, 'karate/out.ucidata-zachary')('karate club, Mr. Hi labelled 1 and the officer 0: = serial loopy BP', async () => {
   const graph = sharedEdgeList('karate/out.ucidata-zachary', 'belief-propagation karate');
   if (graph === null) return;
   const priors = Array.from({ length: graph.numVertices }, () => 0.5);
@@ -113,7 +114,7 @@ test('bad priors and parameters are UsageErrors', async () => {
   const graph = withPriors(graphFromPairs([[0, 1]], { undirected: true }), [0.5, 1.5]);
   for (const [params, message] of [
     [{}, /prior of vertex 1 is 1\.5/],
-    [{ epsilon: 0 }, /epsilon must be in \(0, 1\)/],
+    [{ epsilon: 0 }, /parameter "epsilon" of program belief-propagation must be a number in \(0, 1\)/],
   ] as const) {
     try {
       await runEverywhere(program, graph, { params, inlineOnly: true, skipAsync: false });

@@ -7,6 +7,7 @@ import connectedComponents from '../../vertex-programs/connected-components.js';
 import { firstDifference, runEverywhere } from './engines.js';
 import { graphOf, rmat, sharedEdgeList, smallGraph, toGraphology } from './graphs.js';
 import { componentsReference } from './reference.js';
+import { needsData } from '../helpers.js';
 
 const program = connectedComponents as unknown as VertexProgram;
 
@@ -45,7 +46,7 @@ test('random small graphs (property): = graphology connectedComponents on the un
   );
 });
 
-test('ego-Facebook: one component of 4,039 vertices, as graphology finds', async () => {
+needsData(test, 'snap/ego-Facebook.facebook_combined.txt.gz')('ego-Facebook: one component of 4,039 vertices, as graphology finds', async () => {
   const graph = sharedEdgeList('snap/ego-Facebook.facebook_combined.txt.gz', 'connected-components ego-Facebook');
   if (graph === null) return;
   assert.is(graph.numVertices, 4039);

@@ -7,6 +7,7 @@ import labelPropagation from '../../vertex-programs/label-propagation.js';
 import { firstDifference, runEverywhere } from './engines.js';
 import { graphOf, rmat, sharedEdgeList, smallGraph } from './graphs.js';
 import { componentsReference, labelPropagationReference } from './reference.js';
+import { needsData } from '../helpers.js';
 
 const program = labelPropagation as unknown as VertexProgram;
 
@@ -43,7 +44,7 @@ test('random small graphs (property): = the Jacobi reference (inline)', async ()
   );
 });
 
-test('karate club: = the Jacobi reference', async () => {
+needsData(test, 'karate/out.ucidata-zachary')('karate club: = the Jacobi reference', async () => {
   const graph = sharedEdgeList('karate/out.ucidata-zachary', 'label-propagation karate');
   if (graph === null) return;
   const expected = labelPropagationReference(graph, 50);

@@ -8,6 +8,7 @@ import pagerank, { normalizeRanks } from '../../vertex-programs/pagerank.js';
 import { maxAbsDifference, runEverywhere } from './engines.js';
 import { graphOf, rmat, sharedEdgeList, smallGraph, toGraphology } from './graphs.js';
 import { pagerankReference } from './reference.js';
+import { needsData } from '../helpers.js';
 
 const program = pagerank as unknown as VertexProgram;
 // A CommonJS module whose function is the module itself.
@@ -93,12 +94,18 @@ test('random small graphs (property): converged ranks = graphology after normali
   );
 });
 
-test('karate club: converged ranks = graphology', async () => {
+needsData(test, 'karate/out.ucidata-zachary')('karate club: converged ranks = graphology', async () => {
   const graph = sharedEdgeList('karate/out.ucidata-zachary', 'pagerank karate');
   if (graph === null) return;
   const [run] = await runEverywhere(program, graph, { maxIterations: 300, inlineOnly: true });
   // An undirected graph without isolated vertices has no dangling vertex: the ranks sum to 1 as they are.
   assert.ok(maxAbsDifference(run.vertex.rank, graphologyRanks(graph)) < 1e-12);
+});
+
+test('normalizeRanks: sums to 1, keeps proportions; all zeros stay zeros (no NaN)', () => {
+  assert.equal(Array.from(normalizeRanks([1, 3, 0, 4])), [0.125, 0.375, 0, 0.5]);
+  assert.equal(Array.from(normalizeRanks([0, 0, 0])), [0, 0, 0]);
+  assert.equal(Array.from(normalizeRanks([])), []);
 });
 
 test.run();

@@ -64,4 +64,58 @@ test('a negative weight is a UsageError naming the edge', async () => {
   }
 });
 
+/**
+ * The synchronous engine's work for SSSP, simulated step by step on plain arrays: which vertices
+ * run in each superstep (the source first; then those a changed neighbour signalled because it
+ * offers a shorter path), so a program that runs or signals more than it must is caught even
+ * when its distances come out right.
+ */
+function ssspWork(graph: Parameters<typeof toGraphology>[0], source: number): { supersteps: number; updates: number; distance: Float64Array } {
+  const n = graph.numVertices;
+  const w = (e: number): number => (graph.weights === null ? 1 : graph.weights[e]);
+  const distance = new Float64Array(n).fill(Infinity);
+  let active = [source];
+  let supersteps = 0;
+  let updates = 0;
+  while (active.length > 0) {
+    supersteps++;
+    updates += active.length;
+    const acc = active.map((v) => {
+      let best = Infinity;
+      for (let q = graph.inOffsets[v]; q < graph.inOffsets[v + 1]; q++) best = Math.min(best, distance[graph.inSources[q]] + w(graph.inEdgeIds[q]));
+      return best;
+    });
+    const changed: number[] = [];
+    active.forEach((v, i) => {
+      const best = v === source ? 0 : acc[i];
+      if (best < distance[v]) {
+        distance[v] = best;
+        changed.push(v);
+      }
+    });
+    const next = new Set<number>();
+    for (const v of changed) {
+      for (let e = graph.outOffsets[v]; e < graph.outOffsets[v + 1]; e++) if (distance[v] + w(e) < distance[graph.outTargets[e]]) next.add(graph.outTargets[e]);
+    }
+    active = [...next].sort((a, b) => a - b);
+  }
+  return { supersteps, updates, distance };
+}
+
+test('sync engine: supersteps and vertex updates are those of the signalled BSP simulation (weighted and not)', async () => {
+  const { runProgram } = await import('../../core/engine/index.js');
+  for (const graph of [rmat(8, 4, 9, { maxWeight: 9 }), rmat(8, 4, 10)]) {
+    const expected = ssspWork(graph, 3);
+    for (const workers of [1, 2]) {
+      for (const frontier of ['dense', 'sparse'] as const) {
+        const r = await runProgram(program, graph, { workers, frontier, params: { source: 3 } });
+        const label = `${graph.weights ? 'weighted' : 'unweighted'} -w ${workers} ${frontier}`;
+        assert.is(firstDifference(r.vertex.distance, expected.distance), null, label);
+        assert.is(r.iterations, expected.supersteps, `${label}: supersteps`);
+        assert.is(r.vertexUpdates, expected.updates, `${label}: vertex updates`);
+      }
+    }
+  }
+});
+
 test.run();

@@ -7,6 +7,7 @@ import triangleCount, { totalTriangles } from '../../vertex-programs/triangle-co
 import { firstDifference, runEverywhere } from './engines.js';
 import { graphOf, rmat, sharedEdgeList, smallGraph } from './graphs.js';
 import { trianglesReference } from './reference.js';
+import { needsData } from '../helpers.js';
 
 const program = triangleCount as unknown as VertexProgram;
 
@@ -42,7 +43,7 @@ test('random small graphs (property), directed or undirected: = brute force', as
   );
 });
 
-test('karate club: 45 triangles; ego-Facebook: 1,612,010 (SNAP)', async () => {
+needsData(test, 'karate/out.ucidata-zachary', 'snap/ego-Facebook.facebook_combined.txt.gz')('karate club: 45 triangles; ego-Facebook: 1,612,010 (SNAP)', async () => {
   const karate = sharedEdgeList('karate/out.ucidata-zachary', 'triangle-count karate');
   if (karate !== null) {
     const [run] = await runEverywhere(program, karate, { inlineOnly: true });

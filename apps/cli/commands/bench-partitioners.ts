@@ -11,6 +11,7 @@
  * partitioner/bench/ (run.ts, compare.ts, cluster-run.ts); this module reads
  * flags and prints.
  */
+import { statSync } from 'node:fs';
 import { Command } from 'commander';
 import { UsageError } from '../../../core/errors.js';
 import { checkParts, partitioners } from '../../../partitioner/index.js';
@@ -30,10 +31,13 @@ import { loadProgramByName } from './run.js';
 import { startProgress } from '../progress.js';
 import Table from 'cli-table3';
 import { CHUNK_EDGES, fileChunkSource, partitionChunks, rmatChunkSource, type ChunkedResult } from '../../../partitioner/chunked.js';
+import { GRAPH_FORMATS, type GraphFormat } from '../../../core/graph/load.js';
+import { GENERATOR_SPEC_HELP } from '../../../core/graph/generators/spec.js';
 import { printJson } from '../output.js';
 
 export interface BenchPartitionersFlags {
   graph: string[];
+  format: string;
   parts: string;
   algos: string;
   order: string;
@@ -81,6 +85,17 @@ export function parsePartsList(value: string): number[] {
   return [...new Set(ks)];
 }
 
+/** --out must be a folder or not exist yet: say so before the runs, not with a stack after them. */
+function checkOutFolder(out: string): void {
+  let isFolder: boolean | null = null;
+  try {
+    isFolder = statSync(out).isDirectory();
+  } catch {
+    // not there yet: it is created at the end
+  }
+  if (isFolder === false) throw new UsageError(`bench partitioners: --out must be a folder (for partitioners.json, .md and .svg); got ${out}, which is a file`);
+}
+
 export async function benchPartitioners(flags: BenchPartitionersFlags): Promise<Array<BenchRecord | ClusterRecord | ChunkedResult>> {
   if (flags.graph.length === 0) throw new UsageError('bench partitioners: give at least one --graph FILE or --graph rmat:SCALE');
   const parts = parsePartsList(flags.parts);
@@ -92,6 +107,7 @@ export async function benchPartitioners(flags: BenchPartitionersFlags): Promise<
   if (flags.hdrfBalance !== 'normalized' && flags.hdrfBalance !== 'absolute') {
     throw new UsageError(`--hdrf-balance must be normalized or absolute, got "${flags.hdrfBalance}"`);
   }
+  checkOutFolder(flags.out);
   const tau = flags.tau === undefined ? undefined : positive('--tau', flags.tau);
   const passes = flags.passes === undefined ? undefined : integer('--passes', flags.passes, 1);
   const clusteringPasses = flags.clusteringPasses === undefined ? undefined : integer('--clustering-passes', flags.clusteringPasses, 1);
@@ -107,8 +123,10 @@ export async function benchPartitioners(flags: BenchPartitionersFlags): Promise<
     const current = bar;
     return (done: number, total: number) => current.update(done, total);
   };
+  if (!(GRAPH_FORMATS.map((f) => f.name) as string[]).includes(flags.format)) throw new UsageError(`bench partitioners: --format must be one of ${GRAPH_FORMATS.map((f) => f.name).join(', ')}; got "${flags.format}"`);
   const records = await runPartitionerBench({
     graphs: flags.graph,
+    format: flags.format as GraphFormat,
     parts,
     algos,
     order: flags.order,
@@ -138,7 +156,14 @@ export async function benchPartitioners(flags: BenchPartitionersFlags): Promise<
       process.stdout.write(comparisons.length > 0 ? `Compared with ${flags.compare}:\n${comparisonTable(comparisons)}\n` : `No record of ${flags.compare} has the graph, partitioner and k of a run here.\n`);
     }
   }
-  const files = await writeBenchFiles(flags.out, records, 'partitioners', comparisons === null ? '' : comparisonMarkdown(comparisons, flags.compare!));
+  let files: Awaited<ReturnType<typeof writeBenchFiles>>;
+  try {
+    files = await writeBenchFiles(flags.out, records, 'partitioners', comparisons === null ? '' : comparisonMarkdown(comparisons, flags.compare!));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined) throw error;
+    throw new UsageError(`bench partitioners: could not write into --out ${flags.out}: ${code} (${(error as Error).message.replace(/^[A-Z]+: /, '')})`);
+  }
   if (!quiet) process.stderr.write(`wrote ${files.json}, ${files.markdown}, ${files.svg}\n`);
   return records;
 }
@@ -251,7 +276,8 @@ export function registerBenchPartitioners(bench: Command): void {
   bench
     .command('partitioners')
     .description('run vertex-cut partitioners (and the hash edge-cut) side by side: replication factor, balance, speed')
-    .option('--graph <spec>', 'a text edge list (SNAP style, .gz read transparently; read in file order) or rmat:SCALE[:EDGE_FACTOR[:SEED]]; repeatable', collect, [])
+    .option('--graph <spec>', `a graph file (text edge lists, weighted or not, are read in file order; other formats, such as a gasworks .gwg/.bin, stream their edges in CSR order; .gz read transparently) or a generator: ${GENERATOR_SPEC_HELP}; repeatable`, collect, [])
+    .option('--format <format>', `format of the graph files: ${GRAPH_FORMATS.map((f) => f.name).join(', ')}`, 'auto')
     .option('--parts <list>', 'partition counts k, separated by commas', '4,8,16,32,64,128')
     .option('--algos <list>', `partitioners separated by commas, or all: ${partitioners.map((p) => p.name).join(', ')}; or the path of your own module (./my-cut.ts)`, 'all')
     .option('--order <order>', 'stream order: file or shuffled (seeded)', 'file')

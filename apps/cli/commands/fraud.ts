@@ -13,7 +13,7 @@ import { loadLabels, loadSignedNetwork } from '../../../core/graph/loaders/signe
 import { writeFileAtomic } from '../../../core/io/atomic-write.js';
 import { evaluateScores, FRAUD_METHODS, REV2_SCORES, scoreAccounts, splitLabels, type FraudMethod, type Rev2Score } from '../../fraud/detect.js';
 import { topByScore } from '../../metrics/top-k.js';
-import { fraction, positiveInt } from '../arguments.js';
+import { fraction, positiveInt, refuseOptions, workerCount } from '../arguments.js';
 import { formatNumber, printJson, summaryTable } from '../output.js';
 
 interface FraudFlags {
@@ -42,11 +42,14 @@ export function registerFraud(program: Command): void {
     .option('--seed <n>', 'bp: seed of the seed / evaluation split', positiveInt, 1)
     .option('-t, --top <n>', 'list this many most suspicious accounts', positiveInt, 10)
     .option('-k, --k <list>', 'precision at these k, separated by commas', '10,50,100')
-    .option('-w, --workers <n>', `threads (default: one per core, ${defaultWorkers()} here)`, positiveInt)
+    .option('-w, --workers <n>', `threads (default: one per core, ${defaultWorkers()} here)`, workerCount)
     .option('-o, --out <file>', "write id<TAB>score lines for every account (the file's own ids)")
     .option('--json', 'print a JSON summary')
-    .action(async (flags: FraudFlags) => {
+    .option('-q, --quiet', 'print no progress (this command shows none; taken as by every command)')
+    .action(async (flags: FraudFlags, command: Command) => {
       if (!(FRAUD_METHODS as readonly string[]).includes(flags.method)) throw new UsageError(`fraud: --method must be one of ${FRAUD_METHODS.join(', ')}; got "${flags.method}"`);
+      if (flags.method !== 'rev2') refuseOptions(command, 'fraud', ['score'], `is for --method rev2; got --method ${flags.method}`);
+      if (flags.method !== 'bp') refuseOptions(command, 'fraud', ['seedFraction', 'seed'], `is for --method bp; got --method ${flags.method}`);
       if (!(REV2_SCORES as readonly string[]).includes(flags.score)) throw new UsageError(`fraud: --score must be one of ${REV2_SCORES.join(', ')}; got "${flags.score}"`);
       const ks = flags.k.split(',').map((x) => Number(x.trim()));
       if (!ks.every((x) => Number.isInteger(x) && x > 0)) throw new UsageError(`fraud: --k must be positive integers separated by commas; got "${flags.k}"`);

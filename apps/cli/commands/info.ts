@@ -17,7 +17,7 @@ export function registerInfo(program: Command): void {
     .option('-q, --quiet', 'no progress bar');
   addGraphOptions(cmd);
   cmd.action(async (spec: string, flags: GraphFlags & { json?: boolean }) => {
-    const { graph, name, loadSeconds } = await openGraph(spec, graphOptionsFrom(flags));
+    const { graph, name, loadSeconds } = await openGraph(spec, { ...graphOptionsFrom(flags), who: 'info' });
     const s = graphStats(graph);
     if (flags.json) {
       printJson({ graph: name, ...s, loadSeconds });

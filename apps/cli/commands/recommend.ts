@@ -19,8 +19,8 @@ import { TRAIN_DEFAULTS, trainFactorModel } from '../../recommender/train.js';
 import { registerRecommendLists } from './recommend-lists.js';
 import { registerRecommendTune } from './recommend-tune.js';
 import { addClusterSecurityOptions, clusterSecurityFrom, type ClusterSecurityFlags } from '../cluster-flags.js';
-import { fraction, hostPortList, nonNegativeNumber, positiveInt, positiveNumber } from '../arguments.js';
-import { formatNumber, printJson, summaryTable } from '../output.js';
+import { fraction, hostPortList, nonNegativeNumber, positiveInt, positiveNumber, workerCount } from '../arguments.js';
+import { formatNumber, headedTable, printJson, summaryTable } from '../output.js';
 import { progressEnabled, startProgress } from '../progress.js';
 
 interface TrainFlags extends ClusterSecurityFlags {
@@ -66,7 +66,7 @@ export function registerRecommend(program: Command): void {
     .option('--cg-steps <n>', `iALS with --solver cg: steps per solve (default ${TRAIN_DEFAULTS.cgSteps})`, positiveInt)
     .option('--no-biases', 'no user and item biases')
     .option('--seed <n>', 'seed of the initial factors and of the hold-out split', positiveInt, TRAIN_DEFAULTS.seed)
-    .option('-w, --workers <n>', `threads (default: one per core, ${defaultWorkers()} here)`, positiveInt)
+    .option('-w, --workers <n>', `threads (default: one per core, ${defaultWorkers()} here)`, workerCount)
     .option('--cluster <host:port,...>', 'ALS and iALS, or SGD with --schedule strata (DSGD: user blocks stay, item blocks rotate), across machines: the addresses of `gasworks worker` processes (instead of --workers)', hostPortList)
     .option('--schedule <how>', 'SGD across threads: hogwild (lock-free, items shared between threads) or strata (stratified blocks no two threads share: the same model on any thread count)', 'hogwild')
     .option('--strata <n>', 'with --schedule strata: user and item ranges (the model depends on it)', positiveInt)

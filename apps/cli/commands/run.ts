@@ -8,14 +8,16 @@
 import { existsSync } from 'node:fs';
 import { basename, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { UsageError } from '../../../core/errors.js';
 import { verticesOnly, type Graph } from '../../../core/graph/graph.js';
 import type { NumericArray } from '../../../core/graph/shared.js';
 import { openAtomic } from '../../../core/io/atomic-write.js';
 import { defaultWorkers, runProgram, type RunOptions } from '../../../core/engine/index.js';
-import type { Params, VertexProgram } from '../../../core/program.js';
-import { ensureTypeScriptLoader, findProgram } from '../../../core/engine/load-program.js';
+import { checkParams, resolveProgram, type Params, type VertexProgram } from '../../../core/program.js';
+import { parseFieldType } from '../../../core/graph/columns.js';
+import { isAllocationFailure, outOfMemory } from '../out-of-memory.js';
+import { findProgram, importProgramModule } from '../../../core/engine/load-program.js';
 import { getProgram, programs } from '../../../vertex-programs/index.js';
 import { loadClusterPlacement } from '../../../partitioner/cluster.js';
 import { GRAPH_SPEC_HELP, openGraph, streamableSource } from '../graph-source.js';
@@ -23,7 +25,7 @@ import { canStream } from '../../../core/cluster/ingress.js';
 import { addGraphOptions, graphOptionsFrom, type GraphFlags } from '../graph-flags.js';
 import { formatNumber, printJson, summaryTable } from '../output.js';
 import { progressEnabled } from '../progress.js';
-import { collect, hostPortList, positiveInt } from '../arguments.js';
+import { collect, hostPortList, positiveInt, refuseOptions, workerCount } from '../arguments.js';
 import { addClusterSecurityOptions, clusterSecurityFrom, type ClusterSecurityFlags } from '../cluster-flags.js';
 
 interface RunFlags extends GraphFlags, ClusterSecurityFlags {
@@ -37,6 +39,7 @@ interface RunFlags extends GraphFlags, ClusterSecurityFlags {
   scheduler?: 'fifo' | 'priority' | 'sweep';
   consistency?: 'none' | 'vertex' | 'edge';
   chromatic?: boolean;
+  aggregateEvery?: number;
   frontier?: 'auto' | 'dense' | 'sparse';
   out?: string;
   json?: boolean;
@@ -56,8 +59,7 @@ export async function loadProgramByName(name: string): Promise<VertexProgram> {
   const url = pathToFileURL(path).href;
   let module: Record<string, unknown>;
   try {
-    await ensureTypeScriptLoader(url);
-    module = (await import(url)) as Record<string, unknown>;
+    module = await importProgramModule(url);
   } catch (error) {
     // A syntax error or a failing import in the user's own module: their mistake, say it plainly.
     throw new UsageError(`run: could not load program module ${name}: ${(error as Error).message}`);
@@ -93,6 +95,38 @@ export function parseParams(program: VertexProgram, pairs: string[]): Params {
     }
   }
   return out;
+}
+
+/** About what a run allocates beside the graph: the program's columns and the engine's per-vertex state. */
+function runBytes(program: VertexProgram, params: Params, graph: Graph): number {
+  const resolved = resolveProgram(program, params);
+  const perElement = (schema: Record<string, string>): number =>
+    Object.entries(schema).reduce((sum, [name, type]) => {
+      const { scalar, width } = parseFieldType(name, type);
+      return sum + width * (scalar === 'f64' ? 8 : scalar === 'u8' ? 1 : 4);
+    }, 0);
+  const accumulator = resolved.accumulator.kind === 'vector' ? resolved.accumulator.size * 8 : 8;
+  return graph.numVertices * (perElement(resolved.vertex) + accumulator + 2) + graph.numEdges * perElement(program.edge ?? {});
+}
+
+/** `--aggregate-every`: milliseconds >= 0, or 'sweep' (0: after every sweep). */
+function aggregatePeriod(value: string): number {
+  if (value === 'sweep') return 0;
+  const x = Number(value);
+  if (value.trim() === '' || !(x >= 0) || !Number.isFinite(x)) throw new InvalidArgumentError("expected milliseconds (a number >= 0) or 'sweep'.");
+  return x;
+}
+
+/**
+ * What to say when a run that can converge stopped at its iteration cap instead: a program with
+ * a convergence test (not switched off by tolerance 0) or one that runs until no vertex is
+ * signalled. Null when it converged, or when running to the cap is what it does.
+ */
+export function capWarning(program: VertexProgram, params: Params, result: { converged: boolean; iterations: number }): string | null {
+  if (result.converged) return null;
+  const canConverge = program.activation === 'signalled' || (program.converged !== undefined && params.tolerance !== 0);
+  if (!canConverge) return null;
+  return `${program.name} stopped at the cap of ${result.iterations} iterations without converging (converged: false); raise --iterations${'tolerance' in params ? ' or loosen --tolerance' : ''}`;
 }
 
 /** The dense id of a vertex named by its file id (or label). */
@@ -141,7 +175,7 @@ export function registerRun(program: Command): void {
     .argument('<program>', 'a bundled program name, or a path to a .ts/.js module exporting a vertex program')
     .requiredOption('-g, --graph <graph>', GRAPH_SPEC_HELP)
     .option('--engine <engine>', 'sync (BSP supersteps) or async (run signalled vertices at once)', 'sync')
-    .option('-w, --workers <n>', `threads (default: one per core, ${defaultWorkers()} here; 1 = no threads)`, positiveInt)
+    .option('-w, --workers <n>', `threads (default: one per core, ${defaultWorkers()} here; 1 = no threads)`, workerCount)
     .option('-i, --iterations <n>', 'at most this many supersteps (sync) or sweeps (async)', positiveInt)
     .option('-p, --param <key=value>', 'set a program parameter (repeatable)', collect, [])
     .option('--source <id>', 'source vertex, by its id in the file (programs with a source parameter)')
@@ -149,9 +183,10 @@ export function registerRun(program: Command): void {
     .option('--scheduler <name>', 'async: sweep, fifo or priority')
     .option('--consistency <name>', 'async: none, vertex or edge')
     .option('--chromatic', 'async with --consistency edge: the chromatic engine instead of locks')
+    .option('--aggregate-every <ms|sweep>', 'async: compute aggregates every this many milliseconds, or after every sweep (default: every sweep with the sweep scheduler, 100 ms with fifo and priority)', aggregatePeriod)
     .option('--frontier <mode>', 'sync, signalled programs: auto (a list of the active vertices when they and their edges are at most 1/20 of all; the default), sparse (a list whenever it holds them) or dense (scan every vertex)')
     .option('--cluster <host:port,...>', 'run across machines: the addresses of `gasworks worker` processes, one per machine (sync engine)', hostPortList)
-    .option('--partitioner <name>', 'with --cluster: the vertex-cut that places edges on machines: a built-in (random, grid, dbh, greedy, hdrf, ne, 2ps-l, 2ps-hdrf, hep, ...) or the path of your own partitioner module (./my-cut.ts); random, greedy and hdrf stream a generated graph to the machines without building it here', 'hdrf')
+    .option('--partitioner <name>', 'with --cluster: the vertex-cut that places edges on machines: a built-in (random, grid, dbh, greedy, hdrf, ne, 2ps-l, 2ps-hdrf, hep, ...) or the path of your own partitioner module (./my-cut.ts); default hdrf. random, greedy and hdrf stream a generated graph or a .gwg file to the machines without building it here')
     .option('--spare <host:port,...>', 'with --cluster: workers standing by; one replaces a lost worker and the run rolls back to the last checkpoint', hostPortList)
     .option('--checkpoint-every <n>', 'with --cluster: checkpoint every n supersteps (default: only at the start, with --spare)', positiveInt)
     .option('--lease <seconds>', 'with --cluster: the workers drop the job this long after this command\'s last call (it renews while it runs; default 60)', positiveInt)
@@ -160,15 +195,31 @@ export function registerRun(program: Command): void {
     .option('-q, --quiet', 'no progress on stderr');
   addGraphOptions(cmd);
   addClusterSecurityOptions(cmd);
-  cmd.action(async (name: string, flags: RunFlags) => {
+  cmd.action(async (name: string, flags: RunFlags, command: Command) => {
     const vp = await loadProgramByName(name);
     if (flags.engine !== 'sync' && flags.engine !== 'async') throw new UsageError(`run: --engine must be sync or async, got "${flags.engine}"`);
+    // Flags of another mode are refused, not ignored: the user meant something this run would not do.
+    if (flags.engine === 'sync') refuseOptions(command, 'run', ['scheduler', 'consistency', 'chromatic', 'aggregateEvery'], 'is for --engine async');
+    else refuseOptions(command, 'run', ['frontier'], 'is for --engine sync');
+    if (flags.scheduler !== undefined && !['sweep', 'fifo', 'priority'].includes(flags.scheduler)) throw new UsageError(`run: --scheduler must be sweep, fifo or priority; got "${flags.scheduler}"`);
+    if (flags.consistency !== undefined && !['none', 'vertex', 'edge'].includes(flags.consistency)) throw new UsageError(`run: --consistency must be none, vertex or edge; got "${flags.consistency}"`);
+    if (flags.frontier !== undefined && !['auto', 'dense', 'sparse'].includes(flags.frontier)) throw new UsageError(`run: --frontier must be auto, dense or sparse; got "${flags.frontier}"`);
+    if (flags.chromatic && flags.consistency !== 'edge') throw new UsageError('run: --chromatic goes with --consistency edge (it is how edge consistency is kept)');
+    if (!flags.cluster) refuseOptions(command, 'run', ['partitioner'], 'places edges on the machines of a cluster: give --cluster too');
     const params = parseParams(vp, flags.param);
-    // Across machines, a generated graph whose program reads only the view is streamed to the
-    // machines by a streaming placement: this process never holds its edges.
+    // Refuse what does not fit the program's declared ranges before loading anything, naming this command.
+    if (flags.tolerance !== undefined && 'tolerance' in vp.params) params.tolerance = flags.tolerance;
+    checkParams('run', vp, params);
+    for (const [key, range] of Object.entries(vp.paramRanges ?? {})) {
+      if (!range.required || key in params || (key === 'source' && flags.source !== undefined)) continue;
+      const how = key === 'source' ? '--source ID' : `--param ${key}=VALUE`;
+      throw new UsageError(`run: program ${vp.name} needs ${how}${range.description ? ` (${range.description})` : ''}`);
+    }
+    // Across machines, a generated graph or a .gwg file whose program reads only the view is
+    // streamed to the machines by a streaming placement: this process never holds its edges.
     const placement = flags.cluster ? await loadClusterPlacement(flags.partitioner ?? 'hdrf', 'run') : undefined;
     const stream = placement?.stream !== undefined && canStream(vp) ? streamableSource(flags.graph, graphOptionsFrom(flags)) : null;
-    const { graph, name: graphName, loadSeconds } = stream !== null ? { graph: verticesOnly(stream.numVertices, stream.fileIds ?? null), name: basename(stream.name), loadSeconds: 0 } : await openGraph(flags.graph, graphOptionsFrom(flags));
+    const { graph, name: graphName, loadSeconds } = stream !== null ? { graph: verticesOnly(stream.numVertices, stream.fileIds ?? null), name: basename(stream.name), loadSeconds: 0 } : await openGraph(flags.graph, { ...graphOptionsFrom(flags), who: 'run' });
     if (flags.source !== undefined) {
       if (!('source' in vp.params)) throw new UsageError(`run: program ${vp.name} has no source parameter`);
       params.source = vertexByKey(graph, flags.source);
@@ -193,6 +244,7 @@ export function registerRun(program: Command): void {
       scheduler: flags.scheduler,
       consistency: flags.consistency,
       edgeConsistency: flags.chromatic ? 'chromatic' : undefined,
+      aggregateEveryMs: flags.aggregateEvery,
       frontier: flags.frontier,
       cluster,
       placement,
@@ -211,8 +263,16 @@ export function registerRun(program: Command): void {
           }
         : undefined,
     };
-    const result = await runProgram(vp, stream ?? graph, options);
+    let result: Awaited<ReturnType<typeof runProgram>>;
+    try {
+      result = await runProgram(vp, stream ?? graph, options);
+    } catch (error) {
+      if (!isAllocationFailure(error)) throw error;
+      throw outOfMemory('run', { what: `program ${vp.name}'s data on ${graphName}`, vertices: graph.numVertices, edges: stream?.numEdges ?? graph.numEdges, bytes: runBytes(vp, { ...vp.params, ...params }, graph) });
+    }
     if (showProgress) process.stderr.write('\r\x1b[K');
+    const warning = capWarning(vp, { ...vp.params, ...params }, result);
+    if (warning !== null && !flags.quiet) process.stderr.write(`gasworks: warning: ${warning}\n`);
     const column = vp.output ?? Object.keys(result.vertex)[0];
     if (flags.out) await writeColumn(flags.out, graph, result.vertex[column] as NumericArray, vp.outputKind === 'vertex');
     const summary = {
@@ -248,7 +308,7 @@ export function registerRun(program: Command): void {
           ? `${result.engine}, cluster of ${result.cluster.machines} machine${result.cluster.machines === 1 ? '' : 's'} (${result.cluster.partitioner}, replication factor ${result.cluster.replicationFactor.toFixed(2)})`
           : `${result.engine}, ${result.workers} worker${result.workers === 1 ? '' : 's'}`,
       ],
-      ['iterations', `${result.iterations}${result.converged ? ' (converged)' : ''}`],
+      ['iterations', `${result.iterations}${result.converged ? ' (converged)' : capWarning(vp, { ...vp.params, ...params }, result) !== null ? ' (stopped at the cap, not converged)' : ''}`],
       ['vertex updates', result.vertexUpdates],
       ['compute time', `${result.computeSeconds.toFixed(3)} s (load ${loadSeconds.toFixed(2)} s)`],
       ['edges/s', `${formatNumber(result.edgesPerSecond / 1e6, 4)}M`],

@@ -12,7 +12,7 @@ import { evaluateModel } from '../../sgd/logistic.js';
 import { EXAMPLES_HELP, openExamples } from '../../sgd/source.js';
 import { CONSISTENCIES, SGD_DEFAULTS, trainLogistic } from '../../sgd/train.js';
 import type { SgdConsistency, SgdParams } from '../../sgd/loop.js';
-import { fraction, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, unitInterval } from '../arguments.js';
+import { fraction, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, refuseOptions, unitInterval, workerCount } from '../arguments.js';
 import { splitExamples } from '../../sgd/split.js';
 import { optimumSummary } from '../../sgd/optimum-summary.js';
 import { printJson, summaryTable } from '../output.js';
@@ -35,7 +35,7 @@ export function registerSgd(program: Command): void {
     .option('--test <file>', 'test examples, a LIBSVM file (default: hold out --test-fraction of --train)')
     .option('--test-fraction <x>', 'share of --train held out for testing when no --test is given', fraction, 0.2)
     .option('-c, --consistency <model>', `${CONSISTENCIES.join(', ')}`, SGD_DEFAULTS.consistency)
-    .option('-w, --workers <n>', `threads (default: one per core, ${defaultWorkers()} here)`, positiveInt)
+    .option('-w, --workers <n>', `threads (default: one per core, ${defaultWorkers()} here)`, workerCount)
     .option('-e, --epochs <n>', 'passes over the data', positiveInt, SGD_DEFAULTS.epochs)
     .option('--learning-rate <x>', 'step size of the first epoch', positiveNumber, SGD_DEFAULTS.learningRate)
     .option('--decay <x>', 'epoch e steps by learningRate / (1 + decay * e)', nonNegativeNumber, SGD_DEFAULTS.decay)
@@ -45,13 +45,18 @@ export function registerSgd(program: Command): void {
     .option('--tau <n>', 'easgd: examples between elastic exchanges', positiveInt, SGD_DEFAULTS.tau)
     .option('--alpha <x>', 'easgd: elastic moving rate, in (0, 1]', unitInterval, SGD_DEFAULTS.alpha)
     .option('--seed <n>', 'seed of the shuffles', positiveInt, SGD_DEFAULTS.seed)
-    .option('--json', 'print a JSON summary');
+    .option('--json', 'print a JSON summary')
+    .option('-q, --quiet', 'print no progress (this command shows none; taken as by every command)');
   addSgdClusterOptions(cmd);
-  cmd.action(async (flags: SgdFlags) => {
+  cmd.action(async (flags: SgdFlags, command: Command) => {
       if (flags.cluster === undefined) checkNoClusterFlags(flags, cmd);
       if (flags.cluster === undefined && !(CONSISTENCIES as readonly string[]).includes(flags.consistency)) {
         throw new UsageError(`sgd: --consistency must be one of ${CONSISTENCIES.join(', ')}; got "${flags.consistency}"`);
       }
+      // Each model's own flags are refused under another model, not silently ignored.
+      if (flags.consistency !== 'ssp') refuseOptions(command, 'sgd', ['staleness'], `is for -c ssp; got -c ${flags.consistency}`);
+      if (flags.consistency !== 'easgd') refuseOptions(command, 'sgd', ['tau', 'alpha'], `is for -c easgd; got -c ${flags.consistency}`);
+      if (flags.cluster === undefined && flags.consistency !== 'bsp' && flags.consistency !== 'ssp') refuseOptions(command, 'sgd', ['batchSize'], `is for -c bsp and -c ssp; got -c ${flags.consistency}`);
       // Planted data is a new problem for every seed: its test set is held out from --train, never generated apart.
       if (flags.test?.startsWith('planted:')) throw new UsageError('sgd: --test takes a LIBSVM file; for planted data leave --test out and --test-fraction is held out');
       const all = await openExamples(flags.train);

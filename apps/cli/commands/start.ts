@@ -9,7 +9,7 @@ import { graphStats } from '../../../core/graph/stats.js';
 import { defaultWorkers, runProgram } from '../../../core/engine/index.js';
 import pagerank from '../../../vertex-programs/pagerank.js';
 import { openGraph } from '../graph-source.js';
-import { formatBytes, formatNumber, printJson, summaryTable } from '../output.js';
+import { formatBytes, formatNumber, headedTable, printJson, summaryTable } from '../output.js';
 
 export function registerStart(program: Command): void {
   program
@@ -20,7 +20,7 @@ export function registerStart(program: Command): void {
     .option('-q, --quiet', 'no progress bar')
     .action(async (flags: { scale: string; json?: boolean; quiet?: boolean }) => {
       const spec = `rmat:${flags.scale}:16:1`;
-      const { graph, loadSeconds } = await openGraph(spec, { quiet: flags.quiet });
+      const { graph, loadSeconds } = await openGraph(spec, { quiet: flags.quiet, who: 'start' });
       const s = graphStats(graph);
       const run = await runProgram(pagerank, graph, { workers: defaultWorkers(), maxIterations: 20 });
       const rank = run.vertex.rank;
@@ -51,13 +51,16 @@ export function registerStart(program: Command): void {
         ]) + '\n',
       );
       process.stdout.write(
-        summaryTable(`PageRank, ${run.iterations} supersteps on ${run.workers} worker${run.workers === 1 ? '' : 's'}`, [
-          ['compute time', `${run.computeSeconds.toFixed(3)} s (${formatNumber(run.edgesPerSecond / 1e6, 3)}M edges/s)`],
-          ...top.map((t, i): [string, string] => [`#${i + 1} vertex ${t.vertex}`, `rank ${t.rank.toExponential(3)}, in-degree ${t.inDegree}`]),
-        ]) + '\n',
+        '\n' +
+          headedTable(
+            `PageRank, ${run.iterations} supersteps on ${run.workers} worker${run.workers === 1 ? '' : 's'}: ${run.computeSeconds.toFixed(3)} s (${formatNumber(run.edgesPerSecond / 1e6, 3)}M edges/s)`,
+            ['#', 'vertex', 'rank', 'in-degree'],
+            top.map((t, i) => [i + 1, String(t.vertex), t.rank.toExponential(3), t.inDegree]),
+          ) +
+          '\n',
       );
       process.stdout.write(
-        'Next: gasworks run pagerank --graph FILE | gasworks info FILE | gasworks recommend train | gasworks sgd | gasworks fraud --network FILE | gasworks bench partitioners --graph FILE | gasworks token --out F, then gasworks worker --listen HOST:PORT --token-file F on each machine (then run --cluster HOST:PORT,... --token-file F) | gasworks --help\n',
+        '\nNext: gasworks run pagerank --graph FILE | gasworks info FILE | gasworks recommend train | gasworks sgd | gasworks fraud --network FILE | gasworks bench partitioners --graph FILE | gasworks token --out F, then gasworks worker --listen HOST:PORT --token-file F on each machine (then run --cluster HOST:PORT,... --token-file F) | gasworks --help\n',
       );
     });
 }

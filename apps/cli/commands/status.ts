@@ -5,12 +5,12 @@
  * and makes the command exit 1.
  */
 import type { Command } from 'commander';
-import Table from 'cli-table3';
+import type { Cell } from '../../../core/util/table.js';
 import type { WorkerStatus } from '../../../core/cluster/status.js';
 import { UsageError } from '../../../core/errors.js';
 import { hostPortList } from '../arguments.js';
 import { addClusterSecurityOptions, clusterSecurityFrom, type ClusterSecurityFlags } from '../cluster-flags.js';
-import { formatBytes, printJson } from '../output.js';
+import { formatBytes, headedTable, printJson } from '../output.js';
 
 interface StatusFlags extends ClusterSecurityFlags {
   cluster: string[];
@@ -32,14 +32,14 @@ export function registerStatus(program: Command): void {
     if (flags.json) {
       printJson(answers.map((a, i) => (a instanceof Error ? { address: flags.cluster[i], error: a.message } : a)));
     } else {
-      const table = new Table({ head: ['worker', 'job', 'program', 'machine', 'threads', 'vertices', 'edges', 'superstep', 'lease left', 'memory (RSS)'] });
+      const rows: Cell[][] = [];
       answers.forEach((a, i) => {
-        if (a instanceof Error) return table.push([flags.cluster[i], { colSpan: 9, content: a.message }]);
+        if (a instanceof Error) return rows.push([flags.cluster[i], `no answer: ${a.message}`]);
         const memory = `${formatBytes(a.rssBytes)} (${a.expired} expired job${a.expired === 1 ? '' : 's'})`;
-        if (a.jobs.length === 0) return table.push([a.address, 'none', '', '', '', '', '', '', '', memory]);
-        for (const j of a.jobs) table.push([a.address, j.job, j.program, `${j.machine + 1} of ${j.machines}`, j.threads, j.vertices, j.edges, j.superstep, `${(j.leaseLeftMs / 1000).toFixed(0)} s`, memory]);
+        if (a.jobs.length === 0) return rows.push([a.address, 'none', '', '', '', '', '', '', '', memory]);
+        for (const j of a.jobs) rows.push([a.address, j.job, j.program, `${j.machine + 1} of ${j.machines}`, j.threads, j.vertices, j.edges, j.superstep, `${(j.leaseLeftMs / 1000).toFixed(0)} s`, memory]);
       });
-      process.stdout.write(`${table.toString()}\n`);
+      process.stdout.write(`${headedTable('gasworks status', ['worker', 'job', 'program', 'machine', 'threads', 'vertices', 'edges', 'superstep', 'lease left', 'memory (RSS)'], rows)}\n`);
     }
     if (failed.length > 0) throw new UsageError(`status: ${failed.length} of ${flags.cluster.length} workers did not answer: ${failed[0].message}`);
   });

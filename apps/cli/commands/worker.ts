@@ -8,11 +8,30 @@
  */
 import type { Command } from 'commander';
 import { addClusterSecurityOptions, clusterSecurityFrom, type ClusterSecurityFlags } from '../cluster-flags.js';
-import { positiveInt } from '../arguments.js';
+import { positiveInt, workerCount } from '../arguments.js';
+import { createServer } from 'node:net';
 import { defaultWorkers } from '../../../core/engine/index.js';
 import { UsageError } from '../../../core/errors.js';
 import { access, mkdir } from 'node:fs/promises';
 import { constants } from 'node:fs';
+import { parseAddress } from '../../../core/util/address.js';
+
+/**
+ * Refuse a taken port with one line before gRPC tries it (gRPC would log its own lines first).
+ * A port freed in between is fine; one taken in between still fails, in startWorker.
+ */
+async function checkPortFree(listen: string): Promise<void> {
+  const { bareHost, port } = parseAddress('worker: --listen', listen);
+  if (port === 0) return;
+  const problem = await new Promise<string | null>((resolve) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+    probe.listen({ host: bareHost, port, exclusive: true }, () => probe.close(() => resolve(null)));
+  });
+  if (problem === 'EADDRINUSE') throw new UsageError(`worker: --listen ${listen}: port ${port} is taken (another worker?); choose another port, or port 0 for any free one`);
+  if (problem === 'EACCES') throw new UsageError(`worker: --listen ${listen}: not allowed to listen on port ${port} (ports below 1024 need privileges); choose a port above 1024`);
+  if (problem === 'EADDRNOTAVAIL' || problem === 'ENOTFOUND') throw new UsageError(`worker: --listen ${listen}: ${bareHost} is not an address of this machine`);
+}
 
 interface WorkerFlags extends ClusterSecurityFlags {
   listen: string;
@@ -41,11 +60,12 @@ export function registerWorker(program: Command): void {
     .option('--insecure', 'listen beyond loopback without a token: anyone who reaches the worker may run the bundled programs on it')
     .option('--max-message-mb <n>', 'largest control message or data frame taken, in MiB', positiveInt, 1024)
     .option('--program-cache <dir>', 'where shipped programs are kept by their hash (default: $XDG_CACHE_HOME/gasworks/programs or ~/.cache/gasworks/programs); yours alone, writable by no one else')
-    .option('-t, --threads <n>', `threads each job runs on (default: one per core, ${defaultWorkers()} here)`, positiveInt)
+    .option('-t, --threads <n>', `threads each job runs on (default: one per core, ${defaultWorkers()} here)`, workerCount)
     .option('--checkpoint-dir <dir>', "keep each job's checkpoints here, this machine's part only (shared storage every worker reads, on a real cluster); default: the coordinator keeps them");
   addClusterSecurityOptions(cmd);
   cmd.action(async (flags: WorkerFlags) => {
     const security = clusterSecurityFrom('worker', flags);
+    await checkPortFree(flags.listen);
     const { startWorker } = await import('../../../core/cluster/worker-server.js');
     const threads = flags.threads ?? defaultWorkers();
     if (flags.checkpointDir !== undefined) await writableDir(flags.checkpointDir);

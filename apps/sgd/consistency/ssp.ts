@@ -44,7 +44,15 @@ export const sspModel: ThreadModel = {
         const seen = Atomics.load(control, SGD_CONTROL.CLOCK_CHANGED);
         let slowest = Infinity;
         for (let t = 0; t < threads; t++) slowest = Math.min(slowest, Atomics.load(control, SGD_CONTROL.CLOCKS + t));
-        if (slowest >= needed || Atomics.load(control, SGD_CONTROL.ABORT) !== 0) return;
+        if (slowest >= needed) {
+          // Record the lead it goes on with, for the result (tests pin the bound with it).
+          const lead = clock - slowest;
+          for (let seenLead = Atomics.load(control, SGD_CONTROL.MAX_LEAD); lead > seenLead; seenLead = Atomics.load(control, SGD_CONTROL.MAX_LEAD)) {
+            if (Atomics.compareExchange(control, SGD_CONTROL.MAX_LEAD, seenLead, lead) === seenLead) break;
+          }
+          return;
+        }
+        if (Atomics.load(control, SGD_CONTROL.ABORT) !== 0) return;
         Atomics.wait(control, SGD_CONTROL.CLOCK_CHANGED, seen, 50);
       }
     };

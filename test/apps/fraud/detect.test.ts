@@ -17,7 +17,7 @@ import { Random } from '../../../core/util/random.js';
 import { evaluateScores, scoreAccounts, splitLabels } from '../../../apps/fraud/detect.js';
 import rev2 from '../../../apps/fraud/rev2.js';
 import { UsageError } from '../../../core/errors.js';
-import { dataset } from '../../helpers.js';
+import { dataset, needsData } from '../../helpers.js';
 
 function network(edges: Array<[number, number, number]>, n: number): Graph {
   const list = new EdgeList({ mapIds: false, weighted: true });
@@ -88,6 +88,21 @@ test('REV2 on the engine equals the serial equations (1 and 2 workers)', async (
   }
 });
 
+test('REV2 with every parameter away from its default (and from each other) equals the serial equations', async () => {
+  // At the defaults alpha = beta = gamma1 = gamma2 = 1, a program that used one in place of
+  // another would still pass; distinct values pin each to its own term.
+  const g = randomNetwork(90, 600, 11);
+  const params = { alpha: 0.3, beta: 2.5, gamma1: 0.7, gamma2: 1.9, tolerance: 0 };
+  const expected = serialRev2(g, 9, params.alpha, params.beta, params.gamma1, params.gamma2);
+  const r = await runProgram(rev2, g, { workers: 1, maxIterations: 9, params });
+  let worst = 0;
+  for (let v = 0; v < g.numVertices; v++) {
+    worst = Math.max(worst, Math.abs(r.vertex.fairness[v] - expected.F[v]), Math.abs(r.vertex.goodness[v] - expected.G[v]));
+  }
+  for (let e = 0; e < g.numEdges; e++) worst = Math.max(worst, Math.abs(r.edge.reliability[e] - expected.R[e]));
+  assert.ok(worst < 1e-12, `max |difference| ${worst}`);
+});
+
 test('REV2: a rater who contradicts the others is the least fair; a product they all pan is the least good', async () => {
   // Raters 0-3 rate products 5 and 6 alike (+10 and -10); rater 4 rates them the other way round.
   const edges: Array<[number, number, number]> = [];
@@ -140,7 +155,7 @@ test('signed BP from seeds: a rater panned by the honest raters is marked, split
   }
 });
 
-test('Bitcoin OTC against its ground truth: REV2 and the baseline rank fraudulent accounts first', async () => {
+needsData(test, 'fraud/bitcoin/soc-sign-bitcoinotc.csv.gz', 'fraud/bitcoin/otc_gt.csv')('Bitcoin OTC against its ground truth: REV2 and the baseline rank fraudulent accounts first', async () => {
   const path = dataset('fraud/bitcoin/soc-sign-bitcoinotc.csv.gz', 'Bitcoin OTC fraud');
   const gt = dataset('fraud/bitcoin/otc_gt.csv', 'Bitcoin OTC fraud');
   if (!path || !gt) return;

@@ -13,7 +13,7 @@ import { rankingQuality, rankingQualityOnGpu, ratingError } from '../../../apps/
 import { plantedRatings } from '../../../apps/recommender/source.js';
 import { splitRatings } from '../../../apps/recommender/split.js';
 import { trainFactorModel } from '../../../apps/recommender/train.js';
-import { dataset } from '../../helpers.js';
+import { dataset, needsData } from '../../helpers.js';
 
 function maxDifference(a: Float64Array, b: Float64Array): number {
   assert.is(a.length, b.length);
@@ -85,7 +85,7 @@ test('ranking figures from gpu.js scores match the CPU ones', async () => {
   }
 });
 
-test('MovieLens 100K u1: gpu.js ALS reaches the CPU kernels\' test RMSE', async () => {
+needsData(test, 'movielens/ml-100k.u1.base.gz', 'movielens/ml-100k.u1.test.gz')('MovieLens 100K u1: gpu.js ALS reaches the CPU kernels\' test RMSE', async () => {
   const name = 'MovieLens 100K u1 on gpu.js';
   const base = dataset('movielens/ml-100k.u1.base.gz', name);
   const heldOut = dataset('movielens/ml-100k.u1.test.gz', name);

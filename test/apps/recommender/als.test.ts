@@ -16,7 +16,7 @@ import { ratingError } from '../../../apps/recommender/metrics.js';
 import { plantedRatings } from '../../../apps/recommender/source.js';
 import { splitRatings } from '../../../apps/recommender/split.js';
 import { trainFactorModel } from '../../../apps/recommender/train.js';
-import { dataset } from '../../helpers.js';
+import { dataset, needsData } from '../../helpers.js';
 import { gaussSolve } from '../../reference/linear.js';
 
 /** The documented starting point: (factor, bias) rows from the seeded hash, zero biases, and the mean rating. */
@@ -141,7 +141,7 @@ test('ALS recovers planted low-rank ratings: held-out RMSE near the noise', asyn
   assert.ok(error.rmse < 0.4, `held-out RMSE ${error.rmse}`);
 });
 
-test('MovieLens 100K u1: ALS and SGD beat the global mean and the bias-only model on the test split', async () => {
+needsData(test, 'movielens/ml-100k.u1.base.gz', 'movielens/ml-100k.u1.test.gz')('MovieLens 100K u1: ALS and SGD beat the global mean and the bias-only model on the test split', async () => {
   const base = dataset('movielens/ml-100k.u1.base.gz', 'MovieLens u1 ALS');
   const held = dataset('movielens/ml-100k.u1.test.gz', 'MovieLens u1 ALS');
   if (!base || !held) return;

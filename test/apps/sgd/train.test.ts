@@ -14,7 +14,7 @@ import { evaluateModel, sigmoid } from '../../../apps/sgd/logistic.js';
 import { shardByNonzeros } from '../../../apps/sgd/loop.js';
 import { plantedLogistic } from '../../../apps/sgd/synthetic.js';
 import { CONSISTENCIES, trainLogistic } from '../../../apps/sgd/train.js';
-import { dataset } from '../../helpers.js';
+import { dataset, needsData } from '../../helpers.js';
 
 /** Serial BSP: each step sums every shard's batch gradient (shard order), then one update by the sum, regularising the features the step touched. */
 function serialBsp(data: SparseDataset, threads: number, epochs: number, batch: number, rate0: number, decay: number, lambda: number, seed: number): Float64Array {
@@ -171,7 +171,7 @@ test('evaluateModel: accuracy, log-loss and AUC by hand; features beyond the mod
   assert.is(q.auc, 1);
 });
 
-test('a9a with its test file: every consistency model on 2 threads reaches the known ~0.85 accuracy', async () => {
+needsData(test, 'libsvm/a9a.gz', 'libsvm/a9a.t.gz')('a9a with its test file: every consistency model on 2 threads reaches the known ~0.85 accuracy', async () => {
   const trainPath = dataset('libsvm/a9a.gz', 'a9a SGD');
   const testPath = dataset('libsvm/a9a.t.gz', 'a9a SGD');
   if (!trainPath || !testPath) return;

@@ -8,7 +8,7 @@
  * accumulators, shared-memory programs refused, lost workers replaced, and
  * the errors a user sees.
  */
-import { test } from 'uvu';
+import { test as suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startWorker as startWorkerWith, type ClusterWorker } from '../../../core/cluster/worker-server.js';
 import { runCluster as runClusterWith, type ClusterRunOptions } from '../../../core/cluster/coordinator.js';
@@ -16,7 +16,7 @@ import { randomPlacement } from '../../../core/cluster/placement.js';
 import { clusterPlacement } from '../../../partitioner/cluster.js';
 import { newSecret } from '../../../core/cluster/auth.js';
 import { failing } from './programs.js';
-import { tempDir } from '../../helpers.js';
+import { tempDir, withTimeLimit } from '../../helpers.js';
 import * as grpc from '@grpc/grpc-js';
 import { WorkerClient } from '../../../core/cluster/client.js';
 import { secretOf } from '../../../core/cluster/security.js';
@@ -36,7 +36,14 @@ import { rmat } from '../../vertex-programs/graphs.js';
 const security = { token: newSecret() };
 const programCache = tempDir('gasworks-programs-');
 // Two threads per worker: each job's phases run on helper threads too (job-threads.ts).
-const startWorker = (listen: string): Promise<ClusterWorker> => startWorkerWith(listen, { security, programCache, threads: 2 });
+// A test that fails or runs past its limit still ends its workers (after.each below), so the run goes on.
+const test = withTimeLimit(suite, 120_000);
+const started: ClusterWorker[] = [];
+const startWorker = async (listen: string): Promise<ClusterWorker> => {
+  const worker = await startWorkerWith(listen, { security, programCache, threads: 2 });
+  started.push(worker);
+  return worker;
+};
 const runCluster: typeof runClusterWith = (program, graph, options: ClusterRunOptions) => runClusterWith(program, graph, { security, ...options });
 
 let workers: ClusterWorker[] = [];
@@ -48,6 +55,19 @@ test.before(async () => {
 
 test.after(async () => {
   await Promise.all(workers.map((w) => w.close()));
+});
+
+// Workers a test started for itself are ended after it, whether it passed, failed or timed out
+// (kill on one it closed already does nothing).
+test.after.each(() => {
+  for (const worker of started.splice(0)) {
+    if (workers.includes(worker)) continue;
+    try {
+      worker.kill();
+    } catch {
+      // already gone
+    }
+  }
 });
 
 function maxDifference(a: NumericArray, b: NumericArray): number {

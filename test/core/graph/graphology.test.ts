@@ -11,7 +11,7 @@ import type { Graph } from '../../../core/graph/graph.js';
 import { isShared } from '../../../core/graph/shared.js';
 import { Random } from '../../../core/util/random.js';
 import { UsageError } from '../../../core/errors.js';
-import { dataset } from '../../helpers.js';
+import { dataset, needsData } from '../../helpers.js';
 
 // See core/graph/graphology.ts: the ESM default export is the class; the CommonJS-shaped types put it at .default.
 const Graphology = graphology as unknown as typeof graphology.default;
@@ -209,7 +209,7 @@ test('listed attributes are required; unknown columns are UsageErrors', () => {
   assert.throws(() => fromGraphology(g, { nodeAttributes: ['x'] }), usage);
 });
 
-test("Zachary's karate club: 34 nodes, 78 weighted edges, degrees as graphology counts them", () => {
+needsData(test, 'karate/zachary_weighted.txt')("Zachary's karate club: 34 nodes, 78 weighted edges, degrees as graphology counts them", () => {
   const path = dataset('karate/zachary_weighted.txt', 'karate interop');
   if (!path) return;
   const g = new Graphology({ type: 'undirected' });

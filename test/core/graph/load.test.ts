@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GRAPH_FORMATS, detectFormat, loadGraph } from '../../../core/graph/load.js';
 import { UsageError } from '../../../core/errors.js';
-import { dataset, tempDir } from '../../helpers.js';
+import { dataset, tempDir, needsData } from '../../helpers.js';
 import { rejectsInput, writeText } from './loaders/input-error.js';
 
 const dir = tempDir();
@@ -63,7 +63,7 @@ test('unknown format is a UsageError', async () => {
 const binaryModule = fileURLToPath(new URL('../../../core/graph/binary.js', import.meta.url));
 const haveBinary = existsSync(binaryModule) || existsSync(binaryModule.replace(/\.js$/, '.ts'));
 
-test('binary graph files round-trip through loadGraph (when core/graph/binary exists)', async () => {
+needsData(test, 'snap/wiki-Vote.txt.gz')('binary graph files round-trip through loadGraph (when core/graph/binary exists)', async () => {
   if (!haveBinary) {
     console.log('  skip: core/graph/binary not present');
     return;

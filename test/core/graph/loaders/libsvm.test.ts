@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadLibsvm } from '../../../../core/graph/loaders/libsvm.js';
-import { dataset, tempDir } from '../../../helpers.js';
+import { dataset, tempDir, needsData } from '../../../helpers.js';
 import { rejectsInput, writeText } from './input-error.js';
 
 const dir = tempDir();
@@ -22,7 +22,7 @@ test('LIBSVM rows: trailing blanks, blank lines, empty examples, CRLF, gzip', as
   assert.is(forced.numFeatures, 5);
 });
 
-test('a9a: 32,561 examples, 123 features, 451,592 non-zeros, 7,841 positives; a9a.t forced to 123', async () => {
+needsData(test, 'libsvm/a9a.gz', 'libsvm/a9a.t.gz')('a9a: 32,561 examples, 123 features, 451,592 non-zeros, 7,841 positives; a9a.t forced to 123', async () => {
   const path = dataset('libsvm/a9a.gz', 'a9a');
   if (path) {
     const d = await loadLibsvm(path);

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadRatings, ratingsToGraph } from '../../../../core/graph/loaders/movielens.js';
 import type { Ratings } from '../../../../core/graph/loaders/movielens.js';
-import { dataset, tempDir } from '../../../helpers.js';
+import { dataset, tempDir, needsData } from '../../../helpers.js';
 import { rejectsInput, writeText } from './input-error.js';
 
 const dir = tempDir();
@@ -55,7 +55,7 @@ test('ratingsToGraph: bipartite user -> item graph with sides, item ids and time
   assert.equal(Array.from(g.edgeColumns.time), [20, 30, 10]);
 });
 
-test('MovieLens 100K: 100,000 ratings, 943 users, 1,682 items; u1 split', async () => {
+needsData(test, 'movielens/ml-100k.u.data.gz', 'movielens/ml-100k.u1.base.gz', 'movielens/ml-100k.u1.test.gz')('MovieLens 100K: 100,000 ratings, 943 users, 1,682 items; u1 split', async () => {
   const path = dataset('movielens/ml-100k.u.data.gz', 'ML-100K u.data');
   if (path) {
     const r = await loadRatings(path);

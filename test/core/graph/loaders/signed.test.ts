@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadLabels, loadSignedNetwork } from '../../../../core/graph/loaders/signed.js';
-import { dataset, tempDir } from '../../../helpers.js';
+import { dataset, tempDir, needsData } from '../../../helpers.js';
 import { rejectsInput, writeText } from './input-error.js';
 
 const dir = tempDir();
@@ -27,7 +27,7 @@ test('signed CSV: directed, weights = ratings, time column in CSR order', async 
   }
 });
 
-test('Bitcoin OTC: 5,881 vertices, 35,592 edges, 32,029 positive; otc_gt 316 labels', async () => {
+needsData(test, 'fraud/bitcoin/soc-sign-bitcoinotc.csv.gz', 'fraud/bitcoin/otc_gt.csv')('Bitcoin OTC: 5,881 vertices, 35,592 edges, 32,029 positive; otc_gt 316 labels', async () => {
   const path = dataset('fraud/bitcoin/soc-sign-bitcoinotc.csv.gz', 'Bitcoin OTC');
   if (path) {
     const g = await loadSignedNetwork(path);

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { statSync } from 'node:fs';
 import { loadEdgeList, parseEdgeList } from '../../../../core/graph/loaders/snap.js';
 import type { EdgeList } from '../../../../core/graph/edge-list.js';
-import { dataset, tempDir } from '../../../helpers.js';
+import { dataset, tempDir, needsData } from '../../../helpers.js';
 import { rejectsInput, writeText } from './input-error.js';
 
 const dir = tempDir();
@@ -17,7 +17,7 @@ function fileEdges(list: EdgeList): Array<[number, number, number]> {
   return out;
 }
 
-test('SNAP datasets: counts as published', async () => {
+needsData(test, 'snap/wiki-Vote.txt.gz', 'snap/soc-Epinions1.txt.gz', 'snap/ca-GrQc.txt.gz')('SNAP datasets: counts as published', async () => {
   const wiki = dataset('snap/wiki-Vote.txt.gz', 'wiki-Vote');
   if (wiki) {
     const g = await loadEdgeList(wiki);
