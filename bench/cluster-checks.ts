@@ -34,7 +34,9 @@ import { buildGraph } from '../core/graph/build.js';
 import { rmatEdges } from '../core/graph/generators/rmat.js';
 import { writeFileAtomic } from '../core/io/atomic-write.js';
 import { clusterPlacement } from '../partitioner/cluster.js';
-import { hasReplica } from '../core/graph/replica-sets.js';
+import { hasReplica, hashMasters, wordsFor } from '../core/graph/replica-sets.js';
+import { replicationFactorOf } from '../core/cluster/placement.js';
+import { RmatGenerator } from '../core/graph/generators/rmat.js';
 import { resultsPath } from './paths.js';
 import pagerank from '../vertex-programs/pagerank.js';
 import { median } from './stats.js';
@@ -87,30 +89,72 @@ function readRanks(file: string): Float64Array {
 
 const gb = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
 
-/** Bytes a PageRank superstep routes on this placement (see the header), exact and by the replication factor. */
+/**
+ * Bytes a PageRank superstep routes on this placement (see the header), exact and by the replication
+ * factor. The placement is the run's: a partitioner that places a stream places the generated edges
+ * in their order, as the coordinator streams them (`run --cluster` then never builds the graph);
+ * another places the built graph's edges.
+ */
 function predictedBytes(s: number, machines: number): { exact: number; byReplicationFactor: number; replicationFactor: number } {
-  const graph = buildGraph(rmatEdges({ scale: s, edgeFactor: 16, seed: 1 }));
-  const part = clusterPlacement(partitioner).place(graph, machines, 1);
-  const n = graph.numVertices;
-  const inOff = graph.inOffsets;
-  const inEdge = graph.inEdgeIds;
-  const partialSenders = new Uint8Array(machines);
+  const placement = clusterPlacement(partitioner);
+  const n = 2 ** s;
+  const words = wordsFor(machines);
+  // Per vertex and machine: a replica there (either end of an edge), and an in-edge there (a partial to send).
+  const replicas = new Uint32Array(n * words);
+  const inOn = new Uint32Array(n * words);
+  let replicationFactor: number;
+  let masters: Uint16Array;
+  if (placement.stream !== undefined) {
+    const generator = new RmatGenerator({ scale: s, edgeFactor: 16, seed: 1 });
+    const placer = placement.stream(n, generator.numEdges, machines, 1);
+    const chunk = 1 << 16;
+    const src = new Uint32Array(chunk);
+    const dst = new Uint32Array(chunk);
+    const machineOf = new Uint16Array(chunk);
+    for (let reads = 0; ; reads++) {
+      const count = generator.next(src, dst, null, 0, reads < 8 ? 1 : chunk);
+      if (count === 0) break;
+      placer.assign(src, dst, count, machineOf);
+      for (let i = 0; i < count; i++) {
+        const p = machineOf[i];
+        const bit = 1 << (p & 31);
+        replicas[src[i] * words + (p >>> 5)] |= bit;
+        replicas[dst[i] * words + (p >>> 5)] |= bit;
+        inOn[dst[i] * words + (p >>> 5)] |= bit;
+      }
+    }
+    masters = Uint16Array.from(hashMasters(replicas, n, words, machines, 1));
+    replicationFactor = replicationFactorOf(replicas, words);
+  } else {
+    const graph = buildGraph(rmatEdges({ scale: s, edgeFactor: 16, seed: 1 }));
+    const part = placement.place(graph, machines, 1);
+    replicas.set(part.replicas);
+    for (let v = 0; v < n; v++) {
+      for (let q = graph.inOffsets[v]; q < graph.inOffsets[v + 1]; q++) {
+        const p = part.machineOf[graph.inEdgeIds[q]];
+        inOn[v * words + (p >>> 5)] |= 1 << (p & 31);
+      }
+    }
+    masters = part.masters;
+    replicationFactor = part.replicationFactor;
+  }
   let exact = 0;
+  let present = 0;
   for (let v = 0; v < n; v++) {
-    partialSenders.fill(0);
-    for (let q = inOff[v]; q < inOff[v + 1]; q++) partialSenders[part.machineOf[inEdge[q]]] = 1;
+    let any = false;
     for (let p = 0; p < machines; p++) {
-      if (p === part.masters[v] || !hasReplica(part.replicas, part.words, v, p)) continue;
-      if (partialSenders[p]) exact += 12;
+      if (!hasReplica(replicas, words, v, p)) continue;
+      any = true;
+      if (p === masters[v]) continue;
+      if (hasReplica(inOn, words, v, p)) exact += 12;
       exact += ROW_BYTES;
     }
+    if (any) present++;
   }
-  // State frames: every machine to every other: signals (none under 'all'), one aggregate and the changed count.
-  const state = machines * (machines - 1) * (0 + 8 + 8);
+  // State frames: every machine to every other: signals (none under 'all'), PageRank's two aggregates and the changed count.
+  const state = machines * (machines - 1) * (0 + 2 * 8 + 8);
   // The replication factor counts replicas over the vertices with an edge: each has RF - 1 mirrors on average.
-  let present = 0;
-  for (let v = 0; v < n; v++) if (graph.outOffsets[v + 1] > graph.outOffsets[v] || inOff[v + 1] > inOff[v]) present++;
-  return { exact: exact + state, byReplicationFactor: present * (part.replicationFactor - 1) * (12 + ROW_BYTES) + state, replicationFactor: part.replicationFactor };
+  return { exact: exact + state, byReplicationFactor: present * (replicationFactor - 1) * (12 + ROW_BYTES) + state, replicationFactor };
 }
 
 const report: Record<string, unknown> = { scale, speedScale, runs, partitioner, iterations: ITERATIONS, node: process.version };
