@@ -1,0 +1,65 @@
+/**
+ * Weighted symmetric rank-k update over a vertex's neighbours (BLAS dsyrk's
+ * job for ALS and iALS): out += sum_q w_q z_q z_q^T over the neighbour rows
+ * z_q of a factor column, upper triangle only. This is the cost of forming
+ * the normal equations; summed one neighbour at a time (a rank-1 update per
+ * edge, as a vertex program's gather does) every cell of the triangle is
+ * loaded and stored once per neighbour, so the loop runs at memory speed.
+ * Here four neighbours are folded into each cell per load and store (a
+ * rank-4 update), and the remaining one to three one at a time.
+ *
+ * Rows: neighbour q's row starts at neighbours[q] * width and its first
+ * `rank` doubles are y_q. With `bias`, z_q = (y_q, 1) and the triangle is
+ * (rank + 1) x (rank + 1); else z_q = y_q. Weight w_q = 1 when `scale` is
+ * null, else alpha * scale[edgeIds[q]] (scale[q] when edgeIds is null).
+ * `out` is row-major with row stride `stride`, from offset `at`.
+ */
+
+export interface SyrkRows {
+  factors: Float64Array;
+  width: number;
+  rank: number;
+  bias: boolean;
+  neighbours: Uint32Array;
+  edgeIds: Uint32Array | null;
+  scale: Float64Array | null;
+  alpha: number;
+}
+
+/** out[at + i * stride + j] += sum_{q in [from, to)} w_q z_q[i] z_q[j] for j >= i (see the header). */
+export function syrkNeighbours(rows: SyrkRows, from: number, to: number, out: Float64Array, at: number, stride: number): void {
+  const { factors: f, width, rank, bias, neighbours, edgeIds, scale, alpha } = rows;
+  const weight = (q: number): number => (scale === null ? 1 : alpha * scale[edgeIds === null ? q : edgeIds[q]]);
+  let q = from;
+  for (; q + 4 <= to; q += 4) {
+    const b0 = neighbours[q] * width;
+    const b1 = neighbours[q + 1] * width;
+    const b2 = neighbours[q + 2] * width;
+    const b3 = neighbours[q + 3] * width;
+    const w0 = weight(q);
+    const w1 = weight(q + 1);
+    const w2 = weight(q + 2);
+    const w3 = weight(q + 3);
+    for (let i = 0; i < rank; i++) {
+      const a0 = w0 * f[b0 + i];
+      const a1 = w1 * f[b1 + i];
+      const a2 = w2 * f[b2 + i];
+      const a3 = w3 * f[b3 + i];
+      const row = at + i * stride;
+      for (let j = i; j < rank; j++) out[row + j] += a0 * f[b0 + j] + a1 * f[b1 + j] + a2 * f[b2 + j] + a3 * f[b3 + j];
+      if (bias) out[row + rank] += a0 + a1 + a2 + a3;
+    }
+    if (bias) out[at + rank * stride + rank] += w0 + w1 + w2 + w3;
+  }
+  for (; q < to; q++) {
+    const b = neighbours[q] * width;
+    const w = weight(q);
+    for (let i = 0; i < rank; i++) {
+      const a = w * f[b + i];
+      const row = at + i * stride;
+      for (let j = i; j < rank; j++) out[row + j] += a * f[b + j];
+      if (bias) out[row + rank] += a;
+    }
+    if (bias) out[at + rank * stride + rank] += w;
+  }
+}
