@@ -33,17 +33,16 @@ export interface SyrkRows {
 /** out[at + i * stride + j] += sum_{q in [from, to)} w_q z_q[i] z_q[j] for j >= i (see the header). */
 export function syrkNeighbours(rows: SyrkRows, from: number, to: number, out: Float64Array, at: number, stride: number): void {
   const { factors: f, width, rank, bias, neighbours, edgeIds, scale, alpha } = rows;
-  const weight = (q: number): number => (scale === null ? 1 : alpha * scale[edgeIds === null ? q : edgeIds[q]]);
   let q = from;
   for (; q + 4 <= to; q += 4) {
     const b0 = neighbours[q] * width;
     const b1 = neighbours[q + 1] * width;
     const b2 = neighbours[q + 2] * width;
     const b3 = neighbours[q + 3] * width;
-    const w0 = weight(q);
-    const w1 = weight(q + 1);
-    const w2 = weight(q + 2);
-    const w3 = weight(q + 3);
+    const w0 = weightOf(scale, edgeIds, alpha, q);
+    const w1 = weightOf(scale, edgeIds, alpha, q + 1);
+    const w2 = weightOf(scale, edgeIds, alpha, q + 2);
+    const w3 = weightOf(scale, edgeIds, alpha, q + 3);
     // Two rows of the triangle at a time: each neighbour value loaded in the inner loop serves both.
     let i = 0;
     for (; i + 2 <= rank; i += 2) {
@@ -84,7 +83,7 @@ export function syrkNeighbours(rows: SyrkRows, from: number, to: number, out: Fl
   }
   for (; q < to; q++) {
     const b = neighbours[q] * width;
-    const w = weight(q);
+    const w = weightOf(scale, edgeIds, alpha, q);
     for (let i = 0; i < rank; i++) {
       const a = w * f[b + i];
       const row = at + i * stride;
@@ -92,5 +91,53 @@ export function syrkNeighbours(rows: SyrkRows, from: number, to: number, out: Fl
       if (bias) out[row + rank] += a;
     }
     if (bias) out[at + rank * stride + rank] += w;
+  }
+}
+
+/** Neighbour slot q's weight (see the header); a module function, so no closure is made per call. */
+function weightOf(scale: Float64Array | null, edgeIds: Uint32Array | null, alpha: number, q: number): number {
+  return scale === null ? 1 : alpha * scale[edgeIds === null ? q : edgeIds[q]];
+}
+
+/**
+ * out += (sum_{q in [from, to)} w_q z_q z_q^T) p without forming the matrix: the product that a
+ * conjugate-gradient solve needs (ALS's and iALS's solver 'cg'), O(rank) per neighbour. Four
+ * neighbours per pass: their four dot products with p in one pass over p, then their four
+ * scaled rows added to out in one pass over out. `p` and `out` hold rank (+ 1 with bias) values.
+ */
+export function syrkMultiply(rows: SyrkRows, from: number, to: number, p: Float64Array, out: Float64Array): void {
+  const { factors: f, width, rank, bias, neighbours, edgeIds, scale, alpha } = rows;
+  const pb = bias ? p[rank] : 0;
+  let q = from;
+  for (; q + 4 <= to; q += 4) {
+    const b0 = neighbours[q] * width;
+    const b1 = neighbours[q + 1] * width;
+    const b2 = neighbours[q + 2] * width;
+    const b3 = neighbours[q + 3] * width;
+    let d0 = pb;
+    let d1 = pb;
+    let d2 = pb;
+    let d3 = pb;
+    for (let k = 0; k < rank; k++) {
+      const x = p[k];
+      d0 += f[b0 + k] * x;
+      d1 += f[b1 + k] * x;
+      d2 += f[b2 + k] * x;
+      d3 += f[b3 + k] * x;
+    }
+    d0 *= weightOf(scale, edgeIds, alpha, q);
+    d1 *= weightOf(scale, edgeIds, alpha, q + 1);
+    d2 *= weightOf(scale, edgeIds, alpha, q + 2);
+    d3 *= weightOf(scale, edgeIds, alpha, q + 3);
+    for (let k = 0; k < rank; k++) out[k] += d0 * f[b0 + k] + d1 * f[b1 + k] + d2 * f[b2 + k] + d3 * f[b3 + k];
+    if (bias) out[rank] += d0 + d1 + d2 + d3;
+  }
+  for (; q < to; q++) {
+    const b = neighbours[q] * width;
+    let d = pb;
+    for (let k = 0; k < rank; k++) d += f[b + k] * p[k];
+    d *= weightOf(scale, edgeIds, alpha, q);
+    for (let k = 0; k < rank; k++) out[k] += d * f[b + k];
+    if (bias) out[rank] += d;
   }
 }

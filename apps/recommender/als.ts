@@ -36,7 +36,7 @@ import { UsageError } from '../../core/errors.js';
 import type { Graph } from '../../core/graph/graph.js';
 import { defineProgram } from '../../core/program.js';
 import { choleskyFactor, choleskySolveFactored } from '../../kernels/cholesky.js';
-import { syrkNeighbours, type SyrkRows } from '../../kernels/syrk.js';
+import { syrkMultiply, syrkNeighbours, type SyrkRows } from '../../kernels/syrk.js';
 import { initFactors, ratingsOf, squaredErrorAggregator } from './factors.js';
 
 const als = defineProgram({
@@ -136,26 +136,24 @@ function alsConjugateGradient(
   const direction = new Float64Array(unknowns);
   const product = new Float64Array(unknowns);
   const { outOffsets, outTargets, inOffsets, inSources } = graph;
-  /** out = (sum_q z_q z_q^T + ridge I) p over the neighbours neighbours[from..to). */
-  const multiply = (neighbours: Uint32Array, from: number, to: number, ridge: number, p: Float64Array, out: Float64Array): void => {
-    const f = factors;
+  const rowsOf = (neighbours: Uint32Array): SyrkRows => ({ factors, width, rank, bias, neighbours, edgeIds: null, scale: null, alpha: 1 });
+  const userRows = rowsOf(outTargets);
+  const itemRows = rowsOf(inSources);
+  let rows = userRows;
+  let from = 0;
+  let to = 0;
+  /** out = (sum_q z_q z_q^T + ridge I) p over the current vertex's neighbours. */
+  const multiply = (ridge: number, p: Float64Array, out: Float64Array): void => {
     for (let i = 0; i < unknowns; i++) out[i] = ridge * p[i];
-    const pb = bias ? p[rank] : 0;
-    for (let q = from; q < to; q++) {
-      const w = neighbours[q] * width;
-      let dot = pb;
-      for (let k = 0; k < rank; k++) dot += f[w + k] * p[k];
-      for (let k = 0; k < rank; k++) out[k] += dot * f[w + k];
-      if (bias) out[rank] += dot;
-    }
+    syrkMultiply(rows, from, to, p, out);
   };
   return (v, isUser, ridge, rhs) => {
-    const neighbours = isUser ? outTargets : inSources;
-    const from = isUser ? outOffsets[v] : inOffsets[v];
-    const to = isUser ? outOffsets[v + 1] : inOffsets[v + 1];
+    rows = isUser ? userRows : itemRows;
+    from = isUser ? outOffsets[v] : inOffsets[v];
+    to = isUser ? outOffsets[v + 1] : inOffsets[v + 1];
     const row = v * width;
     for (let i = 0; i < unknowns; i++) solution[i] = factors[row + i];
-    multiply(neighbours, from, to, ridge, solution, product);
+    multiply(ridge, solution, product);
     let rr = 0;
     for (let i = 0; i < unknowns; i++) {
       residual[i] = rhs[i] - product[i];
@@ -163,7 +161,7 @@ function alsConjugateGradient(
       rr += residual[i] * residual[i];
     }
     for (let step = 0; step < steps && rr > 0; step++) {
-      multiply(neighbours, from, to, ridge, direction, product);
+      multiply(ridge, direction, product);
       let pAp = 0;
       for (let i = 0; i < unknowns; i++) pAp += direction[i] * product[i];
       const a = rr / pAp;

@@ -44,7 +44,7 @@
 import { UsageError } from '../../core/errors.js';
 import { defineProgram } from '../../core/program.js';
 import { choleskyFactor, choleskySolveFactored } from '../../kernels/cholesky.js';
-import { syrkNeighbours, type SyrkRows } from '../../kernels/syrk.js';
+import { syrkMultiply, syrkNeighbours, type SyrkRows } from '../../kernels/syrk.js';
 import { initFactors, ratingsOf } from './factors.js';
 
 /** The objective after an iteration, from its aggregates (see the header). */
@@ -132,22 +132,14 @@ const ials = defineProgram({
 
     /** out = A p for vertex v's system A = G + sum (c - 1) y y^T + lambda I, through v's edges. */
     const multiply = (v: number, isUser: boolean, p: Float64Array, out: Float64Array): void => {
-      const f = factors;
       for (let i = 0; i < rank; i++) {
         let s = lambda * p[i];
-        for (let j = 0; j < rank; j++) s += gram[i * rank + j] * p[j];
+        const row = i * rank;
+        for (let j = 0; j < rank; j++) s += gram[row + j] * p[j];
         out[i] = s;
       }
-      const from = isUser ? outOffsets[v] : inOffsets[v];
-      const to = isUser ? outOffsets[v + 1] : inOffsets[v + 1];
-      for (let q = from; q < to; q++) {
-        const w = (isUser ? outTargets[q] : inSources[q]) * width;
-        const scale = alpha * weights[isUser ? q : inEdgeIds[q]];
-        let dot = 0;
-        for (let k = 0; k < rank; k++) dot += f[w + k] * p[k];
-        const t = scale * dot;
-        for (let k = 0; k < rank; k++) out[k] += t * f[w + k];
-      }
+      if (isUser) syrkMultiply(userRows, outOffsets[v], outOffsets[v + 1], p, out);
+      else syrkMultiply(itemRows, inOffsets[v], inOffsets[v + 1], p, out);
     };
 
     return {
