@@ -132,10 +132,14 @@ const ials = defineProgram({
 
     /** out = A p for vertex v's system A = G + sum (c - 1) y y^T + lambda I, through v's edges. */
     const multiply = (v: number, isUser: boolean, p: Float64Array, out: Float64Array): void => {
-      for (let i = 0; i < rank; i++) {
-        let s = lambda * p[i];
-        const row = i * rank;
-        for (let j = 0; j < rank; j++) s += gram[row + j] * p[j];
+      // Closure variables copied to locals: V8 reloads them in the loop otherwise (see sgd.ts).
+      const g = gram;
+      const n = rank;
+      const ridge = lambda;
+      for (let i = 0; i < n; i++) {
+        let s = ridge * p[i];
+        const row = i * n;
+        for (let j = 0; j < n; j++) s += g[row + j] * p[j];
         out[i] = s;
       }
       if (isUser) syrkMultiply(userRows, outOffsets[v], outOffsets[v + 1], p, out);
@@ -245,12 +249,15 @@ const ials = defineProgram({
       },
       observed: {
         map(i) {
+          // Captured arrays copied to locals: V8 reloads them in the loop otherwise (see sgd.ts).
+          const f = factors;
+          const n = rank;
+          const b = i * width;
           let total = 0;
           for (let q = inOffsets[i]; q < inOffsets[i + 1]; q++) {
             const a = inSources[q] * width;
-            const b = i * width;
             let p = 0;
-            for (let k = 0; k < rank; k++) p += factors[a + k] * factors[b + k];
+            for (let k = 0; k < n; k++) p += f[a + k] * f[b + k];
             total += (1 + alpha * weights[inEdgeIds[q]]) * (1 - p) * (1 - p) - p * p;
           }
           return total;
