@@ -10,6 +10,11 @@
  * and on three seeded 90/10 per-user splits of u.data, the popularity
  * baseline's and iALS's precision / NDCG at 10 and the rating models' test
  * RMSE with their defaults (recommender-quality.{json,md}).
+ * Section `speed` (not run by default): ALS at rank 50 on MovieLens 100K u1
+ * (Cholesky, 20 iterations; CG, 5 and 10) beside LIBMF's time to its test
+ * RMSE from DESIGN.md, and iALS with its defaults on planted-ml1m (both
+ * solvers), on 1 and 2 workers run alternately, with the 1 -> 2 speed-up per
+ * round (recommender-speed.{json,md}).
  * Medians of `runs` after a warm-up.
  *
  * Usage: node --expose-gc dist/bench/recommender.js [users=100000] [runs=3] [sections=engine,ml1m,quality]
@@ -26,7 +31,7 @@ import { popularityModel } from '../apps/recommender/baseline.js';
 import { splitRatings, splitRatingsPerUser } from '../apps/recommender/split.js';
 import { trainFactorModel } from '../apps/recommender/train.js';
 import { datasetsDir, resultsPath } from './paths.js';
-import { timeRuns } from './stats.js';
+import { median, timeRuns } from './stats.js';
 
 const RANK = 10;
 const ITERATIONS = 5;
@@ -223,6 +228,82 @@ async function ml1mSection(runs: number): Promise<void> {
   console.log(md);
 }
 
+/** LIBMF's figure for MovieLens 100K u1 at rank 50, from DESIGN.md (not run here). */
+const LIBMF_U1_RANK50 = { seconds: 0.31, testRmse: 0.9205, note: 'LIBMF (SGD), rank 50, 20 iterations: 0.31 s to test RMSE 0.9205 (DESIGN.md)' };
+
+interface SpeedRow {
+  what: string;
+  seconds1: number;
+  seconds2: number;
+  /** Median over rounds of (1-worker time / 2-worker time), each round's two runs back to back. */
+  speedup: number;
+  quality: string;
+}
+
+/** Median seconds on 1 and 2 workers and the median per-round speed-up, the two run alternately. */
+async function alternate(runs: number, train: (workers: number) => Promise<{ seconds: number; quality: string }>): Promise<Omit<SpeedRow, 'what'>> {
+  await train(1);
+  await train(2);
+  const one: number[] = [];
+  const two: number[] = [];
+  const ratios: number[] = [];
+  let quality = '';
+  for (let r = 0; r < runs; r++) {
+    const a = await train(1);
+    const b = await train(2);
+    one.push(a.seconds);
+    two.push(b.seconds);
+    ratios.push(a.seconds / b.seconds);
+    quality = a.quality === b.quality ? a.quality : `${a.quality} / ${b.quality}`;
+  }
+  return { seconds1: median(one), seconds2: median(two), speedup: median(ratios), quality };
+}
+
+async function speedSection(runs: number): Promise<void> {
+  const rows: SpeedRow[] = [];
+  const dir = `${datasetsDir}/movielens`;
+  if (existsSync(`${dir}/ml-100k.u1.base.gz`)) {
+    const train = await loadRatings(`${dir}/ml-100k.u1.base.gz`);
+    const test = await loadRatings(`${dir}/ml-100k.u1.test.gz`);
+    const configs = [
+      { what: 'ALS rank 50, Cholesky, 20 iterations', options: { iterations: 20 } },
+      { what: 'ALS rank 50, CG 3 steps, 10 iterations', options: { iterations: 10, solver: 'cg' as const } },
+      { what: 'ALS rank 50, CG 3 steps, 5 iterations', options: { iterations: 5, solver: 'cg' as const } },
+    ];
+    for (const { what, options } of configs) {
+      const row = await alternate(runs, async (workers) => {
+        const run = await trainFactorModel(train, { algo: 'als', rank: 50, workers, ...options });
+        return { seconds: run.computeSeconds, quality: `test RMSE ${ratingError(run.model, test).rmse.toFixed(4)}` };
+      });
+      rows.push({ what: `MovieLens 100K u1, ${what}`, ...row });
+      console.log(`  ${what}: ${row.seconds1.toFixed(2)} s on 1 worker (${(row.seconds1 / LIBMF_U1_RANK50.seconds).toFixed(1)}x LIBMF), ${row.seconds2.toFixed(2)} s on 2, speed-up ${row.speedup.toFixed(2)}x, ${row.quality}`);
+    }
+  } else console.log(`bench/recommender speed: skip MovieLens 100K: ${dir}/ml-100k.u1.base.gz not found`);
+  const ml1m = await openRatings('planted-ml1m');
+  for (const solver of ['cholesky', 'cg'] as const) {
+    const row = await alternate(runs, async (workers) => {
+      const run = await trainFactorModel(ml1m, { algo: 'ials', solver, workers });
+      return { seconds: run.computeSeconds, quality: `objective ${run.trainRmse[run.trainRmse.length - 1].toFixed(6)}` };
+    });
+    const what = `planted-ml1m (${ml1m.count} ratings), iALS defaults (rank 40, 10 iterations), solver ${solver}`;
+    rows.push({ what, ...row });
+    console.log(`  ${what}: ${row.seconds1.toFixed(2)} s on 1 worker, ${row.seconds2.toFixed(2)} s on 2, speed-up ${row.speedup.toFixed(2)}x, ${row.quality}`);
+  }
+  const md = [
+    '# ALS and iALS speed, 1 and 2 workers run alternately',
+    '',
+    `Medians of ${runs} rounds after a warm-up; compute seconds; speed-up: median over rounds of the 1-worker time over the 2-worker time. ${LIBMF_U1_RANK50.note}.`,
+    '',
+    '| what | 1 worker (s) | 2 workers (s) | 1 -> 2 | quality |',
+    '| --- | ---: | ---: | ---: | --- |',
+    ...rows.map((r) => `| ${r.what} | ${r.seconds1.toFixed(2)} | ${r.seconds2.toFixed(2)} | ${r.speedup.toFixed(2)}x | ${r.quality} |`),
+    '',
+  ].join('\n');
+  await writeFileAtomic(resultsPath('recommender-speed.json'), JSON.stringify({ runs, libmf: LIBMF_U1_RANK50, rows }, null, 2) + '\n');
+  await writeFileAtomic(resultsPath('recommender-speed.md'), md);
+  console.log(md);
+}
+
 interface QualityRow {
   split: string;
   baselinePrecision: number;
@@ -275,6 +356,7 @@ async function main(): Promise<void> {
     if (sections.has('engine')) await engineSection(users, runs);
     if (sections.has('ml1m')) await ml1mSection(runs);
     if (sections.has('quality')) await qualitySection();
+    if (sections.has('speed')) await speedSection(runs);
   } finally {
     await closeWorkers();
   }

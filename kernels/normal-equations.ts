@@ -3,12 +3,14 @@
  * arrays: for each vertex s of the block, over its ratings r with the other
  * side's vertex w = (y, b_w), A_s = sum z z^T and c_s = sum (r - mean - b_w) z
  * with z = (y, 1) (z = y without biases). This is what the ALS vertex program
- * gathers edge by edge (apps/recommender/als.ts), in the same order, so the
+ * sums (apps/recommender/als.ts), in the same order, so the
  * batched trainer built on it gives the engine's answer; kernels/gpu.ts has
  * the gpu.js version. The neighbours come as a CSR block: `offsets` (count + 1
  * entries, absolute) into `neighbours`, and the rating of slot q is
  * ratings[edgeIds[q]] (ratings[q] when edgeIds is null).
  */
+
+import { syrkNeighbours, type SyrkRows } from './syrk.js';
 
 export interface NormalEquationsBlock {
   offsets: Uint32Array;
@@ -45,25 +47,21 @@ export function normalEquations(block: NormalEquationsBlock, first: number, coun
   }
   // One system is summed in a small scratch array and then copied out: constant offsets into a
   // buffer that stays in L1 made the loop 15-20% faster than summing in place (R-MAT-sized planted
-  // ratings, 20,000 x 4,000). The bias column (z = 1) is split off, with the same sums per cell.
+  // ratings, 20,000 x 4,000). The matrix is summed by rank-4 updates (syrk.ts), as the engine's
+  // ALS apply sums it, so that the two give the same factors bit for bit.
   const acc = new Float64Array(size + unknowns);
+  const rows: SyrkRows = { factors, width, rank, bias: biases, neighbours, edgeIds: null, scale: null, alpha: 1 };
   for (let s = 0; s < count; s++) {
     acc.fill(0);
-    for (let q = offsets[first + s]; q < offsets[first + s + 1]; q++) {
+    const from = offsets[first + s];
+    const to = offsets[first + s + 1];
+    for (let q = from; q < to; q++) {
       const base = neighbours[q] * width;
       const target = ratings[edgeIds === null ? q : edgeIds[q]] - mean - factors[base + rank];
-      for (let i = 0; i < rank; i++) {
-        const zi = factors[base + i];
-        acc[size + i] += target * zi;
-        const row = i * unknowns;
-        for (let j = i; j < rank; j++) acc[row + j] += zi * factors[base + j];
-        if (biases) acc[row + rank] += zi;
-      }
-      if (biases) {
-        acc[size + rank] += target;
-        acc[rank * unknowns + rank] += 1;
-      }
+      for (let i = 0; i < rank; i++) acc[size + i] += target * factors[base + i];
+      if (biases) acc[size + rank] += target;
     }
+    syrkNeighbours(rows, from, to, acc, 0, unknowns);
     // The loops filled the upper triangle; Cholesky reads the lower one.
     const a = s * size;
     for (let i = 0; i < unknowns; i++) {

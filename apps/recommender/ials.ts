@@ -21,9 +21,11 @@
  * Supersteps: the first is a warm-up in which items (init activates them)
  * do nothing but signal their users, so that the aggregates exist; then
  * users solve, then items, and so on: an iteration is two supersteps after
- * the first. `solver`: 'cholesky' (gather forms the rank x rank system,
- * apply factors it) or 'cg' (Takacs, Pilaszy and Tikk 2011): gather forms
- * only the right-hand side and apply runs `cgSteps` conjugate-gradient steps
+ * the first. Gather sums the right-hand side sum_i c_ui y_i. `solver`:
+ * 'cholesky' (apply adds sum (c - 1) y y^T over the vertex's adjacency list
+ * to the Gram matrix by rank-4 updates, kernels/syrk.ts, and factors the
+ * system; a rank-1 update per gathered edge ran at memory speed) or 'cg'
+ * (Takacs, Pilaszy and Tikk 2011): apply runs `cgSteps` conjugate-gradient steps
  * from the vertex's current factors, multiplying by the system matrix
  * through the vertex's own edges without forming it: O(n_v rank) per step
  * instead of O(n_v rank^2) per solve, for large ranks.
@@ -42,6 +44,7 @@
 import { UsageError } from '../../core/errors.js';
 import { defineProgram } from '../../core/program.js';
 import { choleskyFactor, choleskySolveFactored } from '../../kernels/cholesky.js';
+import { syrkMultiply, syrkNeighbours, type SyrkRows } from '../../kernels/syrk.js';
 import { initFactors, ratingsOf } from './factors.js';
 
 /** The objective after an iteration, from its aggregates (see the header). */
@@ -91,7 +94,7 @@ const ials = defineProgram({
   description: 'implicit-feedback ALS (Hu, Koren, Volinsky 2008; confidence 1 + alpha r) on a user -> item ratings graph',
   vertex: (p) => ({ factors: `f64x${p.rank + 1}` as const, version: 'u32' as const }),
   params: { rank: 10, lambda: 0.1, alpha: 1, seed: 1, solver: 'cholesky' as string, cgSteps: 3 },
-  accumulator: (p) => ({ kind: 'vector', size: p.solver === 'cg' ? p.rank : p.rank * p.rank + p.rank }),
+  accumulator: (p) => ({ kind: 'vector', size: p.rank }),
   gatherEdges: 'all',
   scatterEdges: 'all',
   activation: 'signalled',
@@ -109,7 +112,6 @@ const ials = defineProgram({
     const { factors, version } = vertex;
     const width = rank + 1;
     const cg = solver === 'cg';
-    const rhs = cg ? 0 : rank * rank;
     const state = aggregates ?? {};
     // Per thread: each side's Gram matrix, the one being solved against, and the system.
     const userGram = new GramCache(factors, outDegrees, rank);
@@ -121,28 +123,27 @@ const ials = defineProgram({
     const direction = new Float64Array(rank);
     const product = new Float64Array(rank);
     const { outOffsets, outTargets, inOffsets, inSources, inEdgeIds } = graph;
+    // Weights alpha * r: a user's slot q is edge q, an item's names its edge in inEdgeIds.
+    const userRows: SyrkRows = { factors, width, rank, bias: false, neighbours: outTargets, edgeIds: null, scale: weights, alpha };
+    const itemRows: SyrkRows = { factors, width, rank, bias: false, neighbours: inSources, edgeIds: inEdgeIds, scale: weights, alpha };
 
     /** Whether this is the warm-up superstep: no aggregates yet. */
     const warmUp = (): boolean => state['I version'] === undefined;
 
     /** out = A p for vertex v's system A = G + sum (c - 1) y y^T + lambda I, through v's edges. */
     const multiply = (v: number, isUser: boolean, p: Float64Array, out: Float64Array): void => {
-      const f = factors;
-      for (let i = 0; i < rank; i++) {
-        let s = lambda * p[i];
-        for (let j = 0; j < rank; j++) s += gram[i * rank + j] * p[j];
+      // Closure variables copied to locals: V8 reloads them in the loop otherwise (see sgd.ts).
+      const g = gram;
+      const n = rank;
+      const ridge = lambda;
+      for (let i = 0; i < n; i++) {
+        let s = ridge * p[i];
+        const row = i * n;
+        for (let j = 0; j < n; j++) s += g[row + j] * p[j];
         out[i] = s;
       }
-      const from = isUser ? outOffsets[v] : inOffsets[v];
-      const to = isUser ? outOffsets[v + 1] : inOffsets[v + 1];
-      for (let q = from; q < to; q++) {
-        const w = (isUser ? outTargets[q] : inSources[q]) * width;
-        const scale = alpha * weights[isUser ? q : inEdgeIds[q]];
-        let dot = 0;
-        for (let k = 0; k < rank; k++) dot += f[w + k] * p[k];
-        const t = scale * dot;
-        for (let k = 0; k < rank; k++) out[k] += t * f[w + k];
-      }
+      if (isUser) syrkMultiply(userRows, outOffsets[v], outOffsets[v + 1], p, out);
+      else syrkMultiply(itemRows, inOffsets[v], inOffsets[v + 1], p, out);
     };
 
     return {
@@ -155,18 +156,8 @@ const ials = defineProgram({
         if (state['I version'] === undefined) return;
         const f = factors;
         const base = w * width;
-        const c = alpha * weights[e];
-        if (cg) {
-          for (let i = 0; i < rank; i++) acc[i] += (1 + c) * f[base + i];
-          return;
-        }
-        for (let i = 0; i < rank; i++) {
-          const yi = f[base + i];
-          acc[rhs + i] += (1 + c) * yi;
-          const row = i * rank;
-          const cy = c * yi;
-          for (let j = i; j < rank; j++) acc[row + j] += cy * f[base + j];
-        }
+        const c = 1 + alpha * weights[e];
+        for (let i = 0; i < rank; i++) acc[i] += c * f[base + i];
       },
       apply(v, acc) {
         if (warmUp()) return true;
@@ -176,14 +167,14 @@ const ials = defineProgram({
         version[v]++;
         const row = v * width;
         if (!cg) {
+          // sum (c - 1) y y^T over v's ratings, by rank-4 updates over its adjacency list.
+          system.set(gram);
+          if (isUser) syrkNeighbours(userRows, outOffsets[v], outOffsets[v + 1], system, 0, rank);
+          else syrkNeighbours(itemRows, inOffsets[v], inOffsets[v + 1], system, 0, rank);
           for (let i = 0; i < rank; i++) {
-            for (let j = i; j < rank; j++) {
-              const x = acc[i * rank + j] + gram[i * rank + j];
-              system[i * rank + j] = x;
-              system[j * rank + i] = x;
-            }
+            for (let j = i + 1; j < rank; j++) system[j * rank + i] = system[i * rank + j];
             system[i * rank + i] += lambda;
-            solution[i] = acc[rhs + i];
+            solution[i] = acc[i];
           }
           if (!choleskyFactor(system, 0, rank)) throw new Error(`ials: the system of vertex ${graph.key(v)} is not positive definite`);
           choleskySolveFactored(system, 0, solution, 0, rank);
@@ -258,12 +249,15 @@ const ials = defineProgram({
       },
       observed: {
         map(i) {
+          // Captured arrays copied to locals: V8 reloads them in the loop otherwise (see sgd.ts).
+          const f = factors;
+          const n = rank;
+          const b = i * width;
           let total = 0;
           for (let q = inOffsets[i]; q < inOffsets[i + 1]; q++) {
             const a = inSources[q] * width;
-            const b = i * width;
             let p = 0;
-            for (let k = 0; k < rank; k++) p += factors[a + k] * factors[b + k];
+            for (let k = 0; k < n; k++) p += f[a + k] * f[b + k];
             total += (1 + alpha * weights[inEdgeIds[q]]) * (1 - p) * (1 - p) - p * p;
           }
           return total;

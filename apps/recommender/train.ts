@@ -62,7 +62,7 @@ export interface TrainOptions {
   learningRate?: number;
   /** iALS: confidence 1 + alpha * rating. */
   alpha?: number;
-  /** iALS: 'cholesky' (default) or 'cg' (Takacs et al. 2011; for large ranks) with cgSteps steps per solve (3). */
+  /** ALS and iALS: 'cholesky' (default) or 'cg' (Takacs et al. 2011; for large ranks) with cgSteps steps per solve (3). */
   solver?: 'cholesky' | 'cg';
   cgSteps?: number;
   /** Learn user and item biases. Default true. */
@@ -135,6 +135,7 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
   if (kernels !== 'engine' && kernels !== 'cpu' && kernels !== 'gpu') {
     throw new UsageError(`trainFactorModel: kernels must be 'engine', 'cpu' or 'gpu'; got ${JSON.stringify(kernels)}`);
   }
+  if (kernels !== 'engine' && solver === 'cg') throw new UsageError(`trainFactorModel: solver 'cg' runs on the engine; kernels '${kernels}' solve by Cholesky`);
   if (kernels !== 'engine' && algo !== 'als') throw new UsageError(`trainFactorModel: kernels '${kernels}' are for ALS; SGD runs on the engine`);
   if (kernels !== 'engine' && options.cluster !== undefined) throw new UsageError(`trainFactorModel: kernels '${kernels}' run on this machine; leave out cluster`);
   if (kernels !== 'engine' && options.workers !== undefined && options.workers !== 1) {
@@ -174,7 +175,7 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
     : { workers: options.workers ?? 1, maxIterations: warmUp + stepsPerIteration * iterations, onProgress };
   const params: Record<string, number | boolean | string> =
     algo === 'als'
-      ? { rank, lambda, biases, seed }
+      ? { rank, lambda, biases, seed, ...(solver === 'cg' ? { solver, cgSteps } : {}) }
       : algo === 'sgd'
         ? { rank, lambda, biases, seed, learningRate }
         : algo === 'svdpp'
@@ -202,7 +203,7 @@ export async function trainFactorModel(ratings: Ratings, options: TrainOptions =
   } else {
     const run =
       algo === 'als'
-        ? await runProgram(als, graph, { ...common, params: { rank, lambda, biases, seed } })
+        ? await runProgram(als, graph, { ...common, params: { rank, lambda, biases, seed, solver, cgSteps } })
         : algo === 'ials'
           ? await runProgram(ials, graph, { ...common, params: { rank, lambda, alpha, seed, solver, cgSteps } })
           : algo === 'svdpp'

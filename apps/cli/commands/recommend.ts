@@ -62,8 +62,8 @@ export function registerRecommend(program: Command): void {
     .option('-i, --iterations <n>', `ALS / iALS iterations, each updating users then items (default ${TRAIN_DEFAULTS.iterations.als} / ${TRAIN_DEFAULTS.iterations.ials}), or SGD / SVD++ epochs (default ${TRAIN_DEFAULTS.iterations.sgd} / ${TRAIN_DEFAULTS.iterations.svdpp})`, positiveInt)
     .option('--learning-rate <x>', `SGD / SVD++ step size (default ${TRAIN_DEFAULTS.learningRates.sgd} / ${TRAIN_DEFAULTS.learningRates.svdpp})`, positiveNumber)
     .option('--alpha <x>', `iALS: confidence of a rating r is 1 + alpha * r (default ${TRAIN_DEFAULTS.alpha})`, nonNegativeNumber)
-    .option('--solver <how>', `iALS: cholesky (exact solves) or cg (conjugate gradient, Takacs et al. 2011: cheaper at large ranks) (default ${TRAIN_DEFAULTS.solver})`)
-    .option('--cg-steps <n>', `iALS with --solver cg: steps per solve (default ${TRAIN_DEFAULTS.cgSteps})`, positiveInt)
+    .option('--solver <how>', `ALS and iALS: cholesky (exact solves) or cg (conjugate gradient, Takacs et al. 2011: cheaper at large ranks) (default ${TRAIN_DEFAULTS.solver})`)
+    .option('--cg-steps <n>', `ALS and iALS with --solver cg: steps per solve (default ${TRAIN_DEFAULTS.cgSteps})`, positiveInt)
     .option('--no-biases', 'no user and item biases')
     .option('--seed <n>', 'seed of the initial factors and of the hold-out split', positiveInt, TRAIN_DEFAULTS.seed)
     .option('-w, --workers <n>', `threads (default: one per core, ${defaultWorkers()} here)`, workerCount)
@@ -80,11 +80,13 @@ export function registerRecommend(program: Command): void {
       if (flags.algo !== 'als' && flags.algo !== 'sgd' && flags.algo !== 'ials' && flags.algo !== 'svdpp') throw new UsageError(`recommend train: --algo must be als, sgd, svdpp or ials; got "${flags.algo}"`);
       const algo = flags.algo;
       if (flags.learningRate !== undefined && algo !== 'sgd' && algo !== 'svdpp') throw new UsageError(`recommend train: --learning-rate is for --algo sgd and svdpp (${algo} takes no step size)`);
-      if (algo !== 'ials') {
-        for (const [flag, value] of [['--alpha', flags.alpha], ['--solver', flags.solver], ['--cg-steps', flags.cgSteps]] as const) {
-          if (value !== undefined) throw new UsageError(`recommend train: ${flag} is for --algo ials`);
+      if (algo !== 'ials' && flags.alpha !== undefined) throw new UsageError('recommend train: --alpha is for --algo ials');
+      if (algo !== 'ials' && algo !== 'als') {
+        for (const [flag, value] of [['--solver', flags.solver], ['--cg-steps', flags.cgSteps]] as const) {
+          if (value !== undefined) throw new UsageError(`recommend train: ${flag} is for --algo als and ials`);
         }
       }
+      if (flags.solver === 'cg' && flags.kernels !== 'engine') throw new UsageError(`recommend train: --solver cg runs on the engine; --kernels ${flags.kernels} solves by Cholesky`);
       if (flags.solver !== undefined && flags.solver !== 'cholesky' && flags.solver !== 'cg') throw new UsageError(`recommend train: --solver must be cholesky or cg; got "${flags.solver}"`);
       if (flags.cgSteps !== undefined && flags.solver !== 'cg') throw new UsageError('recommend train: --cg-steps goes with --solver cg');
       if ((algo === 'ials' || algo === 'svdpp') && !flags.biases) throw new UsageError(`recommend train: --no-biases is for als and sgd (${algo === 'ials' ? 'ials has none' : 'svdpp always learns them'})`);

@@ -184,6 +184,8 @@ test('recommend: user mistakes exit 1 with a message and no stack trace', () => 
     [['recommend', 'train', '--alpha', '2'], /--alpha is for --algo ials/],
     [['recommend', 'train', '-a', 'ials', '--solver', 'lu'], /--solver must be cholesky or cg; got "lu"/],
     [['recommend', 'train', '-a', 'ials', '--cg-steps', '2'], /--cg-steps goes with --solver cg/],
+    [['recommend', 'train', '-a', 'sgd', '--solver', 'cg'], /--solver is for --algo als and ials/],
+    [['recommend', 'train', '--solver', 'cg', '--kernels', 'cpu'], /--solver cg runs on the engine; --kernels cpu solves by Cholesky/],
     [['recommend', 'train', '-a', 'ials', '--no-biases'], /--no-biases is for als and sgd/],
     [['recommend', 'train', '-t', 'planted:10:10'], /--test takes a ratings file/],
     [['recommend', 'top', '-m', trainFile, '-u', '1'], /not a gasworks model/],

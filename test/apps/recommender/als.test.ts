@@ -77,6 +77,26 @@ test('ALS on the engine equals a serial ALS (1 and 2 workers, with and without b
   }
 });
 
+test('ALS with the conjugate-gradient solver: unknowns steps reach the serial dense solution (1 and 2 workers); 1 step still lowers the training error', async () => {
+  const ratings = plantedRatings(60, 40, 3, 5);
+  for (const biases of [true, false]) {
+    const expected = serialAls(ratings, 4, 0.1, 3, biases, 2);
+    const unknowns = 4 + (biases ? 1 : 0);
+    for (const workers of [1, 2]) {
+      const run = await trainFactorModel(ratings, { rank: 4, lambda: 0.1, iterations: 3, biases, seed: 2, workers, solver: 'cg', cgSteps: unknowns });
+      const { model } = run;
+      assert.is(model.params.solver, 'cg');
+      const width = 5;
+      let worst = 0;
+      for (let u = 0; u < model.numUsers; u++) for (let k = 0; k < width; k++) worst = Math.max(worst, Math.abs(model.users[u * width + k] - expected.users[u][k]));
+      for (let i = 0; i < model.numItems; i++) for (let k = 0; k < width; k++) worst = Math.max(worst, Math.abs(model.items[i * width + k] - expected.items[i][k]));
+      assert.ok(worst < 1e-6, `cg, biases ${biases}, ${workers} workers: max |difference| ${worst}`);
+    }
+  }
+  const oneStep = await trainFactorModel(ratings, { rank: 4, lambda: 0.1, iterations: 6, seed: 2, solver: 'cg', cgSteps: 1 });
+  for (let k = 1; k < oneStep.trainRmse.length; k++) assert.ok(oneStep.trainRmse[k] < oneStep.trainRmse[k - 1], `training RMSE rose at iteration ${k + 1}: ${oneStep.trainRmse.join(', ')}`);
+});
+
 /** Serial SGD epochs: users in id order, each user's ratings in item order. */
 function serialSgd(r: Ratings, rank: number, eta: number, lambda: number, epochs: number, seed: number): { users: number[][]; items: number[][] } {
   const { U, users, items, mean } = serialStart(r, rank, seed);
