@@ -19,8 +19,9 @@
  *
  * Usage: node --expose-gc dist/bench/native-peers.js [scale=20] [runs=3]
  *        [kernels=pr,pr-f32,bfs,cc,cc-async,cc-afforest,sssp,sssp-async,tc,tc-ordered,load] [threads=1,2]
- *        [tcScale=min(scale, 16)] [delta=2]
- * (default kernels: pr,pr-f32,bfs,cc,cc-afforest,sssp,tc-ordered,load; cc is min-label
+ *        [tcScale=min(scale, 16)] [delta=2] [bucketWidth=delta]
+ * (default kernels: pr,pr-f32,bfs,cc,cc-afforest,sssp-buckets,tc-ordered,load; sssp-buckets is the
+ * sssp program on the async engine's 'buckets' scheduler, sssp on the sync engine; cc is min-label
  * propagation, cc-afforest the afforest program, tc-ordered triangles-ordered, tc triangle-count)
  * Writes bench/results/native-peers.{json,md}.
  */
@@ -43,11 +44,13 @@ import { median } from './stats.js';
 const arg = (name: string, fallback: string): string => process.argv.slice(2).find((a) => a.startsWith(name + '='))?.slice(name.length + 1) ?? fallback;
 const scale = Number(arg('scale', '20'));
 const runs = Number(arg('runs', '3'));
-const kernels = arg('kernels', 'pr,pr-f32,bfs,cc,cc-afforest,sssp,tc-ordered,load').split(',');
+const kernels = arg('kernels', 'pr,pr-f32,bfs,cc,cc-afforest,sssp-buckets,tc-ordered,load').split(',');
 const threadCounts = arg('threads', '1,2').split(',').map(Number);
 // Triangles take minutes at scale 20 on 2 cores (GAPBS's tc: 7-15 s a run there): their own, smaller graph by default.
 const tcScale = Number(arg('tcScale', String(Math.min(scale, 16))));
 const delta = Number(arg('delta', '2'));
+// The async 'buckets' scheduler's width for sssp-buckets (its own: a bucket there is not a native bin).
+const bucketWidth = Number(arg('bucketWidth', String(delta)));
 const log = (m: string): void => void process.stderr.write(m + '\n');
 
 /** The Kronecker graph of GAPBS's `-g scale`: Graph500 R-MAT, symmetric, no duplicates or self-loops. */
@@ -258,6 +261,20 @@ try {
         graph.weights = weights;
         try {
           const res = await run('sssp', graph, workers, { engine: 'async', params: { source: sources[r] } });
+          return { seconds: res.computeSeconds, answer: distanceSummary(res.vertex.distance as Float64Array) };
+        } finally {
+          graph.weights = null;
+        }
+      },
+      check: ['reached', 'farthest', 'distanceSum'],
+    },
+    {
+      name: 'sssp-buckets',
+      native: (r) => ({ exe: exes.sssp, args: [file, String(delta), String(sources[r])] }),
+      gasworks: async (r, workers) => {
+        graph.weights = weights;
+        try {
+          const res = await run('sssp', graph, workers, { engine: 'async', scheduler: 'buckets', bucketWidth: bucketWidth, params: { source: sources[r] } });
           return { seconds: res.computeSeconds, answer: distanceSummary(res.vertex.distance as Float64Array) };
         } finally {
           graph.weights = null;

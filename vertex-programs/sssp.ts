@@ -5,6 +5,9 @@
  * distance, signals the out-neighbours it can improve in turn (Bellman-Ford
  * relaxation driven by signals). The distances are the same in any schedule;
  * summing along a path in path order keeps them bit-identical as well.
+ * Each signal carries the target's tentative distance, which the async
+ * engine's 'buckets' scheduler orders by (delta-stepping: `--engine async
+ * --scheduler buckets --bucket-width DELTA`); other schedulers ignore it.
  * Negative weights are rejected (UsageError naming the edge): relaxation would
  * not end on a negative cycle, and this program promises Dijkstra's answer.
  *
@@ -66,10 +69,12 @@ const sssp = defineProgram({
       scatter:
         weights === null
           ? (v, u, _e, signal) => {
-              if (distance[v] + 1 < distance[u]) signal(u);
+              const through = distance[v] + 1;
+              if (through < distance[u]) signal(u, through);
             }
           : (v, u, e, signal) => {
-              if (distance[v] + weights[e] < distance[u]) signal(u);
+              const through = distance[v] + weights[e];
+              if (through < distance[u]) signal(u, through);
             },
     };
   },

@@ -5,7 +5,7 @@
  * scatter's signals make neighbours runnable again.
  *
  * Modes (how runnable vertices are found):
- * - `fifo` / `priority`: pop batches from the shared VertexQueue (scheduler.ts);
+ * - `fifo` / `priority` / `buckets`: pop batches from the shared VertexQueue (scheduler.ts);
  *   a thread that finds it empty stops only when no vertex is queued or
  *   running anywhere (the queue's pending count), so no signal is lost.
  * - `sweep`: in-place Gauss-Seidel sweeps: threads claim chunks of the vertex
@@ -37,7 +37,7 @@ import { compileAsyncKernels, type AsyncKernelEnv } from './async-kernels.js';
 import { acquireLock, releaseLock } from './locks.js';
 import { VertexQueue, type VertexQueueBuffers } from './scheduler.js';
 
-export type AsyncMode = 'fifo' | 'priority' | 'sweep' | 'chromatic';
+export type AsyncMode = 'fifo' | 'priority' | 'buckets' | 'sweep' | 'chromatic';
 
 /** Words of `AsyncShared.control`. */
 export const CONTROL = {
@@ -262,6 +262,7 @@ function threadLoop(
 
   if (queue !== null) {
     const batch = new Uint32Array(FIFO_BATCH);
+    // Order matters within the priority queue's batches; a bucket's vertices run in any order.
     const batchMax = queue.kind === 'priority' ? PRIORITY_BATCH : FIFO_BATCH;
     const bounded = Number.isFinite(shared.maxUpdates);
     let polls = 0;

@@ -21,6 +21,18 @@
  * non-empty bucket; priority that accrues while a vertex waits does not move
  * it. A popped vertex's priority restarts from zero.
  *
+ * `buckets` orders by a key instead, smallest first, as delta-stepping does
+ * (Meyer & Sanders 2003): signal(u, key) lowers u's key to `key` (a racy
+ * min; SSSP passes the tentative distance), and a vertex is queued into
+ * bucket floor(key / width), counted from a shared cursor that moves up to
+ * the lowest non-empty bucket. The buckets are a ring of BUCKET_RING: a key
+ * below the cursor goes into the cursor's bucket, one past the ring's end
+ * into its last bucket, a signal without a key into the cursor's bucket.
+ * Threads pop from the cursor's bucket, so keys run in rising order (within
+ * a bucket in any order, and approximately across threads: the answer must
+ * not depend on the order, only the work does). A key that falls while the
+ * vertex waits does not move it; a popped vertex's key restarts at Infinity.
+ *
  * A worker's queue is `buffered`: the vertices its signals queue wait in a
  * local outbox and enter the shared buckets in one locked append per batch
  * (`finishBatch` flushes), since one lock round trip per vertex is what made
@@ -30,7 +42,7 @@
  */
 import { acquireLock, releaseLock } from './locks.js';
 
-export type QueueKind = 'fifo' | 'priority';
+export type QueueKind = 'fifo' | 'priority' | 'buckets';
 
 const IDLE = 0;
 const QUEUED = 1;
@@ -46,8 +58,14 @@ const TAIL = 2;
 const SIZE = 3;
 
 const PRIORITY_BUCKETS = 64;
+/** Marks an outbox entry already linked (above every bucket number). */
+const NO_BUCKET = 0xffff;
 /** log2 of the smallest priority with a bucket of its own (smaller ones share bucket 0). */
 const PRIORITY_FLOOR_LOG2 = -40;
+/** Buckets in the `buckets` ring: keys up to this many widths above the cursor keep their order. */
+const BUCKET_RING = 512;
+/** The `buckets` cursor: the lowest bucket (by absolute number, not ring slot) that may hold vertices. */
+const CURSOR = 1;
 
 /** The shared arrays of a scheduler: post them to workers and rebuild with `new VertexQueue(buffers)`. */
 export interface VertexQueueBuffers {
@@ -56,10 +74,14 @@ export interface VertexQueueBuffers {
   next: Int32Array;
   state: Int32Array;
   priority: Float64Array | null;
+  /** `buckets`: the key range of one bucket. */
+  width: number;
 }
 
-export function createQueueBuffers(numVertices: number, kind: QueueKind): VertexQueueBuffers {
-  const buckets = kind === 'priority' ? PRIORITY_BUCKETS : 1;
+const bucketCount = (kind: QueueKind): number => (kind === 'priority' ? PRIORITY_BUCKETS : kind === 'buckets' ? BUCKET_RING : 1);
+
+export function createQueueBuffers(numVertices: number, kind: QueueKind, width = 1): VertexQueueBuffers {
+  const buckets = bucketCount(kind);
   const control = new Int32Array(new SharedArrayBuffer((1 + buckets) * LINE * 4));
   for (let b = 0; b < buckets; b++) {
     control[(1 + b) * LINE + HEAD] = -1;
@@ -70,7 +92,8 @@ export function createQueueBuffers(numVertices: number, kind: QueueKind): Vertex
     control,
     next: new Int32Array(new SharedArrayBuffer(Math.max(1, numVertices) * 4)),
     state: new Int32Array(new SharedArrayBuffer(Math.max(1, numVertices) * 4)),
-    priority: kind === 'priority' ? new Float64Array(new SharedArrayBuffer(Math.max(1, numVertices) * 8)) : null,
+    priority: kind === 'fifo' ? null : new Float64Array(new SharedArrayBuffer(Math.max(1, numVertices) * 8)).fill(kind === 'buckets' ? Infinity : 0),
+    width,
   };
 }
 
@@ -82,12 +105,15 @@ export class VertexQueue {
   private readonly priority: Float64Array | null;
   private readonly buckets: number;
   private readonly buffered: boolean;
+  /** `buckets` mode. */
+  private readonly keyed: boolean;
+  private readonly inverseWidth: number;
   /** Vertices queued by this thread and not yet in the buckets (buffered mode). */
   private outbox = new Int32Array(1024);
   private outboxSize = 0;
   /** How many outbox vertices are newly queued (the rest are re-queued dirty ones, already pending). */
   private outboxNew = 0;
-  private outboxBucket = new Uint8Array(1024);
+  private outboxBucket = new Uint16Array(1024);
 
   constructor(buffers: VertexQueueBuffers, options: { buffered?: boolean } = {}) {
     this.buffered = options.buffered ?? false;
@@ -96,13 +122,20 @@ export class VertexQueue {
     this.next = buffers.next;
     this.state = buffers.state;
     this.priority = buffers.priority;
-    this.buckets = buffers.kind === 'priority' ? PRIORITY_BUCKETS : 1;
+    this.buckets = bucketCount(buffers.kind);
+    this.keyed = buffers.kind === 'buckets';
+    this.inverseWidth = 1 / buffers.width;
   }
 
-  /** Activate u; `delta` adds |delta| to its priority (priority mode). Safe from any thread. */
+  /** Activate u; `delta` adds |delta| to its priority (priority mode), or lowers its key to `delta` (buckets). Safe from any thread. */
   signal(u: number, delta?: number): void {
     const priority = this.priority;
-    if (priority !== null && delta !== undefined) priority[u] += delta < 0 ? -delta : delta;
+    if (priority !== null) {
+      if (this.keyed) {
+        const key = delta === undefined ? -Infinity : delta;
+        if (key < priority[u]) priority[u] = key;
+      } else if (delta !== undefined) priority[u] += delta < 0 ? -delta : delta;
+    }
     const state = this.state;
     let s = Atomics.load(state, u);
     for (;;) {
@@ -136,6 +169,7 @@ export class VertexQueue {
    * concluding that the work is done.
    */
   popBatch(out: Uint32Array, max: number, share = 1): number {
+    if (this.keyed) return this.popLowest(out, max, share);
     const control = this.control;
     for (let b = this.buckets - 1; b >= 0; b--) {
       const base = (1 + b) * LINE;
@@ -155,15 +189,57 @@ export class VertexQueue {
       Atomics.store(control, base + SIZE, size);
       releaseLock(control, base + LOCK);
       if (taken === 0) continue;
-      const priority = this.priority;
-      for (let i = 0; i < taken; i++) {
-        const v = out[i];
-        if (priority !== null) priority[v] = 0;
-        Atomics.store(this.state, v, RUNNING);
-      }
+      this.markRunning(out, taken);
       return taken;
     }
     return 0;
+  }
+
+  /** `buckets`: take from the lowest non-empty bucket at or above the cursor (the whole ring is looked at). */
+  private popLowest(out: Uint32Array, max: number, share: number): number {
+    const control = this.control;
+    const cursor = Atomics.load(control, CURSOR);
+    for (let offset = 0; offset < BUCKET_RING; offset++) {
+      const base = (1 + ((cursor + offset) % BUCKET_RING)) * LINE;
+      if (Atomics.load(control, base + SIZE) === 0) continue;
+      const taken = this.takeFrom(base, out, Math.min(max, Math.ceil(Atomics.load(control, base + SIZE) / share)));
+      if (taken === 0) continue;
+      // Move the cursor up to this bucket (only up: another thread may have moved it already).
+      if (offset > 0) Atomics.compareExchange(control, CURSOR, cursor, cursor + offset);
+      this.markRunning(out, taken);
+      return taken;
+    }
+    return 0;
+  }
+
+  /** Unlink up to `limit` vertices from the head of the bucket at `base` into `out`. */
+  private takeFrom(base: number, out: Uint32Array, limit: number): number {
+    const control = this.control;
+    acquireLock(control, base + LOCK);
+    let size = control[base + SIZE];
+    let head = control[base + HEAD];
+    let taken = 0;
+    if (limit > size) limit = size;
+    while (taken < limit) {
+      out[taken++] = head;
+      head = this.next[head];
+      size--;
+    }
+    control[base + HEAD] = head;
+    if (size === 0) control[base + TAIL] = -1;
+    Atomics.store(control, base + SIZE, size);
+    releaseLock(control, base + LOCK);
+    return taken;
+  }
+
+  private markRunning(out: Uint32Array, taken: number): void {
+    const priority = this.priority;
+    const restart = this.keyed ? Infinity : 0;
+    for (let i = 0; i < taken; i++) {
+      const v = out[i];
+      if (priority !== null) priority[v] = restart;
+      Atomics.store(this.state, v, RUNNING);
+    }
   }
 
   /** End v's run: v goes idle, or back into the queue when it was signalled while running. */
@@ -213,7 +289,7 @@ export class VertexQueue {
       let done = 0;
       let from = 0;
       while (done < size) {
-        while (bucketOf[from] === 255) from++;
+        while (bucketOf[from] === NO_BUCKET) from++;
         const b = bucketOf[from];
         const control = this.control;
         const base = (1 + b) * LINE;
@@ -221,7 +297,7 @@ export class VertexQueue {
         for (let i = from; i < size; i++) {
           if (bucketOf[i] !== b) continue;
           this.link(base, outbox[i]);
-          bucketOf[i] = 255;
+          bucketOf[i] = NO_BUCKET;
           done++;
         }
         releaseLock(control, base + LOCK);
@@ -236,7 +312,7 @@ export class VertexQueue {
       const bigger = new Int32Array(this.outbox.length * 2);
       bigger.set(this.outbox);
       this.outbox = bigger;
-      this.outboxBucket = new Uint8Array(bigger.length);
+      this.outboxBucket = new Uint16Array(bigger.length);
     }
     this.outbox[this.outboxSize++] = u;
   }
@@ -276,6 +352,14 @@ export class VertexQueue {
     const priority = this.priority;
     if (priority === null) return 0;
     const p = priority[u];
+    if (this.keyed) {
+      const cursor = Atomics.load(this.control, CURSOR);
+      let b = Math.floor(p * this.inverseWidth);
+      // NaN and keys below the cursor: the cursor's bucket; beyond the ring: its last bucket.
+      if (!(b > cursor)) b = cursor;
+      else if (b >= cursor + BUCKET_RING) b = cursor + BUCKET_RING - 1;
+      return b % BUCKET_RING;
+    }
     if (!(p > 0)) return 0;
     const b = Math.floor(Math.log2(p)) - PRIORITY_FLOOR_LOG2;
     return b < 0 ? 0 : b >= PRIORITY_BUCKETS ? PRIORITY_BUCKETS - 1 : b;

@@ -34,7 +34,8 @@ interface RunFlags extends GraphFlags, ClusterSecurityFlags {
   param: string[];
   source?: string;
   tolerance?: number;
-  scheduler?: 'fifo' | 'priority' | 'sweep';
+  scheduler?: 'fifo' | 'priority' | 'buckets' | 'sweep';
+  bucketWidth?: number;
   consistency?: 'none' | 'vertex' | 'edge';
   chromatic?: boolean;
   frontier?: 'auto' | 'dense' | 'sparse';
@@ -146,7 +147,8 @@ export function registerRun(program: Command): void {
     .option('-p, --param <key=value>', 'set a program parameter (repeatable)', collect, [])
     .option('--source <id>', 'source vertex, by its id in the file (programs with a source parameter)')
     .option('--tolerance <x>', 'convergence tolerance (programs with a tolerance parameter)', Number)
-    .option('--scheduler <name>', 'async: sweep, fifo or priority')
+    .option('--scheduler <name>', 'async: sweep, fifo, priority or buckets (smallest signalled key first: delta-stepping for sssp)')
+    .option('--bucket-width <x>', 'async with --scheduler buckets: the key range of one bucket (delta; default 1)', Number)
     .option('--consistency <name>', 'async: none, vertex or edge')
     .option('--chromatic', 'async with --consistency edge: the chromatic engine instead of locks')
     .option('--frontier <mode>', 'sync, signalled programs: auto (a list of the active vertices when they and their edges are at most 1/20 of all; the default), sparse (a list whenever it holds them) or dense (scan every vertex)')
@@ -191,6 +193,7 @@ export function registerRun(program: Command): void {
       maxIterations: flags.iterations,
       params,
       scheduler: flags.scheduler,
+      bucketWidth: flags.bucketWidth,
       consistency: flags.consistency,
       edgeConsistency: flags.chromatic ? 'chromatic' : undefined,
       frontier: flags.frontier,

@@ -59,6 +59,25 @@ test('priority: higher accumulated |delta| first, across buckets; fifo within a 
   assert.equal(drain(q, 1), [6, 5]);
 });
 
+test('buckets: smallest key first by bucket of `width`; the lowest key a vertex was signalled with counts', () => {
+  const q = new VertexQueue(createQueueBuffers(8, 'buckets', 10));
+  q.signal(0, 35);
+  q.signal(1, 12);
+  q.signal(2, 3);
+  q.signal(3, 18);
+  q.signal(1, 50); // a higher key does not raise 1's
+  q.signal(4, 1e9); // past the ring: its last bucket, still run
+  // 2 (bucket 0), then 1 and 3 (bucket 1, in order of arrival), 0 (bucket 3), 4.
+  assert.equal(drain(q, 1), [2, 1, 3, 0, 4]);
+  for (let v = 0; v < 5; v++) q.finish(v);
+  assert.is(q.pending(), 0);
+  // The cursor has moved up to 4's bucket: lower keys and a keyless signal join it, in order of arrival.
+  q.signal(5, 45);
+  q.signal(6, 0);
+  q.signal(7);
+  assert.equal(drain(q, 1), [5, 6, 7]);
+});
+
 test('seeded random signal/pop/finish sequences keep pending = queued + running', () => {
   for (const kind of ['fifo', 'priority'] as const) {
     let s = 7;
