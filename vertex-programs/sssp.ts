@@ -7,7 +7,10 @@
  * summing along a path in path order keeps them bit-identical as well.
  * Each signal carries the target's tentative distance, which the async
  * engine's 'buckets' scheduler orders by (delta-stepping: `--engine async
- * --scheduler buckets --bucket-width DELTA`); other schedulers ignore it.
+ * --scheduler buckets --bucket-width DELTA`), and which, as its signals carry
+ * its gather (gatherFromSignals), that scheduler hands to apply instead of a
+ * gather: each run then relaxes its out-edges once, as delta-stepping does.
+ * Other schedulers ignore the values.
  * Negative weights are rejected (UsageError naming the edge): relaxation would
  * not end on a negative cycle, and this program promises Dijkstra's answer.
  *
@@ -30,6 +33,7 @@ const sssp = defineProgram({
   gatherEdges: 'in',
   scatterEdges: 'out',
   activation: 'signalled',
+  gatherFromSignals: true,
   dataAccess: 'gas',
   // create reads only the context's view of the whole graph: a cluster machine holds only its edges.
   graphAccess: 'view',

@@ -225,6 +225,8 @@ function threadLoop(
     };
   }
 
+  // The 'buckets' scheduler's keys stand in for the gather of a program whose signals carry it.
+  const fromSignals = queue !== null && queue.kind === 'buckets' && program.gatherFromSignals === true && !vector && cache === null;
   const tally = new Float64Array(2);
   const { runVertex, runRange } = compileAsyncKernels(
     {
@@ -240,6 +242,7 @@ function threadLoop(
       cached: cache !== null,
       fenced,
       requeue: allActive && queue !== null,
+      fromSignals: fromSignals,
     },
     {
       graph,
@@ -262,13 +265,14 @@ function threadLoop(
 
   if (queue !== null) {
     const batch = new Uint32Array(FIFO_BATCH);
+    const keys = queue.kind === 'buckets' ? new Float64Array(FIFO_BATCH) : null;
     // Order matters within the priority queue's batches; a bucket's vertices run in any order.
     const batchMax = queue.kind === 'priority' ? PRIORITY_BATCH : FIFO_BATCH;
     const bounded = Number.isFinite(shared.maxUpdates);
     let polls = 0;
     for (;;) {
       if (Atomics.load(control, CONTROL.STOP) !== 0) break;
-      const k = queue.popBatch(batch, batchMax, threads);
+      const k = queue.popBatch(batch, batchMax, threads, keys);
       if (k === 0) {
         if (queue.pending() === 0) break;
         // Others are running vertices that may signal more: wait for them, then look again.
@@ -276,7 +280,8 @@ function threadLoop(
         continue;
       }
       polls = 0;
-      for (let i = 0; i < k; i++) runVertex(batch[i]);
+      if (keys !== null) for (let i = 0; i < k; i++) runVertex(batch[i], keys[i]);
+      else for (let i = 0; i < k; i++) runVertex(batch[i]);
       queue.finishBatch(batch, k);
       progress[thread] = progressBase + tally[0];
       if (bounded) {

@@ -110,7 +110,7 @@ export async function runAsync<VS extends Schema, ES extends Schema, P extends P
     mode,
     control: sharedInt32(CONTROL.SIZE),
     progress: sharedFloat64(threads),
-    queue: mode === 'fifo' || mode === 'priority' || mode === 'buckets' ? createQueueBuffers(n, mode, bucketWidth) : null,
+    queue: mode === 'fifo' || mode === 'priority' || mode === 'buckets' ? createQueueBuffers(n, mode, bucketWidth, threads) : null,
     active: mode === 'sweep' || mode === 'chromatic' ? sharedUint8(Math.max(1, n)) : null,
     classOffsets: coloring ? coloring.classOffsets : null,
     classVertices: coloring ? coloring.classVertices : null,

@@ -30,8 +30,16 @@
  * into its last bucket, a signal without a key into the cursor's bucket.
  * Threads pop from the cursor's bucket, so keys run in rising order (within
  * a bucket in any order, and approximately across threads: the answer must
- * not depend on the order, only the work does). A key that falls while the
- * vertex waits does not move it; a popped vertex's key restarts at Infinity.
+ * not depend on the order, only the work does). A key that falls below its
+ * bucket while the vertex waits moves it to the lower bucket (the lists are
+ * doubly linked for that), as delta-stepping re-files a vertex whose
+ * tentative distance improved. A popped vertex's key is handed to the caller
+ * (`popBatch`'s `keys`) and restarts at Infinity; with several threads each
+ * key is lowered and taken under a lock of its own, and a pop marks the
+ * vertex running before it takes the key, so a signal either lowers the key
+ * the run takes or finds the vertex running and queues it again: no key is
+ * lost, which lets a program use the keys as its accumulator
+ * (ProgramDefinition.gatherFromSignals).
  *
  * A worker's queue is `buffered`: the vertices its signals queue wait in a
  * local outbox and enter the shared buckets in one locked append per batch
@@ -58,8 +66,6 @@ const TAIL = 2;
 const SIZE = 3;
 
 const PRIORITY_BUCKETS = 64;
-/** Marks an outbox entry already linked (above every bucket number). */
-const NO_BUCKET = 0xffff;
 /** log2 of the smallest priority with a bucket of its own (smaller ones share bucket 0). */
 const PRIORITY_FLOOR_LOG2 = -40;
 /** Buckets in the `buckets` ring: keys up to this many widths above the cursor keep their order. */
@@ -76,12 +82,19 @@ export interface VertexQueueBuffers {
   priority: Float64Array | null;
   /** `buckets`: the key range of one bucket. */
   width: number;
+  /** `buckets`: each vertex's predecessor in its bucket's list, and the ring slot it is listed in (-1: none). */
+  prev: Int32Array | null;
+  where: Int32Array | null;
+  /** `buckets` on several threads: a lock per vertex's key. */
+  keyLocks: Int32Array | null;
 }
 
 const bucketCount = (kind: QueueKind): number => (kind === 'priority' ? PRIORITY_BUCKETS : kind === 'buckets' ? BUCKET_RING : 1);
 
-export function createQueueBuffers(numVertices: number, kind: QueueKind, width = 1): VertexQueueBuffers {
+export function createQueueBuffers(numVertices: number, kind: QueueKind, width = 1, threads = 1): VertexQueueBuffers {
   const buckets = bucketCount(kind);
+  const words = (): Int32Array => new Int32Array(new SharedArrayBuffer(Math.max(1, numVertices) * 4));
+  const keyed = kind === 'buckets';
   const control = new Int32Array(new SharedArrayBuffer((1 + buckets) * LINE * 4));
   for (let b = 0; b < buckets; b++) {
     control[(1 + b) * LINE + HEAD] = -1;
@@ -94,6 +107,9 @@ export function createQueueBuffers(numVertices: number, kind: QueueKind, width =
     state: new Int32Array(new SharedArrayBuffer(Math.max(1, numVertices) * 4)),
     priority: kind === 'fifo' ? null : new Float64Array(new SharedArrayBuffer(Math.max(1, numVertices) * 8)).fill(kind === 'buckets' ? Infinity : 0),
     width,
+    prev: keyed ? words() : null,
+    where: keyed ? words().fill(-1) : null,
+    keyLocks: keyed && threads > 1 ? words() : null,
   };
 }
 
@@ -108,12 +124,19 @@ export class VertexQueue {
   /** `buckets` mode. */
   private readonly keyed: boolean;
   private readonly inverseWidth: number;
+  private readonly prev: Int32Array | null;
+  private readonly where: Int32Array | null;
+  private readonly keyLocks: Int32Array | null;
   /** Vertices queued by this thread and not yet in the buckets (buffered mode). */
   private outbox = new Int32Array(1024);
   private outboxSize = 0;
   /** How many outbox vertices are newly queued (the rest are re-queued dirty ones, already pending). */
   private outboxNew = 0;
   private outboxBucket = new Uint16Array(1024);
+  private outboxSorted = new Int32Array(1024);
+  /** Flush's counting sort: vertices per bucket (all zero between flushes), and the buckets used. */
+  private readonly bucketCounts: Int32Array;
+  private readonly touchedBuckets: Uint16Array;
 
   constructor(buffers: VertexQueueBuffers, options: { buffered?: boolean } = {}) {
     this.buffered = options.buffered ?? false;
@@ -125,21 +148,37 @@ export class VertexQueue {
     this.buckets = bucketCount(buffers.kind);
     this.keyed = buffers.kind === 'buckets';
     this.inverseWidth = 1 / buffers.width;
+    this.prev = buffers.prev;
+    this.where = buffers.where;
+    this.keyLocks = buffers.keyLocks;
+    this.bucketCounts = new Int32Array(this.buckets);
+    this.touchedBuckets = new Uint16Array(this.buckets);
   }
 
   /** Activate u; `delta` adds |delta| to its priority (priority mode), or lowers its key to `delta` (buckets). Safe from any thread. */
   signal(u: number, delta?: number): void {
     const priority = this.priority;
+    let lowered = false;
     if (priority !== null) {
       if (this.keyed) {
         const key = delta === undefined ? -Infinity : delta;
-        if (key < priority[u]) priority[u] = key;
+        const locks = this.keyLocks;
+        if (locks !== null) acquireLock(locks, u);
+        if (key < priority[u]) {
+          priority[u] = key;
+          lowered = true;
+        }
+        if (locks !== null) releaseLock(locks, u);
       } else if (delta !== undefined) priority[u] += delta < 0 ? -delta : delta;
     }
     const state = this.state;
     let s = Atomics.load(state, u);
     for (;;) {
-      if (s === QUEUED || s === DIRTY) return;
+      if (s === QUEUED) {
+        if (lowered) this.refile(u);
+        return;
+      }
+      if (s === DIRTY) return;
       if (s === IDLE) {
         const seen = Atomics.compareExchange(state, u, IDLE, QUEUED);
         if (seen === IDLE) {
@@ -166,10 +205,10 @@ export class VertexQueue {
    * bucket), but no more than 1/`share` of that bucket (rounded up) so that
    * `share` threads all get work from a short queue; marks them running and
    * returns how many. 0 means the queue looked empty: check `pending()` before
-   * concluding that the work is done.
+   * concluding that the work is done. `buckets`: `keys[i]` gets out[i]'s key.
    */
-  popBatch(out: Uint32Array, max: number, share = 1): number {
-    if (this.keyed) return this.popLowest(out, max, share);
+  popBatch(out: Uint32Array, max: number, share = 1, keys: Float64Array | null = null): number {
+    if (this.keyed) return this.popLowest(out, max, share, keys);
     const control = this.control;
     for (let b = this.buckets - 1; b >= 0; b--) {
       const base = (1 + b) * LINE;
@@ -196,7 +235,7 @@ export class VertexQueue {
   }
 
   /** `buckets`: take from the lowest non-empty bucket at or above the cursor (the whole ring is looked at). */
-  private popLowest(out: Uint32Array, max: number, share: number): number {
+  private popLowest(out: Uint32Array, max: number, share: number, keys: Float64Array | null): number {
     const control = this.control;
     const cursor = Atomics.load(control, CURSOR);
     for (let offset = 0; offset < BUCKET_RING; offset++) {
@@ -206,7 +245,7 @@ export class VertexQueue {
       if (taken === 0) continue;
       // Move the cursor up to this bucket (only up: another thread may have moved it already).
       if (offset > 0) Atomics.compareExchange(control, CURSOR, cursor, cursor + offset);
-      this.markRunning(out, taken);
+      this.takeKeys(out, taken, keys);
       return taken;
     }
     return 0;
@@ -219,17 +258,68 @@ export class VertexQueue {
     let size = control[base + SIZE];
     let head = control[base + HEAD];
     let taken = 0;
+    const where = this.where!;
     if (limit > size) limit = size;
     while (taken < limit) {
       out[taken++] = head;
+      where[head] = -1;
       head = this.next[head];
       size--;
     }
     control[base + HEAD] = head;
+    if (head !== -1) this.prev![head] = -1;
     if (size === 0) control[base + TAIL] = -1;
     Atomics.store(control, base + SIZE, size);
     releaseLock(control, base + LOCK);
     return taken;
+  }
+
+  /** Mark the popped vertices running, then take (and restart) their keys: see the header for the order. */
+  private takeKeys(out: Uint32Array, taken: number, keys: Float64Array | null): void {
+    const priority = this.priority!;
+    const locks = this.keyLocks;
+    for (let i = 0; i < taken; i++) Atomics.store(this.state, out[i], RUNNING);
+    for (let i = 0; i < taken; i++) {
+      const v = out[i];
+      if (locks !== null) acquireLock(locks, v);
+      if (keys !== null) keys[i] = priority[v];
+      priority[v] = Infinity;
+      if (locks !== null) releaseLock(locks, v);
+    }
+  }
+
+  /**
+   * A queued vertex's key fell: move it to its new bucket when that is another one. Not when it
+   * waits in an outbox (where < 0; the flush files it by its key then) or was just popped.
+   */
+  private refile(u: number): void {
+    const where = this.where!;
+    const from = where[u];
+    if (from < 0) return;
+    const to = this.bucketOf(u);
+    if (to === from) return;
+    const control = this.control;
+    const base = (1 + from) * LINE;
+    acquireLock(control, base + LOCK);
+    if (where[u] !== from) {
+      releaseLock(control, base + LOCK);
+      return;
+    }
+    const next = this.next;
+    const prev = this.prev!;
+    const before = prev[u];
+    const after = next[u];
+    if (before === -1) control[base + HEAD] = after;
+    else next[before] = after;
+    if (after === -1) control[base + TAIL] = before;
+    else prev[after] = before;
+    where[u] = -1;
+    Atomics.store(control, base + SIZE, control[base + SIZE] - 1);
+    releaseLock(control, base + LOCK);
+    const into = (1 + this.bucketOf(u)) * LINE;
+    acquireLock(control, into + LOCK);
+    this.link(into, u);
+    releaseLock(control, into + LOCK);
   }
 
   private markRunning(out: Uint32Array, taken: number): void {
@@ -283,24 +373,37 @@ export class VertexQueue {
     if (this.priority === null) {
       this.append(0, outbox, size);
     } else {
-      // Group by bucket: a pass per distinct bucket, in the order they first appear.
+      // Group by bucket (a counting sort over the buckets used, stable, in the order they first
+      // appear), then one lock per bucket used.
       const bucketOf = this.outboxBucket;
-      for (let i = 0; i < size; i++) bucketOf[i] = this.bucketOf(outbox[i]);
-      let done = 0;
-      let from = 0;
-      while (done < size) {
-        while (bucketOf[from] === NO_BUCKET) from++;
-        const b = bucketOf[from];
-        const control = this.control;
+      const counts = this.bucketCounts;
+      const touched = this.touchedBuckets;
+      let used = 0;
+      for (let i = 0; i < size; i++) {
+        const b = this.bucketOf(outbox[i]);
+        bucketOf[i] = b;
+        if (counts[b]++ === 0) touched[used++] = b;
+      }
+      let at = 0;
+      for (let j = 0; j < used; j++) {
+        const b = touched[j];
+        const c = counts[b];
+        counts[b] = at;
+        at += c;
+      }
+      const sorted = this.outboxSorted;
+      for (let i = 0; i < size; i++) sorted[counts[bucketOf[i]]++] = outbox[i];
+      const control = this.control;
+      let start = 0;
+      for (let j = 0; j < used; j++) {
+        const b = touched[j];
+        const end = counts[b];
+        counts[b] = 0;
         const base = (1 + b) * LINE;
         acquireLock(control, base + LOCK);
-        for (let i = from; i < size; i++) {
-          if (bucketOf[i] !== b) continue;
-          this.link(base, outbox[i]);
-          bucketOf[i] = NO_BUCKET;
-          done++;
-        }
+        for (let i = start; i < end; i++) this.link(base, sorted[i]);
         releaseLock(control, base + LOCK);
+        start = end;
       }
     }
     this.outboxSize = 0;
@@ -313,6 +416,7 @@ export class VertexQueue {
       bigger.set(this.outbox);
       this.outbox = bigger;
       this.outboxBucket = new Uint16Array(bigger.length);
+      this.outboxSorted = new Int32Array(bigger.length);
     }
     this.outbox[this.outboxSize++] = u;
   }
@@ -322,6 +426,10 @@ export class VertexQueue {
     const control = this.control;
     this.next[u] = -1;
     const tail = control[base + TAIL];
+    if (this.where !== null) {
+      this.prev![u] = tail;
+      this.where[u] = base / LINE - 1;
+    }
     if (tail === -1) control[base + HEAD] = u;
     else this.next[tail] = u;
     control[base + TAIL] = u;
