@@ -164,11 +164,15 @@ export class VertexQueue {
         const key = delta === undefined ? -Infinity : delta;
         const locks = this.keyLocks;
         if (locks !== null) acquireLock(locks, u);
-        if (key < priority[u]) {
+        const had = priority[u];
+        if (key < had) {
           priority[u] = key;
           lowered = true;
         }
         if (locks !== null) releaseLock(locks, u);
+        // A finite key not lowered: the signal that set it queues u (or has), and u's run takes a
+        // key no larger than this one, after this signaller's writes (the key lock orders them).
+        if (!lowered && had !== Infinity) return;
       } else if (delta !== undefined) priority[u] += delta < 0 ? -delta : delta;
     }
     const state = this.state;
