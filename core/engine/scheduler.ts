@@ -12,7 +12,7 @@
  * signal that run sent) is over, so a thread that finds the queue empty and
  * pending at zero knows the computation is finished.
  *
- * Queued vertices sit in buckets, each a linked list through one shared `next`
+ * Queued vertices sit in buckets, each a linked list through the shared `next`
  * array (a vertex is in at most one bucket) guarded by a spin lock; threads pop
  * small batches per lock. `fifo` has one bucket. `priority` is approximate: the
  * |delta| of every signal(u, delta) is added to u's priority (plain, racy adds),
@@ -72,19 +72,26 @@ const PRIORITY_FLOOR_LOG2 = -40;
 const BUCKET_RING = 512;
 /** The `buckets` cursor: the lowest bucket (by absolute number, not ring slot) that may hold vertices. */
 const CURSOR = 1;
+/** Words per vertex in `meta`, and their offsets. */
+const META = 4;
+const STATE = 0;
+const NEXT = 1;
+const PREV = 2;
+const WHERE = 3;
 
 /** The shared arrays of a scheduler: post them to workers and rebuild with `new VertexQueue(buffers)`. */
 export interface VertexQueueBuffers {
   kind: QueueKind;
   control: Int32Array;
-  next: Int32Array;
-  state: Int32Array;
+  /**
+   * Four Int32 words per vertex, side by side so that one cache line holds them: its state, the
+   * next vertex in its bucket's list and (`buckets`) the previous one and the ring slot it is
+   * listed in (-1: none).
+   */
+  meta: Int32Array;
   priority: Float64Array | null;
   /** `buckets`: the key range of one bucket. */
   width: number;
-  /** `buckets`: each vertex's predecessor in its bucket's list, and the ring slot it is listed in (-1: none). */
-  prev: Int32Array | null;
-  where: Int32Array | null;
   /** `buckets` on several threads: a lock per vertex's key. */
   keyLocks: Int32Array | null;
 }
@@ -95,6 +102,8 @@ export function createQueueBuffers(numVertices: number, kind: QueueKind, width =
   const buckets = bucketCount(kind);
   const words = (): Int32Array => new Int32Array(new SharedArrayBuffer(Math.max(1, numVertices) * 4));
   const keyed = kind === 'buckets';
+  const meta = new Int32Array(new SharedArrayBuffer(Math.max(1, numVertices) * META * 4));
+  for (let v = 0; v < numVertices; v++) meta[v * META + WHERE] = -1;
   const control = new Int32Array(new SharedArrayBuffer((1 + buckets) * LINE * 4));
   for (let b = 0; b < buckets; b++) {
     control[(1 + b) * LINE + HEAD] = -1;
@@ -103,12 +112,9 @@ export function createQueueBuffers(numVertices: number, kind: QueueKind, width =
   return {
     kind,
     control,
-    next: new Int32Array(new SharedArrayBuffer(Math.max(1, numVertices) * 4)),
-    state: new Int32Array(new SharedArrayBuffer(Math.max(1, numVertices) * 4)),
+    meta,
     priority: kind === 'fifo' ? null : new Float64Array(new SharedArrayBuffer(Math.max(1, numVertices) * 8)).fill(kind === 'buckets' ? Infinity : 0),
     width,
-    prev: keyed ? words() : null,
-    where: keyed ? words().fill(-1) : null,
     keyLocks: keyed && threads > 1 ? words() : null,
   };
 }
@@ -116,16 +122,13 @@ export function createQueueBuffers(numVertices: number, kind: QueueKind, width =
 export class VertexQueue {
   readonly kind: QueueKind;
   private readonly control: Int32Array;
-  private readonly next: Int32Array;
-  private readonly state: Int32Array;
+  private readonly meta: Int32Array;
   private readonly priority: Float64Array | null;
   private readonly buckets: number;
   private readonly buffered: boolean;
   /** `buckets` mode. */
   private readonly keyed: boolean;
   private readonly inverseWidth: number;
-  private readonly prev: Int32Array | null;
-  private readonly where: Int32Array | null;
   private readonly keyLocks: Int32Array | null;
   /** Vertices queued by this thread and not yet in the buckets (buffered mode). */
   private outbox = new Int32Array(1024);
@@ -142,14 +145,11 @@ export class VertexQueue {
     this.buffered = options.buffered ?? false;
     this.kind = buffers.kind;
     this.control = buffers.control;
-    this.next = buffers.next;
-    this.state = buffers.state;
+    this.meta = buffers.meta;
     this.priority = buffers.priority;
     this.buckets = bucketCount(buffers.kind);
     this.keyed = buffers.kind === 'buckets';
     this.inverseWidth = 1 / buffers.width;
-    this.prev = buffers.prev;
-    this.where = buffers.where;
     this.keyLocks = buffers.keyLocks;
     this.bucketCounts = new Int32Array(this.buckets);
     this.touchedBuckets = new Uint16Array(this.buckets);
@@ -175,8 +175,9 @@ export class VertexQueue {
         if (!lowered && had !== Infinity) return;
       } else if (delta !== undefined) priority[u] += delta < 0 ? -delta : delta;
     }
-    const state = this.state;
-    let s = Atomics.load(state, u);
+    const meta = this.meta;
+    const at = u * META + STATE;
+    let s = Atomics.load(meta, at);
     for (;;) {
       if (s === QUEUED) {
         if (lowered) this.refile(u);
@@ -184,7 +185,7 @@ export class VertexQueue {
       }
       if (s === DIRTY) return;
       if (s === IDLE) {
-        const seen = Atomics.compareExchange(state, u, IDLE, QUEUED);
+        const seen = Atomics.compareExchange(meta, at, IDLE, QUEUED);
         if (seen === IDLE) {
           if (this.buffered) {
             this.toOutbox(u);
@@ -197,7 +198,7 @@ export class VertexQueue {
         }
         s = seen;
       } else {
-        const seen = Atomics.compareExchange(state, u, RUNNING, DIRTY);
+        const seen = Atomics.compareExchange(meta, at, RUNNING, DIRTY);
         if (seen === RUNNING) return;
         s = seen;
       }
@@ -224,7 +225,7 @@ export class VertexQueue {
       const limit = Math.min(max, Math.ceil(size / share));
       while (taken < limit) {
         out[taken++] = head;
-        head = this.next[head];
+        head = this.meta[head * META + NEXT];
         size--;
       }
       control[base + HEAD] = head;
@@ -262,16 +263,16 @@ export class VertexQueue {
     let size = control[base + SIZE];
     let head = control[base + HEAD];
     let taken = 0;
-    const where = this.where!;
+    const meta = this.meta;
     if (limit > size) limit = size;
     while (taken < limit) {
       out[taken++] = head;
-      where[head] = -1;
-      head = this.next[head];
+      meta[head * META + WHERE] = -1;
+      head = meta[head * META + NEXT];
       size--;
     }
     control[base + HEAD] = head;
-    if (head !== -1) this.prev![head] = -1;
+    if (head !== -1) meta[head * META + PREV] = -1;
     if (size === 0) control[base + TAIL] = -1;
     Atomics.store(control, base + SIZE, size);
     releaseLock(control, base + LOCK);
@@ -282,7 +283,7 @@ export class VertexQueue {
   private takeKeys(out: Uint32Array, taken: number, keys: Float64Array | null): void {
     const priority = this.priority!;
     const locks = this.keyLocks;
-    for (let i = 0; i < taken; i++) Atomics.store(this.state, out[i], RUNNING);
+    for (let i = 0; i < taken; i++) Atomics.store(this.meta, out[i] * META + STATE, RUNNING);
     for (let i = 0; i < taken; i++) {
       const v = out[i];
       if (locks !== null) acquireLock(locks, v);
@@ -297,27 +298,25 @@ export class VertexQueue {
    * waits in an outbox (where < 0; the flush files it by its key then) or was just popped.
    */
   private refile(u: number): void {
-    const where = this.where!;
-    const from = where[u];
+    const meta = this.meta;
+    const from = meta[u * META + WHERE];
     if (from < 0) return;
     const to = this.bucketOf(u);
     if (to === from) return;
     const control = this.control;
     const base = (1 + from) * LINE;
     acquireLock(control, base + LOCK);
-    if (where[u] !== from) {
+    if (meta[u * META + WHERE] !== from) {
       releaseLock(control, base + LOCK);
       return;
     }
-    const next = this.next;
-    const prev = this.prev!;
-    const before = prev[u];
-    const after = next[u];
+    const before = meta[u * META + PREV];
+    const after = meta[u * META + NEXT];
     if (before === -1) control[base + HEAD] = after;
-    else next[before] = after;
+    else meta[before * META + NEXT] = after;
     if (after === -1) control[base + TAIL] = before;
-    else prev[after] = before;
-    where[u] = -1;
+    else meta[after * META + PREV] = before;
+    meta[u * META + WHERE] = -1;
     Atomics.store(control, base + SIZE, control[base + SIZE] - 1);
     releaseLock(control, base + LOCK);
     const into = (1 + this.bucketOf(u)) * LINE;
@@ -332,19 +331,19 @@ export class VertexQueue {
     for (let i = 0; i < taken; i++) {
       const v = out[i];
       if (priority !== null) priority[v] = restart;
-      Atomics.store(this.state, v, RUNNING);
+      Atomics.store(this.meta, v * META + STATE, RUNNING);
     }
   }
 
   /** End v's run: v goes idle, or back into the queue when it was signalled while running. */
   finish(v: number): void {
-    const seen = Atomics.compareExchange(this.state, v, RUNNING, IDLE);
+    const seen = Atomics.compareExchange(this.meta, v * META + STATE, RUNNING, IDLE);
     if (seen === RUNNING) {
       Atomics.sub(this.control, PENDING, 1);
       return;
     }
     // Dirty: it stays pending and goes to the back of the queue.
-    Atomics.store(this.state, v, QUEUED);
+    Atomics.store(this.meta, v * META + STATE, QUEUED);
     if (this.buffered) this.toOutbox(v);
     else this.push(v);
   }
@@ -357,10 +356,10 @@ export class VertexQueue {
     let idle = 0;
     for (let i = 0; i < count; i++) {
       const v = vertices[i];
-      if (Atomics.compareExchange(this.state, v, RUNNING, IDLE) === RUNNING) {
+      if (Atomics.compareExchange(this.meta, v * META + STATE, RUNNING, IDLE) === RUNNING) {
         idle++;
       } else {
-        Atomics.store(this.state, v, QUEUED);
+        Atomics.store(this.meta, v * META + STATE, QUEUED);
         this.toOutbox(v);
       }
     }
@@ -428,14 +427,15 @@ export class VertexQueue {
   /** Append under the bucket's lock (caller holds it). */
   private link(base: number, u: number): void {
     const control = this.control;
-    this.next[u] = -1;
+    const meta = this.meta;
+    meta[u * META + NEXT] = -1;
     const tail = control[base + TAIL];
-    if (this.where !== null) {
-      this.prev![u] = tail;
-      this.where[u] = base / LINE - 1;
+    if (this.keyed) {
+      meta[u * META + PREV] = tail;
+      meta[u * META + WHERE] = base / LINE - 1;
     }
     if (tail === -1) control[base + HEAD] = u;
-    else this.next[tail] = u;
+    else meta[tail * META + NEXT] = u;
     control[base + TAIL] = u;
     Atomics.store(control, base + SIZE, control[base + SIZE] + 1);
   }
