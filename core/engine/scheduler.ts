@@ -39,7 +39,11 @@
  * vertex running before it takes the key, so a signal either lowers the key
  * the run takes or finds the vertex running and queues it again: no key is
  * lost, which lets a program use the keys as its accumulator
- * (ProgramDefinition.gatherFromSignals).
+ * (ProgramDefinition.gatherFromSignals). A thread does not move the cursor
+ * past an emptied bucket while other threads still run vertices (their
+ * signals may fall in it or the next): it waits, as delta-stepping's threads
+ * meet at a barrier before the next bucket; otherwise it races ahead into
+ * higher keys and their vertices run again once the lower keys arrive.
  *
  * A worker's queue is `buffered`: the vertices its signals queue wait in a
  * local outbox and enter the shared buckets in one locked append per batch
@@ -72,6 +76,8 @@ const PRIORITY_FLOOR_LOG2 = -40;
 const BUCKET_RING = 512;
 /** The `buckets` cursor: the lowest bucket (by absolute number, not ring slot) that may hold vertices. */
 const CURSOR = 1;
+/** The `buckets` vertices popped and not yet finished, all threads together. */
+const IN_RUN = 2;
 /** Words per vertex in `meta`, and their offsets. */
 const META = 4;
 const STATE = 0;
@@ -162,6 +168,10 @@ export class VertexQueue {
     if (priority !== null) {
       if (this.keyed) {
         const key = delta === undefined ? -Infinity : delta;
+        // Most signals do not lower a key already set: they return here, with no lock (the
+        // signalling thread's fence after its apply, async-kernels' 'fenced', orders its writes).
+        const seen = priority[u];
+        if (!(key < seen) && seen !== Infinity) return;
         const locks = this.keyLocks;
         if (locks !== null) acquireLock(locks, u);
         const had = priority[u];
@@ -246,6 +256,8 @@ export class VertexQueue {
     for (let offset = 0; offset < BUCKET_RING; offset++) {
       const base = (1 + ((cursor + offset) % BUCKET_RING)) * LINE;
       if (Atomics.load(control, base + SIZE) === 0) continue;
+      // Another thread's runs may still signal into the cursor's bucket: wait for them.
+      if (offset > 0 && Atomics.load(control, IN_RUN) > 0) return 0;
       const taken = this.takeFrom(base, out, Math.min(max, Math.ceil(Atomics.load(control, base + SIZE) / share)));
       if (taken === 0) continue;
       // Move the cursor up to this bucket (only up: another thread may have moved it already).
@@ -275,6 +287,7 @@ export class VertexQueue {
     if (head !== -1) meta[head * META + PREV] = -1;
     if (size === 0) control[base + TAIL] = -1;
     Atomics.store(control, base + SIZE, size);
+    if (taken > 0) Atomics.add(control, IN_RUN, taken);
     releaseLock(control, base + LOCK);
     return taken;
   }
@@ -338,6 +351,7 @@ export class VertexQueue {
   /** End v's run: v goes idle, or back into the queue when it was signalled while running. */
   finish(v: number): void {
     const seen = Atomics.compareExchange(this.meta, v * META + STATE, RUNNING, IDLE);
+    if (this.keyed) Atomics.sub(this.control, IN_RUN, 1);
     if (seen === RUNNING) {
       Atomics.sub(this.control, PENDING, 1);
       return;
@@ -364,6 +378,8 @@ export class VertexQueue {
       }
     }
     this.flush();
+    // After the flush: what these runs signalled is in the buckets before others may move on.
+    if (this.keyed && count > 0) Atomics.sub(this.control, IN_RUN, count);
     if (idle > 0) Atomics.sub(this.control, PENDING, idle);
   }
 
