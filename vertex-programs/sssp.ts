@@ -10,7 +10,8 @@
  * --scheduler buckets --bucket-width DELTA`), and which, as its signals carry
  * its gather (gatherFromSignals), that scheduler hands to apply instead of a
  * gather: each run then relaxes its out-edges once, as delta-stepping does.
- * Other schedulers ignore the values.
+ * fifo and sweep ignore the values; 'priority' would read them as residuals
+ * (largest first), so it is no scheduler for sssp.
  * Negative weights are rejected (UsageError naming the edge): relaxation would
  * not end on a negative cycle, and this program promises Dijkstra's answer.
  *
