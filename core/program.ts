@@ -219,6 +219,16 @@ export interface ProgramDefinition<VS extends Schema, ES extends Schema, P exten
   activation: 'all' | 'signalled';
   /** Delta caching (PowerGraph): scatter's deltas update cached accumulators. Scalar accumulators only. */
   deltaCaching?: boolean;
+  /**
+   * The signals carry the gather: a scalar program whose accumulator is a minimum, whose scatter
+   * calls signal(u, x) with x the contribution of that edge to u's gather whenever it could lower
+   * u's value, and whose apply keeps its vertex's value when acc is no smaller (SSSP: x is the
+   * tentative distance through the edge). The async engine's 'buckets' scheduler then hands apply
+   * the smallest x signalled since u last ran instead of running u's gather (a signal without a
+   * value still makes u gather), as delta-stepping relaxes edges by pushing. Other schedulers and
+   * engines ignore it. Not with deltaCaching.
+   */
+  gatherFromSignals?: boolean;
   create(ctx: ProgramContext<VS, ES, P>): VertexFunctions<A>;
   /** Aggregators computed after each superstep, built over the same context. */
   aggregators?(ctx: ProgramContext<VS, ES, P>): Record<string, Aggregator>;
@@ -372,6 +382,9 @@ export function resolveProgram(program: VertexProgram, params: Params): Resolved
   }
   if (program.aggregateAt === 'end' && program.converged !== undefined) {
     throw new UsageError(`program ${program.name}: aggregateAt 'end' leaves converged without aggregates; use 'superstep'`);
+  }
+  if (program.gatherFromSignals && (accumulator.kind !== 'scalar' || program.deltaCaching)) {
+    throw new UsageError(`program ${program.name}: gatherFromSignals needs a scalar accumulator and no delta caching`);
   }
   if (accumulator.kind === 'vector' && program.deltaCaching) {
     throw new UsageError(`program ${program.name}: delta caching needs a scalar accumulator`);

@@ -5,6 +5,13 @@
  * distance, signals the out-neighbours it can improve in turn (Bellman-Ford
  * relaxation driven by signals). The distances are the same in any schedule;
  * summing along a path in path order keeps them bit-identical as well.
+ * Each signal carries the target's tentative distance, which the async
+ * engine's 'buckets' scheduler orders by (delta-stepping: `--engine async
+ * --scheduler buckets --bucket-width DELTA`), and which, as its signals carry
+ * its gather (gatherFromSignals), that scheduler hands to apply instead of a
+ * gather: each run then relaxes its out-edges once, as delta-stepping does.
+ * fifo and sweep ignore the values; 'priority' would read them as residuals
+ * (largest first), so it is no scheduler for sssp.
  * Negative weights are rejected (UsageError naming the edge): relaxation would
  * not end on a negative cycle, and this program promises Dijkstra's answer.
  *
@@ -27,6 +34,7 @@ const sssp = defineProgram({
   gatherEdges: 'in',
   scatterEdges: 'out',
   activation: 'signalled',
+  gatherFromSignals: true,
   dataAccess: 'gas',
   // create reads only the context's view of the whole graph: a cluster machine holds only its edges.
   graphAccess: 'view',
@@ -66,10 +74,12 @@ const sssp = defineProgram({
       scatter:
         weights === null
           ? (v, u, _e, signal) => {
-              if (distance[v] + 1 < distance[u]) signal(u);
+              const through = distance[v] + 1;
+              if (through < distance[u]) signal(u, through);
             }
           : (v, u, e, signal) => {
-              if (distance[v] + weights[e] < distance[u]) signal(u);
+              const through = distance[v] + weights[e];
+              if (through < distance[u]) signal(u, through);
             },
     };
   },

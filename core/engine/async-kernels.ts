@@ -30,6 +30,8 @@ export interface AsyncKernelShape {
   fenced: boolean;
   /** Queue modes with 'all' activation: a vertex queues itself again. */
   requeue: boolean;
+  /** runVertex(v, key): the scheduler's key is the accumulator, -Infinity: gather (ProgramDefinition.gatherFromSignals). */
+  fromSignals?: boolean;
 }
 
 export interface AsyncKernelEnv {
@@ -54,7 +56,8 @@ export interface AsyncKernelEnv {
 }
 
 export interface AsyncKernels {
-  runVertex(v: number): void;
+  /** `key`: the vertex's scheduler key, read only by the fromSignals shape. */
+  runVertex(v: number, key?: number): void;
   /** Run the active vertices at positions lo..hi-1 (of `order`, or the ids themselves); returns how many ran. */
   runRange(order: Uint32Array | null, lo: number, hi: number): number;
 }
@@ -91,6 +94,13 @@ function asyncKernelSource(shape: AsyncKernelShape): string {
     }
     phase = 'apply';
     const changed = apply(v, acc);`;
+  } else if (shape.fromSignals) {
+    gatherApply = `let acc = key;
+    if (acc === -Infinity) {
+      acc = zero;
+      ${gatherLoops}
+    }
+    const changed = apply(v, acc);`;
   } else {
     gatherApply = `let acc = zero;\n    ${gatherLoops}\n    phase = 'apply';\n    const changed = apply(v, acc);`;
   }
@@ -112,7 +122,7 @@ const scopeIn = ${shape.gatherIn || shape.scatterIn};
 const scopeOut = ${shape.gatherOut || shape.scatterOut};
 return { runVertex, runRange };
 
-function runVertex(v) {
+function runVertex(v, key) {
   let phase = 'gather';
   try {
     ${shape.locks ? 'lockScope(locks, graph, v, scopeIn, scopeOut);' : ''}

@@ -5,7 +5,7 @@
  * scatter's signals make neighbours runnable again.
  *
  * Modes (how runnable vertices are found):
- * - `fifo` / `priority`: pop batches from the shared VertexQueue (scheduler.ts);
+ * - `fifo` / `priority` / `buckets`: pop batches from the shared VertexQueue (scheduler.ts);
  *   a thread that finds it empty stops only when no vertex is queued or
  *   running anywhere (the queue's pending count), so no signal is lost.
  * - `sweep`: in-place Gauss-Seidel sweeps: threads claim chunks of the vertex
@@ -38,7 +38,7 @@ import { compileAsyncKernels, type AsyncKernelEnv } from './async-kernels.js';
 import { acquireLock, releaseLock } from './locks.js';
 import { VertexQueue, type VertexQueueBuffers } from './scheduler.js';
 
-export type AsyncMode = 'fifo' | 'priority' | 'sweep' | 'chromatic';
+export type AsyncMode = 'fifo' | 'priority' | 'buckets' | 'sweep' | 'chromatic';
 
 /** Words of `AsyncShared.control`. */
 export const CONTROL = {
@@ -229,6 +229,8 @@ function threadLoop(
     };
   }
 
+  // The 'buckets' scheduler's keys stand in for the gather of a program whose signals carry it.
+  const fromSignals = queue !== null && queue.kind === 'buckets' && program.gatherFromSignals === true && !vector && cache === null;
   const tally = new Float64Array(2);
   const { runVertex, runRange } = compileAsyncKernels(
     {
@@ -244,6 +246,7 @@ function threadLoop(
       cached: cache !== null,
       fenced,
       requeue: allActive && queue !== null,
+      fromSignals: fromSignals,
     },
     {
       graph,
@@ -267,12 +270,14 @@ function threadLoop(
 
   if (queue !== null) {
     const batch = new Uint32Array(FIFO_BATCH);
+    const keys = queue.kind === 'buckets' ? new Float64Array(FIFO_BATCH) : null;
+    // Order matters within the priority queue's batches; a bucket's vertices run in any order.
     const batchMax = queue.kind === 'priority' ? PRIORITY_BATCH : FIFO_BATCH;
     const bounded = Number.isFinite(shared.maxUpdates);
     let polls = 0;
     for (;;) {
       if (Atomics.load(control, CONTROL.STOP) !== 0) break;
-      const k = queue.popBatch(batch, batchMax, threads);
+      const k = queue.popBatch(batch, batchMax, threads, keys);
       if (k === 0) {
         if (queue.pending() === 0) break;
         // Others are running vertices that may signal more: wait for them, then look again.
@@ -280,7 +285,8 @@ function threadLoop(
         continue;
       }
       polls = 0;
-      for (let i = 0; i < k; i++) runVertex(batch[i]);
+      if (keys !== null) for (let i = 0; i < k; i++) runVertex(batch[i], keys[i]);
+      else for (let i = 0; i < k; i++) runVertex(batch[i]);
       queue.finishBatch(batch, k);
       progress[thread] = progressBase + tally[0];
       if (bounded) {

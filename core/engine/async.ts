@@ -28,7 +28,7 @@ import { VertexQueue, createQueueBuffers } from './scheduler.js';
 import { prepareRun, workerProgramData } from './run-setup.js';
 import { runOnWorkers } from './worker-run.js';
 
-export type AsyncScheduler = 'fifo' | 'priority' | 'sweep';
+export type AsyncScheduler = 'fifo' | 'priority' | 'buckets' | 'sweep';
 export type Consistency = 'none' | 'vertex' | 'edge';
 export type EdgeConsistency = 'locks' | 'chromatic';
 
@@ -39,8 +39,13 @@ export interface AsyncRunOptions {
   params?: Params;
   /** Bound on sweeps, or on updates / n for queue schedulers. Default: none (Infinity) for 'signalled' programs, 100 for 'all'. */
   maxIterations?: number;
-  /** Default 'sweep'. */
+  /**
+   * Default 'sweep'. 'buckets' runs signalled vertices by the key their signals carry, smallest
+   * first, in buckets of `bucketWidth` (delta-stepping: SSSP signals the tentative distance).
+   */
   scheduler?: AsyncScheduler;
+  /** The 'buckets' scheduler's key range per bucket (delta). Default 1. */
+  bucketWidth?: number;
   /** Default 'none' (Hogwild!: racy neighbour reads, each vertex still runs on one thread at a time). */
   consistency?: Consistency;
   /** How edge consistency is kept: per-vertex locks or the chromatic engine. Default 'locks'. */
@@ -74,7 +79,7 @@ export interface AsyncRunResult<VS extends Schema = Schema> {
 
 const WORKER_URL = siblingModule(import.meta.url, 'async-worker');
 
-const SCHEDULERS: readonly AsyncScheduler[] = ['fifo', 'priority', 'sweep'];
+const SCHEDULERS: readonly AsyncScheduler[] = ['fifo', 'priority', 'buckets', 'sweep'];
 const CONSISTENCIES: readonly Consistency[] = ['none', 'vertex', 'edge'];
 const EDGE_CONSISTENCIES: readonly EdgeConsistency[] = ['locks', 'chromatic'];
 
@@ -97,6 +102,9 @@ export async function runAsync<VS extends Schema, ES extends Schema, P extends P
   if (chromatic && scheduler !== 'sweep') {
     throw new UsageError(`runAsync: the chromatic engine sweeps colour by colour; it cannot use the '${scheduler}' scheduler (use 'sweep', or edgeConsistency 'locks')`);
   }
+  const bucketWidth = options.bucketWidth ?? 1;
+  if (!(bucketWidth > 0 && Number.isFinite(bucketWidth))) throw new UsageError(`runAsync: bucketWidth must be a positive number; got ${options.bucketWidth}`);
+  if (options.bucketWidth !== undefined && scheduler !== 'buckets') throw new UsageError(`runAsync: bucketWidth is for the 'buckets' scheduler; this run uses '${scheduler}'`);
   if (options.aggregateEveryMs !== undefined && !(options.aggregateEveryMs >= 0 && options.aggregateEveryMs < Infinity)) {
     throw new UsageError(`runAsync: aggregateEveryMs must be a number of milliseconds >= 0 (0: every sweep); got ${options.aggregateEveryMs}`);
   }
@@ -114,7 +122,7 @@ export async function runAsync<VS extends Schema, ES extends Schema, P extends P
     mode,
     control: sharedInt32(CONTROL.SIZE),
     progress: sharedFloat64(threads),
-    queue: mode === 'fifo' || mode === 'priority' ? createQueueBuffers(n, mode) : null,
+    queue: mode === 'fifo' || mode === 'priority' || mode === 'buckets' ? createQueueBuffers(n, mode, bucketWidth, threads) : null,
     active: mode === 'sweep' || mode === 'chromatic' ? sharedUint8(Math.max(1, n)) : null,
     classOffsets: coloring ? coloring.classOffsets : null,
     classVertices: coloring ? coloring.classVertices : null,
@@ -122,7 +130,7 @@ export async function runAsync<VS extends Schema, ES extends Schema, P extends P
     cache: useCache ? sharedFloat64(Math.max(1, n)) : null,
     cacheValid: useCache ? sharedUint8(Math.max(1, n)) : null,
     cacheLocks: useCache && chromatic && threads > 1 ? sharedInt32(Math.max(1, n)) : null,
-    maxUpdates: mode === 'fifo' || mode === 'priority' ? maxIterations * n : Infinity,
+    maxUpdates: mode === 'fifo' || mode === 'priority' || mode === 'buckets' ? maxIterations * n : Infinity,
     maxSweeps: mode === 'sweep' || mode === 'chromatic' ? maxIterations : Infinity,
     lastAggregateMs: sharedFloat64(1),
     aggregateValues: Object.keys(aggregators).length > 0 ? sharedFloat64(Object.keys(aggregators).length) : null,

@@ -48,8 +48,10 @@ export interface RunOptions<P extends Params = Params> {
   maxIterations?: number;
   /** Override the program's parameters (others keep their defaults). */
   params?: Partial<P>;
-  /** Async only: 'sweep' (in-place Gauss-Seidel sweeps, default), 'fifo' or 'priority'. */
+  /** Async only: 'sweep' (in-place Gauss-Seidel sweeps, default), 'fifo', 'priority' or 'buckets' (smallest signalled key first, delta-stepping style). */
   scheduler?: AsyncScheduler;
+  /** Async only, scheduler 'buckets': the key range of one bucket (delta; default 1). */
+  bucketWidth?: number;
   /** Async only: 'none' (lock-free, Hogwild!, default), 'vertex' or 'edge'. */
   consistency?: Consistency;
   /** Async only, with consistency 'edge': per-vertex 'locks' (default) or the 'chromatic' engine. */
@@ -124,7 +126,7 @@ export async function runProgram<VS extends Schema, ES extends Schema, P extends
   const params = options.params as Params | undefined;
   if (options.cluster !== undefined) {
     if (engine !== 'sync') throw new UsageError(`runProgram: a cluster run uses the sync engine; got engine '${engine}'`);
-    for (const key of ['scheduler', 'consistency', 'edgeConsistency'] as const) {
+    for (const key of ['scheduler', 'bucketWidth', 'consistency', 'edgeConsistency'] as const) {
       if (options[key] !== undefined) throw new UsageError(`runProgram: option "${key}" is for the async engine, not cluster runs`);
     }
     if (options.frontier !== undefined) throw new UsageError('runProgram: option "frontier" is for the sync engine in shared memory, not cluster runs');
@@ -149,7 +151,7 @@ export async function runProgram<VS extends Schema, ES extends Schema, P extends
   }
   const workers = options.workers ?? defaultWorkers();
   if (engine === 'sync') {
-    for (const key of ['scheduler', 'consistency', 'edgeConsistency'] as const) {
+    for (const key of ['scheduler', 'bucketWidth', 'consistency', 'edgeConsistency'] as const) {
       if (options[key] !== undefined) throw new UsageError(`runProgram: option "${key}" is for the async engine; this run uses engine 'sync'`);
     }
     const r = await runSync(program, graph, {
@@ -170,6 +172,7 @@ export async function runProgram<VS extends Schema, ES extends Schema, P extends
       params,
       maxIterations: options.maxIterations,
       scheduler: options.scheduler,
+      bucketWidth: options.bucketWidth,
       consistency: options.consistency,
       edgeConsistency: options.edgeConsistency,
       aggregateEveryMs: options.aggregateEveryMs,

@@ -90,12 +90,21 @@ export class Graph implements GraphArrays {
     return this.labels ? this.labels[v] : String(this.fileId(v));
   }
 
-  /** The dense id of a file id, or -1 (binary search: fileIds are sorted ascending). */
+  /**
+   * The dense id of a file id, or -1: a binary search of fileIds, which are ascending unless the
+   * graph was relabelled (reorder.ts); then of a sorted index built on first use.
+   */
   denseId(fileId: number): number {
     const ids = this.fileIds;
     if (!ids) return Number.isInteger(fileId) && fileId >= 0 && fileId < this.numVertices ? fileId : -1;
-    return indexOfSorted(ids, fileId);
+    if (this.fileIdIndex === undefined) this.fileIdIndex = sortedIndexOf(ids);
+    if (this.fileIdIndex === null) return indexOfSorted(ids, fileId);
+    const at = indexOfSorted(this.fileIdIndex.ids, fileId);
+    return at < 0 ? -1 : this.fileIdIndex.dense[at];
   }
+
+  /** null: fileIds are ascending; else the ids sorted with the dense id of each. Built on first denseId. */
+  private fileIdIndex: { ids: Float64Array; dense: Uint32Array } | null | undefined = undefined;
 
   /** Number of self-loops (v -> v). */
   countSelfLoops(): number {
@@ -159,4 +168,13 @@ export function verticesOnly(n: number, fileIds: Float64Array | null = null): Gr
   const offsets = new Uint32Array(n + 1);
   const none = new Uint32Array(0);
   return new Graph({ numVertices: n, numEdges: 0, undirected: false, outOffsets: offsets, outTargets: none, inOffsets: offsets, inSources: none, inEdgeIds: none, weights: null, fileIds, vertexColumns: {}, edgeColumns: {} });
+}
+
+/** null when `ids` ascend; else them sorted, with the position each came from. */
+function sortedIndexOf(ids: Float64Array): { ids: Float64Array; dense: Uint32Array } | null {
+  let ascending = true;
+  for (let i = 1; i < ids.length && ascending; i++) if (!(ids[i - 1] < ids[i])) ascending = false;
+  if (ascending) return null;
+  const dense = Uint32Array.from({ length: ids.length }, (_, i) => i).sort((a, b) => ids[a] - ids[b]);
+  return { ids: Float64Array.from(dense, (i) => ids[i]), dense };
 }

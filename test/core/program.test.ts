@@ -139,6 +139,27 @@ test('defineProgram rejects a missing module url and delta caching with a vector
   );
 });
 
+test('gatherFromSignals: refused with a vector accumulator or with delta caching', () => {
+  for (const extra of [{ accumulator: { kind: 'vector', size: 2 } }, { accumulator: { kind: 'scalar' }, deltaCaching: true }] as const) {
+    assert.throws(
+      () =>
+        defineProgram({
+          name: 'from-signals',
+          url: import.meta.url,
+          vertex: { x: 'f64' },
+          params: {},
+          gatherFromSignals: true,
+          gatherEdges: 'in',
+          scatterEdges: 'out',
+          activation: 'signalled',
+          create: () => ({ apply: () => true }),
+          ...extra,
+        } as Parameters<typeof defineProgram>[0]),
+      /program from-signals: gatherFromSignals needs a scalar accumulator and no delta caching/,
+    );
+  }
+});
+
 test('mirrorColumns: only for gas programs, only columns the program has', () => {
   const base = {
     url: import.meta.url,

@@ -47,6 +47,53 @@ test('random weighted graphs (property): = graphology dijkstra', async () => {
   );
 });
 
+test("async 'buckets' scheduler (delta-stepping): = serial Dijkstra, 1 and 2 threads, several widths", async () => {
+  const { runProgram } = await import('../../core/engine/index.js');
+  for (const seed of [1, 7, 42]) {
+    const graph = rmat(10, 6, seed, { maxWeight: 50, undirected: seed !== 7 });
+    let source = seed;
+    while (graph.outDegree(source) === 0) source++;
+    const expected = ssspReference(graph, source);
+    for (const bucketWidth of [0.5, 1, 3, 1000]) {
+      for (const workers of [1, 2]) {
+        const run = await runProgram(program, graph, { engine: 'async', scheduler: 'buckets', bucketWidth, workers, params: { source } });
+        assert.is(firstDifference(run.vertex.distance, expected), null, `seed ${seed}, width ${bucketWidth}, ${workers} thread(s)`);
+        assert.ok(run.converged);
+      }
+    }
+  }
+});
+
+test("async 'buckets' on random weighted graphs (property): = graphology dijkstra", async () => {
+  const { runProgram } = await import('../../core/engine/index.js');
+  await fc.assert(
+    fc.asyncProperty(smallGraph, fc.boolean(), fc.constantFrom(1, 2, 5), async (sample, undirected, bucketWidth) => {
+      const graph = graphOf(sample, { undirected, weighted: true, duplicates: 'drop' });
+      const run = await runProgram(program, graph, { engine: 'async', scheduler: 'buckets', bucketWidth, workers: 1 });
+      assert.is(firstDifference(run.vertex.distance, graphologyDistances(graph, 0)), null);
+    }),
+    { seed: 7, numRuns: 60 },
+  );
+});
+
+test("bucketWidth: refused when not positive, or without the 'buckets' scheduler", async () => {
+  const { runProgram } = await import('../../core/engine/index.js');
+  const graph = graphFromPairs([[0, 1, 2]]);
+  for (const [options, message] of [
+    [{ engine: 'async', scheduler: 'buckets', bucketWidth: 0 }, 'runAsync: bucketWidth must be a positive number; got 0'],
+    [{ engine: 'async', scheduler: 'fifo', bucketWidth: 2 }, "bucketWidth is for the 'buckets' scheduler"],
+    [{ engine: 'sync', bucketWidth: 2 }, 'option "bucketWidth" is for the async engine'],
+  ] as const) {
+    try {
+      await runProgram(program, graph, { workers: 1, ...(options as object) });
+      assert.unreachable('should throw');
+    } catch (error) {
+      assert.instance(error, UsageError);
+      assert.match((error as Error).message, message);
+    }
+  }
+});
+
 test('unweighted graph: every edge weighs 1', async () => {
   const graph = graphFromPairs([[0, 1], [1, 2], [0, 2], [2, 3]], { numVertices: 5 });
   const [run] = await runEverywhere(program, graph, { inlineOnly: true });

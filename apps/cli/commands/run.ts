@@ -36,7 +36,8 @@ interface RunFlags extends GraphFlags, ClusterSecurityFlags {
   param: string[];
   source?: string;
   tolerance?: number;
-  scheduler?: 'fifo' | 'priority' | 'sweep';
+  scheduler?: 'fifo' | 'priority' | 'buckets' | 'sweep';
+  bucketWidth?: number;
   consistency?: 'none' | 'vertex' | 'edge';
   chromatic?: boolean;
   aggregateEvery?: number;
@@ -180,7 +181,8 @@ export function registerRun(program: Command): void {
     .option('-p, --param <key=value>', 'set a program parameter (repeatable)', collect, [])
     .option('--source <id>', 'source vertex, by its id in the file (programs with a source parameter)')
     .option('--tolerance <x>', 'convergence tolerance (programs with a tolerance parameter)', Number)
-    .option('--scheduler <name>', 'async: sweep, fifo or priority')
+    .option('--scheduler <name>', 'async: sweep, fifo, priority or buckets (smallest signalled key first: delta-stepping for sssp)')
+    .option('--bucket-width <x>', 'async with --scheduler buckets: the key range of one bucket (delta; default 1)', Number)
     .option('--consistency <name>', 'async: none, vertex or edge')
     .option('--chromatic', 'async with --consistency edge: the chromatic engine instead of locks')
     .option('--aggregate-every <ms|sweep>', 'async: compute aggregates every this many milliseconds, or after every sweep (default: every sweep with the sweep scheduler, 100 ms with fifo and priority)', aggregatePeriod)
@@ -201,7 +203,7 @@ export function registerRun(program: Command): void {
     // Flags of another mode are refused, not ignored: the user meant something this run would not do.
     if (flags.engine === 'sync') refuseOptions(command, 'run', ['scheduler', 'consistency', 'chromatic', 'aggregateEvery'], 'is for --engine async');
     else refuseOptions(command, 'run', ['frontier'], 'is for --engine sync');
-    if (flags.scheduler !== undefined && !['sweep', 'fifo', 'priority'].includes(flags.scheduler)) throw new UsageError(`run: --scheduler must be sweep, fifo or priority; got "${flags.scheduler}"`);
+    if (flags.scheduler !== undefined && !['sweep', 'fifo', 'priority', 'buckets'].includes(flags.scheduler)) throw new UsageError(`run: --scheduler must be sweep, fifo, priority or buckets; got "${flags.scheduler}"`);
     if (flags.consistency !== undefined && !['none', 'vertex', 'edge'].includes(flags.consistency)) throw new UsageError(`run: --consistency must be none, vertex or edge; got "${flags.consistency}"`);
     if (flags.frontier !== undefined && !['auto', 'dense', 'sparse'].includes(flags.frontier)) throw new UsageError(`run: --frontier must be auto, dense or sparse; got "${flags.frontier}"`);
     if (flags.chromatic && flags.consistency !== 'edge') throw new UsageError('run: --chromatic goes with --consistency edge (it is how edge consistency is kept)');
@@ -242,6 +244,7 @@ export function registerRun(program: Command): void {
       maxIterations: flags.iterations,
       params,
       scheduler: flags.scheduler,
+      bucketWidth: flags.bucketWidth,
       consistency: flags.consistency,
       edgeConsistency: flags.chromatic ? 'chromatic' : undefined,
       aggregateEveryMs: flags.aggregateEvery,

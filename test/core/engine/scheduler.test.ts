@@ -59,6 +59,67 @@ test('priority: higher accumulated |delta| first, across buckets; fifo within a 
   assert.equal(drain(q, 1), [6, 5]);
 });
 
+/** Pop one at a time, finishing each before the next pop (as a thread does). */
+function drainFinishing(queue: VertexQueue): number[] {
+  const out = new Uint32Array(1);
+  const order: number[] = [];
+  while (queue.popBatch(out, 1) === 1) {
+    order.push(out[0]);
+    queue.finish(out[0]);
+  }
+  return order;
+}
+
+test('buckets: smallest key first by bucket of `width`; the lowest key a vertex was signalled with counts', () => {
+  const q = new VertexQueue(createQueueBuffers(8, 'buckets', 10));
+  q.signal(0, 35);
+  q.signal(1, 12);
+  q.signal(2, 3);
+  q.signal(3, 18);
+  q.signal(1, 50); // a higher key does not raise 1's
+  q.signal(4, 1e9); // past the ring: its last bucket, still run
+  // 2 (bucket 0), then 1 and 3 (bucket 1, in order of arrival), 0 (bucket 3), 4.
+  assert.equal(drainFinishing(q), [2, 1, 3, 0, 4]);
+  assert.is(q.pending(), 0);
+  // The cursor has moved up to 4's bucket: lower keys and a keyless signal join it, in order of arrival.
+  q.signal(5, 45);
+  q.signal(6, 0);
+  q.signal(7);
+  assert.equal(drainFinishing(q), [5, 6, 7]);
+});
+
+test('buckets: a key that falls moves its queued vertex to the lower bucket; pops hand out the keys', () => {
+  const q = new VertexQueue(createQueueBuffers(6, 'buckets', 1));
+  q.signal(0, 5);
+  q.signal(1, 9);
+  q.signal(2, 7);
+  q.signal(1, 2); // refiled from bucket 9 to bucket 2
+  q.signal(2, 7.5); // not lower: stays
+  const out = new Uint32Array(4);
+  const keys = new Float64Array(4);
+  assert.is(q.popBatch(out, 4, 1, keys), 1);
+  assert.equal([out[0], keys[0]], [1, 2]);
+  q.finish(1);
+  assert.is(q.popBatch(out, 4, 1, keys), 1);
+  assert.equal([out[0], keys[0]], [0, 5]);
+  // While 0 runs, the next bucket (2's, key 7) is not handed out: 0 may still signal lower keys.
+  assert.is(q.popBatch(out, 4, 1, keys), 0);
+  q.signal(3, 6);
+  q.finish(0);
+  assert.is(q.popBatch(out, 4, 1, keys), 1);
+  assert.equal([out[0], keys[0]], [3, 6]);
+  q.finish(3);
+  assert.is(q.popBatch(out, 4, 1, keys), 1);
+  assert.equal([out[0], keys[0]], [2, 7]);
+  // A signal while running: the vertex runs again with the new key (none lost).
+  q.signal(2, 4);
+  q.finish(2);
+  assert.is(q.popBatch(out, 4, 1, keys), 1);
+  assert.equal([out[0], keys[0]], [2, 4]);
+  q.finish(2);
+  assert.is(q.pending(), 0);
+});
+
 test('seeded random signal/pop/finish sequences keep pending = queued + running', () => {
   for (const kind of ['fifo', 'priority'] as const) {
     let s = 7;

@@ -123,6 +123,19 @@ test('bfs --source takes a file id; a generated rmat graph works without a file'
   assert.is(summary.edgesTraversed, 5 * 1024);
 });
 
+test('sssp --engine async --scheduler buckets --bucket-width: distances by file id (hand-checked)', async () => {
+  const weighted = join(dir, 'weighted.txt');
+  // 1 -> 2 (4), 1 -> 3 (1), 3 -> 2 (2), 2 -> 4 (5), 3 -> 4 (9), 5 -> 1 (1): from 1, 2 at 3 via 3, 4 at 8.
+  writeFileSync(weighted, '1 2 4\n1 3 1\n3 2 2\n2 4 5\n3 4 9\n5 1 1\n');
+  for (const workers of ['1', '2']) {
+    const out = join(dir, `distances-${workers}.tsv`);
+    await run(['sssp', '--graph', weighted, '--format', 'weighted', '--engine', 'async', '--scheduler', 'buckets', '--bucket-width', '2', '--source', '1', '--workers', workers, '--out', out, '--quiet']);
+    const distances = readColumns(out);
+    assert.equal(['1', '2', '3', '4', '5'].map((id) => distances.get(id)![0]), [0, 3, 1, 8, Infinity]);
+  }
+  await usageError(['sssp', '--graph', weighted, '--engine', 'async', '--scheduler', 'buckets', '--bucket-width', '0', '--source', '1', '--quiet'], /bucketWidth must be a positive number; got 0/);
+});
+
 test("a user's own program module (.ts, default export) runs the same way, vector column output", async () => {
   // A user's ES-module project: .ts files are ES modules under "type": "module" (else name them .mts).
   const project = join(dir, 'my-project');
