@@ -1,0 +1,112 @@
+/**
+ * PowerGraph-style distributed loading (`--load distributed`): where every
+ * machine can read the input (a shared or copied file), each worker reads
+ * its own range of the file's edges, places each edge with a stateless
+ * placement (a hash of its ends: placement.ts) and sends it straight to its
+ * machine's worker (SendEdges, worker to worker, tagged with the reader).
+ * No machine reads the whole file, and the coordinator never sees an edge:
+ * each reader returns its counts (degrees, replica bits: O(vertices)), which
+ * the coordinator adds up into the same IngressSummary a streamed pass makes.
+ *
+ * This module owns what both sides share: where a worker may read (only
+ * under the folder it was started with, `gasworks worker --data-dir`), the
+ * reader's counts on the wire, and their sum at the coordinator. A machine
+ * keeps each reader's edges apart and puts them in readers' order before it
+ * builds its part (part-build.ts), so the part is the streamed one, edge for
+ * edge.
+ */
+import { realpathSync, statSync } from 'node:fs';
+import { isAbsolute, resolve, sep } from 'node:path';
+import { hashMasters } from '../graph/replica-sets.js';
+import { UsageError } from '../errors.js';
+import { replicationFactorOf } from './placement.js';
+import type { IngressSummary } from './ingress.js';
+import { bytesOf, toFloat64, toUint32 } from './wire.js';
+
+/** A LoadRange reply: one reader's counts over the edges it read. */
+export interface RangeCounts {
+  numEdges: number;
+  weightSum: number;
+  outDegrees: Uint8Array;
+  inDegrees: Uint8Array;
+  replicas: Uint8Array;
+  machineEdges: Uint8Array;
+}
+
+/**
+ * The file `path` names, for a worker started with `--data-dir dataDir`: relative to that folder,
+ * or absolute and inside it, after symbolic links are followed (no `..` or link leads out). A
+ * UsageError naming the call for anything else, a worker without a data folder included.
+ */
+export function fileUnder(dataDir: string | undefined, path: string, who = 'LoadRange'): string {
+  if (dataDir === undefined) throw new UsageError(`${who}: this worker reads no files (start it with --data-dir DIR to let --load distributed read files under DIR); got ${JSON.stringify(path)}`);
+  if (typeof path !== 'string' || path.length === 0 || path.length > 4096 || path.includes('\0')) throw new UsageError(`${who}: path must name a file under the worker's --data-dir; got ${JSON.stringify(String(path).slice(0, 200))}`);
+  let root: string;
+  let file: string;
+  try {
+    root = realpathSync(dataDir);
+    file = realpathSync(isAbsolute(path) ? path : resolve(root, path));
+  } catch (error) {
+    throw new UsageError(`${who}: no file ${JSON.stringify(path)} under this worker's --data-dir (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  if (!file.startsWith(root.endsWith(sep) ? root : root + sep)) throw new UsageError(`${who}: path must be inside this worker's --data-dir; got ${JSON.stringify(path)}`);
+  if (!statSync(file).isFile()) throw new UsageError(`${who}: path must be a file; got ${JSON.stringify(path)}`);
+  return file;
+}
+
+/** A reader's counts (a pass's summary over its range), for the wire. */
+export function countsOf(summary: IngressSummary): RangeCounts {
+  return {
+    numEdges: summary.numEdges,
+    weightSum: summary.weightSum,
+    outDegrees: bytesOf(summary.outDegrees),
+    inDegrees: bytesOf(summary.inDegrees),
+    replicas: bytesOf(summary.replicas),
+    machineEdges: bytesOf(summary.machineEdges),
+  };
+}
+
+/**
+ * Every reader's counts added up (degrees summed, replica bits or'ed), with the masters and
+ * replication factor of the whole: what one streamed pass over the file counts, save the weights'
+ * sum, which is added reader by reader (it may differ from a single reader's in the last bits).
+ * Throws when a reader's counts are not of `numVertices` vertices and `machines` machines.
+ */
+export function sumOfCounts(replies: readonly RangeCounts[], numVertices: number, words: number, machines: number, seed: number): IngressSummary {
+  const n = numVertices;
+  const outDegrees = new Uint32Array(n);
+  const inDegrees = new Uint32Array(n);
+  const replicas = new Uint32Array(n * words);
+  const machineEdges = new Float64Array(machines);
+  let numEdges = 0;
+  let weightSum = 0;
+  replies.forEach((reply, reader) => {
+    const out = toUint32(reply.outDegrees);
+    const inn = toUint32(reply.inDegrees);
+    const bits = toUint32(reply.replicas);
+    const placed = toFloat64(reply.machineEdges);
+    if (out.length !== n || inn.length !== n || bits.length !== n * words || placed.length !== machines) {
+      throw new Error(`runCluster: reader ${reader}'s counts are not of ${n} vertices and ${machines} machines`);
+    }
+    for (let v = 0; v < n; v++) {
+      outDegrees[v] += out[v];
+      inDegrees[v] += inn[v];
+    }
+    for (let i = 0; i < bits.length; i++) replicas[i] |= bits[i];
+    for (let m = 0; m < machines; m++) machineEdges[m] += placed[m];
+    numEdges += reply.numEdges;
+    weightSum += reply.weightSum;
+  });
+  return {
+    numVertices: n,
+    numEdges,
+    weightSum,
+    outDegrees,
+    inDegrees,
+    replicas,
+    words,
+    masters: Uint16Array.from(hashMasters(replicas, n, words, machines, seed)),
+    replicationFactor: replicationFactorOf(replicas, words),
+    machineEdges,
+  };
+}
