@@ -28,7 +28,7 @@ import type { WireBatch } from './job.js';
 import { parseAddress } from '../util/address.js';
 import { PROTOCOL_VERSION, bytesOf, packRows, toFloat64, toUint32, unpackRows } from './wire.js';
 import { Machines, WorkerLost } from './machines.js';
-import { sumOfCounts, type RangeCounts } from './range-load.js';
+import { sumOfCounts, type DistributedLoad, type RangeCounts } from './range-load.js';
 import { wordsFor } from '../graph/replica-sets.js';
 import { shipmentOf, type ProgramShipment } from './program-shipping.js';
 import { secretOf, type ClusterSecurity } from './security.js';
@@ -83,7 +83,7 @@ export interface ClusterRunOptions {
    * this process reads its header (gwgSource), and the placement stateless (random). Default: this
    * coordinator reads a streamed input and sends each machine its edges.
    */
-  distributedLoad?: { path: string };
+  distributedLoad?: DistributedLoad;
   /** Workers standing by: one takes a lost worker's place, and the run carries on from the last checkpoint. */
   spares?: readonly string[];
   onProgress?: (progress: ClusterProgress) => void;
@@ -392,9 +392,13 @@ class ClusterRun {
     const seed = this.options.seed ?? 1;
     const placement = (this.options.placement ?? randomPlacement).stateless!;
     const workers = [...this.machines.addresses];
+    const load = this.options.distributedLoad!;
     const replies = await this.machines.everyMachine<RangeCounts>('LoadRange', (m) => ({
       job: this.job,
-      path: this.options.distributedLoad!.path,
+      path: load.path,
+      format: load.format ?? 'gwg',
+      weighted: source.weighted,
+      fileBytes: load.fileBytes ?? 0,
       reader: m,
       readers: machines,
       workers,
@@ -405,7 +409,10 @@ class ClusterRun {
       numVertices: source.numVertices,
       numEdges: source.numEdges,
     }));
-    return sumOfCounts(replies, source.numVertices, wordsFor(machines), machines, seed);
+    const summary = sumOfCounts(replies, source.numVertices, wordsFor(machines), machines, seed);
+    // A text file is read twice (a scan, then this): the same edges both times, or it changed.
+    if (summary.numEdges !== source.numEdges) throw new UsageError(`runCluster: the workers read ${summary.numEdges} edges of ${load.path}, and ${source.numEdges} before: did the file change?`);
+    return summary;
   }
 
   /** What start-up ships: the program, and the graph in the gasworks graph-file format, as views of its arrays (kept for spares). */

@@ -20,8 +20,68 @@ import { isAbsolute, resolve, sep } from 'node:path';
 import { hashMasters } from '../graph/replica-sets.js';
 import { UsageError } from '../errors.js';
 import { replicationFactorOf } from './placement.js';
-import type { IngressSummary } from './ingress.js';
+import { randomBytes } from 'node:crypto';
+import { InputError } from '../errors.js';
+import type { EdgeSource, IngressSummary } from './ingress.js';
+import { Machines } from './machines.js';
+import { secretOf, type ClusterSecurity } from './security.js';
+import type { TextRangeScan } from './text-range.js';
 import { bytesOf, toFloat64, toUint32 } from './wire.js';
+
+/**
+ * What runCluster's `distributedLoad` names: the file as the workers find it under their
+ * --data-dir, its format (a directed .gwg file, the default, or a text edge list), and for a text
+ * file, its size when scanned (`textEdgeListOnWorkers`).
+ */
+export interface DistributedLoad {
+  path: string;
+  format?: 'gwg' | 'text';
+  fileBytes?: number;
+}
+
+/**
+ * A text edge list every worker reads under its --data-dir, scanned by the workers (each its byte
+ * range: text-range.ts): its vertex count (largest id + 1: `--ids identity`), its edges, and
+ * whether it is weighted (its first edge has a third column, or `weighted` says so). Returns the
+ * stream runCluster takes (its edges are the workers' to read: it cannot be opened here) and the
+ * `distributedLoad` option to give with it. A file that differs between machines, or has no edge,
+ * is refused.
+ */
+export async function textEdgeListOnWorkers(path: string, options: { workers: readonly string[]; security?: ClusterSecurity; weighted?: boolean; timeoutSeconds?: number }): Promise<{ source: EdgeSource; load: DistributedLoad }> {
+  const workers = [...options.workers];
+  const machines = new Machines(workers, [], options.security, secretOf(options.security), (options.timeoutSeconds ?? 600) * 1000, randomBytes(8).toString('hex'));
+  // The LoadRange reply's names for a TextRangeScan.
+  type ScanReply = Omit<TextRangeScan, 'edges'> & { numEdges: number };
+  let scans: ScanReply[];
+  try {
+    scans = await machines.everyMachine<ScanReply>('LoadRange', (m) => ({ job: randomBytes(8).toString('hex'), path, reader: m, readers: workers.length, workers, format: 'text', scan: true, only: -1, pass: 1 }));
+  } finally {
+    await machines.release();
+  }
+  const fileBytes = scans[0].fileBytes;
+  const differs = scans.findIndex((scan) => scan.fileBytes !== fileBytes);
+  if (differs >= 0) throw new UsageError(`runCluster: ${path} has ${fileBytes} bytes on ${workers[0]} and ${scans[differs].fileBytes} on ${workers[differs]}: every machine must read the same file`);
+  let maxId = -1;
+  let edges = 0;
+  for (const scan of scans) {
+    maxId = Math.max(maxId, scan.maxId);
+    edges += scan.numEdges;
+  }
+  if (edges === 0) throw new InputError(path, null, 'no edges found (expected lines "source target [weight]")');
+  const first = scans.find((scan) => scan.firstColumns > 0)!;
+  const source: EdgeSource = {
+    kind: 'gasworks.edge-source',
+    name: path,
+    numVertices: maxId + 1,
+    numEdges: edges,
+    weighted: options.weighted === true || first.firstColumns === 3,
+    fileIds: null,
+    open() {
+      throw new Error(`runCluster: ${path} is read by the workers (distributedLoad), not here`);
+    },
+  };
+  return { source, load: { path, format: 'text', fileBytes } };
+}
 
 /** A LoadRange reply: one reader's counts over the edges it read. */
 export interface RangeCounts {

@@ -20,7 +20,9 @@ import { CREDENTIAL_KEY, ClusterSecret, REPLY_MAC_KEY } from './auth.js';
 import { DataChannel, PeerUnreachable } from './data-channel.js';
 import { StagedEdges } from './part-build.js';
 import { WorkerClient } from './client.js';
-import { gwgRange, streamToMachines, type EdgeChunk } from './ingress.js';
+import { gwgRange, streamToMachines, type EdgeChunk, type EdgeSource } from './ingress.js';
+import { scanTextRange, textRangeSource } from './text-range.js';
+import { IDENTITY_MAX_ID } from '../graph/loaders/snap.js';
 import { statelessPlacer } from './placement.js';
 import { countsOf, fileUnder, type RangeCounts } from './range-load.js';
 import { CheckpointFiles } from './checkpoint-files.js';
@@ -127,6 +129,10 @@ interface LoadRangeRequest {
   only: number;
   numVertices: number;
   numEdges: number;
+  format: string;
+  scan: boolean;
+  weighted: boolean;
+  fileBytes: number;
 }
 
 /** A call that comes out of the job's order (a superstep before Connect, one skipped or repeated). */
@@ -385,7 +391,7 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
    * stateless placement named, and send it to its machine's worker (this one included) as SendEdges
    * chunks tagged with this reader; the counts of what was read go back (range-load.ts).
    */
-  const loadRange = async (r: LoadRangeRequest): Promise<RangeCounts> => {
+  const loadRange = async (r: LoadRangeRequest): Promise<RangeCounts | { maxId: number; numEdges: number; firstColumns: number; fileBytes: number }> => {
     if (!/^[0-9a-f]{16}$/.test(r.job)) throw new UsageError('LoadRange: a job id is 16 hex digits');
     const readers = r.readers;
     if (!(Number.isInteger(readers) && readers >= 1 && readers <= 65535 && r.workers.length === readers)) throw new UsageError(`LoadRange: readers must be 1..65535 and name one worker each; got ${readers} readers and ${r.workers.length} workers`);
@@ -393,12 +399,26 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
     if (!(Number.isInteger(r.pass) && r.pass >= 1)) throw new UsageError(`LoadRange: pass must be 1 or more; got ${r.pass}`);
     if (!(Number.isInteger(r.only) && r.only < readers)) throw new UsageError(`LoadRange: only must be a machine below ${readers}, or negative; got ${r.only}`);
     r.workers.forEach((w) => parseAddress('LoadRange', w));
-    const placer = statelessPlacer(r.placement, readers, r.seed);
+    if (r.format !== 'gwg' && r.format !== 'text') throw new UsageError(`LoadRange: format must be gwg or text; got ${JSON.stringify(r.format)}`);
     const file = fileUnder(options.dataDir, r.path);
-    const range = gwgRange(file, r.reader, readers);
-    if (range === null) throw new UsageError(`LoadRange: ${r.path} is an undirected graph; --load distributed reads directed .gwg files`);
-    if (range.source.numVertices !== r.numVertices || range.fileEdges !== r.numEdges) {
-      throw new UsageError(`LoadRange: ${r.path} here has ${range.source.numVertices} vertices and ${range.fileEdges} edges, and the coordinator's ${r.numVertices} and ${r.numEdges}: every machine must read the same file`);
+    if (r.format === 'text' && r.scan) {
+      const scan = scanTextRange(file, r.reader, readers);
+      return { maxId: scan.maxId, numEdges: scan.edges, firstColumns: scan.firstColumns, fileBytes: scan.fileBytes };
+    }
+    const placer = statelessPlacer(r.placement, readers, r.seed);
+    let source: EdgeSource;
+    if (r.format === 'text') {
+      const bytes = statSync(file).size;
+      if (bytes !== r.fileBytes) throw new UsageError(`LoadRange: ${r.path} here has ${bytes} bytes, and ${r.fileBytes} when it was scanned: every machine must read the same file, unchanged`);
+      if (!(Number.isInteger(r.numVertices) && r.numVertices >= 1 && r.numVertices <= IDENTITY_MAX_ID + 1)) throw new UsageError(`LoadRange: numVertices must be 1..${IDENTITY_MAX_ID + 1}; got ${r.numVertices}`);
+      source = textRangeSource(file, r.reader, readers, r.numVertices, r.weighted);
+    } else {
+      const range = gwgRange(file, r.reader, readers);
+      if (range === null) throw new UsageError(`LoadRange: ${r.path} is an undirected graph; --load distributed reads directed .gwg files`);
+      if (range.source.numVertices !== r.numVertices || range.fileEdges !== r.numEdges) {
+        throw new UsageError(`LoadRange: ${r.path} here has ${range.source.numVertices} vertices and ${range.fileEdges} edges, and the coordinator's ${r.numVertices} and ${r.numEdges}: every machine must read the same file`);
+      }
+      source = range.source;
     }
     const peers = r.workers.map((address) => new WorkerClient(address, options.security, secret));
     try {
@@ -412,7 +432,7 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
           throw new UsageError(`LoadRange: worker ${r.workers[m]} refused this reader's edges: ${details}`);
         }
       };
-      const summary = await streamToMachines(range.source, placer, send, { machines: readers, seed: r.seed, pass: r.pass, ...(r.only >= 0 ? { only: r.only } : {}) });
+      const summary = await streamToMachines(source, placer, send, { machines: readers, seed: r.seed, pass: r.pass, ...(r.only >= 0 ? { only: r.only } : {}) });
       return countsOf(summary);
     } finally {
       for (const peer of peers) peer.close();

@@ -83,7 +83,7 @@ export interface RunOptions<P extends Params = Params> {
   /** Cluster runs: seconds the workers keep the job after the coordinator's last call (default 60). */
   leaseSeconds?: number;
   /** Cluster runs of a .gwg stream: each worker reads its range of this file under its --data-dir (runCluster's distributedLoad). */
-  distributedLoad?: { path: string };
+  distributedLoad?: { path: string; format?: 'gwg' | 'text'; fileBytes?: number };
 }
 
 export interface RunResult<VS extends Schema = Schema> {

@@ -17,7 +17,10 @@ import { startWorker as startWorkerWith, type ClusterWorker } from '../../../cor
 import { runCluster as runClusterWith, type ClusterRunOptions } from '../../../core/cluster/coordinator.js';
 import { randomPlacement, type Placement } from '../../../core/cluster/placement.js';
 import { gwgRange, gwgSource, type EdgeSource } from '../../../core/cluster/ingress.js';
-import { fileUnder } from '../../../core/cluster/range-load.js';
+import { fileUnder, textEdgeListOnWorkers } from '../../../core/cluster/range-load.js';
+import { scanTextRange, textRangeSource } from '../../../core/cluster/text-range.js';
+import { parseEdgeList } from '../../../core/graph/loaders/snap.js';
+import { loadGraph } from '../../../core/graph/load.js';
 import { StagedEdges } from '../../../core/cluster/part-build.js';
 import { writeGraphFile } from '../../../core/graph/binary.js';
 import { clusterPlacement } from '../../../partitioner/cluster.js';
@@ -93,6 +96,71 @@ test('a machine keeps each reader\'s edges apart and puts them in readers\' orde
   assert.equal(Array.from(staged.src.subarray(0, 5)), [0, 2, 10, 11, 20]);
   assert.equal(Array.from(staged.dst.subarray(0, 5)), [1, 3, 12, 13, 21]);
   assert.equal(Array.from(staged.weight!.subarray(0, 5)), [0.5, 0.75, 1, 1.5, 2]);
+});
+
+/** Reader r of k's edges of a text file as "s t w" lines, over `n` vertices. */
+function textEdges(path: string, readers: number, n: number, weighted: boolean): string[] {
+  const out: string[] = [];
+  for (let r = 0; r < readers; r++) out.push(...edgesOf(textRangeSource(path, r, readers, n, weighted)));
+  return out;
+}
+
+test('a text file\'s byte ranges split lines, and their readers, one after another, read what the loader reads', async () => {
+  const dir = tempDir('gasworks-text-');
+  const files: Array<[string, string]> = [
+    ['weighted.txt', '# a comment\n0 1 0.5\n\n1\t2 2.25\r\n% another\n  2 0 -3e2\n7 7 1\n10 3 0.125\n3 10 4'],
+    ['plain.txt', Array.from({ length: 300 }, (_, i) => `${(i * 7919) % 131} ${(i * 104729) % 97}${i % 17 === 0 ? '\n# c' : ''}`).join('\n') + '\n'],
+  ];
+  for (const [name, text] of files) {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    const list = await parseEdgeList(path, { ids: 'identity' });
+    const weighted = list.weight !== null;
+    const expected = Array.from({ length: list.length }, (_, e) => `${list.src[e]} ${list.dst[e]} ${weighted ? list.weight![e] : 0}`);
+    for (const readers of [1, 2, 3, 5, 13, 40]) {
+      let maxId = -1;
+      let edges = 0;
+      for (let r = 0; r < readers; r++) {
+        const scan = scanTextRange(path, r, readers);
+        maxId = Math.max(maxId, scan.maxId);
+        edges += scan.edges;
+        assert.is(scan.fileBytes, text.length);
+      }
+      assert.is(maxId + 1, list.numVertices, `${name}, ${readers} readers: vertices`);
+      assert.is(edges, list.length, `${name}, ${readers} readers: edges`);
+      const got = textEdges(path, readers, maxId + 1, weighted).map((line) => (weighted ? line : line.replace(/ [^ ]+$/, ' 0')));
+      assert.equal(got, expected, `${name}, ${readers} readers`);
+    }
+  }
+  // A bad line names the file and its byte offset.
+  const bad = join(dir, 'bad.txt');
+  writeFileSync(bad, '0 1\n1 x\n');
+  assert.throws(() => scanTextRange(bad, 0, 1), /bad\.txt.*the line at byte 4: expected a non-negative integer vertex id in column 2, found "x"/);
+  writeFileSync(bad, '0 1\n1 2 3\n');
+  assert.throws(() => edgesOf(textRangeSource(bad, 0, 1, 3, false)), /the line at byte 4: expected end of line after 2 columns, found extra "?3"?/);
+});
+
+test('a text edge list loaded distributed gives the loaded file\'s answers bit for bit (--ids identity)', async () => {
+  const edges = rmatEdges({ scale: 9, edgeFactor: 6, seed: 4, maxWeight: 40 });
+  const lines: string[] = ['# R-MAT 9, weighted'];
+  for (let e = 0; e < edges.length; e++) lines.push(`${edges.src[e]}${e % 3 === 0 ? '\t' : ' '}${edges.dst[e]} ${edges.weight![e]}${e % 5 === 0 ? '\r' : ''}`);
+  const path = join(dataDir, 'graphs', 'g.txt');
+  writeFileSync(path, lines.join('\n') + '\n');
+  const loadedGraph = await loadGraph(path, { ids: 'identity' });
+  for (const machines of [2, 3]) {
+    const { source, load } = await textEdgeListOnWorkers('graphs/g.txt', { workers: addresses(machines), security });
+    assert.is(source.numVertices, loadedGraph.numVertices);
+    assert.is(source.numEdges, loadedGraph.numEdges);
+    assert.ok(source.weighted);
+    for (const [program, params, maxIterations] of [[programs.pagerank, {}, 12], [programs.sssp, { source: 1 }, 200]] as const) {
+      const options = { workers: addresses(machines), params: params as never, maxIterations };
+      const loaded = await runCluster(program as unknown as VertexProgram, loadedGraph, options);
+      const distributed = await runCluster(program as unknown as VertexProgram, source, { ...options, distributedLoad: load });
+      assert.is(distributed.ingress, 'distributed');
+      assert.is(distributed.iterations, loaded.iterations);
+      for (const name of Object.keys(loaded.vertex)) sameBits(distributed.vertex[name] as ArrayLike<number>, loaded.vertex[name] as ArrayLike<number>, `${program.name}.${name}, ${machines} machines`);
+    }
+  }
 });
 
 test('distributed, streamed and loaded give the same answers bit for bit (PageRank, weighted SSSP; 2 and 3 machines)', async () => {
