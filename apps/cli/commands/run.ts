@@ -19,6 +19,7 @@ import { ensureTypeScriptLoader, findProgram } from '../../../core/engine/load-p
 import { getProgram, programs } from '../../../vertex-programs/index.js';
 import { loadClusterPlacement } from '../../../partitioner/cluster.js';
 import { GRAPH_SPEC_HELP, openGraph, streamableSource } from '../graph-source.js';
+import { distributedInput } from '../distributed-load.js';
 import { canStream } from '../../../core/cluster/ingress.js';
 import { addGraphOptions, graphOptionsFrom, type GraphFlags } from '../graph-flags.js';
 import { formatNumber, printJson, summaryTable } from '../output.js';
@@ -155,7 +156,7 @@ export function registerRun(program: Command): void {
     .option('--partitioner <name>', 'with --cluster: the vertex-cut that places edges on machines: a built-in (random, grid, dbh, greedy, hdrf, ne, 2ps-l, 2ps-hdrf, hep, ...) or the path of your own partitioner module (./my-cut.ts); random, greedy and hdrf stream a generated graph to the machines without building it here', 'hdrf')
     .option('--spare <host:port,...>', 'with --cluster: workers standing by; one replaces a lost worker and the run rolls back to the last checkpoint', hostPortList)
     .option('--checkpoint-every <n>', 'with --cluster: checkpoint every n supersteps (default: only at the start, with --spare)', positiveInt)
-    .option('--load <where>', 'with --cluster: here (this process reads the graph; the default) or distributed (each worker reads its own range of a directed .gwg file under its --data-dir and sends each edge to its machine: the file must be on every machine, at --graph relative to the workers\' --data-dir or at the same absolute path; random placement)')
+    .option('--load <where>', 'with --cluster: here (this process reads the graph; the default) or distributed (each worker reads its own range of the file under its --data-dir and sends each edge to its machine: a directed .gwg file, or a plain text edge list whose ids are vertex ids, as --ids identity reads them; the file must be on every machine, at --graph relative to the workers\' --data-dir or at the same absolute path; random placement)')
     .option('--lease <seconds>', 'with --cluster: the workers drop the job this long after this command\'s last call (it renews while it runs; default 60)', positiveInt)
     .option('-o, --out <file>', 'write id<TAB>value lines of the program\'s output column')
     .option('--json', 'print a JSON summary')
@@ -175,10 +176,8 @@ export function registerRun(program: Command): void {
     const partitioner = distributed && cmd.getOptionValueSource('partitioner') === 'default' ? 'random' : (flags.partitioner ?? 'hdrf');
     const placement = flags.cluster ? await loadClusterPlacement(partitioner, 'run') : undefined;
     if (distributed && placement?.stateless === undefined) throw new UsageError(`run: --load distributed needs --partitioner random (each machine places the edges it reads by a hash of their ends; ${partitioner}'s choice depends on edges other machines read); got ${partitioner}`);
-    const stream = placement?.stream !== undefined && canStream(vp) ? streamableSource(flags.graph, graphOptionsFrom(flags)) : null;
-    if (distributed && (stream === null || !flags.graph.endsWith('.gwg'))) {
-      throw new UsageError(`run: --load distributed reads a directed .gwg graph file (gasworks convert makes one), as it is, with a program that reads only the whole graph's view (${vp.name} ${canStream(vp) ? 'does' : 'does not'}); got --graph ${flags.graph}`);
-    }
+    const spread = distributed ? await distributedInput(flags.graph, { ...graphOptionsFrom(flags), ids: cmd.getOptionValueSource('ids') === 'default' ? undefined : flags.ids }, vp, { workers: flags.cluster!, security: clusterSecurityFrom('run', flags) }) : null;
+    const stream = spread?.source ?? (placement?.stream !== undefined && canStream(vp) ? streamableSource(flags.graph, graphOptionsFrom(flags)) : null);
     const { graph, name: graphName, loadSeconds } = stream !== null ? { graph: verticesOnly(stream.numVertices, stream.fileIds ?? null), name: basename(stream.name), loadSeconds: 0 } : await openGraph(flags.graph, graphOptionsFrom(flags));
     if (flags.source !== undefined) {
       if (!('source' in vp.params)) throw new UsageError(`run: program ${vp.name} has no source parameter`);
@@ -210,7 +209,7 @@ export function registerRun(program: Command): void {
       spares,
       checkpointEvery: flags.checkpointEvery,
       leaseSeconds: flags.lease,
-      ...(distributed ? { distributedLoad: { path: flags.graph } } : {}),
+      ...(spread !== null ? { distributedLoad: spread.load } : {}),
       ...(cluster ? { security: clusterSecurityFrom('run', flags) } : {}),
       onProgress: showProgress
         ? (p) => {

@@ -8,7 +8,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { gasworks, gasworksInBackground, expectUserMistakes, type CliResult } from './cli-runner.js';
@@ -70,6 +70,24 @@ test('each worker reads its range of the file: the output a streamed run writes,
   }
 });
 
+test('a text edge list is read by byte ranges, its ids as vertex ids: the output of the loaded file with --ids identity', () => {
+  // Ids 0..199 with gaps (isolated ids are vertices too), a comment, and a weight column.
+  const lines = ['# a weighted edge list'];
+  for (let i = 0; i < 900; i++) lines.push(`${(i * 37) % 199} ${(i * 53 + 11) % 197} ${1 + (i % 9) / 4}`);
+  writeFileSync(join(dir, 'edges.txt'), lines.join('\n') + '\n');
+  for (const [program, extra] of [['pagerank', ['--iterations', '10']], ['sssp', ['--source', '11']]] as const) {
+    const distributed = join(dir, `${program}-text-distributed.tsv`);
+    const loaded = join(dir, `${program}-text-loaded.tsv`);
+    const r = ok(gasworks(['run', program, '--graph', 'edges.txt', '--cluster', cluster, '--load', 'distributed', '--out', distributed, '--json', ...extra], { cwd: dir }));
+    const summary = JSON.parse(r.stdout) as { vertices: number; edges: number; cluster: { ingress: string } };
+    assert.is(summary.cluster.ingress, 'distributed');
+    assert.is(summary.edges, 900);
+    assert.is(summary.vertices, 199);
+    ok(gasworks(['run', program, '--graph', 'edges.txt', '--ids', 'identity', '--cluster', cluster, '--partitioner', 'random', '--out', loaded, '-q', ...extra], { cwd: dir }));
+    assert.is(readFileSync(distributed, 'utf8'), readFileSync(loaded, 'utf8'), `${program}: distributed vs loaded`);
+  }
+});
+
 test('--load mistakes exit 1 with a message and no stack trace', () => {
   const gwg = join(dir, 'rmat9.gwg');
   expectUserMistakes(
@@ -77,8 +95,11 @@ test('--load mistakes exit 1 with a message and no stack trace', () => {
       [['run', 'pagerank', '--graph', gwg, '--load', 'distributed'], /--load distributed is for cluster runs \(give --cluster too\)/],
       [['run', 'pagerank', '--graph', gwg, '--cluster', cluster, '--load', 'everywhere'], /--load must be here or distributed; got everywhere/],
       [['run', 'pagerank', '--graph', gwg, '--cluster', cluster, '--load', 'distributed', '--partitioner', 'hdrf'], /--load distributed needs --partitioner random .*got hdrf/],
-      [['run', 'pagerank', '--graph', 'rmat:8', '--cluster', cluster, '--load', 'distributed'], /--load distributed reads a directed \.gwg graph file .*got --graph rmat:8/],
-      [['run', 'label-propagation', '--graph', gwg, '--cluster', cluster, '--load', 'distributed'], /label-propagation does not\)/],
+      [['run', 'pagerank', '--graph', 'edges.txt.gz', '--cluster', cluster, '--load', 'distributed'], /--load distributed reads a directed \.gwg file or a plain \(not gzipped\) text edge list; got --graph edges\.txt\.gz/],
+      [['run', 'pagerank', '--graph', 'edges.txt', '--ids', 'dense', '--cluster', cluster, '--load', 'distributed'], /reads a text edge list's ids as vertex ids \(--ids identity/],
+      [['run', 'pagerank', '--graph', gwg, '--undirected', '--cluster', cluster, '--load', 'distributed'], /--undirected, --drop-self-loops and --drop-duplicates need the whole graph/],
+      [['run', 'label-propagation', '--graph', gwg, '--cluster', cluster, '--load', 'distributed'], /needs a program that reads only the whole graph's view .*label-propagation does not/],
+      [['run', 'pagerank', '--graph', 'missing.txt', '--cluster', cluster, '--load', 'distributed'], /no file "missing\.txt" under this worker's --data-dir \(ENOENT\)/],
       [['run', 'pagerank', '--graph', outside, '--cluster', cluster, '--load', 'distributed'], /LoadRange: path must be inside this worker's --data-dir; got ".*elsewhere\.gwg"/],
     ],
     assert,
