@@ -17,8 +17,8 @@ import { workerAddress } from '../../../core/cluster/worker-process.js';
 
 const dir = tempDir();
 const tokenFile = join(dir, 'cluster.token');
-process.env.GASWORKS_TOKEN_FILE = tokenFile;
-process.env.XDG_CACHE_HOME = join(dir, 'cache');
+// Given to each child, not set here: other test files of the same run set their own.
+const env = { GASWORKS_TOKEN_FILE: tokenFile, XDG_CACHE_HOME: join(dir, 'cache') };
 const workers: ChildProcess[] = [];
 let cluster = '';
 // A file the coordinator reads, outside the workers' --data-dir.
@@ -30,11 +30,11 @@ function ok(r: CliResult): CliResult {
 }
 
 test.before(async () => {
-  ok(gasworks(['token', '--out', tokenFile]));
-  ok(gasworks(['generate', 'rmat', '--scale', '9', '--out', join(dir, 'rmat9.gwg'), '-q']));
-  ok(gasworks(['generate', 'rmat', '--scale', '6', '--out', outside, '-q']));
+  ok(gasworks(['token', '--out', tokenFile], { env }));
+  ok(gasworks(['generate', 'rmat', '--scale', '9', '--out', join(dir, 'rmat9.gwg'), '-q'], { env }));
+  ok(gasworks(['generate', 'rmat', '--scale', '6', '--out', outside, '-q'], { env }));
   const start = (): Promise<string> => {
-    const child = gasworksInBackground(['worker', '--listen', '127.0.0.1:0', '--threads', '1', '--data-dir', dir]);
+    const child = gasworksInBackground(['worker', '--listen', '127.0.0.1:0', '--threads', '1', '--data-dir', dir], env);
     workers.push(child);
     return workerAddress(child);
   };
@@ -52,13 +52,13 @@ test('each worker reads its range of the file: the output a streamed run writes,
     const distributed = join(dir, `${program}-distributed.tsv`);
     const streamed = join(dir, `${program}-streamed.tsv`);
     const one = join(dir, `${program}-one.tsv`);
-    const r = ok(gasworks(['run', program, '--graph', graph, '--cluster', cluster, '--load', 'distributed', '--out', distributed, '--json', ...extra], { cwd: dir }));
+    const r = ok(gasworks(['run', program, '--graph', graph, '--cluster', cluster, '--load', 'distributed', '--out', distributed, '--json', ...extra], { cwd: dir, env }));
     const summary = JSON.parse(r.stdout) as { edges: number; cluster: { ingress: string; partitioner: string; edges: number } };
     assert.is(summary.cluster.ingress, 'distributed');
     assert.is(summary.cluster.partitioner, 'random');
     assert.is(summary.edges, 512 * 16);
-    ok(gasworks(['run', program, '--graph', graph, '--cluster', cluster, '--partitioner', 'random', '--out', streamed, '-q', ...extra], { cwd: dir }));
-    ok(gasworks(['run', program, '--graph', graph, '--workers', '1', '--out', one, '-q', ...extra], { cwd: dir }));
+    ok(gasworks(['run', program, '--graph', graph, '--cluster', cluster, '--partitioner', 'random', '--out', streamed, '-q', ...extra], { cwd: dir, env }));
+    ok(gasworks(['run', program, '--graph', graph, '--workers', '1', '--out', one, '-q', ...extra], { cwd: dir, env }));
     assert.is(readFileSync(distributed, 'utf8'), readFileSync(streamed, 'utf8'), `${program}: distributed vs streamed`);
     const a = readFileSync(one, 'utf8').trim().split('\n').map((l) => l.split('\t'));
     const b = readFileSync(distributed, 'utf8').trim().split('\n').map((l) => l.split('\t'));
@@ -78,12 +78,12 @@ test('a text edge list is read by byte ranges, its ids as vertex ids: the output
   for (const [program, extra] of [['pagerank', ['--iterations', '10']], ['sssp', ['--source', '11']]] as const) {
     const distributed = join(dir, `${program}-text-distributed.tsv`);
     const loaded = join(dir, `${program}-text-loaded.tsv`);
-    const r = ok(gasworks(['run', program, '--graph', 'edges.txt', '--cluster', cluster, '--load', 'distributed', '--out', distributed, '--json', ...extra], { cwd: dir }));
+    const r = ok(gasworks(['run', program, '--graph', 'edges.txt', '--cluster', cluster, '--load', 'distributed', '--out', distributed, '--json', ...extra], { cwd: dir, env }));
     const summary = JSON.parse(r.stdout) as { vertices: number; edges: number; cluster: { ingress: string } };
     assert.is(summary.cluster.ingress, 'distributed');
     assert.is(summary.edges, 900);
     assert.is(summary.vertices, 199);
-    ok(gasworks(['run', program, '--graph', 'edges.txt', '--ids', 'identity', '--cluster', cluster, '--partitioner', 'random', '--out', loaded, '-q', ...extra], { cwd: dir }));
+    ok(gasworks(['run', program, '--graph', 'edges.txt', '--ids', 'identity', '--cluster', cluster, '--partitioner', 'random', '--out', loaded, '-q', ...extra], { cwd: dir, env }));
     assert.is(readFileSync(distributed, 'utf8'), readFileSync(loaded, 'utf8'), `${program}: distributed vs loaded`);
   }
 });
@@ -93,14 +93,14 @@ test('--load mistakes exit 1 with a message and no stack trace', () => {
   expectUserMistakes(
     [
       [['run', 'pagerank', '--graph', gwg, '--load', 'distributed'], /--load distributed is for cluster runs \(give --cluster too\)/],
-      [['run', 'pagerank', '--graph', gwg, '--cluster', cluster, '--load', 'everywhere'], /--load must be here or distributed; got everywhere/],
-      [['run', 'pagerank', '--graph', gwg, '--cluster', cluster, '--load', 'distributed', '--partitioner', 'hdrf'], /--load distributed needs --partitioner random .*got hdrf/],
-      [['run', 'pagerank', '--graph', 'edges.txt.gz', '--cluster', cluster, '--load', 'distributed'], /--load distributed reads a directed \.gwg file or a plain \(not gzipped\) text edge list; got --graph edges\.txt\.gz/],
-      [['run', 'pagerank', '--graph', 'edges.txt', '--ids', 'dense', '--cluster', cluster, '--load', 'distributed'], /reads a text edge list's ids as vertex ids \(--ids identity/],
-      [['run', 'pagerank', '--graph', gwg, '--undirected', '--cluster', cluster, '--load', 'distributed'], /--undirected, --drop-self-loops and --drop-duplicates need the whole graph/],
-      [['run', 'label-propagation', '--graph', gwg, '--cluster', cluster, '--load', 'distributed'], /needs a program that reads only the whole graph's view .*label-propagation does not/],
-      [['run', 'pagerank', '--graph', 'missing.txt', '--cluster', cluster, '--load', 'distributed'], /no file "missing\.txt" under this worker's --data-dir \(ENOENT\)/],
-      [['run', 'pagerank', '--graph', outside, '--cluster', cluster, '--load', 'distributed'], /LoadRange: path must be inside this worker's --data-dir; got ".*elsewhere\.gwg"/],
+      [['run', 'pagerank', '--graph', gwg, '--cluster', cluster, '--token-file', tokenFile, '--load', 'everywhere'], /--load must be here or distributed; got everywhere/],
+      [['run', 'pagerank', '--graph', gwg, '--cluster', cluster, '--token-file', tokenFile, '--load', 'distributed', '--partitioner', 'hdrf'], /--load distributed needs --partitioner random .*got hdrf/],
+      [['run', 'pagerank', '--graph', 'edges.txt.gz', '--cluster', cluster, '--token-file', tokenFile, '--load', 'distributed'], /--load distributed reads a directed \.gwg file or a plain \(not gzipped\) text edge list; got --graph edges\.txt\.gz/],
+      [['run', 'pagerank', '--graph', 'edges.txt', '--ids', 'dense', '--cluster', cluster, '--token-file', tokenFile, '--load', 'distributed'], /reads a text edge list's ids as vertex ids \(--ids identity/],
+      [['run', 'pagerank', '--graph', gwg, '--undirected', '--cluster', cluster, '--token-file', tokenFile, '--load', 'distributed'], /--undirected, --drop-self-loops and --drop-duplicates need the whole graph/],
+      [['run', 'label-propagation', '--graph', gwg, '--cluster', cluster, '--token-file', tokenFile, '--load', 'distributed'], /needs a program that reads only the whole graph's view .*label-propagation does not/],
+      [['run', 'pagerank', '--graph', 'missing.txt', '--cluster', cluster, '--token-file', tokenFile, '--load', 'distributed'], /no file "missing\.txt" under this worker's --data-dir \(ENOENT\)/],
+      [['run', 'pagerank', '--graph', outside, '--cluster', cluster, '--token-file', tokenFile, '--load', 'distributed'], /LoadRange: path must be inside this worker's --data-dir; got ".*elsewhere\.gwg"/],
     ],
     assert,
   );
