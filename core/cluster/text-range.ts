@@ -250,6 +250,7 @@ export function textRangeSource(path: string, reader: number, readers: number, n
               }
               p = parseLine(path, blocks.buffer, p, blocks.at, weighted, line);
               if (line.columns === 0) continue;
+              if (line.s >= numVertices || line.t >= numVertices) throw new InputError(path, null, `edge ${line.s} -> ${line.t} names an id above ${numVertices - 1}, the largest the first pass found: did the file change?`);
               src[at + k] = line.s;
               dst[at + k] = line.t;
               if (weight !== null) weight[at + k] = line.w;
