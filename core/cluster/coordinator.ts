@@ -28,7 +28,7 @@ import type { WireBatch } from './job.js';
 import { parseAddress } from '../util/address.js';
 import { PROTOCOL_VERSION, bytesOf, packRows, toFloat64, toUint32, unpackRows } from './wire.js';
 import { Machines, WorkerLost } from './machines.js';
-import { sumOfCounts, type DistributedLoad, type RangeCounts } from './range-load.js';
+import { CountsSum, type DistributedLoad, type RangeCounts } from './range-load.js';
 import { wordsFor } from '../graph/replica-sets.js';
 import { shipmentOf, type ProgramShipment } from './program-shipping.js';
 import { secretOf, type ClusterSecurity } from './security.js';
@@ -393,23 +393,33 @@ class ClusterRun {
     const placement = (this.options.placement ?? randomPlacement).stateless!;
     const workers = [...this.machines.addresses];
     const load = this.options.distributedLoad!;
-    const replies = await this.machines.everyMachine<RangeCounts>('LoadRange', (m) => ({
-      job: this.job,
-      path: load.path,
-      format: load.format ?? 'gwg',
-      weighted: source.weighted,
-      fileBytes: load.fileBytes ?? 0,
-      reader: m,
-      readers: machines,
-      workers,
-      placement,
-      seed,
-      pass,
-      only: only ?? -1,
-      numVertices: source.numVertices,
-      numEdges: source.numEdges,
-    }));
-    const summary = sumOfCounts(replies, source.numVertices, wordsFor(machines), machines, seed);
+    const sum = new CountsSum(source.numVertices, wordsFor(machines), machines);
+    // Each reply is added as it comes, then dropped: one at a time beside the sums.
+    const calls = workers.map((_, m) =>
+      this.machines
+        .call<RangeCounts>(m, 'LoadRange', {
+          job: this.job,
+          path: load.path,
+          format: load.format ?? 'gwg',
+          weighted: source.weighted,
+          fileBytes: load.fileBytes ?? 0,
+          reader: m,
+          readers: machines,
+          workers,
+          placement,
+          seed,
+          pass,
+          only: only ?? -1,
+          numVertices: source.numVertices,
+          numEdges: source.numEdges,
+        })
+        .then((reply) => sum.add(reply, m)),
+    );
+    // Settled, all of them, before a failure is reported: no reader of this pass still sends when the caller moves on.
+    const settled = await Promise.allSettled(calls);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+    const summary = sum.summary(seed);
     // A text file is read twice (a scan, then this): the same edges both times, or it changed.
     if (summary.numEdges !== source.numEdges) throw new UsageError(`runCluster: the workers read ${summary.numEdges} edges of ${load.path}, and ${source.numEdges} before: did the file change?`);
     return summary;

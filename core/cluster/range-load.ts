@@ -127,46 +127,64 @@ export function countsOf(summary: IngressSummary): RangeCounts {
 }
 
 /**
- * Every reader's counts added up (degrees summed, replica bits or'ed), with the masters and
- * replication factor of the whole: what one streamed pass over the file counts, save the weights'
- * sum, which is added reader by reader (it may differ from a single reader's in the last bits).
- * Throws when a reader's counts are not of `numVertices` vertices and `machines` machines.
+ * Readers' counts added up as they arrive (degrees summed, replica bits or'ed), so that the
+ * coordinator holds one reply at a time beside the sums, not one per machine; `summary()` gives
+ * the masters and replication factor of the whole: what one streamed pass over the file counts,
+ * save the weights' sum, which is added reader by reader (it may differ from a single reader's in
+ * the last bits).
  */
-export function sumOfCounts(replies: readonly RangeCounts[], numVertices: number, words: number, machines: number, seed: number): IngressSummary {
-  const n = numVertices;
-  const outDegrees = new Uint32Array(n);
-  const inDegrees = new Uint32Array(n);
-  const replicas = new Uint32Array(n * words);
-  const machineEdges = new Float64Array(machines);
-  let numEdges = 0;
-  let weightSum = 0;
-  replies.forEach((reply, reader) => {
+export class CountsSum {
+  private readonly outDegrees: Uint32Array;
+  private readonly inDegrees: Uint32Array;
+  private readonly replicas: Uint32Array;
+  private readonly machineEdges: Float64Array;
+  private numEdges = 0;
+  private weightSum = 0;
+
+  constructor(
+    private readonly numVertices: number,
+    private readonly words: number,
+    private readonly machines: number,
+  ) {
+    this.outDegrees = new Uint32Array(numVertices);
+    this.inDegrees = new Uint32Array(numVertices);
+    this.replicas = new Uint32Array(numVertices * words);
+    this.machineEdges = new Float64Array(machines);
+  }
+
+  /** Add reader `reader`'s counts; throws when they are not of this many vertices and machines. */
+  add(reply: RangeCounts, reader: number): void {
+    const n = this.numVertices;
     const out = toUint32(reply.outDegrees);
     const inn = toUint32(reply.inDegrees);
     const bits = toUint32(reply.replicas);
     const placed = toFloat64(reply.machineEdges);
-    if (out.length !== n || inn.length !== n || bits.length !== n * words || placed.length !== machines) {
-      throw new Error(`runCluster: reader ${reader}'s counts are not of ${n} vertices and ${machines} machines`);
+    if (out.length !== n || inn.length !== n || bits.length !== n * this.words || placed.length !== this.machines) {
+      throw new Error(`runCluster: reader ${reader}'s counts are not of ${n} vertices and ${this.machines} machines`);
     }
     for (let v = 0; v < n; v++) {
-      outDegrees[v] += out[v];
-      inDegrees[v] += inn[v];
+      this.outDegrees[v] += out[v];
+      this.inDegrees[v] += inn[v];
     }
-    for (let i = 0; i < bits.length; i++) replicas[i] |= bits[i];
-    for (let m = 0; m < machines; m++) machineEdges[m] += placed[m];
-    numEdges += reply.numEdges;
-    weightSum += reply.weightSum;
-  });
-  return {
-    numVertices: n,
-    numEdges,
-    weightSum,
-    outDegrees,
-    inDegrees,
-    replicas,
-    words,
-    masters: Uint16Array.from(hashMasters(replicas, n, words, machines, seed)),
-    replicationFactor: replicationFactorOf(replicas, words),
-    machineEdges,
-  };
+    for (let i = 0; i < bits.length; i++) this.replicas[i] |= bits[i];
+    for (let m = 0; m < this.machines; m++) this.machineEdges[m] += placed[m];
+    this.numEdges += reply.numEdges;
+    this.weightSum += reply.weightSum;
+  }
+
+  summary(seed: number): IngressSummary {
+    const { numVertices: n, words, machines, replicas } = this;
+    return {
+      numVertices: n,
+      numEdges: this.numEdges,
+      weightSum: this.weightSum,
+      outDegrees: this.outDegrees,
+      inDegrees: this.inDegrees,
+      replicas,
+      words,
+      masters: Uint16Array.from(hashMasters(replicas, n, words, machines, seed)),
+      replicationFactor: replicationFactorOf(replicas, words),
+      machineEdges: this.machineEdges,
+    };
+  }
 }
