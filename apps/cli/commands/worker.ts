@@ -11,7 +11,7 @@ import { addClusterSecurityOptions, clusterSecurityFrom, type ClusterSecurityFla
 import { positiveInt } from '../arguments.js';
 import { defaultWorkers } from '../../../core/engine/index.js';
 import { UsageError } from '../../../core/errors.js';
-import { access, mkdir } from 'node:fs/promises';
+import { access, mkdir, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
 
 interface WorkerFlags extends ClusterSecurityFlags {
@@ -51,6 +51,7 @@ export function registerWorker(program: Command): void {
     const { startWorker } = await import('../../../core/cluster/worker-server.js');
     const threads = flags.threads ?? defaultWorkers();
     if (flags.checkpointDir !== undefined) await writableDir(flags.checkpointDir);
+    if (flags.dataDir !== undefined && !(await stat(flags.dataDir).then((s) => s.isDirectory(), () => false))) throw new UsageError(`worker: --data-dir must be a folder; got ${flags.dataDir}`);
     const worker = await startWorker(flags.listen, { security, insecure: flags.insecure, maxMessageBytes: flags.maxMessageMb * 1024 * 1024, threads, programCache: flags.programCache, checkpointDir: flags.checkpointDir, dataDir: flags.dataDir });
     const how = [`${threads} thread${threads === 1 ? '' : 's'}`, security.token ? 'token' : 'no token', security.tls ? (security.tls.ca ? 'mutual TLS' : 'TLS') : 'no TLS'].join(', ');
     process.stdout.write(`gasworks worker listening on ${worker.address} (${how})\n`);

@@ -93,6 +93,7 @@ test('--load mistakes exit 1 with a message and no stack trace', () => {
   expectUserMistakes(
     [
       [['run', 'pagerank', '--graph', gwg, '--load', 'distributed'], /--load distributed is for cluster runs \(give --cluster too\)/],
+      [['worker', '--listen', '127.0.0.1:0', '--data-dir', join(dir, 'no-such-folder')], /worker: --data-dir must be a folder; got .*no-such-folder/],
       [['run', 'pagerank', '--graph', gwg, '--cluster', cluster, '--token-file', tokenFile, '--load', 'everywhere'], /--load must be here or distributed; got everywhere/],
       [['run', 'pagerank', '--graph', gwg, '--cluster', cluster, '--token-file', tokenFile, '--load', 'distributed', '--partitioner', 'hdrf'], /--load distributed needs --partitioner random .*got hdrf/],
       [['run', 'pagerank', '--graph', 'edges.txt.gz', '--cluster', cluster, '--token-file', tokenFile, '--load', 'distributed'], /--load distributed reads a directed \.gwg file or a plain \(not gzipped\) text edge list; got --graph edges\.txt\.gz/],
