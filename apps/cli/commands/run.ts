@@ -173,7 +173,8 @@ export function registerRun(program: Command): void {
     const distributed = flags.load === 'distributed';
     if (distributed && !flags.cluster) throw new UsageError('run: --load distributed is for cluster runs (give --cluster too)');
     // Distributed loading needs a placement every machine computes alone: random, unless asked otherwise.
-    const partitioner = distributed && cmd.getOptionValueSource('partitioner') === 'default' ? 'random' : (flags.partitioner ?? 'hdrf');
+    const asked = cmd.getOptionValueSource('partitioner') === 'default' ? undefined : flags.partitioner;
+    const partitioner = asked ?? (distributed ? 'random' : 'hdrf');
     const placement = flags.cluster ? await loadClusterPlacement(partitioner, 'run') : undefined;
     if (distributed && placement?.stateless === undefined) throw new UsageError(`run: --load distributed needs --partitioner random (each machine places the edges it reads by a hash of their ends; ${partitioner}'s choice depends on edges other machines read); got ${partitioner}`);
     const spread = distributed ? await distributedInput(flags.graph, { ...graphOptionsFrom(flags), ids: cmd.getOptionValueSource('ids') === 'default' ? undefined : flags.ids }, vp, { workers: flags.cluster!, security: clusterSecurityFrom('run', flags) }) : null;
