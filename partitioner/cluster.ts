@@ -7,9 +7,7 @@
  */
 import type { Graph } from '../core/graph/graph.js';
 import { UsageError } from '../core/errors.js';
-import { machinesOfCsrEdges, type EdgePlacement, type Placement, type StreamPlacer } from '../core/cluster/placement.js';
-import { hashToRange } from '../core/graph/replica-sets.js';
-import { edgeHash } from './random.js';
+import { machinesOfCsrEdges, statelessPlacer, type EdgePlacement, type Placement, type StreamPlacer } from '../core/cluster/placement.js';
 import { newScan, scanEdges, type ScoreRule } from './scored-stream.js';
 import { getPartitioner, partitionGraph } from './index.js';
 import { loadPartitioner } from './load.js';
@@ -27,6 +25,8 @@ export function clusterPlacement(algo: string | Partitioner): Placement {
   return {
     name,
     stream: streamPlacer(partitioner),
+    // Random's machine of an edge is a hash of its ends: every machine can place what it reads.
+    ...(partitioner === getPartitioner('random') ? { stateless: 'edge-hash' as const } : {}),
     place(graph: Graph, machines: number, seed: number): EdgePlacement {
       const run = partitionGraph(graph, partitioner, machines, { seed });
       const { partition } = run;
@@ -50,11 +50,7 @@ export function clusterPlacement(algo: string | Partitioner): Placement {
  */
 function streamPlacer(partitioner: Partitioner): Placement['stream'] {
   if (partitioner === getPartitioner('random')) {
-    return (_numVertices, _numEdges, machines, seed): StreamPlacer => ({
-      assign(src, dst, count, out) {
-        for (let i = 0; i < count; i++) out[i] = hashToRange(edgeHash(src[i], dst[i], seed), machines);
-      },
-    });
+    return (_numVertices, _numEdges, machines, seed): StreamPlacer => statelessPlacer('edge-hash', machines, seed);
   }
   const scored = partitioner === getPartitioner('hdrf') ? 'hdrf' : partitioner === getPartitioner('greedy') ? 'greedy' : null;
   if (scored === null) return undefined;

@@ -9,16 +9,9 @@ import { vertexCutPartition, hashToRange, partsArray, wordsFor } from './replica
 import { visitOrder } from './stream.js';
 import type { EdgeStream, Partition, PartitionOptions, Partitioner } from './types.js';
 
-/** Hash of an ordered pair, seeded (two rounds of the murmur3 finalizer). */
-export function edgeHash(u: number, v: number, seed: number): number {
-  let h = Math.imul(u ^ seed, 0x9e3779b1) ^ v;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  h ^= h >>> 16;
-  h = Math.imul(h ^ u, 0x85ebca6b);
-  h ^= h >>> 15;
-  return h >>> 0;
-}
+// The hash lives in core, where a cluster's workers place the edges they read themselves (--load distributed).
+export { edgeHash } from '../core/graph/replica-sets.js';
+import { edgeHash } from '../core/graph/replica-sets.js';
 
 export function randomVertexCut(stream: EdgeStream, k: number, options: PartitionOptions = {}): Partition {
   const { src, dst, count: m, numVertices: n } = stream;

@@ -28,6 +28,8 @@ import type { WireBatch } from './job.js';
 import { parseAddress } from '../util/address.js';
 import { PROTOCOL_VERSION, bytesOf, packRows, toFloat64, toUint32, unpackRows } from './wire.js';
 import { Machines, WorkerLost } from './machines.js';
+import { CountsSum, type DistributedLoad, type RangeCounts } from './range-load.js';
+import { wordsFor } from '../graph/replica-sets.js';
 import { shipmentOf, type ProgramShipment } from './program-shipping.js';
 import { secretOf, type ClusterSecurity } from './security.js';
 import type { EdgePlacement } from './placement.js';
@@ -74,6 +76,14 @@ export interface ClusterRunOptions {
    * third of it): a coordinator that dies leaves nothing behind for longer. Default 60.
    */
   leaseSeconds?: number;
+  /**
+   * PowerGraph-style loading of a file every worker can read (a shared or copied file): each
+   * worker reads its own range of `path` (under its `--data-dir`) and sends each edge to its
+   * machine's worker; this coordinator sees no edge. The input must then be that file's stream as
+   * this process reads its header (gwgSource), and the placement stateless (random). Default: this
+   * coordinator reads a streamed input and sends each machine its edges.
+   */
+  distributedLoad?: DistributedLoad;
   /** Workers standing by: one takes a lost worker's place, and the run carries on from the last checkpoint. */
   spares?: readonly string[];
   onProgress?: (progress: ClusterProgress) => void;
@@ -96,8 +106,8 @@ export interface ClusterInfo {
   checkpoints: number;
   /** The workers at the end (spares in the place of lost ones). */
   workers: string[];
-  /** How the machines got their edges: streamed by this coordinator (it never held them), or cut from the loaded graph. */
-  ingress: 'stream' | 'load';
+  /** How the machines got their edges: streamed by this coordinator (it never held them), read by the workers themselves (--load distributed), or cut from the loaded graph. */
+  ingress: 'stream' | 'distributed' | 'load';
   /** The whole graph's edge count. */
   edges: number;
   /** Where checkpoints were kept: each worker its part, on its own storage (--checkpoint-dir), or the coordinator all of it. */
@@ -225,10 +235,15 @@ class ClusterRun {
     }
     this.edgesSent = workers.map(() => false);
     this.edgesPass = workers.map(() => 0);
+    if (options.distributedLoad !== undefined && this.source === null) throw new UsageError('runCluster: distributedLoad needs the file\'s stream (gwgSource), not a loaded graph');
     if (this.source !== null) {
       const p = prepared.program;
       if (!canStream(p)) {
         throw new UsageError(`runCluster: program ${p.name} cannot run on a streamed graph (${this.source.name}): that needs graphAccess 'view', dataAccess 'gas' and no edge data; load the graph instead`);
+      }
+      const placement = options.placement ?? randomPlacement;
+      if (options.distributedLoad !== undefined && placement.stateless === undefined) {
+        throw new UsageError(`runCluster: placement ${placement.name} cannot load distributed: its machine for an edge depends on the edges placed before it, which other machines read; use the random placement (--partitioner random), whose machine for an edge is a hash of its ends`);
       }
       if ((options.placement ?? randomPlacement).stream === undefined) {
         throw new UsageError(`runCluster: placement ${(options.placement ?? randomPlacement).name} needs the whole graph, and ${this.source.name} is streamed; use the random placement, or load the graph`);
@@ -340,12 +355,8 @@ class ClusterRun {
     const source = this.source!;
     const machines = this.machines.count;
     const seed = this.options.seed ?? 1;
-    const placer = (this.options.placement ?? randomPlacement).stream!(source.numVertices, source.numEdges, machines, seed);
-    const send = async (m: number, chunk: EdgeChunk): Promise<void> => {
-      await this.machines.call(m, 'SendEdges', { job: this.job, ...chunk });
-    };
     const pass = ++this.passes;
-    const summary = await streamToMachines(source, placer, send, { machines, seed, only, pass });
+    const summary = this.options.distributedLoad !== undefined ? await this.loadRanges(pass, only) : await this.streamPass(pass, only);
     if (only !== undefined) {
       this.edgesSent[only] = true;
       this.edgesPass[only] = pass;
@@ -356,6 +367,62 @@ class ClusterRun {
     this.edgesPass.fill(pass);
     this.part = { machineOf: new Uint16Array(0), masters: summary.masters, replicas: summary.replicas, words: summary.words, replicationFactor: summary.replicationFactor };
     this.view = { numVertices: summary.numVertices, numEdges: summary.numEdges, outDegrees: summary.outDegrees, inDegrees: summary.inDegrees, weightSum: summary.weightSum, globalIds: null };
+  }
+
+  /** A pass of this coordinator's own: it reads the input and sends each machine its edges. */
+  private async streamPass(pass: number, only: number | undefined): Promise<IngressSummary> {
+    const source = this.source!;
+    const machines = this.machines.count;
+    const seed = this.options.seed ?? 1;
+    const placer = (this.options.placement ?? randomPlacement).stream!(source.numVertices, source.numEdges, machines, seed);
+    const send = async (m: number, chunk: EdgeChunk): Promise<void> => {
+      await this.machines.call(m, 'SendEdges', { job: this.job, ...chunk });
+    };
+    return streamToMachines(source, placer, send, { machines, seed, only, pass });
+  }
+
+  /**
+   * A distributed pass (range-load.ts): every machine's worker reads its range of the file and
+   * sends each edge to its machine (or only machine `only`'s, for a spare, which reads the lost
+   * machine's range); their counts, added up, are the pass's summary.
+   */
+  private async loadRanges(pass: number, only: number | undefined): Promise<IngressSummary> {
+    const source = this.source!;
+    const machines = this.machines.count;
+    const seed = this.options.seed ?? 1;
+    const placement = (this.options.placement ?? randomPlacement).stateless!;
+    const workers = [...this.machines.addresses];
+    const load = this.options.distributedLoad!;
+    const sum = new CountsSum(source.numVertices, wordsFor(machines), machines);
+    // Each reply is added as it comes, then dropped: one at a time beside the sums.
+    const calls = workers.map((_, m) =>
+      this.machines
+        .call<RangeCounts>(m, 'LoadRange', {
+          job: this.job,
+          path: load.path,
+          format: load.format ?? 'gwg',
+          weighted: source.weighted,
+          fileBytes: load.fileBytes ?? 0,
+          reader: m,
+          readers: machines,
+          workers,
+          placement,
+          seed,
+          pass,
+          only: only ?? -1,
+          numVertices: source.numVertices,
+          numEdges: source.numEdges,
+        })
+        .then((reply) => sum.add(reply, m)),
+    );
+    // Settled, all of them, before a failure is reported: no reader of this pass still sends when the caller moves on.
+    const settled = await Promise.allSettled(calls);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+    const summary = sum.summary(seed);
+    // A text file is read twice (a scan, then this): the same edges both times, or it changed.
+    if (summary.numEdges !== source.numEdges) throw new UsageError(`runCluster: the workers read ${summary.numEdges} edges of ${load.path}, and ${source.numEdges} before: did the file change?`);
+    return summary;
   }
 
   /** What start-up ships: the program, and the graph in the gasworks graph-file format, as views of its arrays (kept for spares). */
@@ -656,7 +723,7 @@ class ClusterRun {
       recoveries: this.recoveries,
       checkpoints: this.checkpoints,
       workers: [...this.machines.addresses],
-      ingress: this.source !== null ? 'stream' : 'load',
+      ingress: this.source === null ? 'load' : this.options.distributedLoad !== undefined ? 'distributed' : 'stream',
       checkpointsAt: this.checkpointsOnWorkers ? 'workers' : 'coordinator',
       edges: this.numEdges,
     };

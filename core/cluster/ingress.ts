@@ -59,6 +59,20 @@ export function rmatSource(options: RmatOptions, name = `rmat:${options.scale}`)
  * must stay on one machine) is not streamed: null.
  */
 export function gwgSource(path: string): EdgeSource | null {
+  return gwgEdges(path, null)?.source ?? null;
+}
+
+/**
+ * The `reader`-th of `readers` equal ranges of a directed `.gwg` file's edges, in CSR order (a
+ * machine's share of `--load distributed`), and the file's edge count; null for an undirected file.
+ * A range checks its ends against the vertex count, and the offsets' checksum; only a whole pass can
+ * check the targets' and weights' checksums.
+ */
+export function gwgRange(path: string, reader: number, readers: number): { source: EdgeSource; fileEdges: number } | null {
+  return gwgEdges(path, { reader, readers });
+}
+
+function gwgEdges(path: string, range: { reader: number; readers: number } | null): { source: EdgeSource; fileEdges: number } | null {
   const file = openGraphSections(path);
   try {
     const { header } = file;
@@ -81,23 +95,28 @@ export function gwgSource(path: string): EdgeSource | null {
     const weighted = file.section('weights') !== null;
     const targetsSection = file.section('outTargets');
     if (targetsSection === null || targetsSection.bytes !== 4 * m || (weighted && file.section('weights')!.bytes !== 8 * m)) throw new InputError(path, null, 'out-targets or weights of the wrong size');
-    return {
+    // The edges [from, end) of the file's m: all, or a reader's range.
+    const from = range === null ? 0 : Math.floor((range.reader * m) / range.readers);
+    const end = range === null ? m : Math.floor(((range.reader + 1) * m) / range.readers);
+    const wholeFile = from === 0 && end === m;
+    const source: EdgeSource = {
       kind: 'gasworks.edge-source',
       name: path,
       numVertices: n,
-      numEdges: m,
+      numEdges: end - from,
       weighted,
       fileIds,
       open(): EdgeReader {
         const reader = openGraphSections(path);
         let v = 0;
-        let e = 0;
+        let e = from;
+        while (v < n && offsets[v + 1] <= e) v++;
         let targetsCrc = 0;
         let weightsCrc = 0;
         let ended = false;
         return {
           next(src, dst, weight, at, count) {
-            const take = Math.min(count, m - e);
+            const take = Math.min(count, end - e);
             if (take > 0) {
               const targets = new Uint8Array(dst.buffer, dst.byteOffset + at * 4, take * 4);
               reader.read('outTargets', targets, e * 4);
@@ -113,17 +132,18 @@ export function gwgSource(path: string): EdgeSource | null {
                 if (dst[at + i] >= n) throw new InputError(path, null, `edge ${e} names vertex ${dst[at + i]}, past ${n - 1}`);
               }
             }
-            if (e === m && take < count && !ended) {
+            if (e === end && take < count && !ended) {
               // The end of a pass: the sections read are the ones written.
               ended = true;
               reader.close();
-              if (targetsCrc !== targetsSection.crc32 || (weighted && weightsCrc !== file.section('weights')!.crc32)) throw new InputError(path, null, 'corrupt section outTargets or weights: checksum mismatch');
+              if (wholeFile && (targetsCrc !== targetsSection.crc32 || (weighted && weightsCrc !== file.section('weights')!.crc32))) throw new InputError(path, null, 'corrupt section outTargets or weights: checksum mismatch');
             }
             return take;
           },
         };
       },
     };
+    return { source, fileEdges: m };
   } finally {
     file.close();
   }

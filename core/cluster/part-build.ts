@@ -32,8 +32,27 @@ export class StagedEdges {
     if (weighted) this.weight = new Float64Array(1024);
   }
 
-  /** Append `src`/`dst`/`weight` (same lengths; weight only for a weighted job). */
-  append(src: Uint32Array, dst: Uint32Array, weight: Float64Array | null): void {
+  /**
+   * The edges of later readers (--load distributed: each machine reads its range of the file), kept
+   * apart until `merge()` puts them after this reader's, in readers' order: the file's order.
+   */
+  private readonly later = new Map<number, StagedEdges>();
+
+  /** Edges received, every reader's. */
+  get total(): number {
+    let total = this.count;
+    for (const s of this.later.values()) total += s.count;
+    return total;
+  }
+
+  /** Append `src`/`dst`/`weight` (same lengths; weight only for a weighted job), read by `reader`. */
+  append(src: Uint32Array, dst: Uint32Array, weight: Float64Array | null, reader = 0): void {
+    if (reader > 0) {
+      let s = this.later.get(reader);
+      if (s === undefined) this.later.set(reader, (s = new StagedEdges(this.weighted, this.pass)));
+      s.append(src, dst, weight);
+      return;
+    }
     const need = this.count + src.length;
     if (need > this.src.length) {
       let capacity = this.src.length;
@@ -50,6 +69,15 @@ export class StagedEdges {
     this.dst.set(dst, this.count);
     if (this.weight !== null && weight !== null) this.weight.set(weight, this.count);
     this.count = need;
+  }
+
+  /** Every reader's edges into this one's arrays, in readers' order (the order a single reader would have read them). */
+  merge(): void {
+    for (const reader of [...this.later.keys()].sort((a, b) => a - b)) {
+      const s = this.later.get(reader)!;
+      this.later.delete(reader);
+      this.append(s.src.subarray(0, s.count), s.dst.subarray(0, s.count), s.weight?.subarray(0, s.count) ?? null);
+    }
   }
 }
 

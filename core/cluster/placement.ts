@@ -9,7 +9,8 @@
  * does not depend on them.
  */
 import type { Graph } from '../graph/graph.js';
-import { hashMasters, hashToRange, wordsFor } from '../graph/replica-sets.js';
+import { edgeHash, hashMasters, hashToRange, wordsFor } from '../graph/replica-sets.js';
+import { UsageError } from '../errors.js';
 import { hash32 } from '../util/random.js';
 import { lowerBound } from '../util/search.js';
 
@@ -35,6 +36,34 @@ export interface Placement {
    * from what the stream has shown so far; absent for one that needs the whole graph first.
    */
   stream?(numVertices: number, numEdges: number, machines: number, seed: number): StreamPlacer;
+  /**
+   * The name of this placement's stateless hash (statelessPlacer), when an edge's machine depends
+   * on its two ends alone: then every machine can place the edges it reads itself (--load
+   * distributed). Absent for a placement that depends on the edges before (greedy, HDRF).
+   */
+  stateless?: StatelessHash;
+}
+
+/** The stateless placements a worker knows by name: core's pair hash, and gasworks/partitioner's random (edgeHash). */
+export type StatelessHash = 'pair-hash' | 'edge-hash';
+
+/** The placer of a stateless hash by its name (from the network: checked), as every machine computes it. */
+export function statelessPlacer(name: string, machines: number, seed: number): StreamPlacer {
+  if (name === 'pair-hash') {
+    return {
+      assign(src, dst, count, out) {
+        for (let i = 0; i < count; i++) out[i] = hashedMachine(src[i], dst[i], machines, seed);
+      },
+    };
+  }
+  if (name === 'edge-hash') {
+    return {
+      assign(src, dst, count, out) {
+        for (let i = 0; i < count; i++) out[i] = hashToRange(edgeHash(src[i], dst[i], seed), machines);
+      },
+    };
+  }
+  throw new UsageError(`LoadRange: placement must be pair-hash or edge-hash (a stateless hash); got ${JSON.stringify(name)}`);
 }
 
 /** Places a stream's edges as they come: the machine of each of `count` edges into `out`. */
@@ -109,6 +138,7 @@ export function placementOf(graph: Graph, machineOf: Uint16Array, machines: numb
 /** Each edge to the machine a hash of its two ends picks (the two directions of an undirected edge alike). */
 export const randomPlacement: Placement = {
   name: 'random',
+  stateless: 'pair-hash',
   place(graph, machines, seed) {
     const n = graph.numVertices;
     const off = graph.outOffsets;
@@ -123,10 +153,6 @@ export const randomPlacement: Placement = {
     return placementOf(graph, machineOf, machines, seed);
   },
   stream(_numVertices, _numEdges, machines, seed) {
-    return {
-      assign(src, dst, count, out) {
-        for (let i = 0; i < count; i++) out[i] = hashedMachine(src[i], dst[i], machines, seed);
-      },
-    };
+    return statelessPlacer('pair-hash', machines, seed);
   },
 };

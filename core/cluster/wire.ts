@@ -28,7 +28,7 @@ function protoPath(): string {
  * The version of gasworks.proto and of the data channel's frames; Setup carries it and a worker
  * refuses another (fields were renumbered between versions). Bump it with any change to either.
  */
-export const PROTOCOL_VERSION = 6;
+export const PROTOCOL_VERSION = 7;
 
 /** The trailer metadata key that names the lost machine of a PeerLost. */
 export const LOST_MACHINE_KEY = 'gasworks-lost-machine';

@@ -15,9 +15,16 @@ import { HealthImplementation } from 'grpc-health-check';
 import { InputError, UsageError } from '../errors.js';
 import { parseAddress } from '../util/address.js';
 import { randomBytes } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
 import { CREDENTIAL_KEY, ClusterSecret, REPLY_MAC_KEY } from './auth.js';
 import { DataChannel, PeerUnreachable } from './data-channel.js';
 import { StagedEdges } from './part-build.js';
+import { WorkerClient } from './client.js';
+import { gwgRange, streamToMachines, type EdgeChunk, type EdgeSource } from './ingress.js';
+import { scanTextRange, textRangeSource } from './text-range.js';
+import { IDENTITY_MAX_ID } from '../graph/loaders/snap.js';
+import { statelessPlacer } from './placement.js';
+import { countsOf, fileUnder, type RangeCounts } from './range-load.js';
 import { CheckpointFiles } from './checkpoint-files.js';
 import { ClusterJob, type JobSetup, type WireBatch } from './job.js';
 import { runSupersteps, type Exchange } from './superstep.js';
@@ -63,6 +70,11 @@ export interface WorkerOptions {
    * none (checkpoints go to the coordinator).
    */
   checkpointDir?: string;
+  /**
+   * The folder whose files `--load distributed` may read (LoadRange names a file under it, and
+   * nothing outside it is read). Default: none (LoadRange is refused).
+   */
+  dataDir?: string;
 }
 
 /** Setup as it arrives: the job, less where its program is, plus how the program was shipped. */
@@ -100,6 +112,28 @@ const STAGED_GRAPH_MS = 120_000;
 const MAX_GRAPH_BYTES = 2 ** 40;
 /** The most edges a worker takes by SendEdges for one job (local edge ids are 32-bit). */
 const MAX_STAGED_EDGES = 2 ** 32 - 1;
+
+/** How long a reader waits for a peer to take one chunk of its edges (ms). */
+const PEER_SEND_MS = 120_000;
+
+/** A LoadRange request as it arrives (see gasworks.proto). */
+interface LoadRangeRequest {
+  job: string;
+  path: string;
+  reader: number;
+  readers: number;
+  workers: string[];
+  placement: string;
+  seed: number;
+  pass: number;
+  only: number;
+  numVertices: number;
+  numEdges: number;
+  format: string;
+  scan: boolean;
+  weighted: boolean;
+  fileBytes: number;
+}
 
 /** A call that comes out of the job's order (a superstep before Connect, one skipped or repeated). */
 class OutOfOrder extends UsageError {}
@@ -162,6 +196,7 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
     );
   }
   const log = options.log ?? stderrLog;
+  if (options.dataDir !== undefined && !(existsSync(options.dataDir) && statSync(options.dataDir).isDirectory())) throw new UsageError(`startWorker: dataDir must be a folder (--data-dir); got ${options.dataDir}`);
   const threads = options.threads ?? 1;
   if (!(Number.isInteger(threads) && threads >= 1 && threads <= 1024)) throw new UsageError(`startWorker: threads must be a whole number from 1 to 1024; got ${threads}`);
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
@@ -291,7 +326,7 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
     for (const [id, s] of stagedEdges) {
       if (s.until > now) continue;
       stagedEdges.delete(id);
-      log(`dropped the ${s.count} edges of job ${id}: no Setup took them within ${STAGED_GRAPH_MS / 1000} s`);
+      log(`dropped the ${s.total} edges of job ${id}: no Setup took them within ${STAGED_GRAPH_MS / 1000} s`);
     }
     for (const [id, s] of staged) {
       if (s.until > now) continue;
@@ -351,9 +386,61 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
       callback(null, replyBytes);
     });
   };
+  /**
+   * LoadRange: read this machine's range of a file under --data-dir, place each edge by the
+   * stateless placement named, and send it to its machine's worker (this one included) as SendEdges
+   * chunks tagged with this reader; the counts of what was read go back (range-load.ts).
+   */
+  const loadRange = async (r: LoadRangeRequest): Promise<RangeCounts | { maxId: number; numEdges: number; firstColumns: number; fileBytes: number }> => {
+    if (!/^[0-9a-f]{16}$/.test(r.job)) throw new UsageError('LoadRange: a job id is 16 hex digits');
+    const readers = r.readers;
+    if (!(Number.isInteger(readers) && readers >= 1 && readers <= 65535 && r.workers.length === readers)) throw new UsageError(`LoadRange: readers must be 1..65535 and name one worker each; got ${readers} readers and ${r.workers.length} workers`);
+    if (!(Number.isInteger(r.reader) && r.reader < readers)) throw new UsageError(`LoadRange: reader must be below ${readers}; got ${r.reader}`);
+    if (!(Number.isInteger(r.pass) && r.pass >= 1)) throw new UsageError(`LoadRange: pass must be 1 or more; got ${r.pass}`);
+    if (!(Number.isInteger(r.only) && r.only < readers)) throw new UsageError(`LoadRange: only must be a machine below ${readers}, or negative; got ${r.only}`);
+    r.workers.forEach((w) => parseAddress('LoadRange', w));
+    if (r.format !== 'gwg' && r.format !== 'text') throw new UsageError(`LoadRange: format must be gwg or text; got ${JSON.stringify(r.format)}`);
+    const file = fileUnder(options.dataDir, r.path);
+    if (r.format === 'text' && r.scan) {
+      const scan = scanTextRange(file, r.reader, readers);
+      return { maxId: scan.maxId, numEdges: scan.edges, firstColumns: scan.firstColumns, fileBytes: scan.fileBytes };
+    }
+    const placer = statelessPlacer(r.placement, readers, r.seed);
+    let source: EdgeSource;
+    if (r.format === 'text') {
+      const bytes = statSync(file).size;
+      if (bytes !== r.fileBytes) throw new UsageError(`LoadRange: ${r.path} here has ${bytes} bytes, and ${r.fileBytes} when it was scanned: every machine must read the same file, unchanged`);
+      if (!(Number.isInteger(r.numVertices) && r.numVertices >= 1 && r.numVertices <= IDENTITY_MAX_ID + 1)) throw new UsageError(`LoadRange: numVertices must be 1..${IDENTITY_MAX_ID + 1}; got ${r.numVertices}`);
+      source = textRangeSource(file, r.reader, readers, r.numVertices, r.weighted);
+    } else {
+      const range = gwgRange(file, r.reader, readers);
+      if (range === null) throw new UsageError(`LoadRange: ${r.path} is an undirected graph; --load distributed reads directed .gwg files`);
+      if (range.source.numVertices !== r.numVertices || range.fileEdges !== r.numEdges) {
+        throw new UsageError(`LoadRange: ${r.path} here has ${range.source.numVertices} vertices and ${range.fileEdges} edges, and the coordinator's ${r.numVertices} and ${r.numEdges}: every machine must read the same file`);
+      }
+      source = range.source;
+    }
+    const peers = r.workers.map((address) => new WorkerClient(address, options.security, secret));
+    try {
+      const send = async (m: number, chunk: EdgeChunk): Promise<void> => {
+        try {
+          await peers[m].call('SendEdges', { job: r.job, ...chunk, reader: r.reader }, Date.now() + PEER_SEND_MS);
+        } catch (e) {
+          const error = e as grpc.ServiceError;
+          const details = error.details ?? error.message;
+          if (error.code === grpc.status.UNAVAILABLE || error.code === grpc.status.DEADLINE_EXCEEDED || error.code === grpc.status.CANCELLED) throw new PeerLost(m, `machine ${m}: reader ${r.reader} cannot send it its edges: ${details}`);
+          throw new UsageError(`LoadRange: worker ${r.workers[m]} refused this reader's edges: ${details}`);
+        }
+      };
+      const summary = await streamToMachines(source, placer, send, { machines: readers, seed: r.seed, pass: r.pass, ...(r.only >= 0 ? { only: r.only } : {}) });
+      return countsOf(summary);
+    } finally {
+      for (const peer of peers) peer.close();
+    }
+  };
   const handlers: Record<string, Handler<never, unknown>> = {
     SendEdges: ((call, callback) => {
-      const { job, sources, targets, weights, weighted, pass } = call.request as { job: string; sources: Uint8Array; targets: Uint8Array; weights: Uint8Array; weighted: boolean; pass: number };
+      const { job, sources, targets, weights, weighted, pass, reader } = call.request as { job: string; sources: Uint8Array; targets: Uint8Array; weights: Uint8Array; weighted: boolean; pass: number; reader: number };
       try {
         if (!/^[0-9a-f]{16}$/.test(job)) throw new UsageError('SendEdges: a job id is 16 hex digits');
         if (jobs.has(job) || creating.has(job) || staged.has(job)) throw new UsageError(`SendEdges: job ${job} is already set up on this worker, or has a graph sent`);
@@ -369,14 +456,18 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
           stagedEdges.set(job, s);
         }
         if (s.weighted !== weighted) throw new UsageError(`SendEdges: job ${job}'s edges came ${s.weighted ? '' : 'un'}weighted, and now ${weighted ? '' : 'un'}weighted`);
-        if (s.count + count > MAX_STAGED_EDGES) throw new UsageError(`SendEdges: more than ${MAX_STAGED_EDGES} edges for job ${job}`);
-        s.append(toUint32(sources), toUint32(targets), weighted ? toFloat64(weights) : null);
+        if (!(Number.isInteger(reader) && reader >= 0 && reader < 65535)) throw new UsageError(`SendEdges: reader must be a machine number below 65535; got ${reader}`);
+        if (s.total + count > MAX_STAGED_EDGES) throw new UsageError(`SendEdges: more than ${MAX_STAGED_EDGES} edges for job ${job}`);
+        s.append(toUint32(sources), toUint32(targets), weighted ? toFloat64(weights) : null, reader);
         s.until = Date.now() + STAGED_GRAPH_MS;
         callback(null, {});
       } catch (error) {
         fail(callback, error);
       }
-    }) as Handler<{ job: string; sources: Uint8Array; targets: Uint8Array; weights: Uint8Array; weighted: boolean; pass: number }, unknown>,
+    }) as Handler<{ job: string; sources: Uint8Array; targets: Uint8Array; weights: Uint8Array; weighted: boolean; pass: number; reader: number }, unknown>,
+    LoadRange: ((call, callback) => {
+      loadRange(call.request as LoadRangeRequest).then((reply) => callback(null, reply), (error) => fail(callback, error));
+    }) as Handler<LoadRangeRequest, unknown>,
     SendGraph: ((call, callback) => {
       const { job, total, offset, bytes } = call.request as { job: string; total: number; offset: number; bytes: Uint8Array };
       try {
@@ -412,6 +503,8 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
       stagedEdges.delete(request.job);
       if (!/^[0-9a-f]{16}$/.test(request.job)) return fail(callback, new UsageError('Setup: a job id is 16 hex digits'));
       if (streamed !== undefined && streamed.pass !== (request.pass ?? 0)) return fail(callback, new OutOfOrder(`Setup: job ${request.job}'s edges came by pass ${streamed.pass}, and Setup names pass ${request.pass ?? 0}`));
+      // Edges read by several machines (--load distributed) go in readers' order: the file's.
+      streamed?.merge();
       if (request.protocol !== PROTOCOL_VERSION) {
         return fail(callback, new UsageError(`this worker speaks cluster protocol ${PROTOCOL_VERSION} and the coordinator ${request.protocol || 'an older one'}: run the same gasworks version on every machine`));
       }

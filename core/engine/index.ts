@@ -85,6 +85,8 @@ export interface RunOptions<P extends Params = Params> {
   security?: ClusterSecurity;
   /** Cluster runs: seconds the workers keep the job after the coordinator's last call (default 60). */
   leaseSeconds?: number;
+  /** Cluster runs of a .gwg stream: each worker reads its range of this file under its --data-dir (runCluster's distributedLoad). */
+  distributedLoad?: { path: string; format?: 'gwg' | 'text'; fileBytes?: number };
 }
 
 export interface RunResult<VS extends Schema = Schema> {
@@ -141,12 +143,13 @@ export async function runProgram<VS extends Schema, ES extends Schema, P extends
       spares: options.spares,
       security: options.security,
       leaseSeconds: options.leaseSeconds,
+      distributedLoad: options.distributedLoad,
       onProgress: options.onProgress,
     });
     const { machines, partitioner, replicationFactor, setupSeconds, bytesRouted, recoveries, checkpoints, workers: finalWorkers, ingress, edges, checkpointsAt, ...rest } = r;
     return { ...rest, engine, workers: machines, cluster: { machines, partitioner, replicationFactor, setupSeconds, bytesRouted, recoveries, checkpoints, workers: finalWorkers, ingress, edges, checkpointsAt } };
   }
-  for (const key of ['placement', 'checkpointEvery', 'spares', 'security', 'leaseSeconds'] as const) {
+  for (const key of ['placement', 'checkpointEvery', 'spares', 'security', 'leaseSeconds', 'distributedLoad'] as const) {
     if (options[key] !== undefined) throw new UsageError(`runProgram: option "${key}" is for cluster runs (give "cluster" too)`);
   }
   const workers = options.workers ?? defaultWorkers();

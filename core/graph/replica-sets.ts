@@ -10,6 +10,17 @@
 import { popcount32 } from '../util/bits.js';
 import { hash32 } from '../util/random.js';
 
+/** Hash of an ordered pair, seeded (two rounds of the murmur3 finalizer). */
+export function edgeHash(u: number, v: number, seed: number): number {
+  let h = Math.imul(u ^ seed, 0x9e3779b1) ^ v;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  h ^= h >>> 16;
+  h = Math.imul(h ^ u, 0x85ebca6b);
+  h ^= h >>> 15;
+  return h >>> 0;
+}
+
 /**
  * Map a 32-bit hash to 0..n-1 (n <= 65536) by its top 16 bits, multiply-shift:
  * integer arithmetic, where `h % n` on a hash above 2^31 is a floating-point

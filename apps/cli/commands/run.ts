@@ -21,6 +21,7 @@ import { findProgram, importProgramModule } from '../../../core/engine/load-prog
 import { getProgram, programs } from '../../../vertex-programs/index.js';
 import { loadClusterPlacement } from '../../../partitioner/cluster.js';
 import { GRAPH_SPEC_HELP, openGraph, streamableSource } from '../graph-source.js';
+import { distributedInput } from '../distributed-load.js';
 import { canStream } from '../../../core/cluster/ingress.js';
 import { addGraphOptions, graphOptionsFrom, type GraphFlags } from '../graph-flags.js';
 import { formatNumber, printJson, summaryTable } from '../output.js';
@@ -49,6 +50,7 @@ interface RunFlags extends GraphFlags, ClusterSecurityFlags {
   spare?: string[];
   checkpointEvery?: number;
   lease?: number;
+  load?: string;
 }
 
 /** A bundled program by name, or the vertex program exported by a user's module. */
@@ -191,6 +193,7 @@ export function registerRun(program: Command): void {
     .option('--partitioner <name>', 'with --cluster: the vertex-cut that places edges on machines: a built-in (random, grid, dbh, greedy, hdrf, ne, 2ps-l, 2ps-hdrf, hep, ...) or the path of your own partitioner module (./my-cut.ts); default hdrf. random, greedy and hdrf stream a generated graph or a .gwg file to the machines without building it here')
     .option('--spare <host:port,...>', 'with --cluster: workers standing by; one replaces a lost worker and the run rolls back to the last checkpoint', hostPortList)
     .option('--checkpoint-every <n>', 'with --cluster: checkpoint every n supersteps (default: only at the start, with --spare)', positiveInt)
+    .option('--load <where>', 'with --cluster: here (this process reads the graph; the default) or distributed (each worker reads its own range of the file under its --data-dir and sends each edge to its machine: a directed .gwg file, or a plain text edge list whose ids are vertex ids, as --ids identity reads them; the file must be on every machine, at --graph relative to the workers\' --data-dir or at the same absolute path; random placement)')
     .option('--lease <seconds>', 'with --cluster: the workers drop the job this long after this command\'s last call (it renews while it runs; default 60)', positiveInt)
     .option('-o, --out <file>', 'write id<TAB>value lines of the program\'s output column')
     .option('--json', 'print a JSON summary')
@@ -217,10 +220,18 @@ export function registerRun(program: Command): void {
       const how = key === 'source' ? '--source ID' : `--param ${key}=VALUE`;
       throw new UsageError(`run: program ${vp.name} needs ${how}${range.description ? ` (${range.description})` : ''}`);
     }
-    // Across machines, a generated graph or a .gwg file whose program reads only the view is
-    // streamed to the machines by a streaming placement: this process never holds its edges.
-    const placement = flags.cluster ? await loadClusterPlacement(flags.partitioner ?? 'hdrf', 'run') : undefined;
-    const stream = placement?.stream !== undefined && canStream(vp) ? streamableSource(flags.graph, graphOptionsFrom(flags)) : null;
+    // Across machines, a generated graph or a .gwg file whose program reads only the view is streamed to the
+    // machines by a streaming placement: this process never holds its edges.
+    if (flags.load !== undefined && flags.load !== 'here' && flags.load !== 'distributed') throw new UsageError(`run: --load must be here or distributed; got ${flags.load}`);
+    const distributed = flags.load === 'distributed';
+    if (distributed && !flags.cluster) throw new UsageError('run: --load distributed is for cluster runs (give --cluster too)');
+    // Distributed loading needs a placement every machine computes alone: random, unless asked otherwise.
+    const asked = cmd.getOptionValueSource('partitioner') === 'default' ? undefined : flags.partitioner;
+    const partitioner = asked ?? (distributed ? 'random' : 'hdrf');
+    const placement = flags.cluster ? await loadClusterPlacement(partitioner, 'run') : undefined;
+    if (distributed && placement?.stateless === undefined) throw new UsageError(`run: --load distributed needs --partitioner random (each machine places the edges it reads by a hash of their ends; ${partitioner}'s choice depends on edges other machines read); got ${partitioner}`);
+    const spread = distributed ? await distributedInput(flags.graph, { ...graphOptionsFrom(flags), ids: cmd.getOptionValueSource('ids') === 'default' ? undefined : flags.ids }, vp, { workers: flags.cluster!, security: clusterSecurityFrom('run', flags) }) : null;
+    const stream = spread?.source ?? (placement?.stream !== undefined && canStream(vp) ? streamableSource(flags.graph, graphOptionsFrom(flags)) : null);
     const { graph, name: graphName, loadSeconds } = stream !== null ? { graph: verticesOnly(stream.numVertices, stream.fileIds ?? null), name: basename(stream.name), loadSeconds: 0 } : await openGraph(flags.graph, { ...graphOptionsFrom(flags), who: 'run' });
     if (flags.source !== undefined) {
       if (!('source' in vp.params)) throw new UsageError(`run: program ${vp.name} has no source parameter`);
@@ -254,6 +265,7 @@ export function registerRun(program: Command): void {
       spares,
       checkpointEvery: flags.checkpointEvery,
       leaseSeconds: flags.lease,
+      ...(spread !== null ? { distributedLoad: spread.load } : {}),
       ...(cluster ? { security: clusterSecurityFrom('run', flags) } : {}),
       onProgress: showProgress
         ? (p) => {
@@ -318,7 +330,8 @@ export function registerRun(program: Command): void {
     ];
     if (result.cluster) {
       rows.push(['cluster traffic', `${formatNumber(result.cluster.bytesRouted / 1e6, 4)} MB routed (setup ${result.cluster.setupSeconds.toFixed(2)} s)`]);
-      rows.push(['ingress', result.cluster.ingress === 'stream' ? `streamed: ${formatNumber(result.cluster.edges)} edges sent on as generated, never held here` : 'loaded here, then each machine sent its part']);
+      const ingress = { stream: `streamed: ${formatNumber(result.cluster.edges)} edges sent on as generated, never held here`, distributed: `distributed: each machine read its range of the file and sent ${formatNumber(result.cluster.edges)} edges on, none through here`, load: 'loaded here, then each machine sent its part' };
+      rows.push(['ingress', ingress[result.cluster.ingress]]);
       if (result.cluster.recoveries > 0) rows.push(['recoveries', `${result.cluster.recoveries} lost worker(s) replaced; now ${result.cluster.workers.join(',')}`]);
     }
     for (const [k, v] of Object.entries(result.aggregates)) rows.push([`aggregate ${k}`, v]);

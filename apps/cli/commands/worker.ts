@@ -12,7 +12,7 @@ import { positiveInt, workerCount } from '../arguments.js';
 import { createServer } from 'node:net';
 import { defaultWorkers } from '../../../core/engine/index.js';
 import { UsageError } from '../../../core/errors.js';
-import { access, mkdir } from 'node:fs/promises';
+import { access, mkdir, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { parseAddress } from '../../../core/util/address.js';
 
@@ -40,6 +40,7 @@ interface WorkerFlags extends ClusterSecurityFlags {
   threads?: number;
   programCache?: string;
   checkpointDir?: string;
+  dataDir?: string;
 }
 
 /** Make `dir` (and its parents) if missing; a UsageError unless this process can write there. */
@@ -61,6 +62,7 @@ export function registerWorker(program: Command): void {
     .option('--max-message-mb <n>', 'largest control message or data frame taken, in MiB', positiveInt, 1024)
     .option('--program-cache <dir>', 'where shipped programs are kept by their hash (default: $XDG_CACHE_HOME/gasworks/programs or ~/.cache/gasworks/programs); yours alone, writable by no one else')
     .option('-t, --threads <n>', `threads each job runs on (default: one per core, ${defaultWorkers()} here)`, workerCount)
+    .option('--data-dir <dir>', 'let `run --load distributed` read graph files under this folder (and nowhere else); default: none')
     .option('--checkpoint-dir <dir>', "keep each job's checkpoints here, this machine's part only (shared storage every worker reads, on a real cluster); default: the coordinator keeps them");
   addClusterSecurityOptions(cmd);
   cmd.action(async (flags: WorkerFlags) => {
@@ -69,7 +71,8 @@ export function registerWorker(program: Command): void {
     const { startWorker } = await import('../../../core/cluster/worker-server.js');
     const threads = flags.threads ?? defaultWorkers();
     if (flags.checkpointDir !== undefined) await writableDir(flags.checkpointDir);
-    const worker = await startWorker(flags.listen, { security, insecure: flags.insecure, maxMessageBytes: flags.maxMessageMb * 1024 * 1024, threads, programCache: flags.programCache, checkpointDir: flags.checkpointDir });
+    if (flags.dataDir !== undefined && !(await stat(flags.dataDir).then((s) => s.isDirectory(), () => false))) throw new UsageError(`worker: --data-dir must be a folder; got ${flags.dataDir}`);
+    const worker = await startWorker(flags.listen, { security, insecure: flags.insecure, maxMessageBytes: flags.maxMessageMb * 1024 * 1024, threads, programCache: flags.programCache, checkpointDir: flags.checkpointDir, dataDir: flags.dataDir });
     const how = [`${threads} thread${threads === 1 ? '' : 's'}`, security.token ? 'token' : 'no token', security.tls ? (security.tls.ca ? 'mutual TLS' : 'TLS') : 'no TLS'].join(', ');
     process.stdout.write(`gasworks worker listening on ${worker.address} (${how})\n`);
     const stop = (): void => {

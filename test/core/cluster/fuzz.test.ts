@@ -13,6 +13,8 @@ import fc from 'fast-check';
 import { connect } from 'node:net';
 import { createHmac, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeGraphFile } from '../../../core/graph/binary.js';
 import * as grpc from '@grpc/grpc-js';
 import { startWorker, type ClusterWorker } from '../../../core/cluster/worker-server.js';
 import { runCluster } from '../../../core/cluster/coordinator.js';
@@ -37,7 +39,12 @@ const logs: string[] = [];
 const workerIds = new Map<string, string>();
 
 test.before(async () => {
-  workers = await Promise.all([0, 1].map(() => startWorker('127.0.0.1:0', { security, programCache: join(dir, 'cache'), log: (l) => logs.push(l), maxMessageBytes: 1 << 20, checkpointDir: join(dir, 'checkpoints') })));
+  // Files LoadRange may read: a graph file, a text edge list, and one that is neither.
+  mkdirSync(join(dir, 'data'));
+  await writeGraphFile(join(dir, 'data', 'g.gwg'), graph);
+  writeFileSync(join(dir, 'data', 'g.txt'), '0 1\n1 2 3\n# c\n2 0\n');
+  writeFileSync(join(dir, 'data', 'junk.gwg'), randomBytes(200));
+  workers = await Promise.all([0, 1].map(() => startWorker('127.0.0.1:0', { security, programCache: join(dir, 'cache'), log: (l) => logs.push(l), maxMessageBytes: 1 << 20, checkpointDir: join(dir, 'checkpoints'), dataDir: join(dir, 'data') })));
   for (const w of workers) {
     const hello = gasWorkerMethods().Hello;
     const client = new grpc.Client(w.address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
@@ -103,7 +110,25 @@ const requests: Record<string, fc.Arbitrary<object>> = {
   Renew: fc.record({ job: anyJob }),
   Status: fc.constant({}),
   SendGraph: fc.record({ job: anyJob, total: fc.oneof(fc.nat(1000), fc.constant(2 ** 41), fc.constant(-1)), offset: fc.oneof(fc.nat(1000), fc.constant(0)), bytes: smallBytes }),
-  SendEdges: fc.record({ job: anyJob, sources: smallBytes, targets: smallBytes, weights: smallBytes, weighted: fc.boolean(), pass: fc.nat(3) }),
+  SendEdges: fc.record({ job: anyJob, sources: smallBytes, targets: smallBytes, weights: smallBytes, weighted: fc.boolean(), pass: fc.nat(3), reader: fc.oneof(fc.nat(3), fc.constant(70000)) }),
+  LoadRange: fc.record({
+    job: anyJob,
+    path: fc.constantFrom('g.gwg', 'g.txt', 'junk.gwg', '../x', '/etc/passwd', '', 'missing'),
+    reader: fc.nat(4),
+    readers: fc.oneof(fc.nat(4), fc.constant(70000)),
+    // Peers that cannot be reached, or are not addresses.
+    workers: fc.array(fc.constantFrom('127.0.0.1:1', 'nowhere', ''), { maxLength: 4 }),
+    placement: fc.constantFrom('edge-hash', 'pair-hash', 'hdrf', ''),
+    seed: u32,
+    pass: fc.nat(3),
+    only: fc.integer({ min: -2, max: 4 }),
+    numVertices: fc.oneof(fc.nat(200), fc.constant(graph.numVertices), fc.constant(3), fc.constant(1e20)),
+    numEdges: fc.oneof(fc.nat(200), fc.constant(graph.numEdges)),
+    format: fc.constantFrom('gwg', 'text', 'x'),
+    scan: fc.boolean(),
+    weighted: fc.boolean(),
+    fileBytes: fc.oneof(fc.nat(100), fc.constant(18)),
+  }),
   Checkpoint: fc.record({ job: anyJob, superstep: u32, complete: fc.oneof(fc.constant(-1), fc.nat(10)) }),
   RestoreCheckpoint: fc.record({ job: anyJob, superstep: u32 }),
   Hello: fc.constant({}),
