@@ -9,6 +9,7 @@ import { parseAddress } from '../util/address.js';
 import { WorkerClient } from './client.js';
 import { secretOf, type ClusterSecurity } from './security.js';
 import { remoteMessage } from './wire.js';
+import type { TrainingJobStatus } from './training/host.js';
 
 export interface WorkerJobStatus {
   job: string;
@@ -30,6 +31,8 @@ export interface WorkerStatus {
   address: string;
   protocol: number;
   jobs: WorkerJobStatus[];
+  /** Training jobs (gasworks sgd --cluster, DSGD). */
+  training: TrainingJobStatus[];
   rssBytes: number;
   heapUsedBytes: number;
   uptimeSeconds: number;
@@ -44,7 +47,7 @@ export async function workerStatus(address: string, options: { security?: Cluste
   try {
     const reply = await client.call<Omit<WorkerStatus, 'address' | 'uptimeSeconds'> & { uptimeS: number }>('Status', {}, Date.now() + (options.timeoutSeconds ?? 10) * 1000);
     const { uptimeS, ...rest } = reply;
-    return { address, ...rest, uptimeSeconds: uptimeS };
+    return { address, ...rest, training: rest.training ?? [], uptimeSeconds: uptimeS };
   } catch (error) {
     const code = (error as grpc.ServiceError).code;
     const why = remoteMessage(error).replace(/\.? *Resolution note:.*$/, '');

@@ -666,6 +666,7 @@ export async function startWorker(listen: string, options: WorkerOptions = {}): 
           leaseLeftMs: Math.max(0, h.leaseUntil - now),
           threads: h.job.threads,
         })),
+        training: training.status(now),
         rssBytes: memory.rss,
         heapUsedBytes: memory.heapUsed,
         uptimeS: process.uptime(),

@@ -36,8 +36,10 @@ export function registerStatus(program: Command): void {
       answers.forEach((a, i) => {
         if (a instanceof Error) return rows.push([flags.cluster[i], `no answer: ${a.message}`]);
         const memory = `${formatBytes(a.rssBytes)} (${a.expired} expired job${a.expired === 1 ? '' : 's'})`;
-        if (a.jobs.length === 0) return rows.push([a.address, 'none', '', '', '', '', '', '', '', memory]);
+        if (a.jobs.length === 0 && a.training.length === 0) return rows.push([a.address, 'none', '', '', '', '', '', '', '', memory]);
         for (const j of a.jobs) rows.push([a.address, j.job, j.program, `${j.machine + 1} of ${j.machines}`, j.threads, j.vertices, j.edges, j.superstep, `${(j.leaseLeftMs / 1000).toFixed(0)} s`, memory]);
+        // Training jobs hold examples, not a graph: their calls answered stand in the superstep column.
+        for (const t of a.training) rows.push([a.address, t.job, `training (${t.trainer})`, `${t.machine + 1} of ${t.machines}`, t.threads, '', '', t.calls, `${(t.leaseLeftMs / 1000).toFixed(0)} s`, memory]);
       });
       process.stdout.write(`${headedTable('gasworks status', ['worker', 'job', 'program', 'machine', 'threads', 'vertices', 'edges', 'superstep', 'lease left', 'memory (RSS)'], rows)}\n`);
     }

@@ -74,6 +74,22 @@ interface Session {
   waiters: Map<string, Waiter>;
   /** Set when the job was aborted: every wait fails with it. */
   failure: Error | null;
+  /** What it trains with (its trainer module, for status) and when it was set up. */
+  trainerModule: string;
+  since: number;
+}
+
+/** A training job as `gasworks status` lists it beside the graph jobs. */
+export interface TrainingJobStatus {
+  job: string;
+  machine: number;
+  machines: number;
+  trainer: string;
+  /** Trainer calls answered so far (rounds, for the bundled trainers' loops). */
+  calls: number;
+  ageMs: number;
+  leaseLeftMs: number;
+  threads: number;
 }
 
 const keyOf = (seq: number, tag: number): string => `${seq}/${tag}`;
@@ -106,6 +122,20 @@ export class TrainingHost {
   /** Jobs held now. */
   get size(): number {
     return this.sessions.size;
+  }
+
+  /** The training jobs held now, for Status. */
+  status(now = Date.now()): TrainingJobStatus[] {
+    return [...this.sessions.values()].map((s) => ({
+      job: s.job,
+      machine: s.machine,
+      machines: s.machines,
+      trainer: s.trainerModule,
+      calls: s.nextCall,
+      ageMs: now - s.since,
+      leaseLeftMs: Math.max(0, s.leaseUntil - now),
+      threads: this.options.threads,
+    }));
   }
 
   async handle(request: TrainRequest): Promise<TrainReply> {
@@ -156,6 +186,8 @@ export class TrainingHost {
         job,
         machine,
         machines,
+        trainerModule: module,
+        since: Date.now(),
         epoch: 0,
         peers: [] as string[],
         nextCall: 0,
