@@ -9,6 +9,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { sameBits } from './same-bits.js';
 import { existsSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startWorker as startWorkerWith, type ClusterWorker } from '../../../core/cluster/worker-server.js';
@@ -31,11 +32,6 @@ import { clusterPlacement } from '../../../partitioner/cluster.js';
 const security = { token: newSecret() };
 const programCache = tempDir('gasworks-programs-');
 const runCluster: typeof runClusterWith = (program, graph, options: ClusterRunOptions) => runClusterWith(program, graph, { security, placement: randomPlacement, ...options });
-
-function sameBits(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
-  assert.is(a.length, b.length, `${what}: length`);
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) assert.unreachable(`${what}: vertex ${i}: ${a[i]} vs ${b[i]}`);
-}
 
 test('a killed worker\'s spare rolls back from the workers\' files; the answer is as if none was lost', async () => {
   const options = { scale: 10, edgeFactor: 8, seed: 2 };

@@ -9,6 +9,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { sameBits } from './same-bits.js';
 import { startWorker as startWorkerWith, type ClusterWorker } from '../../../core/cluster/worker-server.js';
 import { runCluster as runClusterWith, type ClusterRunOptions } from '../../../core/cluster/coordinator.js';
 import { randomPlacement } from '../../../core/cluster/placement.js';
@@ -44,11 +45,6 @@ test.after(async () => {
   await Promise.all(workers.map((w) => w.close()));
 });
 const addresses = (): string[] => workers.map((w) => w.address);
-
-function sameBits(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
-  assert.is(a.length, b.length, `${what}: length`);
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) assert.unreachable(`${what}: vertex ${i}: ${a[i]} vs ${b[i]}`);
-}
 
 test('one pass places every edge once, with the loaded graph\'s replica sets, degrees and masters', async () => {
   const options: RmatOptions = { scale: 8, edgeFactor: 6, seed: 5, maxWeight: 20 };

@@ -11,6 +11,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { sameBits } from './same-bits.js';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startWorker as startWorkerWith, type ClusterWorker } from '../../../core/cluster/worker-server.js';
@@ -53,11 +54,6 @@ test.after(async () => {
   await Promise.all(workers.map((w) => w.close()));
 });
 const addresses = (count = 3): string[] => workers.slice(0, count).map((w) => w.address);
-
-function sameBits(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
-  assert.is(a.length, b.length, `${what}: length`);
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) assert.unreachable(`${what}: vertex ${i}: ${a[i]} vs ${b[i]}`);
-}
 
 /** Every edge a source gives, as "s t w" lines in its order. */
 function edgesOf(source: EdgeSource): string[] {
